@@ -1,0 +1,268 @@
+/*
+** host.c — creates and owns the Lua state of one qm run, and reports errors from it.
+** The engine's own Lua (stdlib/) runs with Lua's standard libraries; model code never sees
+** them: it runs in environments made by sandbox.c. Compare lua.c's pmain/msghandler.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include "qm.h"
+#include "host.h"
+#include "sandbox.h"
+#include "stdlib_embed.h"
+#include "sqlite_lua.h"
+#include "yaml_lua.h"
+#include "repl.h"
+
+#define MAX_TRACE_FRAMES 8
+
+/* ---------------------------------------------------------------- qm.host (engine-only) */
+
+static QmHost *host_of(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "qm.host.ptr");
+  QmHost *h = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return h;
+}
+
+static int l_isatty(lua_State *L) {
+  lua_pushboolean(L, isatty((int)luaL_optinteger(L, 1, 1)));
+  return 1;
+}
+
+static int l_memory(lua_State *L) {
+  QmHost *h = host_of(L);
+  lua_createtable(L, 0, 3);
+  lua_pushinteger(L, (lua_Integer)h->limits.used);
+  lua_setfield(L, -2, "used");
+  lua_pushinteger(L, (lua_Integer)h->limits.peak);
+  lua_setfield(L, -2, "peak");
+  lua_pushinteger(L, (lua_Integer)h->limits.max_memory);
+  lua_setfield(L, -2, "max");
+  return 1;
+}
+
+static int l_allowpath(lua_State *L) {
+  qmS_allowpath(L, luaL_checkstring(L, 1));
+  return 0;
+}
+
+static int l_modules(lua_State *L) {
+  qmE_pushnames(L);
+  return 1;
+}
+
+static int l_now(lua_State *L) {
+  lua_pushnumber(L, qmL_now());
+  return 1;
+}
+
+/* host.raise(class, msg, level): an error with an exit class (see qm.h) */
+static int l_raise(lua_State *L) {
+  int cls = (int)luaL_checkinteger(L, 1);
+  const char *msg = luaL_checkstring(L, 2);
+  int level = (int)luaL_optinteger(L, 3, 1);
+  return qm_raise(L, cls, level, "%s", msg);
+}
+
+/* host.repl(opts): run the interactive shell in this state; returns its exit code */
+static int l_repl(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_pushinteger(L, qmR_run(L, 1));
+  return 1;
+}
+
+/* host.opendb(path, {write=, create=}): the engine's own connection (may write qm_* tables
+** when writing was asked for); models only get qm.db.open, which is read-only. */
+static int l_opendb(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  int flags = QM_DB_ENGINE;
+  if (lua_istable(L, 2)) {
+    if (lua_getfield(L, 2, "write") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_WRITE;
+    if (lua_getfield(L, 2, "create") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_CREATE;
+    lua_pop(L, 2);
+  }
+  qmS_allowpath(L, path);
+  qmDb_push_open(L, path, flags);
+  return 1;
+}
+
+static int open_host(lua_State *L) {
+  static const luaL_Reg fns[] = {
+    { "isatty", l_isatty }, { "memory", l_memory }, { "allowpath", l_allowpath },
+    { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "repl", l_repl }, { "opendb", l_opendb },
+    { NULL, NULL } };
+  luaL_newlib(L, fns);
+  lua_pushliteral(L, QM_VERSION);
+  lua_setfield(L, -2, "version");
+  lua_pushliteral(L, QM_INSTALL_MODELS);
+  lua_setfield(L, -2, "models_dir");
+  lua_pushboolean(L, QM_USE_LIBEDIT);
+  lua_setfield(L, -2, "libedit");
+  static const struct { const char *name; int code; } codes[] = {
+    { "ok", QM_EXIT_OK }, { "model", QM_EXIT_MODEL }, { "usage", QM_EXIT_USAGE },
+    { "io", QM_EXIT_IO }, { "limit", QM_EXIT_LIMIT }, { "interrupt", QM_EXIT_INTERRUPT } };
+  lua_createtable(L, 0, 6);
+  for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+    lua_pushinteger(L, codes[i].code);
+    lua_setfield(L, -2, codes[i].name);
+  }
+  lua_setfield(L, -2, "exit");
+  qm_pushnull(L);
+  lua_setfield(L, -2, "null");
+  return 1;
+}
+
+/* ---------------------------------------------------------------- state */
+
+static int panic(lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  fprintf(stderr, "qm: internal error (Lua panic): %s\n", msg ? msg : "?");
+  return 0;  /* abort follows */
+}
+
+static void preload(lua_State *L, const char *name, lua_CFunction open) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  lua_pushcfunction(L, open);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 1);
+}
+
+static int init_state(lua_State *L) {
+  QmHost *h = lua_touserdata(L, 1);
+  lua_pushlightuserdata(L, h);
+  lua_setfield(L, LUA_REGISTRYINDEX, "qm.host.ptr");
+  luaL_openlibs(L);
+  qmE_install(L);
+  qmS_init(L);
+  preload(L, "qm.host", open_host);
+  preload(L, "qm.db", qmDb_open_lib);
+  preload(L, "qm.yaml", qmY_open_lib);
+  return 0;
+}
+
+QmHost *qmH_new(size_t max_memory, double timeout) {
+  QmHost *h = calloc(1, sizeof *h);
+  if (h == NULL) return NULL;
+  qmL_init(&h->limits, max_memory, timeout);
+  h->L = lua_newstate(qmL_alloc, &h->limits);
+  if (h->L == NULL) { free(h); return NULL; }
+  lua_atpanic(h->L, panic);
+  lua_pushcfunction(h->L, init_state);
+  lua_pushlightuserdata(h->L, h);
+  if (lua_pcall(h->L, 1, 0, 0) != LUA_OK) {
+    fprintf(stderr, "qm: cannot start: %s\n", lua_tostring(h->L, -1));
+    qmH_free(h);
+    return NULL;
+  }
+  qmL_arm(h->L, &h->limits);
+  return h;
+}
+
+void qmH_free(QmHost *h) {
+  if (h == NULL) return;
+  if (h->L) lua_close(h->L);  /* __gc closes statements before their connections */
+  free(h);
+}
+
+/* ---------------------------------------------------------------- errors */
+
+/* a frame of the model's own code: a file chunk that is not part of the stdlib */
+static int is_model_frame(const lua_Debug *ar) {
+  return ar->source[0] == '@' && strncmp(ar->source, "@stdlib/", 8) != 0 && ar->currentline > 0;
+}
+
+static int msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) msg = lua_tostring(L, -1);
+    else msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, msg);
+  lua_Debug ar;
+  int shown = 0;
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    if (!lua_getinfo(L, "Sln", &ar) || !is_model_frame(&ar)) continue;
+    if (shown == 0) luaL_addstring(&b, "\ntraceback (model code):");
+    if (++shown > MAX_TRACE_FRAMES) { luaL_addstring(&b, "\n  ..."); break; }
+    lua_pushfstring(L, "\n  %s:%d: ", ar.short_src, ar.currentline);
+    luaL_addvalue(&b);
+    if (*ar.what == 'm') luaL_addstring(&b, "in main chunk");
+    else if (ar.name) { lua_pushfstring(L, "in function '%s'", ar.name); luaL_addvalue(&b); }
+    else luaL_addstring(&b, "in a function");
+  }
+  luaL_pushresult(&b);
+  return 1;
+}
+
+int qmH_pcall(QmHost *h, int nargs, int nresults) {
+  lua_State *L = h->L;
+  int base = lua_gettop(L) - nargs;
+  lua_pushcfunction(L, msghandler);
+  lua_insert(L, base);
+  qmL_restart(&h->limits);
+  qmL_arm(L, &h->limits);
+  qmL_clear_interrupt();
+  qmL_catch_sigint(1);
+  int st = lua_pcall(L, nargs, nresults, base);
+  qmL_catch_sigint(0);
+  lua_remove(L, base);
+  return st;
+}
+
+/* "file.lua:12: ..." (or "file.yaml:3:5: ...") already says where; other messages get "qm: " */
+static int has_position(const char *msg) {
+  const char *p = msg;
+  while (*p && *p != ':' && *p != ' ' && *p != '\n') p++;
+  if (*p != ':' || p == msg) return 0;
+  p++;
+  if (*p < '0' || *p > '9') return 0;
+  while (*p >= '0' && *p <= '9') p++;
+  return *p == ':';
+}
+
+int qmH_report(QmHost *h, int status) {
+  lua_State *L = h->L;
+  const char *msg = lua_tostring(L, -1);
+  if (msg == NULL) msg = status == LUA_ERRMEM ? "not enough memory" : "(no message)";
+  int code;
+  if (h->limits.tripped != QM_TRIP_NONE) {
+    char why[160];
+    qmL_describe(&h->limits, why, sizeof why);
+    code = h->limits.tripped == QM_TRIP_INTERRUPT ? QM_EXIT_INTERRUPT : QM_EXIT_LIMIT;
+    /* the message may be "not enough memory" from deep inside: say which limit */
+    if (strstr(msg, why) == NULL) fprintf(stderr, "qm: %s\n", why);
+  } else {
+    code = status == LUA_ERRMEM ? QM_EXIT_LIMIT : qm_errclass(L, msg);
+  }
+  fprintf(stderr, "%s%s\n", has_position(msg) ? "" : "qm: ", msg);
+  fflush(stderr);
+  lua_pop(L, 1);
+  return code;
+}
+
+int qmH_main(QmHost *h, int argc, char **argv) {
+  lua_State *L = h->L;
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "qm.runner");
+  int st = qmH_pcall(h, 1, 1);
+  if (st != LUA_OK) return qmH_report(h, st);
+  lua_getfield(L, -1, "main");
+  lua_remove(L, -2);
+  lua_createtable(L, argc, 0);
+  for (int i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  st = qmH_pcall(h, 1, 1);
+  if (st != LUA_OK) return qmH_report(h, st);
+  int code = (int)luaL_optinteger(L, -1, 0);
+  lua_pop(L, 1);
+  fflush(stdout);
+  return code;
+}

@@ -1,0 +1,31 @@
+/*
+** host.h — one run of qm: the Lua state with its limits, sandbox, stdlib and bindings.
+*/
+#ifndef QM_HOST_H
+#define QM_HOST_H
+
+#include <stddef.h>
+#include <lua.h>
+#include "qm_limits.h"
+
+typedef struct QmHost {
+  lua_State *L;
+  QmLimits limits;
+} QmHost;
+
+/* Create the state: capped allocator, hook, standard libraries for the engine's own Lua,
+** the stdlib searcher, the sandbox and the C modules (qm.db, qm.yaml, qm.host). NULL when
+** memory runs out. */
+QmHost *qmH_new(size_t max_memory, double timeout);
+void qmH_free(QmHost *h);
+
+/* lua_pcall with the engine's message handler: the error gets a short traceback of the
+** model's own frames (stdlib and C frames are left out). Restarts the command's limits. */
+int qmH_pcall(QmHost *h, int nargs, int nresults);
+/* Print the error on top of the stack to stderr ("qm: " only when it has no position) and
+** return the exit code for it: the limit's code when one was hit, else its class. Pops it. */
+int qmH_report(QmHost *h, int status);
+/* Call require("qm.runner").main(argv) for argv[0..argc-1]; return qm's exit code. */
+int qmH_main(QmHost *h, int argc, char **argv);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+** limits.c — the capped allocator, the instruction-count hook and Ctrl-C handling.
+** A limit, once hit, stays hit for the command: the hook fires on every instruction from then
+** on and raises again, so a model's pcall can catch the error but cannot keep running.
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <lauxlib.h>
+#include "qm_limits.h"
+
+#define HOOK_EVERY 1000  /* instructions between checks while nothing is wrong */
+
+static volatile sig_atomic_t interrupted = 0;  /* set by the SIGINT handler only */
+
+double qmL_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void qmL_init(QmLimits *lim, size_t max_memory, double timeout) {
+  memset(lim, 0, sizeof *lim);
+  lim->max_memory = max_memory;
+  lim->timeout = timeout;
+  qmL_restart(lim);
+}
+
+void qmL_restart(QmLimits *lim) {
+  lim->deadline = lim->timeout > 0 ? qmL_now() + lim->timeout : 0;
+  lim->tripped = QM_TRIP_NONE;
+}
+
+void *qmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  QmLimits *lim = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    lim->used -= old;
+    return NULL;
+  }
+  if (lim->max_memory && nsize > old && lim->used - old + nsize > lim->max_memory) {
+    lim->tripped = QM_TRIP_MEMORY;
+    return NULL;  /* Lua raises "not enough memory" */
+  }
+  void *p = realloc(ptr, nsize);
+  if (p == NULL) return NULL;
+  lim->used = lim->used - old + nsize;
+  if (lim->used > lim->peak) lim->peak = lim->used;
+  return p;
+}
+
+int qmL_poll(QmLimits *lim) {
+  if (lim->tripped != QM_TRIP_NONE) return 1;
+  if (interrupted) { lim->tripped = QM_TRIP_INTERRUPT; return 1; }
+  if (lim->deadline > 0 && qmL_now() > lim->deadline) { lim->tripped = QM_TRIP_TIME; return 1; }
+  return 0;
+}
+
+QmLimits *qmL_of(lua_State *L) {
+  void *ud = NULL;
+  lua_Alloc f = lua_getallocf(L, &ud);
+  return f == qmL_alloc ? ud : NULL;
+}
+
+const char *qmL_describe(const QmLimits *lim, char *buf, size_t len) {
+  switch (lim->tripped) {
+  case QM_TRIP_MEMORY:
+    snprintf(buf, len, "memory limit of %zu MB reached (raise it with --max-memory)",
+             lim->max_memory / (1024 * 1024));
+    break;
+  case QM_TRIP_TIME:
+    snprintf(buf, len, "time limit of %g s reached (raise it with --timeout)", lim->timeout);
+    break;
+  case QM_TRIP_INTERRUPT: snprintf(buf, len, "interrupted"); break;
+  default: snprintf(buf, len, "no limit reached"); break;
+  }
+  return buf;
+}
+
+static void hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  QmLimits *lim = qmL_of(L);
+  if (lim == NULL || !qmL_poll(lim)) return;
+  /* from now on check at every instruction, so no Lua code runs between pcalls */
+  lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+  char buf[128];
+  luaL_error(L, "%s", qmL_describe(lim, buf, sizeof buf));
+}
+
+void qmL_arm(lua_State *L, QmLimits *lim) {
+  (void)lim;
+  lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+}
+
+static void on_sigint(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+void qmL_catch_sigint(int on) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on ? on_sigint : SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+}
+
+int qmL_interrupted(void) { return interrupted != 0; }
+void qmL_clear_interrupt(void) { interrupted = 0; }

@@ -1,0 +1,34 @@
+/*
+** qm.h — what every engine module shares: exit codes, the null sentinel, classified errors.
+** Exit codes are the contract automation relies on; docs/cli.md and `qm --help` list them.
+*/
+#ifndef QM_H
+#define QM_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+enum {
+  QM_EXIT_OK = 0,        /* success */
+  QM_EXIT_MODEL = 1,     /* model or data error (also: qm check found errors) */
+  QM_EXIT_USAGE = 2,     /* bad command line */
+  QM_EXIT_IO = 3,        /* database or file I/O error */
+  QM_EXIT_LIMIT = 4,     /* memory or time limit hit */
+  QM_EXIT_INTERRUPT = 130 /* stopped by Ctrl-C (SIGINT), as shells report it */
+};
+
+/* The one `null` value shared by the SQLite and YAML bindings: SQL NULL and YAML null are
+** this sentinel, so a NULL column is distinguishable from a missing one (nil). */
+void qm_pushnull(lua_State *L);
+int qm_isnull(lua_State *L, int idx);
+
+/* Raise an error carrying an exit class (QM_EXIT_IO for database/file errors, QM_EXIT_MODEL
+** for model/data errors). The message gets the usual "file:line:" of the Lua code at `level`
+** (1 = the function that called the C function; 0 = no position). Never returns. */
+int qm_raise(lua_State *L, int exit_class, int level, const char *fmt, ...);
+
+/* The exit class recorded for `msg` by qm_raise, or QM_EXIT_MODEL when the error did not
+** come from qm_raise (a plain Lua error in a model). */
+int qm_errclass(lua_State *L, const char *msg);
+
+#endif

@@ -1,0 +1,491 @@
+/*
+** sandbox.c — the environment model code runs in.
+** Builds a fresh _ENV per model from an allow-list, freezes shared library tables behind
+** read-only proxies, and turns forbidden access into an error at the model's own line.
+** Model scripts are untrusted: they may be shared between municipalities.
+*/
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include "qm.h"
+#include "sandbox.h"
+
+/* ---- the allow-lists: the documentation and the tests read these too (docs/sandbox.md) */
+static const char *const allowed_globals[] = {
+  "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "print", "rawequal",
+  "rawget", "rawlen", "select", "setmetatable", "tonumber", "tostring", "type", "xpcall",
+  "_VERSION", NULL };
+static const char *const allowed_libs[] = { "string", "table", "math", "utf8", "coroutine", NULL };
+static const char *const allowed_os[] = { "clock", "date", "difftime", "time", NULL };
+static const char *const allowed_gc_options[] = { "count", "collect", "step", NULL };
+
+typedef struct { const char *name, *why; } Denied;
+static const Denied denied_globals[] = {
+  { "io", "io is not available in a model: read data through db, or yaml.load_file for files in the model's folder" },
+  { "debug", "debug is not available in a model" },
+  { "package", "package is not available in a model: use require for stdlib modules and modules in the model's folder" },
+  { "dofile", "dofile is not available in a model: use require for modules in the model's folder" },
+  { "loadfile", "loadfile is not available in a model: use require for modules in the model's folder" },
+  { "rawset", "rawset is not available in a model" },
+  { NULL, NULL } };
+static const char *const denied_os[] = { "execute", "exit", "remove", "rename", "getenv",
+                                         "tmpname", "setlocale", NULL };
+/* stdlib modules that only the engine's own Lua code may require */
+static const char *const private_modules[] = { "qm.sandbox", "qm.host", "qm.runner", NULL };
+static const char PRIVATE_PREFIX[] = "qm.internal.";
+
+static const char FREEZE_MEMO[] = "qm.sandbox.frozen";  /* weak: original -> proxy */
+static const char ALLOWED_PATHS[] = "qm.sandbox.paths";
+
+/* ---------------------------------------------------------------- frozen tables */
+
+/* __index of a proxy: upvalue 1 is the original table. Nested tables come back frozen. */
+static int frozen_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  if (lua_gettable(L, lua_upvalueindex(1)) == LUA_TTABLE) qmS_freeze(L, -1);
+  return 1;
+}
+
+static int frozen_newindex(lua_State *L) {
+  lua_getfield(L, lua_upvalueindex(1), "__qm_name");
+  const char *name = lua_tostring(L, -1);
+  const char *key = luaL_tolstring(L, 2, NULL);
+  return luaL_error(L, "cannot change %s%s%s: shared library tables are read-only in a model",
+                    name ? name : "", name ? "." : "", key);
+}
+
+static int frozen_next(lua_State *L) {
+  lua_settop(L, 2);
+  if (!lua_next(L, lua_upvalueindex(1))) { lua_pushnil(L); return 1; }
+  if (lua_type(L, -1) == LUA_TTABLE) { qmS_freeze(L, -1); lua_replace(L, -2); }
+  return 2;
+}
+
+static int frozen_pairs(lua_State *L) {
+  lua_getmetatable(L, 1);
+  lua_getfield(L, -1, "__qm_original");
+  lua_pushcclosure(L, frozen_next, 1);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+static int frozen_len(lua_State *L) {
+  lua_getmetatable(L, 1);
+  lua_getfield(L, -1, "__qm_original");
+  lua_pushinteger(L, (lua_Integer)luaL_len(L, -1));
+  return 1;
+}
+
+/* forward a metamethod of the original (a callable module table stays callable) */
+static int frozen_forward(lua_State *L) {
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+void qmS_freeze(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, FREEZE_MEMO);
+  if (lua_getmetatable(L, -1) == 0) {
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+  } else {
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, idx);
+  if (lua_rawget(L, -2) == LUA_TTABLE) { lua_remove(L, -2); return; }
+  lua_pop(L, 1);
+  /* already a proxy? freezing twice gives the same proxy */
+  if (lua_getmetatable(L, idx)) {
+    int isproxy = lua_getfield(L, -1, "__qm_original") == LUA_TTABLE;
+    lua_pop(L, 2);
+    if (isproxy) { lua_pop(L, 1); lua_pushvalue(L, idx); return; }
+  }
+  lua_newtable(L);                       /* memo proxy */
+  lua_createtable(L, 0, 8);              /* memo proxy mt */
+  lua_pushvalue(L, idx);
+  lua_setfield(L, -2, "__qm_original");
+  lua_pushvalue(L, idx);
+  lua_pushcclosure(L, frozen_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushvalue(L, idx);
+  lua_pushcclosure(L, frozen_newindex, 1);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, frozen_pairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushcfunction(L, frozen_len);
+  lua_setfield(L, -2, "__len");
+  if (lua_getmetatable(L, idx)) {
+    static const char *const forwarded[] = { "__call", "__tostring", NULL };
+    for (int i = 0; forwarded[i]; i++) {
+      if (lua_getfield(L, -1, forwarded[i]) != LUA_TNIL) {
+        lua_pushcclosure(L, frozen_forward, 1);
+        lua_setfield(L, -3, forwarded[i]);
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_pushliteral(L, "frozen");
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);               /* memo proxy */
+  lua_pushvalue(L, idx);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, -4);                     /* memo[original] = proxy */
+  lua_remove(L, -2);
+}
+
+/* ---------------------------------------------------------------- denied functions */
+
+static int denied_call(lua_State *L) {
+  return luaL_error(L, "%s", lua_tostring(L, lua_upvalueindex(1)));
+}
+
+static void push_denied(lua_State *L, const char *fmt, const char *name) {
+  lua_pushfstring(L, fmt, name);
+  lua_pushcclosure(L, denied_call, 1);
+}
+
+static int safe_collectgarbage(lua_State *L) {
+  const char *opt = luaL_optstring(L, 1, "collect");
+  for (int i = 0; allowed_gc_options[i]; i++) {
+    if (strcmp(opt, allowed_gc_options[i]) != 0) continue;
+    lua_getglobal(L, "collectgarbage");  /* the real one: the model's _ENV is not _G */
+    lua_pushstring(L, opt);
+    lua_call(L, 1, 1);
+    return 1;
+  }
+  return luaL_error(L, "collectgarbage(\"%s\") is not allowed in a model (allowed: count, collect, step)", opt);
+}
+
+/* load(chunk [, chunkname [, mode [, env]]]) for models: text only, default env = the model's */
+static int safe_load(lua_State *L) {
+  lua_settop(L, 4);
+  const char *mode = luaL_optstring(L, 3, "t");
+  if (strchr(mode, 'b') != NULL)
+    return luaL_error(L, "binary chunks are not allowed in a model (load mode must be \"t\")");
+  int has_env = !lua_isnil(L, 4);
+  lua_getglobal(L, "load");
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  lua_pushliteral(L, "t");
+  if (has_env) lua_pushvalue(L, 4); else lua_pushvalue(L, lua_upvalueindex(1));
+  lua_call(L, 4, 2);
+  return 2;
+}
+
+/* ---------------------------------------------------------------- paths */
+
+static char *resolve(const char *path, char *out) {
+  if (realpath(path, out) != NULL) return out;
+  /* a file that does not exist yet: resolve its folder */
+  char dir[PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  size_t dlen = slash ? (size_t)(slash - path) : 1;
+  if (dlen >= sizeof dir) return NULL;
+  if (slash) { memcpy(dir, path, dlen); dir[dlen] = '\0'; if (dlen == 0) strcpy(dir, "/"); }
+  else strcpy(dir, ".");
+  char rdir[PATH_MAX];
+  if (realpath(dir, rdir) == NULL || strcmp(base, "..") == 0 || strcmp(base, ".") == 0) return NULL;
+  size_t rl = strcmp(rdir, "/") == 0 ? 0 : strlen(rdir), bl = strlen(base);
+  if (rl + bl + 2 > PATH_MAX) return NULL;
+  memcpy(out, rdir, rl);
+  out[rl] = '/';
+  memcpy(out + rl + 1, base, bl + 1);
+  return out;
+}
+
+void qmS_allowpath(lua_State *L, const char *path) {
+  char full[PATH_MAX];
+  if (resolve(path, full) == NULL) return;
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, ALLOWED_PATHS);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, full);
+  lua_pop(L, 1);
+}
+
+static int inside(const char *full, const char *allowed) {
+  size_t n = strlen(allowed);
+  if (strncmp(full, allowed, n) != 0) return 0;
+  return full[n] == '\0' || full[n] == '/' || strcmp(allowed, "/") == 0;
+}
+
+void qmS_checkpath(lua_State *L, const char *path) {
+  char full[PATH_MAX];
+  if (resolve(path, full) != NULL) {
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, ALLOWED_PATHS);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_pop(L, 1);
+      if (inside(full, lua_tostring(L, -1))) {
+        lua_pop(L, 2);
+        lua_pushstring(L, full);
+        return;
+      }
+    }
+    lua_pop(L, 1);
+  }
+  qm_raise(L, QM_EXIT_IO, 1, "cannot read \"%s\": a model may only read files in its own folder "
+           "or files given on the command line", path);
+}
+
+void qmS_loadfile(lua_State *L, const char *path, const char *chunkname) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) { qm_raise(L, QM_EXIT_IO, 0, "cannot open %s", path); return; }
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  size_t n;
+  char chunk[8192];
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) luaL_addlstring(&b, chunk, n);
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) { qm_raise(L, QM_EXIT_IO, 0, "cannot read %s", path); return; }
+  luaL_pushresult(&b);
+  size_t len;
+  const char *src = lua_tolstring(L, -1, &len);
+  if (len > 0 && src[0] == LUA_SIGNATURE[0]) {
+    qm_raise(L, QM_EXIT_MODEL, 0, "%s: binary chunks are not allowed (qm loads Lua source text only)", path);
+    return;
+  }
+  if (len > 0 && src[0] == '#') {  /* skip a shebang line, keep line numbers */
+    const char *nl = memchr(src, '\n', len);
+    size_t skip = nl ? (size_t)(nl - src) : len;
+    lua_pushlstring(L, src + skip, len - skip);
+    lua_replace(L, -2);
+    src = lua_tolstring(L, -1, &len);
+  }
+  int st = luaL_loadbufferx(L, src, len, chunkname, "t");
+  lua_remove(L, -2);
+  if (st != LUA_OK) lua_error(L);  /* a syntax error: "file:line: message" already */
+}
+
+/* ---------------------------------------------------------------- require for models */
+
+static int is_private(const char *name) {
+  if (strncmp(name, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1) == 0) return 1;
+  for (int i = 0; private_modules[i]; i++)
+    if (strcmp(name, private_modules[i]) == 0) return 1;
+  return 0;
+}
+
+static int valid_module_name(const char *name) {
+  if (*name == '\0' || *name == '.') return 0;
+  for (const char *p = name; *p; p++) {
+    if (*p == '.' && (p[1] == '.' || p[1] == '\0')) return 0;
+    if (!(*p == '.' || *p == '_' || *p == '-' || (*p >= 'a' && *p <= 'z') ||
+          (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) return 0;
+  }
+  return 1;
+}
+
+/* upvalues: 1 env, 2 model folder (string), 3 cache table */
+static int safe_require(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  if (lua_getfield(L, lua_upvalueindex(3), name) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  if (!valid_module_name(name)) return luaL_error(L, "module name \"%s\" is not valid", name);
+  if (strncmp(name, "qm.", 3) == 0 || strcmp(name, "qm") == 0) {
+    if (is_private(name)) return luaL_error(L, "module \"%s\" is internal to qm and not available to models", name);
+    lua_getglobal(L, "require");
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    if (lua_type(L, -1) == LUA_TTABLE) qmS_freeze(L, -1), lua_remove(L, -2);
+  } else {
+    const char *dir = lua_tostring(L, lua_upvalueindex(2));
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, dir);
+    luaL_addchar(&b, '/');
+    luaL_addgsub(&b, name, ".", "/");
+    luaL_addstring(&b, ".lua");
+    luaL_pushresult(&b);
+    const char *path = lua_tostring(L, -1);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return luaL_error(L, "module \"%s\" not found: no stdlib module of that name and no file %s", name, path);
+    fclose(f);
+    lua_pushfstring(L, "@%s", path);
+    qmS_loadfile(L, path, lua_tostring(L, -1));
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_setupvalue(L, -2, 1);           /* _ENV of the module = the requiring model's env */
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_pushboolean(L, 1); }
+  }
+  lua_pushvalue(L, -1);
+  lua_setfield(L, lua_upvalueindex(3), name);
+  return 1;
+}
+
+/* ---------------------------------------------------------------- the environment */
+
+static int env_index(lua_State *L) {
+  /* upvalue 1: the base table of allowed names */
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+  const char *key = lua_tostring(L, 2);
+  if (key != NULL)
+    for (int i = 0; denied_globals[i].name; i++)
+      if (strcmp(key, denied_globals[i].name) == 0) return luaL_error(L, "%s", denied_globals[i].why);
+  return 1;
+}
+
+static void copy_lib(lua_State *L, const char *lib, const char *const *only) {
+  lua_newtable(L);
+  lua_getglobal(L, lib);
+  if (only != NULL) {
+    for (int i = 0; only[i]; i++) {
+      lua_getfield(L, -1, only[i]);
+      lua_setfield(L, -3, only[i]);
+    }
+  } else {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_settable(L, -5);
+    }
+  }
+  lua_pop(L, 1);
+  lua_pushstring(L, lib);
+  lua_setfield(L, -2, "__qm_name");  /* named in "cannot change string.rep" messages */
+}
+
+/* sandbox.newenv{ dir = folder, globals = {name = value, ...} } -> env */
+static int l_newenv(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_getfield(L, 1, "dir");
+  const char *dir = luaL_optstring(L, -1, ".");
+  int base = (lua_newtable(L), lua_gettop(L));
+  for (int i = 0; allowed_globals[i]; i++) {
+    lua_getglobal(L, allowed_globals[i]);
+    lua_setfield(L, base, allowed_globals[i]);
+  }
+  for (int i = 0; allowed_libs[i]; i++) {
+    copy_lib(L, allowed_libs[i], NULL);
+    if (strcmp(allowed_libs[i], "string") == 0) {
+      push_denied(L, "string.dump is not allowed in a model", NULL);
+      lua_setfield(L, -2, "dump");
+    }
+    qmS_freeze(L, -1);
+    lua_setfield(L, base, allowed_libs[i]);
+    lua_pop(L, 1);
+  }
+  copy_lib(L, "os", allowed_os);
+  for (int i = 0; denied_os[i]; i++) {
+    push_denied(L, "os.%s is not allowed in a model", denied_os[i]);
+    lua_setfield(L, -2, denied_os[i]);
+  }
+  qmS_freeze(L, -1);
+  lua_setfield(L, base, "os");
+  lua_pop(L, 1);
+  lua_pushcfunction(L, safe_collectgarbage);
+  lua_setfield(L, base, "collectgarbage");
+  /* extra globals from the stdlib: the model language, db, yaml, params ... */
+  if (lua_getfield(L, 1, "globals") == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      if (lua_type(L, -1) == LUA_TTABLE) { qmS_freeze(L, -1); lua_remove(L, -2); }
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_settable(L, base);
+    }
+  }
+  lua_pop(L, 1);
+  int env = (lua_newtable(L), lua_gettop(L));
+  lua_pushvalue(L, env);
+  lua_setfield(L, env, "_G");
+  lua_pushvalue(L, env);
+  lua_pushcclosure(L, safe_load, 1);
+  lua_setfield(L, base, "load");
+  lua_pushvalue(L, env);
+  lua_pushstring(L, dir);
+  lua_newtable(L);
+  lua_pushcclosure(L, safe_require, 3);
+  lua_setfield(L, base, "require");
+  lua_createtable(L, 0, 2);
+  lua_pushvalue(L, base);
+  lua_pushcclosure(L, env_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushliteral(L, "the model environment");
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, env);
+  return 1;
+}
+
+static int l_loadfile(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_pushfstring(L, "@%s", path);
+  qmS_loadfile(L, path, lua_tostring(L, -1));
+  lua_pushvalue(L, 2);
+  lua_setupvalue(L, -2, 1);
+  return 1;
+}
+
+static int l_freeze(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  qmS_freeze(L, 1);
+  return 1;
+}
+
+static int l_allowpath(lua_State *L) {
+  qmS_allowpath(L, luaL_checkstring(L, 1));
+  return 0;
+}
+
+static int l_checkpath(lua_State *L) {
+  qmS_checkpath(L, luaL_checkstring(L, 1));
+  return 1;
+}
+
+/* the allow-lists as data, for docs and tests */
+static int l_lists(lua_State *L) {
+  lua_newtable(L);
+  lua_newtable(L);
+  for (int i = 0; allowed_globals[i]; i++) { lua_pushstring(L, allowed_globals[i]); lua_rawseti(L, -2, i + 1); }
+  lua_setfield(L, -2, "globals");
+  lua_newtable(L);
+  for (int i = 0; allowed_libs[i]; i++) { lua_pushstring(L, allowed_libs[i]); lua_rawseti(L, -2, i + 1); }
+  lua_setfield(L, -2, "libs");
+  lua_newtable(L);
+  for (int i = 0; allowed_os[i]; i++) { lua_pushstring(L, allowed_os[i]); lua_rawseti(L, -2, i + 1); }
+  lua_setfield(L, -2, "os");
+  lua_newtable(L);
+  for (int i = 0; denied_globals[i].name; i++) { lua_pushstring(L, denied_globals[i].why); lua_setfield(L, -2, denied_globals[i].name); }
+  lua_setfield(L, -2, "denied");
+  return 1;
+}
+
+static int open_sandbox(lua_State *L) {
+  static const luaL_Reg fns[] = {
+    { "newenv", l_newenv }, { "loadfile", l_loadfile }, { "freeze", l_freeze },
+    { "allowpath", l_allowpath }, { "checkpath", l_checkpath }, { "lists", l_lists },
+    { NULL, NULL } };
+  luaL_newlib(L, fns);
+  return 1;
+}
+
+void qmS_init(lua_State *L) {
+  /* getmetatable("") must not hand a model the real string table */
+  lua_pushliteral(L, "");
+  if (lua_getmetatable(L, -1)) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  lua_pushcfunction(L, open_sandbox);
+  lua_setfield(L, -2, "qm.sandbox");
+  lua_pop(L, 1);
+}

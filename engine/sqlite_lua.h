@@ -1,0 +1,25 @@
+/*
+** sqlite_lua.h — SQLite for Lua: the "qm.db" module (connections, statements, transactions),
+** the authorizer that keeps model SQL in bounds, and the registration of qm's SQL functions.
+*/
+#ifndef QM_SQLITE_LUA_H
+#define QM_SQLITE_LUA_H
+
+#include <lua.h>
+#include <sqlite3.h>
+
+/* Flags for qmDb_push_open */
+enum {
+  QM_DB_WRITE = 1,   /* open read-write (default: read-only) */
+  QM_DB_CREATE = 2,  /* create the file if missing (implies WRITE) */
+  QM_DB_ENGINE = 4   /* the engine's own connection: may write the engine's qm_* tables */
+};
+
+/* luaopen-style: the "qm.db" module for models and the stdlib */
+int qmDb_open_lib(lua_State *L);
+/* Open a database and push its Lua handle; raises (class QM_EXIT_IO) on failure. */
+void qmDb_push_open(lua_State *L, const char *path, int flags);
+/* The sqlite3 connection of the handle at idx (raises if it is not an open handle). */
+sqlite3 *qmDb_check(lua_State *L, int idx);
+
+#endif

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# setup.sh — installs the Debian packages qm needs to build and test, and nothing else.
+# Safe to run again: it only calls apt-get when a package is missing.
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libyaml-dev
+          libreadline-dev python3 tmux)
+[ -n "${QM_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$QM_EXTRA_PACKAGES" && packages+=("${extra[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

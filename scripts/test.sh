@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# test.sh — the whole test suite: installs what is missing, builds qm twice (normal, and with
+# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every ctest test in both builds.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+"$root/scripts/build.sh" "$root/build"
+ctest --test-dir "$root/build" -j"$jobs" --output-on-failure
+if [ "${QM_SKIP_SANITIZERS:-0}" != 1 ]; then
+  "$root/scripts/build.sh" "$root/build-asan" -DQM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$root/build-asan" -j"$jobs" --output-on-failure
+fi

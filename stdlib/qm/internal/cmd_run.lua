@@ -1,0 +1,32 @@
+-- cmd_run.lua — `qm run FILE [args]`: runs a Lua file in the sandbox with db, yaml, params
+-- and the model language; a file that declares a model is then evaluated and reported.
+local host = require "qm.host"
+local cli = require "qm.internal.cli"
+local context = require "qm.internal.context"
+
+local M = {
+  usage = "run FILE [ARGS...]",
+  summary = "run a model or script in the sandbox and print its report",
+  help = "FILE is a Lua model or script. ARGS are passed to it as `...`.\n" ..
+    "With --db the database is opened read-only unless --write is given.",
+  options = {},
+}
+
+function M.main(opts, args)
+  local path = args[1]
+  if not path then cli.usage_error("qm run needs a FILE (see qm run --help)") end
+  local f = io.open(path, "rb")
+  if not f then host.raise(host.exit.io, ("cannot open %s: no such file"):format(path), 0) end
+  f:close()
+  local ctx = context.new(opts)
+  ctx:dofile(path, table.unpack(args, 2))
+  local code = host.exit.ok
+  local ok, lang = pcall(require, "qm.lang")
+  if ok and type(lang) == "table" and lang.after_run then
+    code = lang.after_run(ctx) or code
+  end
+  ctx:output():commit()
+  return code
+end
+
+return M

@@ -1,0 +1,103 @@
+-- context.lua — what one run of a model has: options, the database handle, the output,
+-- warnings, and the sandboxed environment model files run in.
+local host = require "qm.host"
+local sandbox = require "qm.sandbox"
+
+local M = {}
+local Context = {}
+Context.__index = Context
+
+local function dirname(path)
+  return path:match("^(.*)/[^/]*$") or "."
+end
+M.dirname = dirname
+
+-- ctx = context.new(opts): opts as parsed by qm.internal.cli
+function M.new(opts)
+  local ctx = setmetatable({ opts = opts or {}, warnings = {}, models = {}, files = {} }, Context)
+  ctx.params = ctx.opts.params or {}
+  return ctx
+end
+
+-- The engine's connection to --db (read-only unless --write); nil without --db.
+function Context:database()
+  if self.db ~= nil or not self.opts.db then return self.db end
+  local path = self.opts.db
+  host.allowpath(path)
+  local f = io.open(path, "rb")
+  if not f and not self.opts.write then
+    host.raise(host.exit.io, ("cannot open database %s: no such file (give --write to create one)"):format(path), 0)
+  end
+  if f then f:close() end
+  self.db = host.opendb(path, { write = self.opts.write, create = self.opts.write })
+  return self.db
+end
+
+function Context:warn(msg)
+  self.warnings[#self.warnings + 1] = msg
+  if not self.opts.quiet then io.stderr:write("warning: ", msg, "\n") end
+end
+
+-- Globals a model file sees besides the sandbox's allow-list. Other stdlib modules add to
+-- them through qm.lang.globals(ctx) (the model language).
+function Context:globals()
+  local g = {}
+  g.yaml = require "qm.yaml"
+  g.params = self.params
+  g.null = host.null
+  g.db = self:database()
+  local ok, lang = pcall(require, "qm.lang")
+  if ok and type(lang) == "table" and lang.globals then
+    for k, v in pairs(lang.globals(self)) do g[k] = v end
+  end
+  return g
+end
+
+-- The environment for files in folder `dir`; one per run and folder.
+function Context:env(dir)
+  self.envs = self.envs or {}
+  if not self.envs[dir] then
+    host.allowpath(dir)
+    self.envs[dir] = sandbox.newenv { dir = dir, globals = self:globals() }
+  end
+  return self.envs[dir]
+end
+
+-- Load and run a model file in the sandbox; returns what the chunk returned.
+function Context:dofile(path, ...)
+  local env = self:env(dirname(path))
+  self.files[#self.files + 1] = path
+  local fn = sandbox.loadfile(path, env)
+  return fn(...)
+end
+
+-- An output that is written to --out only when the run succeeds (commit), else stdout.
+function Context:output()
+  if self.out then return self.out end
+  local path = self.opts.out
+  if not path then
+    self.out = { write = function(_, ...) io.stdout:write(...) end, commit = function() io.stdout:flush() end }
+    return self.out
+  end
+  local parts = {}
+  self.out = {
+    write = function(_, ...)
+      for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
+    end,
+    commit = function()
+      local tmp = path .. ".tmp"
+      local f, err = io.open(tmp, "wb")
+      if not f then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, err), 0) end
+      f:write(table.concat(parts))
+      f:close()
+      local ok, rerr = os.rename(tmp, path)
+      if not ok then
+        os.remove(tmp)
+        host.raise(host.exit.io, ("cannot write %s: %s"):format(path, rerr), 0)
+      end
+    end,
+  }
+  return self.out
+end
+
+return M

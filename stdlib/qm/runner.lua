@@ -1,0 +1,76 @@
+-- runner.lua — qm's command line after the C host has made the Lua state: finds the command,
+-- parses its options (qm.internal.cli) and runs it. Each command lives in its own module
+-- under qm.internal.cmd_*, declaring usage, summary, options and main(opts, args).
+local host = require "qm.host"
+local cli = require "qm.internal.cli"
+
+local M = {}
+
+-- The commands, in the order --help lists them. A new command is a module and a line here.
+local order = { "run", "check", "import", "repl" }
+local modules = {
+  run = "qm.internal.cmd_run",
+  check = "qm.internal.cmd_check",
+  import = "qm.internal.cmd_import",
+  repl = "qm.internal.cmd_repl",
+}
+
+local exit_codes = {
+  { host.exit.ok, "success" },
+  { host.exit.model, "model or data error (qm check: errors found)" },
+  { host.exit.usage, "usage error (bad command line)" },
+  { host.exit.io, "database or file I/O error" },
+  { host.exit.limit, "memory or time limit reached" },
+  { host.exit.interrupt, "interrupted (Ctrl-C)" },
+}
+M.exit_codes = exit_codes
+
+local function load_commands()
+  local commands, names = {}, {}
+  for _, name in ipairs(order) do
+    local ok, mod = pcall(require, modules[name])
+    if ok then
+      commands[name] = mod
+      names[#names + 1] = name
+    end
+  end
+  return commands, names
+end
+M.load_commands = load_commands
+
+function M.main(argv)
+  local commands, names = load_commands()
+  local first = argv[1]
+  if first == "--version" or first == "version" then
+    io.stdout:write("qm ", host.version, " (", _VERSION, ")\n")
+    return host.exit.ok
+  end
+  if first == "--help" or first == "-h" or first == "help" then
+    local topic = argv[2]
+    if topic and not commands[topic] then
+      cli.usage_error(("no command %q (see qm --help)"):format(topic))
+    end
+    io.stdout:write(cli.help(commands, names, exit_codes, topic))
+    return host.exit.ok
+  end
+  local name = first
+  local rest = { table.unpack(argv, 2) }
+  if first == nil or first:sub(1, 1) == "-" then
+    -- bare `qm` (perhaps with global options) is the REPL
+    name, rest = "repl", argv
+  end
+  local cmd = commands[name]
+  if not cmd then
+    cli.usage_error(("unknown command %q (commands: %s; see qm --help)"):format(name, table.concat(names, ", ")))
+  end
+  for _, a in ipairs(rest) do
+    if a == "--help" or a == "-h" then
+      io.stdout:write(cli.help(commands, names, exit_codes, name))
+      return host.exit.ok
+    end
+  end
+  local opts, args = cli.parse(rest, cmd.options)
+  return cmd.main(opts, args) or host.exit.ok
+end
+
+return M
