@@ -1,0 +1,217 @@
+-- json.lua — deterministic JSON for machine output: object keys sorted (or in the order a
+-- table declares with json.object), integers stay integers, floats with up to 15 significant
+-- digits, null sentinel -> null, NaN/inf -> null. Also a strict decoder for tests and imports.
+local M = {}
+
+local ORDER = setmetatable({}, { __mode = "k" })   -- table -> key order
+local ARRAY = setmetatable({}, { __mode = "k" })   -- tables that are arrays even when empty
+
+-- Mark t as an object whose keys come out in `keys` order (other keys follow, sorted).
+function M.object(t, keys)
+  ORDER[t] = keys
+  return t
+end
+
+-- Mark t as an array (so an empty table encodes as [] rather than {}).
+function M.array(t)
+  t = t or {}
+  ARRAY[t] = true
+  return t
+end
+
+local escapes = { ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
+                  ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
+
+local function quote(s)
+  return '"' .. s:gsub('[%c"\\]', function(c)
+    return escapes[c] or ("\\u%04x"):format(c:byte())
+  end) .. '"'
+end
+M.quote = quote
+
+local function is_array(t)
+  if ARRAY[t] then return true end
+  local n = #t
+  if n == 0 then return false end
+  local count = 0
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 or k > n then return false end
+    count = count + 1
+  end
+  return count == n
+end
+
+local function number(v)
+  if math.type(v) == "integer" then return tostring(v) end
+  if v ~= v or v == math.huge or v == -math.huge then return "null" end
+  if v == math.floor(v) and math.abs(v) < 2^53 then return ("%.1f"):format(v) end
+  return ("%.15g"):format(v)
+end
+
+local function sorted_keys(t)
+  local keys, order, seen = {}, ORDER[t], {}
+  if order then
+    for _, k in ipairs(order) do
+      if t[k] ~= nil then keys[#keys + 1] = k; seen[k] = true end
+    end
+  end
+  local rest = {}
+  for k in pairs(t) do
+    if not seen[k] then rest[#rest + 1] = k end
+  end
+  table.sort(rest, function(a, b)
+    if type(a) == type(b) then return a < b end
+    return type(a) == "number"
+  end)
+  for _, k in ipairs(rest) do keys[#keys + 1] = k end
+  return keys
+end
+
+local function encode(v, indent, depth, out, seen)
+  local tv = type(v)
+  if v == nil then out[#out + 1] = "null"
+  elseif tv == "boolean" then out[#out + 1] = tostring(v)
+  elseif tv == "number" then out[#out + 1] = number(v)
+  elseif tv == "string" then out[#out + 1] = quote(v)
+  elseif tv == "table" then
+    if seen[v] then error("json: cannot encode a table that contains itself", 0) end
+    seen[v] = true
+    local nl = indent and ("\n" .. indent:rep(depth + 1)) or ""
+    local close = indent and ("\n" .. indent:rep(depth)) or ""
+    local sep = indent and ": " or ":"
+    if is_array(v) then
+      if #v == 0 then out[#out + 1] = "[]" else
+        out[#out + 1] = "["
+        for i = 1, #v do
+          out[#out + 1] = (i > 1 and "," or "") .. nl
+          encode(v[i], indent, depth + 1, out, seen)
+        end
+        out[#out + 1] = close .. "]"
+      end
+    else
+      local keys = sorted_keys(v)
+      if #keys == 0 then out[#out + 1] = "{}" else
+        out[#out + 1] = "{"
+        for i, k in ipairs(keys) do
+          out[#out + 1] = (i > 1 and "," or "") .. nl .. quote(tostring(k)) .. sep
+          encode(v[k], indent, depth + 1, out, seen)
+        end
+        out[#out + 1] = close .. "}"
+      end
+    end
+    seen[v] = nil
+  elseif tostring(v) == "null" then out[#out + 1] = "null"  -- the db/yaml null sentinel
+  else
+    error("json: cannot encode a " .. tv .. " value", 0)
+  end
+end
+
+-- json.encode(value [, {indent = "  "}]) -> string
+function M.encode(v, opts)
+  local out = {}
+  encode(v, opts and opts.indent, 0, out, {})
+  return table.concat(out)
+end
+
+-- ---------------------------------------------------------------- decoding
+
+local function decode_error(s, pos, what)
+  local line = select(2, s:sub(1, pos):gsub("\n", "")) + 1
+  error(("json: line %d: %s"):format(line, what), 0)
+end
+
+local decode_value
+
+local function skip(s, pos)
+  return s:find("[^ \t\r\n]", pos) or #s + 1
+end
+
+local function decode_string(s, pos)
+  local out, i = {}, pos + 1
+  while true do
+    local c = s:sub(i, i)
+    if c == "" then decode_error(s, i, "unterminated string") end
+    if c == '"' then return table.concat(out), i + 1 end
+    if c == "\\" then
+      local e = s:sub(i + 1, i + 1)
+      local map = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t", ['"'] = '"', ["\\"] = "\\", ["/"] = "/" }
+      if map[e] then out[#out + 1] = map[e]; i = i + 2
+      elseif e == "u" then
+        local hex = s:sub(i + 2, i + 5)
+        if not hex:match("^%x%x%x%x$") then decode_error(s, i, "bad \\u escape") end
+        local cp = tonumber(hex, 16)
+        i = i + 6
+        if cp >= 0xD800 and cp <= 0xDBFF and s:sub(i, i + 1) == "\\u" then
+          local lo = tonumber(s:sub(i + 2, i + 5), 16)
+          if lo and lo >= 0xDC00 and lo <= 0xDFFF then
+            cp = 0x10000 + (cp - 0xD800) * 0x400 + (lo - 0xDC00)
+            i = i + 6
+          end
+        end
+        out[#out + 1] = utf8.char(cp)
+      else decode_error(s, i, "bad escape") end
+    else
+      out[#out + 1] = c
+      i = i + 1
+    end
+  end
+end
+
+function decode_value(s, pos, null)
+  pos = skip(s, pos)
+  local c = s:sub(pos, pos)
+  if c == "{" then
+    local t, keys = {}, {}
+    pos = skip(s, pos + 1)
+    if s:sub(pos, pos) == "}" then return M.object(t, keys), pos + 1 end
+    while true do
+      pos = skip(s, pos)
+      if s:sub(pos, pos) ~= '"' then decode_error(s, pos, "expected a string key") end
+      local k
+      k, pos = decode_string(s, pos)
+      pos = skip(s, pos)
+      if s:sub(pos, pos) ~= ":" then decode_error(s, pos, "expected ':'") end
+      local v
+      v, pos = decode_value(s, pos + 1, null)
+      t[k] = v
+      keys[#keys + 1] = k
+      pos = skip(s, pos)
+      local d = s:sub(pos, pos)
+      if d == "}" then return M.object(t, keys), pos + 1 end
+      if d ~= "," then decode_error(s, pos, "expected ',' or '}'") end
+      pos = pos + 1
+    end
+  elseif c == "[" then
+    local t = M.array({})
+    pos = skip(s, pos + 1)
+    if s:sub(pos, pos) == "]" then return t, pos + 1 end
+    while true do
+      local v
+      v, pos = decode_value(s, pos, null)
+      t[#t + 1] = v
+      pos = skip(s, pos)
+      local d = s:sub(pos, pos)
+      if d == "]" then return t, pos + 1 end
+      if d ~= "," then decode_error(s, pos, "expected ',' or ']'") end
+      pos = pos + 1
+    end
+  elseif c == '"' then return decode_string(s, pos)
+  elseif s:find("^true", pos) then return true, pos + 4
+  elseif s:find("^false", pos) then return false, pos + 5
+  elseif s:find("^null", pos) then return null, pos + 4
+  else
+    local num = s:match("^-?%d+%.?%d*[eE]?[-+]?%d*", pos)
+    if not num or num == "" or num == "-" then decode_error(s, pos, "unexpected character " .. (c == "" and "(end)" or c)) end
+    return math.tointeger(tonumber(num)) or tonumber(num), pos + #num
+  end
+end
+
+-- json.decode(text [, null]) -> value; JSON null becomes `null` (default nil)
+function M.decode(s, null)
+  local v, pos = decode_value(s, 1, null)
+  pos = skip(s, pos)
+  if pos <= #s then decode_error(s, pos, "trailing characters") end
+  return v
+end
+
+return M
