@@ -1,0 +1,1 @@
+local p = io.popen("touch pwned_popen")

@@ -1,0 +1,1 @@
+local host = require "qm.host"

@@ -1,0 +1,1 @@
+local s = string.dump(function() return 1 end)

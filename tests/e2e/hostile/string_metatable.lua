@@ -1,0 +1,2 @@
+local mt = getmetatable("")
+mt.__index.rep = function() return "pwned" end
