@@ -75,15 +75,16 @@ static int l_repl(lua_State *L) {
   return 1;
 }
 
-/* host.opendb(path, {write=, create=}): the engine's own connection (may write qm_* tables
-** when writing was asked for); models only get qm.db.open, which is read-only. */
+/* host.opendb(path, {write=, create=, engine=}): the engine's own connection (may write qm_*
+** tables when writing was asked for), or with engine=false the connection a model's `db` is. */
 static int l_opendb(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int flags = QM_DB_ENGINE;
   if (lua_istable(L, 2)) {
     if (lua_getfield(L, 2, "write") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_WRITE;
     if (lua_getfield(L, 2, "create") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_CREATE;
-    lua_pop(L, 2);
+    if (lua_getfield(L, 2, "engine") == LUA_TBOOLEAN && !lua_toboolean(L, -1)) flags &= ~QM_DB_ENGINE;
+    lua_pop(L, 3);
   }
   qmS_allowpath(L, path);
   qmDb_push_open(L, path, flags);

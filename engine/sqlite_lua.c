@@ -1,9 +1,697 @@
-/* sqlite_lua.c — placeholder until the SQLite binding lands (see sqlite_lua.h). */
+/*
+** sqlite_lua.c — SQLite for Lua: the "qm.db" module. Connections ("qm.db") and prepared
+** statements ("qm.stmt") as userdata; query iterators that finalize their statement when a
+** loop is left early (Lua 5.4 to-be-closed values); transactions that commit on return and
+** roll back on error. Every connection gets qm's SQL functions, the authorizer
+** (sql_guard.c) and a progress handler that honours --timeout and Ctrl-C.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <lauxlib.h>
 #include "qm.h"
-#include "sqlite_lua.h"
+#include "qm_limits.h"
+#include "sandbox.h"
 #include "sqlfuncs.h"
+#include "sql_guard.h"
+#include "sqlite_lua.h"
 
-int qmDb_open_lib(lua_State *L) { lua_newtable(L); return 1; }
-void qmDb_push_open(lua_State *L, const char *path, int flags) { (void)flags; qm_raise(L, QM_EXIT_IO, 1, "cannot open %s", path); }
-sqlite3 *qmDb_check(lua_State *L, int idx) { luaL_argerror(L, idx, "db handle expected"); return NULL; }
+#define DB_MT "qm.db"
+#define STMT_MT "qm.stmt"
+#define PROGRESS_EVERY 10000  /* VM steps between limit checks */
+
+typedef struct Stmt Stmt;
+
+typedef struct Db {
+  sqlite3 *conn;         /* NULL once closed */
+  char *path;
+  int flags;
+  int tx_depth;          /* nesting of :transaction */
+  QmLimits *limits;      /* of the state that opened it; NULL for a plain state */
+  QmGuard guard;         /* what the authorizer allows, and why it refused last */
+  Stmt *stmts;           /* open statements, finalized before the connection closes */
+} Db;
+
+struct Stmt {
+  sqlite3_stmt *st;      /* NULL once finalized */
+  Db *db;
+  Stmt *next, *prev;
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+static Db *check_db(lua_State *L, int idx) {
+  Db *d = luaL_checkudata(L, idx, DB_MT);
+  if (d->conn == NULL) luaL_error(L, "the database %s is closed", d->path ? d->path : "");
+  return d;
+}
+
+static Stmt *check_stmt(lua_State *L, int idx) {
+  Stmt *s = luaL_checkudata(L, idx, STMT_MT);
+  if (s->st == NULL) luaL_error(L, "the statement is closed");
+  if (s->db == NULL || s->db->conn == NULL) luaL_error(L, "the statement's database is closed");
+  return s;
+}
+
+sqlite3 *qmDb_check(lua_State *L, int idx) {
+  return check_db(L, idx)->conn;
+}
+
+/* Raise an SQLite error, preferring the authorizer's or the limit's reason. */
+static int db_error(lua_State *L, Db *d, int rc, const char *sql) {
+  if (rc == SQLITE_INTERRUPT && d->limits && d->limits->tripped != QM_TRIP_NONE) {
+    char why[160];
+    qmL_describe(d->limits, why, sizeof why);
+    return luaL_error(L, "%s", why);  /* the hook and qmH_report classify it */
+  }
+  const char *msg = sqlite3_errmsg(d->conn);
+  if (rc == SQLITE_AUTH && d->guard.reason[0]) msg = d->guard.reason;
+  if (rc == SQLITE_READONLY) msg = "the database is open read-only: writing needs --write";
+  if (sql != NULL) {
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+    char excerpt[96];
+    size_t len = strcspn(sql, "\n");
+    int cut = len >= sizeof excerpt - 4 || sql[len] != '\0';
+    if (len > sizeof excerpt - 5) len = sizeof excerpt - 5;
+    memcpy(excerpt, sql, len);
+    strcpy(excerpt + len, cut ? " ..." : "");
+    return qm_raise(L, QM_EXIT_IO, 1, "SQL error: %s (in: %s)", msg, excerpt);
+  }
+  return qm_raise(L, QM_EXIT_IO, 1, "SQL error: %s", msg);
+}
+
+static void stmt_unlink(Stmt *s) {
+  if (s->db == NULL) return;
+  if (s->prev) s->prev->next = s->next; else s->db->stmts = s->next;
+  if (s->next) s->next->prev = s->prev;
+  s->next = s->prev = NULL;
+  s->db = NULL;
+}
+
+static void stmt_finalize(Stmt *s) {
+  if (s->st) { sqlite3_finalize(s->st); s->st = NULL; }
+  stmt_unlink(s);
+}
+
+static int progress(void *ud) {
+  Db *d = ud;
+  return d->limits != NULL && qmL_poll(d->limits);
+}
+
+/* ---------------------------------------------------------------- values */
+
+static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
+  switch (sqlite3_column_type(st, i)) {
+  case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(st, i)); break;
+  case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(st, i)); break;
+  case SQLITE_TEXT:
+    lua_pushlstring(L, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+    break;
+  case SQLITE_BLOB: {
+    const void *b = sqlite3_column_blob(st, i);
+    lua_pushlstring(L, b ? b : "", (size_t)sqlite3_column_bytes(st, i));
+    break;
+  }
+  default: qm_pushnull(L); break;
+  }
+}
+
+/* push the current row as a table keyed by column name (or an array) */
+static void push_row(lua_State *L, sqlite3_stmt *st, int as_array) {
+  int n = sqlite3_column_count(st);
+  lua_createtable(L, as_array ? n : 0, as_array ? 0 : n);
+  for (int i = 0; i < n; i++) {
+    push_column(L, st, i);
+    if (as_array) lua_rawseti(L, -2, i + 1);
+    else lua_setfield(L, -2, sqlite3_column_name(st, i));
+  }
+}
+
+static int bind_value(lua_State *L, Stmt *s, int i, int vidx, const char *name) {
+  sqlite3_stmt *st = s->st;
+  int rc;
+  switch (lua_type(L, vidx)) {
+  case LUA_TNIL: case LUA_TNONE: rc = sqlite3_bind_null(st, i); break;
+  case LUA_TBOOLEAN: rc = sqlite3_bind_int(st, i, lua_toboolean(L, vidx)); break;
+  case LUA_TNUMBER:
+    rc = lua_isinteger(L, vidx) ? sqlite3_bind_int64(st, i, lua_tointeger(L, vidx))
+                                : sqlite3_bind_double(st, i, lua_tonumber(L, vidx));
+    break;
+  case LUA_TSTRING: {
+    size_t len;
+    const char *v = lua_tolstring(L, vidx, &len);
+    rc = sqlite3_bind_text64(st, i, v, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+    break;
+  }
+  default:
+    if (qm_isnull(L, vidx)) { rc = sqlite3_bind_null(st, i); break; }
+    return luaL_error(L, "parameter %s: cannot bind a %s value (use a number, string, boolean or null)",
+                      name, luaL_typename(L, vidx));
+  }
+  if (rc != SQLITE_OK) return db_error(L, s->db, rc, NULL);
+  return 0;
+}
+
+/* bind the params table at pidx (or nothing when it is nil/none) */
+static void bind_params(lua_State *L, Stmt *s, int pidx) {
+  sqlite3_stmt *st = s->st;
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  int n = sqlite3_bind_parameter_count(st);
+  if (n == 0) return;
+  if (lua_isnoneornil(L, pidx)) {
+    const char *name = sqlite3_bind_parameter_name(st, 1);
+    luaL_error(L, "parameter %s not given (the SQL has %d parameter%s; pass a table)",
+               name ? name : "?1", n, n == 1 ? "" : "s");
+    return;
+  }
+  luaL_checktype(L, pidx, LUA_TTABLE);
+  for (int i = 1; i <= n; i++) {
+    const char *name = sqlite3_bind_parameter_name(st, i);
+    if (name == NULL || name[0] == '?') {
+      lua_Integer pos = name && name[1] ? (lua_Integer)strtol(name + 1, NULL, 10) : i;
+      lua_geti(L, pidx, pos);
+      if (lua_isnil(L, -1) && pos > (lua_Integer)luaL_len(L, pidx))
+        luaL_error(L, "parameter ?%d not given", (int)pos);
+      char label[24];
+      snprintf(label, sizeof label, "?%d", (int)pos);
+      bind_value(L, s, i, -1, label);
+    } else {
+      if (lua_getfield(L, pidx, name + 1) == LUA_TNIL)
+        luaL_error(L, "parameter %s not given", name);
+      bind_value(L, s, i, -1, name);
+    }
+    lua_pop(L, 1);
+  }
+}
+
+/* ---------------------------------------------------------------- statements */
+
+static Stmt *prepare(lua_State *L, int dbidx, const char *sql, const char **tail) {
+  Db *d = check_db(L, dbidx);
+  Stmt *s = lua_newuserdatauv(L, sizeof *s, 1);
+  memset(s, 0, sizeof *s);
+  luaL_setmetatable(L, STMT_MT);
+  lua_pushvalue(L, dbidx);
+  lua_setiuservalue(L, -2, 1);  /* the statement keeps its connection alive */
+  d->guard.reason[0] = '\0';
+  int rc = sqlite3_prepare_v2(d->conn, sql, -1, &s->st, tail);
+  if (rc != SQLITE_OK) { db_error(L, d, rc, sql); return NULL; }
+  s->db = d;
+  s->next = d->stmts;
+  if (d->stmts) d->stmts->prev = s;
+  d->stmts = s;
+  return s;
+}
+
+/* step once: 1 = row, 0 = done; raises on error (finalizing nothing: the owner does) */
+static int step(lua_State *L, Stmt *s) {
+  int rc = sqlite3_step(s->st);
+  if (rc == SQLITE_ROW) return 1;
+  if (rc == SQLITE_DONE) return 0;
+  const char *sql = sqlite3_sql(s->st);
+  sqlite3_reset(s->st);
+  return db_error(L, s->db, rc, sql), 0;
+}
+
+static int stmt_gc(lua_State *L) {
+  Stmt *s = luaL_checkudata(L, 1, STMT_MT);
+  stmt_finalize(s);
+  return 0;
+}
+
+static int stmt_tostring(lua_State *L) {
+  Stmt *s = luaL_checkudata(L, 1, STMT_MT);
+  if (s->st == NULL) lua_pushliteral(L, "<statement (closed)>");
+  else lua_pushfstring(L, "<statement %s>", sqlite3_sql(s->st));
+  return 1;
+}
+
+static int stmt_bind(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  bind_params(L, s, 2);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int stmt_reset(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  sqlite3_reset(s->st);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int stmt_columns(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  int n = sqlite3_column_count(s->st);
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    lua_pushstring(L, sqlite3_column_name(s->st, i));
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+static int stmt_exec(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  bind_params(L, s, 2);
+  while (step(L, s)) {}
+  sqlite3_reset(s->st);
+  lua_pushinteger(L, sqlite3_changes(s->db->conn));
+  return 1;
+}
+
+static int stmt_rows(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  int as_array = lua_isstring(L, 3) && strcmp(lua_tostring(L, 3), "array") == 0;
+  bind_params(L, s, 2);
+  lua_newtable(L);
+  lua_Integer n = 0;
+  while (step(L, s)) {
+    push_row(L, s->st, as_array);
+    lua_rawseti(L, -2, ++n);
+  }
+  sqlite3_reset(s->st);
+  return 1;
+}
+
+static int stmt_first(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  bind_params(L, s, 2);
+  if (step(L, s)) push_row(L, s->st, 0); else lua_pushnil(L);
+  sqlite3_reset(s->st);
+  return 1;
+}
+
+static int stmt_scalar(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  bind_params(L, s, 2);
+  if (step(L, s) && sqlite3_column_count(s->st) > 0) push_column(L, s->st, 0); else lua_pushnil(L);
+  sqlite3_reset(s->st);
+  return 1;
+}
+
+/* iterator state: upvalue 1 = the Stmt userdata; upvalue 2 = "array" flag; upvalue 3 =
+** whether the statement is owned by the iterator (finalize at the end) */
+static int iter_next(lua_State *L) {
+  Stmt *s = luaL_checkudata(L, lua_upvalueindex(1), STMT_MT);
+  if (s->st == NULL) return 0;
+  if (s->db == NULL || s->db->conn == NULL) return luaL_error(L, "the statement's database is closed");
+  int owned = lua_toboolean(L, lua_upvalueindex(3));
+  int ok;
+  if (owned) {
+    /* an error while stepping finalizes an owned statement before it propagates */
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_ROW) ok = 1;
+    else if (rc == SQLITE_DONE) ok = 0;
+    else {
+      Db *d = s->db;
+      char sql[96];
+      snprintf(sql, sizeof sql, "%s", sqlite3_sql(s->st));
+      sqlite3_reset(s->st);
+      return db_error(L, d, rc, sql);
+    }
+  } else {
+    ok = step(L, s);
+  }
+  if (!ok) {
+    if (owned) stmt_finalize(s); else sqlite3_reset(s->st);
+    return 0;
+  }
+  push_row(L, s->st, lua_toboolean(L, lua_upvalueindex(2)));
+  return 1;
+}
+
+/* the to-be-closed value: closes (or resets) the statement when the loop ends */
+static int iter_close(lua_State *L) {
+  lua_getiuservalue(L, 1, 1);
+  Stmt *s = lua_touserdata(L, -1);
+  if (s == NULL) return 0;
+  lua_getiuservalue(L, 1, 2);
+  if (lua_toboolean(L, -1)) stmt_finalize(s);
+  else if (s->st) sqlite3_reset(s->st);
+  return 0;
+}
+
+static int push_iterator(lua_State *L, int stmt_idx, int as_array, int owned) {
+  stmt_idx = lua_absindex(L, stmt_idx);
+  lua_pushvalue(L, stmt_idx);
+  lua_pushboolean(L, as_array);
+  lua_pushboolean(L, owned);
+  lua_pushcclosure(L, iter_next, 3);
+  lua_pushnil(L);
+  lua_pushnil(L);
+  /* closing value: a small userdata whose __close finalizes the statement */
+  lua_newuserdatauv(L, 0, 2);
+  lua_pushvalue(L, stmt_idx);
+  lua_setiuservalue(L, -2, 1);
+  lua_pushboolean(L, owned);
+  lua_setiuservalue(L, -2, 2);
+  if (luaL_newmetatable(L, "qm.db.closer")) {
+    lua_pushcfunction(L, iter_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, iter_close);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return 4;
+}
+
+static int stmt_query(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  int as_array = lua_isstring(L, 3) && strcmp(lua_tostring(L, 3), "array") == 0;
+  bind_params(L, s, 2);
+  return push_iterator(L, 1, as_array, 0);
+}
+
+static int stmt_close(lua_State *L) {
+  Stmt *s = luaL_checkudata(L, 1, STMT_MT);
+  stmt_finalize(s);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- connections */
+
+static int db_prepare(lua_State *L) {
+  const char *sql = luaL_checkstring(L, 2);
+  const char *tail = NULL;
+  Stmt *s = prepare(L, 1, sql, &tail);
+  if (s->st == NULL) return luaL_error(L, "no SQL statement in: %s", sql);
+  while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';')) tail++;
+  if (tail && *tail) return luaL_error(L, "prepare takes one statement; use db:exec for several");
+  return 1;
+}
+
+/* re-raise the error on top after a protected call, at the position of the Lua code that
+** called the db method (errors raised inside have none) */
+static int rethrow(lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  luaL_where(L, 1);
+  const char *where = lua_tostring(L, -1);
+  if (msg != NULL && where[0] != '\0' && strncmp(msg, where, strlen(where)) != 0) {
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+  } else {
+    lua_pop(L, 1);
+  }
+  return lua_error(L);
+}
+
+/* db:rows/first/scalar(sql, params, mode): a statement prepared for this call only, finalized
+** after it whether fn returns or raises */
+static int with_stmt(lua_State *L, lua_CFunction fn) {
+  check_db(L, 1);
+  const char *sql = luaL_checkstring(L, 2);
+  lua_settop(L, 4);
+  Stmt *s = prepare(L, 1, sql, NULL);
+  if (s->st == NULL) { lua_pushnil(L); return 1; }
+  lua_pushcfunction(L, fn);
+  lua_pushvalue(L, 5);
+  lua_pushvalue(L, 3);
+  lua_pushvalue(L, 4);
+  int st = lua_pcall(L, 3, 1, 0);
+  stmt_finalize(s);
+  if (st != LUA_OK) return rethrow(L);
+  return 1;
+}
+
+static int db_rows(lua_State *L) { return with_stmt(L, stmt_rows); }
+static int db_first(lua_State *L) { return with_stmt(L, stmt_first); }
+static int db_scalar(lua_State *L) { return with_stmt(L, stmt_scalar); }
+
+static int db_query(lua_State *L) {
+  check_db(L, 1);
+  const char *sql = luaL_checkstring(L, 2);
+  int as_array = lua_isstring(L, 4) && strcmp(lua_tostring(L, 4), "array") == 0;
+  Stmt *s = prepare(L, 1, sql, NULL);
+  if (s->st == NULL) return luaL_error(L, "no SQL statement in: %s", sql);
+  int sidx = lua_gettop(L);
+  /* bind in a protected call so a bad parameter does not leave the statement open */
+  lua_pushcfunction(L, stmt_bind);
+  lua_pushvalue(L, sidx);
+  lua_pushvalue(L, 3);
+  if (lua_pcall(L, 2, 0, 0) != LUA_OK) { stmt_finalize(s); return rethrow(L); }
+  return push_iterator(L, sidx, as_array, 1);
+}
+
+/* exec(sql [, params]): several statements without params, one with */
+static int db_exec(lua_State *L) {
+  Db *d = check_db(L, 1);
+  const char *sql = luaL_checkstring(L, 2);
+  int has_params = !lua_isnoneornil(L, 3);
+  int total = 0;
+  while (sql && *sql) {
+    const char *tail = NULL;
+    Stmt *s = prepare(L, 1, sql, &tail);
+    int sidx = lua_gettop(L);
+    if (s->st == NULL) { lua_pop(L, 1); sql = tail; continue; }  /* blank or comment */
+    if (has_params && tail) {
+      const char *t = tail;
+      while (*t == ' ' || *t == '\n' || *t == '\t' || *t == '\r' || *t == ';') t++;
+      if (*t) { stmt_finalize(s); return luaL_error(L, "exec with parameters takes one statement"); }
+    }
+    lua_pushcfunction(L, stmt_exec);
+    lua_pushvalue(L, sidx);
+    if (has_params) lua_pushvalue(L, 3); else lua_pushnil(L);
+    int st = lua_pcall(L, 2, 1, 0);
+    stmt_finalize(s);
+    if (st != LUA_OK) return rethrow(L);
+    total += sqlite3_changes(d->conn);
+    lua_pop(L, 2);
+    sql = tail;
+  }
+  lua_pushinteger(L, total);
+  return 1;
+}
+
+static int exec_simple(lua_State *L, Db *d, const char *sql) {
+  d->guard.reason[0] = '\0';
+  int rc = sqlite3_exec(d->conn, sql, NULL, NULL, NULL);
+  if (rc != SQLITE_OK) return db_error(L, d, rc, sql);
+  return 0;
+}
+
+/* transaction(fn, ...): commit when fn returns, roll back and re-raise when it raises */
+static int db_transaction(lua_State *L) {
+  Db *d = check_db(L, 1);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  char sp[24];
+  int depth = d->tx_depth;
+  snprintf(sp, sizeof sp, "qm_tx_%d", depth);
+  if (depth == 0) exec_simple(L, d, (d->flags & (QM_DB_WRITE | QM_DB_CREATE)) ? "BEGIN IMMEDIATE" : "BEGIN");
+  else { char q[64]; snprintf(q, sizeof q, "SAVEPOINT %s", sp); exec_simple(L, d, q); }
+  d->tx_depth++;
+  int nargs = lua_gettop(L) - 2;
+  int base = 2;
+  int st = lua_pcall(L, nargs, LUA_MULTRET, 0);
+  d->tx_depth--;
+  if (d->conn == NULL) return st == LUA_OK ? lua_gettop(L) - base + 1 : lua_error(L);
+  if (st != LUA_OK) {
+    if (depth == 0) sqlite3_exec(d->conn, "ROLLBACK", NULL, NULL, NULL);
+    else {
+      char q[160];
+      snprintf(q, sizeof q, "ROLLBACK TO %s; RELEASE %s", sp, sp);
+      sqlite3_exec(d->conn, q, NULL, NULL, NULL);
+    }
+    return lua_error(L);
+  }
+  if (depth == 0) {
+    int rc = sqlite3_exec(d->conn, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+      sqlite3_exec(d->conn, "ROLLBACK", NULL, NULL, NULL);
+      return db_error(L, d, rc, "COMMIT");
+    }
+  } else {
+    char q[64];
+    snprintf(q, sizeof q, "RELEASE %s", sp);
+    exec_simple(L, d, q);
+  }
+  return lua_gettop(L) - base + 1;
+}
+
+static void close_db(Db *d) {
+  while (d->stmts) stmt_finalize(d->stmts);
+  if (d->conn) { sqlite3_close_v2(d->conn); d->conn = NULL; }
+}
+
+static int db_close(lua_State *L) {
+  Db *d = luaL_checkudata(L, 1, DB_MT);
+  close_db(d);
+  return 0;
+}
+
+static int db_gc(lua_State *L) {
+  Db *d = luaL_checkudata(L, 1, DB_MT);
+  close_db(d);
+  free(d->path);
+  d->path = NULL;
+  return 0;
+}
+
+static int db_tostring(lua_State *L) {
+  Db *d = luaL_checkudata(L, 1, DB_MT);
+  if (d->conn == NULL) lua_pushfstring(L, "<db %s (closed)>", d->path ? d->path : "");
+  else lua_pushfstring(L, "<db %s (%s)>", d->path, sqlite3_db_readonly(d->conn, "main") ? "read-only" : "read-write");
+  return 1;
+}
+
+static int db_changes(lua_State *L) {
+  lua_pushinteger(L, sqlite3_changes(check_db(L, 1)->conn));
+  return 1;
+}
+
+static int db_last_insert_rowid(lua_State *L) {
+  lua_pushinteger(L, sqlite3_last_insert_rowid(check_db(L, 1)->conn));
+  return 1;
+}
+
+static int db_path(lua_State *L) {
+  lua_pushstring(L, check_db(L, 1)->path);
+  return 1;
+}
+
+static int db_readonly(lua_State *L) {
+  lua_pushboolean(L, sqlite3_db_readonly(check_db(L, 1)->conn, "main") == 1);
+  return 1;
+}
+
+/* names from a one-column query, as an array */
+static int name_list(lua_State *L, Db *d, const char *sql, const char *arg) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(d->conn, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK) return db_error(L, d, rc, NULL);
+  if (arg) sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+  lua_newtable(L);
+  int i = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    lua_pushstring(L, (const char *)sqlite3_column_text(st, 0));
+    lua_rawseti(L, -2, ++i);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return db_error(L, d, rc, NULL);
+  return 1;
+}
+
+static int db_tables(lua_State *L) {
+  return name_list(L, check_db(L, 1), "SELECT name FROM sqlite_schema WHERE type IN ('table','view') "
+                   "AND name NOT LIKE 'sqlite_%' ORDER BY name", NULL);
+}
+
+static int db_columns(lua_State *L) {
+  Db *d = check_db(L, 1);
+  return name_list(L, d, "SELECT name FROM pragma_table_info(?1)", luaL_checkstring(L, 2));
+}
+
+/* ---------------------------------------------------------------- opening */
+
+static void ensure_metatables(lua_State *L);
+
+void qmDb_push_open(lua_State *L, const char *path, int flags) {
+  ensure_metatables(L);
+  Db *d = lua_newuserdatauv(L, sizeof *d, 0);
+  memset(d, 0, sizeof *d);
+  luaL_setmetatable(L, DB_MT);
+  size_t plen = strlen(path);
+  d->path = malloc(plen + 1);
+  if (d->path == NULL) { luaL_error(L, "not enough memory"); return; }
+  memcpy(d->path, path, plen + 1);
+  if (flags & QM_DB_CREATE) flags |= QM_DB_WRITE;
+  d->flags = flags;
+  d->limits = qmL_of(L);
+  int oflags = (flags & QM_DB_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+  if (flags & QM_DB_CREATE) oflags |= SQLITE_OPEN_CREATE;
+  oflags |= SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path, &d->conn, oflags, NULL);
+  if (rc != SQLITE_OK) {
+    const char *msg = d->conn ? sqlite3_errmsg(d->conn) : sqlite3_errstr(rc);
+    lua_pushstring(L, msg);
+    close_db(d);
+    qm_raise(L, QM_EXIT_IO, 1, "cannot open database %s: %s", path, lua_tostring(L, -1));
+    return;
+  }
+  sqlite3_extended_result_codes(d->conn, 0);
+  sqlite3_db_config(d->conn, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+  sqlite3_db_config(d->conn, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config(d->conn, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_busy_timeout(d->conn, 5000);
+  rc = qmSql_register(d->conn);
+  if (rc == SQLITE_OK && (flags & QM_DB_WRITE)) {
+    rc = sqlite3_exec(d->conn, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+  }
+  if (rc != SQLITE_OK) {
+    lua_pushstring(L, sqlite3_errmsg(d->conn));
+    close_db(d);
+    qm_raise(L, QM_EXIT_IO, 1, "cannot open database %s: %s", path, lua_tostring(L, -1));
+    return;
+  }
+  /* a read-only open of a file that is not a database fails only at first use: check now */
+  rc = sqlite3_exec(d->conn, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) {
+    lua_pushstring(L, sqlite3_errmsg(d->conn));
+    close_db(d);
+    qm_raise(L, QM_EXIT_IO, 1, "cannot open database %s: %s", path, lua_tostring(L, -1));
+    return;
+  }
+  qmG_install(d->conn, &d->guard, (flags & QM_DB_WRITE) != 0, (flags & QM_DB_ENGINE) != 0);
+  sqlite3_progress_handler(d->conn, PROGRESS_EVERY, progress, d);
+}
+
+/* db.open(path [, opts]) for models: read-only, and only files the run may read */
+static int l_open(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  qmS_checkpath(L, path);
+  const char *full = lua_tostring(L, -1);
+  qmDb_push_open(L, full, 0);
+  return 1;
+}
+
+static void ensure_metatables(lua_State *L) {
+  static const luaL_Reg db_methods[] = {
+    { "query", db_query }, { "rows", db_rows }, { "first", db_first }, { "scalar", db_scalar },
+    { "exec", db_exec }, { "prepare", db_prepare }, { "transaction", db_transaction },
+    { "close", db_close }, { "changes", db_changes }, { "last_insert_rowid", db_last_insert_rowid },
+    { "tables", db_tables }, { "columns", db_columns }, { "path", db_path },
+    { "readonly", db_readonly }, { NULL, NULL } };
+  static const luaL_Reg stmt_methods[] = {
+    { "bind", stmt_bind }, { "query", stmt_query }, { "rows", stmt_rows }, { "first", stmt_first },
+    { "scalar", stmt_scalar }, { "exec", stmt_exec }, { "columns", stmt_columns },
+    { "reset", stmt_reset }, { "close", stmt_close }, { NULL, NULL } };
+  if (luaL_newmetatable(L, DB_MT)) {
+    luaL_newlib(L, db_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, db_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, db_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, db_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "db");
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_pop(L, 1);
+  if (luaL_newmetatable(L, STMT_MT)) {
+    luaL_newlib(L, stmt_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, stmt_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, stmt_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, stmt_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "statement");
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_pop(L, 1);
+}
+
+int qmDb_open_lib(lua_State *L) {
+  ensure_metatables(L);
+  lua_createtable(L, 0, 3);
+  lua_pushcfunction(L, l_open);
+  lua_setfield(L, -2, "open");
+  qm_pushnull(L);
+  lua_setfield(L, -2, "null");
+  lua_pushstring(L, sqlite3_libversion());
+  lua_setfield(L, -2, "sqlite_version");
+  return 1;
+}

@@ -33,6 +33,15 @@ function Context:database()
   return self.db
 end
 
+-- The connection a model's `db` global is: the same file, but the engine's own qm_* tables
+-- are read-only to it (the authorizer), whatever --write says.
+function Context:model_database()
+  if self.mdb ~= nil or not self.opts.db then return self.mdb end
+  self:database()
+  self.mdb = host.opendb(self.opts.db, { write = self.opts.write, engine = false })
+  return self.mdb
+end
+
 function Context:warn(msg)
   self.warnings[#self.warnings + 1] = msg
   if not self.opts.quiet then io.stderr:write("warning: ", msg, "\n") end
@@ -45,7 +54,7 @@ function Context:globals()
   g.yaml = require "qm.yaml"
   g.params = self.params
   g.null = host.null
-  g.db = self:database()
+  g.db = self:model_database()
   local ok, lang = pcall(require, "qm.lang")
   if ok and type(lang) == "table" and lang.globals then
     for k, v in pairs(lang.globals(self)) do g[k] = v end
