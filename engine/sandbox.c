@@ -220,23 +220,38 @@ static int inside(const char *full, const char *allowed) {
   return full[n] == '\0' || full[n] == '/' || strcmp(allowed, "/") == 0;
 }
 
+/* A relative path in a model means relative to the model file that names it (the Lua
+** function calling the C function that called us), not to the current directory. */
+static const char *relative_to_caller(lua_State *L, const char *path) {
+  lua_Debug ar;
+  if (path[0] == '/' || !lua_getstack(L, 1, &ar) || !lua_getinfo(L, "S", &ar)) return path;
+  if (ar.source[0] != '@') return path;
+  const char *src = ar.source + 1;
+  const char *slash = strrchr(src, '/');
+  if (slash == NULL) return path;
+  return lua_pushfstring(L, "%s%s", lua_pushlstring(L, src, (size_t)(slash - src + 1)), path);
+}
+
 void qmS_checkpath(lua_State *L, const char *path) {
   char full[PATH_MAX];
+  int top = lua_gettop(L);
+  const char *given = path;
+  path = relative_to_caller(L, path);
   if (resolve(path, full) != NULL) {
     luaL_getsubtable(L, LUA_REGISTRYINDEX, ALLOWED_PATHS);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
       lua_pop(L, 1);
       if (inside(full, lua_tostring(L, -1))) {
-        lua_pop(L, 2);
+        lua_settop(L, top);
         lua_pushstring(L, full);
         return;
       }
     }
-    lua_pop(L, 1);
   }
+  lua_settop(L, top);
   qm_raise(L, QM_EXIT_IO, 1, "cannot read \"%s\": a model may only read files in its own folder "
-           "or files given on the command line", path);
+           "or files given on the command line", given);
 }
 
 void qmS_loadfile(lua_State *L, const char *path, const char *chunkname) {

@@ -13,7 +13,8 @@ void qmS_init(lua_State *L);
 void qmS_freeze(lua_State *L, int idx);
 /* Allow the run to read `path` (a file or a folder and everything below it). */
 void qmS_allowpath(lua_State *L, const char *path);
-/* Resolve `path` and push it if the run may read it; otherwise raise an error naming it at
+/* Resolve `path` (a relative one against the folder of the model file that names it) and
+** push it if the run may read it; otherwise raise an error naming it at
 ** the caller's line. */
 void qmS_checkpath(lua_State *L, const char *path);
 /* Load a Lua source file in text mode only; pushes the function or raises. */
