@@ -42,10 +42,22 @@ static const char ALLOWED_PATHS[] = "qm.sandbox.paths";
 
 /* ---------------------------------------------------------------- frozen tables */
 
+/* Plain tables are frozen on the way out; a table with a metatable is an object (a scale,
+** a date, a sentinel) whose identity matters, so it is passed as it is — such objects protect
+** their metatable with __metatable. */
+static int wants_freeze(lua_State *L, int idx) {
+  if (lua_type(L, idx) != LUA_TTABLE) return 0;
+  if (!lua_getmetatable(L, idx)) return 1;
+  int yes = lua_getfield(L, -1, "__qm_freeze") == LUA_TBOOLEAN && lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  return yes;
+}
+
 /* __index of a proxy: upvalue 1 is the original table. Nested tables come back frozen. */
 static int frozen_index(lua_State *L) {
   lua_pushvalue(L, 2);
-  if (lua_gettable(L, lua_upvalueindex(1)) == LUA_TTABLE) qmS_freeze(L, -1);
+  lua_gettable(L, lua_upvalueindex(1));
+  if (wants_freeze(L, -1)) qmS_freeze(L, -1);
   return 1;
 }
 
@@ -60,7 +72,7 @@ static int frozen_newindex(lua_State *L) {
 static int frozen_next(lua_State *L) {
   lua_settop(L, 2);
   if (!lua_next(L, lua_upvalueindex(1))) { lua_pushnil(L); return 1; }
-  if (lua_type(L, -1) == LUA_TTABLE) { qmS_freeze(L, -1); lua_replace(L, -2); }
+  if (wants_freeze(L, -1)) { qmS_freeze(L, -1); lua_replace(L, -2); }
   return 2;
 }
 
