@@ -363,7 +363,7 @@ function M.globals(ctx)
   end
   g.scale = scale
   g.scoring = scoring
-  for _, name in ipairs({ "time", "consensus", "prioritise", "indicator" }) do
+  for _, name in ipairs({ "time", "consensus", "prioritise" }) do
     local ok, mod = pcall(require, "qm." .. name)
     if ok then g[name] = mod end
   end
@@ -554,4 +554,6 @@ function M.check(ctx)
 end
 
 require("qm.lang.summary")(M)
+package.loaded["qm.lang"] = M   -- so modules that extend the language can require it now
+require "qm.indicator"
 return M

@@ -72,7 +72,7 @@ M.constructs = {
     doc = "a measure from data, evaluated to a status",
     children = nil,
     fields = with_common {
-      { name = "kind", type = "enum", values = { "value", "target", "direction", "completion", "frequency", "max_gap",
+      { name = "type", type = "enum", values = { "value", "target", "direction", "completion", "frequency", "max_gap",
         "share", "checklist", "judgement", "prepost", "conditional", "documentation" }, default = "value",
         doc = "how the indicator is evaluated (see the indicator kinds)" },
       { name = "unit", type = "string", doc = "what the value counts (count, percent, days, ...)" },

@@ -1,0 +1,400 @@
+-- indicator.lua — evaluates indicators to a status as of a date. The status vocabulary:
+--   achieved      the target or deadline is met
+--   on track      not finished, but nothing has failed so far
+--   not achieved  a target or deadline was missed (severity "warning" for soft targets)
+--   pending       not due yet, or inactive until its condition is recorded
+--   not evaluable cannot be judged, with the reason (no baseline, deadline has no year, no data)
+-- Data comes from the indicator's `sql` (named parameters from --param, plus :as_of and
+-- :year) or its `data` function; the columns each kind reads are in docs/language.md.
+local time = require "qm.time"
+local lang = require "qm.lang"
+local report = require "qm.report"
+local json = require "qm.json"
+
+local M = {}
+M.statuses = { "achieved", "on track", "not achieved", "pending", "not evaluable" }
+
+local null_value
+local function present(v) return v ~= nil and v ~= null_value end
+
+-- the rows of an indicator's data as of a date
+local function fetch(ctx, ind, as_of)
+  null_value = require("qm.host").null
+  local params = { as_of = tostring(as_of), year = as_of.y }
+  for k, v in pairs(ind.params or {}) do params[k] = v end
+  for k, v in pairs(ctx.params or {}) do params[k] = v end
+  if ind.data then return ind.data(ctx, params) or {} end
+  if not ind.sql then return nil, "no data: give the indicator sql or data" end
+  local db = ctx:model_database()
+  if not db then return nil, "no database (give --db)" end
+  return db:rows(ind.sql, params)
+end
+
+local function date_of(v) if present(v) then return time.parse_date(tostring(v):sub(1, 10)) end end
+
+-- rows known as of the date (rows without a date are always known)
+local function known(rows, as_of)
+  local out = {}
+  for _, r in ipairs(rows) do
+    local d = r.date and present(r.date) and date_of(r.date)
+    if not d or d <= as_of then out[#out + 1] = r end
+  end
+  return out
+end
+
+local function by_unit(rows)
+  local groups, order = {}, {}
+  for _, r in ipairs(rows) do
+    local u = present(r.unit_id) and tostring(r.unit_id) or ""
+    if not groups[u] then groups[u] = {}; order[#order + 1] = u end
+    table.insert(groups[u], r)
+  end
+  table.sort(order)
+  return groups, order
+end
+
+local function latest(rows)
+  local best
+  for _, r in ipairs(rows) do
+    if present(r.value) and (best == nil or tostring(r.date or "") >= tostring(best.date or "")) then best = r end
+  end
+  return best
+end
+
+local function meets(ind, v)
+  local incl = ind.inclusive ~= false
+  if ind.min ~= nil and (incl and v < ind.min or not incl and v <= ind.min) then return false end
+  if ind.max ~= nil and (incl and v > ind.max or not incl and v >= ind.max) then return false end
+  return true
+end
+
+local function target_text(ind)
+  local incl = ind.inclusive ~= false
+  local parts = {}
+  if ind.min ~= nil then parts[#parts + 1] = (incl and "≥ " or "> ") .. tostring(ind.min) end
+  if ind.max ~= nil then parts[#parts + 1] = (incl and "≤ " or "< ") .. tostring(ind.max) end
+  return table.concat(parts, " and ")
+end
+
+-- ---------------------------------------------------------------- kinds
+
+local kinds = {}
+
+-- value / target: the latest value against min/max
+function kinds.value(ind, rows)
+  local r = latest(rows)
+  if not r then return { status = "not evaluable", reason = "no data" } end
+  local v = r.value
+  if ind.min == nil and ind.max == nil then
+    return { status = "not evaluable", reason = "no target (documentation only)", value = v }
+  end
+  if meets(ind, v) then return { status = "achieved", value = v, reason = "target " .. target_text(ind) } end
+  return { status = "not achieved", value = v, severity = ind.hard == false and "warning" or "failure",
+           reason = ("%s misses the target %s%s"):format(tostring(v), target_text(ind), ind.hard == false and " (soft target: a warning)" or "") }
+end
+kinds.target = kinds.value
+kinds.documentation = kinds.value
+
+-- direction: the latest value against the baseline (the earliest value, or the baseline period's)
+function kinds.direction(ind, rows)
+  local base
+  if type(ind.baseline) == "number" then base = { value = ind.baseline, date = "baseline" } end
+  local sorted = {}
+  for _, r in ipairs(rows) do if present(r.value) then sorted[#sorted + 1] = r end end
+  table.sort(sorted, function(a, b) return tostring(a.date or a.period or "") < tostring(b.date or b.period or "") end)
+  if type(ind.baseline) == "string" then
+    for _, r in ipairs(sorted) do
+      if tostring(r.period or r.date or ""):sub(1, #ind.baseline) == ind.baseline then base = r break end
+    end
+  end
+  if not base then base = ind.baseline == nil and #sorted >= 2 and sorted[1] or nil end
+  if not base then return { status = "not evaluable", reason = "no baseline" } end
+  local cur = sorted[#sorted]
+  if not cur or cur == base then return { status = "not evaluable", reason = "no measurement after the baseline", value = base.value } end
+  local want = ind.direction or (ind.better == "lower" and "decrease" or "increase")
+  local change = cur.value - base.value
+  local ok = (want == "decrease" and change < 0) or (want == "increase" and change > 0)
+  return { status = ok and "achieved" or "not achieved", value = cur.value, baseline = base.value,
+           reason = ("%s → %s (%s wanted)"):format(tostring(base.value), tostring(cur.value), want) }
+end
+
+local function deadlines_of(ind)
+  local list = type(ind.deadline) == "table" and ind.deadline or { ind.deadline }
+  local out = {}
+  for _, p in ipairs(list) do
+    local parsed = time.parse_list(p)
+    for _, d in ipairs(parsed or {}) do out[#out + 1] = d end
+  end
+  return out
+end
+
+-- completion: every unit (rows: unit_id, done = date or null) by the deadline(s)
+function kinds.completion(ind, rows, as_of)
+  local ds = deadlines_of(ind)
+  if #ds == 0 then return { status = "not evaluable", reason = "no deadline" } end
+  if #rows == 0 then return { status = "not evaluable", reason = "no units to complete" } end
+  -- the deadline that applies: the first not yet passed, else the last
+  local d = ds[#ds]
+  for _, x in ipairs(ds) do
+    if x.year_missing then return { status = "not evaluable", reason = "deadline has no year" } end
+    if as_of <= x.date then d = x break end
+  end
+  local done, late, open = 0, {}, {}
+  for _, r in ipairs(rows) do
+    local when = r.done and present(r.done) and date_of(r.done)
+    if when and when <= as_of then
+      if d:met_by(when) or (d ~= ds[1] and when <= d.date) then done = done + 1 else late[#late + 1] = tostring(r.unit_id) end
+    else
+      open[#open + 1] = tostring(r.unit_id)
+    end
+  end
+  local progress = ("%d of %d"):format(done, #rows)
+  if done == #rows then return { status = "achieved", value = progress, reason = "all done by " .. tostring(d.date) } end
+  if as_of > d.date then
+    return { status = "not achieved", value = progress, reason = "not done by " .. tostring(d.date) .. ": " .. table.concat(open, ", ") .. (#late > 0 and (" (late: " .. table.concat(late, ", ") .. ")") or "") }
+  end
+  return { status = "on track", value = progress, reason = "due " .. tostring(d.date) .. "; open: " .. table.concat(open, ", "), due = d.date }
+end
+
+local function event_dates(rows)
+  local out = {}
+  for _, r in ipairs(rows) do if present(r.date) then out[#out + 1] = tostring(r.date):sub(1, 10) end end
+  return out
+end
+
+local function window_of(ind)
+  if not ind.window then return nil end
+  local w = time.parse(ind.window)
+  if w and w.what == "window" then return w.period end
+  if w and w.what == "recurrence" and w.window then return w.window end
+  return nil
+end
+
+-- frequency: at least `count` events per `per` within the window (rows: date)
+function kinds.frequency(ind, rows, as_of)
+  local count, per = ind.count, ind.per
+  if ind.every then
+    local r = time.parse(ind.every)
+    if r and r.what == "recurrence" then count, per = count or r.count, per or r.per end
+  end
+  if not count or not per then return { status = "not evaluable", reason = "give count and per (or every)" } end
+  local win = window_of(ind)
+  if not win then return { status = "not evaluable", reason = "no window" } end
+  local r = time.check_frequency(event_dates(rows), { count = count, per = per, window = win }, as_of)
+  local last = r.periods and r.periods[#r.periods]
+  r.value = last and (last.count .. " in " .. last.label) or nil
+  if r.status == "not achieved" and ind.hard == false then r.severity = "warning" end
+  return r
+end
+
+-- max_gap: no longer than max_gap between events (rows: date)
+function kinds.max_gap(ind, rows, as_of)
+  local rec = time.parse(ind.max_gap or ind.every or "")
+  if not rec or not rec.max_gap then return { status = "not evaluable", reason = "cannot read the gap \"" .. tostring(ind.max_gap) .. "\"" } end
+  local r = time.check_max_gap(event_dates(rows), rec.max_gap, window_of(ind), as_of)
+  r.value = r.largest and (r.largest .. " days") or nil
+  if r.status == "not achieved" and ind.hard == false then r.severity = "warning" end
+  return r
+end
+
+-- share: of audited cases where the criterion applies, the share that meets it (rows: met = 1/0/null)
+function kinds.share(ind, rows)
+  local yes, applicable = 0, 0
+  for _, r in ipairs(rows) do
+    if present(r.met) then
+      applicable = applicable + 1
+      if r.met == 1 or r.met == true or r.met == "yes" or r.met == "ja" then yes = yes + 1 end
+    end
+  end
+  if applicable == 0 then return { status = "not evaluable", reason = "no applicable cases" } end
+  local share = yes / applicable
+  local value = ("%d of %d (%.0f%%)"):format(yes, applicable, share * 100)
+  if not ind.threshold then return { status = "not evaluable", reason = "no threshold", value = value, share = share } end
+  local ok = share >= ind.threshold
+  return { status = ok and "achieved" or "not achieved", value = value, share = share,
+           reason = ("%.0f%% %s the threshold %.0f%%"):format(share * 100, ok and "meets" or "is below", ind.threshold * 100) }
+end
+
+-- checklist: every item done (rows: item, done = date/1 or null/0)
+function kinds.checklist(ind, rows, as_of)
+  local items = type(ind.items) == "string" and { ind.items } or ind.items or {}
+  local done = {}
+  for _, r in ipairs(rows) do
+    local d = r.done
+    if present(d) and d ~= 0 and d ~= false then
+      local when = type(d) == "string" and d:match("^%d%d%d%d%-") and date_of(d)
+      if not when or when <= as_of then done[tostring(r.item)] = true end
+    end
+  end
+  local open, n = {}, 0
+  for _, it in ipairs(items) do if done[it] then n = n + 1 else open[#open + 1] = it end end
+  if #items == 0 then return { status = "not evaluable", reason = "no items" } end
+  local value = ("%d of %d"):format(n, #items)
+  if n == #items then return { status = "achieved", value = value, reason = "all items done" } end
+  local st = "on track"
+  if ind.deadline then
+    local d = deadlines_of(ind)[1]
+    if d and d.year_missing then st = "not evaluable"
+    elseif d and as_of > d.date then st = "not achieved" end
+  end
+  return { status = st, value = value, reason = "open: " .. table.concat(open, "; ") }
+end
+
+-- judgement: the latest judgement by the named body (rows: body, date, verdict, note)
+function kinds.judgement(ind, rows)
+  local best
+  for _, r in ipairs(rows) do
+    if (ind.body == nil or r.body == ind.body) and (best == nil or tostring(r.date) > tostring(best.date)) then best = r end
+  end
+  if not best then return { status = "pending", reason = "no judgement recorded by " .. (ind.body or "anyone") } end
+  local verdict = tostring(best.verdict)
+  local map = { achieved = "achieved", opfyldt = "achieved", ["on track"] = "on track", ["not achieved"] = "not achieved", ["ikke opfyldt"] = "not achieved" }
+  return { status = map[verdict] or "not evaluable", value = verdict,
+           reason = ("judged by %s on %s%s"):format(tostring(best.body), tostring(best.date), present(best.note) and (": " .. best.note) or "") }
+end
+
+-- prepost: mean after against mean before (rows: phase = pre/post or før/efter, value)
+function kinds.prepost(ind, rows)
+  local sum, n = { pre = 0, post = 0 }, { pre = 0, post = 0 }
+  local map = { pre = "pre", ["før"] = "pre", post = "post", efter = "post" }
+  for _, r in ipairs(rows) do
+    local ph = map[tostring(r.phase)]
+    if ph and present(r.value) then sum[ph] = sum[ph] + r.value; n[ph] = n[ph] + 1 end
+  end
+  if n.pre == 0 or n.post == 0 then return { status = "not evaluable", reason = "needs measurements before and after" } end
+  local pre, post = sum.pre / n.pre, sum.post / n.post
+  local better = ind.better or "higher"
+  local ok = better == "higher" and post > pre or better == "lower" and post < pre
+  return { status = ok and "achieved" or "not achieved", value = ("%.2f → %.2f"):format(pre, post),
+           reason = ("mean before %.2f, after %.2f (%s is better)"):format(pre, post, better) }
+end
+
+-- conditional: inactive (pending) until the condition is recorded (rows: decided = date),
+-- then judged by its deadline (rows: done = date)
+function kinds.conditional(ind, rows, as_of)
+  local decided, done
+  for _, r in ipairs(rows) do
+    if present(r.decided) and date_of(r.decided) <= as_of then decided = date_of(r.decided) end
+    if present(r.done) and date_of(r.done) <= as_of then done = date_of(r.done) end
+  end
+  if not decided then return { status = "pending", reason = "inactive until recorded: " .. (ind.condition or "its condition") } end
+  if not ind.deadline then
+    return { status = done and "achieved" or "on track", reason = "activated " .. tostring(decided) }
+  end
+  local d = deadlines_of(ind)[1]
+  local st, why = d:status(as_of, done and tostring(done))
+  return { status = st, reason = why .. " (activated " .. tostring(decided) .. ")" }
+end
+
+M.kinds = kinds
+
+-- ---------------------------------------------------------------- evaluation
+
+function M.as_of(ctx, m)
+  local s = ctx.opts["as-of"] or (m and m.as_of)
+  if s then
+    local ok, d = pcall(time.parse_date, s)
+    if not ok then require("qm.internal.cli").usage_error(("--as-of %s: give a date like 2016-10-01"):format(s)) end
+    return d
+  end
+  return time.today()
+end
+
+-- evaluate(ctx, ind, as_of) -> { status, reason, value, ..., units = { {unit, status, ...} } }
+function M.evaluate(ctx, ind, as_of)
+  local rows, err = fetch(ctx, ind, as_of)
+  if not rows then return { status = "not evaluable", reason = err } end
+  rows = known(rows, as_of)
+  local eval = kinds[ind.type or "value"]
+  if ind.deadline and (ind.type == "value" or ind.type == nil) then eval = kinds.completion end
+  local per_unit = ind.scope and ind.type ~= "completion"
+  if not per_unit then return eval(ind, rows, as_of) end
+  local groups, order = by_unit(rows)
+  local overall = eval(ind, groups[""] or rows, as_of)
+  overall.units = {}
+  for _, u in ipairs(order) do
+    if u ~= "" then
+      local r = eval(ind, groups[u], as_of)
+      r.unit = u
+      overall.units[#overall.units + 1] = r
+    end
+  end
+  return overall
+end
+
+-- ---------------------------------------------------------------- checks and report
+
+lang.check_hooks[#lang.check_hooks + 1] = function(ctx, m)
+  for _, ind in ipairs(m:indicators()) do
+    local list = ind.deadline and (type(ind.deadline) == "table" and ind.deadline or { ind.deadline }) or {}
+    for _, p in ipairs(list) do
+      local ds, err = time.parse_list(p)
+      if not ds then lang.problem(ctx, "error", ind.where, ("indicator \"%s\": deadline: %s"):format(ind.id, err))
+      else
+        for _, d in ipairs(ds) do
+          if d.year_missing then
+            lang.problem(ctx, "warning", ind.where, ("indicator \"%s\": deadline \"%s\" has no year: it will be not evaluable"):format(ind.id, d.phrase))
+          end
+        end
+      end
+    end
+    for _, f in ipairs({ "window", "every", "max_gap" }) do
+      if ind[f] and not time.parse(ind[f]) then
+        local _, err = time.parse(ind[f])
+        lang.problem(ctx, "error", ind.where, ("indicator \"%s\": %s: %s"):format(ind.id, f, err))
+      end
+    end
+    if ind.type == "frequency" and not ind.every and not (ind.count and ind.per) then
+      lang.problem(ctx, "error", ind.where, ("indicator \"%s\": a frequency needs count and per, or every"):format(ind.id))
+    end
+    if ind.type == "checklist" and not ind.items then
+      lang.problem(ctx, "error", ind.where, ("indicator \"%s\": a checklist needs items"):format(ind.id))
+    end
+    if not ind.sql and not ind.data then
+      lang.problem(ctx, "warning", ind.where, ("indicator \"%s\" has no sql or data: it will be not evaluable"):format(ind.id))
+    end
+    if ind.sql and ind.data then
+      lang.problem(ctx, "error", ind.where, ("indicator \"%s\": give sql or data, not both"):format(ind.id))
+    end
+  end
+end
+
+local function theme_path(e)
+  local p = e.parent
+  local names = {}
+  while p and p.kind ~= "model" do table.insert(names, 1, p.title or p.id); p = p.parent end
+  return table.concat(names, " / ")
+end
+
+lang.register_report("status", function(ctx, m, out)
+  local as_of = M.as_of(ctx, m)
+  local rows, data = {}, json.array({})
+  local counts = {}
+  for _, ind in ipairs(m:indicators()) do
+    local r = M.evaluate(ctx, ind, as_of)
+    counts[r.status] = (counts[r.status] or 0) + 1
+    rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = ind.type or "value",
+                        value = r.value ~= nil and tostring(r.value) or "", status = r.status .. (r.severity == "warning" and " (warning)" or ""),
+                        reason = r.reason or "" }
+    local units = json.array({})
+    for _, u in ipairs(r.units or {}) do
+      rows[#rows + 1] = { theme = "", id = "  " .. u.unit, title = "", kind = "", value = u.value ~= nil and tostring(u.value) or "",
+                          status = u.status, reason = u.reason or "" }
+      units[#units + 1] = json.object({ unit = u.unit, status = u.status, reason = u.reason, value = u.value }, { "unit", "status", "value", "reason" })
+    end
+    data[#data + 1] = json.object({ id = ind.id, title = ind.title, theme = theme_path(ind), kind = ind.type or "value",
+      status = r.status, severity = r.severity, reason = r.reason, value = r.value, units = #units > 0 and units or nil,
+      source = ind.source, quote = ind.quote }, { "id", "title", "theme", "kind", "status", "severity", "value", "reason", "units", "source", "quote" })
+  end
+  local summary = {}
+  for _, s in ipairs(M.statuses) do summary[#summary + 1] = { s, counts[s] or 0 } end
+  local doc = report.document { title = (m.title or m.id) .. " — status", subtitle = "Status as of " .. tostring(as_of),
+    data = json.object({ model = m.id, as_of = tostring(as_of), indicators = data }, { "model", "as_of", "indicators" }) }
+  doc:keyvalues(summary)
+  doc:table { name = "indicators", columns = {
+    { key = "theme", title = "Theme" }, { key = "id", title = "Id" }, { key = "title", title = "Indicator" },
+    { key = "value", title = "Value", align = "left" }, { key = "status", title = "Status" }, { key = "reason", title = "Why" } }, rows = rows }
+  out:write(report.render(doc, ctx.opts.format))
+end, "every indicator's status as of --as-of, with reasons")
+
+return M
