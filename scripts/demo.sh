@@ -9,4 +9,4 @@ demo="$root/build/demo"
 mkdir -p "$demo"
 rm -f "$demo/kik.db"
 "$qm" run "$root/models/kik/demo_data.lua" --db "$demo/kik.db" --write >/dev/null
-"$qm" run "$root/models/kik/kik.lua" --db "$demo/kik.db" --report demo "$@"
+"$qm" run "$root/models/kik/kik.lua" --db "$demo/kik.db" --report demo --as-of 2025-10-01 "$@"

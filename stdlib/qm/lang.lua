@@ -556,4 +556,5 @@ end
 require("qm.lang.summary")(M)
 package.loaded["qm.lang"] = M   -- so modules that extend the language can require it now
 require "qm.indicator"
+require "qm.selfassess"
 return M

@@ -55,6 +55,7 @@ function Context:globals()
   g.params = self.params
   g.null = host.null
   g.db = self:model_database()
+  if self.opts.db then g.store = require("qm.store").api(self:database()) end
   local ok, lang = pcall(require, "qm.lang")
   if ok and type(lang) == "table" and lang.globals then
     for k, v in pairs(lang.globals(self)) do g[k] = v end

@@ -1,0 +1,247 @@
+-- store.lua — the engine's own schema in the database (docs/schema.md): units and their
+-- hierarchy, assessment rounds, participants, responses, consensus decisions with their
+-- history, improvement areas, actions with their history, indicator measurements. The
+-- engine creates and migrates it itself (PRAGMA user_version is the schema version), and
+-- changes it only through the functions here, which keep history and check what they write.
+local M = {}
+
+M.version = 1
+
+-- migrations[n] takes a database from version n-1 to n
+local migrations = {
+  [[
+  CREATE TABLE qm_meta (key TEXT PRIMARY KEY, value TEXT);
+  CREATE TABLE qm_units (
+    id TEXT PRIMARY KEY, parent_id TEXT REFERENCES qm_units(id), kind TEXT NOT NULL, name TEXT NOT NULL);
+  CREATE INDEX qm_units_parent ON qm_units(parent_id);
+  CREATE TABLE qm_rounds (
+    id TEXT PRIMARY KEY, model_id TEXT NOT NULL, unit_id TEXT NOT NULL REFERENCES qm_units(id),
+    started TEXT, status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'consensus', 'closed')),
+    previous_id TEXT REFERENCES qm_rounds(id));
+  CREATE INDEX qm_rounds_unit ON qm_rounds(unit_id, model_id);
+  CREATE TABLE qm_participants (
+    round_id TEXT NOT NULL REFERENCES qm_rounds(id), code TEXT NOT NULL, name TEXT, role TEXT,
+    PRIMARY KEY (round_id, code));
+  CREATE TABLE qm_responses (
+    round_id TEXT NOT NULL, participant TEXT NOT NULL, question TEXT NOT NULL,
+    score REAL, dontknow INTEGER NOT NULL DEFAULT 0 CHECK (dontknow IN (0, 1)),
+    strengths TEXT, improvements TEXT, suggestions TEXT,
+    PRIMARY KEY (round_id, question, participant),
+    FOREIGN KEY (round_id, participant) REFERENCES qm_participants(round_id, code),
+    CHECK (dontknow = 0 OR score IS NULL)) WITHOUT ROWID;
+  CREATE TABLE qm_consensus (
+    round_id TEXT NOT NULL REFERENCES qm_rounds(id), question TEXT NOT NULL, score REAL,
+    dontknow INTEGER NOT NULL DEFAULT 0, strengths TEXT, improvements TEXT, comment TEXT,
+    decided_by TEXT, decided_at TEXT, PRIMARY KEY (round_id, question));
+  CREATE TABLE qm_consensus_history (
+    id INTEGER PRIMARY KEY, round_id TEXT NOT NULL, question TEXT NOT NULL, old_score REAL,
+    new_score REAL, comment TEXT, changed_by TEXT, changed_at TEXT);
+  CREATE TABLE qm_area_groups (
+    id INTEGER PRIMARY KEY, round_id TEXT NOT NULL REFERENCES qm_rounds(id), name TEXT NOT NULL,
+    depends_on INTEGER REFERENCES qm_area_groups(id));
+  CREATE TABLE qm_areas (
+    id INTEGER PRIMARY KEY, round_id TEXT NOT NULL REFERENCES qm_rounds(id), question TEXT,
+    text TEXT NOT NULL, group_id INTEGER REFERENCES qm_area_groups(id),
+    impact REAL, effort REAL, importance REAL, reach REAL, confidence REAL, moscow TEXT,
+    selected INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE qm_actions (
+    id INTEGER PRIMARY KEY, round_id TEXT NOT NULL REFERENCES qm_rounds(id),
+    area_id INTEGER REFERENCES qm_areas(id), title TEXT NOT NULL, owner TEXT, start TEXT,
+    deadline TEXT, status TEXT NOT NULL DEFAULT 'planned'
+      CHECK (status IN ('planned', 'started', 'done', 'cancelled')),
+    resources TEXT, themes TEXT, done_at TEXT);
+  CREATE TABLE qm_action_history (
+    id INTEGER PRIMARY KEY, action_id INTEGER NOT NULL REFERENCES qm_actions(id), field TEXT NOT NULL,
+    old_value TEXT, new_value TEXT, comment TEXT, changed_by TEXT, changed_at TEXT);
+  CREATE TABLE qm_measurements (
+    indicator TEXT NOT NULL, unit_id TEXT, period TEXT, date TEXT, value REAL, note TEXT);
+  ]],
+}
+
+-- the time changes are stamped with; QM_NOW fixes it (tests, reproducible demos)
+function M.now()
+  return os.getenv("QM_NOW") or os.date("!%Y-%m-%dT%H:%M:%SZ")
+end
+
+function M.schema_version(db)
+  return db:scalar("PRAGMA user_version")
+end
+
+-- create or migrate the schema; needs a writable engine connection
+function M.migrate(db)
+  local v = M.schema_version(db)
+  if v > M.version then
+    error(("the database has schema version %d, newer than this qm (%d): upgrade qm"):format(v, M.version), 0)
+  end
+  if v == M.version then return false end
+  db:transaction(function()
+    for n = v + 1, M.version do
+      db:exec(migrations[n])
+      db:exec("PRAGMA user_version = " .. n)
+    end
+  end)
+  return true
+end
+
+-- ensure the schema exists: migrate a writable database, or check a read-only one
+function M.ensure(db)
+  local v = M.schema_version(db)
+  if v == M.version then return end
+  if db:readonly() then
+    if v == 0 then error("the database has no qm data yet (import responses first, with --write)", 0) end
+    error(("the database has schema version %d; open it once with --write to migrate it to %d"):format(v, M.version), 0)
+  end
+  M.migrate(db)
+end
+
+-- ---------------------------------------------------------------- writes through the engine
+
+local function fail(msg) error(msg, 3) end
+
+-- SQL parameters from a table whose optional values may be nil: every named parameter of
+-- the statement gets a value, null when the Lua value is nil
+local NULL = require("qm.host").null
+local function sqlp(sql, t)
+  local out = {}
+  for name in sql:gmatch(":([%a_][%w_]*)") do
+    local v = t[name]
+    if v == nil then v = NULL end
+    out[name] = v
+  end
+  return out
+end
+local function exec(db, sql, t) return db:exec(sql, sqlp(sql, t)) end
+
+function M.add_unit(db, u)
+  if type(u.id) ~= "string" or u.id == "" then fail("unit: id is required") end
+  if type(u.name) ~= "string" then fail(("unit \"%s\": name is required"):format(u.id)) end
+  if type(u.kind) ~= "string" then fail(("unit \"%s\": kind is required (municipality, centre, unit, ...)"):format(u.id)) end
+  if u.parent and not db:first("SELECT 1 FROM qm_units WHERE id = ?", { u.parent }) then
+    fail(("unit \"%s\": parent \"%s\" does not exist (add parents first)"):format(u.id, u.parent))
+  end
+  exec(db, "INSERT INTO qm_units(id, parent_id, kind, name) VALUES (:id, :parent, :kind, :name)",
+    { id = u.id, parent = u.parent, kind = u.kind, name = u.name })
+end
+
+function M.add_round(db, r)
+  if not db:first("SELECT 1 FROM qm_units WHERE id = ?", { r.unit }) then
+    fail(("round \"%s\": unit \"%s\" does not exist"):format(tostring(r.id), tostring(r.unit)))
+  end
+  exec(db, "INSERT INTO qm_rounds(id, model_id, unit_id, started, previous_id) VALUES (:id, :model, :unit, :started, :previous)",
+    { id = r.id, model = r.model, unit = r.unit, started = r.started, previous = r.previous })
+end
+
+function M.round(db, id)
+  return db:first("SELECT * FROM qm_rounds WHERE id = ?", { id })
+end
+
+function M.add_participant(db, round_id, p, max)
+  local n = db:scalar("SELECT count(*) FROM qm_participants WHERE round_id = ?", { round_id })
+  if max and n >= max then
+    fail(("round \"%s\": at most %d participants (the model's max_participants)"):format(round_id, max))
+  end
+  db:exec("INSERT INTO qm_participants(round_id, code, name, role) VALUES (?, ?, ?, ?)", { round_id, p.code, p.name or NULL, p.role or NULL })
+end
+
+-- responses are locked once consensus has started for the round
+function M.check_open(db, round_id)
+  local r = M.round(db, round_id)
+  if not r then fail(("round \"%s\" does not exist"):format(round_id)) end
+  if r.status ~= "open" then
+    fail(("round \"%s\" is locked: consensus has started, so individual responses cannot change"):format(round_id))
+  end
+  return r
+end
+
+function M.add_response(db, x)
+  exec(db, [[INSERT INTO qm_responses(round_id, participant, question, score, dontknow, strengths, improvements, suggestions)
+            VALUES (:round, :participant, :question, :score, :dontknow, :strengths, :improvements, :suggestions)]], x)
+end
+
+-- record (or change) the agreed score of a question; every change is kept in the history
+function M.record_consensus(db, x)
+  local r = M.round(db, x.round)
+  if not r then fail(("round \"%s\" does not exist"):format(tostring(x.round))) end
+  local old = db:first("SELECT score FROM qm_consensus WHERE round_id = ? AND question = ?", { x.round, x.question })
+  local now = x.at or M.now()
+  if r.status == "open" then db:exec("UPDATE qm_rounds SET status = 'consensus' WHERE id = ?", { x.round }) end
+  exec(db, [[INSERT INTO qm_consensus(round_id, question, score, dontknow, strengths, improvements, comment, decided_by, decided_at)
+            VALUES (:round, :question, :score, :dontknow, :strengths, :improvements, :comment, :by, :at)
+            ON CONFLICT(round_id, question) DO UPDATE SET score = excluded.score, dontknow = excluded.dontknow,
+              strengths = coalesce(excluded.strengths, strengths), improvements = coalesce(excluded.improvements, improvements),
+              comment = excluded.comment, decided_by = excluded.decided_by, decided_at = excluded.decided_at]],
+    { round = x.round, question = x.question, score = x.score, dontknow = x.dontknow and 1 or 0,
+      strengths = x.strengths, improvements = x.improvements, comment = x.comment, by = x.by, at = now })
+  db:exec([[INSERT INTO qm_consensus_history(round_id, question, old_score, new_score, comment, changed_by, changed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)]], { x.round, x.question, old and old.score or NULL, x.score or NULL, x.comment or NULL, x.by or NULL, now })
+end
+
+function M.add_area(db, a)
+  exec(db, [[INSERT INTO qm_areas(round_id, question, text, group_id, impact, effort, importance, reach, confidence, moscow)
+            VALUES (:round, :question, :text, :group, :impact, :effort, :importance, :reach, :confidence, :moscow)]],
+    { round = a.round, question = a.question, text = a.text, group = a.group, impact = a.impact, effort = a.effort,
+      importance = a.importance, reach = a.reach, confidence = a.confidence, moscow = a.moscow })
+  return db:last_insert_rowid()
+end
+
+function M.add_group(db, g)
+  db:exec("INSERT INTO qm_area_groups(round_id, name, depends_on) VALUES (?, ?, ?)", { g.round, g.name, g.depends_on or NULL })
+  return db:last_insert_rowid()
+end
+
+function M.add_action(db, a)
+  exec(db, [[INSERT INTO qm_actions(round_id, area_id, title, owner, start, deadline, status, resources, themes, done_at)
+            VALUES (:round, :area, :title, :owner, :start, :deadline, :status, :resources, :themes, :done_at)]],
+    { round = a.round, area = a.area, title = a.title, owner = a.owner, start = a.start, deadline = a.deadline,
+      status = a.status or "planned", resources = a.resources,
+      themes = type(a.themes) == "table" and table.concat(a.themes, ",") or a.themes, done_at = a.done_at })
+  local id = db:last_insert_rowid()
+  db:exec("INSERT INTO qm_action_history(action_id, field, old_value, new_value, comment, changed_by, changed_at) VALUES (?, 'created', NULL, ?, ?, ?, ?)",
+    { id, a.title, a.comment or NULL, a.by or NULL, a.at or M.now() })
+  return id
+end
+
+local action_fields = { owner = true, start = true, deadline = true, status = true, resources = true, themes = true, title = true, done_at = true }
+
+-- change fields of an action; each change is kept as history with who, when and why
+function M.update_action(db, id, changes, by, comment, at)
+  local a = db:first("SELECT * FROM qm_actions WHERE id = ?", { id })
+  if not a then fail(("action %s does not exist"):format(tostring(id))) end
+  for k, v in pairs(changes) do
+    if not action_fields[k] then fail(("action: unknown field \"%s\""):format(k)) end
+    local old = a[k]
+    db:exec(("UPDATE qm_actions SET %s = ? WHERE id = ?"):format(k), { v, id })
+    db:exec("INSERT INTO qm_action_history(action_id, field, old_value, new_value, comment, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      { id, k, (old ~= nil and old ~= NULL) and tostring(old) or NULL, tostring(v), comment or NULL, by or NULL, at or M.now() })
+  end
+end
+
+-- the store functions as the global `store` a model sees: the engine connection stays hidden
+function M.api(engine_db, model)
+  local api = {}
+  -- errors point at the model's line, without the stdlib's own position
+  local function wrap(fn)
+    return function(...)
+      local ok, a, b = pcall(function(...) M.ensure(engine_db) return fn(engine_db, ...) end, ...)
+      if not ok then error((tostring(a):gsub("^stdlib/[^:]+:%d+: ", "")), 2) end
+      return a, b
+    end
+  end
+  api.unit = wrap(M.add_unit)
+  api.round = wrap(M.add_round)
+  api.participant = wrap(function(db, round, p, max) return M.add_participant(db, round, p, max) end)
+  api.response = wrap(M.add_response)
+  api.consensus = wrap(M.record_consensus)
+  api.area = wrap(M.add_area)
+  api.group = wrap(M.add_group)
+  api.action = wrap(M.add_action)
+  api.update_action = wrap(M.update_action)
+  api.measurement = wrap(function(db, m)
+    exec(db, "INSERT INTO qm_measurements(indicator, unit_id, period, date, value, note) VALUES (:indicator, :unit, :period, :date, :value, :note)", m)
+  end)
+  api.transaction = function(fn) M.ensure(engine_db) return engine_db:transaction(fn) end
+  api.version = M.version
+  return api
+end
+
+return M
