@@ -7,11 +7,13 @@ local cli = require "qm.internal.cli"
 local M = {}
 
 -- The commands, in the order --help lists them. A new command is a module and a line here.
-local order = { "run", "check", "import", "repl" }
+local order = { "run", "check", "import", "consensus", "action", "repl" }
 local modules = {
   run = "qm.internal.cmd_run",
   check = "qm.internal.cmd_check",
   import = "qm.internal.cmd_import",
+  consensus = "qm.internal.cmd_consensus",
+  action = "qm.internal.cmd_action",
   repl = "qm.internal.cmd_repl",
 }
 
@@ -28,11 +30,8 @@ M.exit_codes = exit_codes
 local function load_commands()
   local commands, names = {}, {}
   for _, name in ipairs(order) do
-    local ok, mod = pcall(require, modules[name])
-    if ok then
-      commands[name] = mod
-      names[#names + 1] = name
-    end
+    commands[name] = require(modules[name])
+    names[#names + 1] = name
   end
   return commands, names
 end
