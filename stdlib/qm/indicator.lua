@@ -128,32 +128,50 @@ local function deadlines_of(ind)
   return out
 end
 
--- completion: every unit (rows: unit_id, done = date or null) by the deadline(s)
+-- completion: every unit (rows: unit_id, done = date or null; one row per completion) by
+-- each deadline. With recurring deadlines every unit must complete once in each interval
+-- (after the previous deadline, up to and including this one).
 function kinds.completion(ind, rows, as_of)
   local ds = deadlines_of(ind)
   if #ds == 0 then return { status = "not evaluable", reason = "no deadline" } end
-  if #rows == 0 then return { status = "not evaluable", reason = "no units to complete" } end
-  -- the deadline that applies: the first not yet passed, else the last
-  local d = ds[#ds]
   for _, x in ipairs(ds) do
     if x.year_missing then return { status = "not evaluable", reason = "deadline has no year" } end
-    if as_of <= x.date then d = x break end
   end
-  local done, late, open = 0, {}, {}
+  local units, order, done = {}, {}, {}
   for _, r in ipairs(rows) do
+    local u = tostring(r.unit_id)
+    if not units[u] then units[u] = true; order[#order + 1] = u; done[u] = {} end
     local when = r.done and present(r.done) and date_of(r.done)
-    if when and when <= as_of then
-      if d:met_by(when) or (d ~= ds[1] and when <= d.date) then done = done + 1 else late[#late + 1] = tostring(r.unit_id) end
-    else
-      open[#open + 1] = tostring(r.unit_id)
+    if when and when <= as_of then table.insert(done[u], when) end
+  end
+  table.sort(order)
+  if #order == 0 then return { status = "not evaluable", reason = "no units to complete" } end
+  local prev
+  for i, d in ipairs(ds) do
+    local ok_units, open = 0, {}
+    for _, u in ipairs(order) do
+      local hit = false
+      for _, w in ipairs(done[u]) do
+        if (prev == nil or w > prev) and d:met_by(w) then hit = true end
+      end
+      if hit then ok_units = ok_units + 1 else open[#open + 1] = u end
     end
+    local progress = ("%d of %d"):format(ok_units, #order)
+    local label = d.phrase or tostring(d.date)
+    if as_of > d.date then
+      if #open > 0 then
+        return { status = "not achieved", value = progress,
+                 reason = ("not done by %s (%s): %s"):format(tostring(d.date), label, table.concat(open, ", ")) }
+      end
+      if i == #ds then return { status = "achieved", value = progress, reason = "all done by every deadline" } end
+    else
+      if #open == 0 and i == #ds then return { status = "achieved", value = progress, reason = "all done by " .. tostring(d.date) } end
+      return { status = #open == 0 and "on track" or "on track", value = progress, due = d.date,
+               reason = ("due %s (%s)%s"):format(tostring(d.date), label, #open > 0 and ("; open: " .. table.concat(open, ", ")) or "; all done so far") }
+    end
+    prev = d.date
   end
-  local progress = ("%d of %d"):format(done, #rows)
-  if done == #rows then return { status = "achieved", value = progress, reason = "all done by " .. tostring(d.date) } end
-  if as_of > d.date then
-    return { status = "not achieved", value = progress, reason = "not done by " .. tostring(d.date) .. ": " .. table.concat(open, ", ") .. (#late > 0 and (" (late: " .. table.concat(late, ", ") .. ")") or "") }
-  end
-  return { status = "on track", value = progress, reason = "due " .. tostring(d.date) .. "; open: " .. table.concat(open, ", "), due = d.date }
+  return { status = "achieved", reason = "all done" }
 end
 
 local function event_dates(rows)

@@ -264,7 +264,7 @@ local function apply_extends(ctx, m)
   local base = m.extends
   local copy = copy_tree(base, nil)
   for k, v in pairs(copy) do
-    if m[k] == nil and k ~= "kind" and k ~= "id" and k ~= "where" and k ~= "extends" then m[k] = v end
+    if m[k] == nil and k ~= "kind" and k ~= "id" and k ~= "where" and k ~= "extends" and k:sub(1, 1) ~= "_" then m[k] = v end
   end
   local own = m.children
   m.children = copy.children

@@ -1,0 +1,13 @@
+CREATE TABLE tilmeldte(value, date); INSERT INTO tilmeldte VALUES (12, '2016-05-01'), (17, '2016-09-01'), (9, '2017-01-10');
+CREATE TABLE kurser(date); INSERT INTO kurser VALUES ('2016-02-01'), ('2016-05-01'), ('2016-09-01');
+CREATE TABLE fravaer(unit_id, period, value); INSERT INTO fravaer VALUES (NULL, '2013', 5.1), (NULL, '2016', 4.2), ('C1', '2013', 4.0), ('C1', '2016', 4.5), ('C2', '2016', 3.0);
+CREATE TABLE omsaetning(value);
+CREATE TABLE trivsel(unit_id, done); INSERT INTO trivsel VALUES ('A', '2016-08-01'), ('B', '2016-09-30'), ('C', NULL);
+CREATE TABLE forloeb(date); INSERT INTO forloeb VALUES ('2016-07-01'), ('2016-07-15'), ('2016-08-01'), ('2016-09-01');
+CREATE TABLE erfa(date); INSERT INTO erfa VALUES ('2016-02-01'), ('2016-04-01'), ('2016-09-01');
+CREATE TABLE gufi(item, done); INSERT INTO gufi VALUES ('organisation', 1), ('kontakter', 1);
+CREATE TABLE vurdering(body, date, verdict, note); INSERT INTO vurdering VALUES ('chefgruppen', '2016-06-01', 'achieved', 'tydelige forbedringer');
+CREATE TABLE betingelse(decided, done);
+CREATE TABLE udbytte(phase, value); INSERT INTO udbytte VALUES ('før', 2), ('før', 3), ('efter', 4), ('efter', 4);
+CREATE TABLE indmelding(unit_id, done); INSERT INTO indmelding VALUES ('A', '2016-09-30'), ('B', '2016-10-01');
+CREATE TABLE audit(met); INSERT INTO audit VALUES (1), (1), (0), (NULL), (1);

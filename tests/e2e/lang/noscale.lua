@@ -1,0 +1,4 @@
+model "noscale" {
+  title = "Ingen skala",
+  theme "a" { title = "A", question "1" { text = "?" } },
+}
