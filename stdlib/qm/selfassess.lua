@@ -437,8 +437,11 @@ function M.rollup_data(ctx, db, m)
   local units = db:rows([[WITH RECURSIVE sub(id) AS (
         SELECT id FROM qm_units WHERE (:top IS NULL AND parent_id IS NULL) OR id = :top
         UNION ALL SELECT u.id FROM qm_units u JOIN sub ON u.parent_id = sub.id)
-      SELECT r.unit_id, max(r.id) AS round_id FROM qm_rounds r JOIN sub ON sub.id = r.unit_id
-      WHERE r.model_id = :m GROUP BY r.unit_id ORDER BY r.unit_id]], { top = top or host.null, m = m.id })
+      SELECT unit_id, id AS round_id FROM (
+        SELECT r.unit_id, r.id, row_number() OVER (PARTITION BY r.unit_id
+                 ORDER BY coalesce(r.started, '') DESC, r.id DESC) AS latest
+        FROM qm_rounds r JOIN sub ON sub.id = r.unit_id WHERE r.model_id = :m)
+      WHERE latest = 1 ORDER BY unit_id]], { top = top or host.null, m = m.id })
   local per_theme, totals = {}, {}
   local weak = {}
   for _, u in ipairs(units) do

@@ -1,0 +1,15 @@
+model "mini" {
+  title = "Mini-KIK",
+  scale = scale.points { 0, 100, step = 5 },
+  max_participants = 4,
+  target = 75,
+  consensus = consensus.median { max_range = 30 },
+  prioritise = prioritise.gap { target = 75, top = 2 },
+  theme "a" { title = "Tema A", side = "indsats",
+    question "1" { text = "Spørgsmål 1" },
+    question "2" { text = "Spørgsmål 2" },
+  },
+  theme "b" { title = "Tema B", side = "resultater",
+    question "3" { text = "Spørgsmål 3" },
+  },
+}

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# A whole self-assessment round through qm as a process: units, responses (CSV, YAML, the
+# per-participant form), bad imports that change nothing, svarrapport, the consensus agenda,
+# recorded consensus with history and locking, konsensusrapport, prioritisation, actions,
+# follow-up against the previous round, roll-up, and the statistics against Python.
+source "$(dirname "$0")/lib.sh"
+S="$T_TMP/s"; cp -r "$QM_SOURCE_DIR/tests/e2e/selfassess" "$S"
+db="$T_TMP/sa.db"; M="$S/model.lua"
+dump() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$db'); print('\n'.join(str(r) for t in ['qm_units','qm_rounds','qm_participants','qm_responses','qm_consensus'] for r in c.execute('select * from '+t+' order by 1,2')))"; }
+
+t_case import_units_then_responses_creates_the_round
+t_run import --db "$db" --write --what units "$S/units.csv"
+expect_exit 0
+expect_stdout_has "imported 4 units"
+t_run import --db "$db" --write --model "$M" --round r1 --unit u1 --started 2025-03-01 "$S/responses_u1.csv"
+expect_exit 0
+expect_stdout_has "imported 12 responses into round r1 (4 new participants)"
+
+t_case bad_import_lists_every_bad_row_and_writes_nothing
+before=$(dump)
+t_run import --db "$db" --write --model "$M" --round r1 "$S/bad.csv"
+expect_exit 1
+expect_stderr_has 'bad.csv:2: score: question "1": 120 is outside the scale 0-100 in steps of 5'
+expect_stderr_has 'bad.csv:3: question: unknown question "9" (not in model mini)'
+expect_stderr_has 'bad.csv:4: question: participant P2 has already answered question 2 in round r1'
+expect_stderr_has 'bad.csv:6: score: question "1": abc is not a number'
+expect_stderr_has 'P5 would be participant number 6, but model mini allows at most 4'
+expect_stderr_has "nothing was imported"
+[ "$before" = "$(dump)" ] || t_fail "the database changed"
+
+t_case import_without_write_is_a_usage_error
+t_run import --db "$db" --model "$M" --round r1 "$S/responses_u1.csv"
+expect_exit 2
+expect_stderr_has "give --write"
+
+t_case svarrapport_is_anonymised_with_statistics
+t_run run "$M" --db "$db" --report svarrapport --round r1
+expect_exit 0
+expect_stdout_has "Svarrapport"
+expect_stdout_has "P1"
+expect_stdout_has "ved ikke"
+expect_stdout_has "Klarere mål, tak"
+expect_stdout_has "n 3, ved ikke 1, gennemsnit 55, median 55"
+t_run run "$M" --db "$db" --report svarrapport --round r1 --param anonymise=false --format csv
+expect_stdout_has "theme,question,participant,score"
+
+t_case agenda_puts_most_disagreement_first
+t_run run "$M" --db "$db" --report konsensus --round r1 --format json
+expect_exit 0
+python3 - "$T_OUT" <<'PY' || t_fail "agenda order or statistics wrong"
+import json, statistics, sys
+d = json.load(open(sys.argv[1]))
+a = d["agenda"]
+assert [x["question"] for x in a] == ["2", "1", "3"], [x["question"] for x in a]
+q2 = a[0]
+assert q2["flag"] is True and "range 70" in q2["reason"], q2
+s = q2["stats"]; v = [20, 90, 50, 80]
+assert abs(s["mean"] - statistics.mean(v)) < 0.01 and abs(s["median"] - statistics.median(v)) < 0.01
+assert abs(s["sd"] - round(statistics.stdev(v), 2)) < 0.01, s
+qs = statistics.quantiles(v, n=4, method="inclusive"); assert abs(s["iqr"] - round(qs[2] - qs[0], 2)) < 0.01, s
+assert a[1]["stats"]["dontknow"] == 1 and a[1]["stats"]["n"] == 3
+assert a[0]["proposal"] == 65, a[0]["proposal"]   # median 65 on the 5-point grid
+PY
+
+t_case recording_consensus_keeps_history_and_locks_responses
+t_run consensus --db "$db" --write --model "$M" --round r1 --question 2 --score 60 --by Gruppen
+expect_exit 0
+t_run consensus --db "$db" --write --model "$M" --round r1 --question 2 --score 65
+expect_exit 2
+expect_stderr_has "needs --comment"
+t_run consensus --db "$db" --write --model "$M" --round r1 --question 2 --score 55 --comment "efter drøftelse" --by Gruppen
+expect_exit 0
+expect_stdout_has "(was 60"
+t_run consensus --db "$db" --write --model "$M" --round r1 --question 1 --score 55 --improvements "Mere opfølgning"
+t_run consensus --db "$db" --write --model "$M" --round r1 --question 3 --score 101
+expect_exit 1
+expect_stderr_has "101 is outside the scale"
+t_run consensus --db "$db" --write --model "$M" --round r1 --question 3 --score 70
+[ "$(python3 -c "import sqlite3; print(sqlite3.connect('$db').execute(\"select count(*) from qm_consensus_history where question='2'\").fetchone()[0])")" = 2 ] || t_fail "history"
+t_run import --db "$db" --write --model "$M" --round r1 "$S/form_p1.yaml"
+expect_exit 1
+expect_stderr_has 'round "r1" is locked'
+
+t_case konsensusrapport_shows_agreed_scores_spread_and_theme_scores
+t_run run "$M" --db "$db" --report konsensusrapport --round r1 --format json
+expect_exit 0
+python3 - "$T_OUT" <<'PY' || t_fail "konsensusrapport json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["themes"][0]["score"] == 55.0, d["themes"][0]["score"]     # mean of 55 and 55
+assert d["themes"][1]["score"] == 70, d["themes"][1]["score"]
+q2 = d["themes"][0]["questions"][1]
+assert q2["agreed"] == 55 and q2["comment"] == "efter drøftelse" and q2["spread"]["range"] == 70, q2
+assert abs(d["score"] - 62.5) < 0.01, d["score"]
+PY
+t_run run "$M" --db "$db" --report konsensusrapport --round r1 --format markdown
+expect_stdout_has "# Konsensusrapport"
+
+t_case prioritisation_orders_by_gap_with_focus
+t_run run "$M" --db "$db" --report prioritering --round r1 --format json
+expect_exit 0
+python3 - "$T_OUT" <<'PY' || t_fail "prioritering"
+import json, sys
+a = json.load(open(sys.argv[1]))["areas"]
+assert [x["question"] for x in a] == ["1", "2", "3"], a
+assert [x["in_focus"] for x in a] == [True, True, False]
+assert a[0]["reason"] == "gap 20 to target 75", a[0]["reason"]
+PY
+
+t_case actions_and_overdue_as_of_a_date
+t_run action --db "$db" --write --round r1 --add "Opfølgningsmøder" --owner Leder --deadline 2025-06-30
+expect_exit 0
+t_run action --db "$db" --write --round r1 --add "Måltavle" --owner "P2" --deadline 2025-12-31
+t_run action --db "$db" --write --id 2 --status started --comment "i gang" --by Leder
+expect_exit 0
+t_run action --db "$db" --write --round r1 --add "X" --deadline 31/12
+expect_exit 2
+t_run run "$M" --db "$db" --report handleplan --round r1 --as-of 2025-09-01
+expect_exit 0
+expect_stdout_has "Overskredne: 1"
+expect_stdout_has "planned (OVERSKREDET)"
+expect_stdout_has "started"
+
+t_case follow_up_compares_with_the_previous_round
+python3 -c "import sqlite3; c=sqlite3.connect('$db'); c.execute(\"update qm_rounds set started='2024-03-01' where id='r1'\"); c.commit()"
+t_run import --db "$db" --write --model "$M" --round r2 --unit u1 --started 2026-03-01 "$S/form_p1.yaml"
+expect_exit 0
+t_run consensus --db "$db" --write --model "$M" --round r2 --question 1 --score 65
+t_run consensus --db "$db" --write --model "$M" --round r2 --question 2 --score 40
+t_run run "$M" --db "$db" --report opfoelgning --round r2 --format json
+expect_exit 0
+python3 - "$T_OUT" <<'PY' || t_fail "opfoelgning"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["previous"] == "r1", d
+q = {x["question"]: x for x in d["questions"]}
+assert q["1"]["change"] == 10 and q["2"]["change"] == -15, q
+assert d["actions_before"] == 2
+PY
+
+t_case rollup_gives_units_and_theme_distribution_without_participants
+t_run import --db "$db" --write --model "$M" --round u2r1 --unit u2 "$S/responses_u2.yaml"
+expect_exit 0
+for q in 1 2 3; do "$QM" consensus --db "$db" --write --model "$M" --round u2r1 --question $q --score 85 >/dev/null; done
+t_run run "$M" --db "$db" --report rollup --unit center --format json
+expect_exit 0
+expect_stdout_lacks "P1"
+python3 - "$T_OUT" <<'PY' || t_fail "rollup"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["units"] == 2, d["units"]
+t = {x["theme"]: x for x in d["themes"]}
+assert t["a"]["units"] == 2 and t["b"]["units"] == 1 and t["b"]["max"] == 85, t
+PY
+
+t_case reports_are_deterministic
+"$QM" run "$M" --db "$db" --report konsensusrapport --round r1 --format json >"$T_TMP/a.json"
+"$QM" run "$M" --db "$db" --report konsensusrapport --round r1 --format json >"$T_TMP/b.json"
+cmp -s "$T_TMP/a.json" "$T_TMP/b.json" || t_fail "two runs differ"
+
+t_case a_report_needs_a_round_when_there_are_several
+t_run run "$M" --db "$db" --report konsensusrapport
+expect_exit 2
+expect_stderr_has "choose a round with --round"
+
+t_case read_only_run_cannot_write_engine_tables_from_the_model
+printf 'db:exec("DELETE FROM qm_responses")\n' >"$S/evil.lua"
+t_run run "$S/evil.lua" --db "$db" --write
+expect_exit 3
+expect_stderr_has "belongs to the engine"
+
+t_done
