@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -21,7 +22,7 @@
 
 /* ---------------------------------------------------------------- qm.host (engine-only) */
 
-static QmHost *host_of(lua_State *L) {
+QmHost *qmH_of(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, "qm.host.ptr");
   QmHost *h = lua_touserdata(L, -1);
   lua_pop(L, 1);
@@ -33,8 +34,18 @@ static int l_isatty(lua_State *L) {
   return 1;
 }
 
+/* host.term_width(): columns of the terminal on stdout (COLUMNS, else 80) */
+static int l_term_width(lua_State *L) {
+  struct winsize ws;
+  int cols = 0;
+  if (ioctl(1, TIOCGWINSZ, &ws) == 0) cols = ws.ws_col;
+  if (cols <= 0 && getenv("COLUMNS")) cols = atoi(getenv("COLUMNS"));
+  lua_pushinteger(L, cols > 0 ? cols : 80);
+  return 1;
+}
+
 static int l_memory(lua_State *L) {
-  QmHost *h = host_of(L);
+  QmHost *h = qmH_of(L);
   lua_createtable(L, 0, 3);
   lua_pushinteger(L, (lua_Integer)h->limits.used);
   lua_setfield(L, -2, "used");
@@ -94,7 +105,7 @@ static int l_opendb(lua_State *L) {
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory }, { "allowpath", l_allowpath },
-    { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "repl", l_repl }, { "opendb", l_opendb },
+    { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "repl", l_repl }, { "opendb", l_opendb }, { "term_width", l_term_width },
     { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);

@@ -18,6 +18,8 @@ typedef struct QmHost {
 ** memory runs out. */
 QmHost *qmH_new(size_t max_memory, double timeout);
 void qmH_free(QmHost *h);
+/* The host that owns L (NULL for a state qmH_new did not make). */
+QmHost *qmH_of(lua_State *L);
 
 /* lua_pcall with the engine's message handler: the error gets a short traceback of the
 ** model's own frames (stdlib and C frames are left out). Restarts the command's limits. */

@@ -15,6 +15,7 @@
 #define HOOK_EVERY 1000  /* instructions between checks while nothing is wrong */
 
 static volatile sig_atomic_t interrupted = 0;  /* set by the SIGINT handler only */
+static int sigint_depth = 0;  /* nested catchers (a REPL inside a run): the outermost restores */
 
 double qmL_now(void) {
   struct timespec ts;
@@ -103,8 +104,10 @@ static void on_sigint(int sig) {
 
 void qmL_catch_sigint(int on) {
   struct sigaction sa;
+  if (on) { if (sigint_depth++ > 0) return; }
+  else { if (sigint_depth == 0 || --sigint_depth > 0) return; }
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on ? on_sigint : SIG_DFL;
+  sa.sa_handler = on ? on_sigint : SIG_DFL;  /* no SA_RESTART: a blocked read sees EINTR */
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
 }

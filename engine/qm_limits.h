@@ -38,6 +38,7 @@ QmLimits *qmL_of(lua_State *L);
 const char *qmL_describe(const QmLimits *lim, char *buf, size_t len);
 
 /* Ctrl-C: while installed, SIGINT sets a flag that the hook and qmL_poll turn into a stop.
+** Calls nest: qmL_catch_sigint(1) ... qmL_catch_sigint(0) pairs, the outermost restores.
 ** The flag is the only process-wide mutable state in qm (a signal handler needs it). */
 void qmL_catch_sigint(int on);
 int qmL_interrupted(void);

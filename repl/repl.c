@@ -1,4 +1,324 @@
-/* repl.c — placeholder until the REPL lands (see repl.h). */
+/*
+** repl.c — the analyst's interactive shell: the terminal side. Reads input with GNU
+** readline (or libedit's compatible interface), keeps a de-duplicated, bounded history
+** file, completes with candidates from the Lua side (stdlib/qm/internal/repl.lua), gathers
+** multi-line input until it is complete, and turns Ctrl-C into "stop this command" or
+** "clear this line" rather than "quit". Without a terminal it reads commands from stdin
+** like `sqlite3 < file`: no prompts, no banner.
+*/
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+#include <sqlite3.h>
+#include <lauxlib.h>
+#if QM_USE_LIBEDIT
+#include <editline/readline.h>
+#else
+#include <readline/readline.h>
+#include <readline/history.h>
+#endif
+#include "host.h"
+#include "qm.h"
+#include "qm_limits.h"
 #include "repl.h"
-int qmR_run(lua_State *L, int opts_idx) { (void)L; (void)opts_idx; fprintf(stderr, "qm: the REPL is not built yet\n"); return 2; }
+
+#define HISTORY_MAX 1000
+
+typedef struct Repl {
+  lua_State *L;
+  QmHost *host;
+  int mod;               /* stack index of the qm.internal.repl module */
+  char history[4096];    /* history file path, "" for none */
+  int failed;            /* a command failed (the exit code in script mode) */
+} Repl;
+
+/* one session at a time: readline's callbacks take no user data */
+static Repl *current = NULL;
+
+/* ---------------------------------------------------------------- calling Lua */
+
+/* call mod[fn] with nargs arguments already on the stack; 1 on success (nres results
+** left), 0 after printing the error */
+static int call(Repl *r, const char *fn, int nargs, int nres) {
+  lua_State *L = r->L;
+  lua_getfield(L, r->mod, fn);
+  lua_insert(L, -(nargs + 1));
+  int st = qmH_pcall(r->host, nargs, nres);
+  if (st != LUA_OK) {
+    qmH_report(r->host, st);
+    r->failed = 1;
+    return 0;
+  }
+  return 1;
+}
+
+static int l_sql_complete(lua_State *L) {
+  lua_pushboolean(L, sqlite3_complete(luaL_checkstring(L, 1)));
+  return 1;
+}
+
+/* is the gathered input complete (a whole Lua chunk, SQL up to ;, or a dot-command)? */
+static int input_complete(Repl *r, const char *input) {
+  lua_pushstring(r->L, input);
+  lua_pushcfunction(r->L, l_sql_complete);
+  if (!call(r, "complete_input", 2, 1)) return 1;
+  int done = lua_toboolean(r->L, -1);
+  lua_pop(r->L, 1);
+  return done;
+}
+
+static void execute(Repl *r, const char *input) {
+  lua_pushstring(r->L, input);
+  call(r, "execute", 1, 0);
+  fflush(stdout);
+}
+
+static int quitting(Repl *r) {
+  if (!call(r, "quitting", 0, 1)) return 0;
+  int q = lua_toboolean(r->L, -1);
+  lua_pop(r->L, 1);
+  return q;
+}
+
+static const char *prompt(Repl *r, int continuing, char *buf, size_t len) {
+  lua_pushboolean(r->L, continuing);
+  buf[0] = '\0';
+  if (call(r, "prompt", 1, 1)) {
+    snprintf(buf, len, "%s", lua_tostring(r->L, -1) ? lua_tostring(r->L, -1) : "qm> ");
+    lua_pop(r->L, 1);
+  }
+  return buf;
+}
+
+/* ---------------------------------------------------------------- history */
+
+static void history_path(Repl *r) {
+  const char *p = getenv("QM_HISTORY");
+  const char *home = getenv("HOME");
+  if (p != NULL) snprintf(r->history, sizeof r->history, "%s", p);
+  else if (home != NULL) snprintf(r->history, sizeof r->history, "%s/.qm_history", home);
+  else r->history[0] = '\0';
+}
+
+/* add an entry, removing an earlier identical one, and save the bounded file at once so
+** nothing is lost if the terminal goes away */
+static void remember(Repl *r, const char *entry) {
+  if (!*entry) return;
+#if !QM_USE_LIBEDIT
+  HIST_ENTRY **list = history_list();
+  for (int i = 0; list && list[i]; i++) {
+    if (strcmp(list[i]->line, entry) == 0) {
+      HIST_ENTRY *old = remove_history(i);
+      if (old) free_history_entry(old);
+      break;
+    }
+  }
+#endif
+  add_history(entry);
+  if (r->history[0]) {
+    if (write_history(r->history) == 0) history_truncate_file(r->history, HISTORY_MAX);
+  }
+}
+
+/* ---------------------------------------------------------------- completion */
+
+static char **candidates = NULL;
+static int ncandidates = 0, next_candidate = 0;
+
+static void free_candidates(void) {
+  for (int i = 0; i < ncandidates; i++) free(candidates[i]);
+  free(candidates);
+  candidates = NULL;
+  ncandidates = next_candidate = 0;
+}
+
+static char *generator(const char *text, int state) {
+  (void)text;
+  if (state == 0) next_candidate = 0;
+  if (next_candidate >= ncandidates) return NULL;
+  return strdup(candidates[next_candidate++]);
+}
+
+static char **complete(const char *text, int start, int end) {
+  (void)end;
+  Repl *r = current;
+  lua_State *L = r->L;
+  free_candidates();
+  lua_pushstring(L, text);
+  lua_pushlstring(L, rl_line_buffer, (size_t)start + strlen(text));
+  if (!call(r, "complete", 2, 1)) return NULL;
+  if (!lua_istable(L, -1)) {  /* nil: let readline complete file names */
+    lua_pop(L, 1);
+    rl_attempted_completion_over = 0;
+    return NULL;
+  }
+  rl_attempted_completion_over = 1;
+  int n = (int)luaL_len(L, -1);
+  candidates = calloc((size_t)n + 1, sizeof *candidates);
+  for (int i = 0; candidates && i < n; i++) {
+    lua_rawgeti(L, -1, i + 1);
+    const char *s = lua_tostring(L, -1);
+    char *copy = s ? strdup(s) : NULL;
+    if (copy) candidates[ncandidates++] = copy;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  if (ncandidates == 0) return NULL;
+#if !QM_USE_LIBEDIT
+  rl_completion_append_character = '\0';
+#endif
+  return rl_completion_matches(text, generator);
+}
+
+/* ---------------------------------------------------------------- reading lines */
+
+enum { LINE_OK, LINE_EOF, LINE_CANCELLED };
+static char *got_line = NULL;
+static int got = 0, got_eof = 0;
+
+static void on_line(char *line) {
+  got = 1;
+  got_eof = line == NULL;
+  got_line = line;
+  rl_callback_handler_remove();
+}
+
+/* one line from the terminal; Ctrl-C while typing clears it (LINE_CANCELLED) */
+static int read_line(const char *p, char **out) {
+  got = got_eof = 0;
+  got_line = NULL;
+  rl_callback_handler_install(p, on_line);
+  while (!got) {
+    fd_set fds;
+    FD_ZERO(&fds);
+    FD_SET(0, &fds);
+    int n = select(1, &fds, NULL, NULL, NULL);
+    if (n < 0 && errno == EINTR) {
+      if (!qmL_interrupted()) continue;
+      qmL_clear_interrupt();
+#if !QM_USE_LIBEDIT
+      rl_free_line_state();
+      rl_callback_sigcleanup();
+      rl_replace_line("", 0);
+#endif
+      rl_callback_handler_remove();
+      fputs("^C\n", stdout);
+      fflush(stdout);
+      return LINE_CANCELLED;
+    }
+    if (n < 0) { rl_callback_handler_remove(); return LINE_EOF; }
+    if (n > 0) rl_callback_read_char();
+  }
+  if (got_eof) return LINE_EOF;
+  *out = got_line;
+  return LINE_OK;
+}
+
+/* append line to the gathered input */
+static char *append(char *buf, const char *line) {
+  size_t a = buf ? strlen(buf) : 0, b = strlen(line);
+  char *n = realloc(buf, a + b + 2);
+  if (n == NULL) { free(buf); return NULL; }
+  if (a) n[a++] = '\n';
+  memcpy(n + a, line, b + 1);
+  return n;
+}
+
+static void interactive(Repl *r) {
+  char p[64];
+  char *buf = NULL;
+  history_path(r);
+  using_history();
+  stifle_history(HISTORY_MAX);
+  if (r->history[0]) read_history(r->history);
+  rl_readline_name = "qm";
+#if !QM_USE_LIBEDIT
+  rl_catch_signals = 0;
+  rl_catch_sigwinch = 1;
+#endif
+  rl_attempted_completion_function = complete;
+  rl_basic_word_break_characters = " \t\n\"'`@$><=;|&{(,+-*/%^~#[]";
+  if (call(r, "banner", 0, 1)) { fputs(lua_tostring(r->L, -1), stdout); lua_pop(r->L, 1); }
+  for (;;) {
+    char *line = NULL;
+    int st = read_line(prompt(r, buf != NULL, p, sizeof p), &line);
+    if (st == LINE_EOF) { fputs("\n", stdout); break; }
+    if (st == LINE_CANCELLED) { free(buf); buf = NULL; continue; }
+    buf = append(buf, line);
+    free(line);
+    if (buf == NULL) break;
+    if (!input_complete(r, buf)) continue;
+    remember(r, buf);
+    execute(r, buf);
+    free(buf);
+    buf = NULL;
+    if (quitting(r)) break;
+  }
+  free(buf);
+  free_candidates();
+}
+
+/* stdin is not a terminal: read commands like `sqlite3 < file` */
+static void scripted(Repl *r) {
+  char *buf = NULL;
+  char chunk[8192];
+  char *line = NULL;
+  size_t len = 0;
+  while (fgets(chunk, sizeof chunk, stdin) != NULL) {
+    /* a line may be longer than the chunk: gather it */
+    size_t n = strlen(chunk);
+    char *grown = realloc(line, len + n + 1);
+    if (grown == NULL) break;
+    line = grown;
+    memcpy(line + len, chunk, n + 1);
+    len += n;
+    if (n > 0 && chunk[n - 1] != '\n' && !feof(stdin)) continue;
+    if (len > 0 && line[len - 1] == '\n') line[--len] = '\0';
+    if (len > 0 && line[len - 1] == '\r') line[--len] = '\0';
+    buf = append(buf, line);
+    len = 0;
+    if (buf == NULL) break;
+    if (!input_complete(r, buf)) continue;
+    execute(r, buf);
+    free(buf);
+    buf = NULL;
+    if (quitting(r)) break;
+  }
+  if (buf != NULL && !quitting(r)) {
+    int blank = strspn(buf, " \t\n") == strlen(buf);
+    if (!blank) {
+      fprintf(stderr, "qm: incomplete input at the end: %s\n", buf);
+      r->failed = 1;
+    }
+  }
+  free(buf);
+  free(line);
+}
+
+int qmR_run(lua_State *L, int opts_idx) {
+  Repl r;
+  memset(&r, 0, sizeof r);
+  r.L = L;
+  r.host = qmH_of(L);
+  if (r.host == NULL) return luaL_error(L, "the REPL needs a qm host");
+  opts_idx = lua_absindex(L, opts_idx);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "qm.internal.repl");
+  lua_call(L, 1, 1);
+  r.mod = lua_gettop(L);
+  int tty = isatty(0);
+  lua_pushvalue(L, opts_idx);
+  lua_pushboolean(L, tty && isatty(1));
+  if (!call(&r, "start", 2, 0)) { lua_settop(L, r.mod - 1); return QM_EXIT_MODEL; }
+  current = &r;
+  qmL_catch_sigint(1);
+  if (tty) interactive(&r); else scripted(&r);
+  qmL_catch_sigint(0);
+  call(&r, "close", 0, 0);
+  current = NULL;
+  lua_settop(L, r.mod - 1);
+  return tty ? QM_EXIT_OK : (r.failed ? QM_EXIT_MODEL : QM_EXIT_OK);
+}

@@ -1,0 +1,579 @@
+-- repl.lua — the analyst's shell, the part written in Lua: evaluating Lua and SQL, printing
+-- values and result sets in the chosen mode, dot-commands and completion. repl/repl.c does
+-- the terminal (readline, history, Ctrl-C) and calls these functions; see docs/repl.md.
+local host = require "qm.host"
+local context = require "qm.internal.context"
+local report = require "qm.report"
+local json = require "qm.json"
+
+local M = {}
+
+local S = {}        -- the session: ctx, env, db, mode, timer, output
+M.state = S
+
+local modes = { "table", "box", "column", "csv", "json", "markdown", "line" }
+local sql_words = { "SELECT", "WITH", "PRAGMA", "EXPLAIN", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP",
+  "ALTER", "VALUES", "REPLACE", "BEGIN", "COMMIT", "ROLLBACK", "ANALYZE", "VACUUM", "SAVEPOINT", "RELEASE" }
+local sql_keywords = { "SELECT", "FROM", "WHERE", "GROUP", "BY", "ORDER", "HAVING", "LIMIT", "OFFSET", "JOIN",
+  "LEFT", "INNER", "ON", "AS", "AND", "OR", "NOT", "NULL", "IS", "IN", "BETWEEN", "LIKE", "DISTINCT", "COUNT",
+  "WITH", "RECURSIVE", "UNION", "ALL", "CASE", "WHEN", "THEN", "ELSE", "END", "INSERT", "INTO", "VALUES",
+  "UPDATE", "SET", "DELETE", "CREATE", "TABLE", "VIEW", "INDEX", "PRAGMA", "EXPLAIN", "QUERY", "PLAN", "DESC", "ASC",
+  "median", "percentile", "stddev", "variance", "mode", "modes", "iqr", "rwg", "pct_within_median", "consensus_stats" }
+
+-- ---------------------------------------------------------------- output
+
+local function out(s)
+  if S.once then S.once:write(s) elseif S.output then S.output:write(s) else io.stdout:write(s) end
+end
+
+local function finish_once()
+  if S.once then S.once:close(); S.once = nil end
+end
+
+local function width_limit()
+  if S.tty then return host.term_width and host.term_width() or 80 end
+  return nil
+end
+
+local function shorten(s, w)
+  if report.width(s) <= w then return s end
+  if w <= 1 then return "…" end
+  local cut = utf8.offset(s, w) or (#s + 1)
+  return s:sub(1, cut - 1) .. "…"
+end
+
+-- print rows (array of arrays) with column names in the session's mode
+local function print_rows(cols, rows)
+  local mode = S.mode
+  local function cell(v)
+    if v == nil or v == host.null then return mode == "json" and nil or (mode == "line" and "NULL" or "") end
+    if type(v) == "number" and math.type(v) == "float" then return ("%.15g"):format(v) end
+    return report.sanitize(tostring(v))
+  end
+  if mode == "json" then
+    local list = json.array({})
+    for _, r in ipairs(rows) do
+      local o = {}
+      for i, c in ipairs(cols) do local v = r[i]; if v ~= host.null then o[c] = v end end
+      list[#list + 1] = json.object(o, cols)
+    end
+    out(json.encode(list, { indent = "  " }) .. "\n")
+    return
+  end
+  if mode == "csv" then
+    local line = {}
+    for i, c in ipairs(cols) do line[i] = report.csv_field(c) end
+    out(table.concat(line, ",") .. "\n")
+    for _, r in ipairs(rows) do
+      for i = 1, #cols do line[i] = report.csv_field(cell(r[i]) or "") end
+      out(table.concat(line, ",") .. "\n")
+    end
+    return
+  end
+  if mode == "line" then
+    local w = 0
+    for _, c in ipairs(cols) do w = math.max(w, report.width(c)) end
+    for k, r in ipairs(rows) do
+      if k > 1 then out("\n") end
+      for i, c in ipairs(cols) do out(report.pad(c, w, true) .. " = " .. (cell(r[i]) or "") .. "\n") end
+    end
+    return
+  end
+  -- aligned modes: table (= box), column, markdown
+  local w, cells, numeric = {}, {}, {}
+  for i, c in ipairs(cols) do w[i] = report.width(c); numeric[i] = true end
+  for k, r in ipairs(rows) do
+    cells[k] = {}
+    for i = 1, #cols do
+      local s = (cell(r[i]) or ""):gsub("\n", "\\n")
+      cells[k][i] = s
+      if type(r[i]) ~= "number" and r[i] ~= host.null and r[i] ~= nil then numeric[i] = false end
+      if report.width(s) > w[i] then w[i] = report.width(s) end
+    end
+  end
+  local limit = width_limit()
+  if limit then
+    local sep = (mode == "column") and 2 or 3
+    local total = function() local t = 1 for i = 1, #w do t = t + w[i] + sep end return t end
+    while total() > limit do
+      local wi, best = nil, 0
+      for i = 1, #w do if w[i] > best then best, wi = w[i], i end end
+      if best <= 4 then break end
+      w[wi] = w[wi] - 1
+    end
+  end
+  local function row_line(vals, left, mid, right, sepc)
+    local parts = {}
+    for i = 1, #cols do parts[i] = report.pad(shorten(vals[i], w[i]), w[i], numeric[i] and vals ~= cols) end
+    return left .. table.concat(parts, mid) .. right
+  end
+  if mode == "column" then
+    out(row_line(cols, "", "  ", "") :gsub("%s+$", "") .. "\n")
+    local d = {}
+    for i = 1, #cols do d[i] = string.rep("-", w[i]) end
+    out(table.concat(d, "  ") .. "\n")
+    for _, r in ipairs(cells) do out(row_line(r, "", "  ", ""):gsub("%s+$", "") .. "\n") end
+  elseif mode == "markdown" then
+    out(row_line(cols, "| ", " | ", " |") .. "\n")
+    local d = {}
+    for i = 1, #cols do d[i] = numeric[i] and (string.rep("-", math.max(w[i] - 1, 2)) .. ":") or string.rep("-", math.max(w[i], 3)) end
+    out("| " .. table.concat(d, " | ") .. " |\n")
+    for _, r in ipairs(cells) do out(row_line(r, "| ", " | ", " |") .. "\n") end
+  else
+    local function rule(l, m, r)
+      local d = {}
+      for i = 1, #cols do d[i] = string.rep("─", w[i] + 2) end
+      return l .. table.concat(d, m) .. r .. "\n"
+    end
+    out(rule("┌", "┬", "┐"))
+    out(row_line(cols, "│ ", " │ ", " │") .. "\n")
+    out(rule("├", "┼", "┤"))
+    for _, r in ipairs(cells) do out(row_line(r, "│ ", " │ ", " │") .. "\n") end
+    out(rule("└", "┴", "┘"))
+  end
+end
+M.print_rows = print_rows
+
+-- ---------------------------------------------------------------- Lua values
+
+local function is_model_object(v)
+  local mt = getmetatable(v)
+  return mt == "model" or mt == "model element" or mt == "scale" or mt == "date" or mt == "period" or mt == "deadline"
+end
+
+local function key_text(k)
+  if type(k) == "string" and k:match("^[%a_][%w_]*$") then return k end
+  return "[" .. (type(k) == "string" and ("%q"):format(k) or tostring(k)) .. "]"
+end
+
+local MAX_DEPTH, MAX_ITEMS = 4, 40
+
+local function show(v, depth, seen)
+  local t = type(v)
+  if t == "string" then return ("%q"):format(v):gsub("\\\n", "\\n") end
+  if t ~= "table" or is_model_object(v) then
+    local ok, s = pcall(tostring, v)
+    return ok and report.sanitize(s) or ("<" .. t .. ">")
+  end
+  if seen[v] then return "<cycle>" end
+  if depth >= MAX_DEPTH then return "{...}" end
+  seen[v] = true
+  local keys, n = {}, #v
+  for k in pairs(v) do
+    if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
+  end
+  table.sort(keys, function(a, b)
+    if type(a) == type(b) and (type(a) == "string" or type(a) == "number") then return a < b end
+    return type(a) < type(b)
+  end)
+  local parts, count = {}, 0
+  for i = 1, n do
+    count = count + 1
+    if count > MAX_ITEMS then parts[#parts + 1] = ("... (%d more)"):format(n + #keys - MAX_ITEMS) break end
+    parts[#parts + 1] = show(v[i], depth + 1, seen)
+  end
+  if count <= MAX_ITEMS then
+    for _, k in ipairs(keys) do
+      count = count + 1
+      if count > MAX_ITEMS then parts[#parts + 1] = ("... (%d more)"):format(n + #keys - MAX_ITEMS) break end
+      parts[#parts + 1] = key_text(k) .. " = " .. show(v[k], depth + 1, seen)
+    end
+  end
+  seen[v] = nil
+  local s = "{ " .. table.concat(parts, ", ") .. " }"
+  if #s > 100 and depth == 0 then s = "{\n  " .. table.concat(parts, ",\n  ") .. "\n}" end
+  if #parts == 0 then s = "{}" end
+  return s
+end
+M.show = show
+
+-- an array of records with the same keys prints as a table
+local function as_records(v)
+  if type(v) ~= "table" or is_model_object(v) or #v == 0 then return nil end
+  local cols, set = {}, {}
+  for i, r in ipairs(v) do
+    if type(r) ~= "table" or is_model_object(r) then return nil end
+    for k in pairs(r) do
+      if type(k) ~= "string" then return nil end
+      if not set[k] then set[k] = true; cols[#cols + 1] = k end
+    end
+    if i > 200 then break end
+  end
+  if #cols == 0 then return nil end
+  table.sort(cols)
+  local rows = {}
+  for i, r in ipairs(v) do
+    local row = {}
+    for j, c in ipairs(cols) do
+      local x = r[c]
+      row[j] = (type(x) == "table" and not is_model_object(x)) and show(x, 1, {}) or (x == nil and host.null or x)
+    end
+    rows[i] = row
+  end
+  return cols, rows
+end
+
+local function print_values(n, ...)
+  for i = 1, n do
+    local v = select(i, ...)
+    local cols, rows = as_records(v)
+    if cols then print_rows(cols, rows) else out(show(v, 0, {}) .. "\n") end
+  end
+end
+
+-- ---------------------------------------------------------------- evaluation
+
+-- `local x = 1` at the top level becomes `x = 1` in the session's environment, so names
+-- typed on one line are there on the next (docs/repl.md)
+local function globalise(src)
+  src = src:gsub("^%s*local%s+function%s+", "function ")
+  local names, rest = src:match("^%s*local%s+([%a_][%w_%s,<>]*)=(.*)$")
+  if names and not names:find("<") then return names .. "=" .. rest end
+  local only = src:match("^%s*local%s+([%a_][%w_%s,]*)%s*$")
+  if only then return only .. " = nil" end
+  return src
+end
+
+-- compile Lua: returns fn, or nil + "incomplete", or nil + message
+function M.compile_lua(src)
+  local env = S.env
+  local fn = load("return " .. src, "=stdin", "t", env)
+  if fn then return fn end
+  local fn2, err = load(globalise(src), "=stdin", "t", env)
+  if fn2 then return fn2 end
+  if err:match("<eof>$") then return nil, "incomplete" end
+  return nil, err
+end
+
+function M.eval_lua(src)
+  local fn, err = M.compile_lua(src)
+  if not fn then error(err, 0) end
+  local res = table.pack(fn())
+  print_values(res.n, table.unpack(res, 1, res.n))
+  finish_once()
+end
+
+function M.is_sql(line)
+  local w = line:match("^%s*(%a+)")
+  if not w then return false end
+  w = w:upper()
+  for _, s in ipairs(sql_words) do if s == w then return true end end
+  return false
+end
+
+function M.eval_sql(sql)
+  local db = S.db
+  if not db then error("no database open: start with --db FILE or use .open FILE", 0) end
+  local rest = sql
+  repeat
+    local stmt_sql, tail = rest:match("^(.-;)(.*)$")
+    stmt_sql = stmt_sql or rest
+    tail = tail or ""
+    if stmt_sql:match("%S") and not stmt_sql:match("^%s*;%s*$") then
+      local st = db:prepare(stmt_sql)
+      local cols = st:columns()
+      local rows = {}
+      for r in st:query(nil, "array") do rows[#rows + 1] = r end
+      st:close()
+      if #cols > 0 then print_rows(cols, rows) end
+    end
+    rest = tail
+  until not rest:match("%S")
+  finish_once()
+end
+
+-- ---------------------------------------------------------------- dot-commands
+
+local dots = {}
+local dot_help = {}
+
+local function dot(name, args, short, long, fn)
+  dots[name] = fn
+  dot_help[#dot_help + 1] = { name = name, args = args, short = short, long = long }
+end
+
+local function open_db(path)
+  local f = io.open(path, "rb")
+  if not f and not S.opts.write then error(("cannot open %s: no such file (start qm with --write to create one)"):format(path), 0) end
+  if f then f:close() end
+  S.opts.db = path
+  S.ctx = context.new(S.opts)
+  S.env = S.ctx:env(".")
+  S.db = S.ctx:model_database()
+  M.load_models(S.opts.models or {})
+end
+
+dot("help", "[NAME]", "list the dot-commands, or explain one", "Without NAME: one line per command. With NAME: this text.", function(args)
+  if args[1] then
+    local name = args[1]:gsub("^%.", "")
+    for _, h in ipairs(dot_help) do
+      if h.name == name then out((".%s %s\n  %s\n  %s\n"):format(h.name, h.args, h.short, h.long)) return end
+    end
+    error(("no dot-command .%s (see .help)"):format(name), 0)
+  end
+  for _, h in ipairs(dot_help) do out(("%-24s %s\n"):format("." .. h.name .. (h.args ~= "" and (" " .. h.args) or ""), h.short)) end
+  out("Lua: type an expression or statement. SQL: a statement starting with SELECT, WITH, PRAGMA, ... ending in ;\n")
+end)
+dot("open", "FILE", "open a database (read-only unless qm was started with --write)",
+  "Replaces the session's database; models are loaded again against it.", function(args)
+  if not args[1] then error("usage: .open FILE", 0) end
+  open_db(args[1])
+  out(("opened %s\n"):format(args[1]))
+end)
+dot("tables", "", "list the tables and views of the database", "Tables and views, sorted.", function()
+  if not S.db then error("no database open", 0) end
+  for _, t in ipairs(S.db:tables()) do out(t .. "\n") end
+end)
+dot("schema", "[TABLE]", "show CREATE statements", "Every table's, or one table's, CREATE statement.", function(args)
+  if not S.db then error("no database open", 0) end
+  local rows = args[1] and S.db:rows("SELECT sql FROM sqlite_schema WHERE name = ? AND sql IS NOT NULL", { args[1] })
+    or S.db:rows("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY name")
+  if args[1] and #rows == 0 then error(("no table %s"):format(args[1]), 0) end
+  for _, r in ipairs(rows) do out(r.sql .. ";\n") end
+end)
+dot("models", "", "list the loaded models", "Each loaded model with its id (also its variable name).", function()
+  local ms = require("qm.lang").models(S.ctx)
+  if #ms == 0 then out("(no models loaded: .load FILE)\n") end
+  for _, m in ipairs(ms) do out(tostring(m) .. "  " .. (m.title or "") .. "\n") end
+end)
+dot("load", "MODEL", "load a model file; it is then available by its id", "The model's id becomes a variable: kik:themes().", function(args)
+  if not args[1] then error("usage: .load MODEL", 0) end
+  local m = M.load_models({ args[1] })
+  if m then out(tostring(m) .. "\n") end
+end)
+dot("run", "MODEL [ARGS]", "run a model as `qm run` does (same options)", "Example: .run models/kik/kik.lua --report konsensus --round r1", function(args)
+  local argv = { "run" }
+  for _, a in ipairs(args) do argv[#argv + 1] = a end
+  if S.opts.db and not table.concat(args, " "):find("--db", 1, true) then argv[#argv + 1] = "--db"; argv[#argv + 1] = S.opts.db end
+  io.stdout:flush()
+  local code = require("qm.runner").main(argv)
+  if code ~= 0 then error(("the run ended with exit code %d"):format(code), 0) end
+end)
+dot("read", "FILE", "run the commands in FILE", "Each line as if typed (Lua, SQL or dot-commands).", function(args)
+  if not args[1] then error("usage: .read FILE", 0) end
+  local f, err = io.open(args[1], "r")
+  if not f then error("cannot read " .. args[1] .. ": " .. tostring(err), 0) end
+  local text = f:read("a")
+  f:close()
+  M.run_script(text)
+end)
+dot("mode", "MODE", "output mode: " .. table.concat(modes, ", "), "How query results and arrays of records print.", function(args)
+  if not args[1] then out(S.mode .. "\n") return end
+  for _, m in ipairs(modes) do if m == args[1] then S.mode = m == "box" and "table" or m return end end
+  error(("unknown mode %s (modes: %s)"):format(args[1], table.concat(modes, ", ")), 0)
+end)
+dot("timer", "on|off", "print the wall time of each command", "Measured around evaluation, printed after the output.", function(args)
+  if args[1] ~= "on" and args[1] ~= "off" then error("usage: .timer on|off", 0) end
+  S.timer = args[1] == "on"
+end)
+dot("output", "[FILE]", "send output to FILE (no FILE: back to the screen)", "The file is created or truncated.", function(args)
+  if S.output then S.output:close(); S.output = nil end
+  if args[1] then
+    local f, err = io.open(args[1], "w")
+    if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
+    S.output = f
+  end
+end)
+dot("once", "FILE", "send the next command's output to FILE", "Then output goes back where it was.", function(args)
+  if not args[1] then error("usage: .once FILE", 0) end
+  local f, err = io.open(args[1], "w")
+  if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
+  S.once = f
+end)
+dot("sql", "", "toggle SQL mode: every input is SQL until .sql again", "In SQL mode input ends at ; and the prompt says sql>.", function()
+  S.sql_mode = not S.sql_mode
+  out(S.sql_mode and "SQL mode: input is SQL until .sql\n" or "Lua mode\n")
+end)
+dot("quit", "", "leave qm", "Ctrl-D does the same.", function() S.quit = true end)
+
+function M.dot(line)
+  local name, rest = line:match("^%.(%S+)%s*(.*)$")
+  if not name then error("empty dot-command (see .help)", 0) end
+  local args = {}
+  for a in rest:gmatch("%S+") do args[#args + 1] = a end
+  local fn = dots[name]
+  if not fn then error(("unknown command .%s (see .help)"):format(name), 0) end
+  fn(args)
+  if name ~= "once" then finish_once() end
+end
+
+function M.dot_names()
+  local out_ = {}
+  for _, h in ipairs(dot_help) do out_[#out_ + 1] = "." .. h.name end
+  return out_
+end
+
+-- ---------------------------------------------------------------- models
+
+function M.load_models(paths)
+  local lang = require "qm.lang"
+  local last
+  for _, p in ipairs(paths) do
+    local before = #(S.ctx.models or {})
+    S.ctx:dofile(p)
+    local errors = lang.print_problems(S.ctx, io.stderr, false)
+    if errors > 0 then S.ctx.problems = {} error(("%s has errors (see qm check %s)"):format(p, p), 0) end
+    S.ctx.problems = {}
+    for i = before + 1, #(S.ctx.models or {}) do
+      local m = S.ctx.models[i]
+      if not m._used then rawset(S.env, m.id:gsub("[^%w_]", "_"), m); last = m end
+    end
+  end
+  return last
+end
+
+-- ---------------------------------------------------------------- completion
+
+local function fields_of(v)
+  local names = {}
+  local function add(t)
+    if type(t) ~= "table" then return end
+    for k in pairs(t) do if type(k) == "string" then names[k] = true end end
+  end
+  if type(v) == "table" then
+    local mt = getmetatable(v)
+    if mt == "model" or mt == "model element" then
+      add(v)
+      for _, name in ipairs({ "themes", "questions", "indicators", "walk", "find", "scale_of", "path" }) do names[name] = true end
+      for _, c in ipairs(v.children or {}) do names[c.id] = nil end
+    else
+      add(v)
+      local ok, m = pcall(getmetatable, v)
+      if ok and type(m) == "table" and type(m.__index) == "table" then add(m.__index) end
+    end
+  elseif type(v) == "string" then
+    add(string)
+  elseif type(v) == "userdata" then
+    for _, n in ipairs({ "query", "rows", "first", "scalar", "exec", "prepare", "transaction", "tables", "columns", "close", "path" }) do names[n] = true end
+  end
+  return names
+end
+
+-- candidates for the word `text` (readline's word) given the line up to the cursor
+function M.complete(text, line)
+  local out_, seen = {}, {}
+  local function add(s) if not seen[s] and s:sub(1, #text) == text then seen[s] = true; out_[#out_ + 1] = s end end
+  local first = line:match("^%s*(%S*)")
+  if line:match("^%s*%.%S*$") then
+    for _, d in ipairs(M.dot_names()) do add(d) end
+  elseif first and first:match("^%.(%a+)$") and (first == ".load" or first == ".read" or first == ".output" or first == ".once" or first == ".open" or first == ".run") then
+    return nil  -- file names: readline's own completer
+  elseif S.sql_mode or M.is_sql(line) then
+    for _, k in ipairs(sql_keywords) do add(k); add(k:lower()) end
+    if S.db then
+      for _, t in ipairs(S.db:tables()) do
+        add(t)
+        for _, c in ipairs(S.db:columns(t)) do add(c) end
+      end
+    end
+  else
+    local base, sep, partial = text:match("^(.*)([%.:])([%w_]*)$")
+    if base then
+      local fn = load("return " .. base, "=complete", "t", S.env)
+      local ok, v = false, nil
+      if fn then ok, v = pcall(fn) end
+      if ok and v ~= nil then
+        local names = fields_of(v)
+        -- element ids of a model or theme, as kik.ledelse would not work: offer find
+        local list = {}
+        for k in pairs(names) do list[#list + 1] = k end
+        table.sort(list)
+        for _, k in ipairs(list) do add(base .. sep .. k) end
+      end
+    else
+      local names = {}
+      for k in pairs(S.env) do if type(k) == "string" then names[k] = true end end
+      for k in pairs(fields_of(S.base)) do names[k] = true end
+      for _, kw in ipairs({ "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
+        "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while" }) do names[kw] = true end
+      local list = {}
+      for k in pairs(names) do list[#list + 1] = k end
+      table.sort(list)
+      for _, k in ipairs(list) do add(k) end
+      -- model element ids, quoted, inside find("...")
+      if line:match("find%(%s*[\"']?[%w%._]*$") then
+        for _, m in ipairs(require("qm.lang").models(S.ctx)) do
+          for _, e in ipairs(m:walk()) do add(e.id) end
+        end
+      end
+    end
+  end
+  table.sort(out_)
+  return out_
+end
+
+-- ---------------------------------------------------------------- sessions
+
+-- the names a fresh environment can see (for completion of globals)
+local function base_names()
+  local g = S.ctx:globals()
+  local names = {}
+  for k in pairs(g) do names[k] = true end
+  for _, k in ipairs(require("qm.sandbox").lists().globals) do names[k] = true end
+  for _, k in ipairs(require("qm.sandbox").lists().libs) do names[k] = true end
+  names.os = true; names.require = true; names.load = true
+  return names
+end
+
+function M.start(opts, tty)
+  S.opts = opts
+  S.tty = tty
+  S.mode = tty and "table" or "column"
+  if opts.format and opts.format ~= "text" then S.mode = opts.format == "html" and "table" or opts.format end
+  S.ctx = context.new(opts)
+  S.env = S.ctx:env(".")
+  S.db = S.ctx:model_database()
+  S.base = base_names()
+  M.load_models(opts.models or {})
+end
+
+function M.banner()
+  local ms = {}
+  for _, m in ipairs(require("qm.lang").models(S.ctx)) do ms[#ms + 1] = m.id end
+  return ("qm %s — database: %s — models: %s — .help for help, Ctrl-D to leave\n"):format(
+    host.version, S.opts.db or "(none)", #ms > 0 and table.concat(ms, ", ") or "(none)")
+end
+
+-- one complete input (Lua chunk, SQL statement(s) or dot-command)
+function M.execute(input)
+  local t0 = host.now()
+  if input:match("^%s*%.") then M.dot(input:match("^%s*(.-)%s*$"))
+  elseif S.sql_mode or M.is_sql(input) then M.eval_sql(input)
+  elseif input:match("%S") then M.eval_lua(input) end
+  if S.timer then out(("Run time: %.3f s\n"):format(host.now() - t0)) end
+end
+
+-- is the input complete? "sql" inputs need a final ;, Lua inputs must compile
+function M.complete_input(input, sql_complete)
+  if input:match("^%s*%.") or not input:match("%S") then return true end
+  if S.sql_mode or M.is_sql(input) then return sql_complete(input) end
+  local _, err = M.compile_lua(input)
+  return err ~= "incomplete"
+end
+
+function M.prompt(continuing)
+  if continuing then return S.sql_mode and "   ...> " or "  ...> " end
+  return S.sql_mode and "sql> " or "qm> "
+end
+
+-- commands from a string (.read), each line as if typed
+function M.run_script(text)
+  local buf = ""
+  for line in (text .. "\n"):gmatch("(.-)\r?\n") do
+    buf = buf == "" and line or (buf .. "\n" .. line)
+    if M.complete_input(buf, function(s) return s:match(";%s*$") ~= nil end) then
+      M.execute(buf)
+      buf = ""
+    end
+  end
+  if buf:match("%S") then M.execute(buf) end
+end
+
+function M.quitting() return S.quit == true end
+
+function M.close()
+  if S.output then S.output:close(); S.output = nil end
+  finish_once()
+end
+
+return M
