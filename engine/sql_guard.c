@@ -29,7 +29,10 @@ static int deny(QmGuard *g, const char *before, const char *arg, const char *aft
 
 /* a statement that changes table `table` in database `dbname` */
 static int check_write(QmGuard *g, const char *table, const char *dbname) {
-  if (is_temp(dbname)) return SQLITE_OK;  /* temporary tables live and die with the connection */
+  if (is_temp(dbname)) return SQLITE_OK;
+  /* SQLite reports its own schema bookkeeping (e.g. for pragma_table_info) as updates of
+  ** sqlite_master; users cannot write it (defensive mode, writable_schema refused) */
+  if (table != NULL && (strcmp(table, "sqlite_master") == 0 || strcmp(table, "sqlite_schema") == 0)) return SQLITE_OK;  /* temporary tables live and die with the connection */
   if (!g->writable) return deny(g, "the database is open read-only: writing needs --write", NULL, "");
   if (!g->engine && is_engine_table(table))
     return deny(g, "table ", table, " belongs to the engine and can only be changed through qm's own functions");

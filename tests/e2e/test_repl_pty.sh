@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The REPL in a real pseudo-terminal (tmux): completion, the continuation prompt, history
+# kept between sessions, and Ctrl-C stopping a long Lua loop and a long SQL query without
+# leaving qm.
+source "$(dirname "$0")/lib.sh"
+command -v tmux >/dev/null || { echo "tmux is missing: run scripts/setup.sh"; exit 1; }
+sock="qmtest-$$"
+tm() { tmux -L "$sock" "$@"; }
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$T_TMP"' EXIT
+export QM_HISTORY="$T_TMP/history"
+db="$T_TMP/p.db"
+python3 -c "import sqlite3; c=sqlite3.connect('$db'); c.execute('CREATE TABLE enheder(id, navn)'); c.commit()"
+
+start() {
+  tm kill-server 2>/dev/null
+  tm new-session -d -x 120 -y 40 "env QM_HISTORY='$QM_HISTORY' TERM=xterm '$QM' repl --db '$db' --timeout 60 '$QM_SOURCE_DIR/models/kik/kik.lua'; echo EXITED:\$?; sleep 30"
+  wait_for "qm> " || t_fail "no prompt"
+}
+screen() { tm capture-pane -p -J; }
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows
+wait_for() {
+  local deadline=$(( $(date +%s) + ${2:-10} ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    screen | grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  echo "--- screen while waiting for: $1" >&2; screen >&2
+  return 1
+}
+count() { screen | grep -cF -- "$1"; }
+line() { tm send-keys -l -- "$1"; tm send-keys Enter; }
+keys() { tm send-keys -l -- "$1"; }
+
+t_case completes_globals_fields_sql_tables_and_dot_commands
+start
+keys "kik:fi"; tm send-keys Tab
+wait_for "kik:find" || t_fail "method completion"
+tm send-keys C-u
+keys "SELECT * FROM enh"; tm send-keys Tab
+wait_for "FROM enheder" || t_fail "table completion"
+tm send-keys C-u
+keys ".tab"; tm send-keys Tab
+wait_for ".tables" || t_fail "dot-command completion"
+tm send-keys C-u
+keys "strin"; tm send-keys Tab
+wait_for "string" || t_fail "global completion"
+tm send-keys C-u
+
+t_case continuation_prompt_for_unfinished_function
+line "function g()"
+wait_for "...> " || t_fail "no continuation prompt"
+line "return 41 + 1"; line "end"; line "g()"
+wait_for "42" || t_fail "function result"
+
+t_case ctrl_c_stops_a_long_lua_loop_and_qm_stays
+line "while true do end"
+sleep 0.5
+tm send-keys C-c
+wait_for "interrupted" || t_fail "loop not interrupted"
+line "1 + 1"
+wait_for "2" || t_fail "no prompt after interrupt"
+
+t_case ctrl_c_stops_a_long_query
+line "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c;"
+sleep 0.5
+tm send-keys C-c
+wait_for "interrupted" 10 || t_fail "query not interrupted"
+[ "$(count EXITED)" = 0 ] || t_fail "qm exited"
+
+t_case ctrl_c_at_the_prompt_clears_the_line
+keys "half typed"; tm send-keys C-c
+wait_for "^C" || t_fail "no ^C shown"
+line "3 * 3"
+wait_for "9" || t_fail "prompt unusable"
+
+t_case ctrl_d_leaves_and_history_is_kept
+line "x_marker = 123"
+tm send-keys C-d
+wait_for "EXITED:0" || t_fail "Ctrl-D did not leave with 0"
+grep -q "x_marker = 123" "$QM_HISTORY" || t_fail "history not written"
+[ "$(grep -c '^g()$' "$QM_HISTORY")" = 1 ] || t_fail "history entries duplicated"
+start
+tm send-keys Up
+wait_for "x_marker = 123" || t_fail "history not read back"
+tm send-keys C-u; tm send-keys C-d
+wait_for "EXITED:0"
+
+t_done
