@@ -115,7 +115,7 @@ static int parse_failed(Ctx *c) {
     for (size_t i = 0; i < off; i++) {
       if (c->text[i] == '\n') { m.line++; m.column = 0; } else m.column++;
     }
-    return fail(c, m, "%s (the file must be UTF-8 text)", problem);
+    return fail(c, m, "%s (YAML text must be UTF-8: save the file as UTF-8)", problem);
   }
   if (ps->context)
     return fail(c, m, "%s (%s at line %d)", problem, ps->context, (int)ps->context_mark.line + 1);
@@ -571,7 +571,6 @@ static int load_text(lua_State *L, int textidx, const char *defname, int all) {
     return qm_raise(L, QM_EXIT_LIMIT, 0, "%s: not enough memory to start the YAML parser", c.name);
   c.p->has_parser = 1;
   yaml_parser_set_input_string(&c.p->parser, (const unsigned char *)c.text, c.len);
-  yaml_parser_set_encoding(&c.p->parser, YAML_UTF8_ENCODING);
 
   lua_Integer ndocs = 0;
   next_event(&c);

@@ -238,4 +238,14 @@ t.test("load_file_outside_the_folder_is_refused", function()
   t.raises(function() yaml.load_file("/etc/passwd") end, "a model may only read files in its own folder")
 end)
 
+t.test("load_file_accepts_a_utf8_byte_order_mark", function()
+  t.eq(yaml.load_file(dir .. "yaml_bom.yaml"), { a = "æø" })
+end)
+
+t.test("non_utf8_text_is_an_error_with_position", function()
+  t.raises(function() yaml.load("a: ok\nb: bl\229\n", { name = "latin1.yaml" }) end,
+    "latin1.yaml:2:6: ")
+  t.raises(function() yaml.load("a: \230\n") end, "save the file as UTF-8")
+end)
+
 t.done()
