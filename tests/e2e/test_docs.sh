@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every ```lua example in docs/language.md and docs/tutorial.md passes `qm check`, so the
+# reference cannot drift from the language.
+source "$(dirname "$0")/lib.sh"
+for doc in language tutorial; do
+  dir="$T_TMP/$doc"; mkdir -p "$dir/docs" "$dir/models"
+  cp -r "$QM_SOURCE_DIR/models/kik" "$dir/models/"
+  python3 - "$QM_SOURCE_DIR/docs/$doc.md" "$dir/docs" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+blocks = re.findall(r"```lua\n(.*?)```", text, re.S)
+for i, b in enumerate(blocks, 1):
+    open(f"{sys.argv[2]}/example_{i:02d}.lua", "w", encoding="utf-8").write(b)
+pass
+PY
+  for f in "$dir"/docs/example_*.lua; do
+    t_case "docs_${doc}_$(basename "$f" .lua)_passes_check"
+    t_run check "$f"
+    expect_exit 0
+  done
+done
+t_done
