@@ -318,7 +318,14 @@ static int iter_next(lua_State *L) {
     if (owned) stmt_finalize(s); else sqlite3_reset(s->st);
     return 0;
   }
-  push_row(L, s->st, lua_toboolean(L, lua_upvalueindex(2)));
+  int mode = (int)lua_tointeger(L, lua_upvalueindex(2));
+  if (mode == 2) {  /* "values": the columns as the loop's variables, no table per row */
+    int n = sqlite3_column_count(s->st);
+    luaL_checkstack(L, n, "too many columns");
+    for (int i = 0; i < n; i++) push_column(L, s->st, i);
+    return n;
+  }
+  push_row(L, s->st, mode == 1);
   return 1;
 }
 
@@ -333,10 +340,19 @@ static int iter_close(lua_State *L) {
   return 0;
 }
 
+/* the row shape a query asks for: "array" (1), "values" (2), else by column name (0) */
+static int row_mode(lua_State *L, int idx) {
+  const char *m = lua_isstring(L, idx) ? lua_tostring(L, idx) : NULL;
+  if (m == NULL) return 0;
+  if (strcmp(m, "array") == 0) return 1;
+  if (strcmp(m, "values") == 0) return 2;
+  return luaL_error(L, "row shape must be \"array\" or \"values\", not \"%s\"", m);
+}
+
 static int push_iterator(lua_State *L, int stmt_idx, int as_array, int owned) {
   stmt_idx = lua_absindex(L, stmt_idx);
   lua_pushvalue(L, stmt_idx);
-  lua_pushboolean(L, as_array);
+  lua_pushinteger(L, as_array);
   lua_pushboolean(L, owned);
   lua_pushcclosure(L, iter_next, 3);
   lua_pushnil(L);
@@ -359,7 +375,7 @@ static int push_iterator(lua_State *L, int stmt_idx, int as_array, int owned) {
 
 static int stmt_query(lua_State *L) {
   Stmt *s = check_stmt(L, 1);
-  int as_array = lua_isstring(L, 3) && strcmp(lua_tostring(L, 3), "array") == 0;
+  int as_array = row_mode(L, 3);
   bind_params(L, s, 2);
   return push_iterator(L, 1, as_array, 0);
 }
@@ -422,7 +438,7 @@ static int db_scalar(lua_State *L) { return with_stmt(L, stmt_scalar); }
 static int db_query(lua_State *L) {
   check_db(L, 1);
   const char *sql = luaL_checkstring(L, 2);
-  int as_array = lua_isstring(L, 4) && strcmp(lua_tostring(L, 4), "array") == 0;
+  int as_array = row_mode(L, 4);
   Stmt *s = prepare(L, 1, sql, NULL);
   if (s->st == NULL) return luaL_error(L, "no SQL statement in: %s", sql);
   int sidx = lua_gettop(L);

@@ -35,50 +35,63 @@ local function extra_flag(opts, q)
   return false
 end
 
-local function finish(score, flagged, reason, opts, q, s)
-  local f2, r2 = extra_flag(opts, q)
-  if not flagged and f2 then flagged, reason = true, r2 end
-  if q.n == 0 then return { score = nil, flag = true, reason = "nobody scored it (all don't know)" } end
-  return { score = on_scale(score, s), flag = flagged, reason = flagged and reason or nil }
+-- a built-in rule from three parts: propose(q) -> score, test(q) -> needs discussion,
+-- why(q) -> the reason. `flags(q)` is the fast path for national-scale passes: only the
+-- decision, no table and no text per question.
+local function builtin(name, opts, propose, test, why)
+  local r = rule(name, function(q, s)
+    if q.n == 0 then return { score = nil, flag = true, reason = "nobody scored it (all don't know)" } end
+    local flagged = test(q)
+    local reason = flagged and why(q) or nil
+    if not flagged then
+      local f2, r2 = extra_flag(opts, q)
+      if f2 then flagged, reason = true, r2 end
+    end
+    return { score = on_scale(propose(q), s), flag = flagged and true or false, reason = reason }
+  end, opts)
+  r.flags = function(q)
+    if q.n == 0 or test(q) then return true end
+    return (extra_flag(opts, q))
+  end
+  return r
 end
 
 --- consensus.median { max_range = 30, flag = function(q) ... end }: the median; flagged
 --- when the range is wider than max_range.
 function M.median(opts)
   opts = opts or {}
-  return rule("median", function(q, s)
-    local flagged = opts.max_range and q.range and q.range > opts.max_range
-    return finish(q.median, flagged, flagged and ("range %g is wider than %g"):format(q.range, opts.max_range), opts, q, s)
-  end, opts)
+  local max_range = opts.max_range
+  return builtin("median", opts, function(q) return q.median end,
+    function(q) return max_range ~= nil and q.range ~= nil and q.range > max_range end,
+    function(q) return ("range %g is wider than %g"):format(q.range, max_range) end)
 end
 
 --- consensus.mean { max_sd = 15 }: the mean; flagged when the standard deviation is larger.
 function M.mean(opts)
   opts = opts or {}
-  return rule("mean", function(q, s)
-    local flagged = opts.max_sd and q.sd and q.sd > opts.max_sd
-    return finish(q.mean, flagged, flagged and ("standard deviation %.1f is above %g"):format(q.sd, opts.max_sd), opts, q, s)
-  end, opts)
+  local max_sd = opts.max_sd
+  return builtin("mean", opts, function(q) return q.mean end,
+    function(q) return max_sd ~= nil and q.sd ~= nil and q.sd == q.sd and q.sd > max_sd end,
+    function(q) return ("standard deviation %.1f is above %g"):format(q.sd, max_sd) end)
 end
 
 --- consensus.mode_rule {}: the (smallest) mode; flagged unless at most 2 (8-10 raters) or
 --- 3 (11-13 raters) fall outside it.
 function M.mode_rule(opts)
   opts = opts or {}
-  return rule("mode_rule", function(q, s)
-    local flagged = not q.mode_rule_ok
-    return finish(q.modes and q.modes[1], flagged, flagged and ("%d of %d outside the mode"):format(q.mode_outside, q.n), opts, q, s)
-  end, opts)
+  local allows = require("qm.stats").mode_rule_allows
+  return builtin("mode_rule", opts, function(q) return q.modes and q.modes[1] or q.median end,
+    function(q) return q.mode_outside > allows(q.n) end,
+    function(q) return ("%d of %d outside the mode"):format(q.mode_outside, q.n) end)
 end
 
 --- consensus.rwg { cutoff = 0.70 }: the median; flagged when rwg is below the cutoff.
 function M.rwg(opts)
   opts = opts or {}
   local cutoff = opts.cutoff or 0.70
-  return rule("rwg", function(q, s)
-    local flagged = q.rwg == nil or q.rwg < cutoff
-    return finish(q.median, flagged, flagged and ("rwg %s is below %.2f"):format(q.rwg and ("%.2f"):format(q.rwg) or "n/a", cutoff), opts, q, s)
-  end, opts)
+  return builtin("rwg", opts, function(q) return q.median end,
+    function(q) return q.rwg == nil or q.rwg ~= q.rwg or q.rwg < cutoff end,
+    function(q) return ("rwg %s is below %.2f"):format((q.rwg and q.rwg == q.rwg) and ("%.2f"):format(q.rwg) or "n/a", cutoff) end)
 end
 
 --- consensus.percent_agreement { k = 10, threshold = 0.75 }: the median; flagged when fewer
@@ -86,10 +99,9 @@ end
 function M.percent_agreement(opts)
   opts = opts or {}
   local threshold = opts.threshold or 0.75
-  return rule("percent_agreement", function(q, s)
-    local flagged = q.within_k < threshold
-    return finish(q.median, flagged, flagged and ("%.0f%% within ±%g of the median, below %.0f%%"):format(q.within_k * 100, opts.k or 0, threshold * 100), opts, q, s)
-  end, opts)
+  return builtin("percent_agreement", opts, function(q) return q.median end,
+    function(q) return q.within_k < threshold end,
+    function(q) return ("%.0f%% within ±%g of the median, below %.0f%%"):format(q.within_k * 100, opts.k or 0, threshold * 100) end)
 end
 
 -- k for "within ±k of the median": the rule's own, else one step of the scale

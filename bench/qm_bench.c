@@ -1,0 +1,129 @@
+/*
+** qm_bench.c — the national-scale consensus benchmark (issue 4). Generates deterministic data
+** in the engine's schema (98 municipalities x 300 units x 10 participants x 40 questions,
+** about 12 M responses; --scale shrinks it), then prints side by side:
+**   floor   SQLite stepping the floor query (count, avg, min, max per round and question)
+**   window  the same statistics plus median and IQR in one hand-written window-function query
+**   qm      qm computing every question's consensus statistics and flags (stdlib, streamed)
+** and qm's peak memory (the Lua state's, and the process's maximum resident set).
+** Usage: qm_bench [--scale F] [--db FILE] [--reuse]
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sqlite3.h>
+#include <lauxlib.h>
+#include "host.h"
+#include "qm_limits.h"
+#include "sqlfuncs.h"
+
+static const char FLOOR_SQL[] =
+  "SELECT round_id, question, count(*), avg(score), min(score), max(score) "
+  "FROM qm_responses GROUP BY round_id, question";
+
+/* qm's one pass, stepped in C: how much of qm's time is SQLite's */
+static const char QM_SQL[] =
+  "SELECT count(score), sum(dontknow), consensus_blob(score, 21, 5) FROM qm_responses GROUP BY round_id, question";
+
+static const char WINDOW_SQL[] =
+  "WITH ranked AS (SELECT round_id, question, score, "
+  "  row_number() OVER (PARTITION BY round_id, question ORDER BY score) AS rn, "
+  "  count(*) OVER (PARTITION BY round_id, question) AS cnt "
+  "  FROM qm_responses WHERE score IS NOT NULL) "
+  "SELECT round_id, question, count(*), avg(score), min(score), max(score), max(score) - min(score), "
+  "  avg(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN score END), "
+  "  max(CASE WHEN rn = (3 * cnt + 3) / 4 THEN score END) - max(CASE WHEN rn = (cnt + 3) / 4 THEN score END), "
+  "  sqrt((sum(score * score) - sum(score) * sum(score) / count(*)) / max(count(*) - 1, 1)) "
+  "FROM ranked GROUP BY round_id, question";
+
+/* step every row of sql in C: SQLite's own time for the query; returns rows or -1 */
+static long step_all(const char *path, const char *sql, double *secs) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  long rows = 0;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) goto fail;
+  double t0 = qmL_now();
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) goto fail;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) rows++;
+  if (rc != SQLITE_DONE) goto fail;
+  *secs = qmL_now() - t0;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return rows;
+fail:
+  fprintf(stderr, "qm_bench: %s\n", db ? sqlite3_errmsg(db) : "cannot open the database");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return -1;
+}
+
+static long max_rss_kb(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+/* call require("qm.internal.bench")[fn](args...) with string/number args given as a format */
+static int call_bench(QmHost *h, const char *fn, const char *path, double a, double b, double c, double d, int nres) {
+  lua_State *L = h->L;
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "qm.internal.bench");
+  if (qmH_pcall(h, 1, 1) != LUA_OK) return qmH_report(h, LUA_ERRRUN), -1;
+  lua_getfield(L, -1, fn);
+  lua_remove(L, -2);
+  lua_pushstring(L, path);
+  lua_pushinteger(L, (lua_Integer)a);
+  lua_pushinteger(L, (lua_Integer)b);
+  lua_pushinteger(L, (lua_Integer)c);
+  lua_pushinteger(L, (lua_Integer)d);
+  int st = qmH_pcall(h, 5, nres);
+  if (st != LUA_OK) { qmH_report(h, st); return -1; }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  double scale = 1.0;
+  const char *path = "bench/data/national.db";
+  int reuse = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) scale = atof(argv[++i]);
+    else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) path = argv[++i];
+    else if (strcmp(argv[i], "--reuse") == 0) reuse = 1;
+    else { fprintf(stderr, "usage: qm_bench [--scale F] [--db FILE] [--reuse]\n"); return 2; }
+  }
+  if (sqlite3_auto_extension((void (*)(void))qmSql_register_auto) != SQLITE_OK) return 3;
+  int municipalities = 98, units = (int)(300 * scale + 0.5), participants = 10, questions = 40;
+  if (units < 1) units = 1;
+  QmHost *h = qmH_new(0, 0);
+  if (h == NULL) return 4;
+  if (!reuse) {
+    double t0 = qmL_now();
+    if (call_bench(h, "generate", path, municipalities, units, participants, questions, 1) != 0) return 1;
+    printf("generated %lld responses (%d municipalities x %d units x %d participants x %d questions) in %.1f s\n",
+           (long long)lua_tointeger(h->L, -1), municipalities, units, participants, questions, qmL_now() - t0);
+    lua_pop(h->L, 1);
+  }
+  double floor_s = 0, window_s = 0, qmsql_s = 0;
+  long groups = step_all(path, FLOOR_SQL, &floor_s);
+  if (groups < 0 || step_all(path, WINDOW_SQL, &window_s) < 0) return 3;
+  if (step_all(path, QM_SQL, &qmsql_s) < 0) return 3;
+  long rss_before = max_rss_kb();
+  QmHost *q = qmH_new(0, 0);
+  double t0 = qmL_now();
+  if (call_bench(q, "consensus_all", path, 21, 5, 0, 0, 3) != 0) return 1;
+  double qm_s = qmL_now() - t0;
+  long long nq = (long long)lua_tointeger(q->L, -3), flagged = (long long)lua_tointeger(q->L, -2);
+  printf("questions (round x question): %ld\n", groups);
+  printf("%-44s %8.2f s\n", "floor: SQLite, count/avg/min/max", floor_s);
+  printf("%-44s %8.2f s\n", "window: one SQL statement with median, IQR", window_s);
+  printf("%-44s %8.2f s  (%.2fx floor)\n", "qm: consensus statistics + flags", qm_s, qm_s / floor_s);
+  printf("%-44s %8.2f s  (%.2fx floor)\n", "  of which qm's SQL pass alone", qmsql_s, qmsql_s / floor_s);
+  printf("qm: %lld questions, %lld flagged for discussion\n", nq, flagged);
+  printf("qm peak memory: Lua state %.1f MB; process max RSS %.1f MB (%.1f MB before qm's pass)\n",
+         (double)q->limits.peak / (1024.0 * 1024.0), (double)max_rss_kb() / 1024.0, (double)rss_before / 1024.0);
+  qmH_free(q);
+  qmH_free(h);
+  return 0;
+}
