@@ -3,6 +3,8 @@ local host = require "qm.host"
 
 local M = {
   usage = "repl [MODEL...]",
+  help = "Lua and SQL over --db and the models given; see docs/repl.md. Without a terminal,\n" ..
+    "commands are read from standard input (exit 1 if any failed).",
   summary = "interactive Lua and SQL shell over a database and models",
   options = {},
 }
