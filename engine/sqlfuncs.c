@@ -22,6 +22,7 @@ typedef struct Acc {
   double mean, m2;              /* Welford's running mean and sum of squared deviations */
   double param;                 /* p, A or k: the second argument, from the first row */
   double param2;                /* k of consensus_stats: the third argument */
+  sqlite3_int64 nulls;          /* NULL inputs seen ("don't know" answers) */
   int have_param;
   double *vals;                 /* inline or heap; NULL until the first value */
   sqlite3_int64 cap;
@@ -107,6 +108,7 @@ static void step_keep(sqlite3_context *ctx, int argc, sqlite3_value **argv, int 
   if (a == NULL) { sqlite3_result_error_nomem(ctx); return; }
   double x;
   int r = number_arg(ctx, argv[0], &x, (const char *)sqlite3_user_data(ctx));
+  if (r == 0) a->nulls++;
   if (r <= 0) return;
   if (argc > 1 && !a->have_param) {
     double p;
@@ -300,31 +302,36 @@ static void final_consensus(sqlite3_context *ctx) {
   acc_free(a);
 }
 
-/* consensus_blob(x, A, k) -> the same statistics as consensus_stats, packed for speed as
-** 11 little-endian doubles: n, mean, median, sd, rwg, iqr, min, max, range, mode_outside,
-** within_k (sd and rwg NaN below 2 values); Lua reads it with string.unpack("<ddddddddddd"). */
+/* consensus_blob(x, A, k) -> the statistics of consensus_stats packed for speed as 12
+** little-endian doubles: n, nulls (the NULL inputs: "don't know"), mean, median, sd, rwg,
+** iqr, min, max, range, mode_outside, within_k (NaN where undefined: no values, or sd and
+** rwg below 2 values). Lua reads it with string.unpack("<dddddddddddd"). NULL only when the
+** group had no rows at all. */
 static void final_consensus_blob(sqlite3_context *ctx) {
-  Acc *a = final_acc(ctx);
-  if (!a) return;
-  sort_values(a);
+  Acc *a = sqlite3_aggregate_context(ctx, 0);
+  if (a == NULL) { sqlite3_result_null(ctx); return; }
   sqlite3_int64 n = a->n;
-  double v[11];
-  double med = quantile_sorted(a->vals, n, 50), mode = 0;
-  sqlite3_int64 best = top_count(a, &mode), inside = 0;
-  for (sqlite3_int64 i = 0; i < n; i++) if (fabs(a->vals[i] - med) <= a->param2 + 1e-9) inside++;
-  v[0] = (double)n; v[1] = a->mean; v[2] = med;
-  if (n >= 2) {
-    double s2 = a->m2 / (double)(n - 1), eu = (a->param * a->param - 1.0) / 12.0;
-    double r = eu > 0 ? 1.0 - s2 / eu : 0.0;
-    v[3] = sqrt(s2); v[4] = r < 0 ? 0.0 : r;
-  } else {
-    v[3] = NAN; v[4] = NAN;
+  double v[12];
+  for (int i = 0; i < 12; i++) v[i] = NAN;
+  v[0] = (double)n;
+  v[1] = (double)a->nulls;
+  if (n > 0) {
+    sort_values(a);
+    double med = quantile_sorted(a->vals, n, 50), mode = 0;
+    sqlite3_int64 best = top_count(a, &mode), inside = 0;
+    for (sqlite3_int64 i = 0; i < n; i++) if (fabs(a->vals[i] - med) <= a->param2 + 1e-9) inside++;
+    v[2] = a->mean; v[3] = med;
+    if (n >= 2) {
+      double s2 = a->m2 / (double)(n - 1), eu = (a->param * a->param - 1.0) / 12.0;
+      double r = eu > 0 ? 1.0 - s2 / eu : 0.0;
+      v[4] = sqrt(s2); v[5] = r < 0 ? 0.0 : r;
+    }
+    v[6] = quantile_sorted(a->vals, n, 75) - quantile_sorted(a->vals, n, 25);
+    v[7] = a->vals[0]; v[8] = a->vals[n - 1]; v[9] = v[8] - v[7];
+    v[10] = (double)(n - best); v[11] = (double)inside / (double)n;
   }
-  v[5] = quantile_sorted(a->vals, n, 75) - quantile_sorted(a->vals, n, 25);
-  v[6] = a->vals[0]; v[7] = a->vals[n - 1]; v[8] = v[7] - v[6];
-  v[9] = (double)(n - best); v[10] = (double)inside / (double)n;
   unsigned char out[sizeof v];
-  for (int i = 0; i < 11; i++) {
+  for (int i = 0; i < 12; i++) {
     uint64_t bits;
     memcpy(&bits, &v[i], sizeof bits);
     for (int b = 0; b < 8; b++) out[i * 8 + b] = (unsigned char)(bits >> (8 * b));

@@ -489,6 +489,98 @@ function M.rollup(ctx, m, out, doc_in)
   out:write(report.render(doc, ctx.opts.format))
 end
 
+-- ---------------------------------------------------------------- every question of every round
+
+-- Streams the consensus statistics of every question of every round of a model: one pass of
+-- SQLite (consensus_blob packs each question's statistics), the rule's decision per question,
+-- fn(round, question, q, flagged) called as rows arrive — memory does not grow with the data.
+-- The same loop serves the national benchmark (bench/qm_bench.c).
+function M.each_question(db, model_id, A, k, rule, s, fn)
+  local unpack = string.unpack
+  local flags = rule.flags or function(x) return consensus.apply(rule, x, s).flag end
+  local q = {}   -- reused for every question: fn must copy what it keeps
+  -- one aggregate per question; without fn only the decisions are counted, so the keys are
+  -- not even fetched
+  local sql = "SELECT " .. (fn and "r.round_id, r.question, " or "") ..
+              [[consensus_blob(r.score, :A, :k) FROM qm_responses r ]] ..
+              (model_id and "JOIN qm_rounds o ON o.id = r.round_id AND o.model_id = :m " or "") ..
+              [[GROUP BY r.round_id, r.question]]
+  local params = { A = A, k = k, m = model_id or host.null }
+  local n_questions, n_flagged = 0, 0
+  local function fill(b)
+    local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within = unpack("<dddddddddddd", b)
+    if mean ~= mean then mean, median, iqr, mn, mx, range, outside, within = nil end
+    if sd ~= sd then sd, rwg = nil end
+    q.n, q.dontknow, q.mean, q.median, q.sd, q.rwg, q.iqr, q.min, q.max, q.range, q.mode_outside, q.within_k =
+      math.tointeger(n), math.tointeger(dk), mean, median, sd, rwg, iqr, mn, mx, range, outside, within
+  end
+  if fn then
+    for round, question, b in db:query(sql, params, "values") do
+      n_questions = n_questions + 1
+      fill(b)
+      local flagged = flags(q)
+      if flagged then n_flagged = n_flagged + 1 end
+      fn(round, question, q, flagged)
+    end
+  else
+    -- the hot path of a national pass: no keys, no callback, only the rule's decision
+    for b in db:query(sql, params, "values") do
+      n_questions = n_questions + 1
+      local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within = unpack("<dddddddddddd", b)
+      q.n, q.dontknow, q.mean, q.median, q.sd, q.rwg, q.iqr, q.min, q.max, q.range, q.mode_outside, q.within_k =
+        n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within
+      if flags(q) then n_flagged = n_flagged + 1 end
+    end
+  end
+  return n_questions, n_flagged
+end
+
+local stat_cols = { "round", "question", "n", "dontknow", "mean", "median", "sd", "iqr", "min", "max", "range", "rwg", "within_k", "flag" }
+
+function M.statistik(ctx, m, out)
+  local db = need_db(ctx)
+  local fmt = ctx.opts.format
+  local s = m.scale
+  local rule = m.consensus or consensus.median {}
+  local function num(v)
+    if v == nil or v ~= v then return "" end
+    if v == math.floor(v) and math.abs(v) < 1e15 then return tostring(math.tointeger(v)) end
+    return ("%.4g"):format(v)
+  end
+  local first = true
+  if fmt == "csv" then out:write(table.concat(stat_cols, ","), "\r\n")
+  elseif fmt == "json" then out:write("[")
+  elseif fmt == "markdown" then
+    out:write("| ", table.concat(stat_cols, " | "), " |\n|", string.rep(" ---: |", #stat_cols), "\n")
+  else out:write(("%-12s %-8s %4s %3s %7s %7s %7s %7s %5s %5s %5s %6s %6s %s\n"):format(table.unpack(stat_cols))) end
+  local n, flagged = M.each_question(db, m.id, s and s.options or 5, consensus.k_of(rule, s), rule, s,
+    function(round, question, q, flag)
+      local v = { round, question, num(q.n), num(q.dontknow), num(q.mean), num(q.median), num(q.sd), num(q.iqr),
+                  num(q.min), num(q.max), num(q.range), num(q.rwg), num(q.within_k), flag and "1" or "0" }
+      if fmt == "csv" then
+        out:write(report.csv_field(v[1]), ",", report.csv_field(v[2]), ",", table.concat(v, ",", 3), "\r\n")
+      elseif fmt == "json" then
+        local o = {}
+        for i, c in ipairs(stat_cols) do
+          local x = v[i]
+          if i > 2 and i < #stat_cols then x = tonumber(x) end
+          if i == #stat_cols then x = flag end
+          o[c] = x
+        end
+        out:write(first and "\n" or ",\n", json.encode(json.object(o, stat_cols)))
+      elseif fmt == "markdown" then
+        out:write("| ", table.concat(v, " | "), " |\n")
+      else
+        out:write(("%-12s %-8s %4s %3s %7s %7s %7s %7s %5s %5s %5s %6s %6s %s\n"):format(table.unpack(v)))
+      end
+      first = false
+    end)
+  if fmt == "json" then out:write(first and "]\n" or "\n]\n") end
+  if fmt ~= "json" and fmt ~= "csv" and not ctx.opts.quiet then
+    io.stderr:write(("%d questions, %d flagged for discussion\n"):format(n, flagged))
+  end
+end
+
 -- ---------------------------------------------------------------- demo
 
 -- the README's main job: the konsensusrapport and prioritised action plan of one unit's
@@ -522,6 +614,7 @@ lang.register_report("prioritering", function(ctx, m, out) return M.prioritering
 lang.register_report("handleplan", function(ctx, m, out) return M.handleplan(ctx, m, out) end, "actions with owners and deadlines, overdue as of --as-of")
 lang.register_report("opfoelgning", M.opfoelgning, "a round compared with the previous round of the same unit")
 lang.register_report("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality")
+lang.register_report("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)")
 lang.register_report("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)")
 
 return M

@@ -43,30 +43,15 @@ function M.generate(path, nm, nu, np, nq)
   return n
 end
 
--- qm's consensus statistics for every question of every round, streamed: one pass of
--- SQLite, one packed row per question, the model's rule applied to each
+-- qm's consensus statistics for every question of every round, streamed: the same loop as
+-- the "statistik" report (selfassess.each_question), with KIK's rule
 function M.consensus_all(path, A, k)
   local db = host.opendb(path, {})
   local rule = consensus.median { max_range = 30 }
-  local s = { step = 5, min = 0, max = 100 }
-  local questions, flagged, sum_median = 0, 0, 0
-  local unpack, null = string.unpack, host.null
-  local q = {}   -- reused: the rule reads it, nothing keeps it
-  -- built-in rules have a fast path that only decides; a model's own function is called whole
-  local flags = rule.flags or function(x) return rule(x, s).flag end
-  for n, dk, b in db:query([[SELECT count(score), sum(dontknow), consensus_blob(score, :A, :k)
-                        FROM qm_responses GROUP BY round_id, question]], { A = A, k = k }, "values") do
-    questions = questions + 1
-    if b ~= null then
-      q.n, q.dontknow = n, dk
-      q.mean, q.median, q.sd, q.rwg, q.iqr, q.min, q.max, q.range, q.mode_outside, q.within_k =
-        select(2, unpack("<ddddddddddd", b))
-      if flags(q) then flagged = flagged + 1 end
-      sum_median = sum_median + q.median
-    end
-  end
+  local s = { step = 5, min = 0, max = 100, options = A }
+  local questions, flagged = require("qm.selfassess").each_question(db, nil, A, k, rule, s, nil)
   db:close()
-  return questions, flagged, sum_median
+  return questions, flagged, 0
 end
 
 return M

@@ -19,14 +19,19 @@ function M.main(opts, args)
   if not f then host.raise(host.exit.io, ("cannot open %s: no such file"):format(path), 0) end
   f:close()
   local ctx = context.new(opts)
+  -- leaving by an error removes a half-written --out file (a to-be-closed guard keeps the
+  -- error's traceback intact, unlike a pcall)
+  local guard <close> = setmetatable({}, { __close = function(_, err)
+    if err ~= nil and ctx.out and ctx.out.abandon then ctx.out.abandon() end
+  end })
   ctx:dofile(path, table.unpack(args, 2))
-  local code = host.exit.ok
-  local ok, lang = pcall(require, "qm.lang")
-  if ok and type(lang) == "table" and lang.after_run then
-    code = lang.after_run(ctx) or code
+  local result = require("qm.lang").after_run(ctx) or host.exit.ok
+  if result ~= host.exit.ok then
+    if ctx.out and ctx.out.abandon then ctx.out.abandon() end
+    return result
   end
   ctx:output():commit()
-  return code
+  return result
 end
 
 return M

@@ -82,6 +82,8 @@ function Context:dofile(path, ...)
 end
 
 -- An output that is written to --out only when the run succeeds (commit), else stdout.
+-- With --out it streams into FILE.tmp and renames it on commit, so memory does not grow
+-- with the size of a report and a failed run leaves no file behind.
 function Context:output()
   if self.out then return self.out end
   local path = self.opts.out
@@ -89,23 +91,24 @@ function Context:output()
     self.out = { write = function(_, ...) io.stdout:write(...) end, commit = function() io.stdout:flush() end }
     return self.out
   end
-  local parts = {}
+  local tmp = path .. ".tmp"
+  local f, err = io.open(tmp, "wb")
+  if not f then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, err), 0) end
   self.out = {
     write = function(_, ...)
-      for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
+      local ok, werr = f:write(...)
+      if not ok then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, werr), 0) end
     end,
     commit = function()
-      local tmp = path .. ".tmp"
-      local f, err = io.open(tmp, "wb")
-      if not f then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, err), 0) end
-      f:write(table.concat(parts))
-      f:close()
-      local ok, rerr = os.rename(tmp, path)
-      if not ok then
+      local ok, cerr = f:close()
+      if not ok then os.remove(tmp) host.raise(host.exit.io, ("cannot write %s: %s"):format(path, cerr), 0) end
+      local rok, rerr = os.rename(tmp, path)
+      if not rok then
         os.remove(tmp)
         host.raise(host.exit.io, ("cannot write %s: %s"):format(path, rerr), 0)
       end
     end,
+    abandon = function() pcall(f.close, f) os.remove(tmp) end,
   }
   return self.out
 end
