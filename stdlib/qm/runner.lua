@@ -7,12 +7,13 @@ local cli = require "qm.internal.cli"
 local M = {}
 
 -- The commands, in the order --help lists them. A new command is a module and a line here.
-local order = { "run", "check", "import", "consensus", "action", "repl" }
+local order = { "run", "check", "import", "consensus", "area", "action", "repl" }
 local modules = {
   run = "qm.internal.cmd_run",
   check = "qm.internal.cmd_check",
   import = "qm.internal.cmd_import",
   consensus = "qm.internal.cmd_consensus",
+  area = "qm.internal.cmd_area",
   action = "qm.internal.cmd_action",
   repl = "qm.internal.cmd_repl",
 }

@@ -614,6 +614,26 @@ lang.register_report("prioritering", function(ctx, m, out) return M.prioritering
 lang.register_report("handleplan", function(ctx, m, out) return M.handleplan(ctx, m, out) end, "actions with owners and deadlines, overdue as of --as-of")
 lang.register_report("opfoelgning", M.opfoelgning, "a round compared with the previous round of the same unit")
 lang.register_report("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality")
+-- the per-participant form a consultant hands out: fill in, then `qm import`
+function M.skema(ctx, m, out)
+  local lines = { ("# %s — individuel selvevaluering"):format(m.title or m.id),
+    "# Skriv dit deltagernummer, giv point til hvert spørgsmål (" .. (m.scale and m.scale:describe() or "") .. "),",
+    "# eller skriv vi (ved ikke). Styrker og forbedringsområder er frivillige.",
+    "# Aflever filen til tovholderen: qm import --db ... --write --model ... --round ... FIL.yaml",
+    "participant: P?", "answers:" }
+  for _, th in ipairs(m:themes()) do
+    lines[#lines + 1] = ("  # %s %s"):format(th.id, th.title or "")
+    for _, q in ipairs(th.children) do
+      if q.kind == "question" then
+        lines[#lines + 1] = ("  # %s"):format(q.text)
+        lines[#lines + 1] = ("  %q: { score: , strengths: \"\", improvements: \"\" }"):format(q.id)
+      end
+    end
+  end
+  out:write(table.concat(lines, "\n"), "\n")
+end
+
+lang.register_report("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)")
 lang.register_report("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)")
 lang.register_report("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)")
 

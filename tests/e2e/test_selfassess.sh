@@ -153,6 +153,27 @@ t = {x["theme"]: x for x in d["themes"]}
 assert t["a"]["units"] == 2 and t["b"]["units"] == 1 and t["b"]["max"] == 85, t
 PY
 
+t_case form_round_trip_through_import
+t_run run "$M" --report skema
+expect_exit 0
+expect_stdout_has 'participant: P?'
+sed -e 's/participant: P?/participant: F1/' -e 's/score: ,/score: 55,/' "$T_OUT" >"$T_TMP/filled.yaml"
+t_run import --db "$db" --write --model "$M" --round formround --unit u2 "$T_TMP/filled.yaml"
+expect_exit 0
+expect_stdout_has "imported 3 responses into round formround (1 new participants)"
+
+t_case areas_with_groups_feed_prioritisation
+t_run area --db "$db" --write --round u2r1 --add "Fælles mødestruktur" --question 1 --group Samarbejde --impact 4 --effort 2
+expect_exit 0
+t_run area --db "$db" --write --round u2r1 --add "Ny måltavle" --question 2 --group Mål --depends-on Samarbejde --impact 2 --effort 4
+expect_exit 0
+t_run area --db "$db" --write --round u2r1 --add "X" --moscow maybe
+expect_exit 2
+t_run run "$M" --db "$db" --report prioritering --round u2r1 --format json
+expect_exit 0
+expect_stdout_has '"group": "Samarbejde"'
+expect_stdout_has '"text": "Ny måltavle"'
+
 t_case reports_are_deterministic
 "$QM" run "$M" --db "$db" --report konsensusrapport --round r1 --format json >"$T_TMP/a.json"
 "$QM" run "$M" --db "$db" --report konsensusrapport --round r1 --format json >"$T_TMP/b.json"
