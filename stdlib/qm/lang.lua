@@ -531,7 +531,7 @@ function M.after_run(ctx)
   local models = M.models(ctx)
   if #models == 0 then return nil end
   local m = models[#models]
-  local name = ctx.opts.report or m.default_report or (#m:indicators() > 0 and ctx.opts.db and "status") or "summary"
+  local name = ctx.opts.report or (ctx.opts.db and (m.default_report or (#m:indicators() > 0 and "status"))) or "summary"
   local r = reports[name]
   if not r then
     require("qm.internal.cli").usage_error(("no report \"%s\" (reports: %s)"):format(name, table.concat(M.report_names(), ", ")))
@@ -557,4 +557,5 @@ require("qm.lang.summary")(M)
 package.loaded["qm.lang"] = M   -- so modules that extend the language can require it now
 require "qm.indicator"
 require "qm.selfassess"
+require "qm.progression"
 return M

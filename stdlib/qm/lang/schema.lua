@@ -40,6 +40,7 @@ M.constructs = {
       { name = "default_report", type = "string", doc = "the report qm run produces without --report" },
       { name = "as_of", type = "string", doc = "the date indicators are evaluated as of, unless --as-of is given" },
       { name = "parties", type = "table", doc = "who agreed the model (goal agreements): { center =, counterparty =, agreed = }" },
+      { name = "progression", type = "table", doc = "progression settings (resultatbaseret styring): window, focus_max, coverage, target_group, tables" },
     },
   },
   theme = {

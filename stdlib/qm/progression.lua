@@ -1,0 +1,273 @@
+-- progression.lua — results-based management (resultatbaseret styring, job centres): citizens
+-- scored at every conversation on the model's indicators; progression since the previous and
+-- the first conversation; no-progression flags over a window; completeness; focus points;
+-- interventions; coverage. All aggregation happens in SQL (window functions), never in Lua
+-- loops over rows. Hidden scores (the caseworker kept them from the citizen) count in every
+-- aggregate. The municipality's tables, named in the model's `progression.tables`:
+--   citizens(id, caseworker_id, target_group, start_date, end_date)
+--   conversations(id, citizen_id, date)
+--   scores(conversation_id, indicator, score, hidden)
+--   focus(citizen_id, indicator, opened, closed, reason)            (optional)
+--   interventions(citizen_id, intervention, start_date, end_date)   (optional)
+-- and the engine's qm_units for job centre → team → caseworker.
+local lang = require "qm.lang"
+local report = require "qm.report"
+local json = require "qm.json"
+local host = require "qm.host"
+local cli = require "qm.internal.cli"
+
+local M = {}
+
+local defaults = { citizens = "jc_citizens", conversations = "jc_conversations", scores = "jc_scores",
+                   focus = "jc_focus", interventions = "jc_interventions" }
+
+local function settings(m)
+  local p = m.progression or {}
+  local t = {}
+  for k, v in pairs(defaults) do t[k] = (p.tables and p.tables[k]) or v end
+  for _, name in pairs(t) do
+    if not name:match("^[%a_][%w_]*$") then error(("progression.tables: %q is not a table name"):format(name), 0) end
+  end
+  return { tables = t, window = p.window or 3, focus_max = p.focus_max, coverage_days = p.coverage_days or 183,
+           target_group = p.target_group }
+end
+
+local function sql(template, t)
+  return (template:gsub("{(%w+)}", t))
+end
+
+local function db_of(ctx)
+  local db = ctx:model_database()
+  if not db then cli.usage_error("this report needs the job centre's data: give --db FILE") end
+  return db
+end
+
+local function as_of(ctx, m) return tostring(require("qm.indicator").as_of(ctx, m)) end
+
+-- the level results are grouped by: caseworker, team or jobcentre (default)
+local function level_expr(ctx)
+  local level = ctx.params.level or "jobcentre"
+  if level == "caseworker" then return "c.caseworker_id", level end
+  if level == "team" then return "(SELECT parent_id FROM qm_units WHERE id = c.caseworker_id)", level end
+  if level == "jobcentre" then return "'jobcentre'", level end
+  cli.usage_error(("--param level=%s: use caseworker, team or jobcentre"):format(tostring(level)))
+end
+
+local function target_filter(st, ctx)
+  local tg = ctx.params.target_group or st.target_group
+  if tg == nil then return "1", {} end
+  return "c.target_group = :tg", { tg = tg }
+end
+
+local function params(base, extra) for k, v in pairs(extra) do base[k] = v end return base end
+
+-- the scored rows, known as of the date, each with its previous and first score
+local RANKED = [[
+  WITH s AS (
+    SELECT cv.citizen_id, cv.date, s.indicator, s.score, s.hidden,
+           lag(s.score) OVER (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date, cv.id) AS prev,
+           first_value(s.score) OVER (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date, cv.id) AS first,
+           row_number() OVER (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date DESC, cv.id DESC) AS back
+    FROM {scores} s JOIN {conversations} cv ON cv.id = s.conversation_id
+    WHERE cv.date <= :as_of AND s.score IS NOT NULL)
+]]
+
+-- ---------------------------------------------------------------- progression
+
+function M.progression(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local group, level = level_expr(ctx)
+  local tf, tp = target_filter(st, ctx)
+  local q = sql(RANKED .. [[
+    SELECT ]] .. group .. [[ AS grp, s.indicator,
+           count(*) AS citizens,
+           sum(s.score > s.prev) AS forward_prev, sum(s.score < s.prev) AS backward_prev, sum(s.score = s.prev) AS same_prev,
+           sum(s.score > s.first) AS forward_first, sum(s.score < s.first) AS backward_first, sum(s.score = s.first) AS same_first,
+           avg(s.score - s.prev) AS mean_change_prev, avg(s.score - s.first) AS mean_change_first,
+           sum(s.hidden) AS hidden,
+           sum(s.score = 1) AS s1, sum(s.score = 2) AS s2, sum(s.score = 3) AS s3, sum(s.score = 4) AS s4, sum(s.score = 5) AS s5
+    FROM s JOIN {citizens} c ON c.id = s.citizen_id
+    WHERE s.back = 1 AND s.prev IS NOT NULL AND ]] .. tf .. [[
+    GROUP BY grp, s.indicator ORDER BY grp, s.indicator]], st.tables)
+  local order = {}
+  for i, e in ipairs(m:questions()) do order[e.id] = i end
+  local rows = db:rows(q, params({ as_of = as_of(ctx, m) }, tp))
+  table.sort(rows, function(a, b)
+    if a.grp ~= b.grp then return tostring(a.grp) < tostring(b.grp) end
+    return (order[a.indicator] or 1e9) < (order[b.indicator] or 1e9)
+  end)
+  local data, trows = json.array({}), {}
+  for _, r in ipairs(rows) do
+    local e = m:find(r.indicator)
+    local mc = r.mean_change_prev ~= host.null and r.mean_change_prev or nil
+    local mf = r.mean_change_first ~= host.null and r.mean_change_first or nil
+    trows[#trows + 1] = { grp = r.grp, indicator = e and (e.title or e.text) or r.indicator, citizens = r.citizens,
+      fwd = r.forward_prev, bwd = r.backward_prev, same = r.same_prev, change = mc and ("%.2f"):format(mc) or "",
+      fwd1 = r.forward_first, bwd1 = r.backward_first, change1 = mf and ("%.2f"):format(mf) or "",
+      dist = ("%d/%d/%d/%d/%d"):format(r.s1, r.s2, r.s3, r.s4, r.s5), hidden = r.hidden }
+    data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens,
+      since_previous = json.object({ forward = r.forward_prev, backward = r.backward_prev, unchanged = r.same_prev,
+        mean_change = mc and tonumber(("%.3f"):format(mc)) }, { "forward", "backward", "unchanged", "mean_change" }),
+      since_first = json.object({ forward = r.forward_first, backward = r.backward_first, unchanged = r.same_first,
+        mean_change = mf and tonumber(("%.3f"):format(mf)) }, { "forward", "backward", "unchanged", "mean_change" }),
+      distribution = json.array({ r.s1, r.s2, r.s3, r.s4, r.s5 }), hidden = r.hidden },
+      { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden" })
+  end
+  local doc = report.document { title = (m.title or m.id) .. " — progression",
+    subtitle = ("Pr. %s, pr. %s (skjulte scorer tæller med)"):format(as_of(ctx, m), level),
+    data = json.object({ model = m.id, as_of = as_of(ctx, m), level = level, rows = data }, { "model", "as_of", "level", "rows" }) }
+  doc:table { name = "progression", columns = {
+    { key = "grp", title = level }, { key = "indicator", title = "Indikator" }, { key = "citizens", title = "Borgere" },
+    { key = "fwd", title = "Frem" }, { key = "bwd", title = "Tilbage" }, { key = "same", title = "Uændret" },
+    { key = "change", title = "Gns. ændring", align = "right" }, { key = "fwd1", title = "Frem siden første" },
+    { key = "bwd1", title = "Tilbage siden første" }, { key = "change1", title = "Ændring siden første", align = "right" },
+    { key = "dist", title = "Fordeling 1-5", align = "right" }, { key = "hidden", title = "Skjulte" } }, rows = trows }
+  out:write(report.render(doc, ctx.opts.format))
+end
+
+-- ---------------------------------------------------------------- no progression
+
+-- citizens whose latest score on an indicator is no higher than it was `window`
+-- conversations earlier: the signal to reconsider the intervention
+function M.stagnation(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local w = math.tointeger(ctx.params.window or st.window)
+  if not w or w < 1 then cli.usage_error("the window must be a whole number of conversations") end
+  local tf, tp = target_filter(st, ctx)
+  local q = sql(RANKED .. [[
+    , latest AS (SELECT * FROM s WHERE back = 1), earlier AS (SELECT * FROM s WHERE back = :w + 1)
+    SELECT l.citizen_id, c.caseworker_id, l.indicator, e.date AS since, e.score AS score_then, l.score AS score_now
+    FROM latest l JOIN earlier e ON e.citizen_id = l.citizen_id AND e.indicator = l.indicator
+    JOIN {citizens} c ON c.id = l.citizen_id
+    WHERE l.score <= e.score AND l.score < :top AND ]] .. tf .. [[ ORDER BY c.caseworker_id, l.citizen_id, l.indicator]], st.tables)
+  -- a citizen already at the top of the scale cannot move forward: not a flag
+  local rows = db:rows(q, params({ as_of = as_of(ctx, m), w = w, top = m.scale and m.scale.max or 5 }, tp))
+  local doc = report.document { title = (m.title or m.id) .. " — manglende progression",
+    subtitle = ("Ingen fremgang over de seneste %d samtaler, pr. %s"):format(w, as_of(ctx, m)),
+    data = json.object({ model = m.id, window = w, citizens = json.array(rows) }, { "model", "window", "citizens" }) }
+  doc:keyvalues { { "Borger-indikatorer uden fremgang", #rows } }
+  doc:table { name = "stagnation", columns = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "citizen_id", title = "Borger" },
+    { key = "indicator", title = "Indikator" }, { key = "since", title = "Siden" }, { key = "score_then", title = "Da" },
+    { key = "score_now", title = "Nu" } }, rows = rows }
+  out:write(report.render(doc, ctx.opts.format))
+end
+
+-- ---------------------------------------------------------------- completeness
+
+function M.completeness(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local n = #m:questions()
+  local q = sql([[SELECT c.caseworker_id, count(*) AS conversations, sum(k.scored = :n) AS complete,
+      sum(k.scored < :n) AS incomplete FROM (
+        SELECT cv.id, cv.citizen_id, count(s.score) AS scored FROM {conversations} cv
+        LEFT JOIN {scores} s ON s.conversation_id = cv.id WHERE cv.date <= :as_of GROUP BY cv.id) k
+      JOIN {citizens} c ON c.id = k.citizen_id GROUP BY c.caseworker_id ORDER BY c.caseworker_id]], st.tables)
+  local rows = db:rows(q, { n = n, as_of = as_of(ctx, m) })
+  local total, complete, shown = 0, 0, {}
+  for i, r in ipairs(rows) do
+    local c = r.complete ~= host.null and r.complete or 0
+    total = total + r.conversations
+    complete = complete + c
+    shown[i] = { caseworker_id = r.caseworker_id, conversations = r.conversations, complete = c,
+                 incomplete = r.conversations - c, share = ("%.0f%%"):format(100 * c / r.conversations) }
+  end
+  local doc = report.document { title = (m.title or m.id) .. " — komplette samtaler",
+    subtitle = ("En samtale er komplet, når alle %d indikatorer er scoret"):format(n),
+    data = json.object({ model = m.id, indicators = n, conversations = total, complete = complete, caseworkers = json.array(rows) },
+      { "model", "indicators", "conversations", "complete", "caseworkers" }) }
+  doc:keyvalues { { "Samtaler", total }, { "Komplette", complete } }
+  doc:table { name = "completeness", columns = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "conversations", title = "Samtaler" },
+    { key = "complete", title = "Komplette" }, { key = "incomplete", title = "Ufuldstændige" }, { key = "share", title = "Andel", align = "right" } }, rows = shown }
+  out:write(report.render(doc, ctx.opts.format))
+end
+
+-- ---------------------------------------------------------------- focus points
+
+function M.focus(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local t = as_of(ctx, m)
+  local max = st.focus_max
+  local open = db:rows(sql([[SELECT citizen_id, count(*) AS open, group_concat(indicator, ', ') AS indicators
+    FROM (SELECT * FROM {focus} WHERE opened <= :as_of AND (closed IS NULL OR closed > :as_of) ORDER BY indicator)
+    GROUP BY citizen_id ORDER BY citizen_id]], st.tables), { as_of = t })
+  local over = {}
+  for _, r in ipairs(open) do if max and r.open > max then over[#over + 1] = r end end
+  local reasons = db:rows(sql([[SELECT coalesce(reason, '(ingen grund)') AS reason, count(*) AS closed FROM {focus}
+    WHERE closed IS NOT NULL AND closed <= :as_of GROUP BY 1 ORDER BY 2 DESC, 1]], st.tables), { as_of = t })
+  local renewed = db:scalar(sql([[SELECT count(*) FROM {focus} f WHERE f.opened <= :as_of AND EXISTS (
+    SELECT 1 FROM {focus} g WHERE g.citizen_id = f.citizen_id AND g.closed IS NOT NULL AND g.closed <= f.opened)]], st.tables), { as_of = t })
+  local doc = report.document { title = (m.title or m.id) .. " — fokuspunkter", subtitle = "Pr. " .. t,
+    data = json.object({ model = m.id, as_of = t, max_open = max, citizens_with_focus = #open, over_max = json.array(over),
+      closed_by_reason = json.array(reasons), renewed = renewed },
+      { "model", "as_of", "max_open", "citizens_with_focus", "over_max", "closed_by_reason", "renewed" }) }
+  doc:keyvalues { { "Borgere med åbne fokuspunkter", #open }, { "Højst åbne ad gangen", max or "(ingen grænse)" },
+    { "Borgere over grænsen", #over }, { "Fornyede fokuspunkter", renewed } }
+  doc:heading("Lukkede fokuspunkter efter grund", 3)
+  doc:table { name = "reasons", columns = { { key = "reason", title = "Grund" }, { key = "closed", title = "Lukket" } }, rows = reasons }
+  if #over > 0 then
+    doc:heading(("Borgere med mere end %d åbne fokuspunkter"):format(max), 3)
+    doc:table { name = "over", columns = { { key = "citizen_id", title = "Borger" }, { key = "open", title = "Åbne" },
+      { key = "indicators", title = "Fokuspunkter" } }, rows = over }
+  end
+  out:write(report.render(doc, ctx.opts.format))
+end
+
+-- ---------------------------------------------------------------- interventions
+
+-- mean change since the first score for citizens in each intervention (while enrolled)
+function M.interventions(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local q = sql(RANKED .. [[
+    SELECT i.intervention, count(DISTINCT s.citizen_id) AS citizens, count(*) AS scores,
+           avg(s.score - s.first) AS mean_change, sum(s.score > s.first) AS forward, sum(s.score < s.first) AS backward
+    FROM s JOIN {interventions} i ON i.citizen_id = s.citizen_id
+      AND s.date >= i.start_date AND (i.end_date IS NULL OR s.date <= i.end_date)
+    WHERE s.back = 1 GROUP BY i.intervention ORDER BY mean_change DESC, i.intervention]], st.tables)
+  local rows = db:rows(q, { as_of = as_of(ctx, m) })
+  local shown = {}
+  for i, r in ipairs(rows) do
+    shown[i] = { intervention = r.intervention, citizens = r.citizens, forward = r.forward, backward = r.backward,
+                 change = r.mean_change ~= host.null and ("%.2f"):format(r.mean_change) or "" }
+  end
+  local doc = report.document { title = (m.title or m.id) .. " — indsatser og progression",
+    subtitle = "Gennemsnitlig ændring siden første samtale, for borgere i indsatsen",
+    data = json.object({ model = m.id, interventions = json.array(rows) }, { "model", "interventions" }) }
+  doc:table { name = "interventions", columns = { { key = "intervention", title = "Indsats" }, { key = "citizens", title = "Borgere" },
+    { key = "change", title = "Gns. ændring", align = "right" }, { key = "forward", title = "Frem" }, { key = "backward", title = "Tilbage" } }, rows = shown }
+  out:write(report.render(doc, ctx.opts.format))
+end
+
+-- ---------------------------------------------------------------- coverage
+
+-- the coverage goal: every citizen in the job centre MORE than half a year (strictly) should
+-- be scored; coverage = those with at least one scored conversation
+function M.coverage(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local t = as_of(ctx, m)
+  local tf, tp = target_filter(st, ctx)
+  local q = sql([[SELECT count(*) AS eligible, sum(EXISTS (SELECT 1 FROM {conversations} cv JOIN {scores} s ON s.conversation_id = cv.id
+      WHERE cv.citizen_id = c.id AND cv.date <= :as_of)) AS covered
+    FROM {citizens} c WHERE julianday(:as_of) - julianday(c.start_date) > :days
+      AND (c.end_date IS NULL OR c.end_date > :as_of) AND ]] .. tf, st.tables)
+  local r = db:first(q, params({ as_of = t, days = st.coverage_days }, tp))
+  local covered = r.covered ~= host.null and r.covered or 0
+  local share = r.eligible > 0 and covered / r.eligible or nil
+  local goal = m.progression and m.progression.coverage_goal or 1.0
+  local status = share == nil and "not evaluable" or (share >= goal and "achieved" or "not achieved")
+  local doc = report.document { title = (m.title or m.id) .. " — dækning",
+    subtitle = ("Borgere i jobcentret mere end %d dage (strengt) pr. %s"):format(st.coverage_days, t),
+    data = json.object({ model = m.id, as_of = t, eligible = r.eligible, covered = covered, share = share and tonumber(("%.4f"):format(share)),
+      goal = goal, status = status }, { "model", "as_of", "eligible", "covered", "share", "goal", "status" }) }
+  doc:keyvalues { { "Borgere omfattet af målet", r.eligible }, { "Heraf scoret", covered },
+    { "Dækning", share and ("%.1f%%"):format(share * 100) or "-" }, { "Mål", ("%.0f%%"):format(goal * 100) }, { "Status", status } }
+  out:write(report.render(doc, ctx.opts.format))
+end
+
+lang.register_report("progression", M.progression, "forward/backward/unchanged and mean change per indicator (--param level=caseworker|team|jobcentre)")
+lang.register_report("stagnation", M.stagnation, "citizens with no progression over the model's window of conversations")
+lang.register_report("completeness", M.completeness, "conversations where every indicator was scored, per caseworker")
+lang.register_report("fokus", M.focus, "open focus points, the maximum at a time, closing reasons, renewals")
+lang.register_report("indsatser", M.interventions, "which interventions go with progression")
+lang.register_report("coverage", M.coverage, "the coverage goal: citizens more than half a year in the job centre who are scored")
+
+return M

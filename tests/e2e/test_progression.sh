@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Resultatbaseret styring on hand-made data where the right answers are known, and the
+# bundled Vejle and Esbjerg models on their demo data.
+source "$(dirname "$0")/lib.sh"
+db="$T_TMP/p.db"
+python3 -c "import sqlite3; c=sqlite3.connect('$db'); c.executescript(open('$QM_SOURCE_DIR/tests/e2e/progression/fixture.sql').read()); c.commit()"
+V="$QM_SOURCE_DIR/models/resultatbaseret_styring/vejle.lua"
+E="$QM_SOURCE_DIR/models/resultatbaseret_styring/esbjerg.lua"
+json() { python3 -c "import json,sys; d=json.load(open('$T_OUT')); $1" || t_fail "check failed: $1"; }
+
+t_case progression_counts_forward_backward_unchanged_with_hidden_scores
+t_run run "$V" --db "$db" --as-of 2025-12-31 --format json
+expect_exit 0
+json "r={x['indicator']:x for x in d['rows']}['motivation']; p=r['since_previous']; assert (r['citizens'],p['forward'],p['backward'],p['unchanged'])==(3,1,1,1), r; assert abs(p['mean_change']+0.333)<0.001, p; assert r['distribution']==[0,1,1,1,0], r; assert r['hidden']==1, r; assert r['since_first']['forward']==1 and r['since_first']['mean_change']==0.0, r"
+
+t_case as_of_hides_later_conversations
+t_run run "$V" --db "$db" --as-of 2026-03-01 --format json
+json "r={x['indicator']:x for x in d['rows']}['motivation']; assert r['since_previous']['backward']==2, r"
+
+t_case progression_per_team
+t_run run "$V" --db "$db" --as-of 2025-12-31 --param level=team --format json
+json "g={(x['group'],x['indicator']):x['citizens'] for x in d['rows']}; assert g[('t1','motivation')]==2 and g[('t2','motivation')]==1, g"
+
+t_case no_progression_over_the_window_is_flagged_but_not_at_the_top
+t_run run "$V" --db "$db" --as-of 2025-12-31 --param window=1 --report stagnation --format json
+json "c=sorted((x['citizen_id'],x['indicator']) for x in d['citizens']); assert c==[('B','motivation'),('C','motivation')], c"
+
+t_case completeness_counts_conversations_with_every_indicator
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report completeness --format json
+json "assert d['conversations']==7 and d['complete']==0 and d['indicators']==6, d"
+
+t_case coverage_is_strictly_more_than_half_a_year
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report coverage --format json
+json "assert (d['eligible'],d['covered'],d['status'])==(3,2,'not achieved'), d"
+t_run run "$V" --db "$db" --as-of 2025-12-30 --report coverage --format json
+json "assert d['eligible']==3, d"
+
+t_case target_group_predicate
+t_run run "$V" --db "$db" --as-of 2025-12-31 --param target_group=sdp --report coverage --format json
+json "assert (d['eligible'],d['covered'],d['status'])==(2,2,'achieved'), d"
+
+t_case esbjerg_allows_two_open_focus_points
+t_run run "$E" --db "$db" --as-of 2025-12-31 --report fokus --format json
+json "assert d['max_open']==2 and [x['citizen_id'] for x in d['over_max']]==['A'], d; assert d['closed_by_reason'][0]['reason']=='nået' and d['renewed']==1, d"
+
+t_case interventions_with_progression
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report indsatser --format json
+json "i={x['intervention']:x for x in d['interventions']}; assert i['mentor']['mean_change']==1.0 and i['praktik']['mean_change']==-2.0, i"
+
+t_case esbjerg_marks_the_unnamed_focus_points
+t_run run "$E" --format json
+expect_exit 0
+expect_stdout_has '"title": "Privatøkonomi"'
+[ "$(grep -c '(udfyldes af kommunen)' "$T_OUT")" = 8 ] || t_fail "expected 8 focus points to be filled in"
+
+t_case demo_runs_in_every_format
+"$QM" run "$QM_SOURCE_DIR/models/resultatbaseret_styring/demo_data.lua" --db "$T_TMP/demo.db" --write >/dev/null 2>"$T_ERR" || t_fail "demo data"
+for f in text markdown json csv; do
+  t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --format $f
+  expect_exit 0
+done
+t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report stagnation --format csv
+expect_stdout_has "caseworker_id,citizen_id,indicator,since,score_then,score_now"
+
+t_done
