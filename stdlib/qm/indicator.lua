@@ -328,15 +328,29 @@ function M.evaluate(ctx, ind, as_of)
   local per_unit = ind.scope and ind.type ~= "completion"
   if not per_unit then return eval(ind, rows, as_of) end
   local groups, order = by_unit(rows)
-  local overall = eval(ind, groups[""] or rows, as_of)
-  overall.units = {}
+  local units = {}
   for _, u in ipairs(order) do
     if u ~= "" then
       local r = eval(ind, groups[u], as_of)
       r.unit = u
-      overall.units[#overall.units + 1] = r
+      units[#units + 1] = r
     end
   end
+  local overall
+  if groups[""] then
+    overall = eval(ind, groups[""], as_of)   -- rows for the whole organisation (unit_id NULL)
+  else
+    -- no whole-organisation rows: the units decide; every unit must achieve it
+    local count, worst = {}, nil
+    local rank = { ["not achieved"] = 1, ["not evaluable"] = 2, pending = 3, ["on track"] = 4, achieved = 5 }
+    for _, r in ipairs(units) do
+      count[r.status] = (count[r.status] or 0) + 1
+      if worst == nil or rank[r.status] < rank[worst] then worst = r.status end
+    end
+    overall = { status = worst or "not evaluable", value = ("%d of %d units"):format(count.achieved or 0, #units),
+                reason = #units == 0 and "no data" or ("%d of %d %s achieved it"):format(count.achieved or 0, #units, ind.scope) }
+  end
+  overall.units = units
   return overall
 end
 

@@ -213,7 +213,7 @@ local function check_model(ctx, m)
     end
   end
   for _, e in ipairs(m:walk()) do
-    if e.kind == "theme" and #e.children == 0 then
+    if e.kind == "theme" and #e.children == 0 and e.scored ~= false then
       problem(ctx, "warning", e.where, ("theme \"%s\" has no questions, indicators or sub-themes"):format(e.id))
     end
     if e.weight ~= nil and e.parent then
@@ -558,4 +558,5 @@ package.loaded["qm.lang"] = M   -- so modules that extend the language can requi
 require "qm.indicator"
 require "qm.selfassess"
 require "qm.progression"
+require "qm.plan"
 return M
