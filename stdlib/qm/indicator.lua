@@ -209,8 +209,21 @@ end
 function kinds.max_gap(ind, rows, as_of)
   local rec = time.parse(ind.max_gap or ind.every or "")
   if not rec or not rec.max_gap then return { status = "not evaluable", reason = "cannot read the gap \"" .. tostring(ind.max_gap) .. "\"" } end
-  local r = time.check_max_gap(event_dates(rows), rec.max_gap, window_of(ind), as_of)
+  local dates = event_dates(rows)
+  local r = time.check_max_gap(dates, rec.max_gap, window_of(ind), as_of)
   r.value = r.largest and (r.largest .. " days") or nil
+  -- a cadence with a shortest gap too ("hver 4.-6. uge"): when the next one is due
+  if rec.min_gap and #dates > 0 then
+    table.sort(dates)
+    local from, to = time.due_window(dates[#dates], rec.min_gap, rec.max_gap)
+    r.due_from, r.due_to = tostring(from), tostring(to)
+    local asd = time.parse_date(as_of)
+    if asd > to then
+      r.status, r.reason = "not achieved", ("overdue: the next was due %s to %s"):format(tostring(from), tostring(to))
+    else
+      r.reason = (r.reason or "") .. ("; next due %s to %s"):format(tostring(from), tostring(to))
+    end
+  end
   if r.status == "not achieved" and ind.hard == false then r.severity = "warning" end
   return r
 end

@@ -559,4 +559,5 @@ require "qm.indicator"
 require "qm.selfassess"
 require "qm.progression"
 require "qm.plan"
+require "qm.audit"
 return M

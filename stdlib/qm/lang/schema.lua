@@ -42,6 +42,7 @@ M.constructs = {
       { name = "parties", type = "table", doc = "who agreed the model (goal agreements): { center =, counterparty =, agreed = }" },
       { name = "plan", type = "table", doc = "an action plan declared in the model: { { id, title, owner, time, links = { ... } }, ... }" },
       { name = "priorities", type = "table", doc = "a prioritisation recorded with reasons: { { id = element, reason = \"...\" }, ... }" },
+      { name = "audit", type = "table", doc = "case audits: { table = name (round, case_id, criterion, answer 1/0/NULL), rounds = { in order }, baseline = round }" },
       { name = "coverage_of", type = "string", doc = "the theme whose sub-themes the plan's coverage report counts (default: the top themes)" },
       { name = "survey_sql", type = "string", doc = "a query giving (element, score) from a survey, for a score-based prioritisation" },
       { name = "progression", type = "table", doc = "progression settings (resultatbaseret styring): window, focus_max, coverage, target_group, tables" },
