@@ -333,6 +333,26 @@ end
 
 -- evaluate(ctx, ind, as_of) -> { status, reason, value, ..., units = { {unit, status, ...} } }
 function M.evaluate(ctx, ind, as_of)
+  -- a shared indicator: the other one's measurement, evaluated once per run
+  if ind.uses then
+    local m = ind
+    while m.parent do m = m.parent end
+    local other = m:find(ind.uses)
+    if not other or other.kind ~= "indicator" then return { status = "not evaluable", reason = "uses \"" .. ind.uses .. "\", which is not an indicator" } end
+    ctx.shared_results = ctx.shared_results or {}
+    local r = ctx.shared_results[other] or M.evaluate(ctx, other, as_of)
+    ctx.shared_results[other] = r
+    local copy = {}
+    for k, v in pairs(r) do copy[k] = v end
+    copy.reason = (r.reason or "") .. " (shared with " .. other.id .. ")"
+    return copy
+  end
+  -- a deadline whose year was lost makes any kind of indicator not evaluable
+  if ind.deadline then
+    for _, d in ipairs(deadlines_of(ind)) do
+      if d.year_missing then return { status = "not evaluable", reason = "deadline has no year (\"" .. d.phrase .. "\")" } end
+    end
+  end
   local rows, err = fetch(ctx, ind, as_of)
   if not rows then return { status = "not evaluable", reason = err } end
   rows = known(rows, as_of)
@@ -395,7 +415,12 @@ lang.check_hooks[#lang.check_hooks + 1] = function(ctx, m)
     if ind.type == "checklist" and not ind.items then
       lang.problem(ctx, "error", ind.where, ("indicator \"%s\": a checklist needs items"):format(ind.id))
     end
-    if not ind.sql and not ind.data then
+    if ind.uses then
+      local other = m:find(ind.uses)
+      if not other or other.kind ~= "indicator" then
+        lang.problem(ctx, "error", ind.where, ("indicator \"%s\": uses \"%s\", which is not an indicator of the model"):format(ind.id, ind.uses))
+      end
+    elseif not ind.sql and not ind.data then
       lang.problem(ctx, "warning", ind.where, ("indicator \"%s\" has no sql or data: it will be not evaluable"):format(ind.id))
     end
     if ind.sql and ind.data then
@@ -433,9 +458,29 @@ lang.register_report("status", function(ctx, m, out)
   end
   local summary = {}
   for _, s in ipairs(M.statuses) do summary[#summary + 1] = { s, counts[s] or 0 } end
-  local doc = report.document { title = (m.title or m.id) .. " — status", subtitle = "Status as of " .. tostring(as_of),
-    data = json.object({ model = m.id, as_of = tostring(as_of), indicators = data }, { "model", "as_of", "indicators" }) }
+  -- what is due next: the next deadline of every indicator that has one still ahead
+  local due = {}
+  for _, ind in ipairs(m:indicators()) do
+    local list = ind.deadline and deadlines_of(ind) or {}
+    for _, d in ipairs(list) do
+      if not d.year_missing and d.date >= as_of then
+        due[#due + 1] = { date = tostring(d.date), id = ind.id, title = ind.title or ind.id, phrase = d.phrase or "" }
+        break
+      end
+    end
+  end
+  table.sort(due, function(a, b) if a.date ~= b.date then return a.date < b.date end return a.id < b.id end)
+  local parties = m.parties and ("; %s ↔ %s, aftalt %s"):format(m.parties.center or "?", m.parties.counterparty or "?", m.parties.agreed or "?") or ""
+  local doc = report.document { title = (m.title or m.id) .. " — status", subtitle = "Status as of " .. tostring(as_of) .. parties,
+    data = json.object({ model = m.id, as_of = tostring(as_of), parties = m.parties, indicators = data, due_next = json.array(due) },
+      { "model", "as_of", "parties", "indicators", "due_next" }) }
+  doc.csv_table = "indicators"
   doc:keyvalues(summary)
+  if #due > 0 then
+    doc:heading("Due next", 3)
+    doc:table { name = "due", columns = { { key = "date", title = "Date" }, { key = "id", title = "Id" },
+      { key = "title", title = "Indicator" }, { key = "phrase", title = "As written" } }, rows = due }
+  end
   doc:table { name = "indicators", columns = {
     { key = "theme", title = "Theme" }, { key = "id", title = "Id" }, { key = "title", title = "Indicator" },
     { key = "value", title = "Value", align = "left" }, { key = "status", title = "Status" }, { key = "reason", title = "Why" } }, rows = rows }

@@ -106,6 +106,7 @@ M.constructs = {
       { name = "scope", type = "string", doc = "evaluate per unit of this kind as well as overall (e.g. \"center\")" },
       { name = "weight", type = "number", doc = "weight in the theme's score" },
       { name = "owner", type = "string", doc = "who is responsible" },
+      { name = "uses", type = "string", doc = "the id of another indicator this one shares (one measurement serving several efforts)" },
       { name = "quantifier", type = "string", doc = "what an undefined quantifier means (\"størstedelen\" = more than half)" },
     },
   },

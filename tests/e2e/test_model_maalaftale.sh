@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The goal agreement: every kind of indicator and milestone in the source, evaluated as of a
+# date to the status vocabulary, with the Danish deadline phrases as written.
+source "$(dirname "$0")/lib.sh"
+M="$QM_SOURCE_DIR/models/maalaftale/maalaftale.lua"
+db="$T_TMP/cpp.db"
+json() { python3 -c "import json,sys; d=json.load(open('$T_OUT')); s={i['id']:i for i in d['indicators']}; $1" || t_fail "check failed: $1"; }
+
+t_case check_warns_about_the_deadline_whose_year_was_lost
+t_run check "$M"
+expect_exit 0
+expect_stdout_has 'warning: indicator "evaluering": deadline "ultimo" has no year'
+
+"$QM" run "$QM_SOURCE_DIR/models/maalaftale/demo_data.lua" --db "$db" --write >/dev/null || t_fail "demo data"
+
+t_case every_status_occurs_as_of_1_october_2016
+t_run run "$M" --db "$db" --as-of 2016-10-01 --format json
+expect_exit 0
+json "st={v['status'] for v in s.values()}; assert st=={'achieved','on track','not achieved','pending','not evaluable'}, st"
+json "assert s['personaleomsaetning']['status']=='not evaluable' and 'no baseline' in s['personaleomsaetning']['reason']"
+json "assert s['evaluering']['status']=='not evaluable' and 'deadline has no year' in s['evaluering']['reason']"
+json "assert s['samskabelsesplan']['status']=='pending' and 'inactive until recorded' in s['samskabelsesplan']['reason']"
+json "assert s['indmelding']['status']=='not achieved', s['indmelding']"
+json "assert s['ledertrivsel']['status']=='not achieved' and '2016-09-30' in s['ledertrivsel']['reason'], s['ledertrivsel']"
+json "assert s['tilmeldte']['status']=='achieved', s['tilmeldte']"
+json "u={x['unit']:x['status'] for x in s['sygefravaer']['units']}; assert s['sygefravaer']['status']=='achieved' and u['born']=='not achieved' and u['borger']=='achieved', u"
+json "assert s['lirk_ad2']['status']==s['lirk']['status'] and 'shared with lirk' in s['lirk_ad2']['reason']"
+json "assert s['erfa']['status']=='not achieved'"
+
+t_case soft_and_hard_targets_differ
+t_run run "$M" --db "$db" --as-of 2017-01-10 --format json
+json "assert s['kurser_udgangspunkt']['status']=='not achieved' and s['kurser_udgangspunkt']['severity']=='warning', s['kurser_udgangspunkt']; assert s['kurser_minimum']['status'] in ('on track','achieved'), s['kurser_minimum']"
+
+t_case due_next_and_parties_for_the_counterparty
+t_run run "$M" --db "$db" --as-of 2016-10-01 --format json
+python3 -c "import json; d=json.load(open('$T_OUT')); n=d['due_next']; assert n[0]['date']=='2016-12-31' and d['parties']['counterparty']=='Direktionen', d['due_next']" || t_fail "due next"
+t_run run "$M" --db "$db" --as-of 2016-10-01
+expect_stdout_has "Center for Politik & Personale ↔ Direktionen, aftalt 2016-06-09"
+expect_stdout_has "Due next"
+
+t_case aliases_find_the_same_effort
+printf 'local m = use "%s"\nprint(m:find("aabent_dialog_og_samskabelse").id)\n' "$M" >"$T_TMP/alias.lua"
+t_run run "$T_TMP/alias.lua"
+expect_stdout_is "samskabelse"
+
+t_case status_in_markdown_and_csv
+t_run run "$M" --db "$db" --as-of 2016-10-01 --format markdown
+expect_exit 0
+t_run run "$M" --db "$db" --as-of 2016-10-01 --format csv
+expect_stdout_has "theme,id,title,value,status,reason"
+
+t_done
