@@ -31,4 +31,10 @@ int qm_raise(lua_State *L, int exit_class, int level, const char *fmt, ...);
 ** come from qm_raise (a plain Lua error in a model). */
 int qm_errclass(lua_State *L, const char *msg);
 
+/* Push the registry table at `key`, created with weak keys when missing. */
+void qm_weaktable(lua_State *L, const char *key);
+/* Push the whole contents of the file at `path` as a string; on failure push nothing and
+** return the errno (0 on success). */
+int qm_pushfile(lua_State *L, const char *path);
+
 #endif

@@ -103,15 +103,7 @@ static int frozen_forward(lua_State *L) {
 
 void qmS_freeze(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, FREEZE_MEMO);
-  if (lua_getmetatable(L, -1) == 0) {
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-  } else {
-    lua_pop(L, 1);
-  }
+  qm_weaktable(L, FREEZE_MEMO);
   lua_pushvalue(L, idx);
   if (lua_rawget(L, -2) == LUA_TTABLE) { lua_remove(L, -2); return; }
   lua_pop(L, 1);
@@ -267,17 +259,8 @@ void qmS_checkpath(lua_State *L, const char *path) {
 }
 
 void qmS_loadfile(lua_State *L, const char *path, const char *chunkname) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) { qm_raise(L, QM_EXIT_IO, 0, "cannot open %s", path); return; }
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  size_t n;
-  char chunk[8192];
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) luaL_addlstring(&b, chunk, n);
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) { qm_raise(L, QM_EXIT_IO, 0, "cannot read %s", path); return; }
-  luaL_pushresult(&b);
+  int err = qm_pushfile(L, path);
+  if (err != 0) { qm_raise(L, QM_EXIT_IO, 0, "cannot open %s: %s", path, strerror(err)); return; }
   size_t len;
   const char *src = lua_tolstring(L, -1, &len);
   if (len > 0 && src[0] == LUA_SIGNATURE[0]) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
+#include "qm.h"
 #include "stdlib_embed.h"
 
 /* Reads dir/qm/time.lua for "qm.time"; the chunk is named "@stdlib/qm/time.lua" as when
@@ -14,18 +15,10 @@
 static int load_from_dir(lua_State *L, const char *dir, const char *name) {
   const char *rel = luaL_gsub(L, name, ".", "/");
   const char *path = lua_pushfstring(L, "%s/%s.lua", dir, rel);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
+  if (qm_pushfile(L, path) != 0) {
     lua_pushfstring(L, "\n\tno stdlib file '%s' (QM_STDLIB_PATH)", path);
     return 1;
   }
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  char chunk[8192];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) luaL_addlstring(&b, chunk, n);
-  fclose(f);
-  luaL_pushresult(&b);
   size_t len;
   const char *src = lua_tolstring(L, -1, &len);
   const char *chunkname = lua_pushfstring(L, "@stdlib/%s.lua", rel);

@@ -2,7 +2,9 @@
 ** value.c — small shared values: the null sentinel and classified errors (see qm.h).
 ** Both live in the Lua registry, so there is no C global state here.
 */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include "qm.h"
 
@@ -69,4 +71,31 @@ int qm_errclass(lua_State *L, const char *msg) {
   }
   lua_pop(L, 1);
   return cls;
+}
+
+void qm_weaktable(lua_State *L, const char *key) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, key);
+}
+
+int qm_pushfile(lua_State *L, const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return errno ? errno : EIO;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  char chunk[8192];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) luaL_addlstring(&b, chunk, n);
+  int bad = ferror(f);
+  fclose(f);
+  luaL_pushresult(&b);
+  if (bad) { lua_pop(L, 1); return EIO; }
+  return 0;
 }

@@ -754,15 +754,7 @@ int qmY_open_lib(lua_State *L) {
     lua_setfield(L, -2, "__close");
   }
   lua_pop(L, 1);
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, META_KEY);
-  if (!lua_getmetatable(L, -1)) {
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-  } else {
-    lua_pop(L, 1);
-  }
+  qm_weaktable(L, META_KEY);  /* the weak side table of order and positions */
   lua_pop(L, 1);
   luaL_newlib(L, funcs);
   qm_pushnull(L);
