@@ -190,4 +190,27 @@ t_run run "$S/evil.lua" --db "$db" --write
 expect_exit 3
 expect_stderr_has "belongs to the engine"
 
+t_case caf2020_rounds_in_classical_and_fine_tuned_scoring
+C="$QM_SOURCE_DIR/models/caf2020"
+"$QM" run "$C/demo_data.lua" --db "$T_TMP/caf.db" --write >/dev/null || t_fail "caf demo"
+t_run run "$C/caf2020.lua" --db "$T_TMP/caf.db" --report konsensusrapport --unit afd1 --format json
+expect_exit 0
+python3 -c "
+import json; d=json.load(open('$T_OUT'))
+assert len(d['themes'])==9 and sum(len(t['questions']) for t in d['themes'])==28
+assert all(0<=q['agreed']<=5 for t in d['themes'] for q in t['questions'] if isinstance(q.get('agreed'),(int,float)))
+" || t_fail "classical CAF konsensusrapport"
+"$QM" run "$C/demo_data.lua" --db "$T_TMP/caff.db" --write --param scoring=fine >/dev/null || t_fail "fine demo"
+t_run run "$C/caf2020.lua" --param scoring=fine --db "$T_TMP/caff.db" --report svarrapport --unit afd2 --format json
+expect_exit 0
+printf 'participant: Z1\nanswers:\n  "1.1": { score: { plan: 80, do: 60, check: 40, act: 20 } }\n  "6.1": { score: { trends: 70, targets: 50 } }\n' >"$T_TMP/fine.yaml"
+"$QM" import --db "$T_TMP/caff.db" --write --what units "$S/units.csv" >/dev/null
+t_run import --db "$T_TMP/caff.db" --write --model "$C/caf2020.lua" --param scoring=fine --round f1 --unit u1 "$T_TMP/fine.yaml"
+expect_exit 0
+[ "$(python3 -c "import sqlite3; print(sqlite3.connect('$T_TMP/caff.db').execute(\"select group_concat(score) from (select score from qm_responses where round_id='f1' order by question)\").fetchone()[0])")" = "50.0,60.0" ] || t_fail "fine-tuned parts not averaged"
+printf 'participant: Z2\nanswers:\n  "1.1": { score: { plan: 80 } }\n' >"$T_TMP/bad_fine.yaml"
+t_run import --db "$T_TMP/caff.db" --write --model "$C/caf2020.lua" --param scoring=fine --round f1 "$T_TMP/bad_fine.yaml"
+expect_exit 1
+expect_stderr_has "the DO score is missing"
+
 t_done

@@ -134,11 +134,12 @@ local function import_responses(ctx, db, m, files)
       if not qid then err("question", "missing")
       elseif not q or q.kind ~= "question" then err("question", ("unknown question \"%s\" (not in model %s)"):format(qid, m.id)) end
       local x = { round = round_id, participant = p, question = q and q.id or qid, dontknow = 0 }
-      local raw = row.score == nil and "" or tostring(row.score)
-      if dontknow_words[raw:lower():gsub("^%s+", ""):gsub("%s+$", "")] then
+      local raw = row.score == nil and "" or (type(row.score) == "table" and row.score or tostring(row.score))
+      if type(raw) == "string" and dontknow_words[raw:lower():gsub("^%s+", ""):gsub("%s+$", "")] then
         x.dontknow = 1
       elseif q then
-        local v, msg = q:scale_of():check(tonumber(raw) or raw)
+        -- a table is a composite score (CAF fine-tuned: plan, do, check, act); the scale averages it
+        local v, msg = q:scale_of():check(type(raw) == "table" and raw or (tonumber(raw) or raw))
         if v == nil then err("score", ("question \"%s\": %s"):format(q.id, msg))
         elseif v == scale.dontknow then x.dontknow = 1
         elseif type(v) ~= "number" then err("score", "must be a number")
