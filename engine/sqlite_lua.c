@@ -65,6 +65,9 @@ static int db_error(lua_State *L, Db *d, int rc, const char *sql) {
     return luaL_error(L, "%s", why);  /* the hook and qmH_report classify it */
   }
   const char *msg = sqlite3_errmsg(d->conn);
+  /* SQL the rules refuse is the model's error (exit 1), like any sandbox refusal; a database
+  ** that fails (cannot open, corrupt, busy, disk full) is an I/O error (exit 3) */
+  int cls = (rc == SQLITE_AUTH || rc == SQLITE_READONLY) ? QM_EXIT_MODEL : QM_EXIT_IO;
   if (rc == SQLITE_AUTH && d->guard.reason[0]) msg = d->guard.reason;
   if (rc == SQLITE_READONLY) msg = "the database is open read-only: writing needs --write";
   if (sql != NULL) {
@@ -75,9 +78,9 @@ static int db_error(lua_State *L, Db *d, int rc, const char *sql) {
     if (len > sizeof excerpt - 5) len = sizeof excerpt - 5;
     memcpy(excerpt, sql, len);
     strcpy(excerpt + len, cut ? " ..." : "");
-    return qm_raise(L, QM_EXIT_IO, 1, "SQL error: %s (in: %s)", msg, excerpt);
+    return qm_raise(L, cls, 1, "SQL error: %s (in: %s)", msg, excerpt);
   }
-  return qm_raise(L, QM_EXIT_IO, 1, "SQL error: %s", msg);
+  return qm_raise(L, cls, 1, "SQL error: %s", msg);
 }
 
 static void stmt_unlink(Stmt *s) {

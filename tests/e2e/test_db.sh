@@ -26,14 +26,14 @@ t_case writing_in_a_read_only_run_is_refused
 python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/ro.db'); c.execute('CREATE TABLE t(a)'); c.commit()"
 printf 'db:exec("INSERT INTO t VALUES (1)")\n' >"$T_TMP/w.lua"
 t_run run "$T_TMP/w.lua" --db "$T_TMP/ro.db"
-expect_exit 3
+expect_exit 1
 expect_stderr_has "w.lua:1: SQL error: the database is open read-only: writing needs --write"
 [ "$(python3 -c "import sqlite3; print(sqlite3.connect('$T_TMP/ro.db').execute('select count(*) from t').fetchone()[0])")" = 0 ] || t_fail "row written"
 
 t_case attach_from_a_model_creates_no_file
 printf "db:exec(\"ATTACH '%s/evil.db' AS e\")\n" "$T_TMP" >"$T_TMP/att.lua"
 t_run run "$T_TMP/att.lua" --db "$T_TMP/ro.db" --write
-expect_exit 3
+expect_exit 1
 expect_stderr_has "ATTACH and DETACH are not allowed"
 expect_no_file "$T_TMP/evil.db"
 

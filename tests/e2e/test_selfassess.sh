@@ -187,7 +187,7 @@ expect_stderr_has "choose a round with --round"
 t_case read_only_run_cannot_write_engine_tables_from_the_model
 printf 'db:exec("DELETE FROM qm_responses")\n' >"$S/evil.lua"
 t_run run "$S/evil.lua" --db "$db" --write
-expect_exit 3
+expect_exit 1
 expect_stderr_has "belongs to the engine"
 
 t_case caf2020_rounds_in_classical_and_fine_tuned_scoring
