@@ -507,7 +507,27 @@ local reports = {}
 function M.register_report(name, fn, doc)
   reports[name] = { fn = fn, doc = doc or "" }
 end
-function M.reports() return reports end
+
+-- Report modules that need not be loaded on every run: a report's module is required the
+-- first time the report is asked for (start-up stays a few milliseconds).
+local lazy_reports = {
+  svarrapport = "qm.selfassess", konsensus = "qm.selfassess", konsensusrapport = "qm.selfassess",
+  prioritering = "qm.selfassess", handleplan = "qm.selfassess", opfoelgning = "qm.selfassess",
+  rollup = "qm.selfassess", skema = "qm.selfassess", statistik = "qm.selfassess", demo = "qm.selfassess",
+  progression = "qm.progression", stagnation = "qm.progression", completeness = "qm.progression",
+  fokus = "qm.progression", indsatser = "qm.progression", coverage = "qm.progression",
+  audit = "qm.audit", audit_prioritering = "qm.audit",
+}
+
+local function report_of(name)
+  if not reports[name] and lazy_reports[name] then require(lazy_reports[name]) end
+  return reports[name]
+end
+
+function M.reports()
+  for _, mod in pairs(lazy_reports) do require(mod) end
+  return reports
+end
 
 function M.print_problems(ctx, stream, show_warnings)
   local errors = 0
@@ -532,7 +552,7 @@ function M.after_run(ctx)
   if #models == 0 then return nil end
   local m = models[#models]
   local name = ctx.opts.report or (ctx.opts.db and (m.default_report or (#m:indicators() > 0 and "status"))) or "summary"
-  local r = reports[name]
+  local r = report_of(name)
   if not r then
     require("qm.internal.cli").usage_error(("no report \"%s\" (reports: %s)"):format(name, table.concat(M.report_names(), ", ")))
   end
@@ -541,7 +561,7 @@ end
 
 function M.report_names()
   local names = {}
-  for k in pairs(reports) do names[#names + 1] = k end
+  for k in pairs(M.reports()) do names[#names + 1] = k end
   table.sort(names)
   return names
 end
@@ -556,8 +576,5 @@ end
 require("qm.lang.summary")(M)
 package.loaded["qm.lang"] = M   -- so modules that extend the language can require it now
 require "qm.indicator"
-require "qm.selfassess"
-require "qm.progression"
 require "qm.plan"
-require "qm.audit"
 return M

@@ -28,13 +28,14 @@ local exit_codes = {
 }
 M.exit_codes = exit_codes
 
+-- commands load on first use: `qm run` does not compile the import or REPL code
 local function load_commands()
-  local commands, names = {}, {}
-  for _, name in ipairs(order) do
-    commands[name] = require(modules[name])
-    names[#names + 1] = name
-  end
-  return commands, names
+  local commands = setmetatable({}, { __index = function(t, name)
+    local mod = modules[name] and require(modules[name])
+    rawset(t, name, mod)
+    return mod
+  end })
+  return commands, order
 end
 M.load_commands = load_commands
 
