@@ -77,4 +77,50 @@ PY
 [ $? -eq 0 ] || t_fail "$(cat "$T_TMP/compare.txt")"
 grep -qE "groups compared: [0-9]{3}" "$T_TMP/compare.txt" || t_fail "too few groups: $(cat "$T_TMP/compare.txt")"
 
+t_case consensus_stats_agree_with_python_including_dontknows_ties_and_single_raters
+cat >"$T_TMP/cs.lua" <<'LUA'
+for r in db:query([[SELECT g, count(*) - count(x) AS dk, consensus_stats(x, 5, 1) AS js, hex(consensus_blob(x, 5, 1)) AS b
+                    FROM r GROUP BY g ORDER BY g]]) do
+  print(r.g, r.dk, r.js == null and "null" or r.js, r.b)
+end
+LUA
+t_run run "$T_TMP/cs.lua" --db "$db"
+expect_exit 0
+python3 - "$db" "$T_OUT" >"$T_TMP/cs.txt" 2>&1 <<'PY'
+import json, sqlite3, statistics, struct, sys
+con = sqlite3.connect(sys.argv[1])
+groups = {}
+for g, x in con.execute("SELECT g, x FROM r"):
+    groups.setdefault(g, []).append(x)
+def q(s, p):
+    h = (len(s) - 1) * p / 100; lo = int(h)
+    return s[lo] if lo >= len(s) - 1 else s[lo] + (h - lo) * (s[lo + 1] - s[lo])
+bad = 0; seen = 0
+for line in open(sys.argv[2]).read().splitlines():
+    g, dk, js, blob = line.split("\t")
+    vals = groups[int(g)]; v = sorted(x for x in vals if x is not None)
+    assert int(dk) == len(vals) - len(v), (g, dk)
+    b = struct.unpack("<12d", bytes.fromhex(blob))
+    assert int(b[0]) == len(v) and int(b[1]) == len(vals) - len(v), (g, b[:2])
+    if not v:
+        assert js == "null"; continue
+    d = json.loads(js); seen += 1
+    med = statistics.median(v); modes = sorted(statistics.multimode(v)); top = v.count(modes[0])
+    exp = {"n": len(v), "mean": statistics.mean(v), "median": med, "min": v[0], "max": v[-1], "range": v[-1] - v[0],
+           "iqr": q(v, 75) - q(v, 25), "mode_outside": len(v) - top,
+           "within_k": sum(1 for x in v if abs(x - med) <= 1 + 1e-9) / len(v)}
+    if len(v) > 1:
+        s2 = statistics.variance(v); exp["sd"] = s2 ** 0.5; exp["rwg"] = max(0.0, 1 - s2 / ((25 - 1) / 12))
+    else:
+        assert d["sd"] is None and d["rwg"] is None
+    for k, e in exp.items():
+        if abs(d[k] - e) > 1e-9 * max(1, abs(e)):
+            bad += 1; print("group", g, k, "expected", e, "got", d[k])
+    if sorted(d["modes"]) != modes: bad += 1; print("group", g, "modes", modes, d["modes"])
+    if abs(b[3] - med) > 1e-9 or abs(b[2] - statistics.mean(v)) > 1e-9: bad += 1; print("group", g, "blob", b)
+print("groups:", seen, "mismatches:", bad)
+sys.exit(1 if bad or seen < 200 else 0)
+PY
+[ $? -eq 0 ] || t_fail "$(tail -20 "$T_TMP/cs.txt")"
+
 t_done
