@@ -4,15 +4,20 @@
 # leaving qm.
 source "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "tmux is missing: run scripts/setup.sh"; exit 1; }
-sock="qmtest-$$"
+# a fresh tmux server (socket) for every session started: reusing one right after
+# kill-server races with its shutdown ("server exited unexpectedly")
+n_start=0
+sock="qmtest-$$-0"
 tm() { tmux -L "$sock" "$@"; }
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$T_TMP"' EXIT
+trap 'for i in $(seq 0 $n_start); do tmux -L "qmtest-$$-$i" kill-server 2>/dev/null; done; rm -rf "$T_TMP"' EXIT
 export QM_HISTORY="$T_TMP/history"
 db="$T_TMP/p.db"
 python3 -c "import sqlite3; c=sqlite3.connect('$db'); c.execute('CREATE TABLE enheder(id, navn)'); c.commit()"
 
 start() {
   tm kill-server 2>/dev/null
+  n_start=$((n_start + 1))
+  sock="qmtest-$$-$n_start"
   tm new-session -d -x 120 -y 40 "env QM_HISTORY='$QM_HISTORY' TERM=xterm '$QM' repl --db '$db' --timeout 60 '$QM_SOURCE_DIR/models/kik/kik.lua'; echo EXITED:\$?; sleep 30"
   wait_for "qm> " || t_fail "no prompt"
 }
