@@ -24,7 +24,7 @@ start() {
 screen() { tm capture-pane -p -J; }
 # wait_for TEXT [SECONDS]: poll the screen until TEXT shows
 wait_for() {
-  local deadline=$(( $(date +%s) + ${2:-10} ))
+  local deadline=$(( $(date +%s) + ${2:-20} ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     screen | grep -qF -- "$1" && return 0
     sleep 0.1
@@ -33,8 +33,21 @@ wait_for() {
   return 1
 }
 count() { screen | grep -cF -- "$1"; }
-line() { tm send-keys -l -- "$1"; tm send-keys Enter; }
-keys() { tm send-keys -l -- "$1"; }
+# press Ctrl-C until TEXT shows: under load the command may not have started running when
+# the first one arrives (then it only clears the prompt line)
+interrupt_until() {
+  local deadline=$(( $(date +%s) + 20 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    sleep 0.5
+    tm send-keys C-c
+    screen | grep -qF -- "$1" && return 0
+  done
+  echo "--- screen while interrupting for: $1" >&2; screen >&2
+  return 1
+}
+# tmux reads a trailing ";" as the end of its own command: send it escaped
+line() { tm send-keys -l -- "${1//;/\\;}"; tm send-keys Enter; }
+keys() { tm send-keys -l -- "${1//;/\\;}"; }
 
 t_case completes_globals_fields_sql_tables_and_dot_commands
 start
@@ -59,17 +72,14 @@ wait_for "42" || t_fail "function result"
 
 t_case ctrl_c_stops_a_long_lua_loop_and_qm_stays
 line "while true do end"
-sleep 0.5
-tm send-keys C-c
-wait_for "interrupted" || t_fail "loop not interrupted"
+interrupt_until "interrupted" || t_fail "loop not interrupted"
 line "1 + 1"
 wait_for "2" || t_fail "no prompt after interrupt"
 
 t_case ctrl_c_stops_a_long_query
+tm send-keys C-l
 line "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c;"
-sleep 0.5
-tm send-keys C-c
-wait_for "interrupted" 10 || t_fail "query not interrupted"
+interrupt_until "interrupted" || t_fail "query not interrupted"
 [ "$(count EXITED)" = 0 ] || t_fail "qm exited"
 
 t_case ctrl_c_at_the_prompt_clears_the_line
