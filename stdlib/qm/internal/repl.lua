@@ -468,6 +468,8 @@ function M.complete(text, line)
     end
   else
     local base, sep, partial = text:match("^(.*)([%.:])([%w_]*)$")
+    -- only a chain of names is looked up: completing must never call a function
+    if base and not base:match("^[%a_][%w_]*$") and not base:match("^[%a_][%w_]*[%.%w_]*[%w_]$") then base = nil end
     if base then
       local fn = load("return " .. base, "=complete", "t", S.env)
       local ok, v = false, nil
