@@ -364,8 +364,7 @@ function M.globals(ctx)
   g.scale = scale
   g.scoring = scoring
   for _, name in ipairs({ "time", "consensus", "prioritise" }) do
-    local ok, mod = pcall(require, "qm." .. name)
-    if ok then g[name] = mod end
+    g[name] = require("qm." .. name)
   end
   for _, extra in ipairs(M.global_hooks) do
     for k, v in pairs(extra(ctx)) do g[k] = v end

@@ -12,7 +12,7 @@ local M = {
 
 function M.main(opts, args)
   if #args == 0 then cli.usage_error("qm check needs at least one FILE (see qm check --help)") end
-  local ok_lang, lang = pcall(require, "qm.lang")
+  local lang = require "qm.lang"
   local errors = 0
   for _, path in ipairs(args) do
     local f = io.open(path, "rb")
@@ -24,7 +24,7 @@ function M.main(opts, args)
     if not ok then
       io.stdout:write(tostring(err), "\n")
       errors = errors + 1
-    elseif ok_lang and type(lang) == "table" and lang.check then
+    else
       errors = errors + (lang.check(ctx) or 0)
     end
   end

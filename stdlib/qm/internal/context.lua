@@ -56,10 +56,9 @@ function Context:globals()
   g.null = host.null
   g.db = self:model_database()
   if self.opts.db then g.store = require("qm.store").api(self:database()) end
-  local ok, lang = pcall(require, "qm.lang")
-  if ok and type(lang) == "table" and lang.globals then
-    for k, v in pairs(lang.globals(self)) do g[k] = v end
-  end
+  -- not in a pcall: a broken stdlib module must say so, not surface later as "attempt to
+  -- call a nil value (global 'model')"
+  for k, v in pairs(require("qm.lang").globals(self)) do g[k] = v end
   return g
 end
 
