@@ -221,7 +221,10 @@ int qmH_pcall(QmHost *h, int nargs, int nresults) {
   qmL_arm(L, &h->limits);
   qmL_clear_interrupt();
   qmL_catch_sigint(1);
+  qmL_watch(&h->limits);
   int st = lua_pcall(L, nargs, nresults, base);
+  /* also after a nested call: what called it is a REPL about to wait for the analyst */
+  qmL_unwatch();
   qmL_catch_sigint(0);
   lua_remove(L, base);
   return st;

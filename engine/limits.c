@@ -8,14 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 #include <lauxlib.h>
+#include "qm.h"
 #include "qm_limits.h"
 
 #define HOOK_EVERY 1000  /* instructions between checks while nothing is wrong */
 
+/* The process-wide state a signal handler needs; nothing else in qm is global and mutable. */
 static volatile sig_atomic_t interrupted = 0;  /* set by the SIGINT handler only */
+static volatile double interrupted_at = 0;     /* when that Ctrl-C came (handler only) */
+static volatile sig_atomic_t watching = 0;     /* a command runs under the watchdog */
+static char watchdog_msg[200];                 /* prepared before arming: the handler only writes */
+static size_t watchdog_len = 0;
 static int sigint_depth = 0;  /* nested catchers (a REPL inside a run): the outermost restores */
+
+#define WATCHDOG_GRACE 2.0   /* seconds past the deadline before the watchdog ends the process */
+#define SIGINT_PATIENCE 1.0  /* a second Ctrl-C this long after an unanswered first one ends it */
 
 double qmL_now(void) {
   struct timespec ts;
@@ -97,9 +108,61 @@ void qmL_arm(lua_State *L, QmLimits *lim) {
   lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 }
 
+/* Ctrl-C sets a flag the hook and qmL_poll act on. A command stuck inside one C call never
+** looks at it, so a second Ctrl-C, a second or more after an unanswered first, ends qm. */
 static void on_sigint(int sig) {
   (void)sig;
+  if (interrupted && watching && qmL_now() - interrupted_at >= SIGINT_PATIENCE) {
+    static const char msg[] = "\nqm: interrupted (the running command did not stop, so qm ended)\n";
+    ssize_t n = write(2, msg, sizeof msg - 1);
+    (void)n;
+    _exit(QM_EXIT_INTERRUPT);
+  }
+  if (!interrupted) interrupted_at = qmL_now();
   interrupted = 1;
+}
+
+/* The time limit's last resort: the hook checks the deadline between Lua instructions, and
+** SQLite's progress handler during queries, but one long C call (string.find with a
+** pathological pattern) runs neither. Only async-signal-safe calls here. */
+static void on_alarm(int sig) {
+  (void)sig;
+  if (!watching) return;
+  ssize_t n = write(2, watchdog_msg, watchdog_len);
+  (void)n;
+  _exit(QM_EXIT_LIMIT);
+}
+
+static void set_timer(double seconds) {
+  struct itimerval it;
+  memset(&it, 0, sizeof it);
+  if (seconds > 0) {
+    it.it_value.tv_sec = (time_t)seconds;
+    it.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+    if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0) it.it_value.tv_usec = 1;
+  }
+  setitimer(ITIMER_REAL, &it, NULL);
+}
+
+void qmL_watch(QmLimits *lim) {
+  watching = 1;
+  if (lim->timeout <= 0) return;
+  int len = snprintf(watchdog_msg, sizeof watchdog_msg,
+                     "qm: time limit of %g s reached (raise it with --timeout); the command was "
+                     "stuck inside one call, so qm ended\n", lim->timeout);
+  watchdog_len = len < 0 ? 0 : (size_t)len < sizeof watchdog_msg ? (size_t)len : sizeof watchdog_msg - 1;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_alarm;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGALRM, &sa, NULL);
+  set_timer(lim->timeout + WATCHDOG_GRACE);
+}
+
+void qmL_unwatch(void) {
+  watching = 0;
+  set_timer(0);
 }
 
 void qmL_catch_sigint(int on) {

@@ -39,9 +39,16 @@ const char *qmL_describe(const QmLimits *lim, char *buf, size_t len);
 
 /* Ctrl-C: while installed, SIGINT sets a flag that the hook and qmL_poll turn into a stop.
 ** Calls nest: qmL_catch_sigint(1) ... qmL_catch_sigint(0) pairs, the outermost restores.
-** The flag is the only process-wide mutable state in qm (a signal handler needs it). */
+** The flag and the watchdog's are the only process-wide mutable state in qm (signal handlers
+** need them). */
 void qmL_catch_sigint(int on);
 int qmL_interrupted(void);
+/* The watchdog for the running command: if it is still running WATCHDOG_GRACE seconds after
+** its deadline (stuck inside one C call, where the hook cannot see it), qm prints the time
+** limit's message and exits with QM_EXIT_LIMIT; a second Ctrl-C a second after an unanswered
+** first exits with QM_EXIT_INTERRUPT. qmL_unwatch stops it (a REPL waiting for input). */
+void qmL_watch(QmLimits *lim);
+void qmL_unwatch(void);
 void qmL_clear_interrupt(void);
 double qmL_now(void);
 

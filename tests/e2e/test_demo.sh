@@ -4,8 +4,10 @@
 source "$(dirname "$0")/lib.sh"
 
 t_case demo_data_is_deterministic
-"$QM" run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/a.db" --write >/dev/null 2>"$T_ERR" || t_fail "generating a"
-"$QM" run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/b.db" --write >/dev/null 2>"$T_ERR" || t_fail "generating b"
+t_run run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/a.db" --write
+expect_exit 0   # generating a
+t_run run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/b.db" --write
+expect_exit 0   # generating b
 a=$(python3 -c "import sqlite3; c=sqlite3.connect('$T_TMP/a.db'); print(list(c.execute('select * from qm_responses order by 1,2,3')))")
 b=$(python3 -c "import sqlite3; c=sqlite3.connect('$T_TMP/b.db'); print(list(c.execute('select * from qm_responses order by 1,2,3')))")
 [ "$a" = "$b" ] || t_fail "two generations differ"

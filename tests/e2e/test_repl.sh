@@ -109,6 +109,17 @@ expect_exit 1
 expect_stderr_has "time limit of 1 s reached"
 expect_stdout_is "2"
 
+t_case waiting_for_input_is_not_timed
+{ sleep 3; echo 'x = 20'; sleep 3; echo 'x + 1'; } | "$QM" repl --timeout 0.5 >"$T_OUT" 2>"$T_ERR"; T_RC=$?
+expect_exit 0
+expect_stdout_is "21"
+
+t_case a_command_stuck_in_one_call_ends_the_session_with_the_time_limit
+t_run_stdin $'1 + 1\nstring.find(string.rep("a", 200000), ".-.-.-.-b")\n2 + 2' repl --timeout 1
+expect_exit 4
+expect_stdout_is "2"
+expect_stderr_has "time limit of 1 s reached (raise it with --timeout); the command was stuck inside one call"
+
 t_case incomplete_input_at_the_end_is_reported
 t_run_stdin $'function f()' repl
 expect_exit 1

@@ -45,10 +45,31 @@ hostile infinite_loop 4 "time limit of 1 s reached" --timeout 1
 hostile infinite_loop_pcall 4 "time limit of 1 s reached" --timeout 1
 hostile coroutine_loop 4 "time limit of 1 s reached" --timeout 1
 hostile error_tostring_loop 4 "time limit of 1 s reached" --timeout 1
+# stuck inside one C call the hook never sees: the watchdog ends qm 2 s after the deadline
+hostile pattern_backtracking 4 "time limit of 1 s reached (raise it with --timeout); the command was stuck inside one call" --timeout 1
 hostile memory_string_rep 4 "memory limit of 64 MB reached" --max-memory 64M
 hostile memory_table_growth 4 "memory limit of 64 MB reached" --max-memory 64M
 hostile memory_pcall 4 "memory limit of 64 MB reached" --max-memory 64M
 hostile deep_recursion 1 "stack overflow"
+
+t_case ctrl_c_twice_ends_a_command_stuck_in_one_call
+(cd "$src" && exec "$QM" run pattern_backtracking.lua >"$T_OUT" 2>"$T_ERR" </dev/null) &
+pid=$!
+sleep 0.5; kill -INT "$pid"; sleep 1.2
+kill -0 "$pid" 2>/dev/null || t_fail "the first Ctrl-C alone ended qm"
+kill -INT "$pid"
+wait "$pid"; T_RC=$?
+expect_exit 130
+expect_stderr_has "interrupted (the running command did not stop, so qm ended)"
+
+t_case ctrl_c_once_stops_a_lua_loop_cleanly
+(cd "$src" && exec "$QM" run infinite_loop.lua >"$T_OUT" 2>"$T_ERR" </dev/null) &
+pid=$!
+sleep 0.5; kill -INT "$pid"
+wait "$pid"; T_RC=$?
+expect_exit 130
+expect_stderr_has "interrupted"
+expect_stderr_lacks "did not stop"
 
 t_case binary_file_as_model_is_refused
 printf '\033Lua\124\000' >"$T_TMP/bin.lua"
