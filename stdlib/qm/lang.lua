@@ -514,7 +514,7 @@ local lazy_reports = {
   prioritering = "qm.selfassess", handleplan = "qm.selfassess", opfoelgning = "qm.selfassess",
   rollup = "qm.selfassess", skema = "qm.selfassess", statistik = "qm.selfassess", demo = "qm.selfassess",
   progression = "qm.progression", stagnation = "qm.progression", completeness = "qm.progression",
-  fokus = "qm.progression", indsatser = "qm.progression", coverage = "qm.progression",
+  fokus = "qm.progression", indsatser = "qm.progression", coverage = "qm.progression", borger = "qm.progression",
   audit = "qm.audit", audit_prioritering = "qm.audit",
 }
 

@@ -237,6 +237,161 @@ function M.interventions(ctx, m, out)
   out:write(report.render(doc, ctx.opts.format))
 end
 
+-- ---------------------------------------------------------------- one citizen, a caseload
+
+local function has_table(db, name)
+  return db:scalar("SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", { name }) > 0
+end
+
+local function num(v) if v == host.null then return nil end return v end
+local function change(a, b) if a == nil or b == nil then return nil end return a - b end
+local function signed(v) if v == nil then return "" end return v > 0 and ("+" .. v) or tostring(v) end
+
+-- per citizen and indicator, as of the date: how many scored conversations, the first, the
+-- previous and the latest score, the change since the previous and since the first, and how
+-- many of the scores were hidden from the citizen
+local PER_CITIZEN = [[
+  WITH s AS (
+    SELECT cv.citizen_id, cv.date, s.indicator, s.score, s.hidden,
+           lag(s.score) OVER w AS prev, first_value(s.score) OVER w AS first,
+           first_value(cv.date) OVER w AS first_date,
+           count(*) OVER p AS n, sum(s.hidden) OVER p AS hidden_n,
+           row_number() OVER (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date DESC, cv.id DESC) AS back
+    FROM {scores} s JOIN {conversations} cv ON cv.id = s.conversation_id
+    WHERE cv.date <= :as_of AND s.score IS NOT NULL
+    WINDOW w AS (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date, cv.id),
+           p AS (PARTITION BY cv.citizen_id, s.indicator))
+  SELECT s.citizen_id, c.caseworker_id, s.indicator, s.n AS conversations, s.first_date, s.first,
+         s.prev AS previous, s.date AS latest_date, s.score AS latest, s.hidden_n AS hidden
+  FROM s JOIN {citizens} c ON c.id = s.citizen_id
+  WHERE s.back = 1 AND {where}
+  ORDER BY c.caseworker_id, s.citizen_id]]
+
+local function per_citizen_rows(db, st, m, where, p)
+  local q = sql(PER_CITIZEN, setmetatable({ where = where }, { __index = st.tables }))
+  local rows = db:rows(q, p)
+  local order = {}
+  for i, e in ipairs(m:questions()) do order[e.id] = i end
+  table.sort(rows, function(a, b)
+    if a.caseworker_id ~= b.caseworker_id then return tostring(a.caseworker_id) < tostring(b.caseworker_id) end
+    if a.citizen_id ~= b.citizen_id then return a.citizen_id < b.citizen_id end
+    return (order[a.indicator] or 1e9) < (order[b.indicator] or 1e9)
+  end)
+  local data, shown = json.array({}), {}
+  for i, r in ipairs(rows) do
+    local prev = num(r.previous)
+    local d = { citizen_id = r.citizen_id, caseworker_id = num(r.caseworker_id), indicator = r.indicator,
+      conversations = r.conversations, first_date = r.first_date, first = r.first, previous = prev,
+      latest_date = r.latest_date, latest = r.latest, since_previous = change(r.latest, prev),
+      since_first = change(r.latest, r.first), hidden = r.hidden }
+    data[i] = json.object(d, { "citizen_id", "caseworker_id", "indicator", "conversations", "first_date", "first",
+      "previous", "latest_date", "latest", "since_previous", "since_first", "hidden" })
+    local e = m:find(r.indicator)
+    shown[i] = { citizen_id = d.citizen_id, caseworker_id = d.caseworker_id, indicator = e and e.title or d.indicator,
+      conversations = d.conversations, first = ("%d (%s)"):format(d.first, d.first_date), previous = prev,
+      latest = ("%d (%s)"):format(d.latest, d.latest_date), since_previous = signed(d.since_previous),
+      since_first = signed(d.since_first), hidden = d.hidden }
+  end
+  return data, shown
+end
+
+local PER_CITIZEN_COLUMNS = {
+  { key = "indicator", title = "Indikator" }, { key = "conversations", title = "Samtaler" },
+  { key = "first", title = "Første" }, { key = "previous", title = "Forrige" }, { key = "latest", title = "Seneste" },
+  { key = "since_previous", title = "Siden forrige", align = "right" },
+  { key = "since_first", title = "Siden første", align = "right" }, { key = "hidden", title = "Skjulte" } }
+
+-- one citizen: every conversation with its scores (a row per conversation, a column per
+-- indicator; * = hidden from the citizen, - = not scored), progression per indicator, and the
+-- focus points and interventions when those tables exist
+local function one_citizen(ctx, m, out, db, st, id)
+  local t = as_of(ctx, m)
+  local c = db:first(sql("SELECT * FROM {citizens} WHERE id = :id", st.tables), { id = id })
+  if not c then error(("--param citizen=%s: no such citizen in %s"):format(id, st.tables.citizens), 0) end
+  local qs = m:questions()
+  local convs = db:rows(sql([[SELECT cv.id, cv.date, s.indicator, s.score, s.hidden FROM {conversations} cv
+    LEFT JOIN {scores} s ON s.conversation_id = cv.id
+    WHERE cv.citizen_id = :id AND cv.date <= :as_of ORDER BY cv.date, cv.id]], st.tables), { id = id, as_of = t })
+  local timeline, trows, by_id = json.array({}), {}, {}
+  for _, r in ipairs(convs) do
+    local conv = by_id[r.id]
+    if not conv then
+      conv = { id = r.id, date = r.date, scores = {} }
+      by_id[r.id] = conv
+      timeline[#timeline + 1] = conv
+      trows[#trows + 1] = { date = r.date, conversation = r.id }
+    end
+    if num(r.indicator) and num(r.score) then
+      conv.scores[r.indicator] = json.object({ score = r.score, hidden = r.hidden == 1 }, { "score", "hidden" })
+      trows[#trows][r.indicator] = r.score .. (r.hidden == 1 and "*" or "")
+    end
+  end
+  local cols = { { key = "date", title = "Dato" }, { key = "conversation", title = "Samtale" } }
+  for _, q in ipairs(qs) do
+    cols[#cols + 1] = { key = q.id, title = q.title or q.id, align = "right" }
+    for _, row in ipairs(trows) do row[q.id] = row[q.id] or "-" end
+  end
+  for i, conv in ipairs(timeline) do
+    timeline[i] = json.object({ id = conv.id, date = conv.date, scores = json.object(conv.scores) }, { "id", "date", "scores" })
+  end
+  local data, shown = per_citizen_rows(db, st, m, "s.citizen_id = :id", { id = id, as_of = t })
+  local focus, interventions = json.array({}), json.array({})
+  if has_table(db, st.tables.focus) then
+    focus = json.array(db:rows(sql([[SELECT indicator, opened, closed, reason FROM {focus}
+      WHERE citizen_id = :id AND opened <= :as_of ORDER BY opened, indicator]], st.tables), { id = id, as_of = t }))
+  end
+  if has_table(db, st.tables.interventions) then
+    interventions = json.array(db:rows(sql([[SELECT intervention, start_date, end_date FROM {interventions}
+      WHERE citizen_id = :id AND start_date <= :as_of ORDER BY start_date, intervention]], st.tables), { id = id, as_of = t }))
+  end
+  local doc = report.document { title = ("%s — borger %s"):format(m.title or m.id, id),
+    subtitle = ("Pr. %s (* = skjult for borgeren, - = ikke scoret)"):format(t),
+    data = json.object({ model = m.id, as_of = t, citizen = id, caseworker_id = num(c.caseworker_id),
+      target_group = num(c.target_group), start_date = num(c.start_date), end_date = num(c.end_date),
+      conversations = timeline, indicators = data, focus = focus, interventions = interventions },
+      { "model", "as_of", "citizen", "caseworker_id", "target_group", "start_date", "end_date", "conversations",
+        "indicators", "focus", "interventions" }) }
+  doc.csv_table = "conversations"
+  doc:keyvalues { { "Sagsbehandler", num(c.caseworker_id) or "-" }, { "Målgruppe", num(c.target_group) or "-" },
+    { "Start", num(c.start_date) or "-" }, { "Slut", num(c.end_date) or "-" }, { "Samtaler", #timeline } }
+  doc:heading("Samtaler", 3)
+  doc:table { name = "conversations", columns = cols, rows = trows }
+  doc:heading("Progression pr. indikator", 3)
+  doc:table { name = "indicators", columns = PER_CITIZEN_COLUMNS, rows = shown }
+  if #focus > 0 then
+    doc:heading("Fokuspunkter", 3)
+    doc:table { name = "focus", columns = { { key = "indicator", title = "Fokuspunkt" }, { key = "opened", title = "Valgt" },
+      { key = "closed", title = "Lukket" }, { key = "reason", title = "Grund" } }, rows = focus }
+  end
+  if #interventions > 0 then
+    doc:heading("Indsatser", 3)
+    doc:table { name = "interventions", columns = { { key = "intervention", title = "Indsats" },
+      { key = "start_date", title = "Start" }, { key = "end_date", title = "Slut" } }, rows = interventions }
+  end
+  out:write(report.render(doc, ctx.opts.format))
+end
+
+-- --param citizen=ID: that citizen; otherwise a caseload (--param caseworker=ID) or every
+-- citizen, one row per citizen and indicator
+function M.citizen(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  if ctx.params.citizen then return one_citizen(ctx, m, out, db, st, tostring(ctx.params.citizen)) end
+  local t = as_of(ctx, m)
+  local tf, tp = target_filter(st, ctx)
+  local where, p = tf, params({ as_of = t }, tp)
+  local cw = ctx.params.caseworker
+  if cw then where, p.cw = where .. " AND c.caseworker_id = :cw", tostring(cw) end
+  local data, shown = per_citizen_rows(db, st, m, where, p)
+  local doc = report.document { title = (m.title or m.id) .. " — borgere",
+    subtitle = ("Pr. %s%s (skjulte scorer tæller med)"):format(t, cw and (", sagsbehandler " .. tostring(cw)) or ""),
+    data = json.object({ model = m.id, as_of = t, caseworker = cw and tostring(cw), rows = data },
+      { "model", "as_of", "caseworker", "rows" }) }
+  local cols = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "citizen_id", title = "Borger" } }
+  for _, c in ipairs(PER_CITIZEN_COLUMNS) do cols[#cols + 1] = c end
+  doc:table { name = "citizens", columns = cols, rows = shown }
+  out:write(report.render(doc, ctx.opts.format))
+end
+
 -- ---------------------------------------------------------------- coverage
 
 -- the coverage goal: every citizen in the job centre MORE than half a year (strictly) should
@@ -268,6 +423,7 @@ lang.register_report("stagnation", M.stagnation, "citizens with no progression o
 lang.register_report("completeness", M.completeness, "conversations where every indicator was scored, per caseworker")
 lang.register_report("fokus", M.focus, "open focus points, the maximum at a time, closing reasons, renewals")
 lang.register_report("indsatser", M.interventions, "which interventions go with progression")
+lang.register_report("borger", M.citizen, "progression per citizen and indicator: one citizen's conversations (--param citizen=ID), a caseload (--param caseworker=ID) or all")
 lang.register_report("coverage", M.coverage, "the coverage goal: citizens more than half a year in the job centre who are scored")
 
 return M

@@ -47,6 +47,29 @@ t_case interventions_with_progression
 t_run run "$V" --db "$db" --as-of 2025-12-31 --report indsatser --format json
 json "i={x['intervention']:x for x in d['interventions']}; assert i['mentor']['mean_change']==1.0 and i['praktik']['mean_change']==-2.0, i"
 
+t_case one_citizen_conversations_and_progression_per_indicator
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report borger --param citizen=A --format json
+expect_exit 0
+json "i={x['indicator']:x for x in d['indicators']}; mo=i['motivation']; assert (mo['conversations'],mo['first'],mo['previous'],mo['latest'],mo['since_previous'],mo['since_first'],mo['latest_date'])==(3,2,3,4,1,2,'2025-04-01'), mo; h=i['helbred']; assert (h['conversations'],h['since_previous'],h['since_first'])==(2,0,0), h; assert [c['id'] for c in d['conversations']]==['A1','A2','A3'], d['conversations']; assert 'helbred' not in d['conversations'][1]['scores']; assert d['caseworker_id']=='sb1' and len(d['focus'])==3 and d['interventions'][0]['intervention']=='mentor', d"
+t_run run "$V" --db "$db" --as-of 2026-03-01 --report borger --param citizen=A --format json
+json "mo={x['indicator']:x for x in d['indicators']}['motivation']; assert (mo['latest'],mo['since_previous'],mo['since_first'])==(1,-3,-1), mo"
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report borger --param citizen=B
+expect_exit 0
+expect_stdout_has "3*"
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report borger --param citizen=A --format csv
+expect_stdout_has "date,conversation,moedestabilitet,arbejdsidentitet,motivation,tillid,helbred,traening"
+expect_stdout_has "2025-03-01,A2,-,-,3,-,-,-"
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report borger --param citizen=Z
+expect_exit 1
+expect_stderr_has "--param citizen=Z: no such citizen in jc_citizens"
+
+t_case a_caseload_lists_every_citizen_and_indicator
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report borger --param caseworker=sb2 --format json
+expect_exit 0
+json "r=[(x['citizen_id'],x['indicator'],x['since_previous'],x['since_first']) for x in d['rows']]; assert r==[('C','motivation',-2,-2)], r"
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report borger --format json
+json "assert [(x['citizen_id'],x['indicator']) for x in d['rows']]==[('A','motivation'),('A','helbred'),('B','motivation'),('C','motivation')], d['rows']; b=d['rows'][2]; assert b['hidden']==1 and b['previous']==3, b"
+
 t_case esbjerg_marks_the_unnamed_focus_points
 t_run run "$E" --format json
 expect_exit 0
@@ -60,6 +83,11 @@ for f in text markdown json csv; do
   t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --format $f
   expect_exit 0
 done
+for f in text markdown json csv; do
+  t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --param citizen=B0001 --format $f
+  expect_exit 0
+done
+expect_stdout_has "2024-07-13,B0001-0,2,2,2,2,2,1"
 t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report stagnation --format csv
 expect_stdout_has "caseworker_id,citizen_id,indicator,since,score_then,score_now"
 
