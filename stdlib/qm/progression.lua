@@ -284,7 +284,9 @@ local function per_citizen_rows(db, st, m, where, p)
       conversations = r.conversations, first_date = r.first_date, first = r.first, previous = prev,
       latest_date = r.latest_date, latest = r.latest, since_previous = change(r.latest, prev),
       since_first = change(r.latest, r.first), hidden = r.hidden }
-    data[i] = json.object(d, { "citizen_id", "caseworker_id", "indicator", "conversations", "first_date", "first",
+    local shape = setmetatable({ previous = prev == nil and host.null or prev,
+      since_previous = d.since_previous == nil and host.null or d.since_previous }, { __index = d })
+    data[i] = json.object(shape, { "citizen_id", "caseworker_id", "indicator", "conversations", "first_date", "first",
       "previous", "latest_date", "latest", "since_previous", "since_first", "hidden" })
     local e = m:find(r.indicator)
     shown[i] = { citizen_id = d.citizen_id, caseworker_id = d.caseworker_id, indicator = e and e.title or d.indicator,

@@ -63,6 +63,13 @@ t_run run "$V" --db "$db" --as-of 2025-12-31 --report borger --param citizen=Z
 expect_exit 1
 expect_stderr_has "--param citizen=Z: no such citizen in jc_citizens"
 
+t_case a_single_conversation_has_no_previous_score
+cp "$db" "$T_TMP/one.db"
+python3 -c "import sqlite3; c=sqlite3.connect('$T_TMP/one.db'); c.executescript(\"INSERT INTO jc_citizens VALUES ('E','sb1','sdp','2025-01-01',NULL); INSERT INTO jc_conversations VALUES ('E1','E','2025-05-01'); INSERT INTO jc_scores VALUES ('E1','tillid',4,0);\"); c.commit()"
+t_run run "$V" --db "$T_TMP/one.db" --as-of 2025-12-31 --report borger --param citizen=E --format json
+expect_exit 0
+json "r=d['indicators'][0]; assert r['previous'] is None and r['since_previous'] is None and r['since_first']==0 and r['conversations']==1, r"
+
 t_case a_caseload_lists_every_citizen_and_indicator
 t_run run "$V" --db "$db" --as-of 2025-12-31 --report borger --param caseworker=sb2 --format json
 expect_exit 0
