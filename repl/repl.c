@@ -150,10 +150,10 @@ static char **complete(const char *text, int start, int end) {
   lua_pushstring(L, text);
   lua_pushlstring(L, rl_line_buffer, (size_t)start + strlen(text));
   if (!call(r, "complete", 2, 1)) return NULL;
-  if (!lua_istable(L, -1)) {  /* nil: let readline complete file names */
+  if (!lua_istable(L, -1)) {  /* nil: a file name (readline's and libedit's own completer) */
     lua_pop(L, 1);
-    rl_attempted_completion_over = 0;
-    return NULL;
+    rl_attempted_completion_over = 1;
+    return rl_completion_matches(text, rl_filename_completion_function);
   }
   rl_attempted_completion_over = 1;
   int n = (int)luaL_len(L, -1);
@@ -171,6 +171,34 @@ static char **complete(const char *text, int start, int end) {
   rl_completion_append_character = '\0';
 #endif
   return rl_completion_matches(text, generator);
+}
+
+/* After a dot-command that takes a file name, a word is the whole path, not the part after
+** the last "/" or "-": readline's file-name completion then sees all of it. */
+static char word_breaks[] = " \t\n\"'`@$><=;|&{(,+-*/%^~#[]";
+static char file_breaks[] = " \t\n";
+
+static char *breaks_for_line(void) {
+  static const char *const file_cmds[] = { ".load", ".read", ".output", ".once", ".open", ".run" };
+  const char *p = rl_line_buffer;
+  while (*p == ' ' || *p == '\t') p++;
+  for (size_t i = 0; i < sizeof file_cmds / sizeof file_cmds[0]; i++) {
+    size_t n = strlen(file_cmds[i]);
+    if (strncmp(p, file_cmds[i], n) == 0 && (p[n] == ' ' || p[n] == '\t')) return file_breaks;
+  }
+  return word_breaks;
+}
+
+static char *word_break_hook(void) {
+#if QM_USE_LIBEDIT
+  /* libedit calls the hook just before it reads rl_basic_word_break_characters, and takes the
+  ** hook's answer as "special prefixes" instead */
+  static char none[] = "";
+  rl_basic_word_break_characters = breaks_for_line();
+  return none;
+#else
+  return breaks_for_line();
+#endif
 }
 
 /* ---------------------------------------------------------------- reading lines */
@@ -240,7 +268,8 @@ static void interactive(Repl *r) {
   rl_catch_sigwinch = 1;
 #endif
   rl_attempted_completion_function = complete;
-  rl_basic_word_break_characters = " \t\n\"'`@$><=;|&{(,+-*/%^~#[]";
+  rl_basic_word_break_characters = word_breaks;
+  rl_completion_word_break_hook = word_break_hook;
   if (call(r, "banner", 0, 1)) { fputs(lua_tostring(r->L, -1), stdout); lua_pop(r->L, 1); }
   for (;;) {
     char *line = NULL;

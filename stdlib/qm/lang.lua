@@ -5,7 +5,8 @@
 -- The model object (what other modules and reports use):
 --   m.kind == "model", m.id, m.title, m.scale, m.max_participants, m.consensus, m.prioritise,
 --   m.scoring, m.where ("file:line"), m.source, m.quote, m.meta, m.children (top themes)
---   m:themes(), m:questions(), m:indicators(), m:walk() (all, author's order), m:find(id)
+--   m:themes(), m:questions(), m:indicators(), m:walk() (all, author's order), m:find(id);
+--   m.themes.ledelse, kik.questions["1.1"] (collections indexed by id)
 --   element e: e.kind, e.id, e.title, e.text, e.parent, e.children, e.where, e.aliases,
 --   e.weight, e.side, e.meta, e:scale_of() (own scale or inherited up the tree)
 local schema = require "qm.lang.schema"
@@ -35,10 +36,8 @@ M.where_of = where_of
 -- ---------------------------------------------------------------- elements
 
 local Element = {}
-Element.__index = Element
 Element.__metatable = "model element"
 local Model = setmetatable({}, { __index = Element })
-Model.__index = Model
 Model.__metatable = "model"
 
 local function count(children, kind)
@@ -88,11 +87,67 @@ local function walk(e, out, kind)
 end
 
 function Element:walk() return walk(self, {}) end
-function Model:themes() return walk(self, {}, "theme") end
-function Model:questions() return walk(self, {}, "question") end
-function Model:indicators() return walk(self, {}, "indicator") end
-function Element:questions() return walk(self, {}, "question") end
-function Element:indicators() return walk(self, {}, "indicator") end
+
+-- m.themes, m.questions, m.indicators (and a theme's): collections. Called as methods they
+-- give the elements in the author's order, as a plain array (m:themes()); indexed by id they
+-- give one element under the owner (kik.themes.ledelse, kik.questions["1.1"]); pairs and #
+-- work, so the REPL completes kik.themes.le<TAB>.
+local Collection = { __metatable = "model collection" }
+local coll_info = setmetatable({}, { __mode = "k" })   -- collection -> { owner, kind }
+local coll_cache = setmetatable({}, { __mode = "k" })  -- element -> { kind -> collection }
+
+local function members(c)
+  local info = coll_info[c]
+  return walk(info.owner, {}, info.kind), info
+end
+
+Collection.__call = function(c) return (members(c)) end
+Collection.__len = function(c) return #(members(c)) end
+Collection.__index = function(c, id)
+  local list = members(c)
+  id = tostring(id)
+  for _, e in ipairs(list) do if e.id == id then return e end end
+  return nil
+end
+Collection.__pairs = function(c)
+  local list, i = members(c), 0
+  return function()
+    i = i + 1
+    local e = list[i]
+    if e then return e.id, e end
+  end, c, nil
+end
+Collection.__tostring = function(c)
+  local list, info = members(c)
+  return ("<%ss of %s: %d>"):format(info.kind, info.owner.id, #list)
+end
+Collection.__newindex = function(c)
+  error(("%s is read-only"):format(tostring(c)), 2)
+end
+
+local collection_kinds = { themes = "theme", questions = "question", indicators = "indicator" }
+
+local function collection(e, kind)
+  local per = coll_cache[e]
+  if not per then per = {}; coll_cache[e] = per end
+  if not per[kind] then
+    local c = setmetatable({}, Collection)
+    coll_info[c] = { owner = e, kind = kind }
+    per[kind] = c
+  end
+  return per[kind]
+end
+
+Element.__index = function(e, k)
+  local kind = collection_kinds[k]
+  if kind then return collection(e, kind) end
+  return Element[k]
+end
+Model.__index = function(m, k)
+  local kind = collection_kinds[k]
+  if kind then return collection(m, kind) end
+  return Model[k]
+end
 
 function Model:find(id)
   id = tostring(id)

@@ -43,7 +43,8 @@ function M.main(argv)
   local commands, names = load_commands()
   local first = argv[1]
   if first == "--version" or first == "version" then
-    io.stdout:write("qm ", host.version, " (", _VERSION, ")\n")
+    io.stdout:write("qm ", host.version, " (", _VERSION, ", line editing: ",
+      host.libedit and "libedit" or "GNU readline", ")\n")
     return host.exit.ok
   end
   if first == "--help" or first == "-h" or first == "help" then

@@ -44,8 +44,12 @@ $'| id | score |\n| --- | ----: |\n| a  |  72.5 |\n| b  |       |\n| c  |    60 
 golden mode_line $'.mode line\nSELECT id, navn FROM enheder WHERE id = \'a\';' \
 $'  id = a\nnavn = Æblet'
 
-golden mode_table_lines_up_danish_letters $'.mode table\nSELECT navn FROM enheder WHERE id IN (\'a\',\'b\') ORDER BY id;' \
+golden mode_box_lines_up_danish_letters $'.mode box\nSELECT navn FROM enheder WHERE id IN (\'a\',\'b\') ORDER BY id;' \
 $'┌───────────┐\n│ navn      │\n├───────────┤\n│ Æblet     │\n│ Solsikken │\n└───────────┘'
+
+golden mode_table_is_ascii_like_sqlite3 $'.mode table\nSELECT id, score FROM enheder ORDER BY id;' \
+$'+----+-------+\n| id | score |\n+----+-------+\n| a  |  72.5 |\n| b  |       |\n| c  |    60 |\n+----+-------+'
+
 
 golden arrays_of_records_print_as_tables $'{ {id = 1, navn = "a"}, {id = 2, navn = "b"} }' \
 $'id  navn\n--  ----\n 1  a\n 2  b'

@@ -101,6 +101,28 @@ fi
 start
 tm send-keys Up
 wait_for "x_marker = 123" || t_fail "history not read back"
+tm send-keys C-u
+
+t_case reverse_search_finds_an_earlier_entry
+tm send-keys C-l
+line "0"   # leave the history position (Up moved it) at the end again
+tm send-keys C-r; keys "x_mar"
+wait_for "x_marker = 123" || t_fail "Ctrl-R did not find the entry"
+tm send-keys Enter
+wait_for "qm> " || t_fail "no prompt after the search"
+line "x_marker + 1"
+wait_for "124" || t_fail "the found entry did not run"
+
+t_case completes_fields_columns_and_file_names
+tm send-keys C-l
+keys "kik.themes.le"; tm send-keys Tab
+wait_for "kik.themes.ledelse" || t_fail "field completion"
+tm send-keys C-u
+keys "SELECT na"; tm send-keys Tab
+wait_for "SELECT navn" || t_fail "column completion"
+tm send-keys C-u
+keys ".load $QM_SOURCE_DIR/models/kik/ki"; tm send-keys Tab
+wait_for "models/kik/kik.lua" || t_fail "file name completion"
 tm send-keys C-u; tm send-keys C-d
 wait_for "EXITED:0"
 

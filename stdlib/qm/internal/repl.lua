@@ -79,7 +79,7 @@ local function print_rows(cols, rows)
     end
     return
   end
-  -- aligned modes: table (= box), column, markdown
+  -- aligned modes: box (Unicode lines), table (ASCII, as sqlite3's), column, markdown
   local w, cells, numeric = {}, {}, {}
   for i, c in ipairs(cols) do w[i] = report.width(c); numeric[i] = true end
   for k, r in ipairs(rows) do
@@ -120,16 +120,20 @@ local function print_rows(cols, rows)
     out("| " .. table.concat(d, " | ") .. " |\n")
     for _, r in ipairs(cells) do out(row_line(r, "| ", " | ", " |") .. "\n") end
   else
+    local ascii = mode == "table"
+    local h, v = ascii and "-" or "─", ascii and "|" or "│"
     local function rule(l, m, r)
       local d = {}
-      for i = 1, #cols do d[i] = string.rep("─", w[i] + 2) end
+      for i = 1, #cols do d[i] = string.rep(h, w[i] + 2) end
       return l .. table.concat(d, m) .. r .. "\n"
     end
-    out(rule("┌", "┬", "┐"))
-    out(row_line(cols, "│ ", " │ ", " │") .. "\n")
-    out(rule("├", "┼", "┤"))
-    for _, r in ipairs(cells) do out(row_line(r, "│ ", " │ ", " │") .. "\n") end
-    out(rule("└", "┴", "┘"))
+    local top, mid, bottom = { "┌", "┬", "┐" }, { "├", "┼", "┤" }, { "└", "┴", "┘" }
+    if ascii then top = { "+", "+", "+" }; mid, bottom = top, top end
+    out(rule(top[1], top[2], top[3]))
+    out(row_line(cols, v .. " ", " " .. v .. " ", " " .. v) .. "\n")
+    out(rule(mid[1], mid[2], mid[3]))
+    for _, r in ipairs(cells) do out(row_line(r, v .. " ", " " .. v .. " ", " " .. v) .. "\n") end
+    out(rule(bottom[1], bottom[2], bottom[3]))
   end
 end
 M.print_rows = print_rows
@@ -138,7 +142,8 @@ M.print_rows = print_rows
 
 local function is_model_object(v)
   local mt = getmetatable(v)
-  return mt == "model" or mt == "model element" or mt == "scale" or mt == "date" or mt == "period" or mt == "deadline"
+  return mt == "model" or mt == "model element" or mt == "model collection" or mt == "scale" or mt == "date"
+    or mt == "period" or mt == "deadline"
 end
 
 local function key_text(k)
@@ -359,7 +364,7 @@ dot("read", "FILE", "run the commands in FILE", "Each line as if typed (Lua, SQL
 end)
 dot("mode", "MODE", "output mode: " .. table.concat(modes, ", "), "How query results and arrays of records print.", function(args)
   if not args[1] then out(S.mode .. "\n") return end
-  for _, m in ipairs(modes) do if m == args[1] then S.mode = m == "box" and "table" or m return end end
+  for _, m in ipairs(modes) do if m == args[1] then S.mode = m return end end
   error(("unknown mode %s (modes: %s)"):format(args[1], table.concat(modes, ", ")), 0)
 end)
 dot("timer", "on|off", "print the wall time of each command", "Measured around evaluation, printed after the output.", function(args)
@@ -480,7 +485,9 @@ function M.complete(text, line)
         local list = {}
         for k in pairs(names) do list[#list + 1] = k end
         table.sort(list)
-        for _, k in ipairs(list) do add(base .. sep .. k) end
+        for _, k in ipairs(list) do
+          if k:match("^[%a_][%w_]*$") then add(base .. sep .. k) end
+        end
       end
     else
       local names = {}
@@ -520,8 +527,8 @@ end
 function M.start(opts, tty)
   S.opts = opts
   S.tty = tty
-  S.mode = tty and "table" or "column"
-  if opts.format and opts.format ~= "text" then S.mode = opts.format == "html" and "table" or opts.format end
+  S.mode = tty and "box" or "column"
+  if opts.format and opts.format ~= "text" then S.mode = opts.format == "html" and "box" or opts.format end
   S.ctx = context.new(opts)
   S.env = S.ctx:env(".")
   S.db = S.ctx:model_database()
