@@ -23,6 +23,48 @@ json "t={x['id']:x for x in d['themes']}; c={q['id']:q for q in t['tilsyn']['cri
 t_run run "$M" --db "$db" --report audit_prioritering --format json
 json "assert [x['id'] for x in d['themes']]==['afgoerelsen','tilsyn'], d"
 
+t_case audits_import_from_a_wide_sheet_and_a_long_file
+a="$T_TMP/imp.db"
+printf 'case_id,borger_inddraget,begrundelse,formaal\n1,ja,nej,ikke relevant\n2,nej,ja,\n3,ja,ja,ja\n' >"$T_TMP/wide.csv"
+t_run import --db "$a" --write --what audit --model "$M" --round med "$T_TMP/wide.csv"
+expect_exit 0
+expect_stdout_has "imported 9 answers for 3 audited cases into gs_audit"
+cat >"$T_TMP/long.yaml" <<'Y'
+audit:
+  - { round: foer, case_id: 7, criterion: borger_inddraget, answer: nej }
+  - { round: foer, case_id: 8, criterion: borger_inddraget, answer: "yes" }
+  - { round: foer, case_id: 8, criterion: tilsyn_aftalt, answer: n/a }
+Y
+t_run import --db "$a" --write --what audit --model "$M" "$T_TMP/long.yaml"
+expect_exit 0
+expect_stdout_has "imported 3 answers for 2 audited cases"
+t_run run "$M" --db "$a" --report audit --format json
+expect_exit 0
+json "q={c['id']:c['rounds'] for t in d['themes'] for c in t['criteria']}; assert abs(q['borger_inddraget']['med']['share']-2/3)<0.001 and q['borger_inddraget']['foer']['share']==0.5, q['borger_inddraget']; f=q['formaal']['med']; assert (f['applicable'],f['not_applicable'],f['share'])==(1,2,1.0), f; t=q['tilsyn_aftalt']['foer']; assert t['applicable']==0 and t['not_applicable']==1, t"
+
+t_case a_bad_audit_file_lists_every_error_and_writes_nothing
+before=$(python3 -c "import sqlite3; print(sqlite3.connect('$a').execute('select count(*) from gs_audit').fetchone()[0])")
+printf 'round,case_id,criterion,answer\nfoer,1,borger_inddraget,ja\nfoer,1,borger_inddraget,nej\nefter,2,begrundelse,ja\nfoer,3,nope,ja\nfoer,,formaal,ja\nfoer,4,formaal,maaske\nfoer,7,borger_inddraget,ja\n' >"$T_TMP/bad.csv"
+t_run import --db "$a" --write --what audit --model "$M" "$T_TMP/bad.csv"
+expect_exit 1
+expect_stderr_has "bad.csv:3: case_id: case 1 has two answers to borger_inddraget in round foer (first at"
+expect_stderr_has 'bad.csv:4: round: unknown round "efter" (model god_sagsbehandling has rounds foer, med)'
+expect_stderr_has 'bad.csv:5: criterion: unknown criterion "nope"'
+expect_stderr_has "bad.csv:6: case_id: missing"
+expect_stderr_has 'bad.csv:7: answer: criterion "formaal": maaske is not yes or no'
+expect_stderr_has "bad.csv:8: case_id: case 7 already has an answer to borger_inddraget in round foer"
+expect_stderr_has "6 errors: nothing was imported"
+after=$(python3 -c "import sqlite3; print(sqlite3.connect('$a').execute('select count(*) from gs_audit').fetchone()[0])")
+[ "$before" = "$after" ] || t_fail "rows written: $before -> $after"
+printf 'case_id,borger_inddraget,begrundlese\n20,ja,ja\n21,nej,ja\n' >"$T_TMP/typo.csv"
+t_run import --db "$a" --write --what audit --model "$M" --round med "$T_TMP/typo.csv"
+expect_exit 1
+expect_stderr_has 'typo.csv:1: column begrundlese: unknown criterion "begrundlese"'
+expect_stderr_has "1 error: nothing was imported"
+t_run import --db "$a" --write --what audit --model "$M" "$T_TMP/typo.csv"
+expect_exit 1
+expect_stderr_has "typo.csv:2: round: missing (add a round column or give --round R)"
+
 t_case bundled_demo_reproduces_the_brochure
 "$QM" run "$QM_SOURCE_DIR/models/god_sagsbehandling/demo_data.lua" --db "$T_TMP/gs.db" --write >/dev/null || t_fail "demo"
 t_run run "$M" --db "$T_TMP/gs.db" --report audit --format json

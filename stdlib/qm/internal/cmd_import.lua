@@ -1,5 +1,6 @@
 -- cmd_import.lua — `qm import`: responses (CSV, YAML, or the per-participant YAML form),
--- organisation units (CSV) and consensus decisions (CSV) into the engine's schema. Every
+-- organisation units (CSV), consensus decisions (CSV) into the engine's schema, and case
+-- audit answers (CSV or YAML, long or wide) into the audit model's table. Every
 -- row is validated first; on any bad row nothing is written and every bad row is listed
 -- as file:line: field: message. Valid files are written in one transaction.
 local host = require "qm.host"
@@ -11,17 +12,20 @@ local scale = require "qm.scale"
 
 local M = {
   usage = "import --db FILE --write [--model MODEL] [--round R] FILE...",
-  summary = "import responses, units or consensus decisions (validated, all or nothing)",
-  help = "What is imported (--what): responses (default; needs --model and --round), units, consensus.\n" ..
+  summary = "import responses, units, consensus decisions or case audits (validated, all or nothing)",
+  help = "What is imported (--what): responses (default; needs --model and --round), units, consensus, audit.\n" ..
     "Responses CSV columns: participant, question, score, strengths, improvements, suggestions\n" ..
     "  (score blank, \"vi\" or \"ved ikke\" = don't know). YAML: a list of such rows under `responses:`,\n" ..
     "  or the per-participant form: `participant: P3` with `answers: { \"1.1\": 70, ... }`.\n" ..
     "Units CSV: id, parent_id, kind, name. Consensus CSV: question, score, comment, by.\n" ..
+    "Audit (needs --model; --round R unless the file has a round column): long, with columns\n" ..
+    "  case_id, criterion, answer; or wide, case_id and one column per criterion. Answers ja/nej/\n" ..
+    "  ikke relevant (yes/no/na, 1/0); blank = not applicable. Written to the model's audit table.\n" ..
     "A new round is created when --unit is given and the round does not exist.",
   options = {
     { name = "model", kind = "string", arg = "MODEL", doc = "the model file the data belongs to" },
-    { name = "what", kind = "string", arg = "KIND", doc = "responses (default), units or consensus",
-      choices = { "responses", "units", "consensus" } },
+    { name = "what", kind = "string", arg = "KIND", doc = "responses (default), units, consensus or audit",
+      choices = { "responses", "units", "consensus", "audit" } },
     { name = "started", kind = "string", arg = "DATE", doc = "start date of a round created by the import" },
   },
 }
@@ -39,10 +43,10 @@ end
 -- rows from a file: CSV or YAML, each with .line
 local function load_rows(path, errors)
   if path:match("%.csv$") then
-    local rows, err, _, bad = csv.rows(read(path), path)
+    local rows, err, header, bad = csv.rows(read(path), path)
     if not rows then errors[#errors + 1] = err return {} end
     for _, e in ipairs(bad) do errors[#errors + 1] = e end
-    return rows
+    return rows, header
   end
   if not path:match("%.ya?ml$") then
     errors[#errors + 1] = path .. ": give a .csv, .yaml or .yml file"
@@ -72,7 +76,7 @@ local function load_rows(path, errors)
     end
     return rows
   end
-  local list = type(doc) == "table" and (doc.responses or doc.units or doc.consensus or doc) or nil
+  local list = type(doc) == "table" and (doc.responses or doc.units or doc.consensus or doc.audit or doc) or nil
   if type(list) ~= "table" then errors[#errors + 1] = path .. ":1: expected a list of rows" return {} end
   for i, t in ipairs(list) do
     if type(t) ~= "table" then errors[#errors + 1] = ("%s:%d: row %d is not a mapping"):format(path, line_of(list), i)
@@ -241,6 +245,121 @@ local function import_consensus(ctx, db, m, files)
   return nil, ("recorded %d consensus decisions in round %s"):format(#writes, round_id)
 end
 
+-- case audits: one answer per round, case and criterion (a yes/no question of the model)
+local AUDIT_KEYS = { round = true, case_id = true, criterion = true, answer = true, line = true }
+
+local function audit_rows(path, errors)
+  local rows, header = load_rows(path, errors)
+  local long = rows[1] == nil or rows[1].criterion ~= nil
+  if header then
+    long = false
+    for _, h in ipairs(header) do if h == "criterion" then long = true end end
+  end
+  if long then return rows end
+  -- wide: a row per case, a column per criterion
+  local out = {}
+  for _, row in ipairs(rows) do
+    local cols = header
+    if not cols then
+      cols = {}
+      for k in pairs(row) do if not AUDIT_KEYS[k] then cols[#cols + 1] = k end end
+      table.sort(cols)
+    end
+    for _, c in ipairs(cols) do
+      if not AUDIT_KEYS[c] then
+        out[#out + 1] = { line = row.line, round = row.round, case_id = row.case_id, criterion = c, answer = row[c] or "",
+                          column = header ~= nil }
+      end
+    end
+  end
+  return out
+end
+
+local function import_audit(ctx, db, m, files)
+  if not m then cli.usage_error("importing audits needs --model MODEL") end
+  local settings = m.audit or {}
+  local tbl = settings.table or "audit_answers"
+  if not tbl:match("^[%a_][%w_]*$") then host.raise(host.exit.model, ("audit.table: %q is not a table name"):format(tbl), 0) end
+  local allowed, allowed_list = nil, settings.rounds
+  if allowed_list then
+    allowed = {}
+    for _, r in ipairs(allowed_list) do allowed[tostring(r)] = true end
+  end
+  local exists = db:scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", { tbl }) > 0
+  local existing = {}
+  if exists then
+    for r in db:query(("SELECT round, case_id, criterion FROM %s"):format(tbl)) do
+      existing[tostring(r.round) .. "\0" .. tostring(r.case_id) .. "\0" .. tostring(r.criterion)] = true
+    end
+  end
+  local errors, writes, seen, cases, reported = {}, {}, {}, {}, {}
+  for _, path in ipairs(files) do
+    for _, row in ipairs(audit_rows(path, errors)) do
+      local where = ("%s:%d"):format(path, row.line)
+      local bad = false
+      local function err(field, msg)
+        bad = true
+        -- a wrong column of a wide file is one error at its header, not one per case
+        if field == "criterion" and row.column then
+          local key = path .. "\0" .. tostring(row.criterion)
+          if reported[key] then return end
+          reported[key] = true
+          errors[#errors + 1] = ("%s:1: column %s: %s"):format(path, tostring(row.criterion), msg)
+          return
+        end
+        errors[#errors + 1] = ("%s: %s: %s"):format(where, field, msg)
+      end
+      local round = text_or_nil(row.round) or (ctx.opts.round and tostring(ctx.opts.round))
+      local case = text_or_nil(row.case_id)
+      local cid = text_or_nil(row.criterion)
+      if not round then err("round", "missing (add a round column or give --round R)")
+      elseif allowed and not allowed[round] then
+        err("round", ("unknown round \"%s\" (model %s has rounds %s)"):format(round, m.id, table.concat(allowed_list, ", ")))
+      end
+      if not case then err("case_id", "missing") end
+      local q = cid and m:find(cid)
+      if not cid then err("criterion", "missing")
+      elseif not q or q.kind ~= "question" then err("criterion", ("unknown criterion \"%s\" (not in model %s)"):format(cid, m.id))
+      elseif not q:scale_of() or q:scale_of().kind ~= "yesno" then err("criterion", ("\"%s\" is not a yes/no criterion"):format(cid)) end
+      local x = { round = round, case_id = case, criterion = q and q.id or cid }
+      if q and not bad then
+        local raw = row.answer == nil and "" or tostring(row.answer):gsub("^%s+", ""):gsub("%s+$", "")
+        local sc = q:scale_of()
+        if raw == "" or raw == "-" then
+          if sc.allow_na then x.answer = nil else err("answer", ("criterion \"%s\": missing (the criterion is always applicable)"):format(q.id)) end
+        else
+          local v, msg = sc:check(tonumber(raw) or raw)
+          if v == nil then err("answer", ("criterion \"%s\": %s"):format(q.id, msg))
+          elseif type(v) == "number" then x.answer = v end  -- else not applicable: NULL
+        end
+      end
+      if round and case and x.criterion then
+        local key = round .. "\0" .. case .. "\0" .. x.criterion
+        if seen[key] then err("case_id", ("case %s has two answers to %s in round %s (first at %s)"):format(case, x.criterion, round, seen[key]))
+        elseif existing[key] then err("case_id", ("case %s already has an answer to %s in round %s"):format(case, x.criterion, round))
+        else seen[key] = where end
+      end
+      if not bad then
+        writes[#writes + 1] = x
+        cases[round .. "\0" .. case] = true
+      end
+    end
+  end
+  if #errors > 0 then return errors end
+  local n = 0
+  for _ in pairs(cases) do n = n + 1 end
+  db:transaction(function()
+    if not exists then
+      db:exec(("CREATE TABLE %s (round TEXT NOT NULL, case_id TEXT NOT NULL, criterion TEXT NOT NULL, answer INTEGER, "
+        .. "UNIQUE (round, case_id, criterion))"):format(tbl))
+    end
+    local st = db:prepare(("INSERT INTO %s (round, case_id, criterion, answer) VALUES (?, ?, ?, ?)"):format(tbl))
+    for _, x in ipairs(writes) do st:exec { x.round, x.case_id, x.criterion, x.answer == nil and host.null or x.answer } end
+    st:close()
+  end)
+  return nil, ("imported %d answers for %d audited cases into %s"):format(#writes, n, tbl)
+end
+
 function M.main(opts, args)
   if #args == 0 then cli.usage_error("qm import needs at least one FILE (see qm import --help)") end
   if not opts.db then cli.usage_error("qm import needs --db FILE") end
@@ -257,6 +376,7 @@ function M.main(opts, args)
   local errors, msg
   if what == "units" then errors, msg = import_units(ctx, db, args)
   elseif what == "consensus" then errors, msg = import_consensus(ctx, db, m, args)
+  elseif what == "audit" then errors, msg = import_audit(ctx, db, m, args)
   else errors, msg = import_responses(ctx, db, m, args) end
   if errors then
     for _, e in ipairs(errors) do io.stderr:write(e, "\n") end
