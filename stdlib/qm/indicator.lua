@@ -429,6 +429,59 @@ lang.check_hooks[#lang.check_hooks + 1] = function(ctx, m)
   end
 end
 
+-- goal agreements: what an effort depends on or hangs together with, and the agreement's
+-- contributions to other units' agreements, all naming elements that must exist
+local function id_list(v) if v == nil then return {} end return type(v) == "table" and v or { v } end
+
+lang.check_hooks[#lang.check_hooks + 1] = function(ctx, m)
+  for _, e in ipairs(m:walk()) do
+    for _, field in ipairs({ "depends_on", "related" }) do
+      for _, id in ipairs(id_list(e[field])) do
+        local other = m:find(id)
+        if not other then
+          lang.problem(ctx, "error", e.where, ("%s \"%s\": %s \"%s\", which the model does not have"):format(e.kind, e.id, field, id))
+        elseif other == e then
+          lang.problem(ctx, "error", e.where, ("%s \"%s\": %s names itself"):format(e.kind, e.id, field))
+        end
+      end
+    end
+  end
+  -- a cycle of depends_on: nothing could ever start
+  local state = {}
+  local function visit(e, path)
+    if state[e] == "done" then return end
+    if state[e] == "visiting" then
+      local ids = {}
+      for i = #path, 1, -1 do table.insert(ids, 1, path[i].id); if path[i] == e then break end end
+      ids[#ids + 1] = e.id
+      lang.problem(ctx, "error", e.where, ("depends_on goes round in a circle: %s"):format(table.concat(ids, " → ")))
+      return true
+    end
+    state[e] = "visiting"
+    path[#path + 1] = e
+    for _, id in ipairs(id_list(e.depends_on)) do
+      local other = m:find(id)
+      if other and other ~= e and visit(other, path) then state[e] = "done"; path[#path] = nil; return true end
+    end
+    path[#path] = nil
+    state[e] = "done"
+  end
+  for _, e in ipairs(m:walk()) do if e.depends_on then visit(e, {}) end end
+  if m.contributions ~= nil then
+    for i, c in ipairs(m.contributions) do
+      local label = ("contributions[%d]"):format(i)
+      if type(c) ~= "table" then lang.problem(ctx, "error", m.where, label .. " must be a table { to = ..., goal = ... }")
+      else
+        if type(c.to) ~= "string" then lang.problem(ctx, "error", m.where, label .. ": to (the unit whose agreement it is) must be a text") end
+        if type(c.goal) ~= "string" then lang.problem(ctx, "error", m.where, label .. ": goal must be a text") end
+        for _, id in ipairs(id_list(c.efforts)) do
+          if not m:find(id) then lang.problem(ctx, "error", m.where, ("%s: efforts names \"%s\", which the model does not have"):format(label, id)) end
+        end
+      end
+    end
+  end
+end
+
 local function theme_path(e)
   local p = e.parent
   local names = {}
@@ -470,10 +523,46 @@ lang.register_report("status", function(ctx, m, out)
     end
   end
   table.sort(due, function(a, b) if a.date ~= b.date then return a.date < b.date end return a.id < b.id end)
+  -- efforts that depend on others: the worst status among what they depend on
+  local worst_of = {}
+  local rank = { ["not achieved"] = 1, pending = 2, ["not evaluable"] = 3, ["on track"] = 4, achieved = 5 }
+  for _, d in ipairs(data) do
+    local e = m:find(d.id)
+    local p = e
+    while p do
+      local w = worst_of[p]
+      if w == nil or (rank[d.status] or 3) < (rank[w] or 3) then worst_of[p] = d.status end
+      p = p.parent
+    end
+  end
+  local deps, deps_data = {}, json.array({})
+  for _, e in ipairs(m:walk()) do
+    for _, field in ipairs({ "depends_on", "related" }) do
+      for _, id in ipairs(id_list(e[field])) do
+        local other = m:find(id)
+        if other then
+          local st = worst_of[other]
+          deps[#deps + 1] = { effort = e.title or e.id, relation = field == "depends_on" and "depends on" or "hangs together with",
+                              other = other.title or other.id, status = st or "(no indicators)" }
+          deps_data[#deps_data + 1] = json.object({ id = e.id, relation = field, other = other.id, status = st },
+            { "id", "relation", "other", "status" })
+        end
+      end
+    end
+  end
+  local contributions, contrib_data = {}, json.array({})
+  for _, c in ipairs(type(m.contributions) == "table" and m.contributions or {}) do
+    local efforts = {}
+    for _, id in ipairs(id_list(c.efforts)) do local e = m:find(id); efforts[#efforts + 1] = e and (e.title or e.id) or id end
+    contributions[#contributions + 1] = { to = c.to, goal = c.goal, efforts = table.concat(efforts, ", ") }
+    contrib_data[#contrib_data + 1] = json.object({ to = c.to, goal = c.goal, efforts = json.array(id_list(c.efforts)) },
+      { "to", "goal", "efforts" })
+  end
   local parties = m.parties and ("; %s ↔ %s, aftalt %s"):format(m.parties.center or "?", m.parties.counterparty or "?", m.parties.agreed or "?") or ""
   local doc = report.document { title = (m.title or m.id) .. " — status", subtitle = "Status as of " .. tostring(as_of) .. parties,
-    data = json.object({ model = m.id, as_of = tostring(as_of), parties = m.parties, indicators = data, due_next = json.array(due) },
-      { "model", "as_of", "parties", "indicators", "due_next" }) }
+    data = json.object({ model = m.id, as_of = tostring(as_of), parties = m.parties, indicators = data, due_next = json.array(due),
+      dependencies = deps_data, contributions = contrib_data },
+      { "model", "as_of", "parties", "indicators", "due_next", "dependencies", "contributions" }) }
   doc.csv_table = "indicators"
   doc:keyvalues(summary)
   if #due > 0 then
@@ -484,6 +573,16 @@ lang.register_report("status", function(ctx, m, out)
   doc:table { name = "indicators", columns = {
     { key = "theme", title = "Theme" }, { key = "id", title = "Id" }, { key = "title", title = "Indicator" },
     { key = "value", title = "Value", align = "left" }, { key = "status", title = "Status" }, { key = "reason", title = "Why" } }, rows = rows }
+  if #deps > 0 then
+    doc:heading("Dependencies", 3)
+    doc:table { name = "dependencies", columns = { { key = "effort", title = "Effort" }, { key = "relation", title = "" },
+      { key = "other", title = "Other" }, { key = "status", title = "Its status (worst indicator)" } }, rows = deps }
+  end
+  if #contributions > 0 then
+    doc:heading("Contributions to other agreements", 3)
+    doc:table { name = "contributions", columns = { { key = "to", title = "To" }, { key = "goal", title = "Goal" },
+      { key = "efforts", title = "Through" } }, rows = contributions }
+  end
   out:write(report.render(doc, ctx.opts.format))
 end, "every indicator's status as of --as-of, with reasons")
 

@@ -19,4 +19,12 @@ PY
     expect_exit 0
   done
 done
+
+t_case every_field_of_the_language_is_in_the_reference
+t_run run "$QM_SOURCE_DIR/tests/e2e/schema_fields.lua"
+expect_exit 0
+[ "$(wc -l <"$T_OUT")" -gt 50 ] || t_fail "too few fields listed"
+while read -r construct field; do
+  grep -qF -- "\`$field\`" "$QM_SOURCE_DIR/docs/language.md" || t_fail "docs/language.md does not mention $construct field \`$field\`"
+done <"$T_OUT"
 t_done

@@ -38,6 +38,40 @@ t_run run "$M" --db "$db" --as-of 2016-10-01
 expect_stdout_has "Center for Politik & Personale ↔ Direktionen, aftalt 2016-06-09"
 expect_stdout_has "Due next"
 
+t_case dependencies_and_contributions_in_the_status_report
+t_run run "$M" --db "$db" --as-of 2016-10-01 --format json
+python3 - "$T_OUT" <<'PY' || t_fail "dependencies/contributions"
+import json, sys
+d = json.load(open(sys.argv[1]))
+deps = {(x['id'], x['relation'], x['other']): x.get('status') for x in d['dependencies']}
+assert deps[('lederudvikling', 'depends_on', 'effektiv_topledelse')] == 'not evaluable', deps
+assert deps[('effektiv_topledelse', 'related', 'lederudvikling')] == 'not achieved', deps
+assert ('kommunikation_i_ledelseskaeden', 'depends_on', 'effektiv_topledelse') in deps, deps
+c = d['contributions']
+assert [x['to'] for x in c] == ['Center for Borger & Branding', 'Center for Borger & Branding', 'Center for Arbejdsmarked'], c
+PY
+t_run run "$M" --db "$db" --as-of 2016-10-01
+expect_stdout_has "Contributions to other agreements"
+expect_stdout_has "Rammevilkår for uddannelse"
+
+t_case check_finds_unknown_self_and_circular_dependencies
+cat >"$T_TMP/deps.lua" <<'LUA'
+model "deps" { title = "Afhængigheder",
+  theme "a" { title = "A", depends_on = { "b" }, indicator "ia" { title = "ia", data = function() return 1 end } },
+  theme "b" { title = "B", depends_on = { "c" }, indicator "ib" { title = "ib", data = function() return 1 end } },
+  theme "c" { title = "C", depends_on = { "a" }, related = { "c" }, indicator "ic" { title = "ic", data = function() return 1 end } },
+  theme "d" { title = "D", depends_on = "nowhere", indicator "id" { title = "id", data = function() return 1 end } },
+  contributions = { { to = "Center X" }, { to = "Center Y", goal = "Mål", efforts = { "a", "zz" } } },
+}
+LUA
+t_run check "$T_TMP/deps.lua"
+expect_exit 1
+expect_stdout_has 'depends_on goes round in a circle: a → b → c → a'
+expect_stdout_has 'theme "c": related names itself'
+expect_stdout_has 'theme "d": depends_on "nowhere", which the model does not have'
+expect_stdout_has 'contributions[1]: goal must be a text'
+expect_stdout_has 'contributions[2]: efforts names "zz", which the model does not have'
+
 t_case aliases_find_the_same_effort
 printf 'local m = use "%s"\nprint(m:find("aabent_dialog_og_samskabelse").id)\n' "$M" >"$T_TMP/alias.lua"
 t_run run "$T_TMP/alias.lua"

@@ -1,6 +1,6 @@
 -- schema.lua — every construct of the model language and its fields, declared once. The
 -- language validates against this, `qm check` reports from it, the REPL completes from it
--- and docs/language.md's field tables are checked against it (tests/lua/test_lang_schema.lua).
+-- and docs/language.md must name every field (tests/e2e/test_docs.sh checks it).
 local M = {}
 
 local common = {
@@ -40,6 +40,7 @@ M.constructs = {
       { name = "default_report", type = "string", doc = "the report qm run produces without --report" },
       { name = "as_of", type = "string", doc = "the date indicators are evaluated as of, unless --as-of is given" },
       { name = "parties", type = "table", doc = "who agreed the model (goal agreements): { center =, counterparty =, agreed = }" },
+      { name = "contributions", type = "table", doc = "contributions to other units' agreements (goal agreements): { { to = unit, goal = text, efforts = { ids } }, ... }" },
       { name = "plan", type = "table", doc = "an action plan declared in the model: { { id, title, owner, time, links = { ... } }, ... }" },
       { name = "priorities", type = "table", doc = "a prioritisation recorded with reasons: { { id = element, reason = \"...\" }, ... }" },
       { name = "audit", type = "table", doc = "case audits: { table = name (round, case_id, criterion, answer 1/0/NULL), rounds = { in order }, baseline = round }" },
@@ -60,6 +61,8 @@ M.constructs = {
       { name = "owner", type = "string", doc = "who is responsible" },
       { name = "effect", type = "string", doc = "the effect the theme aims at (goal agreements)" },
       { name = "target_group", type = "string", doc = "who the theme is for (målgruppe)" },
+      { name = "depends_on", type = "strings", doc = "ids of elements this one needs first (forudsætninger); the status report shows theirs" },
+      { name = "related", type = "strings", doc = "ids of elements this one hangs together with (hænger sammen med)" },
     },
   },
   question = {
