@@ -703,11 +703,42 @@ static void ensure_metatables(lua_State *L) {
   lua_pop(L, 1);
 }
 
+/* db.split(sql): the statements of a text, each up to and including its ";" as SQLite's own
+** sqlite3_complete sees it (so a ";" inside a string or comment does not split), and an
+** unfinished rest, if any; blank pieces are left out. The REPL runs typed SQL this way. */
+static int l_split(lua_State *L) {
+  size_t len;
+  const char *sql = luaL_checklstring(L, 1, &len);
+  char *buf = lua_newuserdatauv(L, len + 1, 0);
+  lua_newtable(L);
+  int n = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (sql[i] != ';') continue;
+    size_t piece = i + 1 - start;
+    memcpy(buf, sql + start, piece);
+    buf[piece] = '\0';
+    if (!sqlite3_complete(buf)) continue;
+    lua_pushlstring(L, sql + start, piece);
+    lua_rawseti(L, -2, ++n);
+    start = i + 1;
+  }
+  size_t k = start;
+  while (k < len && (sql[k] == ' ' || sql[k] == '\t' || sql[k] == '\n' || sql[k] == '\r')) k++;
+  if (k < len) {
+    lua_pushlstring(L, sql + start, len - start);
+    lua_rawseti(L, -2, ++n);
+  }
+  return 1;
+}
+
 int qmDb_open_lib(lua_State *L) {
   ensure_metatables(L);
-  lua_createtable(L, 0, 3);
+  lua_createtable(L, 0, 4);
   lua_pushcfunction(L, l_open);
   lua_setfield(L, -2, "open");
+  lua_pushcfunction(L, l_split);
+  lua_setfield(L, -2, "split");
   qm_pushnull(L);
   lua_setfield(L, -2, "null");
   lua_pushstring(L, sqlite3_libversion());

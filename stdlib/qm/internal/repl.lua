@@ -42,99 +42,144 @@ local function shorten(s, w)
   return s:sub(1, cut - 1) .. "…"
 end
 
--- print rows (array of arrays) with column names in the session's mode
-local function print_rows(cols, rows)
+-- Result sets print through a printer: printer(cols) then p.row(r) for each row (an array)
+-- and p.finish(). csv, json and line write each row at once; the aligned modes (box,
+-- table, column, markdown) hold the first ALIGN_ROWS rows to choose column widths, then
+-- stream the rest at those widths (on a terminal longer text is shortened with …;
+-- otherwise a longer value widens its row), so a query of millions of rows prints in
+-- constant memory.
+local ALIGN_ROWS = 1000
+
+local function printer(cols)
   local mode = S.mode
   local function cell(v)
     if v == nil or v == host.null then return mode == "json" and nil or (mode == "line" and "NULL" or "") end
     if type(v) == "number" and math.type(v) == "float" then return ("%.15g"):format(v) end
     return report.sanitize(tostring(v))
   end
+  local n = 0
   if mode == "json" then
-    local list = json.array({})
-    for _, r in ipairs(rows) do
-      local o = {}
-      for i, c in ipairs(cols) do local v = r[i]; if v ~= host.null then o[c] = v end end
-      list[#list + 1] = json.object(o, cols)
-    end
-    out(json.encode(list, { indent = "  " }) .. "\n")
-    return
+    return {
+      row = function(r)
+        local o = {}
+        for i, c in ipairs(cols) do local v = r[i]; if v ~= host.null then o[c] = v end end
+        local text = json.encode(json.object(o, cols), { indent = "  " }):gsub("\n", "\n  ")
+        out((n == 0 and "[\n  " or ",\n  ") .. text)
+        n = n + 1
+      end,
+      finish = function() out(n == 0 and "[]\n" or "\n]\n") end }
   end
   if mode == "csv" then
     local line = {}
     for i, c in ipairs(cols) do line[i] = report.csv_field(c) end
     out(table.concat(line, ",") .. "\n")
-    for _, r in ipairs(rows) do
-      for i = 1, #cols do line[i] = report.csv_field(cell(r[i]) or "") end
-      out(table.concat(line, ",") .. "\n")
-    end
-    return
+    return {
+      row = function(r)
+        for i = 1, #cols do line[i] = report.csv_field(cell(r[i]) or "") end
+        out(table.concat(line, ",") .. "\n")
+      end,
+      finish = function() end }
   end
   if mode == "line" then
     local w = 0
     for _, c in ipairs(cols) do w = math.max(w, report.width(c)) end
-    for k, r in ipairs(rows) do
-      if k > 1 then out("\n") end
-      for i, c in ipairs(cols) do out(report.pad(c, w, true) .. " = " .. (cell(r[i]) or "") .. "\n") end
-    end
-    return
+    return {
+      row = function(r)
+        if n > 0 then out("\n") end
+        n = n + 1
+        for i, c in ipairs(cols) do out(report.pad(c, w, true) .. " = " .. (cell(r[i]) or "") .. "\n") end
+      end,
+      finish = function() end }
   end
   -- aligned modes: box (Unicode lines), table (ASCII, as sqlite3's), column, markdown
-  local w, cells, numeric = {}, {}, {}
+  local w, numeric, held, streaming = {}, {}, {}, false
   for i, c in ipairs(cols) do w[i] = report.width(c); numeric[i] = true end
-  for k, r in ipairs(rows) do
-    cells[k] = {}
-    for i = 1, #cols do
-      local s = (cell(r[i]) or ""):gsub("\n", "\\n")
-      cells[k][i] = s
-      if type(r[i]) ~= "number" and r[i] ~= host.null and r[i] ~= nil then numeric[i] = false end
-      if report.width(s) > w[i] then w[i] = report.width(s) end
-    end
+  local function cells_of(r)
+    local t = {}
+    for i = 1, #cols do t[i] = (cell(r[i]) or ""):gsub("\n", "\\n") end
+    return t
   end
-  local limit = width_limit()
-  if limit then
-    local sep = (mode == "column") and 2 or 3
-    local total = function() local t = 1 for i = 1, #w do t = t + w[i] + sep end return t end
-    while total() > limit do
-      local wi, best = nil, 0
-      for i = 1, #w do if w[i] > best then best, wi = w[i], i end end
-      if best <= 4 then break end
-      w[wi] = w[wi] - 1
-    end
-  end
-  local function row_line(vals, left, mid, right, sepc)
+  -- values are shortened to the column's width on a terminal, or when they came after the
+  -- widths were fixed and the terminal is the limit; a number is never shortened (a longer
+  -- one after the first ALIGN_ROWS rows makes its row wider instead)
+  local fit = width_limit() ~= nil
+  local function row_line(vals, left, mid, right, header)
     local parts = {}
-    for i = 1, #cols do parts[i] = report.pad(shorten(vals[i], w[i]), w[i], numeric[i] and vals ~= cols) end
+    for i = 1, #cols do
+      local s = vals[i]
+      if (fit or not streaming) and not (numeric[i] and not header) then s = shorten(s, w[i]) end
+      parts[i] = report.pad(s, w[i], numeric[i] and not header)
+    end
     return left .. table.concat(parts, mid) .. right
   end
-  if mode == "column" then
-    out(row_line(cols, "", "  ", "") :gsub("%s+$", "") .. "\n")
+  local ascii = mode == "table"
+  local h, v = ascii and "-" or "─", ascii and "|" or "│"
+  local function rule(l, m, r)
     local d = {}
-    for i = 1, #cols do d[i] = string.rep("-", w[i]) end
-    out(table.concat(d, "  ") .. "\n")
-    for _, r in ipairs(cells) do out(row_line(r, "", "  ", ""):gsub("%s+$", "") .. "\n") end
-  elseif mode == "markdown" then
-    out(row_line(cols, "| ", " | ", " |") .. "\n")
-    local d = {}
-    for i = 1, #cols do d[i] = numeric[i] and (string.rep("-", math.max(w[i] - 1, 2)) .. ":") or string.rep("-", math.max(w[i], 3)) end
-    out("| " .. table.concat(d, " | ") .. " |\n")
-    for _, r in ipairs(cells) do out(row_line(r, "| ", " | ", " |") .. "\n") end
-  else
-    local ascii = mode == "table"
-    local h, v = ascii and "-" or "─", ascii and "|" or "│"
-    local function rule(l, m, r)
-      local d = {}
-      for i = 1, #cols do d[i] = string.rep(h, w[i] + 2) end
-      return l .. table.concat(d, m) .. r .. "\n"
-    end
-    local top, mid, bottom = { "┌", "┬", "┐" }, { "├", "┼", "┤" }, { "└", "┴", "┘" }
-    if ascii then top = { "+", "+", "+" }; mid, bottom = top, top end
-    out(rule(top[1], top[2], top[3]))
-    out(row_line(cols, v .. " ", " " .. v .. " ", " " .. v) .. "\n")
-    out(rule(mid[1], mid[2], mid[3]))
-    for _, r in ipairs(cells) do out(row_line(r, v .. " ", " " .. v .. " ", " " .. v) .. "\n") end
-    out(rule(bottom[1], bottom[2], bottom[3]))
+    for i = 1, #cols do d[i] = string.rep(h, w[i] + 2) end
+    return l .. table.concat(d, m) .. r .. "\n"
   end
+  local top, mid, bottom = { "┌", "┬", "┐" }, { "├", "┼", "┤" }, { "└", "┴", "┘" }
+  if ascii then top = { "+", "+", "+" }; mid, bottom = top, top end
+  local function body_line(t)
+    if mode == "column" then return (row_line(t, "", "  ", ""):gsub("%s+$", "")) .. "\n" end
+    if mode == "markdown" then return row_line(t, "| ", " | ", " |") .. "\n" end
+    return row_line(t, v .. " ", " " .. v .. " ", " " .. v) .. "\n"
+  end
+  -- widths from the rows held so far, fitted to the terminal; then the header
+  local function start_streaming()
+    streaming = true
+    local limit = width_limit()
+    if limit then
+      local sep = (mode == "column") and 2 or 3
+      local total = function() local t = 1 for i = 1, #w do t = t + w[i] + sep end return t end
+      while total() > limit do
+        local wi, best = nil, 0
+        for i = 1, #w do if w[i] > best then best, wi = w[i], i end end
+        if best <= 4 then break end
+        w[wi] = w[wi] - 1
+      end
+    end
+    if mode == "column" then
+      out((row_line(cols, "", "  ", "", true):gsub("%s+$", "")) .. "\n")
+      local d = {}
+      for i = 1, #cols do d[i] = string.rep("-", w[i]) end
+      out(table.concat(d, "  ") .. "\n")
+    elseif mode == "markdown" then
+      out(row_line(cols, "| ", " | ", " |", true) .. "\n")
+      local d = {}
+      for i = 1, #cols do d[i] = numeric[i] and (string.rep("-", math.max(w[i] - 1, 2)) .. ":") or string.rep("-", math.max(w[i], 3)) end
+      out("| " .. table.concat(d, " | ") .. " |\n")
+    else
+      out(rule(top[1], top[2], top[3]))
+      out(row_line(cols, v .. " ", " " .. v .. " ", " " .. v, true) .. "\n")
+      out(rule(mid[1], mid[2], mid[3]))
+    end
+    for _, t in ipairs(held) do out(body_line(t)) end
+    held = nil
+  end
+  return {
+    row = function(r)
+      if streaming then out(body_line(cells_of(r))) return end
+      local t = cells_of(r)
+      for i = 1, #cols do
+        if type(r[i]) ~= "number" and r[i] ~= host.null and r[i] ~= nil then numeric[i] = false end
+        if report.width(t[i]) > w[i] then w[i] = report.width(t[i]) end
+      end
+      held[#held + 1] = t
+      if #held >= ALIGN_ROWS then start_streaming() end
+    end,
+    finish = function()
+      if not streaming then start_streaming() end
+      if mode ~= "column" and mode ~= "markdown" then out(rule(bottom[1], bottom[2], bottom[3])) end
+    end }
+end
+
+-- print rows (array of arrays) with column names in the session's mode
+local function print_rows(cols, rows)
+  local p = printer(cols)
+  for _, r in ipairs(rows) do p.row(r) end
+  p.finish()
 end
 M.print_rows = print_rows
 
@@ -259,6 +304,8 @@ function M.eval_lua(src)
 end
 
 function M.is_sql(line)
+  -- "/*" cannot begin Lua, so a leading block comment is SQL's
+  if line:match("^%s*/%*") then return true end
   local w = line:match("^%s*(%a+)")
   if not w then return false end
   w = w:upper()
@@ -266,24 +313,31 @@ function M.is_sql(line)
   return false
 end
 
+-- a piece of SQL with nothing but blanks, comments and ";" in it (nothing to run)
+local function only_comments(s)
+  local prev
+  repeat
+    prev = s
+    s = s:gsub("^[%s;]+", ""):gsub("^%-%-[^\n]*", ""):gsub("^/%*.-%*/", "")
+  until s == prev
+  return s == ""
+end
+
 function M.eval_sql(sql)
   local db = S.db
   if not db then error("no database open: start with --db FILE or use .open FILE", 0) end
-  local rest = sql
-  repeat
-    local stmt_sql, tail = rest:match("^(.-;)(.*)$")
-    stmt_sql = stmt_sql or rest
-    tail = tail or ""
-    if stmt_sql:match("%S") and not stmt_sql:match("^%s*;%s*$") then
-      local st = db:prepare(stmt_sql)
-      local cols = st:columns()
-      local rows = {}
-      for r in st:query(nil, "array") do rows[#rows + 1] = r end
-      st:close()
-      if #cols > 0 then print_rows(cols, rows) end
+  -- split as SQLite reads it: a ";" inside a string or a comment does not end a statement
+  for _, stmt_sql in ipairs(require("qm.db").split(sql)) do
+    if not only_comments(stmt_sql) then
+      local st <close> = db:prepare(stmt_sql)
+      if st then
+        local cols = st:columns()
+        local p = #cols > 0 and printer(cols) or nil
+        for r in st:query(nil, "array") do if p then p.row(r) end end
+        if p then p.finish() end
+      end
     end
-    rest = tail
-  until not rest:match("%S")
+  end
   finish_once()
 end
 
