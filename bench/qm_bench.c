@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <lauxlib.h>
 #include "host.h"
@@ -83,9 +85,25 @@ static int call_bench(QmHost *h, const char *fn, const char *path, double a, dou
   return 0;
 }
 
+/* the folder a database file goes in, made when it is missing (bench/data is not in git) */
+static int make_parent(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (slash == NULL || slash == path) return 0;
+  char dir[4096];
+  size_t n = (size_t)(slash - path);
+  if (n >= sizeof dir) return -1;
+  memcpy(dir, path, n);
+  dir[n] = '\0';
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    fprintf(stderr, "qm_bench: cannot create %s: %s\n", dir, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   double scale = 1.0;
-  const char *path = "bench/data/national.db";
+  const char *path = QM_BENCH_DATA "/national.db";
   int reuse = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) scale = atof(argv[++i]);
@@ -99,6 +117,7 @@ int main(int argc, char **argv) {
   QmHost *h = qmH_new(0, 0);
   if (h == NULL) return 4;
   if (!reuse) {
+    if (make_parent(path) != 0) return 3;
     double t0 = qmL_now();
     if (call_bench(h, "generate", path, municipalities, units, participants, questions, 1) != 0) return 1;
     printf("generated %lld responses (%d municipalities x %d units x %d participants x %d questions) in %.1f s\n",
