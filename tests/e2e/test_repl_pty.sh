@@ -45,6 +45,19 @@ interrupt_until() {
   echo "--- screen while interrupting for: $1" >&2; screen >&2
   return 1
 }
+# line_ready TEXT: send a line and wait until its result's prompt shows, so keys sent next
+# are read by the new prompt (libedit drops keys typed before its prompt is set up)
+line_ready() {
+  local before; before=$(count "qm> ")
+  line "$1"
+  local deadline=$(( $(date +%s) + 20 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    [ "$(count "qm> ")" -gt "$before" ] && { sleep 0.2; return 0; }
+    sleep 0.1
+  done
+  echo "--- screen while waiting for the prompt after: $1" >&2; screen >&2
+  return 1
+}
 # tmux reads a trailing ";" as the end of its own command: send it escaped
 line() { tm send-keys -l -- "${1//;/\\;}"; tm send-keys Enter; }
 keys() { tm send-keys -l -- "${1//;/\\;}"; }
@@ -89,7 +102,7 @@ line "3 * 3"
 wait_for "9" || t_fail "prompt unusable"
 
 t_case ctrl_d_leaves_and_history_is_kept
-line "x_marker = 123"
+line_ready "x_marker = 123" || t_fail "no prompt after the line"
 tm send-keys C-d
 wait_for "EXITED:0" || t_fail "Ctrl-D did not leave with 0"
 # libedit writes its own format (a _HiStOrY_V2_ header, spaces as \040) and keeps repeats
@@ -105,7 +118,7 @@ tm send-keys C-u
 
 t_case reverse_search_finds_an_earlier_entry
 tm send-keys C-l
-line "0"   # leave the history position (Up moved it) at the end again
+line_ready "0" || t_fail "no prompt"  # leave the history position (Up moved it) at the end
 tm send-keys C-r; keys "x_mar"
 wait_for "x_marker = 123" || t_fail "Ctrl-R did not find the entry"
 tm send-keys Enter
