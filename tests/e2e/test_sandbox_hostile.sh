@@ -53,9 +53,10 @@ hostile memory_pcall 4 "memory limit of 64 MB reached" --max-memory 64M
 hostile deep_recursion 1 "stack overflow"
 
 t_case ctrl_c_twice_ends_a_command_stuck_in_one_call
-(cd "$src" && exec "$QM" run pattern_backtracking.lua >"$T_OUT" 2>"$T_ERR" </dev/null) &
+# (a background job starts with SIGINT ignored until qm installs its handler: give it a second)
+(cd "$src" && exec "$QM" run --timeout 30 pattern_backtracking.lua >"$T_OUT" 2>"$T_ERR" </dev/null) &
 pid=$!
-sleep 0.5; kill -INT "$pid"; sleep 1.2
+sleep 1; kill -INT "$pid"; sleep 1.2
 kill -0 "$pid" 2>/dev/null || t_fail "the first Ctrl-C alone ended qm"
 kill -INT "$pid"
 wait "$pid"; T_RC=$?
@@ -63,9 +64,9 @@ expect_exit 130
 expect_stderr_has "interrupted (the running command did not stop, so qm ended)"
 
 t_case ctrl_c_once_stops_a_lua_loop_cleanly
-(cd "$src" && exec "$QM" run infinite_loop.lua >"$T_OUT" 2>"$T_ERR" </dev/null) &
+(cd "$src" && exec "$QM" run --timeout 30 infinite_loop.lua >"$T_OUT" 2>"$T_ERR" </dev/null) &
 pid=$!
-sleep 0.5; kill -INT "$pid"
+sleep 1; kill -INT "$pid"
 wait "$pid"; T_RC=$?
 expect_exit 130
 expect_stderr_has "interrupted"
