@@ -20,27 +20,31 @@ store.transaction(function()
     local round = "caf-2026-" .. unit
     store.round { id = round, model = "caf2020", unit = unit, started = "2026-02-01" }
     for p = 1, 8 do store.participant(round, { code = ("A%d"):format(p), role = p == 1 and "leder" or "medarbejder" }, caf.max_participants) end
+    -- every response first: recording the first agreed score starts consensus and locks them
+    local agreed = {}
     for _, q in ipairs(caf:questions()) do
       local given = {}
       for p = 1, 8 do
-        local x = { round = round, participant = ("A%d"):format(p), question = q.id, dontknow = 0 }
+        local x = { round = round, participant = ("A%d"):format(p), question = q.id }
         if rand(20) == 0 then
-          x.dontknow = 1
+          x.dontknow = true
         elseif fine then
           local parts = {}
           for _, part in ipairs(q:scale_of().parts) do parts[part] = 20 + rand(13) * 5 end
-          x.score = assert(q:scale_of():check(parts))
+          x.score = parts   -- PLAN/DO/CHECK/ACT: the scale averages them
+          given[#given + 1] = assert(q:scale_of():check(parts))
         else
           x.score = 1 + rand(4) + (d - 1)
           if x.score > 5 then x.score = 5 end
+          given[#given + 1] = x.score
         end
-        if x.score then given[#given + 1] = x.score end
         store.response(x)
       end
       local med = stats.median(given)
-      store.consensus { round = round, question = q.id, score = med and (fine and math.floor(med + 0.5) or math.floor(med + 0.5)),
+      agreed[#agreed + 1] = { round = round, question = q.id, score = med and math.floor(med + 0.5),
         dontknow = med == nil, comment = "Median af vurderingerne", by = "Selvevalueringsgruppen", at = "2026-03-01T10:00:00Z" }
     end
+    for _, c in ipairs(agreed) do store.consensus(c) end
   end
 end)
 print("CAF demo data written" .. (fine and " (fine-tuned)" or ""))

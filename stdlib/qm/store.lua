@@ -217,21 +217,84 @@ function M.update_action(db, id, changes, by, comment, at)
 end
 
 -- the store functions as the global `store` a model sees: the engine connection stays hidden
-function M.api(engine_db, model)
+-- Scores entering through Lua (store.response, store.consensus in a model script or the
+-- REPL) are checked as an import checks them: the round exists, the question is one of the
+-- round's model (which must be loaded), the score fits the question's scale, "don't know"
+-- is `dontknow = true` (or 1) with no score, responses only while the round is open, and a
+-- changed agreed score needs a comment.
+local function truthy(v) return v == true or v == 1 end
+
+local function checked_score(m, round, x, what)
+  local q = m:find(tostring(x.question))
+  if not q or q.kind ~= "question" then
+    fail(("%s: model %s has no question \"%s\""):format(what, m.id, tostring(x.question)))
+  end
+  local y = {}
+  for k, v in pairs(x) do y[k] = v end
+  y.round, y.question = round.id, q.id
+  if truthy(x.dontknow) then
+    if x.score ~= nil then fail(("%s: question \"%s\": give a score or dontknow, not both"):format(what, q.id)) end
+    y.dontknow, y.score = 1, nil
+    return y
+  end
+  if x.score == nil then fail(("%s: question \"%s\": score missing (dontknow = true for \"don't know\")"):format(what, q.id)) end
+  local v, msg = q:scale_of():check(x.score)
+  if v == nil then fail(("%s: question \"%s\": %s"):format(what, q.id, msg)) end
+  if type(v) ~= "number" then fail(("%s: question \"%s\": %s is not a score"):format(what, q.id, tostring(x.score))) end
+  y.score, y.dontknow = v, 0
+  return y
+end
+
+function M.api(engine_db, resolve)
   local api = {}
+  -- the round and its model, which must be loaded so scores can be checked against it
+  local function round_and_model(x, what)
+    if type(x) ~= "table" then fail(what .. " needs a table { round = ..., question = ..., ... }") end
+    local r = M.round(engine_db, x.round)
+    if not r then fail(("%s: round \"%s\" does not exist"):format(what, tostring(x.round))) end
+    local m = resolve and resolve(r.model_id)
+    if not m then
+      fail(("%s: round \"%s\" belongs to model \"%s\", which is not loaded: load it first (use \"file.lua\", or .load in the REPL)")
+        :format(what, r.id, r.model_id))
+    end
+    return r, m
+  end
   -- errors point at the model's line, without the stdlib's own position
   local function wrap(fn)
     return function(...)
-      local ok, a, b = pcall(function(...) M.ensure(engine_db) return fn(engine_db, ...) end, ...)
-      if not ok then error((tostring(a):gsub("^stdlib/[^:]+:%d+: ", "")), 2) end
-      return a, b
+      local res = table.pack(pcall(function(...) M.ensure(engine_db) return fn(engine_db, ...) end, ...))
+      if not res[1] then error((tostring(res[2]):gsub("^stdlib/[^:]+:%d+: ", "")), 2) end
+      return table.unpack(res, 2, res.n)
     end
   end
   api.unit = wrap(M.add_unit)
   api.round = wrap(M.add_round)
   api.participant = wrap(function(db, round, p, max) return M.add_participant(db, round, p, max) end)
-  api.response = wrap(M.add_response)
-  api.consensus = wrap(M.record_consensus)
+  api.response = wrap(function(db, x)
+    local r, m = round_and_model(x, "store.response")
+    if r.status ~= "open" then
+      fail(("store.response: round \"%s\" is locked: consensus has started, so individual responses cannot change"):format(r.id))
+    end
+    if not db:first("SELECT 1 FROM qm_participants WHERE round_id = ? AND code = ?", { r.id, tostring(x.participant) }) then
+      fail(("store.response: \"%s\" is not a participant of round \"%s\" (add it with store.participant)"):format(tostring(x.participant), r.id))
+    end
+    local y = checked_score(m, r, x, "store.response")
+    if db:first("SELECT 1 FROM qm_responses WHERE round_id = ? AND participant = ? AND question = ?", { r.id, tostring(x.participant), y.question }) then
+      fail(("store.response: participant %s has already answered question %s in round %s"):format(tostring(x.participant), y.question, r.id))
+    end
+    M.add_response(db, y)
+  end)
+  api.consensus = wrap(function(db, x)
+    local r, m = round_and_model(x, "store.consensus")
+    local y = checked_score(m, r, x, "store.consensus")
+    y.dontknow = y.dontknow == 1
+    local old = db:first("SELECT score FROM qm_consensus WHERE round_id = ? AND question = ?", { r.id, y.question })
+    if old and not x.comment then
+      fail(("store.consensus: question %s already has an agreed score (%s): changing it needs a comment saying why")
+        :format(y.question, tostring(old.score)))
+    end
+    M.record_consensus(db, y)
+  end)
   api.area = wrap(M.add_area)
   api.group = wrap(M.add_group)
   api.action = wrap(M.add_action)

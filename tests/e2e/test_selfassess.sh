@@ -213,4 +213,52 @@ t_run import --db "$T_TMP/caff.db" --write --model "$C/caf2020.lua" --param scor
 expect_exit 1
 expect_stderr_has "the DO score is missing"
 
+t_case scores_entering_through_lua_are_checked_like_imports
+L="$T_TMP/lua.db"
+t_run import --db "$L" --write --what units "$S/units.csv"
+expect_exit 0
+cat >"$T_TMP/entry.lua" <<LUA
+local m = use "$S/model.lua"
+store.round { id = "L1", model = "mini", unit = "u1" }
+store.participant("L1", { code = "P1" })
+store.response { round = "L1", participant = "P1", question = "1", score = 70 }
+store.response { round = "L1", participant = "P1", question = "2", dontknow = true }
+local function try(what, x)
+  local ok, err = pcall(function() local _ = store[what](x) end)
+  print(ok and "accepted" or err)
+end
+try("response", { round = "L1", participant = "P1", question = "3", score = 120 })
+try("response", { round = "L1", participant = "P1", question = "9", score = 50 })
+try("response", { round = "L1", participant = "P7", question = "3", score = 50 })
+try("response", { round = "L1", participant = "P1", question = "1", score = 75 })
+try("response", { round = "L1", participant = "P1", question = "3", score = 50, dontknow = true })
+try("consensus", { round = "L1", question = "1", score = 70, by = "gruppen" })
+try("response", { round = "L1", participant = "P1", question = "3", score = 50 })
+try("consensus", { round = "L1", question = "1", score = 65 })
+try("consensus", { round = "L1", question = "1", score = 65, comment = "efter drøftelse" })
+try("consensus", { round = "L9", question = "1", score = 65 })
+LUA
+(cd "$T_TMP" && "$QM" run entry.lua --db "$L" --write >"$T_OUT" 2>"$T_ERR"); T_RC=$?
+expect_exit 0
+expect_stdout_is 'entry.lua:7: store.response: question "3": 120 is outside the scale 0-100 in steps of 5
+entry.lua:7: store.response: model mini has no question "9"
+entry.lua:7: store.response: "P7" is not a participant of round "L1" (add it with store.participant)
+entry.lua:7: store.response: participant P1 has already answered question 1 in round L1
+entry.lua:7: store.response: question "3": give a score or dontknow, not both
+accepted
+entry.lua:7: store.response: round "L1" is locked: consensus has started, so individual responses cannot change
+entry.lua:7: store.consensus: question 1 already has an agreed score (70.0): changing it needs a comment saying why
+accepted
+entry.lua:7: store.consensus: round "L9" does not exist'
+# the model must be loaded for its scores to be checked
+printf 'store.round { id = "L2", model = "mini", unit = "u2" }\nstore.participant("L2", { code = "P1" })\nstore.response { round = "L2", participant = "P1", question = "1", score = 70 }\n' >"$T_TMP/noload.lua"
+t_run run "$T_TMP/noload.lua" --db "$L" --write
+expect_exit 1
+expect_stderr_has 'noload.lua:3: store.response: round "L2" belongs to model "mini", which is not loaded: load it first'
+# in the REPL an error names the analyst's line, not the REPL's own code
+t_run_stdin 'store.consensus { round = "L1", question = "2", score = 7, comment = "x" }' repl --db "$L" --write "$S/model.lua"
+expect_exit 1
+expect_stderr_has 'stdin:1: store.consensus: question "2": 7 is not on the scale 0-100 in steps of 5'
+python3 -c "import sqlite3; c=sqlite3.connect('$L'); r=list(c.execute('select question, score, dontknow from qm_responses order by 2')); assert r==[('2',None,1),('1',70.0,0)], r; h=list(c.execute('select old_score, new_score, comment from qm_consensus_history order by changed_at, rowid')); assert h==[(None,70.0,None),(70.0,65.0,'efter drøftelse')], h" || t_fail "database contents"
+
 t_done

@@ -55,7 +55,13 @@ function Context:globals()
   g.params = self.params
   g.null = host.null
   g.db = self:model_database()
-  if self.opts.db then g.store = require("qm.store").api(self:database()) end
+  if self.opts.db then
+    -- the store checks scores against the round's model: the latest loaded one with its id
+    g.store = require("qm.store").api(self:database(), function(id)
+      local list = self.models or {}
+      for i = #list, 1, -1 do if list[i].id == id then return list[i] end end
+    end)
+  end
   -- not in a pcall: a broken stdlib module must say so, not surface later as "attempt to
   -- call a nil value (global 'model')"
   for k, v in pairs(require("qm.lang").globals(self)) do g[k] = v end

@@ -288,7 +288,12 @@ end
 function M.compile_lua(src)
   local env = S.env
   local fn = load("return " .. src, "=stdin", "t", env)
-  if fn then return fn end
+  if fn then
+    -- evaluate the expressions as arguments, not as a tail call, so an error a function
+    -- raises for its caller (error(msg, 2)) points at stdin, not at the REPL's own code
+    local kept = load("return (function(...) return ... end)(" .. src .. "\n)", "=stdin", "t", env)
+    return kept or fn
+  end
   local fn2, err = load(globalise(src), "=stdin", "t", env)
   if fn2 then return fn2 end
   if err:match("<eof>$") then return nil, "incomplete" end
