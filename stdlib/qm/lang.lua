@@ -261,12 +261,28 @@ local function index_model(ctx, m)
   end
 end
 
+-- a target must be a score the question's scale can give
+local function check_target(ctx, e, sc, where_label)
+  if e.target == nil or not sc or type(e.target) ~= "number" then return end
+  local v, msg = sc:check(e.target)
+  if v == nil or type(v) ~= "number" then
+    msg = msg or "is not a score on the scale"
+    local t = tostring(e.target)
+    if msg:sub(1, #t + 1) == t .. " " then msg = msg:sub(#t + 2) end  -- "120 is outside ..." -> "is outside ..."
+    problem(ctx, "error", e.where, ("%s: target %s %s"):format(where_label, t, msg))
+  end
+end
+
 local function check_model(ctx, m)
   for _, q in ipairs(m:questions()) do
     if not q:scale_of() then
       problem(ctx, "error", q.where, ("question \"%s\" has no scale: give the model, its theme or the question a scale"):format(q.id))
     end
+    local where_label = ("question \"%s\""):format(q.id)
+    if q.parent and q.parent.kind == "theme" then where_label = ("theme \"%s\": %s"):format(q.parent.id, where_label) end
+    check_target(ctx, q, q:scale_of(), where_label)
   end
+  check_target(ctx, m, m.scale, ("model \"%s\""):format(m.id))
   for _, e in ipairs(m:walk()) do
     if e.kind == "theme" and #e.children == 0 and e.scored ~= false then
       problem(ctx, "warning", e.where, ("theme \"%s\" has no questions, indicators or sub-themes"):format(e.id))

@@ -304,6 +304,7 @@ local function parse_when(s, phrase)
       return r
     end
     if mn and not month_names[mn] then return nil end
+    if not yr then return nil end   -- "ultimo 20166": not a year we can read
     y = tonumber(yr)
     if mn then
       local m = month_names[mn]
@@ -410,7 +411,7 @@ local function parse_recurrence(s, phrase)
 end
 
 --- time.parse(phrase) -> a deadline, window or recurrence (field `what`), or nil + message
-function M.parse(phrase)
+local function parse_phrase(phrase)
   if type(phrase) ~= "string" then return nil, "expected a date or phrase in quotes" end
   local s = norm(phrase)
   -- inden X: strictly before X; senest X: on or before X
@@ -449,6 +450,16 @@ end
 M.try_parse = M.parse
 
 --- time.parse_list("Udgangen af 3. kvartal 2016, Ultimo 2017, Ultimo 2018") -> deadlines
+-- time.parse(phrase) -> a deadline, window or recurrence, or nil and why. A phrase that
+-- names an impossible date ("31. februar 2017", "ultimo 20166") is a reading error, never a
+-- raised error.
+function M.parse(phrase)
+  local ok, r, err = pcall(parse_phrase, phrase)
+  if ok then return r, err end
+  local why = tostring(r):gsub("^[^:]*stdlib/[^:]+:%d+: ", ""):gsub("^stdlib/[^:]+:%d+: ", "")
+  return nil, ("cannot read \"%s\": %s"):format(tostring(phrase), why)
+end
+
 function M.parse_list(s)
   local out = {}
   for part in (s .. ","):gmatch("([^,]+),") do

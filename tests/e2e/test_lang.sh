@@ -17,6 +17,22 @@ expect_stdout_has 'errors.lua:10: error: theme "y": scoring must be a rule'
 expect_stdout_has 'errors.lua:11: error: indicator "i1": deadline: cannot read "engang i fremtiden"'
 expect_stdout_has 'errors.lua:12: warning: indicator "i2": deadline "ultimo" has no year'
 
+t_case a_target_outside_the_scale_is_an_error_at_its_line
+cat >"$T_TMP/target.lua" <<'LUA'
+model "t" {
+  title = "T", scale = scale.points { 0, 100, step = 5 }, target = 150,
+  theme "ledelse" { title = "Ledelse",
+    question "1.1" { text = "Q", target = 120 },
+    question "1.2" { text = "Q", target = 75 },
+  },
+}
+LUA
+t_run check "$T_TMP/target.lua"
+expect_exit 1
+expect_stdout_has 'target.lua:4: error: theme "ledelse": question "1.1": target 120 is outside the scale 0-100 in steps of 5'
+expect_stdout_has 'target.lua:1: error: model "t": target 150 is outside the scale 0-100 in steps of 5'
+expect_stdout_lacks '"1.2"'
+
 t_case run_refuses_a_model_with_errors
 t_run run "$L/errors.lua"
 expect_exit 1

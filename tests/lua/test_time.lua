@@ -128,4 +128,21 @@ t.test("due window for every 4-6 weeks", function()
   t.eq(tostring(from), "2016-02-01"); t.eq(tostring(to), "2016-02-15")
 end)
 
+t.test("impossible dates and unreadable years are reading errors, never raised", function()
+  for phrase, why in pairs {
+    ["ultimo 20166"] = "cannot read \"ultimo 20166\"",
+    ["31. februar 2017"] = "2017-02-31 is not a date",
+    ["1/13 2016"] = "2016-13-01 is not a date",
+    ["2016-02-30"] = "2016-02-30 is not a date",
+    ["udgangen af 5. kvartal 2016"] = "a year has quarters 1 to 4",
+    ["3. halvår 2017"] = "a year has halves 1 and 2",
+    ["inden 32. maj 2016"] = "2016-05-32 is not a date",
+  } do
+    local r, err = time.parse(phrase)
+    t.eq(r, nil)
+    t.truthy(err:find(why, 1, true), phrase .. ": " .. tostring(err))
+    t.truthy(not err:find("stdlib/", 1, true), err)
+  end
+end)
+
 t.done()
