@@ -4,6 +4,7 @@
 **   median(x)  percentile(x, p)  iqr(x)  stddev(x)  variance(x)  mode(x)  modes(x)
 **   rwg(x, A)  pct_within_median(x, k)  mode_outside(x)
 **   consensus_stats(x, A, k)  -- all of a question's consensus statistics from one sort
+**   (first_by, last_by, nth_last_by: sqlfuncs_by.c)
 ** NULLs are ignored; an aggregate over no values is NULL. Definitions are in docs/db.md.
 ** Functions that need every value (median, ...) buffer the values of one group only; the
 ** first 32 live inside the aggregate context, so small panels never allocate.
@@ -372,7 +373,7 @@ int qmSql_register(sqlite3 *db) {
                                         (void *)f->name, NULL, f->step, f->final, NULL);
     if (rc != SQLITE_OK) return rc;
   }
-  return SQLITE_OK;
+  return qmSql_register_by(db);
 }
 
 int qmSql_register_auto(sqlite3 *db, const char **err, const void *api) {

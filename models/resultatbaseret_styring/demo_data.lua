@@ -4,6 +4,9 @@
 -- Deterministic; generated inside SQLite, so it takes about a second.
 -- Run: qm run models/resultatbaseret_styring/demo_data.lua --db jc.db --write [--param variant=esbjerg]
 local variant = params.variant or "vejle"
+-- --param citizens=N for a bigger job centre (bench/jobcentre.sh uses 100000)
+local n_citizens = math.tointeger(tonumber(params.citizens or 3000))
+if not n_citizens or n_citizens < 1 then error("--param citizens must be a whole number above 0") end
 if variant ~= "vejle" and variant ~= "esbjerg" then error('--param variant must be "vejle" or "esbjerg"') end
 local m = use(variant .. ".lua")
 
@@ -29,8 +32,8 @@ CREATE TABLE demo_indicators (pos INTEGER, id TEXT);
 for i, q in ipairs(m:questions()) do db:exec("INSERT INTO demo_indicators VALUES (?, ?)", { i, q.id }) end
 
 db:transaction(function()
-  db:exec[[
-  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+  db:exec((([[
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {citizens})
   INSERT INTO jc_citizens
   SELECT printf('B%04d', i), printf('sb%02d', i % 20 + 1),
          CASE i % 3 WHEN 0 THEN 'sygedagpenge_match2' WHEN 1 THEN 'kontanthjaelp_match2' ELSE 'unge_uddannelse' END,
@@ -73,7 +76,7 @@ db:transaction(function()
                  WHEN 2 THEN 'afklaringsforløb' ELSE 'samtaler alene' END,
          date(c.start_date, '+20 days'), NULL
   FROM jc_citizens c;
-  ]]
+  ]]):gsub("{citizens}", tostring(n_citizens))))
 end)
 print(("demo data written (%s): %d citizens, %d conversations, %d scores"):format(variant,
   db:scalar("SELECT count(*) FROM jc_citizens"), db:scalar("SELECT count(*) FROM jc_conversations"),

@@ -2,7 +2,8 @@
 -- scored at every conversation on the model's indicators; progression since the previous and
 -- the first conversation; no-progression flags over a window; completeness; focus points;
 -- interventions; coverage. All aggregation happens in SQL (window functions), never in Lua
--- loops over rows. Hidden scores (the caseworker kept them from the citizen) count in every
+-- loops over rows; first/previous/latest come from the engine's first_by, last_by and
+-- nth_last_by aggregates in one GROUP BY. Hidden scores (kept from the citizen) count in every
 -- aggregate. The municipality's tables, named in the model's `progression.tables`:
 --   citizens(id, caseworker_id, target_group, start_date, end_date)
 --   conversations(id, citizen_id, date)
@@ -61,16 +62,30 @@ end
 
 local function params(base, extra) for k, v in pairs(extra) do base[k] = v end return base end
 
--- the scored rows, known as of the date, each with its previous and first score
-local RANKED = [[
-  WITH s AS (
-    SELECT cv.citizen_id, cv.date, s.indicator, s.score, s.hidden,
-           lag(s.score) OVER (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date, cv.id) AS prev,
-           first_value(s.score) OVER (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date, cv.id) AS first,
-           row_number() OVER (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date DESC, cv.id DESC) AS back
+-- per citizen and indicator, as of the date: how many scored conversations, the first, the
+-- previous and the latest score (and dates), the latest's hidden flag and how many were
+-- hidden. One GROUP BY pass with the engine's first_by/last_by/nth_last_by aggregates
+-- (ordered by conversation date, then id): no window function sorts every row again.
+-- Queries join s as "{citizens} c CROSS JOIN s": the municipality's tables may have no
+-- index, and this order lets SQLite index the materialized s on the fly instead of
+-- scanning it once per citizen.
+local PER_PAIR = [[
+  WITH s AS MATERIALIZED (
+    SELECT cv.citizen_id, s.indicator, count(*) AS n,
+           first_by(s.score, cv.date, cv.id) AS first, min(cv.date) AS first_date,
+           nth_last_by(s.score, 2, cv.date, cv.id) AS prev,
+           last_by(s.score, cv.date, cv.id) AS score, max(cv.date) AS date,
+           last_by(coalesce(s.hidden, 0), cv.date, cv.id) AS hidden,
+           sum(coalesce(s.hidden, 0)) AS hidden_n{extra}
     FROM {scores} s JOIN {conversations} cv ON cv.id = s.conversation_id
-    WHERE cv.date <= :as_of AND s.score IS NOT NULL)
+    WHERE cv.date <= :as_of AND s.score IS NOT NULL{inner}
+    GROUP BY cv.citizen_id, s.indicator)
 ]]
+
+-- extra: more aggregate columns; inner: a filter on the scored rows (" AND ...")
+local function per_pair(t, extra, inner)
+  return sql(PER_PAIR, setmetatable({ extra = extra or "", inner = inner or "" }, { __index = t }))
+end
 
 -- ---------------------------------------------------------------- progression
 
@@ -78,7 +93,7 @@ function M.progression(ctx, m, out)
   local db, st = db_of(ctx), settings(m)
   local group, level = level_expr(ctx)
   local tf, tp = target_filter(st, ctx)
-  local q = sql(RANKED .. [[
+  local q = per_pair(st.tables) .. sql([[
     SELECT ]] .. group .. [[ AS grp, s.indicator,
            count(*) AS citizens,
            sum(s.score > s.prev) AS forward_prev, sum(s.score < s.prev) AS backward_prev, sum(s.score = s.prev) AS same_prev,
@@ -86,8 +101,8 @@ function M.progression(ctx, m, out)
            avg(s.score - s.prev) AS mean_change_prev, avg(s.score - s.first) AS mean_change_first,
            sum(s.hidden) AS hidden,
            sum(s.score = 1) AS s1, sum(s.score = 2) AS s2, sum(s.score = 3) AS s3, sum(s.score = 4) AS s4, sum(s.score = 5) AS s5
-    FROM s JOIN {citizens} c ON c.id = s.citizen_id
-    WHERE s.back = 1 AND s.prev IS NOT NULL AND ]] .. tf .. [[
+    FROM {citizens} c CROSS JOIN s ON s.citizen_id = c.id
+    WHERE s.prev IS NOT NULL AND ]] .. tf .. [[
     GROUP BY grp, s.indicator ORDER BY grp, s.indicator]], st.tables)
   local order = {}
   for i, e in ipairs(m:questions()) do order[e.id] = i end
@@ -134,12 +149,14 @@ function M.stagnation(ctx, m, out)
   local w = math.tointeger(ctx.params.window or st.window)
   if not w or w < 1 then cli.usage_error("the window must be a whole number of conversations") end
   local tf, tp = target_filter(st, ctx)
-  local q = sql(RANKED .. [[
-    , latest AS (SELECT * FROM s WHERE back = 1), earlier AS (SELECT * FROM s WHERE back = :w + 1)
-    SELECT l.citizen_id, c.caseworker_id, l.indicator, e.date AS since, e.score AS score_then, l.score AS score_now
-    FROM latest l JOIN earlier e ON e.citizen_id = l.citizen_id AND e.indicator = l.indicator
-    JOIN {citizens} c ON c.id = l.citizen_id
-    WHERE l.score <= e.score AND l.score < :top AND ]] .. tf .. [[ ORDER BY c.caseworker_id, l.citizen_id, l.indicator]], st.tables)
+  if w > 31 then cli.usage_error("the window can be at most 31 conversations") end
+  local q = per_pair(st.tables, [[,
+           nth_last_by(s.score, :w + 1, cv.date, cv.id) AS score_then,
+           nth_last_by(cv.date, :w + 1, cv.date, cv.id) AS since]]) .. sql([[
+    SELECT s.citizen_id, c.caseworker_id, s.indicator, s.since, s.score_then, s.score AS score_now
+    FROM {citizens} c CROSS JOIN s ON s.citizen_id = c.id
+    WHERE s.score_then IS NOT NULL AND s.score <= s.score_then AND s.score < :top AND ]] .. tf .. [[
+    ORDER BY c.caseworker_id, s.citizen_id, s.indicator]], st.tables)
   -- a citizen already at the top of the scale cannot move forward: not a flag
   local rows = db:rows(q, params({ as_of = as_of(ctx, m), w = w, top = m.scale and m.scale.max or 5 }, tp))
   local doc = report.document { title = (m.title or m.id) .. " — manglende progression",
@@ -194,8 +211,12 @@ function M.focus(ctx, m, out)
   for _, r in ipairs(open) do if max and r.open > max then over[#over + 1] = r end end
   local reasons = db:rows(sql([[SELECT coalesce(reason, '(ingen grund)') AS reason, count(*) AS closed FROM {focus}
     WHERE closed IS NOT NULL AND closed <= :as_of GROUP BY 1 ORDER BY 2 DESC, 1]], st.tables), { as_of = t })
-  local renewed = db:scalar(sql([[SELECT count(*) FROM {focus} f WHERE f.opened <= :as_of AND EXISTS (
-    SELECT 1 FROM {focus} g WHERE g.citizen_id = f.citizen_id AND g.closed IS NOT NULL AND g.closed <= f.opened)]], st.tables), { as_of = t })
+  -- renewed: opened on or after one of the citizen's focus points closed (the first closing
+  -- per citizen, joined once, not a subquery per row)
+  local renewed = db:scalar(sql([[WITH first_closed AS MATERIALIZED (
+      SELECT citizen_id, min(closed) AS closed FROM {focus} WHERE closed IS NOT NULL GROUP BY citizen_id)
+    SELECT count(*) FROM {focus} f JOIN first_closed g ON g.citizen_id = f.citizen_id
+    WHERE f.opened <= :as_of AND g.closed <= f.opened]], st.tables), { as_of = t })
   local doc = report.document { title = (m.title or m.id) .. " — fokuspunkter", subtitle = "Pr. " .. t,
     data = json.object({ model = m.id, as_of = t, max_open = max, citizens_with_focus = #open, over_max = json.array(over),
       closed_by_reason = json.array(reasons), renewed = renewed },
@@ -217,12 +238,14 @@ end
 -- mean change since the first score for citizens in each intervention (while enrolled)
 function M.interventions(ctx, m, out)
   local db, st = db_of(ctx), settings(m)
-  local q = sql(RANKED .. [[
+  local q = per_pair(st.tables) .. sql([[
     SELECT i.intervention, count(DISTINCT s.citizen_id) AS citizens, count(*) AS scores,
            avg(s.score - s.first) AS mean_change, sum(s.score > s.first) AS forward, sum(s.score < s.first) AS backward
-    FROM s JOIN {interventions} i ON i.citizen_id = s.citizen_id
+    -- CROSS JOIN keeps interventions outside, so SQLite indexes s on the fly (the tables
+    -- may have no index of their own)
+    FROM {interventions} i CROSS JOIN s ON s.citizen_id = i.citizen_id
       AND s.date >= i.start_date AND (i.end_date IS NULL OR s.date <= i.end_date)
-    WHERE s.back = 1 GROUP BY i.intervention ORDER BY mean_change DESC, i.intervention]], st.tables)
+    GROUP BY i.intervention ORDER BY mean_change DESC, i.intervention]], st.tables)
   local rows = db:rows(q, { as_of = as_of(ctx, m) })
   local shown = {}
   for i, r in ipairs(rows) do
@@ -251,24 +274,14 @@ local function signed(v) if v == nil then return "" end return v > 0 and ("+" ..
 -- previous and the latest score, the change since the previous and since the first, and how
 -- many of the scores were hidden from the citizen
 local PER_CITIZEN = [[
-  WITH s AS (
-    SELECT cv.citizen_id, cv.date, s.indicator, s.score, s.hidden,
-           lag(s.score) OVER w AS prev, first_value(s.score) OVER w AS first,
-           first_value(cv.date) OVER w AS first_date,
-           count(*) OVER p AS n, sum(s.hidden) OVER p AS hidden_n,
-           row_number() OVER (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date DESC, cv.id DESC) AS back
-    FROM {scores} s JOIN {conversations} cv ON cv.id = s.conversation_id
-    WHERE cv.date <= :as_of AND s.score IS NOT NULL
-    WINDOW w AS (PARTITION BY cv.citizen_id, s.indicator ORDER BY cv.date, cv.id),
-           p AS (PARTITION BY cv.citizen_id, s.indicator))
   SELECT s.citizen_id, c.caseworker_id, s.indicator, s.n AS conversations, s.first_date, s.first,
          s.prev AS previous, s.date AS latest_date, s.score AS latest, s.hidden_n AS hidden
-  FROM s JOIN {citizens} c ON c.id = s.citizen_id
-  WHERE s.back = 1 AND {where}
+  FROM {citizens} c CROSS JOIN s ON s.citizen_id = c.id
+  WHERE {where}
   ORDER BY c.caseworker_id, s.citizen_id]]
 
-local function per_citizen_rows(db, st, m, where, p)
-  local q = sql(PER_CITIZEN, setmetatable({ where = where }, { __index = st.tables }))
+local function per_citizen_rows(db, st, m, where, p, inner)
+  local q = per_pair(st.tables, nil, inner) .. sql(PER_CITIZEN, setmetatable({ where = where }, { __index = st.tables }))
   local rows = db:rows(q, p)
   local order = {}
   for i, e in ipairs(m:questions()) do order[e.id] = i end
@@ -336,7 +349,7 @@ local function one_citizen(ctx, m, out, db, st, id)
   for i, conv in ipairs(timeline) do
     timeline[i] = json.object({ id = conv.id, date = conv.date, scores = json.object(conv.scores) }, { "id", "date", "scores" })
   end
-  local data, shown = per_citizen_rows(db, st, m, "s.citizen_id = :id", { id = id, as_of = t })
+  local data, shown = per_citizen_rows(db, st, m, "s.citizen_id = :id", { id = id, as_of = t }, " AND cv.citizen_id = :id")
   local focus, interventions = json.array({}), json.array({})
   if has_table(db, st.tables.focus) then
     focus = json.array(db:rows(sql([[SELECT indicator, opened, closed, reason FROM {focus}
@@ -382,8 +395,12 @@ function M.citizen(ctx, m, out)
   local tf, tp = target_filter(st, ctx)
   local where, p = tf, params({ as_of = t }, tp)
   local cw = ctx.params.caseworker
-  if cw then where, p.cw = where .. " AND c.caseworker_id = :cw", tostring(cw) end
-  local data, shown = per_citizen_rows(db, st, m, where, p)
+  local inner
+  if cw then
+    where, p.cw = where .. " AND c.caseworker_id = :cw", tostring(cw)
+    inner = sql(" AND cv.citizen_id IN (SELECT id FROM {citizens} WHERE caseworker_id = :cw)", st.tables)
+  end
+  local data, shown = per_citizen_rows(db, st, m, where, p, inner)
   local doc = report.document { title = (m.title or m.id) .. " — borgere",
     subtitle = ("Pr. %s%s (skjulte scorer tæller med)"):format(t, cw and (", sagsbehandler " .. tostring(cw)) or ""),
     data = json.object({ model = m.id, as_of = t, caseworker = cw and tostring(cw), rows = data },
@@ -402,8 +419,9 @@ function M.coverage(ctx, m, out)
   local db, st = db_of(ctx), settings(m)
   local t = as_of(ctx, m)
   local tf, tp = target_filter(st, ctx)
-  local q = sql([[SELECT count(*) AS eligible, sum(EXISTS (SELECT 1 FROM {conversations} cv JOIN {scores} s ON s.conversation_id = cv.id
-      WHERE cv.citizen_id = c.id AND cv.date <= :as_of)) AS covered
+  -- the scored citizens as one set (IN), not a subquery per citizen
+  local q = sql([[SELECT count(*) AS eligible, sum(c.id IN (SELECT cv.citizen_id FROM {conversations} cv
+      JOIN {scores} s ON s.conversation_id = cv.id WHERE cv.date <= :as_of AND s.score IS NOT NULL)) AS covered
     FROM {citizens} c WHERE julianday(:as_of) - julianday(c.start_date) > :days
       AND (c.end_date IS NULL OR c.end_date > :as_of) AND ]] .. tf, st.tables)
   local r = db:first(q, params({ as_of = t, days = st.coverage_days }, tp))

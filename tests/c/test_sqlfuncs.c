@@ -212,6 +212,44 @@ TEST(authorizer_refuses_writes_on_read_only_connections_but_allows_temp) {
   sqlite3_close(db);
 }
 
+/* first_by / last_by / nth_last_by: the value at a position in an order, without a window */
+TEST(first_last_and_nth_last_by_key) {
+  sqlite3 *db = NULL;
+  sqlite3_open(":memory:", &db);
+  qmSql_register(db);
+  sqlite3_exec(db, "CREATE TABLE t(g, v, k, k2);"
+               "INSERT INTO t VALUES ('a', 1, 3, 0), ('a', 2, 1, 0), ('a', 3, 2, 0), ('a', 4, 3, 1), ('a', NULL, 9, 0),"
+               " ('b', 7, 'x', 0), ('b', 8, 5, 0), ('b', 9, 5.5, 0), ('c', 9, NULL, 0),"
+               " ('d', 'early', '2025-01-01', 'c2'), ('d', 'late', '2025-02-01', 'c1'), ('d', 'tie', '2025-02-01', 'c0')",
+               NULL, NULL, NULL);
+  char buf[64];
+  int isnull;
+  CHECK_NEAR(value(db, "SELECT first_by(v, k) FROM t WHERE g = 'a'", &isnull), 2, 0);
+  /* ties on key1 without key2: last_by keeps the later row, first_by the earlier */
+  CHECK_NEAR(value(db, "SELECT last_by(v, k) FROM t WHERE g = 'a'", &isnull), 4, 0);
+  CHECK_NEAR(value(db, "SELECT last_by(v, k, k2) FROM t WHERE g = 'a'", &isnull), 4, 0);
+  CHECK_NEAR(value(db, "SELECT nth_last_by(v, 2, k, k2) FROM t WHERE g = 'a'", &isnull), 1, 0);
+  CHECK_NEAR(value(db, "SELECT nth_last_by(v, 4, k, k2) FROM t WHERE g = 'a'", &isnull), 2, 0);
+  value(db, "SELECT nth_last_by(v, 5, k, k2) FROM t WHERE g = 'a'", &isnull);
+  CHECK(isnull);  /* fewer rows than n (the NULL value is left out) */
+  /* numbers sort before text; integers and reals by value */
+  CHECK_NEAR(value(db, "SELECT last_by(v, k) FROM t WHERE g = 'b'", &isnull), 7, 0);
+  CHECK_NEAR(value(db, "SELECT nth_last_by(v, 2, k) FROM t WHERE g = 'b'", &isnull), 9, 0);
+  CHECK_NEAR(value(db, "SELECT first_by(v, k) FROM t WHERE g = 'b'", &isnull), 8, 0);
+  value(db, "SELECT last_by(v, k) FROM t WHERE g = 'c'", &isnull);
+  CHECK(isnull);  /* a NULL key is left out */
+  /* text keys (dates) with a second key breaking the tie */
+  CHECK_STR(text(db, "SELECT last_by(v, k, k2) FROM t WHERE g = 'd'", buf, sizeof buf), "late");
+  CHECK_STR(text(db, "SELECT nth_last_by(v, 2, k, k2) FROM t WHERE g = 'd'", buf, sizeof buf), "tie");
+  CHECK_STR(text(db, "SELECT first_by(v, k, k2) FROM t WHERE g = 'd'", buf, sizeof buf), "early");
+  /* per group, in one pass */
+  CHECK_STR(text(db, "SELECT group_concat(x) FROM (SELECT last_by(v, k, k2) AS x FROM t GROUP BY g ORDER BY g)", buf, sizeof buf),
+            "4,7,late");
+  CHECK(strstr(text(db, "SELECT nth_last_by(v, 0, k) FROM t", buf, sizeof buf), "n must be a whole number from 1 to 32") != NULL);
+  CHECK(strstr(text(db, "SELECT nth_last_by(v, 33, k) FROM t", buf, sizeof buf), "n must be a whole number from 1 to 32") != NULL);
+  sqlite3_close(db);
+}
+
 int main(void) {
   RUN(median_of_odd_and_even_counts_ignoring_nulls);
   RUN(aggregates_over_no_values_are_null);
@@ -225,6 +263,7 @@ int main(void) {
   RUN(numeric_text_is_converted);
   RUN(large_groups_spill_to_the_heap);
   RUN(consensus_stats_in_one_pass);
+  RUN(first_last_and_nth_last_by_key);
   RUN(authorizer_denies_attach_and_load_extension);
   RUN(authorizer_protects_engine_tables_from_model_connections);
   RUN(authorizer_refuses_writes_on_read_only_connections_but_allows_temp);
