@@ -573,16 +573,11 @@ lang.register_report("status", function(ctx, m, out)
   doc:table { name = "indicators", columns = {
     { key = "theme", title = "Theme" }, { key = "id", title = "Id" }, { key = "title", title = "Indicator" },
     { key = "value", title = "Value", align = "left" }, { key = "status", title = "Status" }, { key = "reason", title = "Why" } }, rows = rows }
-  if #deps > 0 then
-    doc:heading("Dependencies", 3)
-    doc:table { name = "dependencies", columns = { { key = "effort", title = "Effort" }, { key = "relation", title = "" },
-      { key = "other", title = "Other" }, { key = "status", title = "Its status (worst indicator)" } }, rows = deps }
-  end
-  if #contributions > 0 then
-    doc:heading("Contributions to other agreements", 3)
-    doc:table { name = "contributions", columns = { { key = "to", title = "To" }, { key = "goal", title = "Goal" },
-      { key = "efforts", title = "Through" } }, rows = contributions }
-  end
+  doc:section("Dependencies", { name = "dependencies", columns = { { key = "effort", title = "Effort" },
+    { key = "relation", title = "" }, { key = "other", title = "Other" },
+    { key = "status", title = "Its status (worst indicator)" } }, rows = deps })
+  doc:section("Contributions to other agreements", { name = "contributions", columns = { { key = "to", title = "To" },
+    { key = "goal", title = "Goal" }, { key = "efforts", title = "Through" } }, rows = contributions })
   out:write(report.render(doc, ctx.opts.format))
 end, "every indicator's status as of --as-of, with reasons")
 

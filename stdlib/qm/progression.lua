@@ -225,11 +225,9 @@ function M.focus(ctx, m, out)
     { "Borgere over grænsen", #over }, { "Fornyede fokuspunkter", renewed } }
   doc:heading("Lukkede fokuspunkter efter grund", 3)
   doc:table { name = "reasons", columns = { { key = "reason", title = "Grund" }, { key = "closed", title = "Lukket" } }, rows = reasons }
-  if #over > 0 then
-    doc:heading(("Borgere med mere end %d åbne fokuspunkter"):format(max), 3)
-    doc:table { name = "over", columns = { { key = "citizen_id", title = "Borger" }, { key = "open", title = "Åbne" },
-      { key = "indicators", title = "Fokuspunkter" } }, rows = over }
-  end
+  doc:section(("Borgere med mere end %s åbne fokuspunkter"):format(tostring(max)), { name = "over",
+    columns = { { key = "citizen_id", title = "Borger" }, { key = "open", title = "Åbne" },
+      { key = "indicators", title = "Fokuspunkter" } }, rows = over })
   out:write(report.render(doc, ctx.opts.format))
 end
 
@@ -373,16 +371,10 @@ local function one_citizen(ctx, m, out, db, st, id)
   doc:table { name = "conversations", columns = cols, rows = trows }
   doc:heading("Progression pr. indikator", 3)
   doc:table { name = "indicators", columns = PER_CITIZEN_COLUMNS, rows = shown }
-  if #focus > 0 then
-    doc:heading("Fokuspunkter", 3)
-    doc:table { name = "focus", columns = { { key = "indicator", title = "Fokuspunkt" }, { key = "opened", title = "Valgt" },
-      { key = "closed", title = "Lukket" }, { key = "reason", title = "Grund" } }, rows = focus }
-  end
-  if #interventions > 0 then
-    doc:heading("Indsatser", 3)
-    doc:table { name = "interventions", columns = { { key = "intervention", title = "Indsats" },
-      { key = "start_date", title = "Start" }, { key = "end_date", title = "Slut" } }, rows = interventions }
-  end
+  doc:section("Fokuspunkter", { name = "focus", columns = { { key = "indicator", title = "Fokuspunkt" },
+    { key = "opened", title = "Valgt" }, { key = "closed", title = "Lukket" }, { key = "reason", title = "Grund" } }, rows = focus })
+  doc:section("Indsatser", { name = "interventions", columns = { { key = "intervention", title = "Indsats" },
+    { key = "start_date", title = "Start" }, { key = "end_date", title = "Slut" } }, rows = interventions })
   out:write(report.render(doc, ctx.opts.format))
 end
 

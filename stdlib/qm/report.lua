@@ -46,6 +46,13 @@ function Doc:table(t)
   return self
 end
 
+-- a heading and its table, only when the table has rows (optional parts of a report)
+function Doc:section(heading, t, level)
+  if #t.rows == 0 then return self end
+  self:heading(heading, level or 3)
+  return self:table(t)
+end
+
 -- ---------------------------------------------------------------- cell values
 
 local function cell(col, row)

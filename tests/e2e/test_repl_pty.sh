@@ -61,21 +61,15 @@ line_ready() {
 # tmux reads a trailing ";" as the end of its own command: send it escaped
 line() { tm send-keys -l -- "${1//;/\\;}"; tm send-keys Enter; }
 keys() { tm send-keys -l -- "${1//;/\\;}"; }
+# completes TYPED SHOWN WHAT: type, press Tab, expect SHOWN on screen, clear the line
+completes() { keys "$1"; tm send-keys Tab; wait_for "$2" || t_fail "$3 completion"; tm send-keys C-u; }
 
 t_case completes_globals_fields_sql_tables_and_dot_commands
 start
-keys "kik:fi"; tm send-keys Tab
-wait_for "kik:find" || t_fail "method completion"
-tm send-keys C-u
-keys "SELECT * FROM enh"; tm send-keys Tab
-wait_for "FROM enheder" || t_fail "table completion"
-tm send-keys C-u
-keys ".tab"; tm send-keys Tab
-wait_for ".tables" || t_fail "dot-command completion"
-tm send-keys C-u
-keys "strin"; tm send-keys Tab
-wait_for "string" || t_fail "global completion"
-tm send-keys C-u
+completes "kik:fi" "kik:find" method
+completes "SELECT * FROM enh" "FROM enheder" table
+completes ".tab" ".tables" dot-command
+completes "strin" "string" global
 
 t_case continuation_prompt_for_unfinished_function
 line "function g()"
@@ -128,15 +122,10 @@ wait_for "124" || t_fail "the found entry did not run"
 
 t_case completes_fields_columns_and_file_names
 tm send-keys C-l
-keys "kik.themes.le"; tm send-keys Tab
-wait_for "kik.themes.ledelse" || t_fail "field completion"
-tm send-keys C-u
-keys "SELECT na"; tm send-keys Tab
-wait_for "SELECT navn" || t_fail "column completion"
-tm send-keys C-u
-keys ".load $QM_SOURCE_DIR/models/kik/ki"; tm send-keys Tab
-wait_for "models/kik/kik.lua" || t_fail "file name completion"
-tm send-keys C-u; tm send-keys C-d
+completes "kik.themes.le" "kik.themes.ledelse" field
+completes "SELECT na" "SELECT navn" column
+completes ".load $QM_SOURCE_DIR/models/kik/ki" "models/kik/kik.lua" "file name"
+tm send-keys C-d
 wait_for "EXITED:0"
 
 t_done
