@@ -322,8 +322,11 @@ local function one_citizen(ctx, m, out, db, st, id)
   local c = db:first(sql("SELECT * FROM {citizens} WHERE id = :id", st.tables), { id = id })
   if not c then error(("--param citizen=%s: no such citizen in %s"):format(id, st.tables.citizens), 0) end
   local qs = m:questions()
-  local convs = db:rows(sql([[SELECT cv.id, cv.date, s.indicator, s.score, s.hidden FROM {conversations} cv
-    LEFT JOIN {scores} s ON s.conversation_id = cv.id
+  -- the citizen's scores picked by conversation id (one pass over the scores, no index needed)
+  local mine = sql(" AND s.conversation_id IN (SELECT id FROM {conversations} WHERE citizen_id = :id)", st.tables)
+  local convs = db:rows(sql([[WITH mine AS MATERIALIZED (SELECT * FROM {scores} s WHERE 1]] .. mine .. [[)
+    SELECT cv.id, cv.date, s.indicator, s.score, s.hidden FROM {conversations} cv
+    LEFT JOIN mine s ON s.conversation_id = cv.id
     WHERE cv.citizen_id = :id AND cv.date <= :as_of ORDER BY cv.date, cv.id]], st.tables), { id = id, as_of = t })
   local timeline, trows, by_id = json.array({}), {}, {}
   for _, r in ipairs(convs) do
@@ -347,7 +350,7 @@ local function one_citizen(ctx, m, out, db, st, id)
   for i, conv in ipairs(timeline) do
     timeline[i] = json.object({ id = conv.id, date = conv.date, scores = json.object(conv.scores) }, { "id", "date", "scores" })
   end
-  local data, shown = per_citizen_rows(db, st, m, "s.citizen_id = :id", { id = id, as_of = t }, " AND cv.citizen_id = :id")
+  local data, shown = per_citizen_rows(db, st, m, "s.citizen_id = :id", { id = id, as_of = t }, " AND cv.citizen_id = :id" .. mine)
   local focus, interventions = json.array({}), json.array({})
   if has_table(db, st.tables.focus) then
     focus = json.array(db:rows(sql([[SELECT indicator, opened, closed, reason FROM {focus}
