@@ -622,6 +622,13 @@ function M.after_run(ctx)
   if #models == 0 then return nil end
   local m = models[#models]
   local name = ctx.opts.report or (ctx.opts.db and (m.default_report or (#m:indicators() > 0 and "status"))) or "summary"
+  if name == "list" then
+    -- --report list: every report with its one line, for choosing one
+    local all = M.reports()
+    local out = ctx:output()
+    for _, n in ipairs(M.report_names()) do out:write(("%-20s %s\n"):format(n, all[n].doc)) end
+    return host.exit.ok
+  end
   local r = report_of(name)
   if not r then
     require("qm.internal.cli").usage_error(("no report \"%s\" (reports: %s)"):format(name, table.concat(M.report_names(), ", ")))

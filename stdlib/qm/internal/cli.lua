@@ -15,7 +15,7 @@ M.global_options = {
   { name = "format", kind = "string", arg = "FMT", doc = "output format: text, json, csv, markdown, html", default = "text",
     choices = { "text", "json", "csv", "markdown", "html" } },
   { name = "out", kind = "string", arg = "FILE", doc = "write the output to FILE (written only when the run succeeds)" },
-  { name = "report", kind = "string", arg = "NAME", doc = "which report to produce (see the model's documentation)" },
+  { name = "report", kind = "string", arg = "NAME", doc = "which report to produce; --report list shows every report" },
   { name = "quiet", kind = "flag", doc = "no warnings on stderr" },
   { name = "max-memory", kind = "host", arg = "SIZE", doc = "memory limit for the Lua state, e.g. 256M (default 512M)" },
   { name = "timeout", kind = "host", arg = "SECONDS", doc = "time limit per command, 0 = none (default 300)" },
