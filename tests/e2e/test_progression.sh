@@ -77,6 +77,17 @@ json "r=[(x['citizen_id'],x['indicator'],x['since_previous'],x['since_first']) f
 t_run run "$V" --db "$db" --as-of 2025-12-31 --report borger --format json
 json "assert [(x['citizen_id'],x['indicator']) for x in d['rows']]==[('A','motivation'),('A','helbred'),('B','motivation'),('C','motivation')], d['rows']; b=d['rows'][2]; assert b['hidden']==1 and b['previous']==3, b"
 
+t_case bad_window_and_demo_size_are_refused_clearly
+t_run run "$V" --db "$db" --as-of 2025-12-31 --param window=40 --report stagnation
+expect_exit 2
+expect_stderr_has "the window can be at most 31 conversations"
+t_run run "$QM_SOURCE_DIR/models/resultatbaseret_styring/demo_data.lua" --db "$T_TMP/zero.db" --write --param citizens=0
+expect_exit 1
+expect_stderr_has "--param citizens must be a whole number above 0"
+t_run run "$QM_SOURCE_DIR/models/resultatbaseret_styring/demo_data.lua" --db "$T_TMP/small.db" --write --param citizens=50
+expect_exit 0
+expect_stdout_has "demo data written (vejle): 50 citizens"
+
 t_case esbjerg_marks_the_unnamed_focus_points
 t_run run "$E" --format json
 expect_exit 0
