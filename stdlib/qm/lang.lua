@@ -33,6 +33,15 @@ local function where_of(level)
 end
 M.where_of = where_of
 
+-- the full path of the model file that called the construct: short_src above is cut to
+-- 60 characters for messages, so paths are resolved from the chunk's source instead
+local function file_of(level)
+  local info = debug.getinfo(level + 1, "S")
+  if not info or info.source:sub(1, 1) ~= "@" then return nil end
+  return info.source:sub(2)
+end
+M.file_of = file_of
+
 -- ---------------------------------------------------------------- elements
 
 local Element = {}
@@ -385,7 +394,8 @@ end
 
 -- ---------------------------------------------------------------- the globals models see
 
-local function finish_model(ctx, m)
+local function finish_model(ctx, m, file)
+  m._file = file or m.where:match("^(.*):%d+$")
   if m.extends ~= nil then
     if getmetatable(m.extends) ~= "model" then
       problem(ctx, "error", m.where, ("model \"%s\": extends must be a model (from use \"file.lua\")"):format(m.id))
@@ -398,7 +408,6 @@ local function finish_model(ctx, m)
   check_model(ctx, m)
   ctx.models = ctx.models or {}
   table.insert(ctx.models, m)
-  m._file = m.where:match("^(.*):%d+$")
   return m
 end
 
@@ -408,20 +417,19 @@ function M.globals(ctx)
   g.question = constructor(ctx, "question")
   g.indicator = constructor(ctx, "indicator")
   g.model = function(id)
-    local where = where_of(2)
+    local where, file = where_of(2), file_of(2)
     if type(id) ~= "string" or id == "" then
       problem(ctx, "error", where, 'model needs an id in quotes, like model "kik" { ... }')
       id = "?"
     end
     return function(spec)
       local m = build(ctx, "model", id, spec, where)
-      return finish_model(ctx, m)
+      return finish_model(ctx, m, file)
     end
   end
   -- use "other.lua": load another model file (relative to this file) and return its model
   g.use = function(path)
-    local where = where_of(2)
-    local file = where:match("^(.*):%d+$") or "."
+    local file = file_of(2) or (where_of(2):match("^(.*):%d+$")) or "."
     local dir = file:match("^(.*)/[^/]*$") or "."
     local full = path:sub(1, 1) == "/" and path or (dir .. "/" .. path)
     local before = #(ctx.models or {})
@@ -542,7 +550,7 @@ end
 -- model { structure = "kik.yaml" }: themes, questions and indicators from a YAML file
 function M.add_yaml_structure(ctx, m)
   local yaml = require "qm.yaml"
-  local dir = (m.where:match("^(.*):%d+$") or "."):match("^(.*)/[^/]*$") or "."
+  local dir = (m._file or m.where:match("^(.*):%d+$") or "."):match("^(.*)/[^/]*$") or "."
   local path = m.structure:sub(1, 1) == "/" and m.structure or (dir .. "/" .. m.structure)
   local ok, doc = pcall(yaml.load_file, path, { scalars = "string", name = path })
   if not ok then problem(ctx, "error", m.where, tostring(doc):gsub("^.-:%d+: cannot", "cannot")) return end
