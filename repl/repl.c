@@ -190,6 +190,12 @@ static char *breaks_for_line(void) {
 }
 
 static char *word_break_hook(void) {
+#if !QM_USE_LIBEDIT
+  /* in a file name, a quote opens a word that may hold spaces (.load 'Kvalitet 2026/k<TAB>');
+  ** elsewhere quotes belong to Lua and SQL and only break words */
+  static char quotes[] = "'\"";
+  rl_completer_quote_characters = breaks_for_line() == file_breaks ? quotes : NULL;
+#endif
 #if QM_USE_LIBEDIT
   /* libedit calls the hook just before it reads rl_basic_word_break_characters, and takes the
   ** hook's answer as "special prefixes" instead */

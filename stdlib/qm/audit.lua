@@ -94,7 +94,7 @@ function M.audit(ctx, m, out)
     subtitle = "Andel af de relevante sager, der opfylder kriteriet (ikke relevant tæller ikke med)",
     data = json.object({ model = m.id, rounds = json.array(rounds), themes = data }, { "model", "rounds", "themes" }) }
   doc:table { name = "audit", columns = cols, rows = rows }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- themes ordered by the baseline: the lowest share is the most important to work on
@@ -119,7 +119,7 @@ function M.prioritering(ctx, m, out)
     data = json.object({ model = m.id, baseline = base, themes = data }, { "model", "baseline", "themes" }) }
   doc:table { name = "priority", columns = { { key = "rank", title = "#" }, { key = "theme", title = "Tema" },
     { key = "share", title = "Andel opfyldt", align = "right" } }, rows = rows }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 lang.register_report("audit", M.audit, "case audits: the share of applicable cases meeting each criterion and theme, per round, compared")

@@ -578,7 +578,7 @@ lang.register_report("status", function(ctx, m, out)
     { key = "status", title = "Its status (worst indicator)" } }, rows = deps })
   doc:section("Contributions to other agreements", { name = "contributions", columns = { { key = "to", title = "To" },
     { key = "goal", title = "Goal" }, { key = "efforts", title = "Through" } }, rows = contributions })
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end, "every indicator's status as of --as-of, with reasons")
 
 return M

@@ -5,6 +5,7 @@ local M = {}
 
 local ORDER = setmetatable({}, { __mode = "k" })   -- table -> key order
 local ARRAY = setmetatable({}, { __mode = "k" })   -- tables that are arrays even when empty
+local STREAM = setmetatable({}, { __mode = "k" })  -- table -> function returning an iterator
 
 -- Mark t as an object whose keys come out in `keys` order (other keys follow, sorted).
 function M.object(t, keys)
@@ -16,6 +17,17 @@ end
 function M.array(t)
   t = t or {}
   ARRAY[t] = true
+  return t
+end
+
+-- An array whose elements come from an iterator, made when the value is encoded: a long
+-- list written with json.write never has to be in memory at once. `open` returns the
+-- iterator (a function giving the next element, nil at the end); it is called once per
+-- encoding.
+function M.stream(open)
+  assert(type(open) == "function", "json.stream needs a function that returns an iterator")
+  local t = {}
+  STREAM[t] = open
   return t
 end
 
@@ -67,13 +79,38 @@ local function sorted_keys(t)
   return keys
 end
 
-local function encode(v, indent, depth, out, seen)
+-- out collects pieces; with a sink (json.write) it is flushed every FLUSH pieces
+local FLUSH = 4096
+local function flush(out)
+  if out.sink and #out >= FLUSH then
+    out.sink(table.concat(out))
+    for i = #out, 1, -1 do out[i] = nil end
+  end
+end
+
+local encode
+
+local function encode_stream(open, indent, depth, out, seen)
+  local nl = indent and ("\n" .. indent:rep(depth + 1)) or ""
+  local close = indent and ("\n" .. indent:rep(depth)) or ""
+  local n = 0
+  for item in open() do
+    n = n + 1
+    out[#out + 1] = (n > 1 and "," or "[") .. nl
+    encode(item, indent, depth + 1, out, seen)
+    flush(out)
+  end
+  out[#out + 1] = n == 0 and "[]" or (close .. "]")
+end
+
+function encode(v, indent, depth, out, seen)
   local tv = type(v)
   if v == nil then out[#out + 1] = "null"
   elseif tv == "boolean" then out[#out + 1] = tostring(v)
   elseif tv == "number" then out[#out + 1] = number(v)
   elseif tv == "string" then out[#out + 1] = quote(v)
   elseif tv == "table" then
+    if STREAM[v] then return encode_stream(STREAM[v], indent, depth, out, seen) end
     if seen[v] then error("json: cannot encode a table that contains itself", 0) end
     seen[v] = true
     local nl = indent and ("\n" .. indent:rep(depth + 1)) or ""
@@ -85,6 +122,7 @@ local function encode(v, indent, depth, out, seen)
         for i = 1, #v do
           out[#out + 1] = (i > 1 and "," or "") .. nl
           encode(v[i], indent, depth + 1, out, seen)
+          flush(out)
         end
         out[#out + 1] = close .. "]"
       end
@@ -111,6 +149,15 @@ function M.encode(v, opts)
   local out = {}
   encode(v, opts and opts.indent, 0, out, {})
   return table.concat(out)
+end
+
+-- json.write(value, opts, sink): the same text, handed to sink(string) in pieces as it is
+-- made, so streamed arrays (json.stream) are written without being collected
+function M.write(v, opts, sink)
+  local out = { sink = sink }
+  encode(v, opts and opts.indent, 0, out, {})
+  out.sink = nil
+  if #out > 0 then sink(table.concat(out)) end
 end
 
 -- ---------------------------------------------------------------- decoding

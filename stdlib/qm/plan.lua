@@ -93,7 +93,7 @@ function M.plan(ctx, m, out)
   doc:table { name = "plan", columns = { { key = "id", title = "#" }, { key = "title", title = "Handling" }, { key = "owner", title = "Ansvarlig" },
     { key = "time", title = "Tidspunkt" }, { key = "kind", title = "Slags tid" }, { key = "status", title = "Status" },
     { key = "why", title = "" }, { key = "links", title = "Karakteristika" }, { key = "goals", title = "Strategimål" } }, rows = rows }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 function M.coverage(ctx, m, out)
@@ -124,7 +124,7 @@ function M.coverage(ctx, m, out)
   doc:keyvalues { { "Uden handlinger", uncovered } }
   doc:table { name = "coverage", columns = { { key = "id", title = "#" }, { key = "title", title = "Element" },
     { key = "actions", title = "Handlinger" }, { key = "which", title = "Hvilke" } }, rows = rows }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- the recorded prioritisation, with reasons; with a survey (survey_sql giving element and
@@ -156,7 +156,7 @@ function M.priorities(ctx, m, out)
     doc:paragraph("(Med --db vises også en rækkefølge efter temperaturmålingen.)")
   end
   doc.data = json.object({ model = m.id, recorded = data, by_survey = scored }, { "model", "recorded", "by_survey" })
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 lang.register_report("plan", M.plan, "the model's action plan: owners, the kind of time each action has, what is due as of --as-of")

@@ -137,7 +137,7 @@ function M.progression(ctx, m, out)
     { key = "change", title = "Gns. ændring", align = "right" }, { key = "fwd1", title = "Frem siden første" },
     { key = "bwd1", title = "Tilbage siden første" }, { key = "change1", title = "Ændring siden første", align = "right" },
     { key = "dist", title = "Fordeling 1-5", align = "right" }, { key = "hidden", title = "Skjulte" } }, rows = trows }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- no progression
@@ -157,16 +157,25 @@ function M.stagnation(ctx, m, out)
     FROM {citizens} c CROSS JOIN s ON s.citizen_id = c.id
     WHERE s.score_then IS NOT NULL AND s.score <= s.score_then AND s.score < :top AND ]] .. tf .. [[
     ORDER BY c.caseworker_id, s.citizen_id, s.indicator]], st.tables)
-  -- a citizen already at the top of the scale cannot move forward: not a flag
-  local rows = db:rows(q, params({ as_of = as_of(ctx, m), w = w, top = m.scale and m.scale.max or 5 }, tp))
+  -- a citizen already at the top of the scale cannot move forward: not a flag.
+  -- The list can run to hundreds of thousands of rows nationally: it is kept in a temporary
+  -- table (counted for the summary, then streamed to the output), never in Lua.
+  db:exec("DROP TABLE IF EXISTS temp.qm_stagnation")
+  db:exec("CREATE TEMP TABLE qm_stagnation AS " .. q,
+    params({ as_of = as_of(ctx, m), w = w, top = m.scale and m.scale.max or 5 }, tp))
+  local n = db:scalar("SELECT count(*) FROM temp.qm_stagnation")
+  local function rows()
+    return db:query([[SELECT citizen_id, caseworker_id, indicator, since, score_then, score_now
+                      FROM temp.qm_stagnation ORDER BY rowid]])
+  end
   local doc = report.document { title = (m.title or m.id) .. " — manglende progression",
     subtitle = ("Ingen fremgang over de seneste %d samtaler, pr. %s"):format(w, as_of(ctx, m)),
-    data = json.object({ model = m.id, window = w, citizens = json.array(rows) }, { "model", "window", "citizens" }) }
-  doc:keyvalues { { "Borger-indikatorer uden fremgang", #rows } }
+    data = json.object({ model = m.id, window = w, citizens = json.stream(rows) }, { "model", "window", "citizens" }) }
+  doc:keyvalues { { "Borger-indikatorer uden fremgang", n } }
   doc:table { name = "stagnation", columns = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "citizen_id", title = "Borger" },
     { key = "indicator", title = "Indikator" }, { key = "since", title = "Siden" }, { key = "score_then", title = "Da" },
     { key = "score_now", title = "Nu" } }, rows = rows }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- completeness
@@ -195,7 +204,7 @@ function M.completeness(ctx, m, out)
   doc:keyvalues { { "Samtaler", total }, { "Komplette", complete } }
   doc:table { name = "completeness", columns = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "conversations", title = "Samtaler" },
     { key = "complete", title = "Komplette" }, { key = "incomplete", title = "Ufuldstændige" }, { key = "share", title = "Andel", align = "right" } }, rows = shown }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- focus points
@@ -228,7 +237,7 @@ function M.focus(ctx, m, out)
   doc:section(("Borgere med mere end %s åbne fokuspunkter"):format(tostring(max)), { name = "over",
     columns = { { key = "citizen_id", title = "Borger" }, { key = "open", title = "Åbne" },
       { key = "indicators", title = "Fokuspunkter" } }, rows = over })
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- interventions
@@ -255,7 +264,7 @@ function M.interventions(ctx, m, out)
     data = json.object({ model = m.id, interventions = json.array(rows) }, { "model", "interventions" }) }
   doc:table { name = "interventions", columns = { { key = "intervention", title = "Indsats" }, { key = "citizens", title = "Borgere" },
     { key = "change", title = "Gns. ændring", align = "right" }, { key = "forward", title = "Frem" }, { key = "backward", title = "Tilbage" } }, rows = shown }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- one citizen, a caseload
@@ -276,36 +285,48 @@ local PER_CITIZEN = [[
          s.prev AS previous, s.date AS latest_date, s.score AS latest, s.hidden_n AS hidden
   FROM {citizens} c CROSS JOIN s ON s.citizen_id = c.id
   WHERE {where}
-  ORDER BY c.caseworker_id, s.citizen_id]]
+  ORDER BY CAST(c.caseworker_id AS TEXT), s.citizen_id, {byindicator}]]
 
+-- one row of PER_CITIZEN as the JSON shape (docs/models) and as the table shows it
+local function per_citizen_shapes(m, r)
+  local prev = num(r.previous)
+  local d = { citizen_id = r.citizen_id, caseworker_id = num(r.caseworker_id), indicator = r.indicator,
+    conversations = r.conversations, first_date = r.first_date, first = r.first, previous = prev,
+    latest_date = r.latest_date, latest = r.latest, since_previous = change(r.latest, prev),
+    since_first = change(r.latest, r.first), hidden = r.hidden }
+  local shape = setmetatable({ previous = prev == nil and host.null or prev,
+    since_previous = d.since_previous == nil and host.null or d.since_previous }, { __index = d })
+  json.object(shape, { "citizen_id", "caseworker_id", "indicator", "conversations", "first_date", "first",
+    "previous", "latest_date", "latest", "since_previous", "since_first", "hidden" })
+  local e = m:find(r.indicator)
+  return shape, { citizen_id = d.citizen_id, caseworker_id = d.caseworker_id, indicator = e and e.title or d.indicator,
+    conversations = d.conversations, first = ("%d (%s)"):format(d.first, d.first_date), previous = prev,
+    latest = ("%d (%s)"):format(d.latest, d.latest_date), since_previous = signed(d.since_previous),
+    since_first = signed(d.since_first), hidden = d.hidden }
+end
+
+-- the rows per citizen and indicator, by caseworker, citizen and the model's indicator
+-- order, streamed from SQLite: (JSON rows as a json.stream, a report table's row source)
 local function per_citizen_rows(db, st, m, where, p, inner)
-  local q = per_pair(st.tables, nil, inner) .. sql(PER_CITIZEN, setmetatable({ where = where }, { __index = st.tables }))
-  local rows = db:rows(q, p)
-  local order = {}
-  for i, e in ipairs(m:questions()) do order[e.id] = i end
-  table.sort(rows, function(a, b)
-    if a.caseworker_id ~= b.caseworker_id then return tostring(a.caseworker_id) < tostring(b.caseworker_id) end
-    if a.citizen_id ~= b.citizen_id then return a.citizen_id < b.citizen_id end
-    return (order[a.indicator] or 1e9) < (order[b.indicator] or 1e9)
-  end)
-  local data, shown = json.array({}), {}
-  for i, r in ipairs(rows) do
-    local prev = num(r.previous)
-    local d = { citizen_id = r.citizen_id, caseworker_id = num(r.caseworker_id), indicator = r.indicator,
-      conversations = r.conversations, first_date = r.first_date, first = r.first, previous = prev,
-      latest_date = r.latest_date, latest = r.latest, since_previous = change(r.latest, prev),
-      since_first = change(r.latest, r.first), hidden = r.hidden }
-    local shape = setmetatable({ previous = prev == nil and host.null or prev,
-      since_previous = d.since_previous == nil and host.null or d.since_previous }, { __index = d })
-    data[i] = json.object(shape, { "citizen_id", "caseworker_id", "indicator", "conversations", "first_date", "first",
-      "previous", "latest_date", "latest", "since_previous", "since_first", "hidden" })
-    local e = m:find(r.indicator)
-    shown[i] = { citizen_id = d.citizen_id, caseworker_id = d.caseworker_id, indicator = e and e.title or d.indicator,
-      conversations = d.conversations, first = ("%d (%s)"):format(d.first, d.first_date), previous = prev,
-      latest = ("%d (%s)"):format(d.latest, d.latest_date), since_previous = signed(d.since_previous),
-      since_first = signed(d.since_first), hidden = d.hidden }
+  local whens = {}
+  for i, e in ipairs(m:questions()) do
+    whens[#whens + 1] = (" WHEN :qm_ind%d THEN %d"):format(i, i)
+    p["qm_ind" .. i] = e.id
   end
-  return data, shown
+  local order = #whens > 0 and ("CASE s.indicator" .. table.concat(whens) .. " ELSE 1000000000 END") or "0"
+  local q = per_pair(st.tables, nil, inner) ..
+    sql(PER_CITIZEN, setmetatable({ where = where, byindicator = order }, { __index = st.tables }))
+  local function source(which)
+    return function()
+      local it, state, ctl, closing = db:query(q, p)
+      return function()
+        local r = it(state, ctl)
+        if r == nil then return nil end
+        return (select(which, per_citizen_shapes(m, r)))
+      end, nil, nil, closing
+    end
+  end
+  return json.stream(source(1)), source(2)
 end
 
 local PER_CITIZEN_COLUMNS = {
@@ -378,7 +399,7 @@ local function one_citizen(ctx, m, out, db, st, id)
     { key = "opened", title = "Valgt" }, { key = "closed", title = "Lukket" }, { key = "reason", title = "Grund" } }, rows = focus })
   doc:section("Indsatser", { name = "interventions", columns = { { key = "intervention", title = "Indsats" },
     { key = "start_date", title = "Start" }, { key = "end_date", title = "Slut" } }, rows = interventions })
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- --param citizen=ID: that citizen; otherwise a caseload (--param caseworker=ID) or every
@@ -403,7 +424,7 @@ function M.citizen(ctx, m, out)
   local cols = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "citizen_id", title = "Borger" } }
   for _, c in ipairs(PER_CITIZEN_COLUMNS) do cols[#cols + 1] = c end
   doc:table { name = "citizens", columns = cols, rows = shown }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- coverage
@@ -430,7 +451,7 @@ function M.coverage(ctx, m, out)
       goal = goal, status = status }, { "model", "as_of", "eligible", "covered", "share", "goal", "status" }) }
   doc:keyvalues { { "Borgere omfattet af målet", r.eligible }, { "Heraf scoret", covered },
     { "Dækning", share and ("%.1f%%"):format(share * 100) or "-" }, { "Mål", ("%.0f%%"):format(goal * 100) }, { "Status", status } }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 lang.register_report("progression", M.progression, "forward/backward/unchanged and mean change per indicator (--param level=caseworker|team|jobcentre)")

@@ -2,6 +2,12 @@
 -- and tables to a document, and one renderer per format (text, markdown, csv, json, html)
 -- writes it. JSON output is the document's `data` (a stable shape the producer documents)
 -- when it sets one, otherwise the blocks themselves.
+--
+-- A table's rows are an array, or a function returning an iterator (for example
+-- `function() return db:query(sql) end`): such a table is streamed, row by row, so a list
+-- of a million rows is written without holding it. Aligned text takes its column widths
+-- from the first ALIGN_ROWS rows (a longer value later widens only its own row), as the
+-- REPL does. report.write renders straight to a file; report.render returns a string.
 local json = require "qm.json"
 
 local M = {}
@@ -38,9 +44,10 @@ function Doc:list(items)
 end
 
 -- t = { name = "questions", columns = { {key=, title=, align="right"|"left", format=fn}, ... },
---       rows = { {key = value, ...}, ... } }
+--       rows = { {key = value, ...}, ... } or function() return <iterator of rows> end }
 function Doc:table(t)
   assert(t.columns and t.rows, "report table needs columns and rows")
+  assert(type(t.rows) == "table" or type(t.rows) == "function", "report table rows must be an array or a function")
   t.kind = "table"
   self.blocks[#self.blocks + 1] = t
   return self
@@ -48,9 +55,71 @@ end
 
 -- a heading and its table, only when the table has rows (optional parts of a report)
 function Doc:section(heading, t, level)
-  if #t.rows == 0 then return self end
+  if type(t.rows) == "table" and #t.rows == 0 then return self end
   self:heading(heading, level or 3)
   return self:table(t)
+end
+
+M.ALIGN_ROWS = 1000
+
+-- for row in each_row(t): an array's rows or a streamed table's iterator (a generic-for
+-- iterator with its closing value, so a query's statement is finalized even on error)
+local function each_row(t)
+  if type(t.rows) == "function" then return t.rows() end
+  local i, rows = 0, t.rows
+  return function()
+    i = i + 1
+    return rows[i]
+  end
+end
+M.each_row = each_row
+
+-- the rows a renderer looks at before writing (alignment): all of an array, the first
+-- ALIGN_ROWS of a stream. `rest(fn)` then calls fn for every later row of the stream.
+local function peek(t, on_head, on_row)
+  if type(t.rows) == "table" then
+    on_head(t.rows)
+    for _, r in ipairs(t.rows) do on_row(r) end
+    return
+  end
+  local head, flushed = {}, false
+  for r in t.rows() do
+    if flushed then on_row(r)
+    else
+      head[#head + 1] = r
+      if #head >= M.ALIGN_ROWS then
+        on_head(head); flushed = true
+        for _, h in ipairs(head) do on_row(h) end
+        head = nil
+      end
+    end
+  end
+  if not flushed then
+    on_head(head)
+    for _, h in ipairs(head) do on_row(h) end
+  end
+end
+
+-- ---------------------------------------------------------------- output
+
+-- lines joined with `sep` (and ended with `last`), handed to sink in pieces of about 64 kB
+local function line_writer(sink, sep, last)
+  local buf, size, first = {}, 0, true
+  local w = {}
+  function w.line(s)
+    if not first then buf[#buf + 1] = sep end
+    first = false
+    buf[#buf + 1] = s
+    size = size + #s + 1
+    if size >= 65536 then
+      sink(table.concat(buf)); buf, size = {}, 0
+    end
+  end
+  function w.finish()
+    if last and not first then buf[#buf + 1] = last end
+    if #buf > 0 then sink(table.concat(buf)) end
+  end
+  return w
 end
 
 -- ---------------------------------------------------------------- cell values
@@ -93,6 +162,7 @@ local function pad(s, w, right)
 end
 M.pad = pad
 
+-- right-aligned when every value (in the rows seen) is a number
 local function is_numeric_col(col, rows)
   if col.align then return col.align == "right" end
   for _, r in ipairs(rows) do
@@ -105,60 +175,69 @@ end
 -- ---------------------------------------------------------------- text
 
 local function text_table(t, out)
-  local cols, rows = t.columns, t.rows
-  local w, cells, right = {}, {}, {}
-  for i, c in ipairs(cols) do
-    w[i] = width(c.title or c.key)
-    right[i] = is_numeric_col(c, rows)
+  local cols = t.columns
+  local w, right, n = {}, {}, 0
+  local line, seen = {}, {}   -- seen: the cells of the rows measured for the widths
+  local function cells_of(row)
+    local cs = {}
+    for i, c in ipairs(cols) do cs[i] = (sanitize(cell(c, row)):gsub("\n", " ")) end
+    return cs
   end
-  for r, row in ipairs(rows) do
-    cells[r] = {}
+  local function row_line(row)
+    n = n + 1
+    local cs = seen[row] or cells_of(row)
+    seen[row] = nil
+    for i in ipairs(cols) do line[i] = pad(cs[i], w[i], right[i]) end
+    out.line((table.concat(line, "  "):gsub("%s+$", "")))
+  end
+  local function header(rows)
     for i, c in ipairs(cols) do
-      local s = sanitize(cell(c, row)):gsub("\n", " ")
-      cells[r][i] = s
-      if width(s) > w[i] then w[i] = width(s) end
+      w[i] = width(c.title or c.key)
+      right[i] = is_numeric_col(c, rows)
     end
+    for _, row in ipairs(rows) do
+      local cs = cells_of(row)
+      seen[row] = cs
+      for i in ipairs(cols) do
+        local cw = width(cs[i])
+        if cw > w[i] then w[i] = cw end
+      end
+    end
+    for i, c in ipairs(cols) do line[i] = pad(c.title or c.key, w[i], right[i]) end
+    out.line((table.concat(line, "  "):gsub("%s+$", "")))
+    for i in ipairs(cols) do line[i] = string.rep("-", w[i]) end
+    out.line(table.concat(line, "  "))
   end
-  local line = {}
-  for i, c in ipairs(cols) do line[i] = pad(c.title or c.key, w[i], right[i]) end
-  out[#out + 1] = (table.concat(line, "  "):gsub("%s+$", ""))
-  for i in ipairs(cols) do line[i] = string.rep("-", w[i]) end
-  out[#out + 1] = table.concat(line, "  ")
-  for r in ipairs(rows) do
-    for i in ipairs(cols) do line[i] = pad(cells[r][i], w[i], right[i]) end
-    out[#out + 1] = (table.concat(line, "  "):gsub("%s+$", ""))
-  end
-  if #rows == 0 then out[#out + 1] = "(none)" end
+  peek(t, header, row_line)
+  if n == 0 then out.line("(none)") end
 end
 
-local function render_text(doc)
-  local out = {}
+local function render_text(doc, out)
   if doc.title then
-    out[#out + 1] = doc.title
-    out[#out + 1] = string.rep("=", width(doc.title))
-    if doc.subtitle then out[#out + 1] = doc.subtitle end
-    out[#out + 1] = ""
+    out.line(doc.title)
+    out.line(string.rep("=", width(doc.title)))
+    if doc.subtitle then out.line(doc.subtitle) end
+    out.line("")
   end
   for _, b in ipairs(doc.blocks) do
     if b.kind == "heading" then
-      out[#out + 1] = b.text
-      out[#out + 1] = string.rep(b.level <= 2 and "-" or "·", width(b.text))
+      out.line(b.text)
+      out.line(string.rep(b.level <= 2 and "-" or "·", width(b.text)))
     elseif b.kind == "paragraph" then
-      out[#out + 1] = sanitize(b.text)
+      out.line(sanitize(b.text))
     elseif b.kind == "keyvalues" then
       local w = 0
       for _, p in ipairs(b.pairs) do w = math.max(w, width(tostring(p[1]))) end
       for _, p in ipairs(b.pairs) do
-        out[#out + 1] = pad(tostring(p[1]) .. ":", w + 1) .. " " .. sanitize(cell({ key = 2 }, p))
+        out.line(pad(tostring(p[1]) .. ":", w + 1) .. " " .. sanitize(cell({ key = 2 }, p)))
       end
     elseif b.kind == "list" then
-      for _, item in ipairs(b.items) do out[#out + 1] = "  - " .. sanitize(tostring(item)) end
+      for _, item in ipairs(b.items) do out.line("  - " .. sanitize(tostring(item))) end
     elseif b.kind == "table" then
       text_table(b, out)
     end
-    out[#out + 1] = ""
+    out.line("")
   end
-  return table.concat(out, "\n")
 end
 
 -- ---------------------------------------------------------------- markdown
@@ -167,41 +246,40 @@ local function md_escape(s)
   return (sanitize(s):gsub("([|\\`*_])", "\\%1"):gsub("\n", "<br>"))
 end
 
-local function render_markdown(doc)
-  local out = {}
+local function render_markdown(doc, out)
   if doc.title then
-    out[#out + 1] = "# " .. md_escape(doc.title)
-    out[#out + 1] = ""
-    if doc.subtitle then out[#out + 1] = md_escape(doc.subtitle); out[#out + 1] = "" end
+    out.line("# " .. md_escape(doc.title))
+    out.line("")
+    if doc.subtitle then out.line(md_escape(doc.subtitle)); out.line("") end
   end
   for _, b in ipairs(doc.blocks) do
     if b.kind == "heading" then
-      out[#out + 1] = string.rep("#", math.min(b.level, 6)) .. " " .. md_escape(b.text)
+      out.line(string.rep("#", math.min(b.level, 6)) .. " " .. md_escape(b.text))
     elseif b.kind == "paragraph" then
-      out[#out + 1] = md_escape(b.text)
+      out.line(md_escape(b.text))
     elseif b.kind == "keyvalues" then
       for _, p in ipairs(b.pairs) do
-        out[#out + 1] = "- **" .. md_escape(tostring(p[1])) .. ":** " .. md_escape(cell({ key = 2 }, p))
+        out.line("- **" .. md_escape(tostring(p[1])) .. ":** " .. md_escape(cell({ key = 2 }, p)))
       end
     elseif b.kind == "list" then
-      for _, item in ipairs(b.items) do out[#out + 1] = "- " .. md_escape(tostring(item)) end
+      for _, item in ipairs(b.items) do out.line("- " .. md_escape(tostring(item))) end
     elseif b.kind == "table" then
-      local head, rule = {}, {}
-      for i, c in ipairs(b.columns) do
-        head[i] = md_escape(c.title or c.key)
-        rule[i] = is_numeric_col(c, b.rows) and "---:" or "---"
-      end
-      out[#out + 1] = "| " .. table.concat(head, " | ") .. " |"
-      out[#out + 1] = "| " .. table.concat(rule, " | ") .. " |"
-      for _, row in ipairs(b.rows) do
+      peek(b, function(rows)
+        local head, rule = {}, {}
+        for i, c in ipairs(b.columns) do
+          head[i] = md_escape(c.title or c.key)
+          rule[i] = is_numeric_col(c, rows) and "---:" or "---"
+        end
+        out.line("| " .. table.concat(head, " | ") .. " |")
+        out.line("| " .. table.concat(rule, " | ") .. " |")
+      end, function(row)
         local line = {}
         for i, c in ipairs(b.columns) do line[i] = md_escape(cell(c, row)) end
-        out[#out + 1] = "| " .. table.concat(line, " | ") .. " |"
-      end
+        out.line("| " .. table.concat(line, " | ") .. " |")
+      end)
     end
-    out[#out + 1] = ""
+    out.line("")
   end
-  return table.concat(out, "\n")
 end
 
 -- ---------------------------------------------------------------- csv (RFC 4180)
@@ -214,36 +292,50 @@ M.csv_field = csv_field
 
 -- CSV is one table: the one named by doc.csv_table, else the first. Other tables are left
 -- out, since CSV has no way to hold several; use JSON for the whole report.
-local function render_csv(doc)
+local function render_csv(doc, out)
   local t
   for _, b in ipairs(doc.blocks) do
     if b.kind == "table" and (doc.csv_table == nil or b.name == doc.csv_table) then t = b; break end
   end
-  if not t then return "" end
-  local out, line = {}, {}
+  if not t then return end
+  local line = {}
   for i, c in ipairs(t.columns) do line[i] = csv_field(c.key) end
-  out[#out + 1] = table.concat(line, ",")
-  for _, row in ipairs(t.rows) do
-    line = {}
+  out.line(table.concat(line, ","))
+  for row in each_row(t) do
     for i, c in ipairs(t.columns) do line[i] = csv_field(cell(c, row)) end
-    out[#out + 1] = table.concat(line, ",")
+    out.line(table.concat(line, ","))
   end
-  return table.concat(out, "\r\n") .. "\r\n"
 end
 
 -- ---------------------------------------------------------------- json
+
+local function table_rows_json(b)
+  local function shape(row)
+    local r = {}
+    for _, c in ipairs(b.columns) do r[c.key] = row[c.key] end
+    return r
+  end
+  if type(b.rows) == "function" then
+    return json.stream(function()
+      local it, s, ctl, closing = b.rows()
+      return function()
+        local row = it(s, ctl)
+        ctl = row
+        if row == nil then return nil end
+        return shape(row)
+      end, nil, nil, closing
+    end)
+  end
+  local rows = json.array({})
+  for _, row in ipairs(b.rows) do rows[#rows + 1] = shape(row) end
+  return rows
+end
 
 local function blocks_data(doc)
   local blocks = json.array({})
   for _, b in ipairs(doc.blocks) do
     if b.kind == "table" then
-      local rows = json.array({})
-      for _, row in ipairs(b.rows) do
-        local r = {}
-        for _, c in ipairs(b.columns) do r[c.key] = row[c.key] end
-        rows[#rows + 1] = r
-      end
-      blocks[#blocks + 1] = { kind = "table", name = b.name, rows = rows }
+      blocks[#blocks + 1] = { kind = "table", name = b.name, rows = table_rows_json(b) }
     elseif b.kind == "keyvalues" then
       local kv = {}
       for _, p in ipairs(b.pairs) do kv[tostring(p[1])] = p[2] end
@@ -255,8 +347,9 @@ local function blocks_data(doc)
   return { title = doc.title, subtitle = doc.subtitle, blocks = blocks }
 end
 
-local function render_json(doc)
-  return json.encode(doc.data ~= nil and doc.data or blocks_data(doc), { indent = "  " }) .. "\n"
+local function render_json(doc, _, sink)
+  json.write(doc.data ~= nil and doc.data or blocks_data(doc), { indent = "  " }, sink)
+  sink("\n")
 end
 
 -- ---------------------------------------------------------------- html
@@ -266,56 +359,81 @@ local function html_escape(s)
 end
 M.html_escape = html_escape
 
-local function render_html(doc)
-  local out = { "<!DOCTYPE html>", '<html lang="da"><head><meta charset="utf-8">',
+local function render_html(doc, out)
+  for _, l in ipairs({ "<!DOCTYPE html>", '<html lang="da"><head><meta charset="utf-8">',
     "<title>" .. html_escape(doc.title or "qm") .. "</title>",
     "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}" ..
     "td,th{border:1px solid #ccc;padding:.2em .5em}td.n{text-align:right}</style>",
-    "</head><body>" }
-  if doc.title then out[#out + 1] = "<h1>" .. html_escape(doc.title) .. "</h1>" end
-  if doc.subtitle then out[#out + 1] = "<p>" .. html_escape(doc.subtitle) .. "</p>" end
+    "</head><body>" }) do out.line(l) end
+  if doc.title then out.line("<h1>" .. html_escape(doc.title) .. "</h1>") end
+  if doc.subtitle then out.line("<p>" .. html_escape(doc.subtitle) .. "</p>") end
   for _, b in ipairs(doc.blocks) do
     if b.kind == "heading" then
       local l = math.min(b.level, 6)
-      out[#out + 1] = ("<h%d>%s</h%d>"):format(l, html_escape(b.text), l)
+      out.line(("<h%d>%s</h%d>"):format(l, html_escape(b.text), l))
     elseif b.kind == "paragraph" then
-      out[#out + 1] = "<p>" .. html_escape(b.text) .. "</p>"
+      out.line("<p>" .. html_escape(b.text) .. "</p>")
     elseif b.kind == "keyvalues" then
-      out[#out + 1] = "<dl>"
+      out.line("<dl>")
       for _, p in ipairs(b.pairs) do
-        out[#out + 1] = "<dt>" .. html_escape(tostring(p[1])) .. "</dt><dd>" .. html_escape(cell({ key = 2 }, p)) .. "</dd>"
+        out.line("<dt>" .. html_escape(tostring(p[1])) .. "</dt><dd>" .. html_escape(cell({ key = 2 }, p)) .. "</dd>")
       end
-      out[#out + 1] = "</dl>"
+      out.line("</dl>")
     elseif b.kind == "list" then
-      out[#out + 1] = "<ul>"
-      for _, item in ipairs(b.items) do out[#out + 1] = "<li>" .. html_escape(tostring(item)) .. "</li>" end
-      out[#out + 1] = "</ul>"
+      out.line("<ul>")
+      for _, item in ipairs(b.items) do out.line("<li>" .. html_escape(tostring(item)) .. "</li>") end
+      out.line("</ul>")
     elseif b.kind == "table" then
-      out[#out + 1] = "<table><thead><tr>"
-      for _, c in ipairs(b.columns) do out[#out + 1] = "<th>" .. html_escape(c.title or c.key) .. "</th>" end
-      out[#out + 1] = "</tr></thead><tbody>"
-      for _, row in ipairs(b.rows) do
+      out.line("<table><thead><tr>")
+      for _, c in ipairs(b.columns) do out.line("<th>" .. html_escape(c.title or c.key) .. "</th>") end
+      out.line("</tr></thead><tbody>")
+      local numeric = {}
+      peek(b, function(rows)
+        for i, c in ipairs(b.columns) do numeric[i] = is_numeric_col(c, rows) end
+      end, function(row)
         local tds = {}
         for i, c in ipairs(b.columns) do
-          tds[i] = (is_numeric_col(c, b.rows) and '<td class="n">' or "<td>") .. html_escape(cell(c, row)) .. "</td>"
+          tds[i] = (numeric[i] and '<td class="n">' or "<td>") .. html_escape(cell(c, row)) .. "</td>"
         end
-        out[#out + 1] = "<tr>" .. table.concat(tds) .. "</tr>"
-      end
-      out[#out + 1] = "</tbody></table>"
+        out.line("<tr>" .. table.concat(tds) .. "</tr>")
+      end)
+      out.line("</tbody></table>")
     end
   end
-  out[#out + 1] = "</body></html>"
-  return table.concat(out, "\n") .. "\n"
+  out.line("</body></html>")
 end
 
-local renderers = { text = render_text, markdown = render_markdown, csv = render_csv,
-                    json = render_json, html = render_html }
+-- renderer, line separator, what ends the last line
+local renderers = { text = { render_text, "\n" }, markdown = { render_markdown, "\n" },
+                    csv = { render_csv, "\r\n", "\r\n" }, json = { render_json },
+                    html = { render_html, "\n", "\n" } }
+
+local function renderer(format, level)
+  local r = renderers[format or "text"]
+  if not r then
+    error(("unknown report format %q (use text, markdown, csv, json or html)"):format(tostring(format)), level + 1)
+  end
+  return r
+end
+
+-- report.write(doc, format, file): render to a file handle (anything with :write), streaming
+function M.write(doc, format, file)
+  local r = renderer(format, 2)
+  local function sink(s) file:write(s) end  -- the run's output raises its own errors
+  local out = line_writer(sink, r[2], r[3])
+  r[1](doc, out, sink)
+  out.finish()
+end
 
 -- report.render(doc, format) -> string
 function M.render(doc, format)
-  local r = renderers[format or "text"]
-  if not r then error(("unknown report format %q (use text, markdown, csv, json or html)"):format(tostring(format)), 2) end
-  return r(doc)
+  local r = renderer(format, 2)
+  local parts = {}
+  local function sink(s) parts[#parts + 1] = s end
+  local out = line_writer(sink, r[2], r[3])
+  r[1](doc, out, sink)
+  out.finish()
+  return table.concat(parts)
 end
 
 return M

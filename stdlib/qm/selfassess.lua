@@ -166,7 +166,7 @@ function M.svarrapport(ctx, m, out)
       { key = "strengths" }, { key = "improvements" }, { key = "suggestions" } }, rows = csv_rows }
     doc = d2
   end
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 function M.stats_data(qs)
@@ -210,7 +210,7 @@ function M.konsensus(ctx, m, out)
     { key = "dk", title = "VI" }, { key = "mean", title = "Gns." }, { key = "median", title = "Median" }, { key = "modes", title = "Typetal", align = "right" },
     { key = "range", title = "Spænd" }, { key = "sd", title = "Sd" }, { key = "iqr", title = "IQR" }, { key = "within", title = "Inden for k", align = "right" },
     { key = "rwg", title = "rwg" }, { key = "proposal", title = "Forslag" }, { key = "flag", title = "Drøftes" } }, rows = rows }
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- konsensusrapport
@@ -292,7 +292,7 @@ function M.konsensusrapport(ctx, m, out, doc_in)
     doc:table { columns = { { key = "theme" }, { key = "question" }, { key = "agreed" }, { key = "min" }, { key = "max" }, { key = "sd" },
       { key = "n" }, { key = "strengths" }, { key = "improvements" }, { key = "comment" } }, rows = csv }
   end
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- prioritering
@@ -344,7 +344,7 @@ function M.prioritering(ctx, m, out, doc_in)
     { key = "area", title = "Forbedringsområde" }, { key = "group", title = "Gruppe" }, { key = "score", title = "Score" }, { key = "reason", title = "Begrundelse" } }, rows = rows }
   if doc_in then return data end
   doc.data = json.object({ model = m.id, round = r.id, areas = data }, { "model", "round", "areas" })
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- handleplan
@@ -385,7 +385,7 @@ function M.handleplan(ctx, m, out, doc_in)
   if doc_in then return data end
   doc.data = json.object({ model = m.id, round = r.id, as_of = tostring(as_of), overdue = overdue, actions = data },
     { "model", "round", "as_of", "overdue", "actions" })
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- opfølgning
@@ -425,7 +425,7 @@ function M.opfoelgning(ctx, m, out)
   doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = fmtnum(before_total), score_now = fmtnum(now_total),
     actions_before = acts.n, actions_done = null_to_nil(acts.done) or 0, questions = data },
     { "model", "round", "previous", "score_before", "score_now", "actions_before", "actions_done", "questions" })
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- roll-up
@@ -486,7 +486,7 @@ function M.rollup(ctx, m, out, doc_in)
     { "model", "under", "units", "themes", "common_areas" })
   if doc_in then return data end
   doc.data = data
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- every question of every round
@@ -604,7 +604,7 @@ function M.demo(ctx, m, out)
   data.rollup = M.rollup(ctx, m, out, parts)
   ctx.opts.unit = saved
   doc.data = data
-  out:write(report.render(doc, ctx.opts.format))
+  report.write(doc, ctx.opts.format, out)
 end
 
 lang.register_report("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question")

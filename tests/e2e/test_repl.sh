@@ -92,7 +92,7 @@ t_run_stdin ".read $T_TMP/cmds.txt" repl --db "$db"
 expect_stdout_is $'15\none\n1'
 
 t_case run_runs_a_model_inside_the_repl
-t_run_stdin ".run $M --format csv" repl
+t_run_stdin ".run '$M' --format csv" repl
 expect_exit 0
 expect_stdout_has "kind,id,title,side,scale"
 
@@ -103,9 +103,22 @@ expect_stdout_has "enheder"
 expect_stdout_has ".mode MODE"
 
 t_case load_makes_a_model_available
-t_run_stdin ".load $QM_SOURCE_DIR/models/caf2020/caf2020.lua"$'\n#caf2020:questions()' repl
+t_run_stdin ".load '$QM_SOURCE_DIR/models/caf2020/caf2020.lua'"$'\n#caf2020:questions()' repl
 expect_stdout_has "<model caf2020: 9 themes, 28 questions, 0 indicators>"
 expect_stdout_has "28"
+
+t_case quoted_arguments_keep_spaces_in_file_names
+mkdir -p "$T_TMP/Kvalitet 2026"
+cat >"$T_TMP/Kvalitet 2026/lille model.lua" <<'LUA'
+model "lille" { title = "Lille", scale = scale.points { 0, 100 },
+  theme "t" { title = "T", question "1" { text = "Q" } } }
+LUA
+t_run_stdin ".load '$T_TMP/Kvalitet 2026/lille model.lua'"$'\n#lille:questions()\n'".load \"$T_TMP/Kvalitet 2026/lille model.lua\""$'\n.output "'"$T_TMP/Kvalitet 2026/ud.txt"$'"\n6 * 7\n.output' repl
+expect_exit 0
+expect_stdout_has "<model lille: 1 themes, 1 questions, 0 indicators>"
+grep -qx 42 "$T_TMP/Kvalitet 2026/ud.txt" || t_fail ".output with a quoted path did not write the file"
+t_run_stdin ".load '$T_TMP/Kvalitet 2026/lille model.lua" repl
+expect_stderr_has "unterminated ' quote"
 
 t_case limits_apply_per_command_and_the_state_survives
 t_run_stdin $'x = 1\nwhile true do end\nx + 1' --timeout 1 repl

@@ -124,7 +124,12 @@ t_case completes_fields_columns_and_file_names
 tm send-keys C-l
 completes "kik.themes.le" "kik.themes.ledelse" field
 completes "SELECT na" "SELECT navn" column
-completes ".load $QM_SOURCE_DIR/models/kik/ki" "models/kik/kik.lua" "file name"
+ln -s "$QM_SOURCE_DIR/models" "$T_TMP/models"   # the checkout's own path may hold spaces
+completes ".load $T_TMP/models/kik/ki" "models/kik/kik.lua" "file name"
+if "$QM" --version | grep -q "GNU readline"; then   # libedit has no quoted completion
+  mkdir -p "$T_TMP/Kvalitet 2026" && cp "$QM_SOURCE_DIR/models/kik/kik.lua" "$T_TMP/Kvalitet 2026/"
+  completes ".load '$T_TMP/Kvalitet 2026/ki" "Kvalitet 2026/kik.lua'" "quoted file name with a space"
+fi
 tm send-keys C-d
 wait_for "EXITED:0"
 

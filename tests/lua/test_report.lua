@@ -66,4 +66,94 @@ t.test("json decodes what it encodes", function()
   t.raises(function() json.decode("[1,") end, "json: line 1")
 end)
 
+
+-- ---------------------------------------------------------------- streamed tables
+
+-- a row source like db:query: a generic-for iterator with a closing value, and a count of
+-- how often it was opened and closed
+local function source(rows)
+  local stats = { opened = 0, closed = 0 }
+  local function open()
+    stats.opened = stats.opened + 1
+    local i = 0
+    local closer = setmetatable({}, { __close = function() stats.closed = stats.closed + 1 end })
+    return function()
+      i = i + 1
+      return rows[i]
+    end, nil, nil, closer
+  end
+  return open, stats
+end
+
+local function pair_of_docs(rows)
+  local cols = { { key = "id", title = "Id" }, { key = "score", title = "Point" }, { key = "txt", title = "Tekst" } }
+  local a = report.document { title = "T" }
+  a:keyvalues { { "Rækker", #rows } }
+  a:table { name = "x", columns = cols, rows = rows }
+  local open, stats = source(rows)
+  local b = report.document { title = "T" }
+  b:keyvalues { { "Rækker", #rows } }
+  b:table { name = "x", columns = cols, rows = open }
+  return a, b, stats
+end
+
+t.test("a streamed table renders exactly like the same rows as an array, in every format", function()
+  local rows = {}
+  for i = 1, 250 do rows[i] = { id = ("r%03d"):format(i), score = i % 7 == 0 and 2.5 or i, txt = i % 3 == 0 and "æ|ø,\"å\"\n" or "x" } end
+  for _, f in ipairs({ "text", "markdown", "csv", "html" }) do
+    local a, b, stats = pair_of_docs(rows)
+    t.eq(report.render(b, f), report.render(a, f), f)
+    t.eq(stats.opened, 1, f .. ": opened once")
+    t.eq(stats.closed, 1, f .. ": closed once")
+  end
+  local a, b = pair_of_docs(rows)
+  t.eq(report.render(b, "json"), report.render(a, "json"), "json blocks")
+end)
+
+t.test("an empty streamed table says (none), like an empty array", function()
+  local a, b = pair_of_docs({})
+  t.eq(report.render(b, "text"), report.render(a, "text"))
+  t.truthy(report.render(b, "text"):find("(none)", 1, true))
+end)
+
+t.test("a streamed text table takes its widths from the first ALIGN_ROWS rows", function()
+  local rows = {}
+  for i = 1, report.ALIGN_ROWS + 5 do rows[i] = { id = "a", score = 1, txt = "x" } end
+  rows[#rows] = { id = "a-much-longer-id", score = 1, txt = "x" }
+  local _, b = pair_of_docs(rows)
+  local out = report.render(b, "text")
+  t.truthy(out:find("\na   ", 1, true), "early rows keep the narrow width")
+  t.truthy(out:find("\na-much-longer-id  ", 1, true), "the late long value widens only its own row")
+  t.falsy(out:find("\na                 ", 1, true), "early rows are not padded to the late width")
+end)
+
+t.test("report.write hands the output to the file in pieces and matches render", function()
+  local rows = {}
+  for i = 1, 20000 do rows[i] = { id = ("r%05d"):format(i), score = i, txt = "tekst" } end
+  for _, f in ipairs({ "text", "csv", "json", "markdown", "html" }) do
+    local _, b = pair_of_docs(rows)
+    local pieces = {}
+    report.write(b, f, { write = function(_, s) pieces[#pieces + 1] = s end })
+    local a = pair_of_docs(rows)
+    t.eq(table.concat(pieces), report.render(a, f), f)
+    t.truthy(#pieces > 1, f .. ": written in pieces, not one string (" .. #pieces .. ")")
+  end
+end)
+
+t.test("json.stream encodes an iterator as an array, written in pieces by json.write", function()
+  local function open()
+    local i = 0
+    return function() i = i + 1; if i <= 3 then return { n = i } end end
+  end
+  t.eq(json.encode({ xs = json.stream(open) }), '{"xs":[{"n":1},{"n":2},{"n":3}]}')
+  t.eq(json.encode({ xs = json.stream(function() return function() end end) }), '{"xs":[]}')
+  t.eq(json.encode({ xs = json.stream(open) }, { indent = " " }), json.encode({ xs = { { n = 1 }, { n = 2 }, { n = 3 } } }, { indent = " " }))
+  local pieces = {}
+  local big = {}
+  for i = 1, 10000 do big[i] = i end
+  json.write({ a = big }, nil, function(s) pieces[#pieces + 1] = s end)
+  t.eq(table.concat(pieces), json.encode({ a = big }))
+  t.truthy(#pieces > 1, "several pieces")
+end)
+
 t.done()

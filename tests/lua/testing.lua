@@ -35,6 +35,10 @@ function M.truthy(v, what)
 end
 
 -- fn must raise an error whose message contains `pattern` (plain text)
+function M.falsy(v, what)
+  if v then error((what or "expected a false value") .. ", got " .. show(v), 2) end
+end
+
 function M.raises(fn, pattern, what)
   local ok, err = pcall(fn)
   if ok then error((what and (what .. ": ") or "") .. "expected an error containing " .. show(pattern), 2) end
@@ -44,7 +48,11 @@ function M.raises(fn, pattern, what)
   return tostring(err)
 end
 
+local finished = false
+
 function M.test(name, fn)
+  -- a test after t.done() would not count: make that mistake loud
+  if finished then error(("test %q comes after t.done()"):format(name), 2) end
   local ok, err = pcall(fn)
   if ok then
     passed = passed + 1
@@ -56,6 +64,7 @@ function M.test(name, fn)
 end
 
 function M.done()
+  finished = true
   print(("%d passed, %d failed"):format(passed, failed))
   if failed > 0 then error(("%d test(s) failed"):format(failed), 0) end
 end

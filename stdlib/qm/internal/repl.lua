@@ -450,11 +450,36 @@ dot("sql", "", "toggle SQL mode: every input is SQL until .sql again", "In SQL m
 end)
 dot("quit", "", "leave qm", "Ctrl-D does the same.", function() S.quit = true end)
 
+-- a dot-command's arguments split at white space; 'single' or "double" quotes keep spaces
+-- in one argument (`.load 'Kvalitet 2026/kik.lua'`), as in the sqlite3 shell
+local function split_args(rest)
+  local args, i, n = {}, 1, #rest
+  while true do
+    i = rest:find("%S", i)
+    if not i then return args end
+    local parts = {}
+    while i <= n and not rest:sub(i, i):match("%s") do
+      local c = rest:sub(i, i)
+      if c == "'" or c == '"' then
+        local j = rest:find(c, i + 1, true)
+        if not j then error(("unterminated %s quote in: %s"):format(c, rest), 0) end
+        parts[#parts + 1] = rest:sub(i + 1, j - 1)
+        i = j + 1
+      else
+        local j = rest:find("[%s'\"]", i) or n + 1
+        parts[#parts + 1] = rest:sub(i, j - 1)
+        i = j
+      end
+    end
+    args[#args + 1] = table.concat(parts)
+  end
+end
+M.split_args = split_args
+
 function M.dot(line)
   local name, rest = line:match("^%.(%S+)%s*(.*)$")
   if not name then error("empty dot-command (see .help)", 0) end
-  local args = {}
-  for a in rest:gmatch("%S+") do args[#args + 1] = a end
+  local args = split_args(rest)
   local fn = dots[name]
   if not fn then error(("unknown command .%s (see .help)"):format(name), 0) end
   fn(args)

@@ -45,6 +45,6 @@ return function(lang)
     doc:table { name = "elements", columns = {
       { key = "kind", title = "Kind" }, { key = "id", title = "Id" }, { key = "title", title = "Title" },
       { key = "side", title = "Side" }, { key = "scale", title = "Scale" } }, rows = rows }
-    out:write(report.render(doc, ctx.opts.format))
+    report.write(doc, ctx.opts.format, out)
   end, "the model's structure: themes, questions, indicators and scales")
 end
