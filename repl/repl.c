@@ -107,7 +107,6 @@ static void history_path(Repl *r) {
 ** nothing is lost if the terminal goes away */
 static void remember(Repl *r, const char *entry) {
   if (!*entry) return;
-#if !QM_USE_LIBEDIT
   HIST_ENTRY **list = history_list();
   for (int i = 0; list && list[i]; i++) {
     if (strcmp(list[i]->line, entry) == 0) {
@@ -116,7 +115,6 @@ static void remember(Repl *r, const char *entry) {
       break;
     }
   }
-#endif
   add_history(entry);
   if (r->history[0]) {
     if (write_history(r->history) == 0) history_truncate_file(r->history, HISTORY_MAX);
