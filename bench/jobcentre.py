@@ -27,6 +27,7 @@ REPORTS = [
     ("indsatser", []),
     ("fokus", []),
     ("borger", ["--param", "caseworker=sb03"]),
+    ("borger", []),
     ("borger", ["--param", "citizen=B0007"]),
 ]
 

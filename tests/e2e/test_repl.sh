@@ -96,6 +96,14 @@ t_run_stdin ".run '$M' --format csv" repl
 expect_exit 0
 expect_stdout_has "kind,id,title,side,scale"
 
+t_case run_follows_output_and_once
+t_run_stdin ".output '$T_TMP/run.csv'"$'\n'".run '$M' --format csv"$'\n.output\n'".once '$T_TMP/run2.csv'"$'\n'".run '$M' --format csv"$'\n7 * 6' repl
+expect_exit 0
+expect_stdout_lacks "kind,id,title,side,scale"
+expect_stdout_has "42"
+grep -q "^kind,id,title,side,scale" "$T_TMP/run.csv" || t_fail ".run did not write to the .output file"
+grep -q "^kind,id,title,side,scale" "$T_TMP/run2.csv" || t_fail ".run did not write to the .once file"
+
 t_case open_switches_database_and_help_explains
 t_run_stdin ".open $db"$'\n.tables\n.help mode' repl
 expect_stdout_has "opened $db"

@@ -86,6 +86,10 @@ function Context:dofile(path, ...)
   return fn(...)
 end
 
+-- Where a run's standard output goes: the REPL points it at its .output/.once file while
+-- a .run command runs (nil = the process's stdout).
+M.stdout = nil
+
 -- An output that is written to --out only when the run succeeds (commit), else stdout.
 -- With --out it streams into FILE.tmp and renames it on commit, so memory does not grow
 -- with the size of a report and a failed run leaves no file behind.
@@ -93,7 +97,8 @@ function Context:output()
   if self.out then return self.out end
   local path = self.opts.out
   if not path then
-    self.out = { write = function(_, ...) io.stdout:write(...) end, commit = function() io.stdout:flush() end }
+    local to = M.stdout or io.stdout
+    self.out = { write = function(_, ...) to:write(...) end, commit = function() if to.flush then to:flush() end end }
     return self.out
   end
   local tmp = path .. ".tmp"

@@ -410,7 +410,12 @@ dot("run", "MODEL [ARGS]", "run a model as `qm run` does (same options)", "Examp
   for _, a in ipairs(args) do argv[#argv + 1] = a end
   if S.opts.db and not table.concat(args, " "):find("--db", 1, true) then argv[#argv + 1] = "--db"; argv[#argv + 1] = S.opts.db end
   io.stdout:flush()
-  local code = require("qm.runner").main(argv)
+  -- the run's output follows .output/.once like everything else the REPL prints
+  local context = require "qm.internal.context"
+  context.stdout = (S.once or S.output) and { write = function(_, ...) out(table.concat({ ... })) end } or nil
+  local ok, code = pcall(require("qm.runner").main, argv)
+  context.stdout = nil
+  if not ok then error(code, 0) end
   if code ~= 0 then error(("the run ended with exit code %d"):format(code), 0) end
 end)
 dot("read", "FILE", "run the commands in FILE", "Each line as if typed (Lua, SQL or dot-commands).", function(args)
