@@ -25,11 +25,13 @@ local function problem(ctx, level, where, msg)
 end
 M.problem = problem
 
--- "file:line" of the model code that called the construct (level counts from the caller)
+-- "file:line" of the model code that called the construct (level counts from the caller),
+-- with the file as the user named it (Lua's short_src cuts long paths to "...")
 local function where_of(level)
   local info = debug.getinfo(level + 1, "Sl")
   if not info or info.currentline <= 0 then return "?" end
-  return info.short_src .. ":" .. info.currentline
+  local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+  return file .. ":" .. info.currentline
 end
 M.where_of = where_of
 

@@ -66,6 +66,10 @@ expect_exit 0
 t_run run "$DEEP/goodyaml.lua" --format json
 expect_exit 0
 expect_stdout_has '"id": "1.10"'
+cp "$L/errors.lua" "$DEEP/x/y/z/"
+t_run check "$DEEP/x/y/z/errors.lua"
+expect_exit 1
+expect_stdout_has "$DEEP/x/y/z/errors.lua:4: error: theme \"ledelse\""
 
 t_case bundled_models_check_clean
 t_run check "$QM_SOURCE_DIR/models/kik/kik.lua" "$QM_SOURCE_DIR/models/caf2020/caf2020.lua"
