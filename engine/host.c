@@ -102,11 +102,36 @@ static int l_opendb(lua_State *L) {
   return 1;
 }
 
+/* host.remove_on_error(path): a to-be-closed value that removes `path` when its scope is left
+** by an error. Written in C on purpose: after a limit is hit the count hook raises again on
+** every Lua instruction, so a Lua cleanup handler could never finish; this one runs no Lua
+** and allocates nothing. */
+static int l_remove_guard_close(lua_State *L) {
+  const char *path = lua_touserdata(L, 1);
+  if (path != NULL && !lua_isnoneornil(L, 2)) remove(path);
+  return 0;
+}
+
+static int l_remove_on_error(lua_State *L) {
+  size_t len;
+  const char *path = luaL_checklstring(L, 1, &len);
+  char *copy = lua_newuserdatauv(L, len + 1, 0);
+  memcpy(copy, path, len + 1);
+  if (luaL_newmetatable(L, "qm.remove_on_error")) {
+    lua_pushcfunction(L, l_remove_guard_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushliteral(L, "qm.remove_on_error");
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory }, { "allowpath", l_allowpath },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "repl", l_repl }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { NULL, NULL } };
+    { "remove_on_error", l_remove_on_error }, { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
   lua_setfield(L, -2, "version");

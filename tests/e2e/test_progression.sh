@@ -129,6 +129,12 @@ import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 assert rows[0][0] == "caseworker_id" and len(rows) > 1000, len(rows)
 PY
+# a limit hit while a streamed report is written to --out leaves no file behind
+t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format text --max-memory 2M --out "$T_TMP/half.txt"
+expect_exit 4
+expect_stderr_has "memory limit of 2 MB reached"
+expect_no_file "$T_TMP/half.txt"
+expect_no_file "$T_TMP/half.txt.tmp"
 t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report stagnation --format text --max-memory 3M
 n=$(grep -oP 'Borger-indikatorer uden fremgang: *\K[0-9]+' "$T_OUT")
 [ "$(grep -cE '^sb[0-9]+ ' "$T_OUT")" = "$n" ] || t_fail "the summary count ($n) differs from the rows listed"

@@ -20,7 +20,9 @@ function M.main(opts, args)
   f:close()
   local ctx = context.new(opts)
   -- leaving by an error removes a half-written --out file (a to-be-closed guard keeps the
-  -- error's traceback intact, unlike a pcall)
+  -- error's traceback intact, unlike a pcall). The host's guard removes it even after a
+  -- limit, when no Lua code can run any more; the Lua one closes the file first when it can.
+  local tmp_guard <close> = opts.out and host.remove_on_error(opts.out .. ".tmp") or nil
   local guard <close> = setmetatable({}, { __close = function(_, err)
     if err ~= nil and ctx.out and ctx.out.abandon then ctx.out.abandon() end
   end })
