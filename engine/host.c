@@ -102,24 +102,36 @@ static int l_opendb(lua_State *L) {
   return 1;
 }
 
-/* host.remove_on_error(path): a to-be-closed value that removes `path` when its scope is left
-** by an error. Written in C on purpose: after a limit is hit the count hook raises again on
+/* host.remove_on_error(path): a to-be-closed guard that removes `path` when its scope is left
+** by an error, once guard:arm() said the file is ours (so a file qm never opened is never
+** removed). Written in C on purpose: after a limit is hit the count hook raises again on
 ** every Lua instruction, so a Lua cleanup handler could never finish; this one runs no Lua
-** and allocates nothing. */
+** and allocates nothing. Layout: one byte "armed", then the path. */
 static int l_remove_guard_close(lua_State *L) {
-  const char *path = lua_touserdata(L, 1);
-  if (path != NULL && !lua_isnoneornil(L, 2)) remove(path);
+  char *g = luaL_checkudata(L, 1, "qm.remove_on_error");
+  if (g[0] && !lua_isnoneornil(L, 2)) remove(g + 1);
+  return 0;
+}
+
+static int l_remove_guard_arm(lua_State *L) {
+  char *g = luaL_checkudata(L, 1, "qm.remove_on_error");
+  g[0] = 1;
   return 0;
 }
 
 static int l_remove_on_error(lua_State *L) {
   size_t len;
   const char *path = luaL_checklstring(L, 1, &len);
-  char *copy = lua_newuserdatauv(L, len + 1, 0);
-  memcpy(copy, path, len + 1);
+  char *g = lua_newuserdatauv(L, len + 2, 0);
+  g[0] = 0;
+  memcpy(g + 1, path, len + 1);
   if (luaL_newmetatable(L, "qm.remove_on_error")) {
     lua_pushcfunction(L, l_remove_guard_close);
     lua_setfield(L, -2, "__close");
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, l_remove_guard_arm);
+    lua_setfield(L, -2, "arm");
+    lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "qm.remove_on_error");
     lua_setfield(L, -2, "__metatable");
   }

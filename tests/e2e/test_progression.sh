@@ -111,32 +111,27 @@ expect_stdout_has "caseworker_id,citizen_id,indicator,since,score_then,score_now
 
 t_case long_lists_stream_in_a_few_megabytes_of_lua_memory
 # 16 269 citizen rows and 5 000 stagnation rows: streamed from SQLite to the output, so the
-# Lua state stays small (before, the whole list was built in memory: more than 32 MB)
+# Lua state stays small (before, the whole list was built in memory: more than 32 MB).
+# JSON (json.stream) and text (widths from the first rows) cover both streaming paths.
 t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format json --max-memory 8M
 expect_exit 0
-[ "$(grep -c '"citizen_id"' "$T_OUT")" -gt 16000 ] || t_fail "expected every citizen row in the JSON"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["rows"]) > 16000' "$T_OUT" || t_fail "JSON does not parse"
-for f in text csv markdown html; do
-  t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format $f --max-memory 8M
-  expect_exit 0
-done
-for f in json text csv; do
-  t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report stagnation --format $f --max-memory 3M
-  expect_exit 0
-done
-python3 - "$T_OUT" <<'PY' || t_fail "stagnation CSV rows do not match the count in the text report"
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline="")))
-assert rows[0][0] == "caseworker_id" and len(rows) > 1000, len(rows)
-PY
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["rows"]) > 16000' "$T_OUT" || t_fail "JSON lacks rows or does not parse"
 # a limit hit while a streamed report is written to --out leaves no file behind
 t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format text --max-memory 2M --out "$T_TMP/half.txt"
 expect_exit 4
 expect_stderr_has "memory limit of 2 MB reached"
 expect_no_file "$T_TMP/half.txt"
 expect_no_file "$T_TMP/half.txt.tmp"
+# ...but a FILE.tmp qm never opened is not its to remove
+echo "mine" >"$T_TMP/mine.txt.tmp"
+printf 'error("stopped before any output")\n' >"$T_TMP/stops.lua"
+t_run run "$T_TMP/stops.lua" --out "$T_TMP/mine.txt"
+expect_exit 1
+expect_file "$T_TMP/mine.txt.tmp"
 t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report stagnation --format text --max-memory 3M
+expect_exit 0
 n=$(grep -oP 'Borger-indikatorer uden fremgang: *\K[0-9]+' "$T_OUT")
+[ "${n:-0}" -gt 1000 ] || t_fail "expected more than 1000 stagnation rows, got ${n:-none}"
 [ "$(grep -cE '^sb[0-9]+ ' "$T_OUT")" = "$n" ] || t_fail "the summary count ($n) differs from the rows listed"
 
 t_done

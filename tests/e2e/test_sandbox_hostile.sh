@@ -41,10 +41,10 @@ hostile modify_string 1 "modify_string.lua:1: cannot change string.rep: shared l
 hostile string_metatable 1 "string_metatable.lua:2: attempt to index a boolean value"
 hostile rawset_frozen 1 "rawset_frozen.lua:1: rawset is not available in a model"
 hostile collectgarbage_stop 1 'collectgarbage_stop.lua:1: collectgarbage("stop") is not allowed'
-hostile infinite_loop 4 "time limit of 1 s reached" --timeout 1
-hostile infinite_loop_pcall 4 "time limit of 1 s reached" --timeout 1
-hostile coroutine_loop 4 "time limit of 1 s reached" --timeout 1
-hostile error_tostring_loop 4 "time limit of 1 s reached" --timeout 1
+hostile infinite_loop 4 "time limit of 0.3 s reached" --timeout 0.3
+hostile infinite_loop_pcall 4 "time limit of 0.3 s reached" --timeout 0.3
+hostile coroutine_loop 4 "time limit of 0.3 s reached" --timeout 0.3
+hostile error_tostring_loop 4 "time limit of 0.3 s reached" --timeout 0.3
 # stuck inside one C call the hook never sees: the watchdog ends qm 2 s after the deadline
 hostile pattern_backtracking 4 "time limit of 1 s reached (raise it with --timeout); the command was stuck inside one call" --timeout 1
 hostile memory_string_rep 4 "memory limit of 64 MB reached" --max-memory 64M

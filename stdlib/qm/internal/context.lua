@@ -104,6 +104,7 @@ function Context:output()
   local tmp = path .. ".tmp"
   local f, err = io.open(tmp, "wb")
   if not f then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, err), 0) end
+  if self.tmp_guard then self.tmp_guard:arm() end
   self.out = {
     write = function(_, ...)
       local ok, werr = f:write(...)
