@@ -287,22 +287,27 @@ local PER_CITIZEN = [[
   WHERE {where}
   ORDER BY CAST(c.caseworker_id AS TEXT), s.citizen_id, {byindicator}]]
 
--- one row of PER_CITIZEN as the JSON shape (docs/models) and as the table shows it
-local function per_citizen_shapes(m, r)
+-- one row of PER_CITIZEN as the JSON shape (docs/models) ...
+local JSON_KEYS = { "citizen_id", "caseworker_id", "indicator", "conversations", "first_date", "first",
+  "previous", "latest_date", "latest", "since_previous", "since_first", "hidden" }
+local function per_citizen_json(r)
   local prev = num(r.previous)
-  local d = { citizen_id = r.citizen_id, caseworker_id = num(r.caseworker_id), indicator = r.indicator,
-    conversations = r.conversations, first_date = r.first_date, first = r.first, previous = prev,
-    latest_date = r.latest_date, latest = r.latest, since_previous = change(r.latest, prev),
-    since_first = change(r.latest, r.first), hidden = r.hidden }
-  local shape = setmetatable({ previous = prev == nil and host.null or prev,
-    since_previous = d.since_previous == nil and host.null or d.since_previous }, { __index = d })
-  json.object(shape, { "citizen_id", "caseworker_id", "indicator", "conversations", "first_date", "first",
-    "previous", "latest_date", "latest", "since_previous", "since_first", "hidden" })
+  local since_previous = change(r.latest, prev)
+  return json.object({ citizen_id = r.citizen_id, caseworker_id = num(r.caseworker_id), indicator = r.indicator,
+    conversations = r.conversations, first_date = r.first_date, first = r.first,
+    previous = prev == nil and host.null or prev, latest_date = r.latest_date, latest = r.latest,
+    since_previous = since_previous == nil and host.null or since_previous,
+    since_first = change(r.latest, r.first), hidden = r.hidden }, JSON_KEYS)
+end
+
+-- ... and as the report table shows it
+local function per_citizen_shown(m, r)
+  local prev = num(r.previous)
   local e = m:find(r.indicator)
-  return shape, { citizen_id = d.citizen_id, caseworker_id = d.caseworker_id, indicator = e and e.title or d.indicator,
-    conversations = d.conversations, first = ("%d (%s)"):format(d.first, d.first_date), previous = prev,
-    latest = ("%d (%s)"):format(d.latest, d.latest_date), since_previous = signed(d.since_previous),
-    since_first = signed(d.since_first), hidden = d.hidden }
+  return { citizen_id = r.citizen_id, caseworker_id = num(r.caseworker_id), indicator = e and e.title or r.indicator,
+    conversations = r.conversations, first = ("%d (%s)"):format(r.first, r.first_date), previous = prev,
+    latest = ("%d (%s)"):format(r.latest, r.latest_date), since_previous = signed(change(r.latest, prev)),
+    since_first = signed(change(r.latest, r.first)), hidden = r.hidden }
 end
 
 -- the rows per citizen and indicator, by caseworker, citizen and the model's indicator
@@ -316,17 +321,17 @@ local function per_citizen_rows(db, st, m, where, p, inner)
   local order = #whens > 0 and ("CASE s.indicator" .. table.concat(whens) .. " ELSE 1000000000 END") or "0"
   local q = per_pair(st.tables, nil, inner) ..
     sql(PER_CITIZEN, setmetatable({ where = where, byindicator = order }, { __index = st.tables }))
-  local function source(which)
+  local function source(shape)
     return function()
       local it, state, ctl, closing = db:query(q, p)
       return function()
         local r = it(state, ctl)
         if r == nil then return nil end
-        return (select(which, per_citizen_shapes(m, r)))
+        return shape(r)
       end, nil, nil, closing
     end
   end
-  return json.stream(source(1)), source(2)
+  return json.stream(source(per_citizen_json)), source(function(r) return per_citizen_shown(m, r) end)
 end
 
 local PER_CITIZEN_COLUMNS = {
