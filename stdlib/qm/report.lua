@@ -53,7 +53,8 @@ function Doc:table(t)
   return self
 end
 
--- a heading and its table, only when the table has rows (optional parts of a report)
+-- a heading and its table, only when the table has rows (optional parts of a report; a
+-- streamed table cannot be counted beforehand, so it is always shown)
 function Doc:section(heading, t, level)
   if type(t.rows) == "table" and #t.rows == 0 then return self end
   self:heading(heading, level or 3)
