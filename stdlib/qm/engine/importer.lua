@@ -32,9 +32,11 @@ function M.new(opts)
 end
 
 -- a problem that is not about one value: "file:line: message" as given
+-- (msg nil: one more bad row, for a reason already listed once: a round that does not exist)
 function Import:error(msg)
   self.nerrors = self.nerrors + 1
-  if #self.errors < M.MAX_LISTED then self.errors[#self.errors + 1] = msg end
+  if msg == nil then self.repeats = (self.repeats or 0) + 1 return end
+  if #self.errors < M.MAX_LISTED then self.errors[#self.errors + 1] = msg else self.unlisted = (self.unlisted or 0) + 1 end
 end
 
 function Import:warn(msg)
@@ -50,12 +52,13 @@ function Import:at(name)
   if cur.kind == "csv" then
     local i = name and cur.index[name]
     if i then return ("%s:%d:%d: %s"):format(cur.path, cur.reader:line(i), i, cur.header[i]) end
-    return ("%s:%d"):format(cur.path, cur.line)
+  else
+    local key = name and cur.keys and cur.keys[name]
+    local w = key and (cur.wheres and cur.wheres[key] or require("qm.yaml").where(cur.t, key))
+    if w then return ("%s: %s"):format(w, key) end
   end
-  local yaml = require "qm.yaml"
-  local key = name and cur.keys and cur.keys[name]
-  local w = key and yaml.where(cur.t, key)
-  if w then return ("%s: %s"):format(w, key) end
+  -- a column the file does not have: the row, and the column's name
+  if name then return ("%s:%d: %s"):format(cur.path, cur.line, name) end
   return ("%s:%d"):format(cur.path, cur.line)
 end
 
@@ -82,8 +85,8 @@ local function lookup_of(decl)
   if decl._lookup then return decl._lookup end
   local t = {}
   for _, c in ipairs(decl.columns) do
-    t[c.name:lower()] = c
-    for _, a in ipairs(c.aliases or {}) do t[a:lower()] = c end
+    t[types.lower(c.name)] = c
+    for _, a in ipairs(c.aliases or {}) do t[types.lower(a)] = c end
   end
   decl._lookup = t
   return t
@@ -127,9 +130,9 @@ local function each_csv(self, path, decl, fn)
   local lookup = lookup_of(decl)
   local cols, index, ok = {}, {}, true
   for i, h in ipairs(header) do
-    local col = lookup[h:lower()] or (decl.extra and decl.extra(h, i))
+    local col = lookup[types.lower(h)] or (decl.extra and decl.extra(h, i))
     if not col then
-      self:error(("%s:1:%d: %s: the column is not one of %s's columns (%s)%s"):format(path, i, h, decl.name, names_of(decl), did_you_mean(h:lower(), decl)))
+      self:error(("%s:1:%d: %s: the column is not one of %s's columns (%s)%s"):format(path, i, h, decl.name, names_of(decl), did_you_mean(types.lower(h), decl)))
       ok = false
     elseif index[col.name] then
       self:error(("%s:1:%d: %s: column %s appears twice (first as column %d)"):format(path, i, h, col.name, index[col.name]))
@@ -216,9 +219,11 @@ local function each_yaml(self, path, decl, fn)
   self.env = env
   local row = {}
   for i, t in ipairs(rows) do
-    local w = type(t) == "table" and yaml.where(t) or yaml.where(rows, i)
+    -- a row is a YAML mapping, or one a form made: { values =, order =, where =, wheres = }
+    local made = type(t) == "table" and t.values ~= nil and t.order ~= nil and not yaml.where(t)
+    local w = made and t.where or (type(t) == "table" and yaml.where(t)) or yaml.where(rows, i)
     local line = tonumber((w or ""):match(":(%d+):%d+$")) or 1
-    local cur = { kind = "yaml", path = path, t = t, keys = {}, line = line }
+    local cur = { kind = "yaml", path = path, t = made and t.values or t, keys = {}, line = line, wheres = made and t.wheres or nil }
     self.cur = cur
     self.rows = self.rows + 1
     if type(t) ~= "table" then
@@ -226,15 +231,20 @@ local function each_yaml(self, path, decl, fn)
     else
       self.row_bad = false
       for k in pairs(row) do row[k] = nil end
-      for _, key in ipairs(yaml.keys(t)) do
-        local col = lookup[tostring(key):lower()] or (decl.extra and decl.extra(tostring(key)))
+      local values = cur.t
+      for _, key in ipairs(made and t.order or yaml.keys(t)) do
+        local col = lookup[types.lower(tostring(key))] or (decl.extra and decl.extra(tostring(key)))
+        local kw = made and t.wheres[key] or yaml.where(t, key) or w
         if not col then
-          self:error(("%s: %s: not one of %s's columns (%s)%s"):format(yaml.where(t, key) or w, key, decl.name, names_of(decl),
-            did_you_mean(tostring(key):lower(), decl)))
+          self:error(("%s: %s: not one of %s's columns (%s)%s"):format(kw, key, decl.name, names_of(decl),
+            did_you_mean(types.lower(tostring(key)), decl)))
+          self.row_bad = true
+        elseif cur.keys[col.name] ~= nil then
+          self:error(("%s: %s: %s is given twice"):format(kw, key, col.name))
           self.row_bad = true
         else
           cur.keys[col.name] = key
-          local v = t[key]
+          local v = values[key]
           if v == yaml.null then v = nil end
           if type(v) == "table" and not col.nested then
             self:fail(col.name, "expected one value, not a list or mapping")
@@ -287,8 +297,11 @@ end
 -- report(stream): the listed errors and warnings; returns the exit code
 function Import:report(stream, quiet)
   for _, e in ipairs(self.errors) do stream:write(e, "\n") end
-  if self.nerrors > #self.errors then
-    stream:write(("... and %d more errors (the first %d are listed)\n"):format(self.nerrors - #self.errors, #self.errors))
+  if self.unlisted then
+    stream:write(("... and %d more errors (the first %d are listed)\n"):format(self.unlisted, #self.errors))
+  end
+  if self.repeats then
+    stream:write(("... and %d more row%s refused for a reason listed above\n"):format(self.repeats, self.repeats == 1 and "" or "s"))
   end
   if not quiet or self.nerrors > 0 then
     for _, w in ipairs(self.warnings) do stream:write("warning: ", w, "\n") end
@@ -297,8 +310,8 @@ function Import:report(stream, quiet)
     end
   end
   if self.nerrors > 0 then
-    stream:write(("%d error%s in %d row%s: nothing was imported\n"):format(self.nerrors, self.nerrors == 1 and "" or "s",
-      self.rows, self.rows == 1 and "" or "s"))
+    local where = self.rows > 0 and (" in %d row%s"):format(self.rows, self.rows == 1 and "" or "s") or ""
+    stream:write(("%d error%s%s: nothing was imported\n"):format(self.nerrors, self.nerrors == 1 and "" or "s", where))
     return host.exit.model
   end
   return host.exit.ok

@@ -9,7 +9,7 @@
 --   types.check(col, v, env)    -> true, value as the engine uses it; or false, message
 --   types.describe(col)         -> "a whole number 1-5" (for messages and docs)
 --   types.sql(col)              -> the column's SQL type in a CREATE TABLE
--- col: { type = "integer", min =, max =, values = {...}, scale =, kind =, required = }
+-- col: { type = "integer", min =, max =, values = {...}, scale =, of =, required = }
 -- env: { decimal = "," or "." (the file's decimal mark), model = the model (scales, elements) }
 local M = {}
 
@@ -21,6 +21,12 @@ M.boolean_list = "1/0, ja/nej, yes/no, true/false"
 
 local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 M.trim = trim
+
+-- lower case, Danish letters included (string.lower knows only ASCII): "År" -> "år"
+local upper_to_lower = { ["Æ"] = "æ", ["Ø"] = "ø", ["Å"] = "å", ["É"] = "é", ["Ä"] = "ä", ["Ö"] = "ö", ["Ü"] = "ü" }
+function M.lower(s)
+  return (s:lower():gsub("\195[\128-\159]", upper_to_lower))
+end
 
 local function fmt(n)
   if math.type(n) == "float" and n == math.floor(n) and math.abs(n) < 2^53 then return tostring(math.tointeger(n)) end
@@ -116,16 +122,16 @@ local function element_of(col, v, env)
   local m = env and env.model
   if not m then return v end
   local e = m:find(v)
-  if not e or (col.kind and e.kind ~= col.kind) then
-    return nil, ("\"%s\" is not %s of model %s"):format(v, col.kind and ("a " .. col.kind) or "an element", m.id)
+  if not e or (col.of and e.kind ~= col.of) then
+    return nil, ("\"%s\" is not %s of model %s"):format(v, col.of and ("a " .. col.of) or "an element", m.id)
   end
   return e.id
 end
 
 local function enum_of(col, v)
   for _, x in ipairs(col.values or {}) do if x == v then return x end end
-  local low = v:lower()
-  for _, x in ipairs(col.values or {}) do if x:lower() == low then return x end end
+  local low = M.lower(v)
+  for _, x in ipairs(col.values or {}) do if M.lower(x) == low then return x end end
   return nil, ("\"%s\" is not one of %s"):format(v, table.concat(col.values or {}, ", "))
 end
 
@@ -254,8 +260,8 @@ M.list = {
       if x == nil or type(x) ~= "number" then return nil, msg or "is not a score" end
       return x
     end },
-  { name = "element", sql = "TEXT", options = { "kind" },
-    doc = "the id (or an alias) of an element of the model — with kind, of a question, indicator or theme; stored as the id",
+  { name = "element", sql = "TEXT", options = { "of" },
+    doc = "the id (or an alias) of an element of the model — with of, of a question, indicator or theme; stored as the id",
     examples = { "motivation", "1.1" },
     parse = function(s, col, env) return element_of(col, trim(s), env) end,
     check = function(v, col, env)
@@ -316,7 +322,7 @@ function M.describe(col, env)
   elseif name == "scale" then
     local sc = scale_of(col, env)
     return sc and ("a score on the scale " .. sc:describe()) or "a score on the model's scale"
-  elseif name == "element" then return col.kind and ("the id of a " .. col.kind) or "the id of an element"
+  elseif name == "element" then return col.of and ("the id of a " .. col.of) or "the id of an element"
   elseif name == "boolean" then return "yes/no (" .. M.boolean_list .. ")"
   elseif name == "date" then return "a date"
   elseif name == "done" then return "a date or yes/no"
