@@ -148,6 +148,10 @@ static int bind_value(lua_State *L, Stmt *s, int i, int vidx, const char *name) 
   }
   default:
     if (qm_isnull(L, vidx)) { rc = sqlite3_bind_null(st, i); break; }
+    if (name == NULL) {   /* positional (stmt:try): the label is made only for the message */
+      return luaL_error(L, "parameter ?%d: cannot bind a %s value (use a number, string, boolean or null)",
+                        i, luaL_typename(L, vidx));
+    }
     return luaL_error(L, "parameter %s: cannot bind a %s value (use a number, string, boolean or null)",
                       name, luaL_typename(L, vidx));
   }
@@ -275,11 +279,7 @@ static int stmt_try(lua_State *L) {
   int n = sqlite3_bind_parameter_count(st);
   int given = lua_gettop(L) - 1;
   if (given != n) return luaL_error(L, "try: the statement has %d parameter%s, %d given", n, n == 1 ? "" : "s", given);
-  for (int i = 1; i <= n; i++) {
-    char label[24];
-    snprintf(label, sizeof label, "?%d", i);
-    bind_value(L, s, i, i + 1, label);
-  }
+  for (int i = 1; i <= n; i++) bind_value(L, s, i, i + 1, NULL);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
     sqlite3_reset(st);

@@ -142,7 +142,7 @@ function M.main(opts, args)
     if imp.rows == 0 and imp.nerrors == 0 then
       imp:error(("%s: nothing to import (no rows below the header)"):format(table.concat(args, ", ")))
     end
-  end)
+  end, { foreign_keys = not (not decl and kinds[what].own_foreign_keys) })
   local code = imp:report(io.stderr, opts.quiet)
   if code ~= host.exit.ok then
     if created then

@@ -16,7 +16,8 @@ local trim = types.trim
 
 -- blank -> nil, else the trimmed text
 local function text(v)
-  if v == nil then return nil end
+  if v == nil or v == "" then return nil end
+  if v:byte(1) > 32 and v:byte(-1) > 32 then return v end
   v = trim(v)
   if v == "" then return nil end
   return v
@@ -24,7 +25,7 @@ end
 
 M.dontknow_words = { vi = true, ["ved ikke"] = true, ["?"] = true, dk = true, ["don't know"] = true, dontknow = true }
 
-local PARTS = {}
+local PARTS, NO_PARTS = {}, {}
 for _, list in pairs(scale.caf_parts) do for _, p in ipairs(list) do PARTS[#PARTS + 1] = p end end
 table.sort(PARTS)
 
@@ -87,16 +88,65 @@ end
 -- ---------------------------------------------------------------- scores
 
 -- a score cell: nil, "dontknow", or the value on the question's scale and its parts
+local scale_cache = setmetatable({}, { __mode = "k" })
+local function scale_of(q)
+  local sc = scale_cache[q]
+  if sc == nil then sc = q:scale_of() or false; scale_cache[q] = sc end
+  return sc or nil
+end
+
+-- the fast path of a score written as whole digits on a whole-number scale (points, ordinal,
+-- CAF classical): the same answer as the scale's check, without its general arithmetic
+local find, tointeger = string.find, math.tointeger
+local fast_cache = setmetatable({}, { __mode = "k" })
+local function fast_check(sc)
+  local f = fast_cache[sc]
+  if f ~= nil then return f end
+  f = false
+  local lo, hi, step = sc.min, sc.max, sc.step or 1
+  if (sc.kind == "points" or sc.kind == "ordinal" or sc.kind == "caf_classic")
+     and tointeger(lo) and tointeger(hi) and tointeger(step) and step > 0 then
+    lo, hi, step = tointeger(lo), tointeger(hi), tointeger(step)
+    f = function(n)
+      if n >= lo and n <= hi and (n - lo) % step == 0 then return n end
+      return nil
+    end
+  end
+  fast_cache[sc] = f
+  return f
+end
+
 local function read_score(imp, q, row, env)
-  local sc = q:scale_of()
+  local sc = scale_of(q)
   local raw = row.score
+  if raw ~= nil and imp.cur.has_parts == false then
+    local fast = fast_check(sc)
+    if fast and find(raw, "^%d+$") then
+      local n = tointeger(tonumber(raw))
+      local v = n and fast(n)
+      if v then return v end
+    end
+  end
   local parts
+  local at = "score"   -- the column a problem with the parts is reported at
   if type(raw) == "table" then
     parts = raw
     raw = nil
   end
-  for _, p in ipairs(PARTS) do
+  -- part columns are looked for only when the file has them (a CSV header), or in YAML rows
+  local cur = imp.cur
+  local look = true
+  if cur and cur.kind == "csv" then
+    look = cur.has_parts
+    if look == nil then
+      look = false
+      for _, p in ipairs(PARTS) do if cur.index[p] then look = true end end
+      cur.has_parts = look
+    end
+  end
+  for _, p in ipairs(look and PARTS or NO_PARTS) do
     if row[p] ~= nil then
+      if not parts then at = p end
       parts = parts or {}
       if type(parts[p]) ~= "nil" or parts[p:upper()] ~= nil then
         imp:fail(p, ("%s is given twice"):format(p:upper()))
@@ -107,28 +157,29 @@ local function read_score(imp, q, row, env)
   end
   if parts then
     if raw ~= nil and text(raw) ~= nil then
-      imp:fail("score", "give the score or its parts, not both")
+      imp:fail(at, "give the score or its parts, not both")
       return nil
     end
     if not sc.parts then
-      imp:fail("score", ("question \"%s\" is scored on %s, which has no parts"):format(q.id, sc:describe()))
+      imp:fail(at, ("question \"%s\" is scored on %s, which has no parts"):format(q.id, sc:describe()))
       return nil
     end
     local clean = {}
     for k, v in pairs(parts) do
-      if type(v) == "table" then imp:fail("score", ("%s: expected a number"):format(tostring(k))) return nil end
+      if type(v) == "table" then imp:fail(at, ("%s: expected a number"):format(tostring(k))) return nil end
       local n, err = types.number(tostring(v), env.decimal)
-      if not n then imp:fail("score", ("%s: %s"):format(tostring(k):upper(), err)) return nil end
+      if not n then imp:fail(at, ("%s: %s"):format(tostring(k):upper(), err)) return nil end
       clean[k] = n
     end
     local values, err = sc:parts_of(clean)
-    if not values then imp:fail("score", ("question \"%s\": %s"):format(q.id, err)) return nil end
+    if not values then imp:fail(at, ("question \"%s\": %s"):format(q.id, err)) return nil end
     local v = sc:check(values)
     return v, values
   end
-  local t = text(raw)
-  if t == nil or M.dontknow_words[t:lower()] then return "dontknow" end
+  local t = raw
+  if t == nil then return "dontknow" end
   local n, err = types.number(t, env.decimal)
+  if not n and M.dontknow_words[types.lower(t)] then return "dontknow" end
   local v, msg
   if n then v, msg = sc:check(n) else v, msg = sc:check(t) end
   if v == nil then
@@ -149,6 +200,7 @@ local function alias(list) return list end
 
 M.responses = {
   name = "responses",
+  own_foreign_keys = true,   -- writes each participant before its first answer (no FK checks needed)
   doc = "individual answers of an assessment round (KIK, CAF): the engine's qm_responses",
   needs_model = true,
   yaml_keys = { "responses" },
@@ -227,10 +279,11 @@ function M.responses.run(imp, db, ctx, m, files)
   local nrounds = 0
   for _, path in ipairs(files) do
     imp:each(path, M.responses, function(row)
-      local round_id = text(row.round) or opts.round
+      -- raw values come trimmed and never blank (importer)
+      local round_id = row.round or opts.round
       if not round_id then imp:fail("round", "missing (add a round column, or give --round R)") return end
-      local p = text(row.participant)
-      local qid = text(row.question)
+      local p = row.participant
+      local qid = row.question
       local q = qid and (questions[qid] or m:find(qid))
       if not p then imp:fail("participant", "missing") end
       if not qid then imp:fail("question", "missing")
@@ -258,10 +311,11 @@ function M.responses.run(imp, db, ctx, m, files)
         if score ~= "dontknow" then imp:fail("dontknow", "give a score or don't know, not both") return end
       end
       if score == "dontknow" then dontknow, score = 1, NULL end
-      local key = p .. "\0" .. q.id
-      local first = cur.seen[key]
+      local seen = cur.seen[p]
+      if not seen then seen = {}; cur.seen[p] = seen end
+      local first = seen[q.id]
       if first then
-        imp:fail("question", ("participant %s answered question %s twice in round %s (first at %s)"):format(p, q.id, round_id, first))
+        imp:fail("question", ("participant %s answered question %s twice in round %s (first at %s)"):format(p, q.id, round_id, imp:where_of(first)))
         return
       end
       local ok = ins:try(round_id, p, q.id, score, dontknow, row.strengths or NULL, row.improvements or NULL, row.suggestions or NULL)
@@ -269,7 +323,7 @@ function M.responses.run(imp, db, ctx, m, files)
         imp:fail("question", ("participant %s has already answered question %s in round %s"):format(p, q.id, round_id))
         return
       end
-      cur.seen[key] = imp:where()
+      seen[q.id] = imp.files * 4294967296 + imp.cur.line   -- imp:mark()
       if parts then
         local names = {}
         for k in pairs(parts) do names[#names + 1] = k end

@@ -14,7 +14,8 @@
 --            yaml_keys = { "responses" } (the list's key in a YAML file),
 --            yaml_rows = function(doc, imp) -> rows (another YAML form) }
 -- row[name] is the parsed value (nil for a blank); row[name] of a column with
--- `raw = true` is the text as written (a table for a YAML mapping when `nested = true`).
+-- `raw = true` is the text as written without the spaces around it, never blank (a table
+-- for a YAML mapping when `nested = true`).
 local host = require "qm.host"
 local types = require "qm.lang.types"
 
@@ -78,6 +79,12 @@ function Import:where()
   return cur and ("%s:%d"):format(cur.path, cur.line) or "?"
 end
 
+-- the current row's position as one number (no text made per row), and back to "file:line"
+function Import:mark() return self.files * 4294967296 + (self.cur and self.cur.line or 0) end
+function Import:where_of(mark)
+  return ("%s:%d"):format(self.paths[mark // 4294967296] or "?", mark % 4294967296)
+end
+
 -- ---------------------------------------------------------------- columns
 
 -- the declaration's lookup: lower-case name or alias -> column
@@ -111,10 +118,21 @@ end
 -- one value: the type's parse, or the text itself for a raw column
 local function value(col, text, env)
   if col.raw then
-    if text == nil or (type(text) == "string" and text:match("^%s*$")) then return nil end
-    return text
+    if text == nil or (type(text) == "string" and types.blank(text)) then return nil end
+    return type(text) == "string" and types.trim(text) or text
   end
   return types.parse(col, text, env)
+end
+
+local function raw_parser(text)
+  if types.blank(text) then return nil end
+  return text
+end
+
+-- the parse function of a column in a file with this env
+local function parser_of(col, env)
+  if col.raw then return raw_parser end
+  return types.parser(col, env)
 end
 
 -- ---------------------------------------------------------------- CSV
@@ -158,25 +176,39 @@ local function each_csv(self, path, decl, fn)
   self.env = env
   local cur = { kind = "csv", path = path, reader = r, header = header, index = index, line = 1 }
   self.cur = cur
-  local t, row = {}, {}
-  local nh = #header
+  local row, nh = {}, #header
+  -- field i -> column name (set by the reader itself, blank as nil); the typed columns are
+  -- then parsed here, the raw and text ones are taken as written
+  local names, typed, keep = {}, {}, {}
+  for _, c in ipairs(cols) do
+    names[c.i] = c.col.name
+    if not c.col.raw and not (c.col.type == "text" and not c.col.required) then
+      typed[#typed + 1] = { name = c.col.name, parse = parser_of(c.col, env), required = c.col.required }
+    else
+      keep[c.i] = true   -- taken as written: a repeated value is left in row (fn must not change row)
+    end
+  end
+  local ntyped = #typed
   while true do
-    local rec, line = r:read(t)
-    if rec == nil then break end
-    if rec == false then self:error(line) break end
+    local nf, line = r:fill(row, names, keep)
+    if nf == nil then break end
+    if nf == false then self:error(line) break end
     cur.line = line
     self.rows = self.rows + 1
-    if #rec ~= nh then
-      self:error(("%s:%d: %d fields, but the header has %d%s"):format(path, line, #rec, nh,
-        (#rec > nh and dialect.delimiter == "," and rec[nh + 1] and rec[nh + 1]:match("^%d")) and
+    if nf ~= nh then
+      self:error(("%s:%d: %d fields, but the header has %d%s"):format(path, line, nf, nh,
+        (nf > nh and dialect.delimiter == ",") and
         " (a decimal comma in a comma-separated file? quote the number or use ; as the delimiter)" or ""))
     else
       self.row_bad = false
-      for k = 1, #cols do
-        local c = cols[k]
-        local v, msg = value(c.col, rec[c.i], env)
-        if msg then self:fail(c.col.name, msg) end
-        row[c.col.name] = v
+      for k = 1, ntyped do
+        local c = typed[k]
+        local v = row[c.name]
+        if v ~= nil or c.required then
+          local x, msg = c.parse(v)
+          if msg then self:fail(c.name, msg) end
+          row[c.name] = x
+        end
       end
       if not self.row_bad then fn(row) end
     end
@@ -202,16 +234,18 @@ local function each_yaml(self, path, decl, fn)
   if decl.yaml_rows then rows = decl.yaml_rows(doc, self, path) end
   if not rows then
     local list = doc
+    local keys = {}
+    for _, k in ipairs(decl.yaml_keys or { decl.name }) do keys[#keys + 1] = k end
+    if keys[#keys] ~= "rows" then keys[#keys + 1] = "rows" end
     if type(doc) == "table" and #doc == 0 then
       list = nil
-      for _, k in ipairs(decl.yaml_keys or { decl.name }) do if doc[k] ~= nil then list = doc[k] break end end
-      if list == nil and doc.rows ~= nil then list = doc.rows end
+      for _, k in ipairs(keys) do if doc[k] ~= nil then list = doc[k] break end end
     end
+    if list == yaml.null then return end   -- "rows:" with nothing under it: no rows
     if type(list) ~= "table" then
-      self:error(("%s:1: expected a list of rows (under %s: or rows:)"):format(path, table.concat(decl.yaml_keys or { decl.name }, ": or ")))
+      self:error(("%s:1: expected a list of rows (under %s:)"):format(path, table.concat(keys, ": or ")))
       return
     end
-    if list == yaml.null then return end
     rows = list
   end
   local lookup = lookup_of(decl)
@@ -271,6 +305,8 @@ end
 -- fn(row) when its values are good (fn may still fail it with imp:fail)
 function Import:each(path, decl, fn)
   self.files = self.files + 1
+  self.paths = self.paths or {}
+  self.paths[self.files] = path
   local before = self.rows
   if path:lower():match("%.csv$") or path:lower():match("%.txt$") then each_csv(self, path, decl, fn)
   elseif path:lower():match("%.ya?ml$") then each_yaml(self, path, decl, fn)
@@ -282,13 +318,18 @@ end
 
 local ROLLBACK = setmetatable({}, { __tostring = function() return "import rolled back" end })
 
--- run(db, fn): fn() inside one transaction, rolled back when the import has errors (or
--- fn raises); returns true when it was committed
-function Import:run(db, fn)
+-- run(db, fn [, opts]): fn() inside one transaction, rolled back when the import has errors
+-- (or fn raises); returns true when it was committed. opts.foreign_keys = false turns
+-- SQLite's foreign key checks off for the transaction, for a kind that writes every parent
+-- row before its children itself (responses: the participant before the answer).
+function Import:run(db, fn, opts)
+  local fk = opts and opts.foreign_keys == false
+  if fk then db:exec("PRAGMA foreign_keys = OFF") end
   local ok, err = pcall(db.transaction, db, function()
     fn()
     if self.nerrors > 0 then error(ROLLBACK, 0) end
   end)
+  if fk then db:exec("PRAGMA foreign_keys = ON") end
   if ok then return true end
   if err == ROLLBACK then return false end
   error(err, 0)

@@ -39,7 +39,9 @@ end
 -- With decimal = "," (semicolon and tab files, as Danish Excel writes them) "65,0" is 65.0;
 -- "1.234" there is refused as ambiguous (a thousands separator?), other dot decimals read as
 -- such. No thousands separators, hex, inf or nan.
+local find, tointeger = string.find, math.tointeger
 function M.number(text, decimal)
+  if find(text, "^%d+$") then return tointeger(tonumber(text)) or tonumber(text) end   -- the common case
   local s = trim(text)
   if decimal == "," then
     if s:match("^[+-]?%d+,%d+$") then s = s:gsub(",", ".")
@@ -282,7 +284,13 @@ local function type_of(col)
   return t
 end
 
-local function blank(text) return text == nil or text:match("^%s*$") ~= nil end
+local function blank(text)
+  if text == nil or text == "" then return true end
+  local b = text:byte(1)
+  if b > 32 and text:byte(-1) > 32 then return false end
+  return text:match("^%s*$") ~= nil
+end
+M.blank = blank
 
 -- parse(col, text, env): a value from a file. A blank is nil (NULL), or an error when the
 -- column is required.
@@ -293,6 +301,41 @@ function M.parse(col, text, env)
     return nil
   end
   return t.parse(text, col, env)
+end
+
+-- parser(col, env) -> function(text) -> value or nil, message: parse for one column, with
+-- the type looked up once (an import calls it for every value of the column)
+function M.parser(col, env)
+  local t = type_of(col)
+  local parse, required = t.parse, col.required
+  if t.name == "text" then
+    return function(text)
+      if blank(text) then
+        if required then return nil, "missing (the column is required)" end
+        return nil
+      end
+      return text
+    end
+  end
+  if t.name == "boolean" then
+    local words = M.boolean_words
+    return function(text)
+      local b = words[text]
+      if b ~= nil then return b end
+      if blank(text) then
+        if required then return nil, "missing (the column is required)" end
+        return nil
+      end
+      return parse(text, col, env)
+    end
+  end
+  return function(text)
+    if blank(text) then
+      if required then return nil, "missing (the column is required)" end
+      return nil
+    end
+    return parse(text, col, env)
+  end
 end
 
 -- check(col, v, env): a value from the database (nil or null for NULL) -> true, the value
