@@ -34,7 +34,7 @@ static const Denied denied_globals[] = {
 static const char *const denied_os[] = { "execute", "exit", "remove", "rename", "getenv",
                                          "tmpname", "setlocale", NULL };
 /* stdlib modules that only the engine's own Lua code may require */
-static const char *const private_modules[] = { "qm.sandbox", "qm.host", "qm.runner", NULL };
+static const char *const private_modules[] = { "qm.sandbox", "qm.host", "qm.runner", "qm.xlsx", NULL };
 static const char PRIVATE_PREFIX[] = "qm.internal.";
 
 static const char FREEZE_MEMO[] = "qm.sandbox.frozen";  /* weak: original -> proxy */
