@@ -242,7 +242,7 @@ local function radar(spec, id)
     local x, y, ang = M.radar_point(cx, cy, R + 14, i, n, 1)
     local cs, sn = math.cos(ang), math.sin(ang)
     local anchor = cs > 0.3 and "start" or (cs < -0.3 and "end" or "middle")
-    local lines = wrap(a.label or "", 20, 2)
+    local lines = wrap(a.label or "", 24, 2)
     lines[#lines + 1] = fmt(a.value)
     local lh = 13
     local y0 = y + 4
@@ -412,13 +412,14 @@ end
 -- status keys of qm's vocabularies have a tone; spec.tones = { key = tone } adds others.
 M.tones = {
   good = { colour = "#1a7f37", symbol = "check" },
+  track = { colour = "#1a7f37", symbol = "arrow" },
   warn = { colour = "#b26a00", symbol = "bang" },
   bad = { colour = "#c62828", symbol = "cross" },
   info = { colour = "#0072B2", symbol = "dots" },
   none = { colour = "#6e6e6e", symbol = "question" },
 }
 M.status_tones = {
-  achieved = "good", ["on track"] = "good", done = "good", ok = "good",
+  achieved = "good", ["on track"] = "track", done = "good", ok = "good",
   pending = "info", planned = "info", started = "info",
   warning = "warn", overdue = "bad", ["not achieved"] = "bad", cancelled = "none",
   ["not evaluable"] = "none",
@@ -431,6 +432,9 @@ local function symbol(kind, x, y)
     return ('<path d="M%s %sL%s %sM%s %sL%s %s" stroke="#fff" stroke-width="2.2"/>'):format(c(x - 3.5), c(y - 3.5), c(x + 3.5), c(y + 3.5), c(x - 3.5), c(y + 3.5), c(x + 3.5), c(y - 3.5))
   elseif kind == "bang" then
     return ('<path d="M%s %sL%s %s" stroke="#fff" stroke-width="2.2"/><circle cx="%s" cy="%s" r="1.3" fill="#fff"/>'):format(c(x), c(y - 5), c(x), c(y + 1), c(x), c(y + 4.2))
+  elseif kind == "arrow" then
+    return ('<path d="M%s %sL%s %sM%s %sL%s %sL%s %s" fill="none" stroke="#fff" stroke-width="2.2"/>')
+      :format(c(x - 4.5), c(y), c(x + 4), c(y), c(x + 0.5), c(y - 3.5), c(x + 4), c(y), c(x + 0.5), c(y + 3.5))
   elseif kind == "dots" then
     return ('<circle cx="%s" cy="%s" r="1.4" fill="#fff"/><circle cx="%s" cy="%s" r="1.4" fill="#fff"/><circle cx="%s" cy="%s" r="1.4" fill="#fff"/>')
       :format(c(x - 4), c(y), c(x), c(y), c(x + 4), c(y))
