@@ -4,6 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
+"$root/scripts/setup.sh" --tests   # the packages only tests use (Chromium for the HTML reports)
 "$root/scripts/build.sh" "$root/build"
 ctest --test-dir "$root/build" -j"$jobs" --output-on-failure
 # the REPL also builds against libedit (BSD licence): build it and run the REPL's tests there
