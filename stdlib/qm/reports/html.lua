@@ -82,13 +82,16 @@ end
 M.escape = esc
 
 -- the levels the headings are written with: the title is h1, nothing jumps a level
+-- (a heading is one level below the nearest heading above it with a smaller given level)
 function M.levels(blocks)
-  local out, prev = {}, 1
+  local out, stack = {}, {}
   for i, b in ipairs(blocks) do
     if b.kind == "heading" then
-      local l = math.max(2, math.min(b.level or 2, prev + 1, 6))
+      local given = b.level or 2
+      while #stack > 0 and stack[#stack].given >= given do table.remove(stack) end
+      local l = math.min(6, (#stack > 0 and stack[#stack].level or 1) + 1)
+      stack[#stack + 1] = { given = given, level = l }
       out[i] = l
-      prev = l
     end
   end
   return out
