@@ -46,7 +46,7 @@ PROBE = r"""
         table: !!(s.closest('figure') && s.closest('figure').querySelector('table')) });
     });
     document.querySelectorAll('h1,h2,h3,h4,h5,h6').forEach(function (h) {
-      out.headings.push({ level: +h.tagName.substring(1), text: h.textContent, id: h.id });
+      out.headings.push({ level: +h.tagName.substring(1), text: h.textContent, id: h.id, nav: !!h.closest('nav') });
     });
     document.querySelectorAll('nav a[href^="#"]').forEach(function (a) {
       out.toc.push({ href: a.getAttribute('href'), target: !!document.getElementById(a.getAttribute('href').substring(1)) });
@@ -173,8 +173,11 @@ def check(html_path, outdir, min_pages, charts_expected):
         if b > a + 1:
             problems.append("headings jump from h%d to h%d" % (a, b))
             break
-    if not result["toc"]:
-        problems.append("no table of contents (nav links)")
+    sections = [h for h in result["headings"] if h["level"] >= 2 and not h["nav"]]
+    if len(sections) >= 2 and not result["toc"]:
+        problems.append("%d sections but no table of contents (nav links)" % len(sections))
+    if result["toc"] and len(result["toc"]) != len([h for h in sections if h["level"] <= 3]):
+        problems.append("the table of contents has %d links for %d sections" % (len(result["toc"]), len(sections)))
     for t in result["toc"]:
         if not t["target"]:
             problems.append("table of contents link %s leads nowhere" % t["href"])

@@ -574,20 +574,21 @@ end
 
 -- charts.table(spec) -> { columns = {...}, rows = {...} }: the chart's numbers as a report
 -- table. Values stay numbers (a spreadsheet gets numbers); columns format them with
--- spec.format for text.
+-- spec.format for text, and carry spec.numfmt (and change_numfmt), a spreadsheet number
+-- format such as "0%", for xlsx.
 function M.table(spec)
   check_common(spec)
   local fmt = fmt_of(spec)
   local function f(v) if v == nil then return nil end return fmt(v) end
   local cols, rows = {}, {}
   if spec.type == "radar" then
-    cols = { { key = "label", title = label_of(spec, "axis", "axis") }, { key = "value", title = label_of(spec, "value", "value"), format = f, align = "right" } }
-    if isnum(spec.target) then cols[3] = { key = "target", title = label_of(spec, "target", "target"), format = f, align = "right" } end
+    cols = { { key = "label", title = label_of(spec, "axis", "axis") }, { key = "value", title = label_of(spec, "value", "value"), format = f, align = "right", numfmt = spec.numfmt } }
+    if isnum(spec.target) then cols[3] = { key = "target", title = label_of(spec, "target", "target"), format = f, align = "right", numfmt = spec.numfmt } end
     for i, a in ipairs(spec.axes or {}) do rows[i] = { label = a.label, value = isnum(a.value) and a.value or nil, target = spec.target } end
   elseif spec.type == "dots" then
     cols = { { key = "label", title = label_of(spec, "item", "item") },
       { key = "scores", title = label_of(spec, "scores", "scores"), align = "right" },
-      { key = "agreed", title = label_of(spec, "agreed", "agreed"), format = f, align = "right" } }
+      { key = "agreed", title = label_of(spec, "agreed", "agreed"), format = f, align = "right", numfmt = spec.numfmt } }
     for i, r in ipairs(spec.rows or {}) do
       local ss = {}
       for _, s in ipairs(r.scores or {}) do if isnum(s) then ss[#ss + 1] = s end end
@@ -597,14 +598,14 @@ function M.table(spec)
     end
   elseif spec.type == "bars" then
     cols = { { key = "label", title = label_of(spec, "category", "category") } }
-    for k, s in ipairs(spec.series or {}) do cols[#cols + 1] = { key = "s" .. k, title = s, format = f, align = "right" } end
+    for k, s in ipairs(spec.series or {}) do cols[#cols + 1] = { key = "s" .. k, title = s, format = f, align = "right", numfmt = spec.numfmt } end
     local with_change = spec.change and #(spec.series or {}) >= 2
     local cf = spec.change_format or function(v)
       if v == nil then return nil end
       local s = fmt(v)
       return (v > 0 and "+" or "") .. s
     end
-    if with_change then cols[#cols + 1] = { key = "change", title = label_of(spec, "change", "change"), format = cf, align = "right" } end
+    if with_change then cols[#cols + 1] = { key = "change", title = label_of(spec, "change", "change"), format = cf, align = "right", numfmt = spec.change_numfmt or spec.numfmt } end
     for i, cat in ipairs(spec.categories or {}) do
       local row = { label = cat.label }
       for k = 1, #(spec.series or {}) do local v = cat.values and cat.values[k]; row["s" .. k] = isnum(v) and v or nil end
@@ -619,7 +620,7 @@ function M.table(spec)
     for i, it in ipairs(spec.items or {}) do rows[i] = { label = it.label, word = it.word or it.status, status = it.status } end
   elseif spec.type == "lines" then
     cols = { { key = "x", title = label_of(spec, "x", "x") } }
-    for k, s in ipairs(spec.series or {}) do cols[#cols + 1] = { key = "s" .. k, title = s.label, format = f, align = "right" } end
+    for k, s in ipairs(spec.series or {}) do cols[#cols + 1] = { key = "s" .. k, title = s.label, format = f, align = "right", numfmt = spec.numfmt } end
     for i, x in ipairs(spec.x or {}) do
       local row = { x = x }
       for k, s in ipairs(spec.series or {}) do row["s" .. k] = series_value(s, i, x) end

@@ -41,7 +41,8 @@ caption{text-align:left;font-weight:bold;padding:.2rem 0}
 th,td{border:1px solid var(--rule);padding:.25rem .55rem;vertical-align:top;text-align:left}
 thead th{background:var(--head);font-weight:600}
 tbody tr:nth-child(even) td{background:var(--zebra)}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap}
 td.empty{color:var(--muted)}
 dl.kv{display:grid;grid-template-columns:max-content auto;gap:.15rem 1rem;margin:.6rem 0 1rem}
 dl.kv dt{font-weight:600}
@@ -64,7 +65,10 @@ svg.qm-chart{max-width:100%;height:auto;display:block}
   h2,h3,h4,figcaption,caption{break-after:avoid}
   figure.chart,tr,dl.kv,nav.toc{break-inside:avoid}
   .table-wrap{overflow:visible}
-  table{break-inside:auto}
+  table{break-inside:auto;font-size:8.5pt;max-width:100%}
+  th,td{padding:.12rem .3rem;overflow-wrap:break-word}
+  td.n{white-space:normal}
+  table.wide{font-size:7pt}
   table.short{break-inside:avoid}
   thead{display:table-header-group}
   a{color:inherit;text-decoration:none}
@@ -102,7 +106,10 @@ end
 local function write_table(t, out, h, caption)
   local cols = t.columns
   local nrows = type(t.rows) == "table" and #t.rows or nil
-  out.line(('<div class="table-wrap"><table%s>'):format((nrows and nrows <= 25) and ' class="short"' or ""))
+  local classes = {}
+  if nrows and nrows <= 25 then classes[#classes + 1] = "short" end
+  if #cols >= 9 then classes[#classes + 1] = "wide" end
+  out.line(('<div class="table-wrap"><table%s>'):format(#classes > 0 and (' class="%s"'):format(table.concat(classes, " ")) or ""))
   if caption then out.line("<caption>" .. esc(caption) .. "</caption>") end
   local numeric = {}
   local any = false
