@@ -30,7 +30,8 @@ python3 - "$T_TMP/k.json" <<'PY' || t_fail "xlsx content"
 import json, sys
 sheets = json.load(open(sys.argv[1]))
 names = [s["name"] for s in sheets]
-assert len(names) >= 9, names                       # summary, themes, a table per theme, charts
+assert len(names) >= 19, names    # summary, themes, radar, a table and a spread chart per theme
+assert "Temaer" in names and any(n.startswith("Ledelse — individuelle") for n in names), names
 assert len(set(n.lower() for n in names)) == len(names), names
 assert all(0 < len(n) <= 31 and not any(ch in n for ch in '[]:*?/\\') for n in names), names
 for s in sheets:
@@ -39,7 +40,7 @@ for s in sheets:
     assert s["frozen"], s["name"] + " has no frozen header"
     assert s["cols"] and all(c["width"] >= 8 for c in s["cols"]), s["name"]
 # the theme sheet of "Ledelse": the header, then the agreed scores as numbers
-led = [s for s in sheets if s["name"].startswith("1 Ledelse")]
+led = [s for s in sheets if s["name"].startswith("ledelse Ledelse")]
 assert led, names
 cells = {c["ref"]: c for c in led[0]["cells"]}
 header_row = [c for c in led[0]["cells"] if c["value"] == "Aftalt"]

@@ -48,7 +48,8 @@ function Doc:list(items)
   return self
 end
 
--- t = { name = "questions", columns = { {key=, title=, align="right"|"left", format=fn}, ... },
+-- t = { name = "questions", sheet = <xlsx sheet name, default the heading above>,
+--       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>}, ... },
 --       rows = { {key = value, ...}, ... } or function() return <iterator of rows> end }
 function Doc:table(t)
   assert(t.columns and t.rows, "report table needs columns and rows")

@@ -296,7 +296,7 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   end
   if doc_in then doc:heading("Konsensusrapport", 2) end
   doc:keyvalues { { "Samlet score", fmtnum(total, 1) or "-" }, { "Enhed", unit_name(db, r.unit_id) }, { "Runde", r.id } }
-  doc:table { name = "themes", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
+  doc:table { name = "themes", sheet = "Temaer", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
     { key = "side", title = "Side" }, { key = "score", title = "Score" } }, rows = summary }
   doc:chart(themes_chart(ctx, m, "Temaernes aftalte score", tscores))
   local individual = individual_scores(db, r.id)
@@ -329,7 +329,7 @@ function M.konsensusrapport(ctx, m, out, doc_in)
       { key = "spread", title = "Spredning (individuelt)" }, { key = "strengths", title = "Styrker" },
       { key = "improvements", title = "Forbedringsområder" }, { key = "comment", title = "Kommentar" } }, rows = rows }
     if #dots > 0 then
-      doc:chart { type = "dots", title = "Individuelle og aftalte point — " .. (th.title or th.id), min = lo, max = hi,
+      doc:chart { type = "dots", title = (th.title or th.id) .. " — individuelle og aftalte point", min = lo, max = hi,
         target = m.target, format = chart_format(ctx), rows = dots,
         labels = { item = "Spørgsmål", scores = "Individuelle point", agreed = "Aftalt", target = "Mål" } }
     end
