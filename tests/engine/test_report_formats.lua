@@ -148,4 +148,53 @@ t.test("YYYY-MM-DD values are dates; ids and other text are not", function()
   t.eq(xlsx.as_date(20251001), nil)
 end)
 
+-- ---------------------------------------------------------------- a chart in every format
+
+local document = require "qm.reports.document"
+
+local function chart_doc()
+  local doc = document.document { title = "Rapport" }
+  doc:heading("Temaer", 2)
+  doc:chart { type = "bars", title = "Før og efter", series = { "Før", "Nu" }, min = 0, max = 100, change = true,
+    format = require("qm.reports.charts").number { decimal = "," }, labels = { category = "Tema", change = "Ændring" },
+    categories = { { label = "Ledelse", values = { 50, 62.5 } } } }
+  doc:table { name = "main", columns = { { key = "a", title = "A" } }, rows = { { a = "x" } } }
+  return doc
+end
+
+t.test("text and markdown show a chart as its title and data table, with the chart's number format", function()
+  local txt = document.render(chart_doc(), "text")
+  t.truthy(txt:find("Før og efter:\nTema     Før    Nu  Ændring\n-------  ---  ----  -------\nLedelse   50  62,5    +12,5", 1, true), txt)
+  local md = document.render(chart_doc(), "markdown")
+  t.truthy(md:find("**Før og efter**\n\n| Tema | Før | Nu | Ændring |\n| --- | ---: | ---: | ---: |\n| Ledelse | 50 | 62,5 | +12,5 |", 1, true), md)
+  t.falsy(md:find("<svg", 1, true), "no SVG in Markdown")
+end)
+
+t.test("csv leaves a chart out; json has its rows as data, never its drawing", function()
+  t.eq(document.render(chart_doc(), "csv"), "a\r\nx\r\n")
+  local js = document.render(chart_doc(), "json")
+  t.truthy(js:find('"kind": "chart"', 1, true) and js:find('"type": "bars"', 1, true), js)
+  t.truthy(js:find('"s2": 62.5', 1, true), "numbers stay numbers")
+  t.falsy(js:find("svg", 1, true), "no drawing")
+end)
+
+t.test("html draws the chart inline beside its table", function()
+  local out = document.render(chart_doc(), "html")
+  t.truthy(out:find('<figure class="chart" id="chart-1-figure">', 1, true))
+  t.truthy(out:find('<svg xmlns="http://www.w3.org/2000/svg" class="qm-chart qm-chart-bars"', 1, true))
+end)
+
+t.test("a bad chart is an error where the producer adds it", function()
+  local doc = document.document {}
+  local err = t.raises(function() doc:chart { type = "radar", axes = {} } end, "at least three axes")
+  t.truthy(err:find("test_report_formats.lua", 1, true), err)
+end)
+
+t.test("a column with no values is text: left-aligned in Markdown and HTML", function()
+  local doc = document.document {}
+  doc:table { columns = { { key = "q" }, { key = "comment" }, { key = "n" } }, rows = { { q = "1.1", n = 1 }, { q = "1.2", n = 2 } } }
+  local md = document.render(doc, "markdown")
+  t.truthy(md:find("| q | comment | n |\n| --- | --- | ---: |", 1, true), md)
+end)
+
 t.done()

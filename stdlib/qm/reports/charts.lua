@@ -160,7 +160,7 @@ end
 
 -- ---------------------------------------------------------------- validation
 
-local function need(cond, msg) if not cond then error("chart: " .. msg, 3) end end
+local function need(cond, msg) if not cond then error("chart: " .. msg, 0) end end
 
 local function check_common(spec)
   need(type(spec) == "table", "expected a table")

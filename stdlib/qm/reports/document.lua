@@ -63,6 +63,7 @@ end
 -- error at the producer's line, not while writing
 function Doc:chart(spec)
   local ok, err = pcall(charts.table, spec)
+  if ok then ok, err = pcall(charts.svg, spec, "check") end
   if not ok then error(err, 2) end
   self.blocks[#self.blocks + 1] = { kind = "chart", spec = spec }
   return self
