@@ -197,4 +197,22 @@ t.test("a column with no values is text: left-aligned in Markdown and HTML", fun
   t.truthy(md:find("| q | comment | n |\n| --- | --- | ---: |", 1, true), md)
 end)
 
+t.test("xlsx: render gives the file's bytes; an error while writing frees the workbook", function()
+  local doc = document.document { title = "x" }
+  doc:table { columns = { { key = "a" } }, rows = { { a = 1 }, { a = 2 } } }
+  local bytes = document.render(doc, "xlsx")
+  t.eq(bytes:sub(1, 2), "PK", "a zip file")
+  local bad = document.document { title = "x" }
+  bad:table { columns = { { key = "a" } }, rows = function()
+    local i = 0
+    return function()
+      i = i + 1
+      if i > 3 then error("row source failed") end
+      return { a = i }
+    end
+  end }
+  t.raises(function() document.render(bad, "xlsx") end, "row source failed")
+  collectgarbage()
+end)
+
 t.done()
