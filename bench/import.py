@@ -127,7 +127,7 @@ def main():
     ap.add_argument("--reuse", action="store_true", help="keep the CSV and the starting database")
     a = ap.parse_args()
     if shutil.which(a.sqlite3) is None:
-        sys.exit("import.py: the sqlite3 shell is missing: scripts/setup.sh bench installs it")
+        sys.exit("import.py: the sqlite3 shell is missing: scripts/setup.sh --bench installs it")
     rounds = max(1, a.answers // PER_ROUND)
     rows = rounds * PER_ROUND
     data = os.path.join(ROOT, "bench", "data", f"import-{rows}")

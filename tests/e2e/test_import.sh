@@ -213,6 +213,17 @@ t_run import --db "$caf" --write --model "$CAF" --param scoring=fine --round c1 
 expect_exit 0
 [ "$(sql "$caf" "select group_concat(part || '=' || value, ' ') from (select * from qm_response_parts where participant='A3' order by question, part)")" = "ACT=40.0 CHECK=45.0 DO=50.0 PLAN=55.5 TARGETS=65.0 TRENDS=70.0" ] || t_fail "CSV parts not stored"
 
+t_case the_caf_form_asks_for_the_parts_and_imports_them
+t_run run "$CAF" --param scoring=fine --report skema
+expect_exit 0
+expect_stdout_has '"1.1": { PLAN: , DO: , CHECK: , ACT: , strengths: "", improvements: "" }'
+expect_stdout_has '"6.1": { TRENDS: , TARGETS: , strengths: "", improvements: "" }'
+sed 's/participant: P?/participant: A4/; s/"1.4": { PLAN: , DO: , CHECK: , ACT: /"1.4": { PLAN: 50, DO: 40, CHECK: 30, ACT: 20/' "$T_OUT" >"$T_TMP/a4.yaml"
+t_run import --db "$caf" --write --model "$CAF" --param scoring=fine --round c1 "$T_TMP/a4.yaml"
+expect_exit 0
+[ "$(sql "$caf" "select coalesce(score, '') || '/' || dontknow from qm_responses where participant = 'A4' and question in ('1.4', '1.1') order by question")" = "/1
+35.0/0" ] || t_fail "a blank form answer is not don't know, or the filled parts were not averaged"
+
 t_case parts_are_shown_in_the_svarrapport_and_the_agenda
 t_run run "$CAF" --param scoring=fine --db "$caf" --report svarrapport --round c1
 expect_exit 0

@@ -755,7 +755,7 @@ registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) e
 -- the per-participant form a consultant hands out: fill in, then `qm import`
 function M.skema(ctx, m, out)
   local lines = { ("# %s — individuel selvevaluering"):format(m.title or m.id),
-    "# Skriv dit deltagernummer, giv point til hvert spørgsmål (" .. (m.scale and m.scale:describe() or "") .. "),",
+    "# Skriv dit deltagernummer, giv point til hvert spørgsmål (" .. (m.scale and m.scale:describe() or store.scoring_of(m)) .. "),",
     "# eller skriv vi (ved ikke). Styrker og forbedringsområder er frivillige.",
     "# Aflever filen til tovholderen: qm import --db ... --write --model ... --round ... FIL.yaml",
     "participant: P?", "answers:" }
@@ -764,7 +764,15 @@ function M.skema(ctx, m, out)
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
         lines[#lines + 1] = ("  # %s"):format(q.text)
-        lines[#lines + 1] = ("  %q: { score: , strengths: \"\", improvements: \"\" }"):format(q.id)
+        local sc = q:scale_of()
+        if sc and sc.parts then
+          -- a composite score (CAF fine-tuned): each part 0-100, all blank = don't know
+          local parts = {}
+          for _, p in ipairs(sc.parts) do parts[#parts + 1] = p:upper() .. ": " end
+          lines[#lines + 1] = ("  %q: { %s, strengths: \"\", improvements: \"\" }"):format(q.id, table.concat(parts, ", "))
+        else
+          lines[#lines + 1] = ("  %q: { score: , strengths: \"\", improvements: \"\" }"):format(q.id)
+        end
       end
     end
   end
