@@ -125,12 +125,14 @@ def main():
     ap.add_argument("--qm", default=os.path.join(ROOT, "build", "qm"))
     ap.add_argument("--sqlite3", default="sqlite3")
     ap.add_argument("--reuse", action="store_true", help="keep the CSV and the starting database")
+    ap.add_argument("--data", help="the folder for the data (default bench/data/import-N)")
+    ap.add_argument("--no-baseline", action="store_true", help="qm only, without the sqlite3 shell (a smoke test)")
     a = ap.parse_args()
-    if shutil.which(a.sqlite3) is None:
+    if not a.no_baseline and shutil.which(a.sqlite3) is None:
         sys.exit("import.py: the sqlite3 shell is missing: scripts/setup.sh --bench installs it")
     rounds = max(1, a.answers // PER_ROUND)
     rows = rounds * PER_ROUND
-    data = os.path.join(ROOT, "bench", "data", f"import-{rows}")
+    data = a.data or os.path.join(ROOT, "bench", "data", f"import-{rows}")
     os.makedirs(data, exist_ok=True)
     csv, base = os.path.join(data, "responses.csv"), os.path.join(data, "base.db")
     if not (a.reuse and os.path.exists(csv) and os.path.exists(base)):
@@ -148,7 +150,7 @@ def main():
         print(f"# generated {rows} answers ({os.path.getsize(csv) / 1e6:.0f} MB of CSV) and "
               f"{rounds} rounds in {time.monotonic() - t0:.1f} s")
     results = {}
-    for case in ("sqlite3", "qm"):
+    for case in (("qm",) if a.no_baseline else ("sqlite3", "qm")):
         db = os.path.join(data, f"{case}.db")
         for f in (db, db + "-wal", db + "-shm"):
             if os.path.exists(f):
@@ -165,6 +167,8 @@ def main():
             sys.exit(f"import.py: {case} imported {got[0]} answers, not {rows}")
         results[case] = (secs, cpu, got)
         print(f"bench=import case={case} rows={rows} seconds={secs:.2f} cpu_seconds={cpu:.2f} max_rss_mb={rss:.1f}")
+    if a.no_baseline:
+        return
     if results["sqlite3"][2][:3] != results["qm"][2][:3]:
         sys.exit(f"import.py: the two tables differ: {results['sqlite3'][2]} vs {results['qm'][2]}")
     print(f"bench=import case=ratio rows={rows} wall={results['qm'][0] / results['sqlite3'][0]:.2f} "
