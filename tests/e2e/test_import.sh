@@ -113,6 +113,34 @@ t_run import --db "$db" --write --model "$KIK" --table kik_nope "$T_TMP/syg2.csv
 expect_exit 1
 expect_stderr_has 'model kik declares no table "kik_nope" (its tables: kik_belaegning, kik_klager'
 
+t_case a_table_that_exists_without_the_key_index_is_still_checked
+# a municipality's own table (made before, no UNIQUE), columns named like SQL keywords
+cat >"$T_TMP/kw.lua" <<'L'
+model "kw" { scale = scale.ordinal { 1, 5 }, theme "t" { question "q" { text = "x" } },
+  dataset "grp" { key = { "order", "group" },
+    column "order" { type = "integer", required = true },
+    column "group" { type = "text", required = true },
+    column "select" { type = "boolean" },
+  },
+  dataset "child" { column "ref" { type = "integer", references = "grp.order" } },
+}
+L
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE grp (\"order\" INTEGER, \"group\" TEXT, \"select\" INTEGER)'); c.execute(\"INSERT INTO grp VALUES (2, 'b', 1)\"); c.commit()" "$T_TMP/kw.db"
+printf 'order,group,select\n1,a,ja\n2,b,nej\n1,a,ja\n3,c,\n' >"$T_TMP/kw.csv"
+t_run import --db "$T_TMP/kw.db" --write --model "$T_TMP/kw.lua" --table grp "$T_TMP/kw.csv"
+expect_exit 1
+expect_stderr_has 'kw.csv:3:1: order: the key (order, group) = (2, b) is given twice (also in table grp before this import)'
+expect_stderr_has 'kw.csv:4:1: order: the key (order, group) = (1, a) is given twice (also at'
+expect_stderr_lacks 'kw.csv:2:'
+expect_stderr_has "2 errors in 4 rows"
+printf 'order,group,select\n1,a,ja\n3,c,\n' >"$T_TMP/kw2.csv"
+t_run import --db "$T_TMP/kw.db" --write --model "$T_TMP/kw.lua" --table grp "$T_TMP/kw2.csv"
+expect_exit 0
+printf 'ref\n1\n4\n' >"$T_TMP/ch.csv"
+t_run import --db "$T_TMP/kw.db" --write --model "$T_TMP/kw.lua" --table child "$T_TMP/ch.csv"
+expect_exit 1
+expect_stderr_has 'ch.csv:3:1: ref: "4" is not in grp.order'
+
 t_case booleans_accept_the_documented_set_and_nothing_else
 printf 'unit_id,har_procedure\naeblet,Ja\nsolsikken,nej\nlindehuset,FALSE\nhjemmepleje,1\nx,maybe\ny,\n' >"$T_TMP/proc.csv"
 t_run import --db "$db" --write --model "$KIK" --table kik_procedurer "$T_TMP/proc.csv"

@@ -16,6 +16,10 @@ local NULL = host.null
 
 local function list(v) if v == nil then return {} end return type(v) == "table" and v or { v } end
 
+-- an identifier quoted for SQL (names are checked to be letters, digits and _ already; the
+-- quotes keep a column called "order" or "group" from being read as a keyword)
+local function q(name) return '"' .. name .. '"' end
+
 -- a dataset node of the model (dataset "x" { column ... }) as an import declaration
 function M.from_dataset(d)
   local cols = {}
@@ -84,13 +88,17 @@ local function create(db, decl)
   local key = decl.key
   for _, c in ipairs(decl.columns) do
     local t = types.sql(c)
-    local def = c.name .. (t ~= "" and (" " .. t) or "")
+    local def = q(c.name) .. (t ~= "" and (" " .. t) or "")
     if c.required then def = def .. " NOT NULL" end
     if #key == 1 and key[1] == c.name then def = def .. " PRIMARY KEY" end
     defs[#defs + 1] = def
   end
-  if #key > 1 then defs[#defs + 1] = "UNIQUE (" .. table.concat(key, ", ") .. ")" end
-  db:exec(("CREATE TABLE %s (%s)"):format(decl.table, table.concat(defs, ", ")))
+  if #key > 1 then
+    local ks = {}
+    for i, k in ipairs(key) do ks[i] = q(k) end
+    defs[#defs + 1] = "UNIQUE (" .. table.concat(ks, ", ") .. ")"
+  end
+  db:exec(("CREATE TABLE %s (%s)"):format(q(decl.table), table.concat(defs, ", ")))
 end
 
 -- the table's columns (lower-case name -> true), or nil when the table does not exist
@@ -105,7 +113,7 @@ end
 
 -- whether the table has a rowid (WITHOUT ROWID tables have none)
 local function has_rowid(db, tbl)
-  return pcall(db.scalar, db, ("SELECT rowid FROM %s LIMIT 0"):format(tbl))
+  return pcall(db.scalar, db, ("SELECT rowid FROM %s LIMIT 0"):format(q(tbl)))
 end
 
 -- ---------------------------------------------------------------- the import
@@ -148,15 +156,15 @@ function M.run(imp, db, ctx, m, decl, files)
   end
   -- every declared column is written: a blank (or a column the file does not have) is the
   -- column's default, else NULL
-  local names, q, defaults = {}, {}, {}
+  local names, qnames, marks, defaults = {}, {}, {}, {}
   for i, c in ipairs(decl.columns) do
-    names[i], q[i] = c.name, "?"
+    names[i], qnames[i], marks[i] = c.name, q(c.name), "?"
     if c.default ~= nil then
       local ok, v = types.check(c, c.default, { model = m })
       defaults[i] = ok and v or nil
     end
   end
-  local ins = db:prepare(("INSERT INTO %s (%s) VALUES (%s)"):format(decl.table, table.concat(names, ", "), table.concat(q, ", ")))
+  local ins = db:prepare(("INSERT INTO %s (%s) VALUES (%s)"):format(q(decl.table), table.concat(qnames, ", "), table.concat(marks, ", ")))
   db:exec("DROP TABLE IF EXISTS temp.qm_import_rows")
   db:exec("CREATE TEMP TABLE qm_import_rows (rid INTEGER PRIMARY KEY, file INTEGER NOT NULL, line INTEGER NOT NULL)")
   local track = db:prepare("INSERT INTO temp.qm_import_rows (rid, file, line) VALUES (?, ?, ?)")
@@ -167,8 +175,8 @@ function M.run(imp, db, ctx, m, decl, files)
   local find_key, key_args
   if #key_cols > 0 then
     local conds = {}
-    for _, k in ipairs(key_cols) do conds[#conds + 1] = k .. " IS ?" end
-    find_key = db:prepare(("SELECT rowid AS rid FROM %s WHERE %s LIMIT 1"):format(decl.table, table.concat(conds, " AND ")))
+    for _, k in ipairs(key_cols) do conds[#conds + 1] = q(k) .. " IS ?" end
+    find_key = db:prepare(("SELECT rowid AS rid FROM %s WHERE %s LIMIT 1"):format(q(decl.table), table.concat(conds, " AND ")))
     local kargs = {}
     key_args = function(row)
       for i, k in ipairs(key_cols) do local v = row[k]; if v == nil then v = NULL end; kargs[i] = v end
@@ -225,15 +233,19 @@ function M.after(imp, db, m, decl, filemeta, created)
   end
   if #decl.key > 0 and not created then
     local conds = {}
-    for _, k in ipairs(decl.key) do conds[#conds + 1] = ("u.%s IS t.%s"):format(k, k) end
+    local sel = {}
+    for i, k in ipairs(decl.key) do
+      conds[#conds + 1] = ("u.%s IS t.%s"):format(q(k), q(k))
+      sel[i] = ("t.%s AS k%d"):format(q(k), i)
+    end
     local sql = ([[SELECT r.file AS file, r.line AS line, %s,
-                     (SELECT min(u.rowid) FROM %s u WHERE %s AND u.rowid <> t.rowid) AS other
+                     (SELECT min(u.rowid) FROM %s u WHERE %s AND u.rowid < t.rowid) AS other
                    FROM temp.qm_import_rows r JOIN %s t ON t.rowid = r.rid
                    WHERE other IS NOT NULL ORDER BY r.rid]])
-      :format("t." .. table.concat(decl.key, ", t."), tbl, table.concat(conds, " AND "), tbl)
+      :format(table.concat(sel, ", "), q(tbl), table.concat(conds, " AND "), q(tbl))
     for r in db:query(sql) do
       local vals = {}
-      for _, k in ipairs(decl.key) do vals[#vals + 1] = tostring(r[k] == NULL and "" or r[k]) end
+      for i in ipairs(decl.key) do vals[#vals + 1] = tostring(r["k" .. i] == NULL and "" or r["k" .. i]) end
       local o = db:first("SELECT file, line FROM temp.qm_import_rows WHERE rid = ?", { r.other })
       local first = o and ("at " .. position(filemeta, o.file, o.line)) or ("in table " .. tbl .. " before this import")
       report("error", r, decl.key[1], ("the key (%s) = (%s) is given twice (also %s)"):format(table.concat(decl.key, ", "),
@@ -257,7 +269,7 @@ function M.after(imp, db, m, decl, filemeta, created)
         kinds.table_name(rc, "references")
         local sql = ([[SELECT r.file AS file, r.line AS line, t.%s AS v FROM temp.qm_import_rows r JOIN %s t ON t.rowid = r.rid
                        WHERE t.%s IS NOT NULL AND t.%s NOT IN (SELECT %s FROM %s WHERE %s IS NOT NULL) ORDER BY r.rid]])
-          :format(c.name, tbl, c.name, c.name, rc, rt, rc)
+          :format(q(c.name), q(tbl), q(c.name), q(c.name), q(rc), q(rt), q(rc))
         for r in db:query(sql) do
           report("error", r, c.name, ("\"%s\" is not in %s.%s"):format(tostring(r.v), rt, rc))
         end
@@ -265,7 +277,7 @@ function M.after(imp, db, m, decl, filemeta, created)
     end
   end
   if decl.check then
-    local sql = decl.check.sql:gsub("{tbl}", tbl)
+    local sql = decl.check.sql:gsub("{tbl}", q(tbl))
     for r in db:query(sql, decl.check.params) do
       local o = db:first("SELECT file, line FROM temp.qm_import_rows WHERE rid = ?", { r.rid })
       report(decl.check.level, o, decl.check.column, decl.check.message(r))
