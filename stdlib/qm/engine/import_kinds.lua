@@ -196,7 +196,6 @@ end
 
 -- ---------------------------------------------------------------- responses
 
-local function alias(list) return list end
 
 M.responses = {
   name = "responses",
@@ -205,18 +204,18 @@ M.responses = {
   needs_model = true,
   yaml_keys = { "responses" },
   columns = {
-    { name = "round", raw = true, aliases = alias { "round_id", "runde" },
+    { name = "round", raw = true, aliases = { "round_id", "runde" },
       doc = "the round (else --round R; --unit U creates a new one)" },
-    { name = "participant", raw = true, required = true, aliases = alias { "deltager" },
+    { name = "participant", raw = true, required = true, aliases = { "deltager" },
       doc = "the participant's code (new codes become participants, up to the model's max_participants)" },
-    { name = "question", raw = true, required = true, aliases = alias { "spørgsmål", "spoergsmaal", "sporgsmal" },
+    { name = "question", raw = true, required = true, aliases = { "spørgsmål", "spoergsmaal", "sporgsmal" },
       doc = "the question's id (or an alias)" },
-    { name = "score", raw = true, nested = true, aliases = alias { "point", "svar" },
+    { name = "score", raw = true, nested = true, aliases = { "point", "svar" },
       doc = "a score on the question's scale; blank, vi, ved ikke = don't know; a YAML mapping of parts for CAF fine-tuned" },
-    { name = "dontknow", type = "boolean", aliases = alias { "ved_ikke" }, doc = "1/ja: don't know (the score must be blank)" },
-    { name = "strengths", type = "text", aliases = alias { "styrker" }, doc = "text" },
-    { name = "improvements", type = "text", aliases = alias { "forbedringer", "forbedringsområder" }, doc = "text" },
-    { name = "suggestions", type = "text", aliases = alias { "forslag" }, doc = "text" },
+    { name = "dontknow", type = "boolean", aliases = { "ved_ikke" }, doc = "1/ja: don't know (the score must be blank)" },
+    { name = "strengths", type = "text", aliases = { "styrker" }, doc = "text" },
+    { name = "improvements", type = "text", aliases = { "forbedringer", "forbedringsområder" }, doc = "text" },
+    { name = "suggestions", type = "text", aliases = { "forslag" }, doc = "text" },
   },
 }
 for _, p in ipairs(PARTS) do
@@ -470,7 +469,6 @@ end
 
 -- ---------------------------------------------------------------- case audits
 
-local AUDIT_KEYS = { round = true, case_id = true, criterion = true, answer = true }
 
 -- a table name the model names (audit.table, progression.tables): letters, digits, _
 local function table_name(name, what)
