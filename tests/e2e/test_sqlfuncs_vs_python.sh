@@ -2,7 +2,7 @@
 # qm's statistics agree with Python's statistics module (an independent implementation) on
 # generated panels with ties, one rater, all equal, don't-knows, KIK's 0-100 in steps of 5,
 # CAF's 0-5 and 1-5 (tests/e2e/stats/oracle.py): the SQL functions one by one,
-# consensus_stats' JSON and consensus_blob.
+# consensus_stats' JSON, consensus_blob and the Lua module qm.stats.
 source "$(dirname "$0")/lib.sh"
 oracle="$QM_SOURCE_DIR/tests/e2e/stats/oracle.py"
 db="$T_TMP/panels.db"
@@ -100,6 +100,43 @@ for r in db:query([[SELECT p.id AS panel, consensus_blob(x, p.A, p.k, p.step, p.
 end
 LUA
 t_run run "$T_TMP/blob.lua" --db "$db"
+expect_exit 0
+python3 "$oracle" compare "$db" "$T_OUT" >"$T_TMP/cmp.txt" 2>&1 || t_fail "$(tail -30 "$T_TMP/cmp.txt")"
+grep -q "mismatches: 0" "$T_TMP/cmp.txt" && cat "$T_TMP/cmp.txt" || t_fail "$(cat "$T_TMP/cmp.txt")"
+
+t_case lua_statistics_module_agrees_with_python_statistics
+cat >"$T_TMP/mod.lua" <<'LUA'
+local line = require("enc").line
+local stats = require "qm.stats"
+local scale = require "qm.scale"
+local panels, order = {}, {}
+for p in db:query("SELECT id, A, step, k, ties FROM panels ORDER BY id") do
+  panels[p.id] = { p = p, xs = {}, n = 0 }
+  order[#order + 1] = p.id
+end
+for r in db:query("SELECT panel, x FROM r ORDER BY rowid") do
+  local xs = panels[r.panel].xs
+  xs[#xs + 1] = r.x == null and scale.dontknow or r.x   -- don't know: scale.dontknow
+end
+for _, id in ipairs(order) do
+  local p, xs = panels[id].p, panels[id].xs
+  local s = stats.summary(xs, { A = p.A, step = p.step, k = p.k, ties = p.ties, dontknow = scale.dontknow })
+  s.panel = id
+  -- the single functions agree with the summary
+  local nums = {}
+  for _, x in ipairs(xs) do if x ~= scale.dontknow then nums[#nums + 1] = x end end
+  if #nums > 0 then
+    assert(stats.median(nums) == s.median and stats.mean(nums) == s.mean and stats.percentile(nums, 25) == s.q1)
+    assert(stats.sd(nums) == s.sd and stats.variance(nums) == s.variance and stats.iqr(nums) == s.iqr)
+    assert(stats.rwg(nums, p.A, p.step) == s.rwg and stats.within_k(nums, p.k) == s.within_k)
+    assert(stats.mode(nums, p.ties) == s.mode)
+  end
+  if s.n == 0 then s.n = nil end
+  line(s, { "panel", "dontknow", "n", "mean", "median", "q1", "q3", "iqr", "sd", "variance", "mode", "modes",
+            "mode_outside", "min", "max", "range", "within_k", "rwg" })
+end
+LUA
+t_run run "$T_TMP/mod.lua" --db "$db"
 expect_exit 0
 python3 "$oracle" compare "$db" "$T_OUT" >"$T_TMP/cmp.txt" 2>&1 || t_fail "$(tail -30 "$T_TMP/cmp.txt")"
 grep -q "mismatches: 0" "$T_TMP/cmp.txt" && cat "$T_TMP/cmp.txt" || t_fail "$(cat "$T_TMP/cmp.txt")"

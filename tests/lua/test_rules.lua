@@ -8,7 +8,7 @@ local scale = require "qm.scale"
 local stats = require "qm.stats"
 
 local pts = scale.points { 0, 100, step = 5 }
-local function q(xs, k) local s = stats.summary(xs, pts.options, k or 5); s.dontknow = 0; s.mode_rule_ok = s.mode_outside <= stats.mode_rule_allows(s.n) return s end
+local function q(xs, k) local s = stats.summary(xs, { A = pts.options, step = pts.step, k = k or 5 }); s.dontknow = 0; s.mode_rule_ok = s.mode_outside <= stats.mode_rule_allows(s.n) return s end
 
 t.test("median rule proposes on the scale's grid and flags a wide range", function()
   local p = consensus.apply(consensus.median { max_range = 30 }, q { 50, 55, 60, 95 }, pts)
@@ -114,7 +114,7 @@ t.test("scales accept what is on them and refuse the rest", function()
 end)
 
 t.test("statistics of small panels", function()
-  local s = stats.summary({ 2, 4, 4, 4, 5, 5, 7, 9 }, 10, 1)
+  local s = stats.summary({ 2, 4, 4, 4, 5, 5, 7, 9 }, { A = 10, k = 1 })
   t.eq(s.mean, 5.0); t.eq(s.median, 4.5); t.near(s.sd, math.sqrt(32 / 7), 1e-12); t.eq(s.modes, { 4 })
   t.eq(s.range, 7); t.eq(s.iqr, 1.5); t.eq(s.mode_outside, 5)
   t.eq(stats.mode_rule_allows(10), 2); t.eq(stats.mode_rule_allows(12), 3)
