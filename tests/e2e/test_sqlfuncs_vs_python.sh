@@ -141,6 +141,109 @@ expect_exit 0
 python3 "$oracle" compare "$db" "$T_OUT" >"$T_TMP/cmp.txt" 2>&1 || t_fail "$(tail -30 "$T_TMP/cmp.txt")"
 grep -q "mismatches: 0" "$T_TMP/cmp.txt" && cat "$T_TMP/cmp.txt" || t_fail "$(cat "$T_TMP/cmp.txt")"
 
+t_case report_json_agrees_with_python_with_theme_level_scales
+# a model whose scales are declared on its themes (KIK 0-100 in steps of 5, CAF 0-5, 1-5 on
+# each question, percent): every question's statistics in the konsensus and svarrapport JSON
+rdb="$T_TMP/report.db"
+python3 "$oracle" make-report "$rdb" || t_fail "cannot make the report panels"
+mkdir -p "$T_TMP/rep"
+cat >"$T_TMP/rep/panels.lua" <<'LUA'
+local kik, caf, likert, pct = {}, {}, {}, {}
+for i = 0, 63 do
+  local t = ({ kik, caf, likert })[i % 3 + 1]
+  t[#t + 1] = question("p" .. i) { text = "panel " .. i, scale = t == likert and scale.ordinal { 1, 5 } or nil }
+end
+for i = 64, 69 do pct[#pct + 1] = question("p" .. i) { text = "panel " .. i } end
+kik.scale = scale.points { 0, 100, step = 5 }; kik.title = "KIK"
+caf.scale = scale.caf_classic {}; caf.title = "CAF"
+likert.title = "1-5 on the questions"
+pct.scale = scale.percent {}; pct.title = "Percent"
+return model "panels" {
+  max_participants = 40,
+  consensus = consensus.median {},
+  theme "kik" (kik), theme "caf" (caf), theme "likert" (likert), theme "pct" (pct),
+}
+LUA
+# the responses: the panels' scores in order, participant P01.. per panel; NULL = don't know
+python3 - "$rdb" >"$T_TMP/rep/data.lua" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+print('local m = use "panels.lua"')
+print('store.transaction(function()')
+print('  store.unit { id = "u", kind = "enhed", name = "U" }')
+print('  store.round { id = "r", model = "panels", unit = "u", started = "2026-01-01" }')
+print('  for p = 1, 40 do store.participant("r", { code = ("P%02d"):format(p) }, 40) end')
+seen = {}
+for pid, x in con.execute("SELECT panel, x FROM r ORDER BY rowid"):
+    seen[pid] = seen.get(pid, 0) + 1
+    who = "P%02d" % seen[pid]
+    if x is None:
+        print('  store.response { round = "r", participant = "%s", question = "p%d", dontknow = true }' % (who, pid))
+    else:
+        print('  store.response { round = "r", participant = "%s", question = "p%d", score = %r }' % (who, pid, x))
+print('end)')
+PY
+t_run run "$T_TMP/rep/data.lua" --db "$T_TMP/rep/engine.db" --write
+expect_exit 0
+t_run run "$T_TMP/rep/panels.lua" --db "$T_TMP/rep/engine.db" --report konsensus --round r --format json
+expect_exit 0
+cp "$T_OUT" "$T_TMP/konsensus.json"
+python3 - "$T_TMP/konsensus.json" >"$T_TMP/rep/got.txt" <<'PY' || t_fail "konsensus JSON: $(cat "$T_TMP/rep/got.txt")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["conventions"]
+assert c["sd"] == "sample (n - 1)" and "type 7" in c["quantiles"] and "scale steps" in c["rwg_null"] and c["mode_ties"] == "median", c
+for item in d["agenda"]:
+    s = dict(item["stats"])
+    # every key present; a null says why
+    for k in ("n", "mean", "median", "mode", "modes", "sd", "variance", "q1", "q3", "iqr", "within_k", "k", "rwg", "A", "step", "reasons"):
+        assert k in s, (item["question"], k)
+    for k, v in s.items():
+        if v is None and k not in ("A",):
+            assert k in s["reasons"] or (s["n"] == 0), (item["question"], k, s)
+    s["panel"] = int(item["question"][1:])
+    if s["n"] == 0: s["n"] = None
+    print(json.dumps(s))
+PY
+python3 "$oracle" compare "$rdb" "$T_TMP/rep/got.txt" >"$T_TMP/cmp.txt" 2>&1 || t_fail "$(tail -30 "$T_TMP/cmp.txt")"
+grep -q "panels compared: 69 .* mismatches: 0" "$T_TMP/cmp.txt" && cat "$T_TMP/cmp.txt" || t_fail "$(cat "$T_TMP/cmp.txt")"
+# the bundled CAF 2020 case from issue 10: 3 4 4 5 3 on a theme's 0-5 scale gives rwg 0.76, and
+# KIK's 60 70 70 75 80 65 70 90 70 on 0-100 in steps of 5 gives 0.917
+cat >"$T_TMP/rep/two.lua" <<'LUA'
+return model "two" {
+  max_participants = 12,
+  consensus = consensus.rwg { cutoff = 0.70 },
+  theme "caf" { scale = scale.caf_classic {}, question "c" { text = "CAF" } },
+  theme "kik" { scale = scale.points { 0, 100, step = 5 }, question "k" { text = "KIK" } },
+}
+LUA
+cat >"$T_TMP/rep/two_data.lua" <<'LUA'
+local m = use "two.lua"
+store.transaction(function()
+  store.unit { id = "u", kind = "enhed", name = "U" }
+  store.round { id = "r", model = "two", unit = "u", started = "2026-01-01" }
+  local caf, kik = { 3, 4, 4, 5, 3 }, { 60, 70, 70, 75, 80, 65, 70, 90, 70 }
+  for p = 1, 9 do
+    store.participant("r", { code = "P" .. p }, 12)
+    if caf[p] then store.response { round = "r", participant = "P" .. p, question = "c", score = caf[p] } end
+    store.response { round = "r", participant = "P" .. p, question = "k", score = kik[p] }
+  end
+end)
+LUA
+t_run run "$T_TMP/rep/two_data.lua" --db "$T_TMP/rep/two.db" --write
+expect_exit 0
+t_run run "$T_TMP/rep/two.lua" --db "$T_TMP/rep/two.db" --report konsensus --round r --format json
+expect_exit 0
+python3 - "$T_OUT" >"$T_TMP/two.txt" 2>&1 <<'PY' || t_fail "$(cat "$T_TMP/two.txt")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+by = {i["question"]: i for i in d["agenda"]}
+assert abs(by["c"]["stats"]["rwg"] - 0.76) < 1e-12, by["c"]
+assert abs(by["k"]["stats"]["rwg"] - 0.9174242424242425) < 1e-12, by["k"]
+assert by["c"]["flag"] is False and by["k"]["flag"] is False, (by["c"]["flag"], by["k"]["flag"])
+assert by["k"]["stats"]["A"] == 21 and by["k"]["stats"]["step"] == 5 and by["c"]["stats"]["A"] == 6
+PY
+
 t_case medians_of_a_million_values_are_bit_identical_to_python
 python3 - "$T_TMP/big.db" >"$T_TMP/big.txt" <<'PY'
 import random, sqlite3, statistics, sys

@@ -13,7 +13,9 @@ SCALES = {  # name: (A, step, lo)
 TIES = ["median", "lowest", "highest", "flag"]
 
 
-def make(path):
+def make(path, report=False):
+    """report: the parameters a report uses, from each question's own scale: k = one step,
+    ties = "median" (the model's rule); "pct" panels on a percent scale (no countable options)"""
     rnd = random.Random(20261124)
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE panels(id INTEGER PRIMARY KEY, scale TEXT, A INTEGER, step REAL, k REAL, ties TEXT)")
@@ -25,6 +27,8 @@ def make(path):
         n = [1, 2, 5, 7, 9, 10, 12, 40][kind]
         k = step * (pid % 3)             # 0, one step or two steps
         ties = TIES[pid % 4]
+        if report:
+            k, ties = step, "median"
         equal = pid % 11 == 0
         for i in range(n):
             if pid == 63 or (i > 0 and rnd.random() < 0.15):
@@ -37,6 +41,11 @@ def make(path):
                 x = lo + step * rnd.randint(0, A - 1)
             con.execute("INSERT INTO r VALUES (?, ?)", (pid, x))
         con.execute("INSERT INTO panels VALUES (?, ?, ?, ?, ?, ?)", (pid, scale, A, step, k, ties))
+    if report:   # a percent scale: any number 0-100, rwg has no null distribution
+        for pid in range(64, 70):
+            for i in range(5):
+                con.execute("INSERT INTO r VALUES (?, ?)", (pid, round(rnd.uniform(0, 100), 2)))
+            con.execute("INSERT INTO panels VALUES (?, 'pct', NULL, 1, 1, 'median')", (pid,))
     con.commit()
 
 
@@ -68,7 +77,7 @@ def expected(v, A, step, k, ties):
     if n > 1:
         var = statistics.variance(v)
         e["variance"], e["sd"] = var, statistics.stdev(v)
-        e["rwg"] = max(0.0, 1 - (var / step ** 2) / ((A * A - 1) / 12))
+        e["rwg"] = max(0.0, 1 - (var / step ** 2) / ((A * A - 1) / 12)) if A else None
     else:
         e["variance"] = e["sd"] = e["rwg"] = None
     return e
@@ -126,5 +135,7 @@ def compare(path, got_file):
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "make-report":
+        make(sys.argv[2], report=True)
     else:
         sys.exit(compare(sys.argv[2], sys.argv[3]))
