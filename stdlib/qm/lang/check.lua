@@ -129,6 +129,53 @@ local function check_plan(ctx, m)
 end
 
 
+-- scoring rules keyed by element ids (scoring.efqm's points): every key must be an id the
+-- rule will score, and every element it scores must have its points
+local function check_scoring(ctx, m)
+  local elements = { m }
+  for _, e in ipairs(m:walk()) do elements[#elements + 1] = e end
+  local receives = {}   -- rule -> { ids = {id -> true}, list = {ids}, at = element }
+  for _, e in ipairs(elements) do
+    local r = e:scoring_of()
+    if scoring.is_rule(r) and r.points_based and e.children and #e.children > 0 then
+      local rec = receives[r] or { ids = {}, list = {}, at = e }
+      receives[r] = rec
+      for _, ch in ipairs(e.children) do
+        if ch.kind ~= "indicator" and not rec.ids[ch.id] then
+          rec.ids[ch.id] = ch
+          rec.list[#rec.list + 1] = ch.id
+        end
+      end
+    end
+  end
+  for r, rec in pairs(receives) do
+    local where = r.where or rec.at.where
+    local what = ("scoring.%s on %s"):format(r.name, label(rec.at.kind, rec.at.id))
+    if r.points then
+      local missing = {}
+      for _, id in ipairs(rec.list) do if r.points[id] == nil then missing[#missing + 1] = id end end
+      for _, key in ipairs(scoring.keys(r)) do
+        if not rec.ids[key] then
+          -- the likely meaning: the one element without points, else the nearest id
+          local hint = #missing == 1 and missing[1] or construct.did_you_mean(key, #missing > 0 and missing or rec.list)
+          problem(ctx, "error", where, ("%s: points are given for \"%s\", which it does not score%s (it scores %s)")
+            :format(what, key, hint and (" (did you mean \"" .. hint .. "\"?)") or "", table.concat(rec.list, ", ")))
+        end
+      end
+    end
+    for _, id in ipairs(rec.list) do
+      local ch = rec.ids[id]
+      if r.points and r.points[id] == nil then
+        problem(ctx, "error", where, ("%s: %s has no points (points are given for: %s)")
+          :format(what, label(ch.kind, id), table.concat(scoring.keys(r), ", ")))
+      elseif not r.points and ch.weight == nil then
+        problem(ctx, "error", ch.where, ("%s: %s has no available points: give it a weight, or the rule points = { ... }")
+          :format(what, label(ch.kind, id)))
+      end
+    end
+  end
+end
+
 -- a target must be a score the question's scale can give
 local function check_target(ctx, e, sc, where_label)
   if e.target == nil or not sc or type(e.target) ~= "number" then return end
@@ -178,6 +225,7 @@ function M.model(ctx, m)
   check_indicators(ctx, m)
   check_agreements(ctx, m)
   check_plan(ctx, m)
+  check_scoring(ctx, m)
 end
 
 return M

@@ -270,8 +270,12 @@ end
 
 -- ---------------------------------------------------------------- konsensusrapport
 
--- agreed scores of a round, and theme/model scores rolled up by the model's rules
+-- agreed scores of a round, and theme/model scores rolled up by the model's rules; for an
+-- element scored by a points-based rule (scoring.efqm) also its breakdown: each part's
+-- percent, points and maximum, and the total out of the maximum
 function M.agreed(db, m, round_id)
+  local scoring = require("qm.rules.scoring")
+  local breakdown = {}
   local agreed = {}
   for c in db:query("SELECT * FROM qm_consensus WHERE round_id = ?", { round_id }) do agreed[c.question] = c end
   local scores = {}
@@ -288,36 +292,53 @@ function M.agreed(db, m, round_id)
         if v ~= nil then items[#items + 1] = { id = ch.id, value = v, weight = ch.weight } end
       end
     end
-    local v = require("qm.rules.scoring").apply(e:scoring_of(), items)
+    local r = e:scoring_of()
+    local v = scoring.apply(r, items)
+    if scoring.is_rule(r) and r.breakdown and #items > 0 then breakdown[e] = r.breakdown(items) end
     scores[e.id] = v
     return v
   end
   local total = score_of(m)
-  return agreed, scores, total
+  return agreed, scores, total, breakdown
 end
 
 function M.konsensusrapport(ctx, m, out, doc_in)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
   local st = M.round_stats(db, m, r.id)
-  local agreed, tscores, total = M.agreed(db, m, r.id)
+  local agreed, tscores, total, breakdown = M.agreed(db, m, r.id)
+  local pts = breakdown[m]   -- a points-based model: points, percent and maximum per theme
+  local pts_of = {}
+  if pts then for _, c in ipairs(pts.criteria) do pts_of[c.id] = c end end
   local doc = doc_in and doc_in.doc or report.document { title = "Konsensusrapport — " .. (m.title or m.id),
     subtitle = ("Runde %s, %s"):format(r.id, unit_name(db, r.unit_id)) }
-  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total, conventions = M.conventions(m),
-    themes = json.array({}) }, { "model", "round", "unit", "score", "conventions", "themes" })
+  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
+    max = pts and pts.max or nil, conventions = M.conventions(m), themes = json.array({}) },
+    { "model", "round", "unit", "score", "max", "conventions", "themes" })
   local csv = {}
   local summary = {}
   for _, th in ipairs(m:themes()) do
-    summary[#summary + 1] = { theme = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1) }
+    local c = pts_of[th.id]
+    summary[#summary + 1] = { theme = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1),
+      points = c and fmtnum(c.points, 1), max = c and fmtnum(c.max, 1) }
   end
   if doc_in then doc:heading("Konsensusrapport", 2) end
   state_conventions(doc, m)
-  doc:keyvalues { { "Samlet score", fmtnum(total, 1) or "-" }, { "Enhed", unit_name(db, r.unit_id) }, { "Runde", r.id } }
-  doc:table { name = "themes", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
-    { key = "side", title = "Side" }, { key = "score", title = "Score" } }, rows = summary }
+  local total_text = fmtnum(total, 1) and tostring(fmtnum(total, 1)) or "-"
+  if pts then total_text = ("%s af %s point"):format(total_text, tostring(fmtnum(pts.max, 1))) end
+  doc:keyvalues { { "Samlet score", total_text }, { "Enhed", unit_name(db, r.unit_id) }, { "Runde", r.id } }
+  local cols = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
+    { key = "side", title = "Side" }, { key = "score", title = pts and "Score (%)" or "Score" } }
+  if pts then
+    cols[#cols + 1] = { key = "points", title = "Point" }
+    cols[#cols + 1] = { key = "max", title = "Maks" }
+  end
+  doc:table { name = "themes", columns = cols, rows = summary }
   for _, th in ipairs(m:themes()) do
-    local tdata = json.object({ id = th.id, title = th.title, side = th.side, score = tscores[th.id], questions = json.array({}) },
-      { "id", "title", "side", "score", "questions" })
+    local c = pts_of[th.id]
+    local tdata = json.object({ id = th.id, title = th.title, side = th.side, score = tscores[th.id],
+      points = c and c.points or nil, max = c and c.max or nil, questions = json.array({}) },
+      { "id", "title", "side", "score", "points", "max", "questions" })
     local rows = {}
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
