@@ -675,7 +675,7 @@ function M.check_frequency(events, rule, as_of)
     result.status, result.reason = "not achieved", ("%d period%s with fewer than %d"):format(missed, missed == 1 and "" or "s", rule.count)
   elseif as_of < win.first then
     result.status, result.reason = "pending", "the window starts " .. tostring(win.first)
-  elseif as_of >= win.last and not open then
+  elseif as_of >= win.last and not open and not rule.open then
     result.status, result.reason = "achieved", "every period had at least " .. rule.count
   else
     result.status, result.reason = "on track", "every finished period had at least " .. rule.count
@@ -707,6 +707,32 @@ function M.check_max_gap(events, gap, win, as_of)
   end
   local done = win and as_of >= win.last
   return { status = done and "achieved" or "on track", largest = largest, reason = ("largest gap %d days"):format(largest) }
+end
+
+--- time.after(date, gap {n, unit}) -> the date `gap` after `date`, in calendar terms: months,
+--- quarters, halves and years by the calendar (clamped to the month's end: 2016-02-29 plus a
+--- year is 2017-02-28), weeks and days by days
+function M.after(d, g)
+  d = M.parse_date(d)
+  return d:add_days(gap_days(g, d))
+end
+
+--- time.longer_than(as_of, gap) -> the date c such that whoever started before c has been
+--- there MORE than `gap` as of `as_of` (strictly: exactly six calendar months is not more
+--- than half a year), by calendar months, so 29 February counts as one day
+function M.longer_than(as_of, g)
+  as_of = M.parse_date(as_of)
+  local back = { g[1], g[2] }
+  local c
+  if g[2] == "day" or g[2] == "week" then c = as_of:add_days(-gap_days(back, as_of))
+  else
+    local months = ({ month = 1, quarter = 3, half = 6, year = 12 })[g[2]] * g[1]
+    c = as_of:add_months(-months)
+  end
+  -- the first start date whose gap does not end before as_of (clamping can move it)
+  while M.after(c, g) < as_of do c = c:add_days(1) end
+  while M.after(c:add_days(-1), g) >= as_of do c = c:add_days(-1) end
+  return c
 end
 
 --- due_window(last_event, min_gap, max_gap) -> from, to (dates); overdue when as_of > to

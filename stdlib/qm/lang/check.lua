@@ -15,22 +15,21 @@ local function list(v) if type(v) == "string" then return { v } end return v or 
 
 local function check_indicators(ctx, m)
   for _, ind in ipairs(m:indicators()) do
-    local list = ind.deadline and (type(ind.deadline) == "table" and ind.deadline or { ind.deadline }) or {}
-    for _, p in ipairs(list) do
-      local ds, err = time.parse_list(p)
-      if not ds then problem(ctx, "error", ind.where, ("indicator \"%s\": deadline: %s"):format(ind.id, err))
-      else
-        for _, d in ipairs(ds) do
-          if d.year_missing then
-            problem(ctx, "warning", ind.where, ("indicator \"%s\": deadline \"%s\" has no year: it will be not evaluable"):format(ind.id, d.phrase))
-          end
-        end
+    -- every time field, read by the same reader the run uses (eval/indicator.read_times)
+    local times, err = require("qm.eval.indicator").read_times(ind)
+    if not times then
+      problem(ctx, "error", ind.where, ("indicator \"%s\": %s"):format(ind.id, err))
+    else
+      local phrases = {}
+      for _, key in ipairs { "window", "every", "gap" } do
+        if times[key] and times[key].year_missing then phrases[times[key].phrase] = key == "gap" and "max_gap" or key end
       end
-    end
-    for _, f in ipairs({ "window", "every", "max_gap" }) do
-      if ind[f] and not time.parse(ind[f]) then
-        local _, err = time.parse(ind[f])
-        problem(ctx, "error", ind.where, ("indicator \"%s\": %s: %s"):format(ind.id, f, err))
+      for _, d in ipairs(times.deadlines or {}) do if d.year_missing then phrases[d.phrase] = "deadline" end end
+      local sorted = {}
+      for p in pairs(phrases) do sorted[#sorted + 1] = p end
+      table.sort(sorted)
+      for _, p in ipairs(sorted) do
+        problem(ctx, "warning", ind.where, ("indicator \"%s\": %s \"%s\" has no year: it will be not evaluable"):format(ind.id, phrases[p], p))
       end
     end
     if ind.type == "frequency" and not ind.every and not (ind.count and ind.per) then
