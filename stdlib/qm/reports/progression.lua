@@ -160,9 +160,9 @@ function M.progression(ctx, m, out)
       dist = ("%d/%d/%d/%d/%d"):format(r.s1, r.s2, r.s3, r.s4, r.s5), hidden = r.hidden }
     data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens,
       since_previous = json.object({ forward = r.forward_prev, backward = r.backward_prev, unchanged = r.same_prev,
-        mean_change = mc and tonumber(("%.3f"):format(mc)) }, { "forward", "backward", "unchanged", "mean_change" }),
+        mean_change = mc }, { "forward", "backward", "unchanged", "mean_change" }),
       since_first = json.object({ forward = r.forward_first, backward = r.backward_first, unchanged = r.same_first,
-        mean_change = mf and tonumber(("%.3f"):format(mf)) }, { "forward", "backward", "unchanged", "mean_change" }),
+        mean_change = mf }, { "forward", "backward", "unchanged", "mean_change" }),
       distribution = json.array({ r.s1, r.s2, r.s3, r.s4, r.s5 }), hidden = r.hidden },
       { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden" })
   end
