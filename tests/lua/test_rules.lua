@@ -120,4 +120,24 @@ t.test("statistics of small panels", function()
   t.eq(stats.mode_rule_allows(10), 2); t.eq(stats.mode_rule_allows(12), 3)
 end)
 
+t.test("the mode rule resolves tied modes by its ties option, not downwards", function()
+  local xs = { 10, 10, 10, 50, 50, 50, 30, 20 }   -- modes 10 and 50
+  local function qt(ties)
+    local s = stats.summary(xs, { A = pts.options, step = pts.step, k = 5, ties = ties })
+    s.dontknow = 0
+    return s
+  end
+  t.eq(consensus.apply(consensus.mode_rule {}, qt("median"), pts).score, 30, "the middle of the tied modes")
+  t.eq(consensus.apply(consensus.mode_rule { ties = "highest" }, qt("highest"), pts).score, 50)
+  local p = consensus.apply(consensus.mode_rule { ties = "flag" }, qt("flag"), pts)
+  t.eq(p.flag, true)
+  t.raises(function() consensus.mode_rule { ties = "smallest" } end, "ties must be")
+  t.raises(function() consensus.percent_agreement { k = -1 } end, "k must be a number of at least 0")
+end)
+
+t.test("percent agreement states the k it used", function()
+  local p = consensus.apply(consensus.percent_agreement { threshold = 0.9 }, q({ 50, 50, 55, 90 }, 5), pts)
+  t.truthy(p.reason:find("within ±5 of the median", 1, true), p.reason)
+end)
+
 t.done()

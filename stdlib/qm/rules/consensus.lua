@@ -125,9 +125,18 @@ end
 function M.percent_agreement(opts)
   opts = opts or {}
   local threshold = opts.threshold or 0.75
+  if opts.k ~= nil and (type(opts.k) ~= "number" or opts.k ~= opts.k or opts.k < 0) then
+    error(("consensus.percent_agreement: k must be a number of at least 0 in the scale's unit, not %s"):format(tostring(opts.k)), 2)
+  end
+  if type(threshold) ~= "number" or threshold < 0 or threshold > 1 then
+    error(("consensus.percent_agreement: threshold must be a share from 0 to 1, not %s"):format(tostring(threshold)), 2)
+  end
   return builtin("percent_agreement", opts, function(q) return q.median end,
-    function(q) return q.within_k < threshold end,
-    function(q) return ("%.0f%% within ±%g of the median, below %.0f%%"):format(q.within_k * 100, q.k or opts.k or 0, threshold * 100) end)
+    function(q) return q.within_k == nil or q.within_k < threshold end,
+    function(q)
+      if q.within_k == nil then return "the share within ±k cannot be computed (" .. (q.reasons and q.reasons.within_k or "undefined") .. ")" end
+      return ("%.0f%% within ±%g of the median, below %.0f%%"):format(q.within_k * 100, q.k or opts.k or 0, threshold * 100)
+    end)
 end
 
 -- k for "within ±k of the median": the rule's own, else one step of the question's scale,
