@@ -55,11 +55,6 @@ static int l_memory(lua_State *L) {
   return 1;
 }
 
-static int l_allowpath(lua_State *L) {
-  qmS_allowpath(L, luaL_checkstring(L, 1));
-  return 0;
-}
-
 static int l_modules(lua_State *L) {
   qmE_pushnames(L);
   return 1;
@@ -89,7 +84,6 @@ static int l_opendb(lua_State *L) {
     if (lua_getfield(L, 2, "engine") == LUA_TBOOLEAN && !lua_toboolean(L, -1)) flags &= ~QM_DB_ENGINE;
     lua_pop(L, 3);
   }
-  qmS_allowpath(L, path);
   qmDb_push_open(L, path, flags);
   return 1;
 }
@@ -133,7 +127,7 @@ static int l_remove_on_error(lua_State *L) {
 
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
-    { "isatty", l_isatty }, { "memory", l_memory }, { "allowpath", l_allowpath },
+    { "isatty", l_isatty }, { "memory", l_memory },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "opendb", l_opendb }, { "term_width", l_term_width },
     { "remove_on_error", l_remove_on_error }, { NULL, NULL } };
   luaL_newlib(L, fns);
@@ -141,6 +135,8 @@ static int open_host(lua_State *L) {
   lua_setfield(L, -2, "version");
   lua_pushliteral(L, QM_INSTALL_MODELS);
   lua_setfield(L, -2, "models_dir");
+  lua_pushliteral(L, QM_SOURCE_MODELS);
+  lua_setfield(L, -2, "source_models_dir");
   lua_pushboolean(L, QM_USE_LIBEDIT);
   lua_setfield(L, -2, "libedit");
   static const struct { const char *name; int code; } codes[] = {

@@ -23,7 +23,6 @@ end
 function Context:database()
   if self.db ~= nil or not self.opts.db then return self.db end
   local path = self.opts.db
-  host.allowpath(path)
   local f = io.open(path, "rb")
   if not f and not self.opts.write then
     host.raise(host.exit.io, ("cannot open database %s: no such file (give --write to create one)"):format(path), 0)
@@ -49,9 +48,9 @@ end
 
 -- Globals a model file sees besides the sandbox's allow-list. Other stdlib modules add to
 -- them through qm.lang.dsl.globals(ctx) (the model language).
-function Context:globals()
+function Context:globals(scope)
   local g = {}
-  g.yaml = require "qm.yaml"
+  g.yaml = scope.modules["qm.yaml"]
   g.params = self.params
   g.null = host.null
   g.db = self:model_database()
@@ -64,16 +63,20 @@ function Context:globals()
   end
   -- not in a pcall: a broken stdlib module must say so, not surface later as "attempt to
   -- call a nil value (global 'model')"
-  for k, v in pairs(require("qm.lang.dsl").globals(self)) do g[k] = v end
+  for k, v in pairs(require("qm.lang.dsl").globals(self, scope)) do g[k] = v end
   return g
 end
 
--- The environment for files in folder `dir`; one per run and folder.
+-- The environment for files in folder `dir`; one per run and folder. What its files may read
+-- is fixed here: the folder and below, and the files named on the command line (--db).
 function Context:env(dir)
   self.envs = self.envs or {}
   if not self.envs[dir] then
-    host.allowpath(dir)
-    self.envs[dir] = sandbox.newenv { dir = dir, globals = self:globals() }
+    local scope = sandbox.scope { dir = dir, files = { self.opts.db } }
+    scope.named = dir
+    self.scopes = self.scopes or {}
+    self.scopes[dir] = scope
+    self.envs[dir] = sandbox.newenv { scope = scope, globals = self:globals(scope) }
   end
   return self.envs[dir]
 end
