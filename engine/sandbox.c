@@ -23,6 +23,17 @@ static const char *const allowed_libs[] = { "string", "table", "math", "utf8", "
 static const char *const allowed_os[] = { "clock", "date", "difftime", "time", NULL };
 static const char *const allowed_gc_options[] = { "count", "collect", "step", NULL };
 
+/* globals the sandbox makes itself: safe versions of these (see newenv), and _G (the env) */
+static const char *const own_globals[] = { "load", "require", "collectgarbage", "os", "_G", NULL };
+/* the globals qm's own Lua adds to a model's environment (the model language, data access);
+** newenv refuses any other, so this list is the whole of it (db and store only with --db) */
+static const char *const model_globals[] = {
+  "model", "theme", "question", "indicator", "use", "scale", "scoring", "consensus",
+  "prioritise", "time", "yaml", "params", "null", "db", "store", NULL };
+/* the fields of the read-only view a model's callback gets instead of the run's context
+** (an indicator's data = function(view, params)); sandbox.view refuses any other */
+static const char *const view_fields[] = { "db", "params", "as_of", "warn", NULL };
+
 typedef struct { const char *name, *why; } Denied;
 static const Denied denied_globals[] = {
   { "io", "io is not available in a model: read data through db, or yaml.load_file for files in the model's folder" },
@@ -395,6 +406,25 @@ static void copy_lib(lua_State *L, const char *lib, const char *const *only) {
   lua_setfield(L, -2, "__qm_name");  /* named in "cannot change string.rep" messages */
 }
 
+static int listed(const char *const *list, const char *name) {
+  if (name == NULL) return 0;
+  for (int i = 0; list[i]; i++) if (strcmp(list[i], name) == 0) return 1;
+  return 0;
+}
+
+/* sandbox.view{ field = value, ... } -> a read-only proxy; only view_fields may be given */
+static int l_view(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING || !listed(view_fields, lua_tostring(L, -1)))
+      return luaL_error(L, "internal error: \"%s\" is not in sandbox.c's view_fields", luaL_tolstring(L, -1, NULL));
+  }
+  qmS_freeze(L, 1);
+  return 1;
+}
+
 /* sandbox.scope{ dir = folder, files = { path, ... } } -> scope: what the model files of one
 ** folder may read, fixed now. { dir = resolved folder, roots = { [path] = true },
 ** modules = { ["qm.yaml"] = copy with load_file bound to this scope, ["qm.db"] = ... } } */
@@ -487,6 +517,8 @@ static int l_newenv(lua_State *L) {
   if (lua_getfield(L, 1, "globals") == LUA_TTABLE) {
     lua_pushnil(L);
     while (lua_next(L, -2)) {
+      if (!listed(model_globals, lua_tostring(L, -2)))
+        return luaL_error(L, "internal error: global \"%s\" is not in sandbox.c's model_globals", lua_tostring(L, -2));
       if (lua_type(L, -1) == LUA_TTABLE) { qmS_freeze(L, -1); lua_remove(L, -2); }
       lua_pushvalue(L, -2);
       lua_insert(L, -2);
@@ -577,13 +609,20 @@ static int l_lists(lua_State *L) {
     lua_setfield(L, -2, public_modules[i].name);
   }
   lua_setfield(L, -2, "modules");
+  static const struct { const char *key; const char *const *list; } more[] = {
+    { "model_globals", model_globals }, { "view", view_fields }, { "own_globals", own_globals } };
+  for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
+    lua_newtable(L);
+    for (int i = 0; more[k].list[i]; i++) { lua_pushstring(L, more[k].list[i]); lua_rawseti(L, -2, i + 1); }
+    lua_setfield(L, -2, more[k].key);
+  }
   return 1;
 }
 
 static int open_sandbox(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "newenv", l_newenv }, { "loadfile", l_loadfile }, { "freeze", l_freeze },
-    { "scope", l_scope }, { "inside", l_inside }, { "lists", l_lists },
+    { "scope", l_scope }, { "inside", l_inside }, { "view", l_view }, { "lists", l_lists },
     { NULL, NULL } };
   luaL_newlib(L, fns);
   return 1;

@@ -89,6 +89,21 @@ function Context:dofile(path, ...)
   return fn(...)
 end
 
+-- What a model's callback (an indicator's `data = function(view, params)`) gets instead of
+-- this context: a read-only table { db = the model's own connection (or nil), params = the
+-- run's --param values, as_of = "YYYY-MM-DD", warn = function(msg) }. One per date.
+function Context:callback_view(as_of)
+  local key = tostring(as_of)
+  self.views = self.views or {}
+  if not self.views[key] then
+    local params = {}
+    for k, v in pairs(self.params or {}) do params[k] = v end
+    self.views[key] = sandbox.view { db = self:model_database(), params = params, as_of = key,
+      warn = function(msg) self:warn(tostring(msg)) end }
+  end
+  return self.views[key]
+end
+
 -- The models this run declared (not those only loaded with use), in order.
 function Context:declared_models()
   return require("qm.lang.dsl").models(self)
