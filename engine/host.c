@@ -65,12 +65,38 @@ static int l_now(lua_State *L) {
   return 1;
 }
 
-/* host.raise(class, msg, level): an error with an exit class (see qm.h) */
+/* host.raise(class, msg, level): a typed error (see qm.h); class is a name ("io", "usage",
+** ...) or an exit code (host.exit.io) */
 static int l_raise(lua_State *L) {
-  int cls = (int)luaL_checkinteger(L, 1);
   const char *msg = luaL_checkstring(L, 2);
   int level = (int)luaL_optinteger(L, 3, 1);
-  return qm_raise(L, cls, level, "%s", msg);
+  const char *cls = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1)
+                                                   : qm_classname((int)luaL_checkinteger(L, 1));
+  if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
+  lua_pushstring(L, msg);
+  lua_concat(L, 2);
+  qm_pusherror(L, cls, lua_tostring(L, -1));
+  return lua_error(L);
+}
+
+/* host.errclass(err): the class of an error value ("model" for a plain Lua error) */
+static int l_errclass(lua_State *L) {
+  luaL_checkany(L, 1);
+  lua_pushstring(L, qm_errclassname(L, 1));
+  return 1;
+}
+
+/* host.rethrow(err, msg, level): raise msg (at level) with err's class */
+static int l_rethrow(lua_State *L) {
+  luaL_checkany(L, 1);
+  const char *msg = luaL_checkstring(L, 2);
+  int level = (int)luaL_optinteger(L, 3, 1);
+  const char *cls = qm_errclassname(L, 1);
+  if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
+  lua_pushstring(L, msg);
+  lua_concat(L, 2);
+  qm_pusherror(L, cls, lua_tostring(L, -1));
+  return lua_error(L);
 }
 
 /* host.opendb(path, {write=, create=, engine=}): the engine's own connection (may write qm_*
@@ -128,7 +154,7 @@ static int l_remove_on_error(lua_State *L) {
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory },
-    { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "opendb", l_opendb }, { "term_width", l_term_width },
+    { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "errclass", l_errclass }, { "rethrow", l_rethrow }, { "opendb", l_opendb }, { "term_width", l_term_width },
     { "remove_on_error", l_remove_on_error }, { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
@@ -216,12 +242,35 @@ static int is_model_frame(const lua_Debug *ar) {
   return ar->source[0] == '@' && strncmp(ar->source, "@stdlib/", 8) != 0 && ar->currentline > 0;
 }
 
+/* The length of a leading "file:line: " (the first ":digits: " in msg), 0 when none. */
+static size_t position_prefix(const char *msg) {
+  for (const char *p = msg; *p && *p != '\n'; p++) {
+    if (*p != ':' || p[1] < '0' || p[1] > '9') continue;
+    const char *q = p + 1;
+    while (*q >= '0' && *q <= '9') q++;
+    if (q[0] == ':' && q[1] == ' ') return (size_t)(q + 2 - msg);
+  }
+  return 0;
+}
+
+/* coroutine.wrap adds the position again at every level it passes: a recursion through 200
+** coroutines gave "f.lua:1: " 200 times. Keep one of a run of identical positions. */
+static const char *collapse_positions(const char *msg) {
+  size_t n = position_prefix(msg);
+  if (n == 0) return msg;
+  while (strncmp(msg + n, msg, n) == 0) msg += n;
+  return msg;
+}
+
+/* lua.c's msghandler, for qm: the message (of a string or a typed error) with the model's own
+** frames; a typed error stays typed (same class), so the exit code survives the traceback */
 static int msghandler(lua_State *L) {
-  const char *msg = lua_tostring(L, 1);
+  const char *msg = qm_errmsg(L, 1);
   if (msg == NULL) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) msg = lua_tostring(L, -1);
     else msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
+  msg = collapse_positions(msg);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   luaL_addstring(&b, msg);
@@ -238,6 +287,8 @@ static int msghandler(lua_State *L) {
     else luaL_addstring(&b, "in a function");
   }
   luaL_pushresult(&b);
+  qm_errreplace(L, 1, lua_tostring(L, -1));
+  lua_settop(L, 1);
   return 1;
 }
 
@@ -272,7 +323,7 @@ static int has_position(const char *msg) {
 
 int qmH_report(QmHost *h, int status) {
   lua_State *L = h->L;
-  const char *msg = lua_tostring(L, -1);
+  const char *msg = qm_errmsg(L, -1);
   if (msg == NULL) msg = status == LUA_ERRMEM ? "not enough memory" : "(no message)";
   int code;
   if (h->limits.tripped != QM_TRIP_NONE) {
@@ -282,7 +333,7 @@ int qmH_report(QmHost *h, int status) {
     /* the message may be "not enough memory" from deep inside: say which limit */
     if (strstr(msg, why) == NULL) fprintf(stderr, "qm: %s\n", why);
   } else {
-    code = status == LUA_ERRMEM ? QM_EXIT_LIMIT : qm_errclass(L, msg);
+    code = status == LUA_ERRMEM ? QM_EXIT_LIMIT : qm_errexit(L, -1);
   }
   fprintf(stderr, "%s%s\n", has_position(msg) ? "" : "qm: ", msg);
   fflush(stderr);
