@@ -341,22 +341,35 @@ int qmH_report(QmHost *h, int status) {
   return code;
 }
 
-int qmH_main(QmHost *h, int argc, char **argv) {
-  lua_State *L = h->L;
+/* Everything of a command runs inside this one protected function, as lua.c's pmain: the
+** arguments are C values until it runs, so no Lua error (not even a memory error while
+** building argv) escapes to C. Returns runner.main's exit code. */
+static int pmain(lua_State *L) {
+  int argc = (int)lua_tointeger(L, 1);
+  char **argv = lua_touserdata(L, 2);
   lua_getglobal(L, "require");
   lua_pushliteral(L, "qm.engine.runner");
-  int st = qmH_pcall(h, 1, 1);
-  if (st != LUA_OK) return qmH_report(h, st);
+  lua_call(L, 1, 1);
   lua_getfield(L, -1, "main");
-  lua_remove(L, -2);
   lua_createtable(L, argc, 0);
   for (int i = 0; i < argc; i++) {
     lua_pushstring(L, argv[i]);
     lua_rawseti(L, -2, i + 1);
   }
-  st = qmH_pcall(h, 1, 1);
+  lua_call(L, 1, 1);
+  lua_pushinteger(L, lua_isinteger(L, -1) ? lua_tointeger(L, -1) : QM_EXIT_OK);
+  return 1;
+}
+
+int qmH_main(QmHost *h, int argc, char **argv) {
+  lua_State *L = h->L;
+  if (!lua_checkstack(L, 4)) return QM_EXIT_LIMIT;
+  lua_pushcfunction(L, pmain);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  int st = qmH_pcall(h, 2, 1);
   if (st != LUA_OK) return qmH_report(h, st);
-  int code = (int)luaL_optinteger(L, -1, 0);
+  int code = (int)lua_tointeger(L, -1);
   lua_pop(L, 1);
   fflush(stdout);
   return code;

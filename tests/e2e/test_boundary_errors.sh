@@ -51,4 +51,14 @@ expect_stderr_has "corec.lua:1: C stack overflow"
 n=$(grep -o "corec.lua:1:" "$T_ERR" | wc -l)
 [ "$n" -le 3 ] || t_fail "the location is printed $n times"
 
+t_case a_repl_line_too_big_for_the_memory_limit_fails_and_the_repl_goes_on
+# before: pushing the 6 MB line into Lua was outside a protected call, so the memory error
+# ended the whole REPL with exit 4 and the next command never ran (point 10)
+python3 -c "print('keep = string.rep(\"b\", 5000000)'); print('y = \"' + 'a'*6000000 + '\"'); print('print(42)')" >"$T_TMP/big.txt"
+"$QM" repl --max-memory 10M <"$T_TMP/big.txt" >"$T_OUT" 2>"$T_ERR"; T_RC=$?
+expect_exit 1
+expect_no_crash
+expect_stdout_is "42"
+expect_stderr_has "memory limit of 10 MB reached"
+
 t_done
