@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -151,11 +154,52 @@ static int l_remove_on_error(lua_State *L) {
   return 1;
 }
 
+/* host.stat(path) -> nil when nothing is there, else { kind = "file" | "dir" | "link" |
+** "fifo" | "char" | "block" | "socket", id = "dev:inode" } of the path itself (lstat: a
+** symlink is a "link", not what it points to) */
+static int l_stat(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat st;
+  if (lstat(path, &st) != 0) return 0;
+  const char *kind = S_ISREG(st.st_mode) ? "file" : S_ISDIR(st.st_mode) ? "dir" : S_ISLNK(st.st_mode) ? "link"
+                   : S_ISFIFO(st.st_mode) ? "fifo" : S_ISCHR(st.st_mode) ? "char" : S_ISBLK(st.st_mode) ? "block" : "socket";
+  lua_createtable(L, 0, 2);
+  lua_pushstring(L, kind);
+  lua_setfield(L, -2, "kind");
+  if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) return 1;  /* a dangling link: no id */
+  lua_pushfstring(L, "%I:%I", (lua_Integer)st.st_dev, (lua_Integer)st.st_ino);
+  lua_setfield(L, -2, "id");
+  return 1;
+}
+
+static int close_stream(lua_State *L) {
+  luaL_Stream *p = luaL_checkudata(L, 1, LUA_FILEHANDLE);
+  int res = fclose(p->f);
+  return luaL_fileresult(L, res == 0, NULL);
+}
+
+/* host.create_new(path) -> a Lua file open for writing a file that did not exist (O_EXCL,
+** not following a symlink), or nil, message */
+static int l_create_new(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_Stream *p = lua_newuserdatauv(L, sizeof *p, 0);
+  p->f = NULL;
+  p->closef = NULL;
+  luaL_setmetatable(L, LUA_FILEHANDLE);
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) return luaL_fileresult(L, 0, path);
+  p->f = fdopen(fd, "wb");
+  if (p->f == NULL) { int e = errno; close(fd); errno = e; return luaL_fileresult(L, 0, path); }
+  p->closef = close_stream;
+  return 1;
+}
+
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "errclass", l_errclass }, { "rethrow", l_rethrow }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { "remove_on_error", l_remove_on_error }, { NULL, NULL } };
+    { "remove_on_error", l_remove_on_error }, { "stat", l_stat }, { "create_new", l_create_new },
+    { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
   lua_setfield(L, -2, "version");
@@ -329,7 +373,8 @@ int qmH_report(QmHost *h, int status) {
   if (h->limits.tripped != QM_TRIP_NONE) {
     char why[160];
     qmL_describe(&h->limits, why, sizeof why);
-    code = h->limits.tripped == QM_TRIP_INTERRUPT ? QM_EXIT_INTERRUPT : QM_EXIT_LIMIT;
+    code = h->limits.tripped != QM_TRIP_INTERRUPT ? QM_EXIT_LIMIT
+         : qmL_terminating() ? 128 + qmL_terminating() : QM_EXIT_INTERRUPT;
     /* the message may be "not enough memory" from deep inside: say which limit */
     if (strstr(msg, why) == NULL) fprintf(stderr, "qm: %s\n", why);
   } else {
@@ -371,6 +416,14 @@ int qmH_main(QmHost *h, int argc, char **argv) {
   if (st != LUA_OK) return qmH_report(h, st);
   int code = (int)lua_tointeger(L, -1);
   lua_pop(L, 1);
-  fflush(stdout);
-  return code;
+  return qmH_check_stdout(code);
+}
+
+int qmH_check_stdout(int code) {
+  errno = 0;
+  int failed = fflush(stdout) != 0;
+  int err = errno;
+  if (!failed && !ferror(stdout)) return code;
+  fprintf(stderr, "qm: cannot write to standard output: %s\n", err ? strerror(err) : "write error");
+  return code == QM_EXIT_OK ? QM_EXIT_IO : code;
 }

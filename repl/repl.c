@@ -269,6 +269,7 @@ static int read_line(const char *p, char **out) {
     int n = select(1, &fds, NULL, NULL, NULL);
     if (n < 0 && errno == EINTR) {
       if (!qmL_interrupted()) continue;
+      if (qmL_terminating()) { rl_callback_handler_remove(); return LINE_EOF; }  /* SIGTERM, SIGHUP */
       qmL_clear_interrupt();
 #if !QM_USE_LIBEDIT
       rl_free_line_state();
@@ -331,7 +332,7 @@ static void interactive(Repl *r) {
     execute(r, buf);
     free(buf);
     buf = NULL;
-    if (quitting(r)) break;
+    if (quitting(r) || qmL_terminating()) break;
   }
   free(buf);
   free_candidates();
@@ -361,7 +362,7 @@ static void scripted(Repl *r) {
     execute(r, buf);
     free(buf);
     buf = NULL;
-    if (quitting(r)) break;
+    if (quitting(r) || qmL_terminating()) break;
   }
   if (buf != NULL && !quitting(r)) {
     int blank = strspn(buf, " \t\n") == strlen(buf);
@@ -398,6 +399,7 @@ int qmR_run(lua_State *L, int opts_idx) {
   call0(&r, "close");
   current = NULL;
   luaL_unref(L, LUA_REGISTRYINDEX, r.modref);
+  if (qmL_terminating()) return 128 + qmL_terminating();
   return tty ? QM_EXIT_OK : (r.failed ? QM_EXIT_MODEL : QM_EXIT_OK);
 }
 

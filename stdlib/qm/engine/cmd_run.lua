@@ -45,6 +45,8 @@ function M.main(opts, args)
   if not f then host.raise(host.exit.io, ("cannot open %s: no such file"):format(path), 0) end
   f:close()
   local ctx = context.new(opts)
+  ctx.files[#ctx.files + 1] = path
+  if opts.out then ctx:check_out(opts.out) end   -- before anything runs; again when writing
   -- leaving by an error removes a half-written --out file (a to-be-closed guard keeps the
   -- error's traceback intact, unlike a pcall). The host's guard removes it even after a
   -- limit, when no Lua code can run any more; the Lua one closes the file first when it can.

@@ -145,33 +145,79 @@ end
 -- a .run command runs (nil = the process's stdout).
 M.stdout = nil
 
+-- The files --out must never replace: the database (and its journal files) and every model
+-- file the run loaded: { path, what } pairs.
+function Context:precious_files()
+  local list = {}
+  if self.opts.db then
+    list[#list + 1] = { self.opts.db, "is the database given with --db" }
+    for _, suffix in ipairs({ "-wal", "-shm", "-journal" }) do
+      list[#list + 1] = { self.opts.db .. suffix, "is the database's journal file" }
+    end
+  end
+  for _, f in ipairs(self.files) do list[#list + 1] = { f, "is the model file " .. f } end
+  return list
+end
+
+-- Raise (class io) unless `path` may take a report: a new file, or a regular file that is not
+-- the database or a loaded model file. Symlinks, folders, FIFOs and devices are refused: qm
+-- replaces the file by renaming over it, which would not write where a FIFO or device leads
+-- and would replace a symlink rather than what it names.
+function Context:check_out(path)
+  local function refuse(why)
+    host.raise("io", ("--out %s: %s; qm writes a report only to a new file or a regular file"):format(path, why), 0)
+  end
+  local st = host.stat(path)
+  if st == nil then return end
+  if st.kind == "link" then refuse("is a symbolic link") end
+  if st.kind ~= "file" then
+    refuse(({ dir = "is a folder", fifo = "is a FIFO", char = "is a device", block = "is a device",
+              socket = "is a socket" })[st.kind] or ("is a " .. st.kind))
+  end
+  for _, p in ipairs(self:precious_files()) do
+    local ps = host.stat(p[1])
+    if ps and ps.id == st.id then refuse(p[2]) end
+  end
+end
+
 -- An output that is written to --out only when the run succeeds (commit), else stdout.
--- With --out it streams into FILE.tmp and renames it on commit, so memory does not grow
--- with the size of a report and a failed run leaves no file behind.
+-- With --out it streams into FILE.tmp (created new, never through a symlink) and renames it
+-- on commit, so memory does not grow with the size of a report and a failed run leaves no
+-- file behind. Every write is checked: a failed one (a full disk) is an I/O error (exit 3).
 function Context:output()
   if self.out then return self.out end
   local path = self.opts.out
   if not path then
     local to = M.stdout or io.stdout
-    self.out = { write = function(_, ...) to:write(...) end, commit = function() if to.flush then to:flush() end end }
+    local name = M.stdout and "the output file" or "standard output"
+    local function check(ok, err)   -- io's files return nil, message on failure
+      if ok == nil and err ~= nil then host.raise("io", ("cannot write to %s: %s"):format(name, tostring(err)), 0) end
+    end
+    self.out = {
+      write = function(_, ...) check(to:write(...)) end,
+      commit = function() if to.flush then check(to:flush()) end end,
+    }
     return self.out
   end
+  self:check_out(path)
   local tmp = path .. ".tmp"
-  local f, err = io.open(tmp, "wb")
-  if not f then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, err), 0) end
+  if host.stat(tmp) then os.remove(tmp) end   -- a leftover (or a planted symlink): the name, not its target
+  local f, err = host.create_new(tmp)
+  if not f then host.raise("io", ("cannot write %s: %s"):format(path, err), 0) end
   if self.tmp_guard then self.tmp_guard:arm() end
   self.out = {
     write = function(_, ...)
       local ok, werr = f:write(...)
-      if not ok then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, werr), 0) end
+      if not ok then host.raise("io", ("cannot write %s: %s"):format(path, werr), 0) end
     end,
     commit = function()
+      local fok, ferr = f:flush()
       local ok, cerr = f:close()
-      if not ok then os.remove(tmp) host.raise(host.exit.io, ("cannot write %s: %s"):format(path, cerr), 0) end
+      if not fok or not ok then os.remove(tmp) host.raise("io", ("cannot write %s: %s"):format(path, ferr or cerr), 0) end
       local rok, rerr = os.rename(tmp, path)
       if not rok then
         os.remove(tmp)
-        host.raise(host.exit.io, ("cannot write %s: %s"):format(path, rerr), 0)
+        host.raise("io", ("cannot write %s: %s"):format(path, rerr), 0)
       end
     end,
     abandon = function() pcall(f.close, f) os.remove(tmp) end,
