@@ -186,7 +186,7 @@ t.test("require serves exactly the public modules and refuses every other stdlib
       t.truthy(tostring(err):find("internal to qm", 1, true), name .. ": " .. tostring(err))
     end
   end
-  for _, name in ipairs({ "qm.host", "qm.sandbox", "qm.terminal" }) do
+  for _, name in ipairs({ "qm.host", "qm.sandbox", "qm.terminal", "qm.xlsx" }) do
     t.falsy((pcall(env.require, name)), name .. " is refused")
   end
 end)
