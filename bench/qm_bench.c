@@ -6,7 +6,9 @@
 **   window  the same statistics plus median and IQR in one hand-written window-function query
 **   qm      qm computing every question's consensus statistics and flags (stdlib, streamed)
 ** and qm's peak memory (the Lua state's, and the process's maximum resident set).
-** Usage: qm_bench [--scale F] [--db FILE] [--reuse]
+** Usage: qm_bench [--scale F] [--db FILE] [--reuse] [--generate-only]
+**        qm_bench step FILE SQL   -- steps SQL over FILE in C (qm's SQL functions registered)
+**                                    and prints rows=N seconds=S: a floor for bench/run.py
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,15 +103,31 @@ static int make_parent(const char *path) {
   return 0;
 }
 
+/* qm_bench step FILE SQL: one query stepped in C, nothing else (the floors of bench/run.py) */
+static int step_mode(const char *path, const char *sql) {
+  if (sqlite3_auto_extension((void (*)(void))qmSql_register_auto) != SQLITE_OK) return 3;
+  double secs = 0;
+  long rows = step_all(path, sql, &secs);
+  if (rows < 0) return 3;
+  printf("rows=%ld seconds=%.3f\n", rows, secs);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 4 && strcmp(argv[1], "step") == 0) return step_mode(argv[2], argv[3]);
   double scale = 1.0;
   const char *path = QM_BENCH_DATA "/national.db";
-  int reuse = 0;
+  int reuse = 0, generate_only = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) scale = atof(argv[++i]);
     else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) path = argv[++i];
     else if (strcmp(argv[i], "--reuse") == 0) reuse = 1;
-    else { fprintf(stderr, "usage: qm_bench [--scale F] [--db FILE] [--reuse]\n"); return 2; }
+    else if (strcmp(argv[i], "--generate-only") == 0) generate_only = 1;
+    else {
+      fprintf(stderr, "usage: qm_bench [--scale F] [--db FILE] [--reuse] [--generate-only]\n"
+                      "       qm_bench step FILE SQL\n");
+      return 2;
+    }
   }
   if (sqlite3_auto_extension((void (*)(void))qmSql_register_auto) != SQLITE_OK) return 3;
   int municipalities = 98, units = (int)(300 * scale + 0.5), participants = 10, questions = 40;
@@ -124,6 +142,7 @@ int main(int argc, char **argv) {
            (long long)lua_tointeger(h->L, -1), municipalities, units, participants, questions, qmL_now() - t0);
     lua_pop(h->L, 1);
   }
+  if (generate_only) { qmH_free(h); return 0; }
   double floor_s = 0, window_s = 0, qmsql_s = 0;
   long groups = step_all(path, FLOOR_SQL, &floor_s);
   if (groups < 0 || step_all(path, WINDOW_SQL, &window_s) < 0) return 3;
