@@ -157,10 +157,31 @@ static const char *arg_name(ArgKind k) {
   }
 }
 
+/* whether argument v repeats what the group's first row gave (checked then): the common
+** case of every later row, decided without checking the value again */
+static int repeats(const Acc *a, ArgKind kind, sqlite3_value *v) {
+  double d, slot;
+  switch (kind) {
+  case ARG_A: slot = a->A; break;
+  case ARG_K: slot = a->k; break;
+  case ARG_STEP: slot = a->step; break;
+  case ARG_TIES: {
+    if (sqlite3_value_type(v) != SQLITE_TEXT) return 0;
+    const char *t = (const char *)sqlite3_value_text(v);
+    return t != NULL && strcmp(t, qmStat_ties_name(a->ties)) == 0;
+  }
+  default: return 0;  /* p: text or a number, checked in full every row */
+  }
+  int r = number_of(v, &d);
+  if (r == 1) return d == slot;
+  return r == 0 && kind == ARG_A && isnan(slot);  /* NULL A: no countable set, as before */
+}
+
 /* reads the arguments after x; the first row sets them, later rows must repeat them */
 static int read_args(sqlite3_context *ctx, Acc *a, const Aggregate *f, int argc, sqlite3_value **argv) {
   for (int i = 1; i < argc; i++) {
     ArgKind kind = f->args[i - 1];
+    if (a->started && repeats(a, kind, argv[i])) continue;
     double d = 0, *slot = NULL;
     QmTies t = QM_TIES_MEDIAN;
     int rc = 0;
