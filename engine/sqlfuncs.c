@@ -167,14 +167,24 @@ static int repeats(const Acc *a, ArgKind kind, sqlite3_value *v) {
   case ARG_STEP: slot = a->step; break;
   case ARG_TIES: {
     if (sqlite3_value_type(v) != SQLITE_TEXT) return 0;
+    const char *name = qmStat_ties_name(a->ties);
+    size_t len = strlen(name);
+    if ((size_t)sqlite3_value_bytes(v) != len) return 0;
     const char *t = (const char *)sqlite3_value_text(v);
-    return t != NULL && strcmp(t, qmStat_ties_name(a->ties)) == 0;
+    return t != NULL && memcmp(t, name, len) == 0;
   }
   default: return 0;  /* p: text or a number, checked in full every row */
   }
+  /* a number stored as one: compared without applying affinity (the common case) */
+  switch (sqlite3_value_type(v)) {
+  case SQLITE_INTEGER: return (double)sqlite3_value_int64(v) == slot;
+  case SQLITE_FLOAT: return sqlite3_value_double(v) == slot;
+  case SQLITE_NULL: return kind == ARG_A && isnan(slot);  /* NULL A: no countable set, as before */
+  default: break;
+  }
   int r = number_of(v, &d);
   if (r == 1) return d == slot;
-  return r == 0 && kind == ARG_A && isnan(slot);  /* NULL A: no countable set, as before */
+  return 0;
 }
 
 /* reads the arguments after x; the first row sets them, later rows must repeat them */
@@ -243,7 +253,13 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (read_args(ctx, a, f, argc, argv) != 0) return;
   a->started = 1;
   double x;
-  int r = number_of(argv[0], &x);
+  int r;
+  switch (sqlite3_value_type(argv[0])) {  /* a stored number as it is; text through affinity */
+  case SQLITE_INTEGER: x = (double)sqlite3_value_int64(argv[0]); r = 1; break;
+  case SQLITE_FLOAT: x = sqlite3_value_double(argv[0]); r = 1; break;
+  case SQLITE_NULL: x = 0; r = 0; break;
+  default: r = number_of(argv[0], &x);
+  }
   if (r < 0) {
     fail(ctx, a, "%s(): value '%.40s' is not a number", f->name, text_of(argv[0]));
     return;

@@ -22,4 +22,10 @@ void qmDb_push_open(lua_State *L, const char *path, int flags);
 /* The sqlite3 connection of the handle at idx (raises if it is not an open handle). */
 sqlite3 *qmDb_check(lua_State *L, int idx);
 
+/* The sqlite3_stmt of the "qm.stmt" userdata at idx (raises when it is closed), and one step
+** of it: the statement on its next row, or NULL when done; raises SQLite's error or the
+** limit that stopped it. For C modules that read rows without Lua values (rows.c). */
+sqlite3_stmt *qmDb_tostmt(lua_State *L, int idx);
+sqlite3_stmt *qmDb_stepstmt(lua_State *L, int idx);
+
 #endif
