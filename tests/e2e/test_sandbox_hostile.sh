@@ -41,6 +41,9 @@ hostile modify_string 1 "modify_string.lua:1: cannot change string.rep: shared l
 hostile string_metatable 1 "string_metatable.lua:2: attempt to index a boolean value"
 hostile rawset_frozen 1 "rawset_frozen.lua:1: rawset is not available in a model"
 hostile collectgarbage_stop 1 'collectgarbage_stop.lua:1: collectgarbage("stop") is not allowed'
+hostile callback_context 1 "callback_context.lua:4: attempt to index a nil value (field 'opts')" --report status
+hostile register_report 1 'register_report.lua:2: module "qm.lang" is internal to qm'
+hostile require_registry 1 'require_registry.lua:1: module "qm.engine.reports" is internal to qm'
 hostile infinite_loop 4 "time limit of 0.3 s reached" --timeout 0.3
 hostile infinite_loop_pcall 4 "time limit of 0.3 s reached" --timeout 0.3
 hostile coroutine_loop 4 "time limit of 0.3 s reached" --timeout 0.3

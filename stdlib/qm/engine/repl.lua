@@ -603,7 +603,7 @@ end
 
 -- the names a fresh environment can see (for completion of globals)
 local function base_names()
-  local g = S.ctx:globals()
+  local g = S.ctx:globals(S.ctx.scopes["."])
   local names = {}
   for k in pairs(g) do names[k] = true end
   for _, k in ipairs(require("qm.sandbox").lists().globals) do names[k] = true end
