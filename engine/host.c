@@ -195,11 +195,13 @@ static int l_create_new(lua_State *L) {
   return 1;
 }
 
+static int msghandler(lua_State *L);   /* host.msghandler: the error with the model's frames */
+
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "errclass", l_errclass }, { "rethrow", l_rethrow }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { "remove_on_error", l_remove_on_error }, { "stat", l_stat }, { "create_new", l_create_new },
+    { "remove_on_error", l_remove_on_error }, { "columns_of", qmDb_columns_of }, { "msghandler", msghandler }, { "stat", l_stat }, { "create_new", l_create_new },
     { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
@@ -371,6 +373,9 @@ int qmH_report(QmHost *h, int status) {
   lua_State *L = h->L;
   const char *msg = qm_errmsg(L, -1);
   if (msg == NULL) msg = status == LUA_ERRMEM ? "not enough memory" : "(no message)";
+  /* a position in the engine's own Lua means nothing to a user (and the stdlib is built
+  ** into the binary): the message says what, the user's file and line come from the model */
+  if (strncmp(msg, "stdlib/", 7) == 0 && position_prefix(msg) > 0) msg += position_prefix(msg);
   int code;
   if (h->limits.tripped != QM_TRIP_NONE) {
     char why[160];

@@ -264,6 +264,33 @@ static int stmt_exec(lua_State *L) {
   return 1;
 }
 
+/* A table keyed by column names keeps no order, so db:rows remembers the query's column
+** order of each result it gives (a weak side table: result -> { names }); the REPL prints
+** the columns in SELECT order from it (qmDb_columns_of). */
+static const char COLUMNS_OF[] = "qm.db.columns";
+
+static void remember_columns(lua_State *L, sqlite3_stmt *st, int result) {
+  result = lua_absindex(L, result);
+  int n = sqlite3_column_count(st);
+  qm_weaktable(L, COLUMNS_OF);
+  lua_pushvalue(L, result);
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    lua_pushstring(L, sqlite3_column_name(st, i));
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+int qmDb_columns_of(lua_State *L) {
+  luaL_checkany(L, 1);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, COLUMNS_OF) != LUA_TTABLE) { lua_pushnil(L); return 1; }
+  lua_pushvalue(L, 1);
+  lua_rawget(L, -2);
+  return 1;
+}
+
 static int stmt_rows(lua_State *L) {
   Stmt *s = check_stmt(L, 1);
   int as_array = lua_isstring(L, 3) && strcmp(lua_tostring(L, 3), "array") == 0;
@@ -274,6 +301,7 @@ static int stmt_rows(lua_State *L) {
     push_row(L, s->st, as_array);
     lua_rawseti(L, -2, ++n);
   }
+  if (!as_array) remember_columns(L, s->st, -1);
   sqlite3_reset(s->st);
   return 1;
 }
