@@ -373,9 +373,12 @@ int qmH_report(QmHost *h, int status) {
   lua_State *L = h->L;
   const char *msg = qm_errmsg(L, -1);
   if (msg == NULL) msg = status == LUA_ERRMEM ? "not enough memory" : "(no message)";
-  /* a position in the engine's own Lua means nothing to a user (and the stdlib is built
-  ** into the binary): the message says what, the user's file and line come from the model */
-  if (strncmp(msg, "stdlib/", 7) == 0 && position_prefix(msg) > 0) msg += position_prefix(msg);
+  /* a position in the engine's own Lua means nothing to a user (the stdlib is built into
+  ** the binary): the message says what, the user's file and line come from the model. Who
+  ** develops the stdlib (QM_STDLIB_PATH) sees it. */
+  const char *dev = getenv("QM_STDLIB_PATH");
+  if ((dev == NULL || *dev == '\0') && strncmp(msg, "stdlib/", 7) == 0 && position_prefix(msg) > 0)
+    msg += position_prefix(msg);
   int code;
   if (h->limits.tripped != QM_TRIP_NONE) {
     char why[160];

@@ -219,7 +219,8 @@ local function show(v, depth, seen)
   depth, seen = depth or 0, seen or {}
   local t = type(v)
   if t == "string" then return escape((("%q"):format(v):gsub("\\\n", "\\n"))) end
-  if t ~= "table" or is_object(v) then
+  local mt = debug.getmetatable(v)
+  if t ~= "table" or is_object(v) or (mt and mt.__tostring) then
     local ok, s = pcall(tostring, v)
     return ok and escape(s) or ("<" .. t .. ">")
   end

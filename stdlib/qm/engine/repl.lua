@@ -115,7 +115,10 @@ function M.compile_lua(src, name)
   if fn then
     -- evaluate the expressions as arguments, not as a tail call, so an error a function
     -- raises for its caller (error(msg, 2)) points at stdin, not at the REPL's own code
-    local kept = load("return (function(...) return ... end)(" .. src .. "\n)", chunk, "t", env)
+    -- (the ")" on the same line, so positions stay on the input's line; after a -- comment
+    -- it needs a line of its own)
+    local kept = load("return (function(...) return ... end)(" .. src .. ")", chunk, "t", env)
+      or load("return (function(...) return ... end)(" .. src .. "\n)", chunk, "t", env)
     return kept or fn
   end
   local fn2, err = load(globalise(src), chunk, "t", env)

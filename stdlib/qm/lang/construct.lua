@@ -22,6 +22,20 @@ function M.where_of(level)
   return file .. ":" .. info.currentline
 end
 
+-- "file:line" of the nearest model code up the stack, from `level` (counted as where_of
+-- counts): C frames (a frozen library's proxy) and the stdlib's own frames are skipped
+function M.model_where(level)
+  for l = level + 1, level + 12 do
+    local info = debug.getinfo(l, "Sl")
+    if not info then break end
+    if info.what ~= "C" and info.currentline > 0 and not info.source:match("^@stdlib/") then
+      local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+      return file .. ":" .. info.currentline
+    end
+  end
+  return nil
+end
+
 -- the full path of the model file that called the construct: short_src above is cut to
 -- 60 characters for messages, so paths are resolved from the chunk's source instead
 function M.file_of(level)

@@ -10,6 +10,80 @@ local extends = require "qm.lang.extends"
 local M = {}
 
 local problem, where_of, file_of = construct.problem, construct.where_of, construct.file_of
+local schema = require "qm.lang.schema"
+
+-- A rule library as a model sees it (`consensus`, `prioritise`, `scoring`, `scale`): the
+-- library's own values and functions, but each constructor call is checked against its
+-- declaration (schema.rules) first. An unknown setting or a value of the wrong type is a
+-- problem at the model's line, with "did you mean", and is left out of the call; an unknown
+-- rule name is an error there. The call to the library's constructor is a tail call, so
+-- the constructor's own errors still point at the model's line.
+local function rule_library(ctx, libname, lib)
+  local decl = schema.rules[libname]
+  local wrapped = {}
+  local function check(c, opts, where)
+    if opts ~= nil and type(opts) ~= "table" then return opts end  -- the constructor says what it takes
+    local clean
+    for key, v in pairs(opts or {}) do
+      if type(key) == "string" then
+        local o, why = c.by_name[key], nil
+        if not o then
+          local hint = construct.did_you_mean(key, c.names)
+          why = ("unknown setting \"%s\"%s"):format(key, hint and (" (did you mean \"" .. hint .. "\"?)")
+            or (#c.names > 0 and (" (settings: " .. table.concat(c.names, ", ") .. ")") or " (it takes none)"))
+        else
+          local ok, msg = schema.check_type(o, v)
+          if not ok then why = ("%s %s"):format(key, msg) end
+        end
+        if why then
+          problem(ctx, "error", where, ("%s.%s: %s"):format(libname, c.name, why))
+          if not clean then clean = {} for k2, v2 in pairs(opts) do clean[k2] = v2 end end
+          clean[key] = nil
+        end
+      end
+    end
+    for _, o in ipairs(c.options) do
+      if o.required and (opts == nil or opts[o.name] == nil) then
+        problem(ctx, "error", where, ("%s.%s needs %s (%s)"):format(libname, c.name, o.name, o.doc))
+      end
+    end
+    return clean or opts
+  end
+  local known = {}
+  for _, n in ipairs(decl.names) do known[#known + 1] = n end
+  for _, n in ipairs(decl.helpers or {}) do known[#known + 1] = n end
+  return setmetatable({}, {
+    __index = function(_, name)
+      local v = lib[name]
+      local c = decl.by_name[name]
+      if c and type(v) == "function" then
+        if not wrapped[name] then
+          wrapped[name] = function(opts, ...)
+            return v(check(c, opts, where_of(2)), ...)
+          end
+        end
+        return wrapped[name]
+      end
+      if v ~= nil then return v end
+      local hint = type(name) == "string" and construct.did_you_mean(name, known)
+      local where = construct.model_where(2)
+      error(("%s%s.%s: no such %s rule%s (%s rules: %s)"):format(where and (where .. ": ") or "", libname, tostring(name),
+        libname, hint and (" (did you mean " .. libname .. "." .. hint .. "?)") or "", libname, table.concat(decl.names, ", ")), 0)
+    end,
+    __newindex = function() error(("%s is read-only"):format(libname), 2) end,
+    __pairs = function(t)
+      local names = {}
+      for k in pairs(lib) do if type(k) == "string" then names[#names + 1] = k end end
+      table.sort(names)
+      local i = 0
+      return function()
+        i = i + 1
+        if names[i] then return names[i], t[names[i]] end
+      end, t, nil
+    end,
+    __metatable = libname .. " rules",
+  })
+end
 
 local function finish_model(ctx, m, file, scope)
   m._file = file or m.where:match("^(.*):%d+$")
@@ -90,10 +164,16 @@ function M.globals(ctx, scope)
     m._used = true
     return m
   end
-  g.scale = require "qm.rules.scale"
-  g.scoring = require "qm.rules.scoring"
-  g.consensus = require "qm.rules.consensus"
-  g.prioritise = require "qm.rules.prioritise"
+  g.scale = rule_library(ctx, "scale", require "qm.rules.scale")
+  g.scoring = rule_library(ctx, "scoring", require "qm.rules.scoring")
+  g.consensus = rule_library(ctx, "consensus", require "qm.rules.consensus")
+  g.prioritise = rule_library(ctx, "prioritise", require "qm.rules.prioritise")
+  -- require "qm.scale" (and the others) gives the same checked library as the global
+  if scope and scope.modules then
+    for _, name in ipairs({ "scale", "scoring", "consensus", "prioritise" }) do
+      scope.modules["qm." .. name] = g[name]
+    end
+  end
   g.time = require "qm.eval.time"
   return g
 end

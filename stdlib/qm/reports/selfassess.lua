@@ -27,7 +27,12 @@ end
 
 -- ---------------------------------------------------------------- rounds
 
--- the rounds a report is about: --round, or the latest round of each --unit, or the only one
+local function unit_name(db, id)
+  return db:scalar("SELECT name FROM qm_units WHERE id = ?", { id }) or id
+end
+
+-- the rounds a report is about: --round, or the latest round of each --unit, or the only
+-- one, or (for a report about one round) the latest
 function M.rounds(ctx, db, m, want_one)
   if ctx.opts.round then
     local r = store.round(db, ctx.opts.round)
@@ -50,16 +55,25 @@ function M.rounds(ctx, db, m, want_one)
   local all = db:rows("SELECT * FROM qm_rounds WHERE model_id = ? ORDER BY id", { m.id })
   if #all == 0 then host.raise(host.exit.model, ("the database has no rounds of model \"%s\""):format(m.id), 0) end
   if want_one and #all > 1 then
-    local ids = {}
-    for i, r in ipairs(all) do if i <= 8 then ids[#ids + 1] = r.id end end
-    cli.usage_error(("choose a round with --round (or --unit): %s%s"):format(table.concat(ids, ", "), #all > 8 and ", ..." or ""))
+    -- no --round: the latest round (by start date, then id), and a word on stderr about
+    -- which one it is and how to choose another
+    local latest = db:first([[SELECT * FROM qm_rounds WHERE model_id = ?
+                              ORDER BY coalesce(started, '') DESC, id LIMIT 1]], { m.id })
+    if not ctx.opts.quiet then
+      local others = {}
+      for _, r in ipairs(db:rows([[SELECT id FROM qm_rounds WHERE model_id = ? AND id <> ?
+                                   ORDER BY coalesce(started, '') DESC, id LIMIT 6]], { m.id, latest.id })) do
+        others[#others + 1] = r.id
+      end
+      io.stderr:write(("qm: no --round given: reporting on round %s (%s%s), the latest of %d; others: %s%s (choose with --round ID)\n")
+        :format(latest.id, unit_name(db, latest.unit_id), latest.started and (", started " .. latest.started) or "",
+                #all, table.concat(others, ", "), #all - 1 > #others and ", ..." or ""))
+    end
+    return { latest }
   end
   return all
 end
 
-local function unit_name(db, id)
-  return db:scalar("SELECT name FROM qm_units WHERE id = ?", { id }) or id
-end
 
 -- ---------------------------------------------------------------- statistics
 
