@@ -208,6 +208,8 @@ static int open_host(lua_State *L) {
   lua_setfield(L, -2, "version");
   lua_pushliteral(L, QM_INSTALL_MODELS);
   lua_setfield(L, -2, "models_dir");
+  lua_pushliteral(L, QM_INSTALL_DOCS);
+  lua_setfield(L, -2, "docs_dir");
   lua_pushliteral(L, QM_SOURCE_MODELS);
   lua_setfield(L, -2, "source_models_dir");
   lua_pushboolean(L, QM_USE_LIBEDIT);
