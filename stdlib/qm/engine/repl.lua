@@ -424,7 +424,7 @@ local function parameter_value(s)
   return s
 end
 
-dot { name = "parameter", args = "set NAME VALUE | list | clear [NAME...]", complete = { "subcommand", "parameter" },
+dot { name = "parameter", args = "set NAME VALUE|list|clear", complete = { "subcommand", "parameter" },
   rest = "parameter", subcommands = { "set", "list", "clear", "unset" },
   short = "values for :NAME in SQL (--param sets them too)",
   long = ".parameter set year 2025 makes :year (also @year, $year) 2025 in every statement; VALUE is a number when it reads as one, NULL, or text ('in quotes' to keep spaces or make a number text). .parameter list shows them; .parameter clear forgets all (or the NAMEs); unset is clear.",
