@@ -14,40 +14,39 @@ local schema = require "qm.lang.schema"
 
 -- A rule library as a model sees it (`consensus`, `prioritise`, `scoring`, `scale`): the
 -- library's own values and functions, but each constructor call is checked against its
--- declaration (schema.rules) first. An unknown setting or a value of the wrong type is a
--- problem at the model's line, with "did you mean", and is left out of the call; an unknown
--- rule name is an error there. The call to the library's constructor is a tail call, so
--- the constructor's own errors still point at the model's line.
-local function rule_library(ctx, libname, lib)
+-- declaration (schema.rules) first: an unknown option (with "did you mean"), a value of the
+-- wrong type or a missing required one is an error at the model's line, and so is an
+-- unknown rule name. The call to the library's constructor is a tail call, so the
+-- constructor's own errors still point at the model's line.
+local function rule_library(libname, lib)
   local decl = schema.rules[libname]
   local wrapped = {}
-  local function check(c, opts, where)
-    if opts ~= nil and type(opts) ~= "table" then return opts end  -- the constructor says what it takes
-    local clean
+  local function check(c, opts)
+    if opts ~= nil and type(opts) ~= "table" then return end  -- the constructor says what it takes
+    local why
     for key, v in pairs(opts or {}) do
       if type(key) == "string" then
-        local o, why = c.by_name[key], nil
+        local o = c.by_name[key]
         if not o then
           local hint = construct.did_you_mean(key, c.names)
-          why = ("unknown setting \"%s\"%s"):format(key, hint and (" (did you mean \"" .. hint .. "\"?)")
-            or (#c.names > 0 and (" (settings: " .. table.concat(c.names, ", ") .. ")") or " (it takes none)"))
+          why = ("unknown option %s%s"):format(key, hint and (" (did you mean " .. hint .. "?)")
+            or (#c.names > 0 and (" (options: " .. table.concat(c.names, ", ") .. ")") or " (it takes none)"))
         else
           local ok, msg = schema.check_type(o, v)
           if not ok then why = ("%s %s"):format(key, msg) end
         end
-        if why then
-          problem(ctx, "error", where, ("%s.%s: %s"):format(libname, c.name, why))
-          if not clean then clean = {} for k2, v2 in pairs(opts) do clean[k2] = v2 end end
-          clean[key] = nil
+        if why then break end
+      end
+    end
+    if not why then
+      for _, o in ipairs(c.options) do
+        if o.required and (opts == nil or opts[o.name] == nil) then
+          why = ("needs %s = ... (%s)"):format(o.name, o.doc)
+          break
         end
       end
     end
-    for _, o in ipairs(c.options) do
-      if o.required and (opts == nil or opts[o.name] == nil) then
-        problem(ctx, "error", where, ("%s.%s needs %s (%s)"):format(libname, c.name, o.name, o.doc))
-      end
-    end
-    return clean or opts
+    if why then error(("%s: %s.%s: %s"):format(where_of(3), libname, c.name, why), 0) end
   end
   local known = {}
   for _, n in ipairs(decl.names) do known[#known + 1] = n end
@@ -59,7 +58,8 @@ local function rule_library(ctx, libname, lib)
       if c and type(v) == "function" then
         if not wrapped[name] then
           wrapped[name] = function(opts, ...)
-            return v(check(c, opts, where_of(2)), ...)
+            check(c, opts)
+            return v(opts, ...)
           end
         end
         return wrapped[name]
@@ -164,10 +164,10 @@ function M.globals(ctx, scope)
     m._used = true
     return m
   end
-  g.scale = rule_library(ctx, "scale", require "qm.rules.scale")
-  g.scoring = rule_library(ctx, "scoring", require "qm.rules.scoring")
-  g.consensus = rule_library(ctx, "consensus", require "qm.rules.consensus")
-  g.prioritise = rule_library(ctx, "prioritise", require "qm.rules.prioritise")
+  g.scale = rule_library("scale", require "qm.rules.scale")
+  g.scoring = rule_library("scoring", require "qm.rules.scoring")
+  g.consensus = rule_library("consensus", require "qm.rules.consensus")
+  g.prioritise = rule_library("prioritise", require "qm.rules.prioritise")
   -- require "qm.scale" (and the others) gives the same checked library as the global
   if scope and scope.modules then
     for _, name in ipairs({ "scale", "scoring", "consensus", "prioritise" }) do
