@@ -25,7 +25,10 @@ function M.main(opts, args)
     ctx.checking = true
     local ok, err = pcall(ctx.dofile, ctx, path)
     local declared = #ctx:declared_models()
-    if not ok and ctx.needs_db and declared == 0 and not src:find("%f[%w_]model%s*[\"'(]") then
+    -- a file with `model "id" {` in its code (not in a comment) is a model that failed early
+    local code = src:gsub("%-%-%[%[.-%]%]", ""):gsub("%-%-[^\n]*", "")
+    local declares = code:find("%f[%w_]model%s*%(?%s*[\"'][^\"'\n]*[\"']%s*%)?%s*{") ~= nil
+    if not ok and ctx.needs_db and declared == 0 and not declares then
       -- a data script (demo_data.lua), not a model: say so, and how to run it
       io.stdout:write(("%s: declares no model: it is a script that uses %s (%s), which needs a database. "
         .. "qm check checks model files; run this one with: qm run %s --db FILE --write\n")

@@ -47,6 +47,9 @@ end
 function M.did_you_mean(name, known)
   local best, bestd
   for _, k in ipairs(known) do
+    if k:lower() == name:lower() then return k end   -- TITLE meant title
+  end
+  for _, k in ipairs(known) do
     local d = schema.distance(name, k)
     if d <= math.max(2, #k // 3) and (bestd == nil or d < bestd) then best, bestd = k, d end
   end

@@ -53,6 +53,7 @@ local function rule_library(libname, lib)
   for _, n in ipairs(decl.helpers or {}) do known[#known + 1] = n end
   return setmetatable({}, {
     __index = function(_, name)
+      if name == "__qm_name" then return libname end   -- the sandbox's read-only message
       local v = lib[name]
       local c = decl.by_name[name]
       if c and type(v) == "function" then
