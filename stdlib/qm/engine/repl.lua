@@ -69,15 +69,24 @@ end
 
 -- ---------------------------------------------------------------- where an input came from
 
--- src = { name = "stdin" or a file's name, line = the input's first line (nil at a terminal) }.
--- Lua numbers the lines of each chunk from 1; an input that began on line 40 of a script
--- has its positions moved there, so an error says "stdin:42:" as the script's own line.
-local function relocate(err, src)
+-- where = { name = "stdin" or a file's name, line = the input's first line (nil at a
+-- terminal) }. Lua numbers the lines of each chunk from 1, so a chunk from a script is named
+-- "NAME:LINE" (the line it began on), and a position "NAME:LINE:N:" in a message, from this
+-- chunk or from a function an earlier one defined, is the script's line LINE + N - 1:
+-- "stdin:42:", the script's own line.
+local sources = {}   -- the names chunks were given (stdin, .read files), for relocate
+
+local function chunk_name(where)
+  if not where.line then return where.name end
+  sources[where.name] = true
+  return where.name .. ":" .. where.line
+end
+
+local function relocate(err)
   local msg = tostring(err)
-  local name = src.name
-  if src.line and src.line > 1 and msg:sub(1, #name + 1) == name .. ":" then
-    local n, rest = msg:match("^:(%d+):(.*)$", #name + 1)
-    if n then return name .. ":" .. (tonumber(n) + src.line - 1) .. ":" .. rest end
+  for name in pairs(sources) do
+    local pat = name:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0") .. ":(%d+):(%d+):"
+    msg = msg:gsub(pat, function(first, n) return ("%s:%d:"):format(name, tonumber(first) + tonumber(n) - 1) end)
   end
   return msg
 end
@@ -86,7 +95,7 @@ end
 -- at a terminal the input is on the screen and needs none
 local function position(src, k)
   if not src.line then return "" end
-  return ("%s:%d: "):format(src.name, k or 1)   -- relocate moves it to the script's line
+  return ("%s:%d: "):format(src.name, src.line + (k or 1) - 1)
 end
 
 -- an error raised by the database binding says where in the engine it was called: drop it
@@ -109,7 +118,7 @@ end
 
 -- compile Lua: returns fn, or nil + "incomplete", or nil + message
 function M.compile_lua(src, name)
-  local chunk = "=" .. (name or "stdin")
+  local chunk = "=" .. (name or "stdin")   -- name: "stdin", or "stdin:LINE" (chunk_name)
   local env = S.env
   local fn = load("return " .. src, chunk, "t", env)
   if fn then
@@ -128,7 +137,7 @@ function M.compile_lua(src, name)
 end
 
 local function eval_lua(src, where)
-  local fn, err = M.compile_lua(src, where.name)
+  local fn, err = M.compile_lua(src, chunk_name(where))
   if not fn then error(err, 0) end
   local res = table.pack(fn())
   print_values(res.n, table.unpack(res, 1, res.n))
@@ -440,12 +449,10 @@ dot { name = "parameter", args = "set NAME VALUE|list|clear", complete = { "subc
     for k in pairs(S.params) do if type(k) == "string" then names[#names + 1] = k end end
     table.sort(names)
     if #names == 0 then out("(no parameters: .parameter set NAME VALUE)\n") return end
-    local rows = {}
-    for i, k in ipairs(names) do
+    for _, k in ipairs(names) do
       local v = S.params[k]
-      rows[i] = { ":" .. k, type(v) == "string" and ("'" .. v:gsub("'", "''") .. "'") or tostring(v) }
+      out((":%s = %s\n"):format(k, type(v) == "string" and ("'" .. v:gsub("'", "''") .. "'") or tostring(v)))
     end
-    print_rows({ "name", "value" }, rows)
   elseif sub == "clear" or sub == "unset" then
     if #args == 1 then S.params = {} return end
     for i = 2, #args do
@@ -769,7 +776,7 @@ local function run_input(input, where)
   if input:match("^%s*%.") then return M.dot(input:match("^%s*(.-)%s*$")) end
   if S.sql_mode or M.is_sql(input) then return eval_sql(input, where) end
   if not input:match("%S") then return end
-  local _, err = M.compile_lua(input, where.name)
+  local _, err = M.compile_lua(input, chunk_name(where))
   if err and err ~= "incomplete" and lua_or_sql(input, where, err) == "sql" then return eval_sql(input, where) end
   return eval_lua(input, where)
 end
@@ -793,7 +800,7 @@ local function run(input, where)
   end
   if not ok then
     if S.bail and not S.tty then S.quit = true end
-    host.rethrow(res, relocate(res, where), 0)
+    host.rethrow(res, relocate(res), 0)
   end
   return res ~= false and not failed
 end
