@@ -629,11 +629,24 @@ static int open_sandbox(lua_State *L) {
 }
 
 void qmS_init(lua_State *L) {
-  /* getmetatable("") must not hand a model the real string table */
+  /* getmetatable("") must not hand a model the real string table, and the methods every
+  ** string has (("").rep) come from a copy without dump, so ("").dump is nil in a model too */
   lua_pushliteral(L, "");
   if (lua_getmetatable(L, -1)) {
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    lua_newtable(L);
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -5);
+    }
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
   }
   lua_pop(L, 1);

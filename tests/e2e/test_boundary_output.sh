@@ -70,6 +70,13 @@ expect_exit 0
 [ "$(cat "$T_TMP/victim.txt")" = "victim" ] || t_fail "the symlink's target was overwritten"
 grep -q "Themes" "$T_TMP/new.txt" || t_fail "the report was not written"
 
+t_case repl_output_and_once_refuse_the_database
+before=$(sum_db)
+t_run_stdin ".output '$T_TMP/k.db'"$'\n'"select 1;"$'\n'".once '$T_TMP/k.db'"$'\n'"select 2;" repl --db "$T_TMP/k.db"
+expect_stderr_has ".output $T_TMP/k.db: is the database given with --db"
+expect_stderr_has ".once $T_TMP/k.db: is the database given with --db"
+[ "$(sum_db)" = "$before" ] || t_fail "the database changed"
+
 t_case a_report_to_a_full_stdout_is_exit_3
 "$QM" run "$M/x.lua" >/dev/full 2>"$T_ERR"; T_RC=$?
 expect_exit 3

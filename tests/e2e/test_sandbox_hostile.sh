@@ -35,6 +35,7 @@ hostile require_escape 1 'require_escape.lua:1: module name "..secret" is not va
 hostile qm_host 1 'qm_host.lua:1: module "qm.host" is internal to qm'
 hostile debug_lib 1 "debug_lib.lua:1: debug is not available in a model"
 hostile string_dump 1 "string_dump.lua:1: string.dump is not allowed in a model"
+hostile string_dump_method 1 "string_dump_method.lua:2: attempt to call a nil value (field 'dump')"
 hostile binary_chunk 1 "binary_chunk.lua:2: binary chunks are not allowed"
 hostile binary_chunk_default 1 "attempt to load a binary chunk (mode is 't')"
 hostile modify_string 1 "modify_string.lua:1: cannot change string.rep: shared library tables are read-only"

@@ -92,6 +92,7 @@ for k, v in pairs(io) do forbid(v, "io." .. k) end
 for k, v in pairs(debug) do forbid(v, "debug." .. k) end
 for _, k in ipairs({ "execute", "exit", "remove", "rename", "getenv", "tmpname", "setlocale" }) do forbid(os[k], "os." .. k) end
 forbid(string.dump, "string.dump")
+t.test("a string's methods do not include dump", function() t.eq(("").dump, nil) end)
 -- the public names' modules are reachable through their frozen facades only, never raw; the
 -- functions of every other module (host, sandbox, engine, lang, reports) not at all
 local backing = {}
@@ -186,7 +187,7 @@ t.test("require serves exactly the public modules and refuses every other stdlib
       t.truthy(tostring(err):find("internal to qm", 1, true), name .. ": " .. tostring(err))
     end
   end
-  for _, name in ipairs({ "qm.host", "qm.sandbox", "qm.terminal" }) do
+  for _, name in ipairs({ "qm.host", "qm.sandbox", "qm.terminal", "qm.xlsx" }) do
     t.falsy((pcall(env.require, name)), name .. " is refused")
   end
 end)
@@ -206,6 +207,10 @@ t.test("nothing of the engine is reachable from the environment or any callback'
   end
   for name in pairs(lists.modules) do roots[#roots + 1] = { env.require(name), "require(" .. name .. ")" } end
   roots[#roots + 1] = { getmetatable(""), "getmetatable('')" }
+  -- every string has the methods of the string metatable's __index: ("").name
+  for k in pairs(string) do
+    if ("")[k] ~= nil then roots[#roots + 1] = { ("")[k], ('("").' .. k) } end
+  end
   roots[#roots + 1] = { env, "_ENV" }
   for i, c in ipairs(captured) do
     for j = 2, #c do roots[#roots + 1] = { c[j], ("%s callback argument %d (#%d)"):format(c[1], j - 1, i) } end

@@ -208,14 +208,24 @@ function Context:check_out(path)
   end
   local st = host.stat(path)
   if st == nil then return end
+  self:check_not_precious(path, "--out")
   if st.kind == "link" then refuse("is a symbolic link") end
   if st.kind ~= "file" then
     refuse(({ dir = "is a folder", fifo = "is a FIFO", char = "is a device", block = "is a device",
               socket = "is a socket" })[st.kind] or ("is a " .. st.kind))
   end
+end
+
+-- Raise (class io) when `path` (or what a symlink there names) is the database or a loaded
+-- model file: the REPL's .output and .once write in place, and check this.
+function Context:check_not_precious(path, what)
+  local st = host.stat(path)
+  if st == nil or st.id == nil then return end
   for _, p in ipairs(self:precious_files()) do
     local ps = host.stat(p[1])
-    if ps and ps.id == st.id then refuse(p[2]) end
+    if ps and ps.id == st.id then
+      host.raise("io", ("%s %s: %s; qm will not write over it"):format(what, path, p[2]), 0)
+    end
   end
 end
 

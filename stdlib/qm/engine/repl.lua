@@ -484,6 +484,7 @@ dot { name = "output", args = "[FILE]", complete = { "file" }, short = "send out
   long = "The file is created or truncated.", fn = function(args)
   if S.output then S.output:close(); S.output = nil end
   if args[1] then
+    S.ctx:check_not_precious(args[1], ".output")
     local f, err = io.open(args[1], "w")
     if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
     S.output = f
@@ -492,6 +493,7 @@ end }
 
 dot { name = "once", args = "FILE", complete = { "file" }, short = "send the next command's output to FILE", long = "Then output goes back where it was.", fn = function(args)
   if not args[1] then error("usage: .once FILE", 0) end
+  S.ctx:check_not_precious(args[1], ".once")
   local f, err = io.open(args[1], "w")
   if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
   S.once = f
