@@ -20,10 +20,10 @@ t_case bad_import_lists_every_bad_row_and_writes_nothing
 before=$(dump)
 t_run import --db "$db" --write --model "$M" --round r1 "$S/bad.csv"
 expect_exit 1
-expect_stderr_has 'bad.csv:2: score: question "1": 120 is outside the scale 0-100 in steps of 5'
-expect_stderr_has 'bad.csv:3: question: unknown question "9" (not in model mini)'
-expect_stderr_has 'bad.csv:4: question: participant P2 has already answered question 2 in round r1'
-expect_stderr_has 'bad.csv:6: score: question "1": abc is not a number'
+expect_stderr_has 'bad.csv:2:3: score: question "1": 120 is outside the scale 0-100 in steps of 5'
+expect_stderr_has 'bad.csv:3:2: question: unknown question "9" (not in model mini)'
+expect_stderr_has 'bad.csv:4:2: question: participant P2 has already answered question 2 in round r1'
+expect_stderr_has 'bad.csv:6:3: score: question "1": "abc" is not a number'
 expect_stderr_has 'P5 would be participant number 6, but model mini allows at most 4'
 expect_stderr_has "nothing was imported"
 [ "$before" = "$(dump)" ] || t_fail "the database changed"

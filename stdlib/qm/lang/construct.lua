@@ -75,7 +75,7 @@ function M.build(run, kind, id, spec, where)
           problem(run, "error", v.where, ("%s cannot contain %s"):format(label(kind, id), label(v.kind, v.id)))
         end
       else
-        problem(run, "error", where, ("%s: item %d is not a theme, question or indicator (did you forget a field name?)"):format(label(kind, id), k))
+        problem(run, "error", where, ("%s: item %d is not a theme, question, indicator, dataset or column (did you forget a field name?)"):format(label(kind, id), k))
       end
     elseif type(k) ~= "string" then
       problem(run, "error", where, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)))
@@ -98,8 +98,11 @@ function M.build(run, kind, id, spec, where)
   for i = 1, #spec do
     local c = spec[i]
     if model.is_element(c) then
-      c.parent = node
-      node.children[#node.children + 1] = c
+      -- datasets and their columns are the model's data, not elements of its tree
+      local list = (c.kind == "dataset" and "datasets") or (c.kind == "column" and "columns") or "children"
+      if list ~= "children" then c.owner = node else c.parent = node end
+      node[list] = node[list] or {}
+      node[list][#node[list] + 1] = c
     end
   end
   for _, f in ipairs(decl.fields) do

@@ -22,7 +22,7 @@ end
 M.constructs = {
   model = {
     doc = "a quality model: themes, questions, indicators and the rules that score them",
-    children = { theme = true, question = true, indicator = true },
+    children = { theme = true, question = true, indicator = true, dataset = true },
     fields = with_common {
       { name = "scale", type = "scale", doc = "the scale questions are answered on, unless a theme or question says otherwise" },
       { name = "scales", type = "table", doc = "named scales for reuse (a warning when one is unused)" },
@@ -112,6 +112,34 @@ M.constructs = {
       { name = "uses", type = "string", doc = "the id of another indicator this one shares (one measurement serving several efforts)" },
       { name = "quantifier", type = "string", doc = "what an undefined quantifier means (\"størstedelen\" = more than half)" },
     },
+  },
+}
+
+-- a model's own data: the tables its SQL reads, declared so that `qm import --table NAME`
+-- loads them typed and checked, and so that checks of what indicators read use the same
+-- vocabulary (qm.lang.types). Datasets and columns are not elements of the model's tree.
+M.constructs.dataset = {
+  doc = "a table of the municipality's own data the model reads: its columns, their types and value domains",
+  children = { column = true },
+  fields = with_common {
+    { name = "key", type = "strings", doc = "the column or columns that identify a row: no two rows may have the same" },
+  },
+}
+
+M.constructs.column = {
+  doc = "a column of a dataset: its type and the values it may hold",
+  children = nil,
+  fields = with_common {
+    { name = "type", type = "enum", values = require("qm.lang.types").names, required = true,
+      doc = "the type of the column's values (the types are listed in docs/import.md)" },
+    { name = "required", type = "boolean", default = false, doc = "true: a row must give a value (a blank is an error)" },
+    { name = "min", type = "number", doc = "integer and number: the smallest value allowed" },
+    { name = "max", type = "number", doc = "integer and number: the largest value allowed" },
+    { name = "values", type = "strings", doc = "enum: the values allowed" },
+    { name = "scale", type = "any", doc = "scale: the scale of the values (a scale, or the name of one in the model's scales; default: the model's scale)" },
+    { name = "of", type = "enum", values = { "question", "indicator", "theme" }, doc = "element: the kind of element the id must name" },
+    { name = "references", type = "string", doc = "another dataset whose key the value must be (\"jc_citizens\" or \"jc_citizens.id\")" },
+    { name = "default", type = "any", doc = "the value stored when a row leaves the column blank" },
   },
 }
 
