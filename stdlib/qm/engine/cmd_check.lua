@@ -24,6 +24,10 @@ function M.main(opts, args)
     local ctx = context.new(opts)
     ctx.checking = true
     local ok, err = pcall(ctx.dofile, ctx, path)
+    if ok then
+      -- the SQL of the model's own reports, compiled (against --db when given)
+      ok, err = pcall(require("qm.engine.report_check").check_sql, ctx, opts.db and ctx:model_database() or nil)
+    end
     local declared = #ctx:declared_models()
     -- a file with `model "id" {` in its code (not in a comment) is a model that failed early
     local code = src:gsub("%-%-%[%[.-%]%]", ""):gsub("%-%-[^\n]*", "")

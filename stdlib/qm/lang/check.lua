@@ -1,7 +1,8 @@
 -- check.lua — what `qm check` finds in a finished model beyond each construct's own fields:
 -- questions without a scale, targets off the scale, weights a rule ignores, unused scales,
 -- indicators' deadlines and windows that cannot be read, dependencies and links to elements
--- the model does not have, cycles, the plan's times, and declared datasets. Problems are collected on the run.
+-- the model does not have, cycles, the plan's times, declared datasets and the model's own
+-- reports (qm.lang.reports). Problems are collected on the run.
 local scoring = require "qm.rules.scoring"
 local time = require "qm.eval.time"
 local evalplan = require "qm.eval.plan"
@@ -311,6 +312,7 @@ function M.model(ctx, m)
   check_plan(ctx, m)
   check_scoring(ctx, m)
   check_datasets(ctx, m)
+  require("qm.lang.reports").check(ctx, m)
 end
 
 return M

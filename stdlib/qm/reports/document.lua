@@ -49,7 +49,9 @@ function Doc:list(items)
 end
 
 -- t = { name = "questions", sheet = <xlsx sheet name, default the heading above>,
---       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>}, ... },
+--       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>,
+--                    text=fn(v, row) -> the words people read (text, Markdown, HTML, xlsx, in
+--                    place of format; CSV keeps the value)}, ... },
 --       rows = { {key = value, ...}, ... } or function() return <iterator of rows> end }
 function Doc:table(t)
   assert(t.columns and t.rows, "report table needs columns and rows")
@@ -141,9 +143,12 @@ end
 
 -- ---------------------------------------------------------------- cell values
 
-local function cell(col, row)
+-- a cell as text; `people` (text, Markdown, HTML, xlsx): the column's `text` applied, which
+-- CSV leaves out (it keeps the value)
+local function cell(col, row, people)
   local v = row[col.key]
-  if col.format then v = col.format(v, row) end
+  if people and col.text then v = col.text(v, row)
+  elseif col.format then v = col.format(v, row) end
   if v == nil then return "" end
   if type(v) == "number" then
     if math.type(v) == "float" then
@@ -195,7 +200,7 @@ local function text_table(t, out)
   local line, seen = {}, {}   -- seen: the cells of the rows measured for the widths
   local function cells_of(row)
     local cs = {}
-    for i, c in ipairs(cols) do cs[i] = (sanitize(cell(c, row)):gsub("\n", " ")) end
+    for i, c in ipairs(cols) do cs[i] = (sanitize(cell(c, row, true)):gsub("\n", " ")) end
     return cs
   end
   local function row_line(row)
@@ -304,7 +309,7 @@ local function render_markdown(doc, out)
         out.line("| " .. table.concat(rule, " | ") .. " |")
       end, function(row)
         local line = {}
-        for i, c in ipairs(t.columns) do line[i] = md_escape(cell(c, row)) end
+        for i, c in ipairs(t.columns) do line[i] = md_escape(cell(c, row, true)) end
         out.line("| " .. table.concat(line, " | ") .. " |")
       end)
     end
@@ -405,12 +410,12 @@ M.html_escape = html_escape
 
 -- the page itself is qm.reports.html; it gets the cell values and alignment from here
 local function render_html(doc, out)
-  require("qm.reports.html").render(doc, out, { cell = cell, peek = peek, is_numeric_col = is_numeric_col })
+  require("qm.reports.html").render(doc, out, { cell = function(c, r) return cell(c, r, true) end, peek = peek, is_numeric_col = is_numeric_col })
 end
 
 -- xlsx is binary: written whole by qm.reports.xlsx (libxlsxwriter), then copied to the sink
 local function render_xlsx(doc, _, sink)
-  require("qm.reports.xlsx").write(doc, sink, { cell = cell, null = require("qm.host").null, chart_table = charts.table,
+  require("qm.reports.xlsx").write(doc, sink, { cell = function(c, r) return cell(c, r, true) end, null = require("qm.host").null, chart_table = charts.table,
     fail = function(msg)
       local host = require "qm.host"
       host.raise(host.exit.usage, msg, 0)
