@@ -137,6 +137,30 @@ t_run run "$R/own.lua" --report scorer
 expect_exit 2
 expect_stderr_has 'the report "scorer" reads the database (section "tabel" has sql): give --db FILE'
 
+t_case an_sql_error_while_a_report_runs_names_the_section_not_an_engine_file
+cat >"$T_TMP/err.lua" <<'LUA'
+model "e" {
+  scale = scale.points { 0, 100 },
+  theme "t" { question "q" { text = "?" } },
+  report "sqlfejl" { section "s" { sql = [[SELECT median(question) FROM scores]] } },
+  report "mangler" { section "s" { sql = [[SELECT * FROM nosuch]] } },
+  report "luafejl" { section "s" { rows = function(view) return view.db:rows("SELECT * FROM nosuch") end } },
+}
+LUA
+t_run run "$T_TMP/err.lua" --db "$T_TMP/own.db" --report sqlfejl
+expect_no_crash
+[ "$T_RC" -ne 0 ] || t_fail "exit 0"
+expect_stderr_has "err.lua:4: report \"sqlfejl\": section \"s\": SQL error: median(): value '1.1' is not a number"
+expect_stderr_lacks "stdlib/"
+t_run run "$T_TMP/err.lua" --db "$T_TMP/own.db" --report mangler --format json
+[ "$T_RC" -ne 0 ] || t_fail "exit 0"
+expect_stderr_has 'err.lua:5: report "mangler": section "s": SQL error: no such table: nosuch'
+expect_stderr_lacks "stdlib/"
+t_run run "$T_TMP/err.lua" --db "$T_TMP/own.db" --report luafejl
+[ "$T_RC" -ne 0 ] || t_fail "exit 0"
+expect_stderr_has 'err.lua:6: SQL error: no such table: nosuch'
+expect_stderr_lacks "stdlib/"
+
 # ---------------------------------------------------------------- --report list and names
 t_case report_list_shows_the_model_reports_and_only_the_bundled_ones_that_apply
 t_run run "$M/god_sagsbehandling/god_sagsbehandling.lua" --db "$T_TMP/gs.db" --report list

@@ -150,7 +150,7 @@ function M.chart_spec(decl, rows, section_title, title_of, label_of)
 end
 
 -- run the model's report `rep` of model m: a document written to out in --format
-function M.run(ctx, m, rep, out)
+local function run(ctx, m, rep, out, at)
   local as_of = ctx:as_of(m)
   local params = params_of(ctx, rep, as_of)
   local db = database(ctx)
@@ -163,6 +163,7 @@ function M.run(ctx, m, rep, out)
       params = given, sections = sections },
       { "model", "report", "title", "as_of", "params", "sections" }) }
   for _, s in ipairs(rep.sections or {}) do
+    at.section = s
     local jsec = json.object({ id = s.id, title = s.title, text = s.text }, { "id", "title", "text", "rows" })
     sections[#sections + 1] = jsec
     if s.title then doc:heading(s.title, 2) end
@@ -178,7 +179,7 @@ function M.run(ctx, m, rep, out)
       if s.chart then
         rows = db:rows(s.sql, params)
       else
-        open = function() return db:query(s.sql, params) end
+        open = function() at.section = s return db:query(s.sql, params) end
       end
     elseif s.rows then
       if not view then
@@ -244,6 +245,21 @@ function M.run(ctx, m, rep, out)
     end
   end
   report.write(doc, ctx.opts.format, out)
+end
+
+-- An error the engine raised while a section ran (SQLite's, at the line of this module) is
+-- said at the section's line in the model, keeping its class; the model's own errors (its
+-- rows function) already name its line.
+function M.run(ctx, m, rep, out)
+  local at = {}
+  local ok, err = pcall(run, ctx, m, rep, out, at)
+  if ok then return err end
+  local msg = tostring(err)
+  local rest = msg:match("^@?stdlib/[^:]+:%d+: (.*)$")
+  if rest and at.section then
+    host.rethrow(err, ("%s: report \"%s\": section \"%s\": %s"):format(at.section.where, rep.id, at.section.id, rest), 0)
+  end
+  error(err, 0)
 end
 
 return M

@@ -154,15 +154,20 @@ M.pad = pad
 
 -- a table's columns as the table renderer takes them, and its writer's options: the cells as
 -- people read them (or, for CSV, as they are), values for alignment, an array measured whole
-local function table_writer(format, t, out, opts)
+-- (cellf(col, row): a cell as people read it, for every format but CSV)
+local function table_writer(format, t, out, opts, cellf)
   local cols, tcols = t.columns, {}
   for i, c in ipairs(cols) do
     tcols[i] = { title = (format == "csv" and c.key) or c.title or c.key, align = c.align, wrap = c.wrap }
   end
-  local people = format ~= "csv"
+  cellf = cellf or function(c, row) return cell(c, row, true) end
   opts = opts or {}
   opts.line = out.line
-  opts.text = function(i, row) return cell(cols[i], row, people) end
+  if format == "csv" then
+    opts.text = function(i, row) return cell(cols[i], row) end
+  else
+    opts.text = function(i, row) return cellf(cols[i], row) end
+  end
   opts.value = function(i, row) return row[cols[i].key] end
   if type(t.rows) == "table" then
     opts.hold = math.max(#t.rows, tables.ALIGN_ROWS)
@@ -174,8 +179,8 @@ M.table_writer = table_writer
 M.ALIGN_ROWS = tables.ALIGN_ROWS
 
 -- write table t in `format` with the table renderer: rows as they come
-local function write_table(format, t, out, opts)
-  local w = table_writer(format, t, out, opts)
+local function write_table(format, t, out, opts, cellf)
+  local w = table_writer(format, t, out, opts, cellf)
   for row in each_row(t) do w.row(row) end
   w.finish()
 end

@@ -105,17 +105,19 @@ M.html_escape = html_escape
 
 -- the lines of a text at most `w` characters wide, broken between words (a word longer
 -- than w stands on its own line); with `hang`, the lines after the first are indented by
--- that many spaces (and are that much shorter), so a wrapped table cell reads as one
+-- that many spaces (and are that much shorter), so a wrapped table cell reads as one; a
+-- cell's own indentation (a criterion under its theme) stays
 function M.wrap_text(s, w, hang)
   local lines, cur = {}, nil
-  local indent = string.rep(" ", hang or 0)
-  local function room() return #lines == 0 and w or w - #indent end
+  local lead = s:match("^ *")
+  local indent = lead .. string.rep(" ", hang or 0)
+  local function room() return (#lines == 0 and w - #lead) or w - #indent end
   for word in s:gmatch("%S+") do
     if cur == nil then cur = word
     elseif width.of(cur) + 1 + width.of(word) <= room() then cur = cur .. " " .. word
-    else lines[#lines + 1] = (#lines == 0 and "" or indent) .. cur; cur = word end
+    else lines[#lines + 1] = (#lines == 0 and lead or indent) .. cur; cur = word end
   end
-  lines[#lines + 1] = (#lines == 0 and "" or indent) .. (cur or "")
+  lines[#lines + 1] = (#lines == 0 and lead or indent) .. (cur or "")
   return lines
 end
 
