@@ -142,7 +142,7 @@ cat >"$T_TMP/err.lua" <<'LUA'
 model "e" {
   scale = scale.points { 0, 100 },
   theme "t" { question "q" { text = "?" } },
-  report "sqlfejl" { section "s" { sql = [[SELECT median(question) FROM scores]] } },
+  report "sqlfejl" { section "s" { sql = [[SELECT median(tema) FROM scores]] } },
   report "mangler" { section "s" { sql = [[SELECT * FROM nosuch]] } },
   report "luafejl" { section "s" { rows = function(view) return view.db:rows("SELECT * FROM nosuch") end } },
 }
@@ -150,7 +150,7 @@ LUA
 t_run run "$T_TMP/err.lua" --db "$T_TMP/own.db" --report sqlfejl
 expect_no_crash
 [ "$T_RC" -ne 0 ] || t_fail "exit 0"
-expect_stderr_has "err.lua:4: report \"sqlfejl\": section \"s\": SQL error: median(): value '1.1' is not a number"
+expect_stderr_has "err.lua:4: report \"sqlfejl\": section \"s\": SQL error: median(): value 'ledelse' is not a number"
 expect_stderr_lacks "stdlib/"
 t_run run "$T_TMP/err.lua" --db "$T_TMP/own.db" --report mangler --format json
 [ "$T_RC" -ne 0 ] || t_fail "exit 0"
