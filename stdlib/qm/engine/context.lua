@@ -89,6 +89,18 @@ function Context:dofile(path, ...)
   return fn(...)
 end
 
+-- Run a model file's text (not read from disk: an editor's unsaved buffer) in the sandbox as
+-- if it were the file at `path`: its folder's environment, its name in every position. Text
+-- only (a binary chunk is refused), a first line "#..." skipped as loadfile does.
+function Context:dotext(path, text, ...)
+  local env = self:env(dirname(path))
+  self.files[#self.files + 1] = path
+  if text:sub(1, 1) == "#" then text = "--" .. text end
+  local fn, err = load(text, "@" .. path, "t", env)
+  if not fn then error(err, 0) end
+  return fn(...)
+end
+
 -- What a model's callback (an indicator's `data = function(view, params)`) gets instead of
 -- this context: a read-only table { db = the model's own connection (or nil), params = the
 -- run's --param values, as_of = "YYYY-MM-DD", warn = function(msg) }. One per date.
