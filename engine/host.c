@@ -103,6 +103,41 @@ static int l_rethrow(lua_State *L) {
   return lua_error(L);
 }
 
+/* host.limited(fn, ...): call fn in protected mode under a limit of its own: a fresh time limit
+** (--timeout from now, with the watchdog) and the memory limit. A limit hit inside is that
+** call's failure, not the command's: afterwards the limits are cleared and no deadline runs
+** until the next call, so a server can wait for its next request as long as it likes (qm lsp
+** calls it once per message). Returns true, fn's results; or false, the error, and "time" or
+** "memory" when a limit stopped it. Ctrl-C, SIGTERM and SIGHUP are not swallowed: they stop
+** the command as anywhere else. */
+static int l_limited(lua_State *L) {
+  QmHost *h = qmH_of(L);
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  int nargs = lua_gettop(L) - 1;
+  qmL_restart(&h->limits);
+  qmL_arm(L, &h->limits);
+  qmL_watch(&h->limits);
+  int st = lua_pcall(L, nargs, LUA_MULTRET, 0);
+  qmL_unwatch();
+  QmTrip trip = h->limits.tripped;
+  if (trip == QM_TRIP_INTERRUPT) return lua_error(L);  /* still tripped: the command stops */
+  h->limits.tripped = QM_TRIP_NONE;
+  h->limits.deadline = 0;
+  qmL_arm(L, &h->limits);  /* the hook back to its usual pace */
+  if (st == LUA_OK) {
+    lua_pushboolean(L, 1);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+  }
+  if (trip == QM_TRIP_MEMORY || st == LUA_ERRMEM) lua_gc(L, LUA_GCCOLLECT);
+  lua_pushboolean(L, 0);
+  lua_insert(L, -2);
+  if (trip == QM_TRIP_TIME) lua_pushliteral(L, "time");
+  else if (trip == QM_TRIP_MEMORY || st == LUA_ERRMEM) lua_pushliteral(L, "memory");
+  else lua_pushnil(L);
+  return 3;
+}
+
 /* host.opendb(path, {write=, create=, engine=}): the engine's own connection (may write qm_*
 ** tables when writing was asked for), or with engine=false the connection a model's `db` is. */
 static int l_opendb(lua_State *L) {
@@ -195,11 +230,29 @@ static int l_create_new(lua_State *L) {
   return 1;
 }
 
+/* host.take_stdout() -> a Lua file writing to what standard output was; from then on file
+** descriptor 1 (and so stdout, print and io.write) goes to standard error. A protocol on stdout
+** (qm lsp) keeps the channel to itself: nothing a model prints can corrupt it. */
+static int l_take_stdout(lua_State *L) {
+  luaL_Stream *p = lua_newuserdatauv(L, sizeof *p, 0);
+  p->f = NULL;
+  p->closef = NULL;
+  luaL_setmetatable(L, LUA_FILEHANDLE);
+  fflush(stdout);
+  int fd = fcntl(1, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0) return luaL_fileresult(L, 0, "standard output");
+  p->f = fdopen(fd, "wb");
+  if (p->f == NULL) { int e = errno; close(fd); errno = e; return luaL_fileresult(L, 0, "standard output"); }
+  p->closef = close_stream;
+  if (dup2(2, 1) < 0) return luaL_fileresult(L, 0, "standard error");
+  return 1;
+}
+
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "errclass", l_errclass }, { "rethrow", l_rethrow }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { "remove_on_error", l_remove_on_error }, { "stat", l_stat }, { "create_new", l_create_new },
+    { "remove_on_error", l_remove_on_error }, { "limited", l_limited }, { "take_stdout", l_take_stdout }, { "stat", l_stat }, { "create_new", l_create_new },
     { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);

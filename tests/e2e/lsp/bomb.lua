@@ -1,0 +1,3 @@
+-- a model that eats memory while it is checked
+local t = {}
+for i = 1, 1e9 do t[i] = ("x"):rep(1000) .. i end

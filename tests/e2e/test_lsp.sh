@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# qm lsp driven over stdio through recorded sessions (tests/e2e/lsp/*.session, run by
+# lsp_drive.py): initialize, diagnostics on open and on an unsaved change, completion, hover,
+# shutdown and exit; malformed messages, hostile models under the per-message limits.
+source "$(dirname "$0")/lib.sh"
+drive() { python3 "$QM_SOURCE_DIR/tests/e2e/lsp_drive.py" "$QM" "$@" >"$T_OUT" 2>"$T_ERR"; T_RC=$?; }
+
+t_case an_authors_session_gets_diagnostics_completion_and_hover
+drive "$QM_SOURCE_DIR/tests/e2e/lsp/edit.session"
+expect_exit 0
+expect_stdout_has "ok edit.session"
+
+t_case malformed_messages_and_hostile_models_do_not_stop_the_server
+drive "$QM_SOURCE_DIR/tests/e2e/lsp/robust.session" --timeout 2 --max-memory 64M
+expect_exit 0
+expect_stdout_has "ok robust.session"
+
+t_case lsp_takes_no_arguments
+t_run lsp extra
+expect_exit 2
+expect_stderr_has "qm lsp takes no arguments"
+
+t_case the_input_ending_without_shutdown_is_exit_1
+t_run lsp
+expect_exit 1
+
+t_done
