@@ -18,15 +18,36 @@ local M = {
 
 -- Check one model file; text = its unsaved text (nil: read the file). Adds to `found` (a
 -- qm.engine.findings set) and returns the run's context.
+-- Returns the run's context, whether the file loaded, and how many models it declared.
 function M.check(opts, path, text, found)
   local ctx = context.new(opts)
   ctx.checking = true
   local ok, err
   if text then ok, err = pcall(ctx.dotext, ctx, path, text)
   else ok, err = pcall(ctx.dofile, ctx, path) end
+  local declared = #ctx:declared_models()
   found:add_problems(ctx.problems)
-  if not ok then found:add_error(err, path) end
-  return ctx, ok
+  if not ok then
+    if not text then
+      local f = io.open(path, "rb")
+      text = f and f:read("a") or ""
+      if f then f:close() end
+    end
+    -- a file with `model "id" {` in its code (not in a comment) is a model that failed early
+    local code = text:gsub("%-%-%[%[.-%]%]", ""):gsub("%-%-[^\n]*", "")
+    local declares = code:find("%f[%w_]model%s*%(?%s*[\"'][^\"'\n]*[\"']%s*%)?%s*{") ~= nil
+    if ctx.needs_db and declared == 0 and not declares then
+      -- a data script (demo_data.lua), not a model: say so, and how to run it
+      found:add("error", ("declares no model: it is a script that uses %s (%s), which needs a database. "
+        .. "qm check checks model files; run this one with: qm run %s --db FILE --write")
+        :format(ctx.needs_db.name, ctx.needs_db.where, path), path, nil)
+    else
+      found:add_error(err, path)
+    end
+  elseif declared == 0 and #ctx.problems == 0 then
+    found:add("note", "declares no model, so there is nothing to check", path, nil)
+  end
+  return ctx, ok, declared
 end
 
 function M.main(opts, args)
@@ -38,19 +59,20 @@ function M.main(opts, args)
   -- stderr), not a problem of the model being checked
   require "qm.lang.dsl"
   local found = findings.new()
+  local nomodel = 0
   for _, path in ipairs(args) do
     local f = io.open(path, "rb")
     if not f then host.raise(host.exit.io, ("cannot open %s: no such file"):format(path), 0) end
     f:close()
-    local ctx, ok = M.check(opts, path, nil, found)
-    if ok and #ctx:declared_models() == 0 and #found.list == 0 and ctx.opts.verbose then io.stdout:write("note: no model declared\n") end
+    local _, ok, declared = M.check(opts, path, nil, found)
+    if ok and declared == 0 then nomodel = nomodel + 1 end
   end
   local errors = found:count("error")
   if opts.format == "json" then
     io.stdout:write(found:json(args))
   else
     io.stdout:write(found:text(true))
-    if errors == 0 and not opts.quiet then io.stdout:write("ok: ", table.concat(args, ", "), "\n") end
+    if errors == 0 and not opts.quiet and nomodel < #args then io.stdout:write("ok: ", table.concat(args, ", "), "\n") end
   end
   if errors > 0 then return host.exit.model end
   return host.exit.ok

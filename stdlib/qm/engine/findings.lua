@@ -8,7 +8,7 @@ local source = require "qm.engine.source"
 
 local M = {}
 
-local SEVERITY_ORDER = { error = 1, warning = 2, information = 3 }
+local SEVERITY_ORDER = { error = 1, warning = 2, note = 3 }
 
 -- "file:line[:col]" -> file, line, col (numbers or nil)
 local function split_where(where)

@@ -167,7 +167,7 @@ end
 
 -- ---------------------------------------------------------------- diagnostics
 
-local SEVERITY = { error = 1, warning = 2, information = 3 }
+local SEVERITY = { error = 1, warning = 2, note = 3 }
 
 -- check one document's text as `qm check` would, and publish what was found for it (and for
 -- the other files the check named: a YAML structure file, a model it uses)
