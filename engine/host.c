@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -139,8 +140,11 @@ static int l_limited(lua_State *L) {
   return 3;
 }
 
-/* host.opendb(path, {write=, create=, engine=}): the engine's own connection (may write qm_*
-** tables when writing was asked for), or with engine=false the connection a model's `db` is. */
+/* host.opendb(path, {write=, create=, engine=, memory=}): the engine's own connection (may write
+** qm_* tables when writing was asked for), or with engine=false the connection a model's `db`
+** is. memory=true: path names an in-memory database shared by every connection that opens the
+** same name while one is open (qm test's fresh database per test, with the engine's and the
+** model's connection). */
 static int l_opendb(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int flags = QM_DB_ENGINE;
@@ -148,7 +152,8 @@ static int l_opendb(lua_State *L) {
     if (lua_getfield(L, 2, "write") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_WRITE;
     if (lua_getfield(L, 2, "create") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_CREATE;
     if (lua_getfield(L, 2, "engine") == LUA_TBOOLEAN && !lua_toboolean(L, -1)) flags &= ~QM_DB_ENGINE;
-    lua_pop(L, 3);
+    if (lua_getfield(L, 2, "memory") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_MEMORY;
+    lua_pop(L, 4);
   }
   qmDb_push_open(L, path, flags);
   return 1;
@@ -209,6 +214,29 @@ static int l_stat(lua_State *L) {
   return 1;
 }
 
+/* host.listdir(path) -> the names in a folder (not . and ..), sorted; or nil, message */
+static int l_listdir(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  DIR *d = opendir(path);
+  if (d == NULL) return luaL_fileresult(L, 0, path);
+  lua_newtable(L);
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    lua_pushstring(L, e->d_name);
+    lua_rawseti(L, -2, ++n);
+  }
+  closedir(d);
+  /* sorted in Lua's order: table.sort */
+  lua_getglobal(L, "table");
+  lua_getfield(L, -1, "sort");
+  lua_pushvalue(L, -3);
+  lua_call(L, 1, 0);
+  lua_pop(L, 1);
+  return 1;
+}
+
 static int close_stream(lua_State *L) {
   luaL_Stream *p = luaL_checkudata(L, 1, LUA_FILEHANDLE);
   int res = fclose(p->f);
@@ -255,7 +283,7 @@ static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "errclass", l_errclass }, { "rethrow", l_rethrow }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { "remove_on_error", l_remove_on_error }, { "limited", l_limited }, { "take_stdout", l_take_stdout },
+    { "remove_on_error", l_remove_on_error }, { "limited", l_limited }, { "take_stdout", l_take_stdout }, { "listdir", l_listdir },
     { "columns_of", qmDb_columns_of }, { "msghandler", msghandler }, { "stat", l_stat }, { "create_new", l_create_new },
     { NULL, NULL } };
   luaL_newlib(L, fns);

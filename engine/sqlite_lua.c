@@ -681,7 +681,17 @@ void qmDb_push_open(lua_State *L, const char *path, int flags) {
   int oflags = (flags & QM_DB_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
   if (flags & QM_DB_CREATE) oflags |= SQLITE_OPEN_CREATE;
   oflags |= SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path, &d->conn, oflags, NULL);
+  const char *target = path;
+  char uri[128];
+  if (flags & QM_DB_MEMORY) {
+    /* a shared in-memory database: a plain name only, so the URI says nothing else */
+    size_t n = strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+    if (n == 0 || path[n] != '\0' || n > 64) { luaL_error(L, "an in-memory database's name must be letters, digits, _ and -"); return; }
+    snprintf(uri, sizeof uri, "file:%s?mode=memory&cache=shared", path);
+    target = uri;
+    oflags |= SQLITE_OPEN_URI;
+  }
+  int rc = sqlite3_open_v2(target, &d->conn, oflags, NULL);
   if (rc != SQLITE_OK) {
     const char *msg = d->conn ? sqlite3_errmsg(d->conn) : sqlite3_errstr(rc);
     lua_pushstring(L, msg);

@@ -16,9 +16,9 @@ local M = {
   options = {},
 }
 
--- Check one model file; text = its unsaved text (nil: read the file). Adds to `found` (a
--- qm.engine.findings set) and returns the run's context.
--- Returns the run's context, whether the file loaded, and how many models it declared.
+-- Check one model file; text = its unsaved text (nil: read the file); adds to `found` (a
+-- qm.engine.findings set). Returns the run's context, whether the file loaded, and how many
+-- models it declared.
 function M.check(opts, path, text, found)
   local ctx = context.new(opts)
   ctx.checking = true
@@ -38,13 +38,14 @@ function M.check(opts, path, text, found)
     local declares = code:find("%f[%w_]model%s*%(?%s*[\"'][^\"'\n]*[\"']%s*%)?%s*{") ~= nil
     if ctx.needs_db and declared == 0 and not declares then
       -- a data script (demo_data.lua), not a model: say so, and how to run it
-      found:add("error", ("declares no model: it is a script that uses %s (%s), which needs a database. "
+      local f = found:add("error", ("declares no model: it is a script that uses %s (%s), which needs a database. "
         .. "qm check checks model files; run this one with: qm run %s --db FILE --write")
         :format(ctx.needs_db.name, ctx.needs_db.where, path), path, nil)
+      f.stopped = true
     else
       found:add_error(err, path)
     end
-  elseif declared == 0 and #ctx.problems == 0 then
+  elseif declared == 0 and #(ctx.problems or {}) == 0 then
     found:add("note", "declares no model, so there is nothing to check", path, nil)
   end
   return ctx, ok, declared
@@ -52,6 +53,7 @@ end
 
 function M.main(opts, args)
   if #args == 0 then cli.usage_error("qm check needs at least one FILE (see qm check --help)") end
+  opts.format = opts.format or "text"
   if opts.format ~= "text" and opts.format ~= "json" then
     cli.usage_error(("qm check --format %s: qm check writes text or json"):format(opts.format))
   end

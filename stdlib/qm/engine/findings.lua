@@ -72,9 +72,13 @@ function M:add_error(err, path)
   if file and not file:find("\n") then
     -- Lua's syntax errors say the word they stopped at: "... near 'titel'"
     local near = rest:match("near '([^']*)'$")
-    return self:add("error", rest, file, tonumber(line), near and { token = near } or nil)
+    local f = self:add("error", rest, file, tonumber(line), near and { token = near } or nil)
+    f.stopped = true
+    return f
   end
-  return self:add("error", msg, path, nil)
+  local f = self:add("error", msg, path, nil)
+  f.stopped = true
+  return f
 end
 
 -- sorted: by file, line, column, severity, then message (the order problems were found in
@@ -98,13 +102,15 @@ function M:count(severity)
   return n
 end
 
--- "file:line: severity: message", one per line (warnings too when asked)
+-- "file:line: severity: message", one per line (warnings and notes too when asked); an error
+-- that stopped the file reads as Lua and qm have always given it: "file:line: message"
 function M:text(show_warnings)
   local out = {}
   for _, f in ipairs(self:sorted()) do
     if f.severity == "error" or show_warnings then
       local where = f.line and ("%s:%d"):format(f.file, f.line) or (f.file or "qm")
-      out[#out + 1] = ("%s: %s: %s\n"):format(where, f.severity, f.message)
+      if f.stopped then out[#out + 1] = ("%s: %s\n"):format(where, f.message)
+      else out[#out + 1] = ("%s: %s: %s\n"):format(where, f.severity, f.message) end
     end
   end
   return table.concat(out)
