@@ -46,6 +46,7 @@ local function names(list)
   for _, c in ipairs(list) do out[#out + 1] = c.optional and ("[" .. c.name .. "]") or c.name end
   return table.concat(out, ", ")
 end
+local names_of = names
 
 -- the query's own words for why it cannot run, with the table or column it names said plainly
 local function query_problem(msg)
@@ -189,6 +190,54 @@ function M.rows(run, ind, as_of)
     out[i] = row
   end
   return out
+end
+
+-- ---------------------------------------------------------------- reports
+
+-- check_report(db, m, report, names[, roles]): the tables a report reads (qm.lang.inputs'
+-- M.reports[report]), named by role ({ answers = "gs_audit" }), exist and have the declared
+-- columns; a table declared with check = "values" has every value checked too (small tables:
+-- the audit's answers). roles limits the check to the tables one report needs. Raises a
+-- model/data error (exit 1) at the model's line naming the table, the setting and what is
+-- missing or wrong.
+function M.check_report(db, m, report, names, roles)
+  local decl = inputs.reports[report]
+  local want
+  if roles then want = {} for _, r in ipairs(roles) do want[r] = true end end
+  local where = m.where and (m.where .. ": ") or ""
+  for _, t in ipairs(decl.tables) do
+    local name = names[t.role]
+    if name and (want == nil or want[t.role]) then
+      local have = db:columns(name)
+      if #have == 0 then
+        host.raise(host.exit.model, ("%sthe %s report reads table \"%s\" (%s), which does not exist in the database")
+          :format(where, report, name, t.setting), 0)
+      end
+      local lower = {}
+      for _, c in ipairs(have) do lower[c:lower()] = c end
+      local missing = {}
+      for _, c in ipairs(t.columns) do if not lower[c.name] then missing[#missing + 1] = c.name end end
+      if #missing > 0 then
+        host.raise(host.exit.model, ("%stable \"%s\" (%s) has no column %s: the %s report reads %s (it has %s)")
+          :format(where, name, t.setting, table.concat(missing, ", "), report, names_of(t.columns), table.concat(have, ", ")), 0)
+      end
+      if t.check == "values" then
+        local list = {}
+        for _, c in ipairs(t.columns) do list[#list + 1] = '"' .. lower[c.name] .. '"' end
+        local env = { model = m }
+        for r in db:query(("SELECT rowid AS qm_rowid__, %s FROM \"%s\""):format(table.concat(list, ", "), name)) do
+          for _, c in ipairs(t.columns) do
+            local v = r[lower[c.name]]
+            local ok = types.check(c, v, env)
+            if not ok then
+              host.raise(host.exit.model, ("%stable \"%s\" (%s), column \"%s\", row %s: expected %s, got %s")
+                :format(where, name, t.setting, c.name, tostring(r.qm_rowid__), inputs.describe(c), shown(v)), 0)
+            end
+          end
+        end
+      end
+    end
+  end
 end
 
 return M

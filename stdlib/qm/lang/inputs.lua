@@ -160,7 +160,7 @@ M.reports = {
   audit = {
     doc = "case audits (god sagsbehandling): reports audit and audit_prioritering",
     tables = {
-      { role = "answers", setting = "audit.table", default = "audit_answers", columns = {
+      { role = "answers", setting = "audit.table", default = "audit_answers", check = "values", columns = {
         { name = "round", type = "text", required = true, doc = "the audit round (before / with the method)" },
         { name = "case_id", type = "text", required = true, doc = "the audited case" },
         { name = "criterion", type = "element", of = "question", required = true, doc = "the criterion: a question of the model" },
@@ -223,6 +223,7 @@ end
 
 local function describe(col)
   local types = require "qm.lang.types"
+  if col.values_from and col.values then return ("one of the %s (%s)"):format(col.values_from, table.concat(col.values, ", ")) end
   if col.values_from then return "one of the indicator's `" .. col.values_from .. "`" end
   if col.type == "element" then return "the id of a " .. (col.of or "element") .. " of the model" end
   return types.describe(col)
