@@ -450,7 +450,7 @@ function kinds.conditional(ind, rows, as_of)
   local out = { decided = tostring(decided), done = done and tostring(done) or nil }
   local d = ind.deadline and M.deadlines_of(ind)[1]
   out.deadline = d and tostring(d.date) or nil
-  local act = " (activated " .. tostring(decided) .. ")"
+  local act = "; activated " .. tostring(decided)
   if done then
     if d and done > d.date then
       out.status, out.reason = "not achieved", ("done %s, after the deadline %s%s"):format(tostring(done), deadline_label(d), act)
