@@ -22,7 +22,7 @@ local M = {}
 
 local unit_id = { name = "unit_id", type = "text", optional = true,
   doc = "the unit the row is about: the indicator is evaluated per unit, every unit must achieve it",
-  null = "a row for the whole organisation" }
+  null = "the whole organisation" }
 
 -- what a judgement's verdict may say, and the status each gives
 M.verdicts = {
@@ -37,7 +37,7 @@ local value_kind = {
   doc = "the latest value against `min`/`max`",
   fields = { "min", "max", "inclusive" },
   columns = {
-    { name = "value", type = "number", doc = "the measurement", null = "no measurement (left out)" },
+    { name = "value", type = "number", doc = "the measurement", null = "left out" },
     { name = "date", type = "date", optional = true, doc = "when it was measured: the latest counts; later than --as-of is not known yet" },
     unit_id,
   },
@@ -50,7 +50,7 @@ M.kinds = {
     doc = "the latest value, shown without a target",
     fields = {},
     columns = {
-      { name = "value", type = "text", doc = "what is documented (a number or a text)", null = "no measurement (left out)" },
+      { name = "value", type = "text", doc = "what is documented (a number or a text)", null = "left out" },
       { name = "date", type = "date", optional = true, doc = "when: the latest counts" },
       unit_id,
     },
@@ -60,7 +60,7 @@ M.kinds = {
     fields = { "direction", "baseline" },
     any_of = { { "period", "date" } },
     columns = {
-      { name = "value", type = "number", doc = "the measurement", null = "no measurement (left out)" },
+      { name = "value", type = "number", doc = "the measurement", null = "left out" },
       { name = "period", type = "period", optional = true, doc = "the period measured (2013, 2016-Q3, ...): orders the values and finds the baseline" },
       { name = "date", type = "date", optional = true, doc = "or the date measured" },
       unit_id,
@@ -94,7 +94,7 @@ M.kinds = {
     doc = "the share of applicable cases that meet the criterion against `threshold` (0-1)",
     fields = { "threshold", "inclusive" },
     columns = {
-      { name = "met", type = "boolean", doc = "whether the case meets the criterion", null = "not applicable (left out)" },
+      { name = "met", type = "boolean", doc = "whether the case meets the criterion", null = "not applicable, left out" },
       unit_id,
     },
   },
@@ -123,7 +123,7 @@ M.kinds = {
     fields = {},
     columns = {
       { name = "phase", type = "enum", values = { "pre", "før", "post", "efter" }, required = true, doc = "before or after" },
-      { name = "value", type = "number", doc = "a measurement", null = "no measurement (left out)" },
+      { name = "value", type = "number", doc = "a measurement", null = "left out" },
       unit_id,
     },
   },
@@ -237,10 +237,10 @@ local function column_cell(col)
 end
 
 local function column_line(col)
-  local parts = { describe(col) }
-  if col.null then parts[#parts + 1] = "NULL = " .. col.null
-  elseif col.required then parts[#parts + 1] = "no NULL" end
-  return ("%s: %s (%s)"):format(column_cell(col), col.doc, table.concat(parts, "; "))
+  local s = ("%s %s"):format(column_cell(col), describe(col))
+  if col.null then s = s .. " (NULL: " .. col.null .. ")"
+  elseif col.required then s = s .. ", not NULL" end
+  return s
 end
 
 -- The markdown tables docs/language.md shows (between its "inputs:kinds" and "inputs:reports"
@@ -248,7 +248,7 @@ end
 function M.markdown(which)
   local out = {}
   if which == "kinds" then
-    out[#out + 1] = "| `type` | evaluation | reads columns (`[optional]`) |"
+    out[#out + 1] = "| `type` | evaluation | reads columns (`[optional]`) and their domains |"
     out[#out + 1] = "| --- | --- | --- |"
     local done = {}
     for _, name in ipairs(M.kind_names) do
@@ -265,7 +265,7 @@ function M.markdown(which)
         for _, g in ipairs(k.any_of or {}) do
           extra = extra .. ("; at least one of %s"):format("`" .. table.concat(g, "`, `") .. "`")
         end
-        out[#out + 1] = ("| %s | %s | %s%s |"):format(table.concat(names, " / "), k.doc, table.concat(cols, "<br>"), extra)
+        out[#out + 1] = ("| %s | %s | %s%s |"):format(table.concat(names, " / "), k.doc, table.concat(cols, "; "), extra)
       end
     end
   elseif which == "reports" then
@@ -277,7 +277,7 @@ function M.markdown(which)
         local cols = {}
         for _, c in ipairs(t.columns) do cols[#cols + 1] = column_line(c) end
         out[#out + 1] = ("| %s | %s (`%s`, default `%s`)%s | %s |"):format(name, t.role, t.setting, t.default,
-          t.optional and ", optional" or "", table.concat(cols, "<br>"))
+          t.optional and ", optional" or "", table.concat(cols, "; "))
       end
     end
   else
