@@ -24,8 +24,13 @@ int qm_isnull(lua_State *L, int idx);
 
 /* Raise an error carrying an exit class (QM_EXIT_IO for database/file errors, QM_EXIT_MODEL
 ** for model/data errors). The message gets the usual "file:line:" of the Lua code at `level`
-** (1 = the function that called the C function; 0 = no position). Never returns. */
+** (1 = the function that called the C function; 0 = no position); when that code is the
+** engine's own (a stdlib chunk), the innermost model line above it instead, or no position:
+** a user never sees an engine file. Never returns. */
 int qm_raise(lua_State *L, int exit_class, int level, const char *fmt, ...);
+
+/* Push the position qm_raise gives an error at `level` ("model.lua:12: ", or ""). */
+void qm_where(lua_State *L, int level);
 
 /* The exit class recorded for `msg` by qm_raise, or QM_EXIT_MODEL when the error did not
 ** come from qm_raise (a plain Lua error in a model). */

@@ -148,8 +148,8 @@ static int bind_value(lua_State *L, Stmt *s, int i, int vidx, const char *name) 
   }
   default:
     if (qm_isnull(L, vidx)) { rc = sqlite3_bind_null(st, i); break; }
-    return luaL_error(L, "parameter %s: cannot bind a %s value (use a number, string, boolean or null)",
-                      name, luaL_typename(L, vidx));
+    return qm_raise(L, QM_EXIT_MODEL, 1, "parameter %s: cannot bind a %s value (use a number, string, boolean or null)",
+                    name, luaL_typename(L, vidx));
   }
   if (rc != SQLITE_OK) return db_error(L, s->db, rc, NULL);
   return 0;
@@ -164,8 +164,8 @@ static void bind_params(lua_State *L, Stmt *s, int pidx) {
   if (n == 0) return;
   if (lua_isnoneornil(L, pidx)) {
     const char *name = sqlite3_bind_parameter_name(st, 1);
-    luaL_error(L, "parameter %s not given (the SQL has %d parameter%s; pass a table)",
-               name ? name : "?1", n, n == 1 ? "" : "s");
+    qm_raise(L, QM_EXIT_MODEL, 1, "parameter %s not given (the SQL has %d parameter%s; pass a table)",
+             name ? name : "?1", n, n == 1 ? "" : "s");
     return;
   }
   luaL_checktype(L, pidx, LUA_TTABLE);
@@ -175,13 +175,13 @@ static void bind_params(lua_State *L, Stmt *s, int pidx) {
       lua_Integer pos = name && name[1] ? (lua_Integer)strtol(name + 1, NULL, 10) : i;
       lua_geti(L, pidx, pos);
       if (lua_isnil(L, -1) && pos > (lua_Integer)luaL_len(L, pidx))
-        luaL_error(L, "parameter ?%d not given", (int)pos);
+        qm_raise(L, QM_EXIT_MODEL, 1, "parameter ?%d not given", (int)pos);
       char label[24];
       snprintf(label, sizeof label, "?%d", (int)pos);
       bind_value(L, s, i, -1, label);
     } else {
       if (lua_getfield(L, pidx, name + 1) == LUA_TNIL)
-        luaL_error(L, "parameter %s not given", name);
+        qm_raise(L, QM_EXIT_MODEL, 1, "parameter %s not given", name);
       bind_value(L, s, i, -1, name);
     }
     lua_pop(L, 1);
@@ -494,7 +494,7 @@ static int db_try_prepare(lua_State *L) {
 ** called the db method (errors raised inside have none) */
 static int rethrow(lua_State *L) {
   const char *msg = lua_tostring(L, -1);
-  luaL_where(L, 1);
+  qm_where(L, 1);
   const char *where = lua_tostring(L, -1);
   if (msg != NULL && where[0] != '\0' && strncmp(msg, where, strlen(where)) != 0) {
     lua_insert(L, -2);

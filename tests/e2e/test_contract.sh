@@ -131,6 +131,16 @@ for f in "$T_OUT" "$T_ERR"; do
   ! grep -qE ":as_of|:year|:tg" "$f" || t_fail "an internal parameter is named in $f"
 done
 
+t_case an_error_inside_the_engine_names_no_engine_file_and_keeps_its_exit_code
+cat >"$T_TMP/survey.lua" <<'EOF'
+model "sv" { title = "S", survey_sql = "SELECT element, score FROM nowhere",
+  theme "t" { title = "T", question "q" { text = "?", scale = scale.ordinal { 1, 5 } } } }
+EOF
+t_run run "$T_TMP/survey.lua" --db "$T_TMP/egen/egen.db" --report prioriteter
+expect_exit 3
+expect_stderr_has "qm: SQL error: no such table: nowhere"
+expect_stderr_lacks "stdlib/"
+
 t_case a_parameter_the_user_wrote_but_did_not_give_is_named_with_how_to_give_it
 cat >"$T_TMP/param.lua" <<'EOF'
 model "p" { title = "P", theme "t" { title = "T",
