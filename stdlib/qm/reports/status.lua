@@ -45,6 +45,13 @@ end
 
 local function status_text(r) return r.status .. (r.severity == "soft" and " (warning)" or "") end
 
+-- a value as the text report shows it: 90.0 -> "90", 6.4 -> "6.4"
+local function shown(v)
+  if v == nil then return "" end
+  if math.type(v) == "float" and v == math.floor(v) and math.abs(v) < 2^53 then return tostring(math.tointeger(v)) end
+  return tostring(v)
+end
+
 registry.register("status", function(ctx, m, out)
   local as_of = ctx:as_of(m)
   local rows, data = {}, json.array({})
@@ -53,10 +60,10 @@ registry.register("status", function(ctx, m, out)
     local r = indicator.evaluate(ctx, ind, as_of)
     counts[r.status] = (counts[r.status] or 0) + 1
     rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = ind.type or "value",
-                        value = r.value ~= nil and tostring(r.value) or "", status = status_text(r),
+                        value = shown(r.value), status = status_text(r),
                         reason = r.reason or "" }
     for _, u in ipairs(r.units or {}) do
-      rows[#rows + 1] = { theme = "", id = "  " .. u.unit, title = "", kind = "", value = u.value ~= nil and tostring(u.value) or "",
+      rows[#rows + 1] = { theme = "", id = "  " .. u.unit, title = "", kind = "", value = shown(u.value),
                           status = status_text(u), reason = u.reason or "" }
     end
     local o = result_json(r)
