@@ -60,8 +60,8 @@ registry.register("status", function(ctx, m, out)
   for _, ind in ipairs(m:indicators()) do
     local r = indicator.evaluate(ctx, ind, as_of)
     counts[r.status] = (counts[r.status] or 0) + 1
-    lights[#lights + 1] = { label = ind.title or ind.id, word = r.status .. (r.severity == "warning" and " (warning)" or ""),
-      status = (r.severity == "warning" and r.status ~= "achieved") and "warning" or r.status }
+    lights[#lights + 1] = { label = ind.title or ind.id, word = status_text(r),
+      status = (r.severity == "soft" and r.status == "not achieved") and "warning" or r.status }
     rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = ind.type or "value",
                         value = shown(r.value), status = status_text(r),
                         reason = r.reason or "" }
