@@ -185,14 +185,14 @@ local esb = use "$QM_SOURCE_DIR/models/resultatbaseret_styring/esbjerg.lua"
 local a = model "a" { extends = esb, change = { progression = { window = 4 } } }
 local b = model "b" { extends = esb, progression = { coverage_days = 200, tables = { scores = "mine" } } }
 local c = model "c" { extends = esb, replace = { progression = { window = 5 } } }
-print(a.progression.window, a.progression.focus_max, a.progression.coverage_days)
+print(a.progression.window, a.progression.focus_max, a.progression.coverage)
 print(b.progression.window, b.progression.focus_max, b.progression.coverage_days, b.progression.tables.scores, b.progression.tables.citizens)
 print(c.progression.window, c.progression.focus_max)
 print(esb.progression.window, esb.progression.tables.scores)
 EOF
 t_run run "$T_TMP/ext.lua"
 expect_exit 0
-[ "$(head -4 "$T_OUT")" = "$(printf '4\t2\t365\n3\t2\t200\tmine\tjc_citizens\n5\tnil\n3\tjc_scores')" ] || t_fail "merged settings"
+[ "$(head -4 "$T_OUT")" = "$(printf '4\t2\tet år\n3\t2\t200\tmine\tjc_citizens\n5\tnil\n3\tjc_scores')" ] || t_fail "merged settings"
 cat >"$T_TMP/ext2.lua" <<EOF
 local esb = use "$QM_SOURCE_DIR/models/resultatbaseret_styring/esbjerg.lua"
 model "a" { extends = esb, change = { progression = { focus_max = 0 } } }

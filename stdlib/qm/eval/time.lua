@@ -649,13 +649,13 @@ local function sorted_dates(events, as_of)
   return out
 end
 
---- check_frequency(events, {count=, per=, window=Period}, as_of) -> result
+--- check_frequency(events, {count=, per=, window=Period, open=}, as_of) -> result
 --- { status, reason, periods = { {label, first, last, count, required, ok, complete, status} } }
 --- A period is complete once the as-of date is past its last day (on its last day events can
 --- still come); its status is "met" (count reached), "missed" (complete and short) or "open".
 --- Statuses: pending before the window starts; not achieved when a complete period was
 --- missed; achieved when every period of the window is met and the window's last day is
---- reached; on track otherwise.
+--- reached (never for an open window: one that runs on from its start); on track otherwise.
 function M.check_frequency(events, rule, as_of)
   as_of = M.parse_date(as_of)
   local evs = sorted_dates(events, as_of)
@@ -673,7 +673,7 @@ function M.check_frequency(events, rule, as_of)
     if p.first <= as_of then
       local st = ok and "met" or (complete and "missed" or "open")
       result.periods[#result.periods + 1] = { label = p:label("da"), first = tostring(p.first < win.first and win.first or p.first),
-        last = tostring(p.last > win.last and win.last or p.last), count = n, required = rule.count, ok = ok,
+        last = tostring((p.last > win.last and not rule.open) and win.last or p.last), count = n, required = rule.count, ok = ok,
         complete = complete, status = st }
       if st == "missed" then missed[#missed + 1] = ("%s (%d)"):format(p:label("da"), n) end
     end
@@ -684,7 +684,7 @@ function M.check_frequency(events, rule, as_of)
       #missed == 1 and "" or "s", rule.count, table.concat(missed, ", "))
   elseif as_of < win.first then
     result.status, result.reason = "pending", "the window starts " .. tostring(win.first)
-  elseif as_of >= win.last and all_met then
+  elseif as_of >= win.last and all_met and not rule.open then
     result.status, result.reason = "achieved", "every period had at least " .. rule.count
   else
     local cur = result.periods[#result.periods]
@@ -730,6 +730,32 @@ function M.check_max_gap(events, gap, win, as_of)
   local done = win and as_of >= win.last
   return { status = done and "achieved" or "on track", largest = largest, from = worst_from and tostring(worst_from),
            to = worst_to and tostring(worst_to), reason = ("largest gap %d days"):format(largest) }
+end
+
+--- time.after(date, gap {n, unit}) -> the date `gap` after `date`, in calendar terms: months,
+--- quarters, halves and years by the calendar (clamped to the month's end: 2016-02-29 plus a
+--- year is 2017-02-28), weeks and days by days
+function M.after(d, g)
+  d = M.parse_date(d)
+  return d:add_days(gap_days(g, d))
+end
+
+--- time.longer_than(as_of, gap) -> the date c such that whoever started before c has been
+--- there MORE than `gap` as of `as_of` (strictly: exactly six calendar months is not more
+--- than half a year), by calendar months, so 29 February counts as one day
+function M.longer_than(as_of, g)
+  as_of = M.parse_date(as_of)
+  local back = { g[1], g[2] }
+  local c
+  if g[2] == "day" or g[2] == "week" then c = as_of:add_days(-gap_days(back, as_of))
+  else
+    local months = ({ month = 1, quarter = 3, half = 6, year = 12 })[g[2]] * g[1]
+    c = as_of:add_months(-months)
+  end
+  -- the first start date whose gap does not end before as_of (clamping can move it)
+  while M.after(c, g) < as_of do c = c:add_days(1) end
+  while M.after(c:add_days(-1), g) >= as_of do c = c:add_days(-1) end
+  return c
 end
 
 --- due_window(last_event, min_gap, max_gap) -> from, to (dates); overdue when as_of > to

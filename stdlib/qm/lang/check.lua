@@ -22,27 +22,6 @@ local M = {}
 
 local function list(v) if type(v) == "string" then return { v } end return v or {} end
 
--- a time phrase of the kind the field takes (time.read): unreadable is an error, one without
--- a year a warning (it will be not evaluable)
-local want_of = { deadline = "deadlines", window = "window", max_gap = "gap" }
-
-local function check_time(ctx, ind, field, want)
-  local list = field == "deadline" and type(ind.deadline) == "table" and ind.deadline or { ind[field] }
-  for _, p in ipairs(list) do
-    local r, err = time.read(p, want)
-    if not r then
-      problem(ctx, "error", ind.where, ("indicator \"%s\": %s: %s"):format(ind.id, field, err))
-    else
-      local readings = want == "deadlines" and r or { r }
-      for _, d in ipairs(readings) do
-        if d.year_missing then
-          problem(ctx, "warning", ind.where, ("indicator \"%s\": %s \"%s\" has no year: it will be not evaluable"):format(ind.id, field, d.phrase or p))
-        end
-      end
-    end
-  end
-end
-
 local function kinds_text(field)
   local ks = inputs.kinds_reading(field)
   return #ks == 1 and ("only " .. ks[1] .. " reads it") or ("it is read by " .. table.concat(ks, ", "))
@@ -63,10 +42,23 @@ local function check_indicators(ctx, m)
         end
       end
     end
-    for field, want in pairs(want_of) do
-      if ind[field] ~= nil then check_time(ctx, ind, field, want) end
+    -- every time field, read by the same reader the run uses (eval/indicator.read_times)
+    local times, err = indicator.read_times(ind)
+    if not times then
+      problem(ctx, "error", ind.where, ("%s: %s"):format(what, err))
+    else
+      local phrases = {}
+      for _, key in ipairs { "window", "every", "gap" } do
+        if times[key] and times[key].year_missing then phrases[times[key].phrase] = key == "gap" and "max_gap" or key end
+      end
+      for _, d in ipairs(times.deadlines or {}) do if d.year_missing then phrases[d.phrase] = "deadline" end end
+      local sorted = {}
+      for p in pairs(phrases) do sorted[#sorted + 1] = p end
+      table.sort(sorted)
+      for _, p in ipairs(sorted) do
+        problem(ctx, "warning", ind.where, ("%s: %s \"%s\" has no year: it will be not evaluable"):format(what, phrases[p], p))
+      end
     end
-    if ind.every ~= nil then check_time(ctx, ind, "every", kind == "max_gap" and "gap" or "recurrence") end
     if ind.baseline ~= nil and type(ind.baseline) ~= "number" then
       local r = type(ind.baseline) == "string" and time.read(ind.baseline) or nil
       if r and r.year_missing then
@@ -74,13 +66,6 @@ local function check_indicators(ctx, m)
       else
         local w, err = indicator.baseline_window(ind.baseline)
         if not w then problem(ctx, "error", ind.where, ("%s: baseline: %s"):format(what, err)) end
-      end
-    end
-    if kind == "frequency" and ind.every ~= nil and not (ind.count and ind.per) then
-      local r = time.read(ind.every, "recurrence")
-      if r and not r.year_missing and not (r.count and r.per) then
-        problem(ctx, "error", ind.where, ("%s: every \"%s\" says no count per period (\"2 gange årligt\", \"4 pr. kvartal\"); a longest gap is type = \"max_gap\"")
-          :format(what, ind.every))
       end
     end
     if ind.min ~= nil and ind.max ~= nil and ind.min > ind.max then
@@ -104,9 +89,9 @@ local function check_indicators(ctx, m)
     if kind == "frequency" and not ind.every and not (ind.count and ind.per) then
       problem(ctx, "error", ind.where, ("%s: a frequency needs count and per, or every"):format(what))
     end
-    if (kind == "frequency" or kind == "max_gap") and not ind.window then
-      problem(ctx, "warning", ind.where, ("%s: a %s without a window will be not evaluable%s"):format(what, kind,
-        kind == "max_gap" and " (it is measured from the first event)" or ""))
+    local every = times and times.every
+    if kind == "frequency" and not ind.window and not (every and (every.window or every.from or every.year_missing)) then
+      problem(ctx, "warning", ind.where, ("%s: a frequency without a window (or an every with a start, \"2 gange årligt fra 2009\") will be not evaluable"):format(what))
     end
     if kind == "max_gap" and not ind.max_gap and not ind.every then
       problem(ctx, "error", ind.where, ("%s: a max_gap needs max_gap (\"hver anden måned\")"):format(what))
@@ -142,6 +127,14 @@ local function check_settings(ctx, m)
       problem(ctx, "error", m.where, ("model \"%s\": coverage_of \"%s\" is not an element of the model"):format(m.id, m.coverage_of))
     elseif e.kind ~= "theme" then
       problem(ctx, "error", m.where, ("model \"%s\": coverage_of \"%s\" is a %s, not a theme"):format(m.id, m.coverage_of, e.kind))
+    end
+  end
+  local p = m.progression
+  if type(p) == "table" and type(p.coverage) == "string" then
+    local r, err = time.read(p.coverage, "gap")
+    if not r or r.year_missing or not r.max_gap or r.min_gap then
+      problem(ctx, "error", m.where, ("model \"%s\": progression.coverage: %s"):format(m.id,
+        err or ("\"" .. p.coverage .. "\" is not a length of time like \"et halvt år\"")))
     end
   end
   local a = m.audit
@@ -231,6 +224,53 @@ local function check_plan(ctx, m)
 end
 
 
+-- scoring rules keyed by element ids (scoring.efqm's points): every key must be an id the
+-- rule will score, and every element it scores must have its points
+local function check_scoring(ctx, m)
+  local elements = { m }
+  for _, e in ipairs(m:walk()) do elements[#elements + 1] = e end
+  local receives = {}   -- rule -> { ids = {id -> true}, list = {ids}, at = element }
+  for _, e in ipairs(elements) do
+    local r = e:scoring_of()
+    if scoring.is_rule(r) and r.points_based and e.children and #e.children > 0 then
+      local rec = receives[r] or { ids = {}, list = {}, at = e }
+      receives[r] = rec
+      for _, ch in ipairs(e.children) do
+        if ch.kind ~= "indicator" and not rec.ids[ch.id] then
+          rec.ids[ch.id] = ch
+          rec.list[#rec.list + 1] = ch.id
+        end
+      end
+    end
+  end
+  for r, rec in pairs(receives) do
+    local where = r.where or rec.at.where
+    local what = ("scoring.%s on %s"):format(r.name, label(rec.at.kind, rec.at.id))
+    if r.points then
+      local missing = {}
+      for _, id in ipairs(rec.list) do if r.points[id] == nil then missing[#missing + 1] = id end end
+      for _, key in ipairs(scoring.keys(r)) do
+        if not rec.ids[key] then
+          -- the likely meaning: the one element without points, else the nearest id
+          local hint = #missing == 1 and missing[1] or construct.did_you_mean(key, #missing > 0 and missing or rec.list)
+          problem(ctx, "error", where, ("%s: points are given for \"%s\", which it does not score%s (it scores %s)")
+            :format(what, key, hint and (" (did you mean \"" .. hint .. "\"?)") or "", table.concat(rec.list, ", ")))
+        end
+      end
+    end
+    for _, id in ipairs(rec.list) do
+      local ch = rec.ids[id]
+      if r.points and r.points[id] == nil then
+        problem(ctx, "error", where, ("%s: %s has no points (points are given for: %s)")
+          :format(what, label(ch.kind, id), table.concat(scoring.keys(r), ", ")))
+      elseif not r.points and ch.weight == nil then
+        problem(ctx, "error", ch.where, ("%s: %s has no available points: give it a weight, or the rule points = { ... }")
+          :format(what, label(ch.kind, id)))
+      end
+    end
+  end
+end
+
 -- a target must be a score the question's scale can give
 local function check_target(ctx, e, sc, where_label)
   if e.target == nil or not sc or type(e.target) ~= "number" then return end
@@ -281,6 +321,7 @@ function M.model(ctx, m)
   check_settings(ctx, m)
   check_agreements(ctx, m)
   check_plan(ctx, m)
+  check_scoring(ctx, m)
 end
 
 return M

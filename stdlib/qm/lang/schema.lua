@@ -55,7 +55,8 @@ M.constructs = {
       { name = "progression", type = "table", doc = "progression settings (resultatbaseret styring): window, focus_max, coverage, target_group, tables", fields = {
         { name = "window", type = "integer", min = 2, doc = "how many conversations without progression raise a flag (default 3)" },
         { name = "focus_max", type = "integer", min = 1, doc = "the most focus points open at a time" },
-        { name = "coverage_days", type = "integer", min = 0, doc = "citizens in the job centre more than this many days must be scored (default 183)" },
+        { name = "coverage", type = "string", doc = "citizens in the job centre more than this length of time must be scored, in calendar months (\"et halvt år\", the default; \"et år\")" },
+        { name = "coverage_days", type = "integer", min = 0, doc = "instead of coverage: more than this many days" },
         { name = "coverage_goal", type = "number", min = 0, max = 1, doc = "the share (0-1) of those citizens that must be scored (default 1)" },
         { name = "target_group", type = "values", doc = "the target group, or a list of them, the reports are about" },
         { name = "tables", type = "table", doc = "the municipality's table names", fields = {

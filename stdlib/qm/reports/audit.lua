@@ -76,7 +76,6 @@ local function theme_share(th, shares)
   return n > 0 and yes / n or nil, yes, n
 end
 
-local function round4(x) return x and tonumber(("%.4f"):format(x)) end
 
 function M.audit(ctx, m, out)
   local db, tbl, a = setup(ctx, m)
@@ -102,12 +101,12 @@ function M.audit(ctx, m, out)
       local s, yes, n = theme_share(th, shares[r])
       local rule = declared_rule(th)
       row[r] = n > 0 and (rule ~= nil and ("%s (%s)"):format(pct(s), rule_name(rule)) or ("%s (%d/%d)"):format(pct(s), yes, n)) or "-"
-      td.rounds[r] = json.object({ share = round4(s), yes = yes, applicable = n }, { "share", "yes", "applicable" })
+      td.rounds[r] = json.object({ share = (s), yes = yes, applicable = n }, { "share", "yes", "applicable" })
     end
     local s1, s2 = theme_share(th, shares[first]), theme_share(th, shares[last])
     if #rounds >= 2 and s1 and s2 then
       row.change = ("%+.0f"):format((s2 - s1) * 100)
-      td.change = json.object({ from = first, to = last, share = round4(s2 - s1) }, { "from", "to", "share" })
+      td.change = json.object({ from = first, to = last, share = (s2 - s1) }, { "from", "to", "share" })
     end
     rows[#rows + 1] = row
     for _, q in ipairs(th.children) do
@@ -117,14 +116,14 @@ function M.audit(ctx, m, out)
         for _, r in ipairs(rounds) do
           local s = shares[r] and shares[r][q.id]
           qr[r] = s and ("%s (%d/%d)"):format(pct(s.share), s.yes, s.applicable) or "-"
-          qd.rounds[r] = s and json.object({ share = s.share and tonumber(("%.4f"):format(s.share)), yes = s.yes, applicable = s.applicable,
+          qd.rounds[r] = s and json.object({ share = s.share, yes = s.yes, applicable = s.applicable,
             not_applicable = s.cases - s.applicable }, { "share", "yes", "applicable", "not_applicable" }) or nil
         end
         local a1 = shares[first] and shares[first][q.id]
         local a2 = shares[last] and shares[last][q.id]
         if #rounds >= 2 and a1 and a2 and a1.share and a2.share then
           qr.change = ("%+.0f"):format((a2.share - a1.share) * 100)
-          qd.change = json.object({ from = first, to = last, share = round4(a2.share - a1.share) }, { "from", "to", "share" })
+          qd.change = json.object({ from = first, to = last, share = (a2.share - a1.share) }, { "from", "to", "share" })
         end
         rows[#rows + 1] = qr
         td.criteria[#td.criteria + 1] = qd
@@ -163,7 +162,7 @@ function M.prioritering(ctx, m, out)
   for i, t in ipairs(list) do
     rows[i] = { rank = i, theme = t.title or t.id, share = t.rule ~= nil and ("%s (%s)"):format(pct(t.share), rule_name(t.rule))
       or ("%s (%d/%d)"):format(pct(t.share), t.yes, t.n) }
-    data[i] = json.object({ rank = i, id = t.id, share = round4(t.share), scoring = rule_name(t.rule) }, { "rank", "id", "share", "scoring" })
+    data[i] = json.object({ rank = i, id = t.id, share = (t.share), scoring = rule_name(t.rule) }, { "rank", "id", "share", "scoring" })
   end
   local doc = report.document { title = (m.title or m.id) .. " — prioritering af indsatsområder",
     subtitle = "Efter baseline-auditten (" .. base .. "): laveste andel først",
