@@ -131,14 +131,22 @@ for f in "$T_OUT" "$T_ERR"; do
   ! grep -qE ":as_of|:year|:tg" "$f" || t_fail "an internal parameter is named in $f"
 done
 
-t_case an_error_inside_the_engine_names_no_engine_file_and_keeps_its_exit_code
+t_case a_reports_query_is_checked_against_its_declaration_and_engine_errors_name_no_engine_file
 cat >"$T_TMP/survey.lua" <<'EOF'
-model "sv" { title = "S", survey_sql = "SELECT element, score FROM nowhere",
+model "sv" { title = "S", survey_sql = "SELECT unit_id AS element, value AS points FROM mine",
   theme "t" { title = "T", question "q" { text = "?", scale = scale.ordinal { 1, 5 } } } }
 EOF
 t_run run "$T_TMP/survey.lua" --db "$T_TMP/egen/egen.db" --report prioriteter
-expect_exit 3
-expect_stderr_has "qm: SQL error: no such table: nowhere"
+expect_exit 1
+expect_stderr_has "survey.lua:1: survey_sql gives no column score: the prioriteter report reads element, score (the query gives element, points)"
+sed -i 's/value AS points FROM mine/value AS score FROM mine/' "$T_TMP/survey.lua"
+t_run run "$T_TMP/survey.lua" --db "$T_TMP/egen/egen.db" --report prioriteter
+expect_exit 1
+expect_stderr_has 'survey.lua:1: survey_sql, column "element", row 1: expected the id of an element of the model, got the text "a"'
+sed -i 's/FROM mine/FROM mine WHERE unit_id = :enhed/' "$T_TMP/survey.lua"
+t_run run "$T_TMP/survey.lua" --db "$T_TMP/egen/egen.db" --report prioriteter
+expect_exit 1
+expect_stderr_has "qm: parameter :enhed not given"
 expect_stderr_lacks "stdlib/"
 
 t_case a_parameter_the_user_wrote_but_did_not_give_is_named_with_how_to_give_it

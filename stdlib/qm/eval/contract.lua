@@ -240,4 +240,40 @@ function M.check_report(db, m, report, names, roles)
   end
 end
 
+-- check_query(db, m, report, role, sql, params): a query the model gives a report (its
+-- `survey_sql`) compiles against the database, gives the declared columns, and every value
+-- fits; raises a model/data error (exit 1) at the model's line naming the setting otherwise.
+function M.check_query(db, m, report, role, sql, params)
+  local q
+  for _, x in ipairs(inputs.reports[report].queries or {}) do if x.role == role then q = x end end
+  local where = m.where and (m.where .. ": ") or ""
+  local st, msg = db:try_prepare(sql)
+  if not st then
+    local p = query_problem(msg)
+    host.raise(host.exit.model, ("%s%s: %s"):format(where, q.setting, p.message), 0)
+  end
+  local have = st:columns()
+  st:close()
+  local lower = {}
+  for _, c in ipairs(have) do lower[c:lower()] = c end
+  for _, c in ipairs(q.columns) do
+    if not lower[c.name] then
+      host.raise(host.exit.model, ("%s%s gives no column %s: the %s report reads %s (the query gives %s)")
+        :format(where, q.setting, c.name, report, names_of(q.columns), table.concat(have, ", ")), 0)
+    end
+  end
+  local env = { model = m }
+  local i = 0
+  for r in db:query(sql, params) do
+    i = i + 1
+    for _, c in ipairs(q.columns) do
+      local v = r[lower[c.name]]
+      if not types.check(c, v, env) then
+        host.raise(host.exit.model, ("%s%s, column \"%s\", row %d: expected %s, got %s")
+          :format(where, q.setting, c.name, i, inputs.describe(c), shown(v)), 0)
+      end
+    end
+  end
+end
+
 return M

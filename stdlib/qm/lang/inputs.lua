@@ -9,7 +9,9 @@
 --   M.kinds[kind] = { doc = "...", fields = { indicator fields the kind reads },
 --                     columns = { column, ... }, any_of = { { "period", "date" } } }
 --   M.reports[name] = { doc = "...", tables = { { role =, setting =, default =, optional =,
---                       columns = { column, ... } }, ... } }
+--                       check =, columns = { column, ... } }, ... },
+--                       queries = { { role =, setting = (the model field holding the SQL),
+--                       columns = { column, ... } } } }
 --   column = { name = "done", type = "done" (a qm.lang.types name), doc = "...",
 --              optional = true   -- the query may leave the column out
 --              required = true   -- NULL is outside the domain (qm.lang.types' meaning)
@@ -168,6 +170,15 @@ M.reports = {
       } },
     },
   },
+  prioriteter = {
+    doc = "the score-based order beside a recorded prioritisation (report prioriteter)",
+    queries = {
+      { role = "survey", setting = "survey_sql", columns = {
+        { name = "element", type = "element", required = true, doc = "the element scored: an id of the model" },
+        { name = "score", type = "number", doc = "a score", null = "left out" },
+      } },
+    },
+  },
   progression = {
     doc = "job-centre progression: reports progression, stagnation, completeness, fokus, indsatser, borger, coverage",
     tables = {
@@ -225,7 +236,7 @@ local function describe(col)
   local types = require "qm.lang.types"
   if col.values_from and col.values then return ("one of the %s (%s)"):format(col.values_from, table.concat(col.values, ", ")) end
   if col.values_from then return "one of the indicator's `" .. col.values_from .. "`" end
-  if col.type == "element" then return "the id of a " .. (col.of or "element") .. " of the model" end
+  if col.type == "element" then return col.of and ("the id of a " .. col.of .. " of the model") or "the id of an element of the model" end
   return types.describe(col)
 end
 M.describe = describe
@@ -271,9 +282,14 @@ function M.markdown(which)
   elseif which == "reports" then
     out[#out + 1] = "| reports | table (setting, default) | columns |"
     out[#out + 1] = "| --- | --- | --- |"
-    for _, name in ipairs({ "audit", "progression" }) do
+    for _, name in ipairs({ "audit", "prioriteter", "progression" }) do
       local r = M.reports[name]
-      for _, t in ipairs(r.tables) do
+      for _, q in ipairs(r.queries or {}) do
+        local cols = {}
+        for _, c in ipairs(q.columns) do cols[#cols + 1] = column_line(c) end
+        out[#out + 1] = ("| %s | the query in `%s` | %s |"):format(name, q.setting, table.concat(cols, "; "))
+      end
+      for _, t in ipairs(r.tables or {}) do
         local cols = {}
         for _, c in ipairs(t.columns) do cols[#cols + 1] = column_line(c) end
         out[#out + 1] = ("| %s | %s (`%s`, default `%s`)%s | %s |"):format(name, t.role, t.setting, t.default,
