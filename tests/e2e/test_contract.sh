@@ -65,6 +65,25 @@ expect_stderr_has "warning: indicator \"checklist_domain\" is not evaluable: col
 n=$(grep -c "is not evaluable" "$T_ERR")
 [ "$n" -eq 36 ] || t_fail "expected 36 warnings (12 kinds x 3 cases), got $n"
 
+t_case a_data_function_gets_a_view_made_for_it_not_the_engines_run_context
+cat >"$T_TMP/cb.lua" <<'EOF'
+model "cb" { title = "CB", theme "t" { title = "T",
+  indicator "cb" { type = "target", min = 1, data = function(c, p)
+    local n = 0
+    for _ in pairs(c) do n = n + 1 end
+    local ok = n == 2 and c.as_of == "2017-01-01" and c.year == 2017 and p.as_of == "2017-01-01" and p.x == 5
+    return { { value = ok and 1 or 0 } }
+  end },
+  indicator "bad" { type = "target", min = 1, data = function() return { 1, 2 } end } } }
+EOF
+t_run run "$T_TMP/cb.lua" --db "$T_TMP/empty.db" --as-of 2017-01-01 --param x=5 --format json
+expect_exit 0
+python3 -c "
+import json; s = {i['id']: i for i in json.load(open('$T_OUT'))['indicators']}
+assert s['cb']['status'] == 'achieved', s['cb']
+assert s['bad']['status'] == 'not evaluable' and 'row 1 is number' in s['bad']['reason'], s['bad']
+" || t_fail "data callback"
+
 t_case strict_turns_the_warnings_into_exit_1_and_quiet_silences_them
 t_run run "$C/kinds.lua" --db "$T_TMP/empty.db" --as-of 2017-01-01 --strict
 expect_exit 1
