@@ -69,9 +69,8 @@ t_case a_data_function_gets_a_view_made_for_it_not_the_engines_run_context
 cat >"$T_TMP/cb.lua" <<'EOF'
 model "cb" { title = "CB", theme "t" { title = "T",
   indicator "cb" { type = "target", min = 1, data = function(c, p)
-    local n = 0
-    for _ in pairs(c) do n = n + 1 end
-    local ok = n == 2 and c.as_of == "2017-01-01" and c.year == 2017 and p.as_of == "2017-01-01" and p.x == 5
+    local ok = c.as_of == "2017-01-01" and c.params.x == 5 and c.opts == nil and c.database == nil
+      and p.as_of == "2017-01-01" and p.year == 2017 and p.x == 5
     return { { value = ok and 1 or 0 } }
   end },
   indicator "bad" { type = "target", min = 1, data = function() return { 1, 2 } end } } }

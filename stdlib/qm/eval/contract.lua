@@ -109,13 +109,15 @@ local function from_sql(run, ind, params)
   return rows, nil, cols
 end
 
--- a callback's view of the run: made for it, never the engine's own context
-local function callback_view(as_of)
-  return { as_of = tostring(as_of), year = as_of.y }
+-- a callback's view of the run: made for it (the run's read-only view: db, params, as_of,
+-- warn), never the engine's own context
+local function callback_view(run, as_of)
+  if run.callback_view then return run:callback_view(as_of) end
+  return { as_of = tostring(as_of) }
 end
 
-local function from_data(ind, params, as_of)
-  local rows = ind.data(callback_view(as_of), params)
+local function from_data(run, ind, params, as_of)
+  local rows = ind.data(callback_view(run, as_of), params)
   if rows == nil then return {} end
   if type(rows) ~= "table" then
     return nil, problem("rows", ("data returned %s: it must return a list of rows { { column = value, ... }, ... }"):format(type(rows)))
@@ -139,7 +141,7 @@ function M.rows(run, ind, as_of)
   local kind = inputs.kinds[kind_of(ind)]
   local params = parameters(run, ind, as_of)
   local rows, p, cols, from_lua
-  if ind.data then rows, p, cols, from_lua = from_data(ind, params, as_of)
+  if ind.data then rows, p, cols, from_lua = from_data(run, ind, params, as_of)
   elseif ind.sql then rows, p, cols = from_sql(run, ind, params)
   else return nil, problem("none", "no data: give the indicator sql or data") end
   if not rows then return nil, p end
