@@ -94,6 +94,7 @@ function M.build(run, kind, id, spec, where)
         if not ok then
           problem(run, "error", where, ("%s: %s %s"):format(label(kind, id), k, msg), { kind = kind, id = id, field = k, value = true })
         else
+          for _, m in ipairs(schema.check_nested(f, v)) do problem(run, "error", where, ("%s: %s"):format(label(kind, id), m)) end
           node[k] = v
         end
       end
