@@ -24,6 +24,8 @@ TIMEOUT = 60
 
 def main():
     qm, session = sys.argv[1], sys.argv[2]
+    if os.sep in qm:
+        qm = os.path.abspath(qm)   # the server runs in the session's folder
     extra = sys.argv[3:]
     base = os.path.dirname(os.path.abspath(session))
 

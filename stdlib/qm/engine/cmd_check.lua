@@ -8,9 +8,12 @@ local context = require "qm.engine.context"
 local findings = require "qm.engine.findings"
 
 local M = {
-  usage = "check FILE...",
-  summary = "check models for errors without running them against data",
+  usage = "check FILE... [--db FILE]",
+  summary = "check models for errors without running them: fields, rules, times, SQL",
   help = "Every problem is reported as FILE:LINE: error|warning: message, in a stable order.\n" ..
+    "Every SQL statement of the model is compiled (never run): without --db for its syntax, with\n" ..
+    "--db FILE against that database (tables, columns), and the columns each indicator's kind\n" ..
+    "reads are checked against what the query gives. Nothing is evaluated or written.\n" ..
     "--format json gives the same findings as JSON (file, line, column, severity, message,\n" ..
     "suggestion; docs/cli.md). Exit 1 when there are errors.",
   options = {},
@@ -26,6 +29,11 @@ function M.check(opts, path, text, found)
   if text then ok, err = pcall(ctx.dotext, ctx, path, text)
   else ok, err = pcall(ctx.dofile, ctx, path) end
   local declared = #ctx:declared_models()
+  -- the SQL, compiled against --db (or an empty database) without running it
+  if ok and declared > 0 then
+    local sok, serr = pcall(require("qm.engine.sqlcheck").check, ctx, opts.db and ctx:model_database() or nil)
+    if not sok then found:add_error(serr, path) end
+  end
   found:add_problems(ctx.problems)
   if not ok then
     if not text then

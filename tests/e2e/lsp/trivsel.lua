@@ -7,6 +7,7 @@ model "trivsel" {
   },
   theme "udvikling" { title = "Udvikling", depends_on = { "" },
     question "2.1" { text = "Jeg lærer noget nyt." },
-    indicator "kursus" { type = "frequency", count = 2, per = "year", sql = [[SELECT date FORM kurser]] },
+    indicator "kursus" { type = "frequency", count = 2, per = "year", window = "fra 2025 til udgangen af 2026",
+      sql = [[SELECT date FORM kurser]] },
   },
 }
