@@ -42,7 +42,7 @@ local function show(v)
   if is_matcher(v) then return v.__qm_show end
   if type(v) == "table" then
     local ok, s = pcall(require("qm.reports.json").encode, v)
-    if ok then return s end
+    if ok then return #s > 400 and (s:sub(1, 397) .. "...") or s end
   end
   return tostring(v)
 end
@@ -274,9 +274,7 @@ local function raw_table(imp, db, name, src)
         if type(v) == "table" and v ~= null then imp:error(("%s: row %d: %s: one value, not a table"):format(tostring(src), i, c)) v = null end
         vals[j] = v
       end
-      ins:bind(vals)
-      ins:exec()
-      ins:reset()
+      ins:exec(vals)
       imp.rows = imp.rows + 1
     end
   end
@@ -355,7 +353,24 @@ end
 
 -- ---------------------------------------------------------------- expectations
 
+-- what of `got` to show beside `want`: for tables, only the keys the expectation names
+local function projection(want, got, depth)
+  if type(want) ~= "table" or type(got) ~= "table" or is_matcher(want) or (depth or 0) > 8 then return got end
+  local out = {}
+  if #want > 0 then
+    for i = 1, math.max(#want, #got) do
+      if got[i] ~= nil then out[i] = want[i] ~= nil and projection(want[i], got[i], (depth or 0) + 1) or got[i] end
+    end
+    return out
+  end
+  for k, v in pairs(want) do
+    if got[k] ~= nil then out[k] = projection(v, got[k], (depth or 0) + 1) end
+  end
+  return out
+end
+
 local function fail(res, e, field, want, got, note)
+  got = projection(want, got)
   res[#res + 1] = { ok = false, where = e.where, what = ("%s \"%s\""):format(e.kind, e.id), field = field,
                     expected = want, got = got, note = note }
 end
