@@ -43,7 +43,14 @@ local function help_text()
       end
     end
     if k == "responses" then cols[#cols + 1] = "plan, do, check, act / trends, targets (CAF fine-tuned parts)" end
-    lines[#lines + 1] = "    " .. table.concat(cols, ", ")
+    -- wrapped at about 96 characters
+    local line = "   "
+    for i, c in ipairs(cols) do
+      local piece = " " .. c .. (i < #cols and "," or "")
+      if #line + #piece > 96 and line ~= "   " then lines[#lines + 1] = line; line = "   " end
+      line = line .. piece
+    end
+    lines[#lines + 1] = line
   end
   lines[#lines + 1] = "  citizens, conversations, scores, focus, interventions: the job centre's tables (resultatbaseret"
   lines[#lines + 1] = "    styring) named in the model's progression.tables; scores on the model's scale, indicators"
