@@ -231,4 +231,36 @@ expect_exit 1
 expect_stderr_has "stdin:2: prioritise.impact_effort: unknown option treshold (did you mean threshold?)"
 expect_stderr_has "stdin:3: consensus.mediun: no such consensus rule (did you mean consensus.median?)"
 
+t_case import_reads_a_danish_excel_file_like_qm_import
+printf '\xef\xbb\xbfEnhed;Navn;Procent;Kode\r\naeblet;Æblet;4,5;007\r\nsol;"Sol; og sommer";;12\r\n' >"$T_TMP/fravaer.csv"
+t_run_stdin ".import '$T_TMP/fravaer.csv' fravaer"$'\n.mode csv\nSELECT Enhed, Navn, Procent, typeof(Procent), Kode, typeof(Kode) FROM fravaer;' repl
+expect_exit 0
+expect_stdout_is $'imported 2 rows into fravaer\nEnhed,Navn,Procent,typeof(Procent),Kode,typeof(Kode)\naeblet,Æblet,4.5,real,007,text\nsol,Sol; og sommer,,null,12,integer'
+
+t_case import_keeps_quoted_commas_and_line_breaks_and_fills_a_table_by_column_name
+printf 'a,b\n1,"x, y"\n2,"linje1\nlinje2"\n' >"$T_TMP/c.csv"
+printf 'NAVN,X\nq,5\n' >"$T_TMP/e.csv"
+t_run_stdin ".import '$T_TMP/c.csv' cc"$'\n.mode json\nSELECT * FROM cc;\nCREATE TABLE e(x INTEGER, navn TEXT);\n'".import '$T_TMP/e.csv' e"$'\nSELECT * FROM e;' repl
+expect_exit 0
+expect_stdout_is $'imported 2 rows into cc\n[\n  {\n    "a": 1,\n    "b": "x, y"\n  },\n  {\n    "a": 2,\n    "b": "linje1\\nlinje2"\n  }\n]\nimported 1 row into e\n[\n  {\n    "x": 5,\n    "navn": "q"\n  }\n]'
+
+t_case import_writes_nothing_when_a_row_is_bad
+printf 'a,b\n1,2\n3,4,5\n' >"$T_TMP/bad.csv"
+printf 'Navne,x\nq,5\n' >"$T_TMP/e2.csv"
+t_run_stdin $'CREATE TABLE t(a, b);\nCREATE TABLE e(x, navn);\n'".import '$T_TMP/bad.csv' t"$'\nSELECT count(*) AS n FROM t;\n'".import '$T_TMP/e2.csv' e"$'\n'".import '$T_TMP/bad.csv' nyt"$'\n.tables' repl
+expect_exit 1
+expect_stdout_is $'n\n-\n0\ne\nt'
+expect_stderr_has "$T_TMP/bad.csv:3: 3 fields, but the header names 2 columns"
+expect_stderr_has "$T_TMP/e2.csv:1:1: e has no column Navne, did you mean navn? (its columns: x, navn)"
+
+t_case import_refuses_text_that_is_not_utf8_and_a_read_only_database
+printf 'navn\n\xe6ble\n' >"$T_TMP/latin1.csv"
+t_run_stdin ".import '$T_TMP/latin1.csv' x" repl
+expect_exit 1
+expect_stderr_has "latin1.csv:2"
+expect_stderr_has "UTF-8"
+t_run_stdin ".import '$T_TMP/c.csv' cc" repl --db "$db"
+expect_exit 1
+expect_stderr_has "the database is open read-only: .import needs qm started with --write"
+
 t_done

@@ -14,11 +14,13 @@ export QM_HISTORY="$T_TMP/history"
 db="$T_TMP/p.db"
 python3 -c "import sqlite3; c=sqlite3.connect('$db'); c.execute('CREATE TABLE enheder(id, navn)'); c.commit()"
 
-start() {
+start() {  # start [ARGS...]: a session (default: --db and the KIK model)
   tm kill-server 2>/dev/null
   n_start=$((n_start + 1))
   sock="qmtest-$$-$n_start"
-  tm new-session -d -x 120 -y 40 "env QM_HISTORY='$QM_HISTORY' TERM=xterm '$QM' repl --db '$db' --timeout 60 '$QM_SOURCE_DIR/models/kik/kik.lua'; echo EXITED:\$?; sleep 30"
+  local args="--db '$db' --timeout 60 '$QM_SOURCE_DIR/models/kik/kik.lua'"
+  [ $# -gt 0 ] && args="$*"
+  tm new-session -d -x 120 -y 40 "env QM_HISTORY='$QM_HISTORY' TERM=xterm '$QM' repl $args; echo EXITED:\$?; sleep 30"
   wait_for "qm> " || t_fail "no prompt"
 }
 screen() { tm capture-pane -p -J; }
@@ -87,6 +89,7 @@ completes ".mode js" ".mode json" "mode name"
 completes ".headers of" ".headers off" "on/off"
 completes ".bail o" ".bail o" "on/off"
 completes ".schema enh" ".schema enheder" "table name"
+completes ".import x.csv enh" ".import x.csv enheder" "table after the file of .import"
 completes ".help dum" ".help dump" "command name"
 line ".parameter set aar 2025"
 completes ".parameter clear a" ".parameter clear aar" "parameter name"
@@ -113,6 +116,7 @@ wait_for "42" || t_fail "function result"
 t_case ctrl_c_stops_a_long_lua_loop_and_qm_stays
 line "while true do end"
 interrupt_until "interrupted" || t_fail "loop not interrupted"
+screen | grep -q "stdlib/" && t_fail "the interrupt named an engine file: $(screen | grep stdlib/)"
 line "1 + 1"
 wait_for "2" || t_fail "no prompt after interrupt"
 
@@ -120,6 +124,7 @@ t_case ctrl_c_stops_a_long_query
 tm send-keys C-l
 line "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c;"
 interrupt_until "interrupted" || t_fail "query not interrupted"
+screen | grep -q "stdlib/" && t_fail "the interrupt named an engine file: $(screen | grep stdlib/)"
 [ "$(count EXITED)" = 0 ] || t_fail "qm exited"
 
 t_case ctrl_c_at_the_prompt_clears_the_line
@@ -179,6 +184,15 @@ if "$QM" --version | grep -q "GNU readline"; then   # libedit has no quoted comp
   mkdir -p "$T_TMP/Kvalitet 2026" && cp "$QM_SOURCE_DIR/models/kik/kik.lua" "$T_TMP/Kvalitet 2026/"
   completes ".load '$T_TMP/Kvalitet 2026/ki" "Kvalitet 2026/kik.lua'" "quoted file name with a space"
 fi
+tm send-keys C-d
+wait_for "EXITED:0"
+
+t_case without_db_the_banner_says_the_database_is_in_memory
+start "--timeout 60"
+wait_for "database: in memory" || t_fail "the banner does not say the database is in memory"
+line "CREATE TABLE x(a);"
+line_ready "SELECT count(*) AS n FROM x;" || t_fail "no prompt"
+wait_for "│ 0 │" || t_fail "SQL did not run on the in-memory database"
 tm send-keys C-d
 wait_for "EXITED:0"
 

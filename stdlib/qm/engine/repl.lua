@@ -364,6 +364,76 @@ dot { name = "dump", args = "[TABLE...]", rest = "table", short = "the database 
   out("COMMIT;\n")
 end }
 
+-- a CSV field as .import stores it: empty is NULL; a number written plainly (no leading zero
+-- or sign, so "007" and "+45" stay text) is a number, with a decimal comma in ; and tab
+-- files as Danish Excel writes them; anything else is the text as it is
+local function import_value(text, decimal)
+  if text == nil or text == "" then return nil end
+  if text:match("^%-?0%d") or text:match("^%+") then return text end
+  if not text:match("^%-?%d") then return text end
+  local n = require("qm.lang.types").number(text, decimal)
+  return n or text
+end
+
+dot { name = "import", args = "FILE TABLE", complete = { "file", "table" }, short = "load a CSV file into a table (made from its header when new)",
+  long = "Reads FILE as qm import does (the delimiter , ; or tab found from the header, a UTF-8 byte order mark skipped, decimal commas in ; and tab files, RFC 4180 quotes, text that is not UTF-8 refused), in one transaction: a bad row writes nothing. The header names the columns: a new TABLE gets them; an existing one must have each (in any order). Empty fields are NULL, plain numbers numbers (\"007\" stays text), everything else text. Needs a writable database (--write, or the in-memory one).",
+  fn = function(args)
+  if not args[1] or not args[2] then error("usage: .import FILE TABLE", 0) end
+  local path, tname = args[1], args[2]
+  local db = database()
+  if db:readonly() then error("the database is open read-only: .import needs qm started with --write (or no --db: an in-memory database)", 0) end
+  local csv = require "qm.csv"
+  local reader, err = csv.open(path, { name = path })
+  if not reader then error(err, 0) end
+  local closing <close> = reader
+  local header, herr = reader:header()
+  if header == false then error(herr, 0) end
+  if not header or #header == 0 then error(("%s: nothing to import (the file is empty)"):format(path), 0) end
+  for i, h in ipairs(header) do
+    if h == "" then error(("%s:1:%d: column %d of the header has no name"):format(path, i, i), 0) end
+  end
+  local decimal = require("qm.lang.types").decimal_of(reader:dialect().delimiter)
+  local exists = db:first("SELECT type FROM sqlite_schema WHERE name = ? AND type IN ('table', 'view')", { tname })
+  local cols = {}
+  if exists then
+    local have, lower = db:columns(tname), {}
+    for _, c in ipairs(have) do lower[c:lower()] = c end
+    for i, h in ipairs(header) do
+      cols[i] = lower[h:lower()]
+      if not cols[i] then
+        local hint = require("qm.lang.construct").did_you_mean(h, have)
+        error(("%s:1:%d: %s has no column %s%s (its columns: %s)"):format(path, i, tname, h,
+          hint and (", did you mean " .. hint .. "?") or "", table.concat(have, ", ")), 0)
+      end
+    end
+  else
+    for i, h in ipairs(header) do cols[i] = h end
+  end
+  local quoted, marks = {}, {}
+  for i, c in ipairs(cols) do quoted[i] = ident(c); marks[i] = "?" end
+  local n = 0
+  db:transaction(function()
+    if not exists then db:exec(("CREATE TABLE %s(%s)"):format(ident(tname), table.concat(quoted, ", "))) end
+    local st <close> = db:prepare(("INSERT INTO %s(%s) VALUES (%s)"):format(ident(tname), table.concat(quoted, ", "), table.concat(marks, ", ")))
+    local row, values = {}, {}
+    while true do
+      local fields, line = reader:read(row)
+      if fields == nil then break end
+      if fields == false then error(line, 0) end
+      local count = 0
+      for k in pairs(fields) do if math.type(k) == "integer" and k > count then count = k end end
+      if count > #cols then
+        error(("%s:%d: %d fields, but the header names %d columns"):format(path, line, count, #cols), 0)
+      end
+      for i = 1, #cols do values[i] = import_value(fields[i], decimal) end
+      local ok, why = st:try(table.unpack(values, 1, #cols))
+      if not ok then error(("%s:%d: %s"):format(path, line, why), 0) end
+      n = n + 1
+    end
+  end)
+  out(("imported %d row%s into %s\n"):format(n, n == 1 and "" or "s", tname))
+end }
+
 dot { name = "models", args = "", short = "list the loaded models", long = "Each loaded model with its id (also its variable name).", fn = function()
   local ms = S.ctx:declared_models()
   if #ms == 0 then out("(no models loaded: .load FILE)\n") end
