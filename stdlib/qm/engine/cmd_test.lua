@@ -9,7 +9,7 @@ local M = {
   usage = "test PATH...",
   summary = "run the tests beside models: fixture data, expectations as of a date",
   help = "PATH is a model (NAME.lua: its NAME.test.lua and NAME.*.test.lua, beside it or in tests/),\n" ..
-    "a test file (.test.lua) or a folder (every *.test.lua in it and in its tests/).\n" ..
+    "a test file (.test.lua) or a folder (every *.test.lua in it and below it).\n" ..
     "Each test gets a fresh in-memory database with its data; the model is checked against the\n" ..
     "expectations (indicators, consensus statistics, report rows) as of the test's date.\n" ..
     "--format tap or junit for CI (--out FILE writes the report there, failures included).\n" ..

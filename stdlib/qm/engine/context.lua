@@ -181,16 +181,13 @@ function Context:load_model(path)
 end
 
 -- Print the problems found so far (errors; warnings too when asked) as "file:line: level:
--- message"; returns the number of errors.
+-- message", at the line the problem concerns and in qm check's order (qm.engine.findings);
+-- returns the number of errors.
 function Context:print_problems(stream, show_warnings)
-  local errors = 0
-  for _, p in ipairs(self.problems or {}) do
-    if p.level == "error" then errors = errors + 1 end
-    if p.level == "error" or show_warnings then
-      stream:write(("%s: %s: %s\n"):format(p.where, p.level, p.msg))
-    end
-  end
-  return errors
+  local found = require("qm.engine.findings").new()
+  found:add_problems(self.problems)
+  stream:write(found:text(show_warnings))
+  return found:count("error")
 end
 
 -- The evaluation date: --as-of, else the model's as_of, else today.

@@ -101,8 +101,8 @@ local EXPECT_FIELDS = {
 }
 
 -- The globals of a test file, recording cases on `file` (where_of gives their lines).
-local function globals(file)
-  local g = { contains = contains, near = near, null = null }
+local function globals(file, scope)
+  local g = { contains = contains, near = near, null = null, yaml = scope.modules["qm.yaml"] }
   local function expectation(kind)
     return function(id)
       local where = construct.where_of(2)
@@ -160,14 +160,31 @@ local function basename(p) return p:match("([^/]*)$") end
 local function exists(p) local f = io.open(p, "rb") if f then f:close() return true end return false end
 local function is_dir(p) local st = host.stat(p) return st and st.kind == "dir" end
 
-local function test_files_in(dir, prefix)
+-- the test files of a model NAME in dir (NAME.test.lua, NAME.*.test.lua, beside it and in
+-- tests/), or with prefix nil every *.test.lua in dir and the folders below it (not hidden
+-- ones, at most MAX_DEPTH deep), in a stable order
+local MAX_DEPTH = 6
+local function test_files_in(dir, prefix, depth)
   local out = {}
-  for _, sub in ipairs({ dir, dir .. "/tests" }) do
-    for _, name in ipairs(is_dir(sub) and (host.listdir(sub) or {}) or {}) do
-      if name:match("%.test%.lua$") and (prefix == nil or name == prefix .. ".test.lua"
-          or name:sub(1, #prefix + 1) == prefix .. ".") then
-        out[#out + 1] = (sub == "." and "" or (sub .. "/")) .. name
-      end
+  local names = is_dir(dir) and (host.listdir(dir) or {}) or {}
+  local base = dir == "." and "" or (dir .. "/")
+  for _, name in ipairs(names) do
+    if name:match("%.test%.lua$") and (prefix == nil or name == prefix .. ".test.lua"
+        or name:sub(1, #prefix + 1) == prefix .. ".") then
+      out[#out + 1] = base .. name
+    end
+  end
+  if prefix then
+    if (depth or 0) == 0 then
+      for _, p in ipairs(test_files_in(base .. "tests", prefix, 1)) do out[#out + 1] = p end
+    end
+    return out
+  end
+  if (depth or 0) >= MAX_DEPTH then return out end
+  for _, name in ipairs(names) do
+    local sub = base .. name
+    if name:sub(1, 1) ~= "." and is_dir(sub) then
+      for _, p in ipairs(test_files_in(sub, nil, (depth or 0) + 1)) do out[#out + 1] = p end
     end
   end
   return out
@@ -175,9 +192,9 @@ end
 
 -- The test files PATH names: a test file; a model NAME.lua -> NAME.test.lua and
 -- NAME.*.test.lua beside it and in tests/ beside it; a folder -> every *.test.lua in it and
--- in its tests/. Raises (usage) for a path that is none of these.
+-- below it. Raises (usage) for a path that is none of these.
 function M.find(path)
-  if is_dir(path) then return test_files_in(path:gsub("/$", ""), nil) end
+  if is_dir(path) then return test_files_in((path:gsub("(.)/+$", "%1")), nil) end
   if not exists(path) then host.raise(host.exit.io, ("cannot open %s: no such file or folder"):format(path), 0) end
   if path:match("%.test%.lua$") then return { path } end
   if path:match("%.lua$") then
@@ -599,7 +616,7 @@ function M.run_file(path, opts)
   local dir = dirname(path)
   local scope = sandbox.scope { dir = dir, files = {} }
   scope.named = dir
-  local env = sandbox.newenv { scope = scope, globals = globals(tf), test = true }
+  local env = sandbox.newenv { scope = scope, globals = globals(tf, scope), test = true }
   local ok, err = pcall(function() sandbox.loadfile(path, env)() end)
   local result = { path = path, cases = {} }
   if not ok then
