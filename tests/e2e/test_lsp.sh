@@ -15,6 +15,11 @@ drive "$QM_SOURCE_DIR/tests/e2e/lsp/robust.session" --timeout 2 --max-memory 64M
 expect_exit 0
 expect_stdout_has "ok robust.session"
 
+t_case a_test_file_gets_its_own_diagnostics_completion_and_hover
+drive "$QM_SOURCE_DIR/tests/e2e/lsp/tests.session"
+expect_exit 0
+expect_stdout_has "ok tests.session"
+
 t_case lsp_takes_no_arguments
 t_run lsp extra
 expect_exit 2

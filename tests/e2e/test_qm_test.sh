@@ -200,6 +200,22 @@ expect_stdout_has 'consensus "1" (round r1): median'
 expect_stdout_has "expected: 55"
 expect_stdout_has "got:      60"
 
+t_case qm_check_checks_a_test_file_without_running_it
+cat >"$D/fravaer.typo.test.lua" <<'LUA'
+test "stavefejl" { as_of = "2025-12-31", dato = 1,
+  indicator "sygefravar" { status = "achieved" },
+  report "prioritring" { rows = {} },
+}
+LUA
+t_run check "$D/fravaer.typo.test.lua"
+expect_exit 1
+expect_stdout_has 'fravaer.typo.test.lua:1: error: test "stavefejl": unknown field "dato" (did you mean "data"?)'
+expect_stdout_has 'fravaer.typo.test.lua:2: error: indicator "sygefravar": model fravaer has no indicator "sygefravar" (did you mean "sygefravaer"?)'
+expect_stdout_has 'fravaer.typo.test.lua:3: error: report "prioritring": no such report (did you mean "prioritering"?)'
+rm "$D/fravaer.typo.test.lua"
+t_run check "$D/fravaer.test.lua"
+expect_exit 0
+
 t_case no_test_files_and_bad_arguments
 mkdir -p "$T_TMP/empty"
 t_run test "$T_TMP/empty"

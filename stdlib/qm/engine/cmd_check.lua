@@ -25,6 +25,13 @@ local M = {
 function M.check(opts, path, text, found)
   local ctx = context.new(opts)
   ctx.checking = true
+  if path:match("%.test%.lua$") then
+    -- a test file (qm test): its cases and what they name, not run
+    local ok, err = pcall(require("qm.engine.modeltest").check_file, ctx, path, text, opts)
+    found:add_problems(ctx.problems)
+    if not ok then found:add_error(err, path) end
+    return ctx, ok, 1
+  end
   local ok, err
   if text then ok, err = pcall(ctx.dotext, ctx, path, text)
   else ok, err = pcall(ctx.dofile, ctx, path) end

@@ -181,6 +181,7 @@ function Server:check(doc)
   -- the elements of the model it declares, for completing ids (kept from the last good check)
   local models = ok and ctx:declared_models() or {}
   local m = models[#models]
+  for _, entry in pairs(ctx.test_models or {}) do m = m or entry.model end   -- a test file: its model's ids
   if m then
     local elements = {}
     for _, e in ipairs(m:walk()) do elements[#elements + 1] = { id = e.id, kind = e.kind, title = e.title } end

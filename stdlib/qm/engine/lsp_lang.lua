@@ -232,8 +232,68 @@ local function value_items(doc, kind, name, quote, in_list)
   return {}
 end
 
+-- ---------------------------------------------------------------- test files
+
+-- completion in a test file (qm test): case fields, expectations and their keys, statuses,
+-- the ids of the model it tests, report names
+local function complete_test(src, offset, doc)
+  local modeltest = require "qm.engine.modeltest"
+  local ctx = src:context(offset)
+  local toks = src:tokens()
+  local i = ctx.index
+  local function words(list, kind, quote)
+    local out = {}
+    for n, w in ipairs(list) do out[#out + 1] = item(w, kind, nil, nil, quote and ('"' .. w .. '"') or nil, ("%03d"):format(n)) end
+    return out
+  end
+  if ctx.inside_string then
+    local si = ctx.inside_string
+    local before = toks[si - 1]
+    if before and before.t == "name" and (before.v == "indicator" or before.v == "consensus") then
+      return id_items(doc, before.v == "indicator" and "indicator" or "question", false)
+    end
+    if before and before.t == "name" and before.v == "report" then
+      return words(require("qm.engine.reports").names(), KIND.module, false)
+    end
+    if before and before.v == "=" and toks[si - 2] and toks[si - 2].v == "status" then
+      return words(require("qm.eval.indicator").statuses, KIND.enum, false)
+    end
+    return {}
+  end
+  local before = ctx.word and i - 1 or i
+  local tb = ctx.tables[1]
+  if tb and at_key(src, before) then
+    local o = tb.owner
+    if o.construct == "test" then
+      local out = {}
+      for n, f in ipairs(modeltest.case_fields) do out[#out + 1] = item(f, KIND.field, nil, nil, f .. " = ", ("1%03d"):format(n)) end
+      for n, k in ipairs({ "indicator", "consensus", "report" }) do
+        out[#out + 1] = item(k, KIND.class, k .. ' "id" { ... }', modeltest.expectations[k], nil, ("2%03d"):format(n))
+      end
+      return out
+    end
+    local keys = o.construct and modeltest.expectation_keys[o.construct]
+    if keys then
+      local have = src:fields_of(tb)
+      local out = {}
+      for n, k in ipairs(keys) do
+        if not have[k] then out[#out + 1] = item(k, KIND.field, nil, nil, k .. " = ", ("%03d"):format(n)) end
+      end
+      return out
+    end
+    return {}
+  end
+  local b = toks[before]
+  if b and b.v == "=" and toks[before - 1] and toks[before - 1].v == "status" then
+    return words(require("qm.eval.indicator").statuses, KIND.enum, true)
+  end
+  if not tb then return words({ "test", "contains", "near" }, KIND.keyword, false) end
+  return {}
+end
+
 -- Completion items at byte offset `offset` of src for document doc ({ elements = ... }).
 function M.complete(src, offset, doc)
+  if doc.path and doc.path:match("%.test%.lua$") then return complete_test(src, offset, doc) end
   local ctx = src:context(offset)
   local toks = src:tokens()
   local i = ctx.index
@@ -284,6 +344,18 @@ end
 -- Hover text at byte offset of src: { text = markdown, s =, e = (the word's bytes) } or nil.
 function M.hover(src, offset, doc)
   local ctx = src:context(offset + 1)   -- the character under the cursor
+  if doc.path and doc.path:match("%.test%.lua$") then
+    -- a test file: its own vocabulary
+    local toks = src:tokens()
+    local t = toks[ctx.index]
+    if not t or t.t ~= "name" or offset < t.s or offset > t.e then return nil end
+    local modeltest = require "qm.engine.modeltest"
+    local text = modeltest.expectations[t.v]
+    if text then return { text = ("**%s** `\"id\" { ... }` — %s"):format(t.v, text), s = t.s, e = t.e } end
+    if t.v == "test" then return { text = "**test** `\"name\" { ... }` — a test case: " .. table.concat(modeltest.case_fields, ", ") ..
+      ", and its expectations (docs/testing.md)", s = t.s, e = t.e } end
+    return nil
+  end
   local toks = src:tokens()
   local i = ctx.inside_string or ctx.index
   local t = toks[i]

@@ -107,10 +107,14 @@ local function globals(file, scope)
     return function(id)
       local where = construct.where_of(2)
       if type(id) == "number" then id = tostring(id) end
-      if type(id) ~= "string" or id == "" then error(("%s needs an id in quotes, like %s \"x\" { ... }"):format(kind, kind), 2) end
+      local bad
+      if type(id) ~= "string" or id == "" then
+        bad = ("%s needs an id in quotes, like %s \"x\" { ... }"):format(kind, kind)
+        id = tostring(id or "")
+      end
       return function(spec)
-        if type(spec) ~= "table" then error(("%s \"%s\": expected { ... } with what to check"):format(kind, id), 2) end
-        return setmetatable({ kind = kind, id = id, spec = spec, where = where }, { __metatable = "expectation" })
+        if type(spec) ~= "table" then bad = bad or ("%s \"%s\": expected { ... } with what to check"):format(kind, id); spec = {} end
+        return setmetatable({ kind = kind, id = id, spec = spec, where = where, bad = bad }, { __metatable = "expectation" })
       end
     end
   end
@@ -122,10 +126,12 @@ local function globals(file, scope)
       if type(spec) ~= "table" then error(("test \"%s\": expected { ... } after the name"):format(name), 2) end
       local case = { name = name, where = where, expect = {}, problems = {} }
       for i, v in ipairs(spec) do
-        if getmetatable(v) == "expectation" then
+        if getmetatable(v) == "expectation" and v.bad then
+          case.problems[#case.problems + 1] = { msg = v.bad, where = v.where, token = v.kind }
+        elseif getmetatable(v) == "expectation" then
           case.expect[#case.expect + 1] = v
         else
-          case.problems[#case.problems + 1] = ("item %d is not an expectation (indicator, consensus or report)"):format(i)
+          case.problems[#case.problems + 1] = { msg = ("item %d is not an expectation (indicator, consensus or report)"):format(i) }
         end
       end
       for k, v in pairs(spec) do
@@ -135,16 +141,16 @@ local function globals(file, scope)
           if known then case[k] = v
           else
             local hint = construct.did_you_mean(k, CASE_FIELDS)
-            case.problems[#case.problems + 1] = ("unknown field \"%s\"%s"):format(k, hint and (" (did you mean \"" .. hint .. "\"?)")
-              or (" (fields: " .. table.concat(CASE_FIELDS, ", ") .. ")"))
+            case.problems[#case.problems + 1] = { msg = ("unknown field \"%s\"%s"):format(k, hint and (" (did you mean \"" .. hint .. "\"?)")
+              or (" (fields: " .. table.concat(CASE_FIELDS, ", ") .. ")")), field = k, suggestion = hint }
           end
         elseif math.type(k) ~= "integer" or k < 1 or k > #spec then
-          case.problems[#case.problems + 1] = ("a key %s: fields are names, expectations are listed"):format(tostring(k))
+          case.problems[#case.problems + 1] = { msg = ("a key %s: fields are names, expectations are listed"):format(tostring(k)) }
         end
       end
-      table.sort(case.problems)
+      table.sort(case.problems, function(a, b) return a.msg < b.msg end)
       if #case.expect == 0 and #case.problems == 0 then
-        case.problems[1] = "no expectations: add indicator \"id\" { status = ... }, consensus \"q\" { ... } or report \"name\" { ... }"
+        case.problems[1] = { msg = "no expectations: add indicator \"id\" { status = ... }, consensus \"q\" { ... } or report \"name\" { ... }" }
       end
       file.cases[#file.cases + 1] = case
       return case
@@ -541,7 +547,7 @@ local function run_case(tf, case, opts)
   local out = { name = case.name, where = case.where, file = tf.path, results = {}, messages = {} }
   if #case.problems > 0 then
     out.status = "error"
-    for _, p in ipairs(case.problems) do out.messages[#out.messages + 1] = ("%s: test \"%s\": %s"):format(case.where, case.name, p) end
+    for _, p in ipairs(case.problems) do out.messages[#out.messages + 1] = ("%s: test \"%s\": %s"):format(p.where or case.where, case.name, p.msg) end
     return out
   end
   local model_path, why
@@ -611,15 +617,33 @@ end
 -- ---------------------------------------------------------------- a file
 
 -- Load a test file in the sandbox and run its cases: { path, cases = { run results }, error = msg }
-function M.run_file(path, opts)
+-- load a test file (or its unsaved text) in the sandbox: tf = { path, cases }, or nil and
+-- the error that stopped it
+local function load_file(path, text)
   local tf = { path = path, cases = {} }
   local dir = dirname(path)
   local scope = sandbox.scope { dir = dir, files = {} }
   scope.named = dir
   local env = sandbox.newenv { scope = scope, globals = globals(tf, scope), test = true }
-  local ok, err = pcall(function() sandbox.loadfile(path, env)() end)
+  local ok, err = pcall(function()
+    local fn
+    if text then
+      local lerr
+      fn, lerr = load(text:sub(1, 1) == "#" and ("--" .. text) or text, "@" .. path, "t", env)
+      if not fn then error(lerr, 0) end
+    else
+      fn = sandbox.loadfile(path, env)
+    end
+    fn()
+  end)
+  if not ok then return nil, err end
+  return tf
+end
+
+function M.run_file(path, opts)
   local result = { path = path, cases = {} }
-  if not ok then
+  local tf, err = load_file(path)
+  if not tf then
     result.error = tostring(err):match("^[^\n]*")
     return result
   end
@@ -628,6 +652,86 @@ function M.run_file(path, opts)
   return result
 end
 
+-- What `qm check` (and so an editor, through qm lsp) finds in a test file without running it:
+-- the cases' own problems, a model that cannot be found or has errors, expectations naming an
+-- indicator, question or report the model does not have. Recorded with construct.problem on
+-- run (a context); raises the error that stopped the file.
+function M.check_file(run, path, text, opts)
+  local tf, err = load_file(path, text)
+  if not tf then error(err, 0) end
+  local problem = construct.problem
+  if #tf.cases == 0 then
+    problem(run, "warning", path .. ":1", "declares no tests (test \"name\" { ... })")
+  end
+  local models = {}
+  run.test_models = models   -- for an editor: the ids it may complete
+  local reports = require "qm.engine.reports"
+  for _, case in ipairs(tf.cases) do
+    for _, p in ipairs(case.problems) do
+      problem(run, "error", p.where or case.where, ("test \"%s\": %s"):format(case.name, p.msg),
+        p.where and { token = p.token } or { kind = "test", id = case.name, field = p.field, suggestion = p.suggestion })
+    end
+    local model_path, why
+    if case.model ~= nil then model_path, why = resolve(tf, case.model, "model")
+    else
+      model_path = default_model(tf.path)
+      why = "no model of this name beside it: name the file after the model (NAME.test.lua tests NAME.lua) or give model = \"file.lua\""
+    end
+    if not model_path then
+      problem(run, "error", case.where, ("test \"%s\": %s"):format(case.name, why), { kind = "test", id = case.name, field = "model" })
+    else
+      local entry = models[model_path]
+      if not entry then
+        local mopts = {}
+        for k, v in pairs(opts or {}) do mopts[k] = v end
+        mopts.db, mopts.write = nil, nil
+        local ctx = context.new(mopts)
+        ctx.checking = true
+        local lok, m = pcall(ctx.load_model, ctx, model_path)
+        local errors = 0
+        for _, p in ipairs(ctx.problems or {}) do if p.level == "error" then errors = errors + 1 end end
+        entry = { model = lok and m or nil, errors = errors, failed = not lok and tostring(m):match("^[^\n]*") or nil }
+        models[model_path] = entry
+      end
+      if entry.failed or entry.errors > 0 or not entry.model then
+        problem(run, "warning", case.where, ("test \"%s\": the model %s %s (see qm check %s)"):format(case.name, model_path,
+          entry.failed and ("stops: " .. entry.failed) or entry.errors > 0 and "has errors" or "declares no model", model_path),
+          { kind = "test", id = case.name })
+      else
+        local m = entry.model
+        for _, e in ipairs(case.expect) do
+          local about = { kind = e.kind, id = e.id }
+          if e.kind == "indicator" or e.kind == "consensus" then
+            local want = e.kind == "indicator" and "indicator" or "question"
+            local el = m:find(e.id)
+            if not el or el.kind ~= want then
+              local ids = {}
+              for _, x in ipairs(want == "indicator" and m:indicators() or m:questions()) do ids[#ids + 1] = x.id end
+              local hint = construct.did_you_mean(e.id, ids)
+              about.suggestion = hint
+              problem(run, "error", e.where, ("%s \"%s\": model %s has no %s \"%s\"%s"):format(e.kind, e.id, m.id, want, e.id,
+                hint and (" (did you mean \"" .. hint .. "\"?)") or ""), about)
+            end
+          elseif e.kind == "report" and not reports.get(e.id) then
+            local hint = construct.did_you_mean(e.id, reports.names())
+            about.suggestion = hint
+            problem(run, "error", e.where, ("report \"%s\": no such report%s"):format(e.id,
+              hint and (" (did you mean \"" .. hint .. "\"?)") or (" (reports: " .. table.concat(reports.names(), ", ") .. ")")), about)
+          end
+        end
+      end
+    end
+  end
+  return tf
+end
+
 M.expectations = EXPECT_FIELDS
 M.case_fields = CASE_FIELDS
+-- the keys each expectation reads (an editor completes them)
+M.expectation_keys = {
+  indicator = { "status", "value", "reason", "severity", "unit" },
+  consensus = { "round", "proposal", "flag", "reason", "n", "dontknow", "mean", "median", "mode", "modes", "min", "max",
+                "range", "sd", "variance", "q1", "q3", "iqr", "within_k", "k", "rwg", "A", "step" },
+  report = { "at", "rows", "count", "json" },
+}
 return M
