@@ -20,6 +20,25 @@ drive "$QM_SOURCE_DIR/tests/e2e/lsp/tests.session"
 expect_exit 0
 expect_stdout_has "ok tests.session"
 
+t_case a_deeply_nested_message_is_a_parse_error_and_the_server_goes_on
+python3 - "$QM" <<'PY' >"$T_OUT" 2>"$T_ERR"; T_RC=$?
+import json, subprocess, sys
+def frame(b): return b"Content-Length: %d\r\n\r\n" % len(b) + b
+msgs = [frame(b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}'),
+        frame(b"[" * 300000 + b"]" * 300000),
+        frame(b'{"jsonrpc":"2.0","id":2,"method":"shutdown"}'),
+        frame(b'{"jsonrpc":"2.0","method":"exit"}')]
+p = subprocess.run([sys.argv[1], "lsp", "--timeout", "10"], input=b"".join(msgs), capture_output=True)
+out = p.stdout.decode("utf-8")
+assert p.returncode == 0, p
+assert '"message":"the message is not JSON: nested too deeply"' in out, out
+assert '{"jsonrpc":"2.0","id":2,"result":null}' in out, out
+assert "stdlib/" not in out
+print("ok")
+PY
+expect_exit 0
+expect_stdout_has "ok"
+
 t_case lsp_takes_no_arguments
 t_run lsp extra
 expect_exit 2

@@ -69,8 +69,23 @@ function M.read_body(input, length)
   return body
 end
 
+-- the text with every byte that is not valid UTF-8 replaced by U+FFFD: JSON-RPC is UTF-8, and
+-- a document's bytes (an id, a message quoting them) may not be
+local function valid_utf8(s)
+  if utf8.len(s) then return s end
+  local out, i = {}, 1
+  while i <= #s do
+    local n, bad = utf8.len(s, i)
+    if n then out[#out + 1] = s:sub(i) break end
+    out[#out + 1] = s:sub(i, bad - 1) .. "\u{FFFD}"
+    i = bad + 1
+  end
+  return table.concat(out)
+end
+M.valid_utf8 = valid_utf8
+
 function M.write(output, msg)
-  local body = json.encode(msg)
+  local body = valid_utf8(json.encode(msg))
   output:write(("Content-Length: %d\r\n\r\n"):format(#body), body)
   output:flush()
 end
@@ -352,7 +367,11 @@ end
 -- Handle one message's body. Returns "exit" when the client asked the server to end.
 function Server:handle(body)
   local ok, msg = pcall(json.decode, body)
-  if not ok then return self:fail(null, PARSE_ERROR, "the message is not JSON: " .. tostring(msg)) end
+  if not ok then
+    -- the decoder's words, without its position in qm's own code
+    local why = tostring(msg):gsub("^.-stdlib/[^:]*:%d+: ", ""):gsub("^stack overflow.*", "nested too deeply")
+    return self:fail(null, PARSE_ERROR, "the message is not JSON: " .. why)
+  end
   if type(msg) ~= "table" or (msg.method == nil and msg.id == nil) then
     return self:fail(null, INVALID_REQUEST, "a message must be a JSON-RPC request or notification object")
   end
