@@ -1,18 +1,19 @@
 /*
 ** csv_lua.c — the "qm.csv" module: the streaming CSV reader (csv.c) for Lua. A reader
 ** ("qm.csv.reader") reads one record at a time into a table the caller reuses, so an import
-** of any size runs in constant memory; its header is the first non-blank record. Files are
-** opened through the sandbox's path check (a model reads only what the run allows). Errors
-** come back as values ("name:line:field: message"), never raised, so an import can list them.
+** of any size runs in constant memory; its header is the first non-blank record. The module
+** is the engine's (not one a model may require: sandbox.c's public_modules), so it opens the
+** paths the command line gave. Errors come back as values ("name:line:field: message"),
+** never raised, so an import can list them.
 */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <lauxlib.h>
 #include "csv.h"
 #include "csv_lua.h"
 #include "qm.h"
-#include "sandbox.h"
 
 #define READER_MT "qm.csv.reader"
 
@@ -20,7 +21,18 @@ typedef struct {
   QmCsv *csv;        /* NULL once closed */
   int header_read;   /* the header record was consumed (or there is none: header = 0) */
   int has_header;    /* opts.header ~= false */
+  /* reader:fill's memory of the previous record's fields (trimmed), to leave a value that
+  ** repeats (a round id, a participant) in place instead of making it again */
+  char *prev;
+  size_t prev_cap, *prev_off, *prev_len;
+  int prev_n, prev_cap_n;
 } Reader;
+
+static void forget_prev(Reader *r) {
+  free(r->prev); free(r->prev_off); free(r->prev_len);
+  r->prev = NULL; r->prev_off = r->prev_len = NULL;
+  r->prev_cap = 0; r->prev_n = r->prev_cap_n = 0;
+}
 
 static Reader *check_reader(lua_State *L, int idx) {
   Reader *r = luaL_checkudata(L, idx, READER_MT);
@@ -78,9 +90,7 @@ static Reader *new_reader(lua_State *L, int opts) {
 static int l_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int delim = parse_delimiter(L, 2);
-  qmS_checkpath(L, path);
-  const char *full = lua_tostring(L, -1);
-  FILE *f = fopen(full, "rb");
+  FILE *f = fopen(path, "rb");
   if (f == NULL) {
     int e = errno;
     lua_pushnil(L);
@@ -192,6 +202,80 @@ static int r_read(lua_State *L) {
   return 2;
 }
 
+/* reader:fill(row, names [, keep]) -> the record's field count, its line; nil at the end;
+** false, message. The fast path of an import: for each field i whose names[i] is a string,
+** sets row[names[i]] to the field without the spaces and tabs around it, or to nil when
+** nothing is left -- no table per record, no Lua loop over the columns. With keep, a field
+** i for which keep[i] is true and whose text is the previous record's is left as it is in
+** row (the caller must not change those entries). The header is read first if it was not. */
+static int r_fill(lua_State *L) {
+  Reader *r = check_reader(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  lua_settop(L, 4);
+  if (r->has_header && !r->header_read) {
+    lua_pushcfunction(L, r_header);
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 2);
+    if (lua_type(L, -2) == LUA_TBOOLEAN) return 2;  /* false, message */
+    lua_pop(L, 2);
+  }
+  int st = qmCsv_next(r->csv);
+  if (st < 0) { lua_pushboolean(L, 0); push_error(L, 1, r->csv); return 2; }
+  if (st == 0) { lua_pushnil(L); return 1; }
+  int n = qmCsv_count(r->csv);
+  int keep = lua_istable(L, 4);
+  /* room to remember this record (best effort: without it nothing is left in place) */
+  size_t total = 0;
+  for (int i = 0; i < n; i++) { size_t len; qmCsv_field(r->csv, i, &len); total += len; }
+  if (keep && (n > r->prev_cap_n || total > r->prev_cap)) {
+    int cap_n = n > r->prev_cap_n ? n : r->prev_cap_n;
+    size_t cap = total > r->prev_cap ? total * 2 + 64 : r->prev_cap;
+    char *p = realloc(r->prev, cap);
+    size_t *po = realloc(r->prev_off, (size_t)cap_n * sizeof *po);
+    size_t *pl = po ? realloc(r->prev_len, (size_t)cap_n * sizeof *pl) : NULL;
+    if (p) r->prev = p;
+    if (po) r->prev_off = po;
+    if (pl) r->prev_len = pl;
+    if (p && po && pl) { r->prev_cap = cap; r->prev_cap_n = cap_n; }
+    else { forget_prev(r); keep = 0; }
+  }
+  int had = keep ? r->prev_n : 0;
+  size_t at = 0;
+  for (int i = 0; i < n; i++) {
+    size_t len;
+    const char *f = qmCsv_field(r->csv, i, &len);
+    while (len > 0 && (*f == ' ' || *f == '\t')) { f++; len--; }
+    while (len > 0 && (f[len - 1] == ' ' || f[len - 1] == '\t')) len--;
+    if (lua_rawgeti(L, 3, i + 1) == LUA_TSTRING) {
+      int same = 0;
+      if (i < had && r->prev_len[i] == len && memcmp(r->prev + r->prev_off[i], f, len) == 0) {
+        lua_rawgeti(L, 4, i + 1);
+        same = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+      }
+      if (same) lua_pop(L, 1);  /* row[name] already holds this value */
+      else {
+        if (len == 0) lua_pushnil(L);
+        else lua_pushlstring(L, f, len);
+        lua_rawset(L, 2);
+      }
+    } else {
+      lua_pop(L, 1);
+    }
+    if (keep) {
+      memcpy(r->prev + at, f, len);
+      r->prev_off[i] = at;
+      r->prev_len[i] = len;
+      at += len;
+    }
+  }
+  if (keep) r->prev_n = n;
+  lua_pushinteger(L, n);
+  lua_pushinteger(L, qmCsv_line(r->csv));
+  return 2;
+}
+
 /* reader:line([i]) -> the line field i (1-based) of the current record starts on; without
 ** i, the record's first line */
 static int r_line(lua_State *L) {
@@ -233,6 +317,7 @@ static int r_name(lua_State *L) {
 static int r_close(lua_State *L) {
   Reader *r = luaL_checkudata(L, 1, READER_MT);
   if (r->csv) { qmCsv_close(r->csv); r->csv = NULL; }
+  forget_prev(r);
   return 0;
 }
 
@@ -247,7 +332,7 @@ static int r_tostring(lua_State *L) {
 
 int qmCsv_open_lib(lua_State *L) {
   static const luaL_Reg methods[] = {
-    { "header", r_header }, { "read", r_read }, { "line", r_line }, { "dialect", r_dialect },
+    { "header", r_header }, { "read", r_read }, { "fill", r_fill }, { "line", r_line }, { "dialect", r_dialect },
     { "bytes", r_bytes }, { "name", r_name }, { "close", r_close }, { NULL, NULL } };
   if (luaL_newmetatable(L, READER_MT)) {
     luaL_newlib(L, methods);

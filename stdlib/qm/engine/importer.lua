@@ -14,7 +14,8 @@
 --            yaml_keys = { "responses" } (the list's key in a YAML file),
 --            yaml_rows = function(doc, imp) -> rows (another YAML form) }
 -- row[name] is the parsed value (nil for a blank); row[name] of a column with
--- `raw = true` is the text as written (a table for a YAML mapping when `nested = true`).
+-- `raw = true` is the text as written without the spaces around it, never blank (a table
+-- for a YAML mapping when `nested = true`).
 local host = require "qm.host"
 local types = require "qm.lang.types"
 
@@ -32,9 +33,11 @@ function M.new(opts)
 end
 
 -- a problem that is not about one value: "file:line: message" as given
+-- (msg nil: one more bad row, for a reason already listed once: a round that does not exist)
 function Import:error(msg)
   self.nerrors = self.nerrors + 1
-  if #self.errors < M.MAX_LISTED then self.errors[#self.errors + 1] = msg end
+  if msg == nil then self.repeats = (self.repeats or 0) + 1 return end
+  if #self.errors < M.MAX_LISTED then self.errors[#self.errors + 1] = msg else self.unlisted = (self.unlisted or 0) + 1 end
 end
 
 function Import:warn(msg)
@@ -50,12 +53,13 @@ function Import:at(name)
   if cur.kind == "csv" then
     local i = name and cur.index[name]
     if i then return ("%s:%d:%d: %s"):format(cur.path, cur.reader:line(i), i, cur.header[i]) end
-    return ("%s:%d"):format(cur.path, cur.line)
+  else
+    local key = name and cur.keys and cur.keys[name]
+    local w = key and (cur.wheres and cur.wheres[key] or require("qm.yaml").where(cur.t, key))
+    if w then return ("%s: %s"):format(w, key) end
   end
-  local yaml = require "qm.yaml"
-  local key = name and cur.keys and cur.keys[name]
-  local w = key and yaml.where(cur.t, key)
-  if w then return ("%s: %s"):format(w, key) end
+  -- a column the file does not have: the row, and the column's name
+  if name then return ("%s:%d: %s"):format(cur.path, cur.line, name) end
   return ("%s:%d"):format(cur.path, cur.line)
 end
 
@@ -75,6 +79,12 @@ function Import:where()
   return cur and ("%s:%d"):format(cur.path, cur.line) or "?"
 end
 
+-- the current row's position as one number (no text made per row), and back to "file:line"
+function Import:mark() return self.files * 4294967296 + (self.cur and self.cur.line or 0) end
+function Import:where_of(mark)
+  return ("%s:%d"):format(self.paths[mark // 4294967296] or "?", mark % 4294967296)
+end
+
 -- ---------------------------------------------------------------- columns
 
 -- the declaration's lookup: lower-case name or alias -> column
@@ -82,8 +92,8 @@ local function lookup_of(decl)
   if decl._lookup then return decl._lookup end
   local t = {}
   for _, c in ipairs(decl.columns) do
-    t[c.name:lower()] = c
-    for _, a in ipairs(c.aliases or {}) do t[a:lower()] = c end
+    t[types.lower(c.name)] = c
+    for _, a in ipairs(c.aliases or {}) do t[types.lower(a)] = c end
   end
   decl._lookup = t
   return t
@@ -108,17 +118,27 @@ end
 -- one value: the type's parse, or the text itself for a raw column
 local function value(col, text, env)
   if col.raw then
-    if text == nil or (type(text) == "string" and text:match("^%s*$")) then return nil end
-    return text
+    if text == nil or (type(text) == "string" and types.blank(text)) then return nil end
+    return type(text) == "string" and types.trim(text) or text
   end
   return types.parse(col, text, env)
+end
+
+local function raw_parser(text)
+  if types.blank(text) then return nil end
+  return text
+end
+
+-- the parse function of a column in a file with this env
+local function parser_of(col, env)
+  if col.raw then return raw_parser end
+  return types.parser(col, env)
 end
 
 -- ---------------------------------------------------------------- CSV
 
 local function each_csv(self, path, decl, fn)
   local csv = require "qm.csv"
-  host.allowpath(path)
   local r, oerr = csv.open(path)
   if not r then host.raise(host.exit.io, oerr, 0) end
   local header, herr = r:header()
@@ -127,9 +147,9 @@ local function each_csv(self, path, decl, fn)
   local lookup = lookup_of(decl)
   local cols, index, ok = {}, {}, true
   for i, h in ipairs(header) do
-    local col = lookup[h:lower()] or (decl.extra and decl.extra(h, i))
+    local col = lookup[types.lower(h)] or (decl.extra and decl.extra(h, i))
     if not col then
-      self:error(("%s:1:%d: %s: the column is not one of %s's columns (%s)%s"):format(path, i, h, decl.name, names_of(decl), did_you_mean(h:lower(), decl)))
+      self:error(("%s:1:%d: %s: the column is not one of %s's columns (%s)%s"):format(path, i, h, decl.name, names_of(decl), did_you_mean(types.lower(h), decl)))
       ok = false
     elseif index[col.name] then
       self:error(("%s:1:%d: %s: column %s appears twice (first as column %d)"):format(path, i, h, col.name, index[col.name]))
@@ -155,25 +175,39 @@ local function each_csv(self, path, decl, fn)
   self.env = env
   local cur = { kind = "csv", path = path, reader = r, header = header, index = index, line = 1 }
   self.cur = cur
-  local t, row = {}, {}
-  local nh = #header
+  local row, nh = {}, #header
+  -- field i -> column name (set by the reader itself, blank as nil); the typed columns are
+  -- then parsed here, the raw and text ones are taken as written
+  local names, typed, keep = {}, {}, {}
+  for _, c in ipairs(cols) do
+    names[c.i] = c.col.name
+    if not c.col.raw and not (c.col.type == "text" and not c.col.required) then
+      typed[#typed + 1] = { name = c.col.name, parse = parser_of(c.col, env), required = c.col.required }
+    else
+      keep[c.i] = true   -- taken as written: a repeated value is left in row (fn must not change row)
+    end
+  end
+  local ntyped = #typed
   while true do
-    local rec, line = r:read(t)
-    if rec == nil then break end
-    if rec == false then self:error(line) break end
+    local nf, line = r:fill(row, names, keep)
+    if nf == nil then break end
+    if nf == false then self:error(line) break end
     cur.line = line
     self.rows = self.rows + 1
-    if #rec ~= nh then
-      self:error(("%s:%d: %d fields, but the header has %d%s"):format(path, line, #rec, nh,
-        (#rec > nh and dialect.delimiter == "," and rec[nh + 1] and rec[nh + 1]:match("^%d")) and
+    if nf ~= nh then
+      self:error(("%s:%d: %d fields, but the header has %d%s"):format(path, line, nf, nh,
+        (nf > nh and dialect.delimiter == ",") and
         " (a decimal comma in a comma-separated file? quote the number or use ; as the delimiter)" or ""))
     else
       self.row_bad = false
-      for k = 1, #cols do
-        local c = cols[k]
-        local v, msg = value(c.col, rec[c.i], env)
-        if msg then self:fail(c.col.name, msg) end
-        row[c.col.name] = v
+      for k = 1, ntyped do
+        local c = typed[k]
+        local v = row[c.name]
+        if v ~= nil or c.required then
+          local x, msg = c.parse(v)
+          if msg then self:fail(c.name, msg) end
+          row[c.name] = x
+        end
       end
       if not self.row_bad then fn(row) end
     end
@@ -186,7 +220,6 @@ end
 
 local function each_yaml(self, path, decl, fn)
   local yaml = require "qm.yaml"
-  host.allowpath(path)
   local ok, doc = pcall(yaml.load_file, path, { scalars = "string" })
   if not ok then
     local msg = tostring(doc):gsub("^stdlib/[^:]*:%d+: ", "")
@@ -199,16 +232,18 @@ local function each_yaml(self, path, decl, fn)
   if decl.yaml_rows then rows = decl.yaml_rows(doc, self, path) end
   if not rows then
     local list = doc
+    local keys = {}
+    for _, k in ipairs(decl.yaml_keys or { decl.name }) do keys[#keys + 1] = k end
+    if keys[#keys] ~= "rows" then keys[#keys + 1] = "rows" end
     if type(doc) == "table" and #doc == 0 then
       list = nil
-      for _, k in ipairs(decl.yaml_keys or { decl.name }) do if doc[k] ~= nil then list = doc[k] break end end
-      if list == nil and doc.rows ~= nil then list = doc.rows end
+      for _, k in ipairs(keys) do if doc[k] ~= nil then list = doc[k] break end end
     end
+    if list == yaml.null then return end   -- "rows:" with nothing under it: no rows
     if type(list) ~= "table" then
-      self:error(("%s:1: expected a list of rows (under %s: or rows:)"):format(path, table.concat(decl.yaml_keys or { decl.name }, ": or ")))
+      self:error(("%s:1: expected a list of rows (under %s:)"):format(path, table.concat(keys, ": or ")))
       return
     end
-    if list == yaml.null then return end
     rows = list
   end
   local lookup = lookup_of(decl)
@@ -216,9 +251,11 @@ local function each_yaml(self, path, decl, fn)
   self.env = env
   local row = {}
   for i, t in ipairs(rows) do
-    local w = type(t) == "table" and yaml.where(t) or yaml.where(rows, i)
+    -- a row is a YAML mapping, or one a form made: { values =, order =, where =, wheres = }
+    local made = type(t) == "table" and t.values ~= nil and t.order ~= nil and not yaml.where(t)
+    local w = made and t.where or (type(t) == "table" and yaml.where(t)) or yaml.where(rows, i)
     local line = tonumber((w or ""):match(":(%d+):%d+$")) or 1
-    local cur = { kind = "yaml", path = path, t = t, keys = {}, line = line }
+    local cur = { kind = "yaml", path = path, t = made and t.values or t, keys = {}, line = line, wheres = made and t.wheres or nil }
     self.cur = cur
     self.rows = self.rows + 1
     if type(t) ~= "table" then
@@ -226,15 +263,20 @@ local function each_yaml(self, path, decl, fn)
     else
       self.row_bad = false
       for k in pairs(row) do row[k] = nil end
-      for _, key in ipairs(yaml.keys(t)) do
-        local col = lookup[tostring(key):lower()] or (decl.extra and decl.extra(tostring(key)))
+      local values = cur.t
+      for _, key in ipairs(made and t.order or yaml.keys(t)) do
+        local col = lookup[types.lower(tostring(key))] or (decl.extra and decl.extra(tostring(key)))
+        local kw = made and t.wheres[key] or yaml.where(t, key) or w
         if not col then
-          self:error(("%s: %s: not one of %s's columns (%s)%s"):format(yaml.where(t, key) or w, key, decl.name, names_of(decl),
-            did_you_mean(tostring(key):lower(), decl)))
+          self:error(("%s: %s: not one of %s's columns (%s)%s"):format(kw, key, decl.name, names_of(decl),
+            did_you_mean(types.lower(tostring(key)), decl)))
+          self.row_bad = true
+        elseif cur.keys[col.name] ~= nil then
+          self:error(("%s: %s: %s is given twice"):format(kw, key, col.name))
           self.row_bad = true
         else
           cur.keys[col.name] = key
-          local v = t[key]
+          local v = values[key]
           if v == yaml.null then v = nil end
           if type(v) == "table" and not col.nested then
             self:fail(col.name, "expected one value, not a list or mapping")
@@ -261,6 +303,8 @@ end
 -- fn(row) when its values are good (fn may still fail it with imp:fail)
 function Import:each(path, decl, fn)
   self.files = self.files + 1
+  self.paths = self.paths or {}
+  self.paths[self.files] = path
   local before = self.rows
   if path:lower():match("%.csv$") or path:lower():match("%.txt$") then each_csv(self, path, decl, fn)
   elseif path:lower():match("%.ya?ml$") then each_yaml(self, path, decl, fn)
@@ -272,13 +316,18 @@ end
 
 local ROLLBACK = setmetatable({}, { __tostring = function() return "import rolled back" end })
 
--- run(db, fn): fn() inside one transaction, rolled back when the import has errors (or
--- fn raises); returns true when it was committed
-function Import:run(db, fn)
+-- run(db, fn [, opts]): fn() inside one transaction, rolled back when the import has errors
+-- (or fn raises); returns true when it was committed. opts.foreign_keys = false turns
+-- SQLite's foreign key checks off for the transaction, for a kind that writes every parent
+-- row before its children itself (responses: the participant before the answer).
+function Import:run(db, fn, opts)
+  local fk = opts and opts.foreign_keys == false
+  if fk then db:exec("PRAGMA foreign_keys = OFF") end
   local ok, err = pcall(db.transaction, db, function()
     fn()
     if self.nerrors > 0 then error(ROLLBACK, 0) end
   end)
+  if fk then db:exec("PRAGMA foreign_keys = ON") end
   if ok then return true end
   if err == ROLLBACK then return false end
   error(err, 0)
@@ -287,8 +336,11 @@ end
 -- report(stream): the listed errors and warnings; returns the exit code
 function Import:report(stream, quiet)
   for _, e in ipairs(self.errors) do stream:write(e, "\n") end
-  if self.nerrors > #self.errors then
-    stream:write(("... and %d more errors (the first %d are listed)\n"):format(self.nerrors - #self.errors, #self.errors))
+  if self.unlisted then
+    stream:write(("... and %d more errors (the first %d are listed)\n"):format(self.unlisted, #self.errors))
+  end
+  if self.repeats then
+    stream:write(("... and %d more row%s refused for a reason listed above\n"):format(self.repeats, self.repeats == 1 and "" or "s"))
   end
   if not quiet or self.nerrors > 0 then
     for _, w in ipairs(self.warnings) do stream:write("warning: ", w, "\n") end
@@ -297,8 +349,8 @@ function Import:report(stream, quiet)
     end
   end
   if self.nerrors > 0 then
-    stream:write(("%d error%s in %d row%s: nothing was imported\n"):format(self.nerrors, self.nerrors == 1 and "" or "s",
-      self.rows, self.rows == 1 and "" or "s"))
+    local where = self.rows > 0 and (" in %d row%s"):format(self.rows, self.rows == 1 and "" or "s") or ""
+    stream:write(("%d error%s%s: nothing was imported\n"):format(self.nerrors, self.nerrors == 1 and "" or "s", where))
     return host.exit.model
   end
   return host.exit.ok

@@ -9,7 +9,7 @@
 --   types.check(col, v, env)    -> true, value as the engine uses it; or false, message
 --   types.describe(col)         -> "a whole number 1-5" (for messages and docs)
 --   types.sql(col)              -> the column's SQL type in a CREATE TABLE
--- col: { type = "integer", min =, max =, values = {...}, scale =, kind =, required = }
+-- col: { type = "integer", min =, max =, values = {...}, scale =, of =, required = }
 -- env: { decimal = "," or "." (the file's decimal mark), model = the model (scales, elements) }
 local M = {}
 
@@ -22,6 +22,12 @@ M.boolean_list = "1/0, ja/nej, yes/no, true/false"
 local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 M.trim = trim
 
+-- lower case, Danish letters included (string.lower knows only ASCII): "År" -> "år"
+local upper_to_lower = { ["Æ"] = "æ", ["Ø"] = "ø", ["Å"] = "å", ["É"] = "é", ["Ä"] = "ä", ["Ö"] = "ö", ["Ü"] = "ü" }
+function M.lower(s)
+  return (s:lower():gsub("\195[\128-\159]", upper_to_lower))
+end
+
 local function fmt(n)
   if math.type(n) == "float" and n == math.floor(n) and math.abs(n) < 2^53 then return tostring(math.tointeger(n)) end
   return tostring(n)
@@ -33,7 +39,9 @@ end
 -- With decimal = "," (semicolon and tab files, as Danish Excel writes them) "65,0" is 65.0;
 -- "1.234" there is refused as ambiguous (a thousands separator?), other dot decimals read as
 -- such. No thousands separators, hex, inf or nan.
+local find, tointeger = string.find, math.tointeger
 function M.number(text, decimal)
+  if find(text, "^%d+$") then return tointeger(tonumber(text)) or tonumber(text) end   -- the common case
   local s = trim(text)
   if decimal == "," then
     if s:match("^[+-]?%d+,%d+$") then s = s:gsub(",", ".")
@@ -116,16 +124,16 @@ local function element_of(col, v, env)
   local m = env and env.model
   if not m then return v end
   local e = m:find(v)
-  if not e or (col.kind and e.kind ~= col.kind) then
-    return nil, ("\"%s\" is not %s of model %s"):format(v, col.kind and ("a " .. col.kind) or "an element", m.id)
+  if not e or (col.of and e.kind ~= col.of) then
+    return nil, ("\"%s\" is not %s of model %s"):format(v, col.of and ("a " .. col.of) or "an element", m.id)
   end
   return e.id
 end
 
 local function enum_of(col, v)
   for _, x in ipairs(col.values or {}) do if x == v then return x end end
-  local low = v:lower()
-  for _, x in ipairs(col.values or {}) do if x:lower() == low then return x end end
+  local low = M.lower(v)
+  for _, x in ipairs(col.values or {}) do if M.lower(x) == low then return x end end
   return nil, ("\"%s\" is not one of %s"):format(v, table.concat(col.values or {}, ", "))
 end
 
@@ -182,7 +190,7 @@ M.list = {
     check = function(v)
       if v == 1 or v == 0 then return math.tointeger(v) end
       if v == true then return 1 elseif v == false then return 0 end
-      local b = type(v) == "string" and M.boolean_words[trim(v):lower()] or nil   -- 2 is no yes/no value (not false)
+      local b = type(v) == "string" and M.boolean_words[trim(v):lower()] or nil
       if b == nil then return nil, ("\"%s\" is not a yes/no value (%s)"):format(tostring(v), M.boolean_list) end
       return b
     end },
@@ -254,8 +262,8 @@ M.list = {
       if x == nil or type(x) ~= "number" then return nil, msg or "is not a score" end
       return x
     end },
-  { name = "element", sql = "TEXT", options = { "kind" },
-    doc = "the id (or an alias) of an element of the model — with kind, of a question, indicator or theme; stored as the id",
+  { name = "element", sql = "TEXT", options = { "of" },
+    doc = "the id (or an alias) of an element of the model — with of, of a question, indicator or theme; stored as the id",
     examples = { "motivation", "1.1" },
     parse = function(s, col, env) return element_of(col, trim(s), env) end,
     check = function(v, col, env)
@@ -276,7 +284,13 @@ local function type_of(col)
   return t
 end
 
-local function blank(text) return text == nil or text:match("^%s*$") ~= nil end
+local function blank(text)
+  if text == nil or text == "" then return true end
+  local b = text:byte(1)
+  if b > 32 and text:byte(-1) > 32 then return false end
+  return text:match("^%s*$") ~= nil
+end
+M.blank = blank
 
 -- parse(col, text, env): a value from a file. A blank is nil (NULL), or an error when the
 -- column is required.
@@ -287,6 +301,41 @@ function M.parse(col, text, env)
     return nil
   end
   return t.parse(text, col, env)
+end
+
+-- parser(col, env) -> function(text) -> value or nil, message: parse for one column, with
+-- the type looked up once (an import calls it for every value of the column)
+function M.parser(col, env)
+  local t = type_of(col)
+  local parse, required = t.parse, col.required
+  if t.name == "text" then
+    return function(text)
+      if blank(text) then
+        if required then return nil, "missing (the column is required)" end
+        return nil
+      end
+      return text
+    end
+  end
+  if t.name == "boolean" then
+    local words = M.boolean_words
+    return function(text)
+      local b = words[text]
+      if b ~= nil then return b end
+      if blank(text) then
+        if required then return nil, "missing (the column is required)" end
+        return nil
+      end
+      return parse(text, col, env)
+    end
+  end
+  return function(text)
+    if blank(text) then
+      if required then return nil, "missing (the column is required)" end
+      return nil
+    end
+    return parse(text, col, env)
+  end
 end
 
 -- check(col, v, env): a value from the database (nil or null for NULL) -> true, the value
@@ -316,7 +365,7 @@ function M.describe(col, env)
   elseif name == "scale" then
     local sc = scale_of(col, env)
     return sc and ("a score on the scale " .. sc:describe()) or "a score on the model's scale"
-  elseif name == "element" then return col.kind and ("the id of a " .. col.kind) or "the id of an element"
+  elseif name == "element" then return col.of and ("the id of a " .. col.of) or "the id of an element"
   elseif name == "boolean" then return "yes/no (" .. M.boolean_list .. ")"
   elseif name == "date" then return "a date"
   elseif name == "done" then return "a date or yes/no"
