@@ -170,23 +170,44 @@ function M.rows(run, ind, as_of)
         { column = table.concat(group, " or "), expected = table.concat(group, " or "), got = table.concat(cols, ", ") })
     end
   end
-  -- the values: each declared column's value checked and converted
+  -- the values: each declared column's value checked and converted. The columns to check
+  -- are made once; a text seen before in a column is not checked again (dates repeat).
   local env = { model = nil }
+  local checks = {}
+  for _, col in ipairs(kind.columns) do
+    if present[col.name] or from_lua then
+      checks[#checks + 1] = { name = col.name, col = inputs.column_for(col, ind), seen = {} }
+    end
+  end
+  -- rows are copied when a column is renamed, or when they are a data function's own
+  -- tables (the model's values are never changed under it); else checked in place
+  for g, d in pairs(rename) do if g == d then rename[g] = nil end end
+  local renames = next(rename) ~= nil or from_lua
   local out = {}
   for i, r in ipairs(rows) do
-    local row = {}
-    for k, v in pairs(r) do row[rename[k] or k] = v end
-    for _, col in ipairs(kind.columns) do
-      if present[col.name] or (from_lua and row[col.name] ~= nil) then
-        local v = row[col.name]
-        local ok, x = types.check(inputs.column_for(col, ind), v, env)
-        if not ok then
-          local unit = not is_null(row.unit_id) and row.unit_id ~= nil and tostring(row.unit_id) or nil
-          return nil, problem("value", ("column \"%s\", row %d%s: expected %s, got %s"):format(col.name, i,
-            unit and (" (unit " .. unit .. ")") or "", inputs.describe(inputs.column_for(col, ind)), shown(v)),
-            { column = col.name, row = i, unit = unit, expected = inputs.describe(inputs.column_for(col, ind)), got = shown(v) })
+    local row = r
+    if renames then
+      row = {}
+      for k, v in pairs(r) do row[rename[k] or k] = v end
+    end
+    for _, c in ipairs(checks) do
+      local v = row[c.name]
+      if v ~= nil or not from_lua then
+        local x = type(v) == "string" and c.seen[v]
+        if x == nil or x == false then
+          local ok
+          ok, x = types.check(c.col, v, env)
+          if not ok then
+            local unit = not is_null(row.unit_id) and row.unit_id ~= nil and tostring(row.unit_id) or nil
+            local expected = inputs.describe(c.col)
+            return nil, problem("value", ("column \"%s\", row %d%s: expected %s, got %s"):format(c.name, i,
+              unit and (" (unit " .. unit .. ")") or "", expected, shown(v)),
+              { column = c.name, row = i, unit = unit, expected = expected, got = shown(v) })
+          end
+          if x == nil then x = null end
+          if type(v) == "string" then c.seen[v] = x end
         end
-        if x == nil then row[col.name] = null else row[col.name] = x end
+        row[c.name] = x
       end
     end
     out[i] = row

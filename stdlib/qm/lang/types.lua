@@ -190,7 +190,7 @@ M.list = {
     check = function(v)
       if v == 1 or v == 0 then return math.tointeger(v) end
       if v == true then return 1 elseif v == false then return 0 end
-      local b = type(v) == "string" and M.boolean_words[trim(v):lower()] or nil   -- 2 is no yes/no value (not false)
+      local b = type(v) == "string" and M.boolean_words[trim(v):lower()] or nil
       if b == nil then return nil, ("\"%s\" is not a yes/no value (%s)"):format(tostring(v), M.boolean_list) end
       return b
     end },
