@@ -11,7 +11,7 @@ expect_exit 0
 expect_stdout_has "ok edit.session"
 
 t_case malformed_messages_and_hostile_models_do_not_stop_the_server
-drive "$QM_SOURCE_DIR/tests/e2e/lsp/robust.session" --timeout 2 --max-memory 64M
+drive "$QM_SOURCE_DIR/tests/e2e/lsp/robust.session" --timeout 5 --max-memory 64M
 expect_exit 0
 expect_stdout_has "ok robust.session"
 
