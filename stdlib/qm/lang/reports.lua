@@ -2,8 +2,8 @@
 -- their columns and charts read into one shape, and what `qm check` finds in them without
 -- data: unknown fields of a column or chart (with "did you mean"), a chart's missing fields,
 -- a section with both sql and rows, needs that are not in the vocabulary, duplicate ids.
--- The SQL itself is compiled by the engine's check (qm.reports.declared.check_sql), which
--- has the database. Running a report is qm.reports.declared's; this module runs nothing.
+-- The SQL itself is compiled by the engine's check (qm.engine.sqlcheck), which has the
+-- database. Running a report is qm.reports.declared's; this module runs nothing.
 local schema = require "qm.lang.schema"
 local construct = require "qm.lang.construct"
 
@@ -71,7 +71,8 @@ function M.chart_keys(chart)
   return keys
 end
 
-local function check_chart(chart, bad)
+local function check_chart(chart, bad0)
+  local function bad(msg) bad0(msg, "chart") end
   local ctype = chart.type
   local types = schema.report_chart.common.by_name.type
   local ok, why = schema.check_type(types, ctype)
@@ -115,7 +116,8 @@ function M.check(ctx, m)
       if not known then
         local hint = construct.did_you_mean(need, schema.need_names)
         problem(ctx, "error", r.where, ("%s: needs \"%s\" is not something a report can need%s"):format(rl, need,
-          hint and (" (did you mean \"" .. hint .. "\"?)") or (" (needs: " .. table.concat(schema.need_names, ", ") .. ")")))
+          hint and (" (did you mean \"" .. hint .. "\"?)") or (" (needs: " .. table.concat(schema.need_names, ", ") .. ")")),
+          { kind = "report", id = r.id, field = "needs", suggestion = hint })
       end
     end
     for k, v in pairs(r.params or {}) do
@@ -131,13 +133,13 @@ function M.check(ctx, m)
     local sids = {}
     for _, s in ipairs(r.sections or {}) do
       local sl = ("%s: section \"%s\""):format(rl, s.id)
-      local function bad(msg) problem(ctx, "error", s.where, sl .. ": " .. msg) end
+      local function bad(msg, field) problem(ctx, "error", s.where, sl .. ": " .. msg, { kind = "section", id = s.id, field = field }) end
       if sids[s.id] then bad("another section of the report has this id") end
       sids[s.id] = true
-      if s.sql ~= nil and s.rows ~= nil then bad("give sql or rows, not both") end
-      M.columns(s, bad)
+      if s.sql ~= nil and s.rows ~= nil then bad("give sql or rows, not both", "rows") end
+      M.columns(s, function(msg) bad(msg, "columns") end)
       if s.chart ~= nil then
-        if s.sql == nil and s.rows == nil then bad("a chart draws the section's rows: give sql or rows") end
+        if s.sql == nil and s.rows == nil then bad("a chart draws the section's rows: give sql or rows", "chart") end
         check_chart(s.chart, bad)
       end
       if s.sql == nil and s.rows == nil and s.text == nil and s.title == nil then

@@ -7,7 +7,7 @@
 -- warn } like an indicator's data function, never the run's context.
 -- JSON: { model, report, title, as_of, params, sections = [ { id, title, text, rows } ] }, each
 -- row every column of the query (or every field of the Lua record), values as they are.
--- `qm check` compiles the sections' SQL: qm.engine.report_check.
+-- `qm check` compiles the sections' SQL: qm.engine.sqlcheck.
 local host = require "qm.host"
 local report = require "qm.reports.document"
 local json = require "qm.reports.json"
@@ -22,10 +22,10 @@ local function is_null(v) return v == nil or v == host.null end
 
 -- the read-only connection the model's reports read (the model's own without --write)
 local function database(ctx)
-  if not ctx.opts.db then return nil end
   if ctx.report_db == nil then
-    ctx:model_database()   -- the same checks and messages as every other use of --db
-    ctx.report_db = ctx.opts.write and host.opendb(ctx.opts.db, { engine = false }) or ctx:model_database()
+    local mdb = ctx:model_database()   -- the same checks and messages as every other use of --db
+    if not mdb then return nil end
+    ctx.report_db = (ctx.opts.write and ctx.opts.db) and host.opendb(ctx.opts.db, { engine = false }) or mdb
   end
   return ctx.report_db
 end
@@ -255,7 +255,8 @@ function M.run(ctx, m, rep, out)
   local ok, err = pcall(run, ctx, m, rep, out, at)
   if ok then return err end
   local msg = tostring(err)
-  local rest = msg:match("^@?stdlib/[^:]+:%d+: (.*)$")
+  -- SQLite's error from this module: at its line, or (qm_raise) at no line at all
+  local rest = msg:match("^@?stdlib/[^:]+:%d+: (.*)$") or (not msg:match("^[^\n]-:%d+: ") and msg) or nil
   if rest and at.section then
     host.rethrow(err, ("%s: report \"%s\": section \"%s\": %s"):format(at.section.where, rep.id, at.section.id, rest), 0)
   end
