@@ -12,7 +12,8 @@
 enum {
   QM_DB_WRITE = 1,   /* open read-write (default: read-only) */
   QM_DB_CREATE = 2,  /* create the file if missing (implies WRITE) */
-  QM_DB_ENGINE = 4   /* the engine's own connection: may write the engine's qm_* tables */
+  QM_DB_ENGINE = 4,  /* the engine's own connection: may write the engine's qm_* tables */
+  QM_DB_MEMORY = 8   /* path names a shared in-memory database (no file) */
 };
 
 /* luaopen-style: the "qm.db" module for models and the stdlib */
@@ -21,6 +22,9 @@ int qmDb_open_lib(lua_State *L);
 void qmDb_push_open(lua_State *L, const char *path, int flags);
 /* The sqlite3 connection of the handle at idx (raises if it is not an open handle). */
 sqlite3 *qmDb_check(lua_State *L, int idx);
+/* lua_CFunction (engine-only, host.columns_of): the column names, in the query's order, of a
+** result table db:rows gave; nil for any other value. */
+int qmDb_columns_of(lua_State *L);
 
 /* The sqlite3_stmt of the "qm.stmt" userdata at idx (raises when it is closed), and one step
 ** of it: the statement on its next row, or NULL when done; raises SQLite's error or the

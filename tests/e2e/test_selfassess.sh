@@ -179,10 +179,15 @@ t_case reports_are_deterministic
 "$QM" run "$M" --db "$db" --report konsensusrapport --round r1 --format json >"$T_TMP/b.json"
 cmp -s "$T_TMP/a.json" "$T_TMP/b.json" || t_fail "two runs differ"
 
-t_case a_report_needs_a_round_when_there_are_several
-t_run run "$M" --db "$db" --report konsensusrapport
-expect_exit 2
-expect_stderr_has "choose a round with --round"
+t_case without_round_a_report_about_one_round_takes_the_latest_and_says_so
+t_run run "$M" --db "$db" --report konsensusrapport --format json
+expect_exit 0
+expect_stdout_has '"round": "r2"'
+expect_stderr_has "no --round given: reporting on round r2"
+expect_stderr_has "started 2026-03-01), the latest of 4; others: r1, formround, u2r1 (choose with --round ID)"
+t_run run "$M" --db "$db" --report konsensusrapport --format json --quiet
+expect_exit 0
+expect_stderr_lacks "no --round given"
 
 t_case read_only_run_cannot_write_engine_tables_from_the_model
 printf 'db:exec("DELETE FROM qm_responses")\n' >"$S/evil.lua"

@@ -28,8 +28,13 @@ end
 
 -- ---------------------------------------------------------------- rounds
 
--- the rounds a report is about: --round, or the latest round of each --unit, or the only one;
--- each scored the way the model is loaded (store.scoring_mismatch)
+local function unit_name(db, id)
+  return db:scalar("SELECT name FROM qm_units WHERE id = ?", { id }) or id
+end
+
+-- the rounds a report is about: --round, or the latest round of each --unit, or the only
+-- one, or (for a report about one round) the latest; each scored the way the model is
+-- loaded (store.scoring_mismatch)
 function M.rounds(ctx, db, m, want_one)
   local list = M.find_rounds(ctx, db, m, want_one)
   for _, r in ipairs(list) do
@@ -61,16 +66,25 @@ function M.find_rounds(ctx, db, m, want_one)
   local all = db:rows("SELECT * FROM qm_rounds WHERE model_id = ? ORDER BY id", { m.id })
   if #all == 0 then host.raise(host.exit.model, ("the database has no rounds of model \"%s\""):format(m.id), 0) end
   if want_one and #all > 1 then
-    local ids = {}
-    for i, r in ipairs(all) do if i <= 8 then ids[#ids + 1] = r.id end end
-    cli.usage_error(("choose a round with --round (or --unit): %s%s"):format(table.concat(ids, ", "), #all > 8 and ", ..." or ""))
+    -- no --round: the latest round (by start date, then id), and a word on stderr about
+    -- which one it is and how to choose another
+    local latest = db:first([[SELECT * FROM qm_rounds WHERE model_id = ?
+                              ORDER BY coalesce(started, '') DESC, id LIMIT 1]], { m.id })
+    if not ctx.opts.quiet then
+      local others = {}
+      for _, r in ipairs(db:rows([[SELECT id FROM qm_rounds WHERE model_id = ? AND id <> ?
+                                   ORDER BY coalesce(started, '') DESC, id LIMIT 6]], { m.id, latest.id })) do
+        others[#others + 1] = r.id
+      end
+      io.stderr:write(("qm: no --round given: reporting on round %s (%s%s), the latest of %d; others: %s%s (choose with --round ID)\n")
+        :format(latest.id, unit_name(db, latest.unit_id), latest.started and (", started " .. latest.started) or "",
+                #all, table.concat(others, ", "), #all - 1 > #others and ", ..." or ""))
+    end
+    return { latest }
   end
   return all
 end
 
-local function unit_name(db, id)
-  return db:scalar("SELECT name FROM qm_units WHERE id = ?", { id }) or id
-end
 
 -- ---------------------------------------------------------------- statistics
 
@@ -877,13 +891,13 @@ function M.demo(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-registry.register("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question")
-registry.register("konsensus", M.konsensus, "the consensus meeting's agenda: statistics, proposals, most disagreement first")
-registry.register("konsensusrapport", function(ctx, m, out) return M.konsensusrapport(ctx, m, out) end, "agreed scores, strengths and improvement areas per theme, with the spread")
-registry.register("prioritering", function(ctx, m, out) return M.prioritering(ctx, m, out) end, "improvement areas ordered by the model's rule")
-registry.register("handleplan", function(ctx, m, out) return M.handleplan(ctx, m, out) end, "actions with owners and deadlines, overdue as of --as-of")
-registry.register("opfoelgning", M.opfoelgning, "a round compared with the previous round of the same unit")
-registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality")
+registry.register("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question", { "questions", "rounds" })
+registry.register("konsensus", M.konsensus, "the consensus meeting's agenda: statistics, proposals, most disagreement first", { "questions", "rounds" })
+registry.register("konsensusrapport", function(ctx, m, out) return M.konsensusrapport(ctx, m, out) end, "agreed scores, strengths and improvement areas per theme, with the spread", { "questions", "rounds" })
+registry.register("prioritering", function(ctx, m, out) return M.prioritering(ctx, m, out) end, "improvement areas ordered by the model's rule", { "questions", "rounds" })
+registry.register("handleplan", function(ctx, m, out) return M.handleplan(ctx, m, out) end, "actions with owners and deadlines, overdue as of --as-of", { "questions", "rounds" })
+registry.register("opfoelgning", M.opfoelgning, "a round compared with the previous round of the same unit", { "questions", "rounds" })
+registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality", { "questions", "rounds" })
 -- the per-participant form a consultant hands out: fill in, then `qm import`
 function M.skema(ctx, m, out)
   local lines = { ("# %s — individuel selvevaluering"):format(m.title or m.id),
@@ -911,8 +925,8 @@ function M.skema(ctx, m, out)
   out:write(table.concat(lines, "\n"), "\n")
 end
 
-registry.register("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)")
-registry.register("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)")
-registry.register("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)")
+registry.register("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)", { "questions" })
+registry.register("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)", { "questions", "rounds" })
+registry.register("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)", { "questions", "rounds" })
 
 return M
