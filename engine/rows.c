@@ -7,10 +7,9 @@
 **     its columns (by name), or rows.consensus(stmt, opts), which unpacks consensus_blob's
 **     statistics per question and decides each question's flag — in C for the built-in
 **     rules (opts.decide), else by calling the rule in Lua with a reused table.
-** Formats: csv (RFC 4180, with the spreadsheet-formula guard of qm.reports.document), markdown
-** (escaped as md_escape does), text (padded to widths the caller measured, as the document's
-** aligned text), fixed (printf-like byte widths: the statistik report's text) and json (one
-** object per row). Number styles: "cell" (the document's: %.2f without trailing zeros),
+** Formats: csv (RFC 4180, with the spreadsheet-formula guard of qm.reports.tables), markdown
+** (escaped as md_escape does), fixed (printf-like byte widths: the statistik report's text)
+** and json (one object per row). Number styles: "cell" (the document's: %.2f without trailing zeros),
 ** "exact" (the shortest text that reads back the same), "people" (%.4g) and "json" (as
 ** qm.reports.json writes numbers). Every style is the Lua renderer's, byte for byte; numbers
 ** already formatted are remembered by their bits (a panel's statistics repeat a lot), so the
@@ -97,8 +96,8 @@ typedef struct Cell {
 enum { NUM_CELL, NUM_EXACT, NUM_PEOPLE, NUM_JSON, NUM_STYLES };
 static const char *const num_names[] = { "cell", "exact", "people", "json", NULL };
 
-enum { FMT_CSV, FMT_MARKDOWN, FMT_TEXT, FMT_FIXED, FMT_JSON };
-static const char *const fmt_names[] = { "csv", "markdown", "text", "fixed", "json", NULL };
+enum { FMT_CSV, FMT_MARKDOWN, FMT_FIXED, FMT_JSON };
+static const char *const fmt_names[] = { "csv", "markdown", "fixed", "json", NULL };
 
 /* ---------------------------------------------------------------- numbers */
 
@@ -210,17 +209,16 @@ typedef struct Writer {
   int fmt;
   int ncols;
   Col cols[MAX_COLS];
-  Buf buf, scratch;
+  Buf buf;
   int first;            /* the next line is the output's first: no `pre` before it */
   char pre[8], post[8], lead[8], yes[32], no[32];
   size_t pre_len, post_len, lead_len, yes_len, no_len;
   char numbuf[512];     /* a number too long to remember */
-  int has_width;        /* a Lua width function for text with bytes >= 0x80 */
   const void *src_resolved;  /* the source whose fields the columns were resolved against */
   CacheSlot *cache;
 } Writer;
 
-/* uservalues of a writer: 1 = sink, 2 = the columns table (format functions), 3 = width fn */
+/* uservalues of a writer: 1 = sink, 2 = the columns table (format functions) */
 
 static Writer *check_writer(lua_State *L, int idx) {
   return luaL_checkudata(L, idx, WRITER_MT);
@@ -348,15 +346,6 @@ static void put_markdown(lua_State *L, Buf *b, const char *s, size_t len) {
   }
 }
 
-/* sanitize(s) with newlines as spaces: the aligned text's cell */
-static void put_sanitized(lua_State *L, Buf *b, const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (is_control(c)) put_hex(L, b, c, 0);
-    else putc_(L, b, c == '\n' ? ' ' : (char)c);
-  }
-}
-
 /* json.quote(s): " \ and control characters escaped */
 static void put_json_string(lua_State *L, Buf *b, const char *s, size_t len) {
   putc_(L, b, '"');
@@ -381,41 +370,6 @@ static void put_json_string(lua_State *L, Buf *b, const char *s, size_t len) {
   putc_(L, b, '"');
 }
 
-/* the display width of text: characters, as utf8.len counts them (the text is not valid
-** UTF-8: bytes); text with bytes >= 0x80 asks the document's own width function when given */
-static size_t text_width(lua_State *L, Writer *w, int self, const char *s, size_t len) {
-  size_t i = 0;
-  while (i < len && (unsigned char)s[i] < 0x80) i++;
-  if (i == len) return len;
-  if (w->has_width) {
-    lua_getiuservalue(L, self, 3);
-    lua_pushlstring(L, s, len);
-    lua_call(L, 1, 1);
-    lua_Integer n = lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    return n < 0 ? 0 : (size_t)n;
-  }
-  /* Lua's strict utf8.len: no overlong forms, surrogates or code points above U+10FFFF */
-  size_t count = 0;
-  for (i = 0; i < len;) {
-    unsigned char c = (unsigned char)s[i];
-    if (c < 0x80) { i++; count++; continue; }
-    int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
-    if (extra < 0 || c >= 0xF8 || i + (size_t)extra >= len) return len;
-    uint32_t cp = c & (0x3F >> extra);
-    for (int k = 1; k <= extra; k++) {
-      unsigned char cc = (unsigned char)s[i + (size_t)k];
-      if ((cc & 0xC0) != 0x80) return len;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
-    if (cp < least[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return len;
-    i += (size_t)extra + 1;
-    count++;
-  }
-  return count;
-}
-
 /* ---------------------------------------------------------------- a cell into the line */
 
 /* the cell's text for csv, markdown, text and fixed (numbers in the column's style) */
@@ -435,7 +389,7 @@ static const char *cell_text(lua_State *L, Writer *w, const Col *c, const Cell *
 }
 
 /* writes cell number i of the line (separators included) */
-static void put_cell(lua_State *L, Writer *w, int self, int i, const Cell *v) {
+static void put_cell(lua_State *L, Writer *w, int i, const Cell *v) {
   const Col *c = &w->cols[i];
   Buf *b = &w->buf;
   char tmp[64];
@@ -471,18 +425,6 @@ static void put_cell(lua_State *L, Writer *w, int self, int i, const Cell *v) {
     put(L, b, t, len);
     if (c->width > 0 && len < (size_t)c->width && !c->right) put_spaces(L, b, (size_t)c->width - len);
     break;
-  case FMT_TEXT: {
-    if (i > 0) put(L, b, "  ", 2);
-    /* sanitized into the scratch buffer first: its width decides the padding */
-    w->scratch.n = 0;
-    put_sanitized(L, &w->scratch, t, len);
-    size_t cw = text_width(L, w, self, w->scratch.p ? w->scratch.p : "", w->scratch.n);
-    size_t gap = c->width > 0 && cw < (size_t)c->width ? (size_t)c->width - cw : 0;
-    if (c->right) put_spaces(L, b, gap);
-    put(L, b, w->scratch.p ? w->scratch.p : "", w->scratch.n);
-    if (!c->right) put_spaces(L, b, gap);
-    break;
-  }
   default: break;
   }
 }
@@ -497,9 +439,6 @@ static void line_end(lua_State *L, Writer *w, size_t start) {
   Buf *b = &w->buf;
   if (w->fmt == FMT_MARKDOWN) put(L, b, " |", 2);
   else if (w->fmt == FMT_JSON) putc_(L, b, '}');
-  else if (w->fmt == FMT_TEXT) {  /* the line's trailing white space trimmed, as %s+$ */
-    while (b->n > start && (b->p[b->n - 1] == ' ' || b->p[b->n - 1] == '\t')) b->n--;
-  }
   put(L, b, w->post, w->post_len);
 }
 
@@ -555,7 +494,7 @@ static void write_lua_row(lua_State *L, Writer *w, int self, int row) {
     }
     Cell v;
     cell_of_lua(L, &v);
-    put_cell(L, w, self, i, &v);
+    put_cell(L, w, i, &v);
     lua_settop(L, top);
   }
   line_end(L, w, start);
@@ -906,7 +845,7 @@ static lua_Integer drain_source(lua_State *L, Writer *w, int self, Source *s, in
       }
       Cell v;
       source_cell(s, f, &v);
-      put_cell(L, w, self, i, &v);
+      put_cell(L, w, i, &v);
     }
     line_end(L, w, start);
     lines++;
@@ -931,10 +870,10 @@ static void copy_opt(lua_State *L, int t, const char *key, char *out, size_t siz
 /* rows.writer{ format =, columns = { {key =, number =, width =, right =, format = fn}, ... },
 **   sink = fn(text), pre = <before every line but the output's first>, lead = <before the
 **   first>, post = <after every line>, first = <the next line is the output's first>, yes =,
-**   no = <booleans>, width = fn(text) <display width of text with bytes >= 0x80> } */
+**   no = <booleans> } */
 static int l_writer(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  Writer *w = lua_newuserdatauv(L, sizeof *w, 3);
+  Writer *w = lua_newuserdatauv(L, sizeof *w, 2);
   memset(w, 0, sizeof *w);
   luaL_setmetatable(L, WRITER_MT);
   int self = lua_gettop(L);
@@ -976,9 +915,6 @@ static int l_writer(lua_State *L) {
     c->field = -1;
   }
   lua_setiuservalue(L, self, 2);
-  lua_getfield(L, 1, "width");
-  w->has_width = !lua_isnil(L, -1);
-  lua_setiuservalue(L, self, 3);
   copy_opt(L, 1, "pre", w->pre, sizeof w->pre, &w->pre_len, "");
   copy_opt(L, 1, "post", w->post, sizeof w->post, &w->post_len, "");
   copy_opt(L, 1, "lead", w->lead, sizeof w->lead, &w->lead_len, "");
@@ -1043,7 +979,6 @@ static int w_first(lua_State *L) {
 static int w_gc(lua_State *L) {
   Writer *w = check_writer(L, 1);
   buf_free(L, &w->buf);
-  buf_free(L, &w->scratch);
   if (w->cache) {
     void *ud;
     lua_Alloc alloc = lua_getallocf(L, &ud);
@@ -1138,6 +1073,52 @@ static int src_count(lua_State *L) {
   return 2;
 }
 
+/* src:count_rounds(fn): the rest of the consensus source's questions counted per round:
+** fn(round, questions, flagged) once per round, in the statement's order (rounds together);
+** returns the questions and flagged questions in all */
+static int src_count_rounds(lua_State *L) {
+  Source *s = check_source(L, 1);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  if (s->kind != SRC_CONSENSUS) return luaL_error(L, "src:count_rounds() is for the consensus source");
+  lua_Integer n = 0, flagged = 0, rn = 0, rf = 0;
+  int has_round = 0;
+  lua_pushnil(L);  /* the current round's id, as a Lua string */
+  int round_idx = lua_gettop(L);
+  while (source_next(L, s, 1)) {
+    size_t len;
+    const char *id = (const char *)sqlite3_column_text(s->st, C_ROUND);
+    len = (size_t)sqlite3_column_bytes(s->st, C_ROUND);
+    if (id == NULL) { id = ""; len = 0; }
+    size_t plen;
+    const char *cur = has_round ? lua_tolstring(L, round_idx, &plen) : NULL;
+    if (!has_round || plen != len || memcmp(cur, id, len) != 0) {
+      if (has_round) {
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, round_idx);
+        lua_pushinteger(L, rn);
+        lua_pushinteger(L, rf);
+        lua_call(L, 3, 0);
+      }
+      lua_pushlstring(L, id, len);
+      lua_replace(L, round_idx);
+      has_round = 1;
+      rn = rf = 0;
+    }
+    n++, rn++;
+    if (s->flag) flagged++, rf++;
+  }
+  if (has_round) {
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, round_idx);
+    lua_pushinteger(L, rn);
+    lua_pushinteger(L, rf);
+    lua_call(L, 3, 0);
+  }
+  lua_pushinteger(L, n);
+  lua_pushinteger(L, flagged);
+  return 2;
+}
+
 /* the row at the source's position as a Lua table keyed by field name */
 static void push_source_row(lua_State *L, Source *s, int idx) {
   int nf = source_nfields(L, s, idx);
@@ -1224,7 +1205,7 @@ int qmRows_open_lib(lua_State *L) {
     { "row", w_row }, { "drain", w_drain }, { "flush", w_flush }, { "first", w_first }, { NULL, NULL } };
   static const luaL_Reg source_methods[] = {
     { "next", src_next }, { "count", src_count }, { "each", src_each }, { "close", src_close },
-    { "rows", src_rows }, { "flagged", src_flagged }, { NULL, NULL } };
+    { "rows", src_rows }, { "flagged", src_flagged }, { "count_rounds", src_count_rounds }, { NULL, NULL } };
   if (luaL_newmetatable(L, WRITER_MT)) {
     luaL_newlib(L, writer_methods);
     lua_setfield(L, -2, "__index");

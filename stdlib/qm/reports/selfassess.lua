@@ -789,8 +789,12 @@ function M.question_source(db, m, spec, rule, q)
   local scale_of = {}
   if m then for _, qq in ipairs(m:questions()) do scale_of[qq.id] = qq:scale_of() end end
   local default_scale = m and m.scale or spec.scale
-  local flags = rule.flags or function(x, question) return consensus.apply(rule, x, scale_of[question] or default_scale).flag end
-  return rows.consensus(stmt, { decide = rule.decide, flags = flags, q = q or { reasons = {} }, fill = q ~= nil })
+  -- a rule object has its fast path; a plain function (docs/language.md) is applied
+  local object = type(rule) == "table"
+  local flags = object and rule.flags
+    or function(x, question) return consensus.apply(rule, x, scale_of[question] or default_scale).flag end
+  return rows.consensus(stmt, { decide = object and rule.decide or nil, flags = flags, q = q or { reasons = {} },
+    fill = q ~= nil })
 end
 
 -- Streams every question of every round: fn(round, question, q, flagged) as rows arrive (q,
@@ -865,6 +869,71 @@ function M.statistik(ctx, m, out)
   end
 end
 
+-- The national summary: the statistik report's pass without writing a row per question —
+-- every question's statistics and flag decided in C, counted per round, the rounds gathered
+-- by the unit above them (the municipality: the round's unit's parent, or with --param
+-- kind=K the nearest unit of that kind above it or the unit itself). Memory grows with the
+-- rounds, never with the answers.
+function M.landsoversigt(ctx, m, out)
+  local db = need_db(ctx)
+  for r in db:query("SELECT id, scoring FROM qm_rounds WHERE model_id = ? AND scoring IS NOT NULL GROUP BY scoring", { m.id }) do
+    local why = store.scoring_mismatch(r, m)
+    if why then host.raise(host.exit.model, why, 0) end
+  end
+  local kind = ctx.params.kind and tostring(ctx.params.kind) or nil
+  -- each round's group: the nearest unit of the kind at or above the round's unit, else the
+  -- unit's parent (or the unit itself when it has none)
+  local group_of = {}
+  local sql = kind and [[
+    WITH RECURSIVE up(round, unit, kind, parent) AS (
+      SELECT r.id, u.id, u.kind, u.parent_id FROM qm_rounds r JOIN qm_units u ON u.id = r.unit_id WHERE r.model_id = :m
+      UNION ALL
+      SELECT up.round, p.id, p.kind, p.parent_id FROM up JOIN qm_units p ON p.id = up.parent WHERE up.kind IS NOT :kind)
+    SELECT round, unit AS grp FROM up WHERE kind = :kind]]
+    or [[SELECT r.id AS round, coalesce(u.parent_id, r.unit_id) AS grp FROM qm_rounds r
+         LEFT JOIN qm_units u ON u.id = r.unit_id WHERE r.model_id = :m]]
+  for r in db:query(sql, { m = m.id, kind = kind }) do group_of[r.round] = r.grp end
+  local groups, order = {}, {}
+  local n_rounds, n, flagged = 0, 0, 0
+  if #m:questions() > 0 then
+    local src <close> = M.question_source(db, m, nil, m.consensus or consensus.median {})
+    n, flagged = src:count_rounds(function(round, questions, flags)
+      n_rounds = n_rounds + 1
+      local g = group_of[round] or false
+      local e = groups[g]
+      if not e then e = { rounds = 0, questions = 0, flagged = 0 }; groups[g] = e; order[#order + 1] = g end
+      e.rounds, e.questions, e.flagged = e.rounds + 1, e.questions + questions, e.flagged + flags
+    end)
+  end
+  table.sort(order, function(a, b)
+    if a == false or b == false then return b == false and a ~= false end
+    return tostring(a) < tostring(b)
+  end)
+  local names = {}
+  for u in db:query("SELECT id, name FROM qm_units") do names[u.id] = u.name end
+  local outside = kind and ("(ingen enhed af typen " .. kind .. ")") or "(ingen enhed)"
+  local list, data = {}, json.array({})
+  for i, g in ipairs(order) do
+    local e = groups[g]
+    local share = e.questions > 0 and e.flagged / e.questions or nil
+    list[i] = { unit = g or outside, name = g and names[g] or "", rounds = e.rounds, questions = e.questions,
+                flagged = e.flagged, share = share and ("%.1f%%"):format(share * 100) or "" }
+    data[i] = json.object({ unit = g or host.null, name = g and names[g] or host.null, rounds = e.rounds,
+      questions = e.questions, flagged = e.flagged, share = share or host.null },
+      { "unit", "name", "rounds", "questions", "flagged", "share" })
+  end
+  local doc = report.document { title = "Landsoversigt — " .. (m.title or m.id),
+    subtitle = "Spørgsmål til drøftelse efter modellens konsensusregel, pr. " .. (kind or "overordnet enhed"),
+    data = json.object({ model = m.id, by = kind or host.null, rounds = n_rounds, questions = n, flagged = flagged,
+      units = data }, { "model", "by", "rounds", "questions", "flagged", "units" }) }
+  doc:keyvalues { { "Runder", n_rounds }, { "Spørgsmål (runde × spørgsmål)", n }, { "Til drøftelse", flagged },
+    { "Andel til drøftelse", n > 0 and ("%.1f%%"):format(100 * flagged / n) or "-" } }
+  doc:table { name = "units", columns = { { key = "unit", title = kind or "Enhed" }, { key = "name", title = "Navn" },
+    { key = "rounds", title = "Runder" }, { key = "questions", title = "Spørgsmål" }, { key = "flagged", title = "Til drøftelse" },
+    { key = "share", title = "Andel", align = "right" } }, rows = list }
+  report.write(doc, ctx.opts.format, out)
+end
+
 -- ---------------------------------------------------------------- demo
 
 -- the README's main job: the konsensusrapport and prioritised action plan of one unit's
@@ -927,6 +996,7 @@ end
 
 registry.register("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)", { "questions" })
 registry.register("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)", { "questions", "rounds" })
+registry.register("landsoversigt", M.landsoversigt, "the national summary: questions flagged for discussion per municipality (--param kind=K), the statistik pass without its rows", { "questions", "rounds" })
 registry.register("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)", { "questions", "rounds" })
 
 return M
