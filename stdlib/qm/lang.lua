@@ -436,7 +436,11 @@ function M.globals(ctx)
     local full = path:sub(1, 1) == "/" and path or (dir .. "/" .. path)
     local before = #(ctx.models or {})
     local ok, err = pcall(ctx.dofile, ctx, full)
-    if not ok then error(err, 0) end
+    if not ok then
+      -- a file that cannot be opened is a mistake on the line that names it: say which line
+      if type(err) == "string" and err:find("^cannot open ") then error(("use \"%s\": %s"):format(path, err), 2) end
+      error(err, 0)
+    end
     local m = ctx.models and ctx.models[#ctx.models]
     if not m or #ctx.models == before then error(("use \"%s\": the file declares no model"):format(path), 2) end
     m._used = true

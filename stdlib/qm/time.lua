@@ -228,7 +228,22 @@ Recurrence.__index = Recurrence
 Recurrence.__metatable = "recurrence"
 Recurrence.__tostring = function(r) return r.phrase or "recurrence" end
 
+-- A recurrence that cannot be checked ("0 gange om året", "hver 6.-4. uge") is a reading error:
+-- raised here, time.parse turns it into its nil-and-message answer.
 local function recurrence(fields)
+  local c = fields.count
+  if c ~= nil and (math.tointeger(c) == nil or c < 1) then
+    error(("a count must be a whole number of at least 1, not %s"):format(c), 0)
+  end
+  for _, k in ipairs({ "min_gap", "max_gap", "every" }) do
+    local g = fields[k]
+    if g and (math.tointeger(g[1]) == nil or g[1] < 1) then
+      error(("a gap must be a whole number of at least 1 %s, not %s"):format(g[2], g[1]), 0)
+    end
+  end
+  if fields.min_gap and fields.max_gap and fields.min_gap[1] > fields.max_gap[1] then
+    error(("the shortest gap (%d) is longer than the longest (%d)"):format(fields.min_gap[1], fields.max_gap[1]), 0)
+  end
   fields.what = "recurrence"
   return setmetatable(fields, Recurrence)
 end
@@ -405,7 +420,7 @@ local function parse_recurrence(s, phrase)
   if body == "løbende" then return recurrence({ phrase = phrase, ongoing = true }) end
   local ly1, ly2 = body:match("^løbende (%d%d%d%d)%-(%d%d%d%d)$")
   if ly1 then
-    return recurrence({ phrase = phrase, ongoing = true, window = period("range", M.date(tonumber(ly1), 1, 1), M.date(tonumber(ly2), 12, 31)) })
+    return recurrence({ phrase = phrase, ongoing = true, window = M.range(M.date(tonumber(ly1), 1, 1), M.date(tonumber(ly2), 12, 31)) })
   end
   return nil
 end
@@ -438,7 +453,7 @@ local function parse_phrase(phrase)
     if a.year_missing or b.year_missing then return a.year_missing and a or b end
     local first = a.what == "window" and a.period.first or a.date
     local last = b.what == "window" and b.period.last or b.date
-    return window(period("range", first, last), phrase)
+    return window(M.range(first, last), phrase)   -- a window that ends before it starts: an error
   end
   local rec = parse_recurrence(s, phrase)
   if rec then return rec end
@@ -465,6 +480,9 @@ function M.parse_list(s)
   for part in (s .. ","):gmatch("([^,]+),") do
     local d, err = M.parse(part)
     if not d then return nil, err end
+    if d.what == "recurrence" then
+      return nil, ("\"%s\" is a recurrence, not a deadline (give a date or a period, like \"ultimo 2017\")"):format(part:match("^%s*(.-)%s*$"))
+    end
     if d.what == "window" then d = deadline(d.period.last, { phrase = part:gsub("^%s+", ""), window = d.period }) end
     out[#out + 1] = d
   end

@@ -145,4 +145,37 @@ t.test("impossible dates and unreadable years are reading errors, never raised",
   end
 end)
 
+-- found by fuzzing (fuzz/time.lua; docs/fuzzing.md): readings that cannot happen are reading
+-- errors with a reason, never a window that ends before it starts or an impossible recurrence
+t.test("fuzz findings: backwards windows and impossible recurrences are reading errors", function()
+  for phrase, why in pairs {
+    ["fra 3. kvartal 2015 til udgangen af 1207"] = "the range 2015-07-01 to 1207-12-31 ends before it starts",
+    ["løbende 2011-2009"] = "the range 2011-01-01 to 2009-12-31 ends before it starts",
+    ["hver 4.-3. uge"] = "the shortest gap (4) is longer than the longest (3)",
+    ["hver 0. uge"] = "a gap must be a whole number of at least 1 week, not 0",
+    ["0x/året"] = "a count must be a whole number of at least 1, not 0",
+    ["0 gange om året"] = "a count must be a whole number of at least 1, not 0",
+    ["99999999999999999999x/året"] = "a count must be a whole number of at least 1",
+  } do
+    local r, err = time.parse(phrase)
+    t.eq(r, nil, phrase)
+    t.truthy(err and err:find(why, 1, true), phrase .. ": " .. tostring(err))
+  end
+  -- the same phrases, the right way round, still read
+  t.eq(window("fra 2015 til udgangen af 2016"), "2015-01-01..2016-12-31")
+  t.eq(assert(time.parse("løbende 2009-2011")).window.last, time.date(2011, 12, 31))
+  local r = assert(time.parse("hver 4.-6. uge"))
+  t.eq(r.min_gap[1], 4); t.eq(r.max_gap[1], 6)
+end)
+
+t.test("fuzz findings: a recurrence in a list of deadlines is an error, not a deadline without a date", function()
+  local list, err = time.parse_list("hver 4.-6. uge")
+  t.eq(list, nil)
+  t.truthy(err:find('"hver 4.-6. uge" is a recurrence, not a deadline', 1, true), err)
+  list, err = time.parse_list("Ultimo 2017, hver anden måned")
+  t.eq(list, nil)
+  t.truthy(err:find('"hver anden måned" is a recurrence', 1, true), err)
+  t.eq(#assert(time.parse_list("Udgangen af 3. kvartal 2016, Ultimo 2017")), 2)
+end)
+
 t.done()
