@@ -1,7 +1,7 @@
 -- csv.lua — fuzz target "csv": the CSV reader that `qm import` uses (qm.csv).
--- The contract: it never raises; it returns a header and records of strings (each with the line it starts on), or nil
--- and "name:line: message"; and what it reads, written back as CSV, reads the same again.
--- See docs/fuzzing.md.
+-- The contract: it never raises; it returns a header and records of strings (each with the
+-- line it starts on), or nil and "name:line: message"; and what it reads, written back as
+-- CSV, reads the same again. See docs/fuzzing.md.
 local fuzz = ...
 
 -- The entry point under test. Re-point these two lines when the reader moves or is replaced

@@ -1,11 +1,11 @@
 -- model.lua — fuzz target "model": a whole model file, checked as `qm check FILE` does.
--- Through qm.internal.cmd_check: loaded in the sandbox, the constructors' validation, did-you-mean
--- for misspelled fields, and a YAML structure file. The input is the model's Lua text,
--- optionally followed by a line "--- structure.yaml ---" and the text of structure.yaml in
--- the model's folder. The contract: every message qm check prints names the user's file
--- (the model or its YAML) with a line, and never an engine file or an internal error.
--- Model code may hit the memory and time limits: that is expected, and the limits must hold.
--- See docs/fuzzing.md.
+-- It runs qm.internal.cmd_check itself: the file loaded in the sandbox, the constructors'
+-- validation, did-you-mean for misspelled fields, and a YAML structure file. The input is the
+-- model's Lua text, optionally followed by a line "--- structure.yaml ---" and the text of
+-- structure.yaml in the model's folder. The contract: every message qm check prints names a
+-- line of the user's files (the model or its YAML), never an engine file or an internal
+-- error. Model code may hit the memory and time limits: that is expected, and the harness
+-- checks that the limits hold. See docs/fuzzing.md.
 local fuzz = ...
 local check = require "qm.internal.cmd_check"
 

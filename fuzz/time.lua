@@ -59,6 +59,7 @@ local function check_reading(r, what, input)
     end
     local lo = check_gap(r.min_gap, what, input, "min_gap")
     local hi = check_gap(r.max_gap, what, input, "max_gap")
+    check_gap(r.every, what, input, "every")
     if lo and hi and r.min_gap[2] == r.max_gap[2] and r.min_gap[1] > r.max_gap[1] then
       finding("%s(%q): at least %d but at most %d %ss apart", what, input, r.min_gap[1], r.max_gap[1], r.min_gap[2])
     end

@@ -1,8 +1,8 @@
 -- yaml.lua — fuzz target "yaml": the YAML loader (engine/yaml_lua.c) through its Lua API.
 -- As models and the model loader call it: yaml.load in both scalar modes, yaml.load_all, then
--- yaml.keys / yaml.where on every table. The contract (docs/yaml.md): every error reads
--- "name:line:column: message"; a document loads into plain values within the limits; keys
--- and positions are known for every mapping and sequence. See docs/fuzzing.md.
+-- yaml.keys, yaml.pairs and yaml.where on every table. The contract (docs/yaml.md): every
+-- error reads "name:line:column: message"; a document loads into plain values within the
+-- limits; keys and positions are known for every mapping and sequence. See docs/fuzzing.md.
 local fuzz = ...
 local yaml = require "qm.yaml"
 
