@@ -1,4 +1,4 @@
--- csv.lua — fuzz target "csv": the CSV reader that `qm import` uses (qm.csv).
+-- csv.lua — fuzz target "csv": the CSV reader that `qm import` uses (qm.engine.csv).
 -- The contract: it never raises; it returns a header and records of strings (each with the
 -- line it starts on), or nil and "name:line: message"; and what it reads, written back as
 -- CSV, reads the same again. See docs/fuzzing.md.
@@ -6,7 +6,7 @@ local fuzz = ...
 
 -- The entry point under test. Re-point these two lines when the reader moves or is replaced
 -- (for a streaming reader: collect its records into the same header/records shape here).
-local csv = require "qm.csv"
+local csv = require "qm.engine.csv"
 local function read_csv(text, name) return csv.parse(text, name) end
 
 local NAME = "data.csv"

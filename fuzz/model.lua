@@ -1,5 +1,5 @@
 -- model.lua — fuzz target "model": a whole model file, checked as `qm check FILE` does.
--- It runs qm.internal.cmd_check itself: the file loaded in the sandbox, the constructors'
+-- It runs qm.engine.cmd_check itself: the file loaded in the sandbox, the constructors'
 -- validation, did-you-mean for misspelled fields, and a YAML structure file. The input is the
 -- model's Lua text, optionally followed by a line "--- structure.yaml ---" and the text of
 -- structure.yaml in the model's folder. The contract: every message qm check prints names a
@@ -7,7 +7,7 @@
 -- error. Model code may hit the memory and time limits: that is expected, and the harness
 -- checks that the limits hold. See docs/fuzzing.md.
 local fuzz = ...
-local check = require "qm.internal.cmd_check"
+local check = require "qm.engine.cmd_check"
 
 local SEPARATOR = "\n--- structure.yaml ---\n"
 local model_path = fuzz.tmpdir .. "/model.lua"

@@ -1,11 +1,11 @@
--- time.lua — fuzz target "time": the Danish time parser (qm.time), every entry for user text.
+-- time.lua — fuzz target "time": the Danish time parser (qm.eval.time), its user-text entries.
 -- time.parse, time.parse_list, time.parse_date and time.deadline (docs/time.md). The contract:
 -- parse and parse_list never raise and say what they did not understand; parse_date and
 -- deadline raise only messages written for people; whatever is read is a well-formed deadline,
 -- window or recurrence (a window does not end before it starts). See docs/fuzzing.md.
 -- fuzz.sh options: -max_len=256
 local fuzz = ...
-local time = require "qm.time"
+local time = require "qm.eval.time"
 
 local AS_OF = "2020-06-15"
 local statuses = { achieved = true, ["not achieved"] = true, pending = true, ["not evaluable"] = true }

@@ -8,7 +8,7 @@
 #   scripts/fuzz.sh --merge TARGET   add what the last runs found (only inputs that add coverage)
 #                                    to the checked-in seed corpus fuzz/corpus/TARGET
 # Environment: QM_FUZZ_BUILD (build folder, default build-fuzz), QM_FUZZ_JOBS (build jobs).
-# Installs clang and its fuzzer runtime through scripts/setup.sh when they are missing.
+# Installs clang and its fuzzer runtime (scripts/setup.sh --fuzz) when they are missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${QM_FUZZ_BUILD:-"$root/build-fuzz"}
@@ -34,7 +34,7 @@ is_target() {
 }
 
 build() {
-  QM_EXTRA_PACKAGES="${QM_EXTRA_PACKAGES:-} clang libclang-rt-dev" "$root/scripts/setup.sh"
+  "$root/scripts/setup.sh" --fuzz
   if [ ! -f "$dir/CMakeCache.txt" ]; then
     cmake -S "$root" -B "$dir" -DQM_FUZZ=ON -DCMAKE_C_COMPILER=clang \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# setup.sh — installs the Debian packages qm needs to build and test, and nothing else.
+# setup.sh [--tests|--fuzz] — installs the Debian packages qm needs to build and test, and
+# nothing else. With --tests also what only the tests use (Chromium, for the HTML reports in a
+# real browser; clang and its fuzzer runtime, for the fuzz targets): scripts/test.sh asks for
+# it, a user's build does not. With --fuzz only the fuzzing tools (scripts/fuzz.sh asks).
 # Safe to run again: it only calls apt-get when a package is missing.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libyaml-dev
-          libreadline-dev libedit-dev python3 tmux)
+          libreadline-dev libedit-dev libxlsxwriter-dev python3 tmux)
+test_packages=(chromium)
+fuzz_packages=(clang libclang-rt-dev)
+case "${1:-}" in
+  --tests) packages+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
+  --fuzz) packages+=("${fuzz_packages[@]}") ;;
+esac
 [ -n "${QM_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$QM_EXTRA_PACKAGES" && packages+=("${extra[@]}")
 
 missing=()
