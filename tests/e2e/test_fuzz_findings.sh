@@ -34,4 +34,42 @@ expect_exit 1
 expect_stdout_has "$T_TMP/u.lua:1: use \"missing.lua\": cannot open $T_TMP/missing.lua"
 expect_no_crash
 
+t_case "YAML structure items that are not mappings are check errors at their line, not engine errors"
+cat >"$T_TMP/y.lua" <<'LUA'
+model "m" {
+  structure = "y.yaml",
+  scale = scale.ordinal { 1, 5 },
+}
+LUA
+cat >"$T_TMP/y.yaml" <<'YAML'
+title: Fra YAML
+themes:
+  -
+  - just text
+  - [a, b]
+  - id: [x]
+  - id: ok
+    questions:
+      - id: "1.1"
+        text: Hvor godt?
+        !!int 5: x
+YAML
+t_run check "$T_TMP/y.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/y.yaml:3: error: theme: expected a mapping like \"- id: ...\", got nothing"
+expect_stdout_has "$T_TMP/y.yaml:4: error: theme: expected a mapping like \"- id: ...\", got \"just text\""
+expect_stdout_has "$T_TMP/y.yaml:5: error: theme: expected a mapping like \"- id: ...\", got a list"
+expect_stdout_has "$T_TMP/y.yaml:6: error: theme: the id must be text, like id: ledelse"
+expect_stdout_has "$T_TMP/y.yaml:11: error: question \"1.1\": field names must be words, got 5"
+expect_stdout_lacks "stdlib/"
+expect_stdout_lacks "bad argument"
+printf 'themes:\n  ledelse:\n    title: Ledelse\n' >"$T_TMP/y.yaml"
+t_run check "$T_TMP/y.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/y.yaml:2: error: themes must be a list, one \"- id: ...\" item a line"
+printf -- '- a\n- b\n' >"$T_TMP/y.yaml"
+t_run check "$T_TMP/y.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/y.yaml:1: error: expected a mapping with themes"
+
 t_done
