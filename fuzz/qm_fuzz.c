@@ -111,16 +111,25 @@ static int contains(const char *s, size_t len, const char *needle) {
   return 0;
 }
 
+/* The text of an error value: a string, or what __tostring gives (qm's typed errors, a
+** "qm.error" userdata, read like their message); NULL for anything else. Leaves the text on
+** the stack when it came from __tostring. */
+static const char *message_of(lua_State *L, int idx, size_t *len) {
+  if (lua_type(L, idx) == LUA_TSTRING) return lua_tolstring(L, idx, len);
+  if (luaL_callmeta(L, idx, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return lua_tolstring(L, -1, len);
+  return NULL;
+}
+
 /* fuzz.improper(msg [, input]) -> why msg is not a proper message for people, or nil. A
 ** phrase that the input itself contains may be the input quoted back, and is not held against
 ** the message. */
 static int l_improper(lua_State *L) {
-  if (lua_type(L, 1) != LUA_TSTRING) {
+  size_t len, ilen = 0;
+  const char *msg = message_of(L, 1, &len);
+  if (msg == NULL) {
     lua_pushfstring(L, "the error is a %s, not a message", luaL_typename(L, 1));
     return 1;
   }
-  size_t len, ilen = 0;
-  const char *msg = lua_tolstring(L, 1, &len);
   const char *input = lua_tolstring(L, 2, &ilen);
   if (len == 0) { lua_pushliteral(L, "the message is empty"); return 1; }
   for (int i = 0; internal_phrases[i]; i++) {
@@ -178,7 +187,8 @@ typedef struct {
 static Target target;
 
 static int traceback(lua_State *L) {
-  const char *msg = lua_tostring(L, 1);
+  size_t len;
+  const char *msg = message_of(L, 1, &len);
   if (msg == NULL) msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   luaL_traceback(L, L, msg, 1);
   return 1;
