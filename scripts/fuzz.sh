@@ -41,11 +41,11 @@ build() {
   fi
   local t names=()
   for t in "$@"; do names+=("fuzz_$t"); done
-  cmake --build "$dir" -j"${QM_FUZZ_JOBS:-$(nproc)}" --target "${names[@]}" 2>&1 \
-    | grep -vE '^\[ *[0-9]+%\]|^-- ' || true
-  for t in "$@"; do
-    [ -x "$dir/fuzz_$t" ] || { echo "fuzz: building fuzz_$t failed" >&2; exit 2; }
-  done
+  local status=0
+  cmake --build "$dir" -j"${QM_FUZZ_JOBS:-$(nproc)}" --target "${names[@]}" >"$dir/build.log" 2>&1 \
+    || status=$?
+  grep -vE '^\[ *[0-9]+%\]|^-- ' "$dir/build.log" || true
+  [ "$status" -eq 0 ] || { echo "fuzz: the build failed (exit $status; $dir/build.log)" >&2; exit 2; }
 }
 
 # libFuzzer flags a driver asks for, on its line "-- fuzz.sh options: -max_len=256 ..."
