@@ -2,7 +2,7 @@
 -- time.parse, time.parse_list, time.parse_date and time.deadline (docs/time.md). The contract:
 -- parse and parse_list never raise and say what they did not understand; parse_date and
 -- deadline raise only messages written for people; whatever is read is a well-formed deadline,
--- window or recurrence (a window does not end before it starts). See docs/fuzzing.md.
+-- window, recurrence or start (a window does not end before it starts). See docs/fuzzing.md.
 -- fuzz.sh options: -max_len=256
 local fuzz = ...
 local time = require "qm.eval.time"
@@ -64,7 +64,10 @@ local function check_reading(r, what, input)
       finding("%s(%q): at least %d but at most %d %ss apart", what, input, r.min_gap[1], r.max_gap[1], r.min_gap[2])
     end
     if r.window then check_period(r.window, what, input) end
+    if r.from ~= nil and not time.is_date(r.from) then finding("%s(%q): a recurrence from no date", what, input) end
     tostring(r)
+  elseif r.what == "start" then
+    if not time.is_date(r.date) then finding("%s(%q) gave a start without a date", what, input) end
   else
     finding("%s(%q) gave a reading of kind %s", what, input, tostring(r.what))
   end
