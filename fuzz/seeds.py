@@ -68,6 +68,9 @@ def csv_seeds():
         'a,b\n1,x"y"\n',
         "a\rb\rc",
         " A , B \n1,2,3\n4\n",
+        "Enhed;År;Procent\r\naeblet;2024;4,5\r\n;;\r\n",
+        "a\tb\n\"x\ty\"\t2\n",
+        "name\nsolo\n",
     ]
     return seeds
 

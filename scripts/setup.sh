@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# setup.sh [--tests|--fuzz] — installs the Debian packages qm needs to build and test, and
-# nothing else. With --tests also what only the tests use (Chromium, for the HTML reports in a
-# real browser; clang and its fuzzer runtime, for the fuzz targets): scripts/test.sh asks for
-# it, a user's build does not. With --fuzz only the fuzzing tools (scripts/fuzz.sh asks).
+# setup.sh [--tests] [--bench] [--fuzz] — installs the Debian packages qm needs to build and
+# test, and nothing else. With --tests also what only the tests use (Chromium, for the HTML
+# reports in a real browser; clang and its fuzzer runtime, for the fuzz targets that
+# scripts/test.sh runs): scripts/test.sh asks for it, a user's build does not. With --bench what
+# only the benchmarks use (the sqlite3 shell, the baseline of bench/import.py; GNU time). With
+# --fuzz only the fuzzing tools (scripts/fuzz.sh asks).
 # Safe to run again: it only calls apt-get when a package is missing.
 set -euo pipefail
 
@@ -10,10 +12,15 @@ packages=(build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libyaml-
           libreadline-dev libedit-dev libxlsxwriter-dev python3 tmux)
 test_packages=(chromium)
 fuzz_packages=(clang libclang-rt-dev)
-case "${1:-}" in
-  --tests) packages+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
-  --fuzz) packages+=("${fuzz_packages[@]}") ;;
-esac
+bench_packages=(sqlite3 time)
+for arg in "$@"; do
+  case "$arg" in
+    --tests) packages+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
+    --bench) packages+=("${bench_packages[@]}") ;;
+    --fuzz) packages+=("${fuzz_packages[@]}") ;;
+    *) echo "setup: unknown option $arg (use --tests, --bench, --fuzz)" >&2; exit 2 ;;
+  esac
+done
 [ -n "${QM_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$QM_EXTRA_PACKAGES" && packages+=("${extra[@]}")
 
 missing=()
