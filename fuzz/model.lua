@@ -2,9 +2,9 @@
 -- It runs qm.engine.cmd_check itself: the file loaded in the sandbox, the constructors'
 -- validation, did-you-mean for misspelled fields, and a YAML structure file. The input is the
 -- model's Lua text, optionally followed by a line "--- structure.yaml ---" and the text of
--- structure.yaml in the model's folder. The contract: every message qm check prints names a
--- line of the user's files (the model or its YAML), never an engine file or an internal
--- error. Model code may hit the memory and time limits: that is expected, and the harness
+-- structure.yaml in the model's folder. The contract: every message qm check prints names the
+-- user's file (the model or its YAML; a line, unless it is about the whole file), never an
+-- engine file or an internal error. Model code may hit the memory and time limits: that is expected, and the harness
 -- checks that the limits hold. See docs/fuzzing.md.
 local fuzz = ...
 local check = require "qm.engine.cmd_check"
@@ -33,9 +33,10 @@ local function check_message(msg, input)
   if why and not (starts_with(msg, model_path .. ":") and not msg:find("stdlib/", 1, true)) then
     finding("qm check printed an improper message: %s:\n%s", why, msg)
   end
-  local where = msg:match("^(.-):%d+[:]") 
+  -- "FILE:LINE: ..." or, for what concerns the whole file, "FILE: ..."
+  local where = msg:match("^(.-):%d+:") or msg:match("^(.-): ")
   if where ~= model_path and where ~= yaml_path then
-    finding("qm check printed a message that names no line of the user's files:\n%s", msg)
+    finding("qm check printed a message that does not name the user's file:\n%s", msg)
   end
 end
 
