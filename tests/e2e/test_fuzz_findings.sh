@@ -71,4 +71,23 @@ t_run check "$T_TMP/y.lua"
 expect_exit 1
 expect_stdout_has "$T_TMP/y.yaml:1: error: expected a mapping with themes"
 
+t_case "a scoring rule called with something other than items is an error at the model's line"
+cat >"$T_TMP/s.lua" <<'LUA'
+model "m" {
+  scale = scale.points { 0, 100, step = 5 },
+  theme "y" { title = "Y",
+    question "1" { text = "A", weight = scoring.median()"compleM-Ntion" },
+  },
+}
+LUA
+t_run check "$T_TMP/s.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/s.lua:4: scoring median: expected a list of items like { { value = 3, weight = 2 } }, got string"
+expect_stdout_lacks "stdlib/"
+printf 'print(scoring.median()({ { value = 1 }, { value = 4 } }), scoring.weighted_mean()({ { value = 1 }, { value = 4, weight = 3 } }), scoring.mean()({}))\nprint(pcall(scoring.sum(), { { value = "x" } }))\n' >"$T_TMP/s2.lua"
+t_run run "$T_TMP/s2.lua"
+expect_exit 0
+expect_stdout_has "2.5	3.25	nil"
+expect_stdout_has "scoring sum: item 1 needs a number value, like { value = 3 }"
+
 t_done
