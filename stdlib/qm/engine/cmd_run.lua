@@ -9,8 +9,13 @@ local M = {
   usage = "run FILE [ARGS...]",
   summary = "run a model or script in the sandbox and print its report",
   help = "FILE is a Lua model or script. ARGS are passed to it as `...`.\n" ..
-    "With --db the database is opened read-only unless --write is given.",
-  options = {},
+    "With --db the database is opened read-only unless --write is given.\n" ..
+    "Data that does not fit what an indicator reads (a missing table or column, a value of the\n" ..
+    "wrong type or outside its domain) makes it not evaluable, with a warning on stderr at the\n" ..
+    "indicator's line; with --strict any such warning ends the run with exit code 1.",
+  options = {
+    { name = "strict", kind = "flag", doc = "exit 1 when any indicator's data does not fit what it reads (the warnings on stderr)" },
+  },
 }
 
 -- With --format xlsx a report must write a document (qm.reports.document's write finds the
@@ -34,16 +39,17 @@ local function report_model(ctx)
   local m = models[#models]
   local name = ctx.opts.report or (ctx.opts.db and (m.default_report or (#m:indicators() > 0 and "status"))) or "summary"
   if name == "list" then
-    -- --report list: every report with its one line, for choosing one
-    local all = reports.all()
+    -- --report list: the reports that apply to this model (its own marked), one line each
     local out = xlsx_guard(ctx:output(), name, ctx.opts.format)
-    for _, n in ipairs(reports.names()) do out:write(("%-20s %s\n"):format(n, all[n].doc)) end
+    for _, e in ipairs(reports.applicable(ctx, m)) do
+      local note = {}
+      if e.own then note[#note + 1] = e.replaces and "the model's own, in place of the bundled one" or "the model's own" end
+      if e.pending then note[#note + 1] = e.pending end
+      out:write(("%-20s %s%s\n"):format(e.name, e.doc, #note > 0 and (" (" .. table.concat(note, "; ") .. ")") or ""))
+    end
     return host.exit.ok
   end
-  local r = reports.get(name)
-  if not r then
-    cli.usage_error(("no report \"%s\" (reports: %s)"):format(name, table.concat(reports.names(), ", ")))
-  end
+  local r = reports.find(ctx, m, name)
   return r.fn(ctx, m, xlsx_guard(ctx:output(), name, ctx.opts.format))
 end
 
@@ -70,6 +76,11 @@ function M.main(opts, args)
   end })
   ctx:dofile(path, table.unpack(args, 2))
   local result = report_model(ctx) or host.exit.ok
+  if result == host.exit.ok and opts.strict and ctx.data_problems and #ctx.data_problems > 0 then
+    local n = #ctx.data_problems
+    io.stderr:write(("%d indicator%s not evaluable because of the data (--strict)\n"):format(n, n == 1 and " is" or "s are"))
+    result = host.exit.model
+  end
   if result ~= host.exit.ok then
     if ctx.out and ctx.out.abandon then ctx.out.abandon() end
     return result

@@ -22,7 +22,7 @@ end
 M.constructs = {
   model = {
     doc = "a quality model: themes, questions, indicators and the rules that score them",
-    children = { theme = true, question = true, indicator = true, dataset = true },
+    children = { theme = true, question = true, indicator = true, dataset = true, report = true },
     fields = with_common {
       { name = "scale", type = "scale", doc = "the scale questions are answered on, unless a theme or question says otherwise" },
       { name = "scales", type = "table", doc = "named scales for reuse (a warning when one is unused)" },
@@ -38,15 +38,33 @@ M.constructs = {
       { name = "version", type = "string", doc = "the model's version" },
       { name = "target", type = "number", doc = "the target score improvement areas are measured against" },
       { name = "default_report", type = "string", doc = "the report qm run produces without --report" },
-      { name = "as_of", type = "string", doc = "the date indicators are evaluated as of, unless --as-of is given" },
-      { name = "parties", type = "table", doc = "who agreed the model (goal agreements): { center =, counterparty =, agreed = }" },
+      { name = "as_of", type = "date", doc = "the date indicators are evaluated as of, unless --as-of is given" },
+      { name = "parties", type = "table", doc = "who agreed the model (goal agreements): { center =, counterparty =, agreed = }", fields = {
+        { name = "center", type = "string", doc = "the unit whose agreement it is" },
+        { name = "counterparty", type = "string", doc = "who it is agreed with" },
+        { name = "agreed", type = "date", doc = "when it was agreed (YYYY-MM-DD)" } } },
       { name = "contributions", type = "table", doc = "contributions to other units' agreements (goal agreements): { { to = unit, goal = text, efforts = { ids } }, ... }" },
       { name = "plan", type = "table", doc = "an action plan declared in the model: { { id, title, owner, time, links = { ... } }, ... }" },
       { name = "priorities", type = "table", doc = "a prioritisation recorded with reasons: { { id = element, reason = \"...\" }, ... }" },
-      { name = "audit", type = "table", doc = "case audits: { table = name (round, case_id, criterion, answer 1/0/NULL), rounds = { in order }, baseline = round }" },
+      { name = "audit", type = "table", doc = "case audits: { table = name (round, case_id, criterion, answer 1/0/NULL), rounds = { in order }, baseline = round }", fields = {
+        { name = "table", type = "name", doc = "the table of answers (default audit_answers)" },
+        { name = "rounds", type = "list", doc = "the rounds in order (default: as found, sorted)" },
+        { name = "baseline", type = "string", doc = "the round themes are prioritised from (default: the first)" } } },
       { name = "coverage_of", type = "string", doc = "the theme whose sub-themes the plan's coverage report counts (default: the top themes)" },
       { name = "survey_sql", type = "string", doc = "a query giving (element, score) from a survey, for a score-based prioritisation" },
-      { name = "progression", type = "table", doc = "progression settings (resultatbaseret styring): window, focus_max, coverage, target_group, tables" },
+      { name = "progression", type = "table", doc = "progression settings (resultatbaseret styring): window, focus_max, coverage, target_group, tables", fields = {
+        { name = "window", type = "integer", min = 2, doc = "how many conversations without progression raise a flag (default 3)" },
+        { name = "focus_max", type = "integer", min = 1, doc = "the most focus points open at a time" },
+        { name = "coverage", type = "string", doc = "citizens in the job centre more than this length of time must be scored, in calendar months (\"et halvt år\", the default; \"et år\")" },
+        { name = "coverage_days", type = "integer", min = 0, doc = "instead of coverage: more than this many days" },
+        { name = "coverage_goal", type = "number", min = 0, max = 1, doc = "the share (0-1) of those citizens that must be scored (default 1)" },
+        { name = "target_group", type = "values", doc = "the target group, or a list of them, the reports are about" },
+        { name = "tables", type = "table", doc = "the municipality's table names", fields = {
+          { name = "citizens", type = "name", doc = "default jc_citizens" },
+          { name = "conversations", type = "name", doc = "default jc_conversations" },
+          { name = "scores", type = "name", doc = "default jc_scores" },
+          { name = "focus", type = "name", doc = "default jc_focus" },
+          { name = "interventions", type = "name", doc = "default jc_interventions" } } } } },
     },
   },
   theme = {
@@ -142,6 +160,100 @@ M.constructs.column = {
     { name = "default", type = "any", doc = "the value stored when a row leaves the column blank" },
   },
 }
+
+-- What a report needs of a model (and, with --db, of its database) before it applies: the
+-- bundled reports declare it when they register (qm.engine.reports), a model's own reports
+-- with `needs = { ... }`. `--report list` shows only the reports whose needs the model meets;
+-- qm.engine.reports holds the test of each name.
+M.needs = {
+  { name = "questions", doc = "the model has questions" },
+  { name = "indicators", doc = "the model has indicators" },
+  { name = "rounds", doc = "assessment rounds of the model in the database (qm import --what responses); without --db the report is listed as needing one" },
+  { name = "audit", doc = "case-audit settings: audit = { table = ..., rounds = ... }" },
+  { name = "progression", doc = "progression settings: progression = { ... } (the job-centre models)" },
+  { name = "plan", doc = "an action plan in the model: plan = { ... }" },
+  { name = "priorities", doc = "a recorded prioritisation (priorities = { ... }) or a survey (survey_sql)" },
+  { name = "db", doc = "a database (--db)" },
+}
+M.need_names = {}
+for _, n in ipairs(M.needs) do M.need_names[#M.need_names + 1] = n.name end
+
+-- a model's own reports: a title, sections with text, a table from SQL or Lua and a chart
+-- from the same vocabulary as the bundled reports' (qm.reports.charts, docs/reports.md).
+-- Reports and sections are not elements of the model's tree (like datasets and columns).
+M.constructs.report = {
+  doc = "a report the model declares: a title and sections, each with text, a table from SQL or Lua, and a chart",
+  children = { section = true },
+  fields = with_common {
+    { name = "subtitle", type = "string", doc = "the line under the title" },
+    { name = "needs", type = "strings", doc = "what the report needs to apply (" .. table.concat(M.need_names, ", ") .. "): --report list leaves it out of the list for a model or database without it" },
+    { name = "params", type = "table", doc = "default values of the SQL's named parameters (:name), which --param overrides" },
+  },
+}
+
+M.constructs.section = {
+  doc = "a part of a model's report: a heading, text, one table (from sql or rows) and a chart of the table's rows",
+  children = nil,
+  fields = with_common {
+    { name = "text", type = "string", doc = "a paragraph under the heading" },
+    { name = "sql", type = "string", doc = "the query giving the table's rows; named parameters from the report's params, --param, :as_of and :year" },
+    { name = "rows", type = "function", doc = "a Lua function(view) returning the table's rows (an array of records), instead of sql; view = { db, params, as_of, warn }" },
+    { name = "columns", type = "table", doc = "the columns shown, in order: { { \"key\", \"Title\", format = ..., decimals = ..., element = true }, ... } (default: every column of the query)" },
+    { name = "chart", type = "table", doc = "a chart of the table's rows: { type = \"bars\", label = \"column\", values = { ... }, ... } (the chart fields below)" },
+    { name = "empty", type = "string", doc = "the text shown when the table has no rows" },
+  },
+}
+
+-- the fields of a section's column: { "key", "Title", ... } or { key = , title = , ... }
+M.report_column = {
+  { name = "key", type = "string", doc = "the row's key: the query's column name (or the first item)" },
+  { name = "title", type = "string", doc = "the column's heading (or the second item; default the key)" },
+  { name = "format", type = "enum", values = { "number", "percent", "integer", "text" }, doc = "how a number is shown: number (decimals, default 2), percent (a share 0-1 as 45%), integer; JSON and CSV keep the value" },
+  { name = "decimals", type = "integer", doc = "the decimals a number or percent is shown with" },
+  { name = "element", type = "boolean", doc = "the value is an element id of the model: shown with the element's title" },
+}
+
+-- a section's chart: the chart vocabulary (docs/reports.md), with column names of the
+-- section's rows where the data goes. The fields each chart type reads:
+M.report_chart = {
+  common = {
+    { name = "type", type = "enum", values = { "radar", "dots", "bars", "lights", "lines" }, required = true, doc = "the kind of chart" },
+    { name = "title", type = "string", doc = "the chart's title (default the section's)" },
+    { name = "desc", type = "string", doc = "the text alternative (default: every label with its value)" },
+    { name = "min", type = "number", doc = "the scale's lowest value (default 0)" },
+    { name = "max", type = "number", doc = "the scale's highest value (default the largest value)" },
+    { name = "target", type = "number", doc = "a target drawn as a dashed ring or line (radar, dots, bars)" },
+    { name = "labels", type = "table", doc = "the legend's words and the data table's column titles (docs/reports.md)" },
+    { name = "percent", type = "boolean", doc = "the values are shares 0-1, shown as percentages" },
+    { name = "decimals", type = "integer", doc = "the decimals numbers are shown with (default 1)" },
+    { name = "label", type = "string", doc = "the column with each item's, axis' or category's label (not lines)" },
+  },
+  radar = { { name = "value", type = "string", required = true, doc = "radar: the column with each axis' value" } },
+  bars = {
+    { name = "values", type = "strings", required = true, doc = "bars: the columns of the bars in each category (before, after, ...)" },
+    { name = "series", type = "strings", doc = "bars: the series' names (default the columns' titles)" },
+    { name = "change", type = "boolean", doc = "bars: add last - first to the data table" },
+  },
+  dots = {
+    { name = "scores", type = "string", required = true, doc = "dots: the column with each item's scores, as a list of numbers (\"40,55,60\", group_concat)" },
+    { name = "agreed", type = "string", doc = "dots: the column with the agreed score" },
+  },
+  lights = {
+    { name = "status", type = "string", required = true, doc = "lights: the column with each item's status key (achieved, on_track, at_risk, failed, ...)" },
+    { name = "word", type = "string", doc = "lights: the column with the status word shown beside the light (default the key)" },
+  },
+  lines = {
+    { name = "x", type = "string", required = true, doc = "lines: the column with the x value (a date, a month), in order" },
+    { name = "series", type = "string", required = true, doc = "lines: the column naming each line" },
+    { name = "value", type = "string", required = true, doc = "lines: the column with the value" },
+  },
+}
+for _, list in pairs(M.report_chart) do
+  list.by_name = {}
+  for _, f in ipairs(list) do list.by_name[f.name] = f end
+end
+M.report_column.by_name = {}
+for _, f in ipairs(M.report_column) do M.report_column.by_name[f.name] = f end
 
 for _, c in pairs(M.constructs) do
   c.by_name, c.names = {}, {}
@@ -290,6 +402,25 @@ function M.check_type(f, v)
     for _, x in ipairs(f.values) do if x == v then return true end end
     return false, "must be one of " .. table.concat(f.values, ", ") .. (type(v) == "string" and (", not \"" .. v .. "\"") or "")
   end
+  if t == "date" then
+    return type(v) == "string" and v:match("^%d%d%d%d%-%d%d%-%d%d$") ~= nil and pcall(require("qm.eval.time").parse_date, v),
+      "must be a date like \"2016-10-01\""
+  end
+  if t == "name" then
+    return type(v) == "string" and v:match("^[%a_][%w_]*$") ~= nil, "must be a table name (letters, digits and _)"
+  end
+  if t == "values" then
+    local function one(x) return type(x) == "string" or type(x) == "number" end
+    if one(v) then return true end
+    if type(v) ~= "table" or #v == 0 then return false, "must be a text or number, or a list of them" end
+    for _, x in ipairs(v) do if not one(x) then return false, "must be a text or number, or a list of them" end end
+    return true
+  end
+  if t == "list" then
+    if type(v) ~= "table" then return false, "must be a list { \"a\", \"b\" }" end
+    for _, x in ipairs(v) do if type(x) ~= "string" then return false, "must be a list of texts" end end
+    return true
+  end
   if t == "deadline" then
     if type(v) == "string" then return true end
     if type(v) == "table" then
@@ -299,6 +430,43 @@ function M.check_type(f, v)
     return false, "must be a date or a Danish phrase like \"ultimo 2017\", or a list of them"
   end
   return false, "has an unknown type " .. tostring(t)
+end
+
+-- check_nested(field, value) -> a list of messages for a table field whose sub-fields are
+-- declared (`fields`): an unknown key (with "did you mean"), a value of the wrong type, a
+-- number outside its min/max. Messages start with the path: "progression.focus_max must ...".
+function M.check_nested(f, v, path, out)
+  out = out or {}
+  path = path or f.name
+  if not f.fields or type(v) ~= "table" then return out end
+  local by = {}
+  for _, sf in ipairs(f.fields) do by[sf.name] = sf end
+  local keys = {}
+  for k in pairs(v) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  for _, k in ipairs(keys) do
+    local x = v[k]
+    local sf = type(k) == "string" and by[k]
+    if not sf then
+      local names, best, bestd = {}, nil, nil
+      for _, s2 in ipairs(f.fields) do
+        names[#names + 1] = s2.name
+        local d = type(k) == "string" and M.distance(k, s2.name) or 99
+        if d <= math.max(2, #s2.name // 3) and (bestd == nil or d < bestd) then best, bestd = s2.name, d end
+      end
+      out[#out + 1] = ("%s: unknown field \"%s\"%s"):format(path, tostring(k),
+        best and (" (did you mean \"" .. best .. "\"?)") or (" (fields: " .. table.concat(names, ", ") .. ")"))
+    else
+      local ok, msg = M.check_type(sf, x)
+      if not ok then out[#out + 1] = ("%s.%s %s"):format(path, k, msg)
+      else
+        if type(x) == "number" and sf.min ~= nil and x < sf.min then out[#out + 1] = ("%s.%s must be at least %s, not %s"):format(path, k, sf.min, x) end
+        if type(x) == "number" and sf.max ~= nil and x > sf.max then out[#out + 1] = ("%s.%s must be at most %s, not %s"):format(path, k, sf.max, x) end
+        M.check_nested(sf, x, path .. "." .. k, out)
+      end
+    end
+  end
+  return out
 end
 
 -- Levenshtein distance, for "did you mean"
