@@ -90,4 +90,15 @@ expect_exit 0
 expect_stdout_has "2.5	3.25	nil"
 expect_stdout_has "scoring sum: item 1 needs a number value, like { value = 3 }"
 
+t_case "a model text nested too deeply to be read names its file and says why"
+python3 -c "print('x = ' + '{' * 300 + '}' * 300)" >"$T_TMP/deep.lua"
+t_run check "$T_TMP/deep.lua"
+expect_exit 1
+expect_stdout_is "$T_TMP/deep.lua: the text nests too deeply to be read (more than about 200 levels of tables, calls or blocks inside each other)"
+t_run run "$T_TMP/deep.lua"
+expect_exit 1
+expect_stderr_has "$T_TMP/deep.lua: the text nests too deeply to be read"
+expect_stderr_lacks "C stack overflow"
+expect_no_crash
+
 t_done
