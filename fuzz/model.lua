@@ -2,12 +2,13 @@
 -- It runs qm.engine.cmd_check itself: the file loaded in the sandbox, the constructors'
 -- validation, did-you-mean for misspelled fields, and a YAML structure file. The input is the
 -- model's Lua text, optionally followed by a line "--- structure.yaml ---" and the text of
--- structure.yaml in the model's folder. The contract: every message qm check prints names the
--- user's file (the model or its YAML; a line, unless it is about the whole file), never an
--- engine file or an internal error. Model code may hit the memory and time limits: that is expected, and the harness
--- checks that the limits hold. See docs/fuzzing.md.
+-- structure.yaml in the model's folder. The contract: every finding qm check reports (read
+-- from --format json) names the user's file (the model or its YAML), never an engine file or
+-- an internal error. Model code may hit the memory and time limits: that is expected, and the
+-- harness checks that the limits hold. See docs/fuzzing.md.
 local fuzz = ...
 local check = require "qm.engine.cmd_check"
+local json = require "qm.reports.json"
 
 local SEPARATOR = "\n--- structure.yaml ---\n"
 local model_path = fuzz.tmpdir .. "/model.lua"
@@ -23,20 +24,18 @@ local function write(path, text)
   assert(f:close())
 end
 
-local function starts_with(s, prefix) return s:sub(1, #prefix) == prefix end
-
--- a message qm check printed: it must point into the user's files, with a line
-local function check_message(msg, input)
+-- a finding qm check reported (its JSON form, docs/cli.md): it must name the user's file
+-- (the model or its YAML), and its message must be one for people
+local function check_finding(f, input)
+  local msg = f.message
   local why = fuzz.improper(msg, input)
-  -- a model's own runtime error ("model.lua:3: attempt to call a nil value") is the model's
-  -- fault and fine, as long as it names the model's line; engine files never appear
-  if why and not (starts_with(msg, model_path .. ":") and not msg:find("stdlib/", 1, true)) then
-    finding("qm check printed an improper message: %s:\n%s", why, msg)
+  -- a model's own runtime error ("attempt to call a nil value") is the model's fault and
+  -- fine, as long as it is put at the model's line; engine files never appear
+  if why and not (f.file == model_path and type(f.line) == "number" and not tostring(msg):find("stdlib/", 1, true)) then
+    finding("qm check reported an improper message: %s:\n%s", why, tostring(msg))
   end
-  -- "FILE:LINE: ..." or, for what concerns the whole file, "FILE: ..."
-  local where = msg:match("^(.-):%d+:") or msg:match("^(.-): ")
-  if where ~= model_path and where ~= yaml_path then
-    finding("qm check printed a message that does not name the user's file:\n%s", msg)
+  if f.file ~= model_path and f.file ~= yaml_path then
+    finding("qm check reported a finding that does not name the user's file (%s):\n%s", tostring(f.file), tostring(msg))
   end
 end
 
@@ -51,11 +50,15 @@ return {
     local printed = {}
     local stdout = io.stdout
     io.stdout = { write = function(_, ...) printed[#printed + 1] = table.concat({ ... }) end }
-    local ok, code = pcall(check.main, { quiet = true }, { model_path })
+    local ok, code = pcall(check.main, { quiet = true, format = "json" }, { model_path })
     io.stdout = stdout
     if not ok then error(code, 0) end   -- a limit (expected) or a finding (the harness tells)
     if code ~= 0 and code ~= 1 then finding("qm check exited with %s", tostring(code)) end
-    if code == 1 and #printed == 0 then finding("qm check failed and printed nothing") end
-    for _, msg in ipairs(printed) do check_message(msg, input) end
+    local okj, doc = pcall(json.decode, table.concat(printed))
+    if not okj or type(doc) ~= "table" or type(doc.findings) ~= "table" then
+      finding("qm check --format json printed no JSON document: %s", tostring(doc))
+    end
+    if code == 1 and (doc.errors or 0) == 0 then finding("qm check failed without an error") end
+    for _, f in ipairs(doc.findings) do check_finding(f, input) end
   end,
 }
