@@ -66,6 +66,17 @@ static int l_modules(lua_State *L) {
   return 1;
 }
 
+/* host.stdlib(): where this process's stdlib comes from ("bytecode", "source" or "folder"),
+** and why when it is "source" (the installed liblua cannot read the embedded bytecode) */
+static int l_stdlib(lua_State *L) {
+  static const char *const names[] = { "bytecode", "source", "folder" };
+  const char *why;
+  lua_pushstring(L, names[qmE_mode(L, &why)]);
+  if (*why == '\0') return 1;
+  lua_pushstring(L, why);
+  return 2;
+}
+
 static int l_now(lua_State *L) {
   lua_pushnumber(L, qmL_now());
   return 1;
@@ -143,7 +154,7 @@ static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory }, { "allowpath", l_allowpath },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "repl", l_repl }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { "remove_on_error", l_remove_on_error }, { NULL, NULL } };
+    { "remove_on_error", l_remove_on_error }, { "stdlib", l_stdlib }, { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
   lua_setfield(L, -2, "version");

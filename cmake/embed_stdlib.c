@@ -1,0 +1,178 @@
+/*
+** embed_stdlib.c — build tool: writes the C file that embeds the Lua stdlib in qm
+** (generated/stdlib_embed.c, see engine/stdlib_embed.h). For each .lua file under stdlib/ it
+** records the module name (stdlib/qm/time.lua is "qm.time"), the chunk name, the Lua source and the
+** bytecode this liblua compiles it to, debug info (line numbers, local names) kept; and the
+** bytecode of the probe chunk (engine/stdlib_probe.h) that qm compiles again at start to
+** check that the running liblua reads this bytecode. A syntax error in the stdlib fails the
+** build here. Built and run by CMake on the build machine (it links the same liblua5.4 as
+** qm: Debian ships no luac). Writes OUT.tmp, then renames it to OUT.
+** Usage: embed_stdlib OUT.c STDLIB_DIR RELPATH.lua...   (RELPATH relative to STDLIB_DIR)
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include "stdlib_probe.h"
+
+typedef struct Buf {
+  unsigned char *data;
+  size_t len, cap;
+} Buf;
+
+static int buf_add(Buf *b, const void *p, size_t n) {
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n) cap *= 2;
+    unsigned char *data = realloc(b->data, cap);
+    if (data == NULL) return -1;
+    b->data = data;
+    b->cap = cap;
+  }
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  return 0;
+}
+
+static int dump_writer(lua_State *L, const void *p, size_t n, void *ud) {
+  (void)L;
+  return buf_add(ud, p, n);
+}
+
+/* the whole file at `path` into `b`; -1 with a message on failure */
+static int read_file(const char *path, Buf *b) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) { perror(path); return -1; }
+  unsigned char chunk[65536];
+  size_t n;
+  int rc = 0;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    if (buf_add(b, chunk, n) != 0) { fprintf(stderr, "embed_stdlib: out of memory\n"); rc = -1; break; }
+  if (ferror(f)) { perror(path); rc = -1; }
+  fclose(f);
+  return rc;
+}
+
+/* compiles `src` as text and dumps it into `out`; the function is popped again */
+static int compile(lua_State *L, const char *src, size_t len, const char *chunkname, int strip, Buf *out) {
+  if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK) {
+    fprintf(stderr, "embed_stdlib: %s\n", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return -1;
+  }
+  int rc = lua_dump(L, dump_writer, out, strip);
+  lua_pop(L, 1);
+  if (rc != 0) fprintf(stderr, "embed_stdlib: cannot dump %s (out of memory)\n", chunkname);
+  return rc == 0 ? 0 : -1;
+}
+
+/* a C string literal of any bytes: printable ASCII as is, the rest as 3-digit octal escapes
+** (so a following digit never extends an escape), a line break after each newline */
+static void write_literal(FILE *f, const unsigned char *p, size_t n) {
+  size_t col = 0;
+  fputs("  \"", f);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = p[i];
+    if (c == '\n') fputs("\\n", f), col += 2;
+    else if (c == '"' || c == '\\' || c == '?') fprintf(f, "\\%c", c), col += 2;
+    else if (c >= 0x20 && c < 0x7f) fputc(c, f), col++;
+    else fprintf(f, "\\%03o", c), col += 4;
+    if (i + 1 < n && (c == '\n' || col >= 96)) { fputs("\"\n  \"", f); col = 0; }
+  }
+  fputs("\"", f);
+}
+
+/* "qm/internal/cli.lua" -> "qm.internal.cli"; NULL when the path does not end in .lua */
+static char *module_name(const char *rel) {
+  size_t n = strlen(rel);
+  if (n < 5 || strcmp(rel + n - 4, ".lua") != 0) return NULL;
+  char *name = malloc(n - 3);
+  if (name == NULL) return NULL;
+  for (size_t i = 0; i < n - 4; i++) name[i] = rel[i] == '/' ? '.' : rel[i];
+  name[n - 4] = '\0';
+  return name;
+}
+
+static int embed_module(lua_State *L, FILE *f, int i, const char *dir, const char *rel) {
+  Buf src = { 0 }, code = { 0 };
+  char *name = module_name(rel);
+  size_t pathlen = strlen(dir) + strlen(rel) + 2;
+  size_t chunklen = strlen(rel) + sizeof "@stdlib/";
+  char *path = malloc(pathlen), *chunkname = malloc(chunklen);
+  int rc = -1;
+  if (name == NULL || path == NULL || chunkname == NULL) {
+    fprintf(stderr, "embed_stdlib: %s: not a .lua file (or out of memory)\n", rel);
+    goto done;
+  }
+  snprintf(path, pathlen, "%s/%s", dir, rel);
+  snprintf(chunkname, chunklen, "@stdlib/%s", rel);
+  if (read_file(path, &src) != 0) goto done;
+  if (compile(L, (const char *)src.data, src.len, chunkname, 0, &code) != 0) goto done;
+  fprintf(f, "/* %s */\nstatic const char s%d[] =\n", rel, i);
+  write_literal(f, src.data, src.len);
+  fprintf(f, ";\nstatic const char b%d[] =\n", i);
+  write_literal(f, code.data, code.len);
+  fputs(";\n\n", f);
+  rc = 0;
+done:
+  free(src.data);
+  free(code.data);
+  free(name);
+  free(path);
+  free(chunkname);
+  return rc;
+}
+
+static int write_table(FILE *f, int argc, char **argv) {
+  fputs("const QmEmbeddedModule qmE_modules[] = {\n", f);
+  for (int i = 3; i < argc; i++) {
+    char *name = module_name(argv[i]);
+    if (name == NULL) return -1;
+    fprintf(f, "  { \"%s\", \"stdlib/%s\", s%d, sizeof s%d - 1, b%d, sizeof b%d - 1 },\n",
+            name, argv[i], i, i, i, i);
+    free(name);
+  }
+  fputs("  { NULL, NULL, NULL, 0, NULL, 0 }\n};\n", f);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: embed_stdlib OUT.c STDLIB_DIR RELPATH.lua...\n");
+    return 2;
+  }
+  const char *out = argv[1], *dir = argv[2];
+  size_t tmplen = strlen(out) + sizeof ".tmp";
+  char *tmp = malloc(tmplen);
+  lua_State *L = luaL_newstate();
+  FILE *f = NULL;
+  Buf probe = { 0 };
+  int rc = 1;
+  if (tmp == NULL || L == NULL) { fprintf(stderr, "embed_stdlib: out of memory\n"); goto done; }
+  snprintf(tmp, tmplen, "%s.tmp", out);
+  f = fopen(tmp, "w");
+  if (f == NULL) { perror(tmp); goto done; }
+  fputs("/* Generated by cmake/embed_stdlib.c from stdlib/: do not edit. */\n"
+        "#include <stddef.h>\n#include \"stdlib_embed.h\"\n\n", f);
+  for (int i = 3; i < argc; i++)
+    if (embed_module(L, f, i, dir, argv[i]) != 0) goto done;
+  if (write_table(f, argc, argv) != 0) goto done;
+  if (compile(L, qmE_probe_source, sizeof qmE_probe_source - 1, "=probe", 1, &probe) != 0) goto done;
+  fputs("\nconst char qmE_probe_dump[] =\n", f);
+  write_literal(f, probe.data, probe.len);
+  fputs(";\nconst size_t qmE_probe_dump_size = sizeof qmE_probe_dump - 1;\n", f);
+  int werr = ferror(f);
+  int cerr = fclose(f);
+  f = NULL;
+  if (werr || cerr != 0) { fprintf(stderr, "embed_stdlib: cannot write %s\n", tmp); goto done; }
+  if (rename(tmp, out) != 0) { perror(out); goto done; }
+  rc = 0;
+done:
+  if (f != NULL) fclose(f);
+  if (rc != 0 && tmp != NULL) remove(tmp);
+  free(probe.data);
+  free(tmp);
+  if (L != NULL) lua_close(L);
+  return rc;
+}
