@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# setup.sh — installs the Debian packages qm needs to build and test, and nothing else.
+# setup.sh [bench] — installs the Debian packages qm needs to build and test, and nothing else.
 # Safe to run again: it only calls apt-get when a package is missing.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libyaml-dev
           libreadline-dev libedit-dev python3 tmux)
 [ -n "${QM_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$QM_EXTRA_PACKAGES" && packages+=("${extra[@]}")
+# `setup.sh bench`: also what bench/ measures qm against (not needed to build, test or use qm)
+[ "${1:-}" = bench ] && packages+=(lua5.4 sqlite3 hyperfine time)
 
 missing=()
 for p in "${packages[@]}"; do
