@@ -97,8 +97,9 @@ static int l_repl(lua_State *L) {
   return 1;
 }
 
-/* host.opendb(path, {write=, create=, engine=}): the engine's own connection (may write qm_*
-** tables when writing was asked for), or with engine=false the connection a model's `db` is. */
+/* host.opendb(path, {write=, create=, engine=, defer=}): the engine's own connection (may
+** write qm_* tables when writing was asked for), or with engine=false the connection a model's
+** `db` is; defer=true opens the file only when the handle is first used. */
 static int l_opendb(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int flags = QM_DB_ENGINE;
@@ -106,7 +107,8 @@ static int l_opendb(lua_State *L) {
     if (lua_getfield(L, 2, "write") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_WRITE;
     if (lua_getfield(L, 2, "create") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_CREATE;
     if (lua_getfield(L, 2, "engine") == LUA_TBOOLEAN && !lua_toboolean(L, -1)) flags &= ~QM_DB_ENGINE;
-    lua_pop(L, 3);
+    if (lua_getfield(L, 2, "defer") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_DEFER;
+    lua_pop(L, 4);
   }
   qmS_allowpath(L, path);
   qmDb_push_open(L, path, flags);

@@ -12,12 +12,15 @@
 enum {
   QM_DB_WRITE = 1,   /* open read-write (default: read-only) */
   QM_DB_CREATE = 2,  /* create the file if missing (implies WRITE) */
-  QM_DB_ENGINE = 4   /* the engine's own connection: may write the engine's qm_* tables */
+  QM_DB_ENGINE = 4,  /* the engine's own connection: may write the engine's qm_* tables */
+  QM_DB_DEFER = 8    /* open the file at the first use of the handle, not now (a run that
+                     ** never uses it never pays for it); errors are raised then */
 };
 
 /* luaopen-style: the "qm.db" module for models and the stdlib */
 int qmDb_open_lib(lua_State *L);
-/* Open a database and push its Lua handle; raises (class QM_EXIT_IO) on failure. */
+/* Open a database and push its Lua handle; raises (class QM_EXIT_IO) on failure (with
+** QM_DB_DEFER: at the first use of the handle). */
 void qmDb_push_open(lua_State *L, const char *path, int flags);
 /* The sqlite3 connection of the handle at idx (raises if it is not an open handle). */
 sqlite3 *qmDb_check(lua_State *L, int idx);
