@@ -9,6 +9,7 @@
 #include <string.h>
 #include "qm.h"
 #include "host.h"
+#include "repl.h"
 
 /* "512M", "2G", "100000K" or plain bytes */
 static int parse_size(const char *s, size_t *out) {
@@ -73,6 +74,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "qm: cannot create the Lua state (out of memory?)\n");
     return QM_EXIT_LIMIT;
   }
+  qmH_preload(h, "qm.terminal", qmR_open_lib);
   int code = qmH_main(h, n, argv + 1);
   qmH_free(h);
   return code;

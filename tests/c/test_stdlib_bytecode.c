@@ -135,8 +135,8 @@ TEST(with_a_foreign_liblua_the_source_is_used_and_noted_once) {
   setenv("QM_STDLIB_TRACE", "1", 1);   /* names the way each module was actually loaded */
   const char *code =
     "local host = require 'qm.host'\n"
-    "local t = require 'qm.time'\n"
-    "local json = require 'qm.json'\n"
+    "local t = require 'qm.eval.time'\n"
+    "local json = require 'qm.reports.json'\n"
     "local mode, why = host.stdlib()\n"
     "return mode .. '|' .. why .. '|' .. json.encode({ t.parse('2025-03-01') ~= nil })";
   char *first = run(code);
@@ -154,8 +154,8 @@ TEST(with_a_foreign_liblua_the_source_is_used_and_noted_once) {
   CHECK_STR(second, first);
   CHECK(count(text, "qm: note: the Lua library installed (liblua5.4) cannot run the stdlib bytecode") == 1);
   CHECK(strstr(text, "compiled for Lua 5.3") != NULL);
-  CHECK(count(text, "qm: stdlib qm.time: source, load") == 2);
-  CHECK(count(text, "qm: stdlib qm.json: source, load") == 2);
+  CHECK(count(text, "qm: stdlib qm.eval.time: source, load") == 2);
+  CHECK(count(text, "qm: stdlib qm.reports.json: source, load") == 2);
   CHECK(strstr(text, ": bytecode, load") == NULL);
   CHECK(strstr(text, "rebuilding qm removes this note") != NULL);
   free(first);

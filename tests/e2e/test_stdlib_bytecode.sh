@@ -13,7 +13,7 @@ t_case every_module_qm_check_loads_comes_from_bytecode
 QM_STDLIB_TRACE=1 t_run check "$kik"
 expect_exit 0
 expect_stdout_has "ok: "
-expect_stderr_has "qm: stdlib qm.runner: bytecode, load "
+expect_stderr_has "qm: stdlib qm.engine.runner: bytecode, load "
 expect_stderr_lacks ": source, load"
 expect_stderr_lacks ": folder, load"
 expect_stderr_lacks "qm: note:"
@@ -30,7 +30,7 @@ QM_STDLIB_PATH="$QM_SOURCE_DIR/stdlib" t_run --version
 expect_stdout_has "stdlib: folder)"
 QM_STDLIB_PATH="$QM_SOURCE_DIR/stdlib" QM_STDLIB_TRACE=1 t_run check "$kik"
 expect_exit 0
-expect_stderr_has "qm: stdlib qm.runner: folder, load "
+expect_stderr_has "qm: stdlib qm.engine.runner: folder, load "
 expect_stderr_lacks ": bytecode, load"
 
 # An error inside the stdlib (here: a model passing a number where a list is expected) names

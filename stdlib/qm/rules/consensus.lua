@@ -79,7 +79,7 @@ end
 --- 3 (11-13 raters) fall outside it.
 function M.mode_rule(opts)
   opts = opts or {}
-  local allows = require("qm.stats").mode_rule_allows
+  local allows = require("qm.eval.stats").mode_rule_allows
   return builtin("mode_rule", opts, function(q) return q.modes and q.modes[1] or q.median end,
     function(q) return q.mode_outside > allows(q.n) end,
     function(q) return ("%d of %d outside the mode"):format(q.mode_outside, q.n) end)

@@ -6,81 +6,21 @@
 -- Reports: "plan" (each action with the kind of time it has and what is due as of a date),
 -- "daekning" (which elements have actions, and how many), "prioriteter" (the recorded choice
 -- with reasons, beside a score-based order when the model has a survey).
-local lang = require "qm.lang"
-local time = require "qm.time"
-local report = require "qm.report"
-local json = require "qm.json"
-local host = require "qm.host"
+local registry = require "qm.engine.reports"
+local report = require "qm.reports.document"
+local json = require "qm.reports.json"
+local evalplan = require "qm.eval.plan"
+local time_of, status_of = evalplan.time_of, evalplan.status_of
 
 local M = {}
 
--- what kind of time an action has: start, deadline, window, recurrence, ongoing, none
-function M.time_of(phrase)
-  if phrase == nil or phrase == "" or phrase == "—" then return { kind = "none" } end
-  local rec_from = phrase:match("^(.-)%s+fra%s+(.+)$")
-  if rec_from then
-    local body, from = phrase:match("^(.-)%s+fra%s+(.+)$")
-    local r = time.parse(body)
-    local w = time.parse(from)
-    if r and r.what == "recurrence" and w and w.period then
-      r.window = time.range(w.period.first, time.date(w.period.first.y + 2, 12, 31))
-      return { kind = "recurrence", rec = r, starts = w.period.first }
-    end
-  end
-  local r, err = time.parse(phrase)
-  if not r then return { kind = "unreadable", error = err } end
-  if r.what == "recurrence" then return { kind = r.ongoing and "ongoing" or "recurrence", rec = r } end
-  if r.year_missing then return { kind = "no year", warning = r.warning } end
-  if r.what == "window" then return { kind = "window", first = r.period.first, last = r.period.last } end
-  if r.what == "deadline" then return { kind = "deadline", date = r.date } end
-  return { kind = "unreadable" }
-end
-
-local function status_of(t, as_of)
-  if t.kind == "window" then
-    if as_of < t.first then return "pending", "starts " .. tostring(t.first) end
-    if as_of <= t.last then return "on track", "running until " .. tostring(t.last) end
-    return "due", "should be done by " .. tostring(t.last)
-  elseif t.kind == "deadline" then
-    if as_of <= t.date then return "pending", "due " .. tostring(t.date) end
-    return "due", "deadline " .. tostring(t.date) .. " has passed"
-  elseif t.kind == "recurrence" then
-    return "recurring", t.rec.count and ("%d per %s"):format(t.rec.count, t.rec.per) or (t.rec.max_gap and ("at most %d %s apart"):format(t.rec.max_gap[1], t.rec.max_gap[2])) or t.rec.phrase
-  elseif t.kind == "ongoing" then return "ongoing", t.rec.window and ("until " .. tostring(t.rec.window.last)) or "no end"
-  elseif t.kind == "no year" then return "not evaluable", "time has no year"
-  elseif t.kind == "unreadable" then return "not evaluable", "time cannot be read"
-  end
-  return "not evaluable", "no time given"
-end
-
 local function list(v) if type(v) == "string" then return { v } end return v or {} end
 
--- checks: unreadable times and links to elements that do not exist
-lang.check_hooks[#lang.check_hooks + 1] = function(ctx, m)
-  for i, a in ipairs(m.plan or {}) do
-    local where = m.where
-    if type(a) ~= "table" or not a.title then
-      lang.problem(ctx, "error", where, ("plan item %d: needs a title"):format(i))
-    else
-      local t = M.time_of(a.time)
-      if t.kind == "unreadable" then lang.problem(ctx, "error", where, ("plan \"%s\": time: %s"):format(a.id or a.title, t.error)) end
-      if t.kind == "no year" then lang.problem(ctx, "warning", where, ("plan \"%s\": time \"%s\" has no year"):format(a.id or a.title, a.time)) end
-      for _, l in ipairs(list(a.links)) do
-        if not m:find(l) then lang.problem(ctx, "error", where, ("plan \"%s\": links to \"%s\", which the model does not have"):format(a.id or a.title, l)) end
-      end
-    end
-  end
-  for _, p in ipairs(m.priorities or {}) do
-    if not m:find(p.id or "") then lang.problem(ctx, "error", m.where, ("priorities: \"%s\" is not an element of the model"):format(tostring(p.id))) end
-    if not p.reason then lang.problem(ctx, "warning", m.where, ("priorities: \"%s\" has no reason"):format(tostring(p.id))) end
-  end
-end
-
 function M.plan(ctx, m, out)
-  local as_of = require("qm.indicator").as_of(ctx, m)
+  local as_of = ctx:as_of(m)
   local rows, data = {}, json.array({})
   for i, a in ipairs(m.plan or {}) do
-    local t = M.time_of(a.time)
+    local t = time_of(a.time)
     local st, why = status_of(t, as_of)
     rows[#rows + 1] = { id = a.id or i, title = a.title, owner = a.owner or "", time = a.time or "", kind = t.kind,
                         status = st, why = why, links = table.concat(list(a.links), ", "), goals = table.concat(list(a.goals), ", ") }
@@ -159,8 +99,8 @@ function M.priorities(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-lang.register_report("plan", M.plan, "the model's action plan: owners, the kind of time each action has, what is due as of --as-of")
-lang.register_report("daekning", M.coverage, "which themes have actions in the plan, and how many")
-lang.register_report("prioriteter", M.priorities, "the prioritisation recorded with reasons, and a survey-based order beside it")
+registry.register("plan", M.plan, "the model's action plan: owners, the kind of time each action has, what is due as of --as-of")
+registry.register("daekning", M.coverage, "which themes have actions in the plan, and how many")
+registry.register("prioriteter", M.priorities, "the prioritisation recorded with reasons, and a survey-based order beside it")
 
 return M

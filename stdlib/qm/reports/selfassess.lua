@@ -2,15 +2,15 @@
 -- statistics per question in one SQL pass, consensus proposals and the meeting agenda,
 -- and the reports: svarrapport, konsensus, konsensusrapport, prioritering, handleplan,
 -- opfoelgning, rollup and demo. JSON shapes are documented in docs/selfassessment.md.
-local lang = require "qm.lang"
-local store = require "qm.store"
-local report = require "qm.report"
-local json = require "qm.json"
-local consensus = require "qm.consensus"
-local prioritise = require "qm.prioritise"
-local stats = require "qm.stats"
-local time = require "qm.time"
-local cli = require "qm.internal.cli"
+local registry = require "qm.engine.reports"
+local store = require "qm.engine.store"
+local report = require "qm.reports.document"
+local json = require "qm.reports.json"
+local consensus = require "qm.rules.consensus"
+local prioritise = require "qm.rules.prioritise"
+local stats = require "qm.eval.stats"
+local time = require "qm.eval.time"
+local cli = require "qm.engine.cli"
 local host = require "qm.host"
 
 local M = {}
@@ -233,7 +233,7 @@ function M.agreed(db, m, round_id)
         if v ~= nil then items[#items + 1] = { id = ch.id, value = v, weight = ch.weight } end
       end
     end
-    local v = require("qm.scoring").apply(e:scoring_of(), items)
+    local v = require("qm.rules.scoring").apply(e:scoring_of(), items)
     scores[e.id] = v
     return v
   end
@@ -368,7 +368,7 @@ end
 function M.handleplan(ctx, m, out, doc_in)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
-  local as_of = require("qm.indicator").as_of(ctx, m)
+  local as_of = ctx:as_of(m)
   local list = M.actions(db, r.id, as_of)
   local rows, data, overdue = {}, json.array({}), 0
   for _, a in ipairs(list) do
@@ -607,13 +607,13 @@ function M.demo(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-lang.register_report("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question")
-lang.register_report("konsensus", M.konsensus, "the consensus meeting's agenda: statistics, proposals, most disagreement first")
-lang.register_report("konsensusrapport", function(ctx, m, out) return M.konsensusrapport(ctx, m, out) end, "agreed scores, strengths and improvement areas per theme, with the spread")
-lang.register_report("prioritering", function(ctx, m, out) return M.prioritering(ctx, m, out) end, "improvement areas ordered by the model's rule")
-lang.register_report("handleplan", function(ctx, m, out) return M.handleplan(ctx, m, out) end, "actions with owners and deadlines, overdue as of --as-of")
-lang.register_report("opfoelgning", M.opfoelgning, "a round compared with the previous round of the same unit")
-lang.register_report("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality")
+registry.register("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question")
+registry.register("konsensus", M.konsensus, "the consensus meeting's agenda: statistics, proposals, most disagreement first")
+registry.register("konsensusrapport", function(ctx, m, out) return M.konsensusrapport(ctx, m, out) end, "agreed scores, strengths and improvement areas per theme, with the spread")
+registry.register("prioritering", function(ctx, m, out) return M.prioritering(ctx, m, out) end, "improvement areas ordered by the model's rule")
+registry.register("handleplan", function(ctx, m, out) return M.handleplan(ctx, m, out) end, "actions with owners and deadlines, overdue as of --as-of")
+registry.register("opfoelgning", M.opfoelgning, "a round compared with the previous round of the same unit")
+registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality")
 -- the per-participant form a consultant hands out: fill in, then `qm import`
 function M.skema(ctx, m, out)
   local lines = { ("# %s — individuel selvevaluering"):format(m.title or m.id),
@@ -633,8 +633,8 @@ function M.skema(ctx, m, out)
   out:write(table.concat(lines, "\n"), "\n")
 end
 
-lang.register_report("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)")
-lang.register_report("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)")
-lang.register_report("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)")
+registry.register("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)")
+registry.register("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)")
+registry.register("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)")
 
 return M

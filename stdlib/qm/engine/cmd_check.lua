@@ -1,8 +1,8 @@
 -- cmd_check.lua — `qm check FILE...`: loads each file in the sandbox without data and reports
 -- every problem found as file:line: message; exit 1 when there are errors.
 local host = require "qm.host"
-local cli = require "qm.internal.cli"
-local context = require "qm.internal.context"
+local cli = require "qm.engine.cli"
+local context = require "qm.engine.context"
 
 local M = {
   usage = "check FILE...",
@@ -12,7 +12,9 @@ local M = {
 
 function M.main(opts, args)
   if #args == 0 then cli.usage_error("qm check needs at least one FILE (see qm check --help)") end
-  local lang = require "qm.lang"
+  -- the language loads outside the pcall below: a broken stdlib is the engine's error (on
+  -- stderr), not a problem of the model being checked
+  require "qm.lang.dsl"
   local errors = 0
   for _, path in ipairs(args) do
     local f = io.open(path, "rb")
@@ -25,7 +27,9 @@ function M.main(opts, args)
       io.stdout:write(tostring(err), "\n")
       errors = errors + 1
     else
-      errors = errors + (lang.check(ctx) or 0)
+      local found = ctx:print_problems(io.stdout, true)
+      errors = errors + found
+      if #ctx:declared_models() == 0 and found == 0 and ctx.opts.verbose then io.stdout:write("note: no model declared\n") end
     end
   end
   if errors > 0 then return host.exit.model end

@@ -8,7 +8,7 @@
 -- of a million rows is written without holding it. Aligned text takes its column widths
 -- from the first ALIGN_ROWS rows (a longer value later widens only its own row), as the
 -- REPL does. report.write renders straight to a file; report.render returns a string.
-local json = require "qm.json"
+local json = require "qm.reports.json"
 
 local M = {}
 local Doc = {}

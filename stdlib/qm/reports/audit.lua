@@ -5,11 +5,11 @@
 -- themes prioritised from the baseline. All shares are computed in SQL.
 -- The model's `audit = { table = "audit_answers", rounds = { "foer", "med" }, baseline = "foer" }`;
 -- the table has columns round, case_id, criterion, answer (1 = yes, 0 = no, NULL = n/a).
-local lang = require "qm.lang"
-local report = require "qm.report"
-local json = require "qm.json"
+local registry = require "qm.engine.reports"
+local report = require "qm.reports.document"
+local json = require "qm.reports.json"
 local host = require "qm.host"
-local cli = require "qm.internal.cli"
+local cli = require "qm.engine.cli"
 
 local M = {}
 
@@ -122,7 +122,7 @@ function M.prioritering(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-lang.register_report("audit", M.audit, "case audits: the share of applicable cases meeting each criterion and theme, per round, compared")
-lang.register_report("audit_prioritering", M.prioritering, "themes ordered by the baseline audit, lowest share first")
+registry.register("audit", M.audit, "case audits: the share of applicable cases meeting each criterion and theme, per round, compared")
+registry.register("audit_prioritering", M.prioritering, "themes ordered by the baseline audit, lowest share first")
 
 return M

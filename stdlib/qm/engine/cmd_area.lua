@@ -2,9 +2,9 @@
 -- group (areas that hang together or depend on each other) and the criteria prioritisation
 -- rules use (impact, effort, importance, reach, confidence, MoSCoW).
 local host = require "qm.host"
-local cli = require "qm.internal.cli"
-local context = require "qm.internal.context"
-local store = require "qm.store"
+local cli = require "qm.engine.cli"
+local context = require "qm.engine.context"
+local store = require "qm.engine.store"
 
 local M = {
   usage = "area --db FILE --write --round R --add TEXT [--question Q] [--group NAME] [criteria]",

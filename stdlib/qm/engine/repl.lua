@@ -2,9 +2,9 @@
 -- values and result sets in the chosen mode, dot-commands and completion. repl/repl.c does
 -- the terminal (readline, history, Ctrl-C) and calls these functions; see docs/repl.md.
 local host = require "qm.host"
-local context = require "qm.internal.context"
-local report = require "qm.report"
-local json = require "qm.json"
+local context = require "qm.engine.context"
+local report = require "qm.reports.document"
+local json = require "qm.reports.json"
 
 local M = {}
 
@@ -396,7 +396,7 @@ dot("schema", "[TABLE]", "show CREATE statements", "Every table's, or one table'
   for _, r in ipairs(rows) do out(r.sql .. ";\n") end
 end)
 dot("models", "", "list the loaded models", "Each loaded model with its id (also its variable name).", function()
-  local ms = require("qm.lang").models(S.ctx)
+  local ms = S.ctx:declared_models()
   if #ms == 0 then out("(no models loaded: .load FILE)\n") end
   for _, m in ipairs(ms) do out(tostring(m) .. "  " .. (m.title or "") .. "\n") end
 end)
@@ -411,9 +411,9 @@ dot("run", "MODEL [ARGS]", "run a model as `qm run` does (same options)", "Examp
   if S.opts.db and not table.concat(args, " "):find("--db", 1, true) then argv[#argv + 1] = "--db"; argv[#argv + 1] = S.opts.db end
   io.stdout:flush()
   -- the run's output follows .output/.once like everything else the REPL prints
-  local context = require "qm.internal.context"
+  local context = require "qm.engine.context"
   context.stdout = (S.once or S.output) and { write = function(_, ...) out(table.concat({ ... })) end } or nil
-  local ok, code = pcall(require("qm.runner").main, argv)
+  local ok, code = pcall(require("qm.engine.runner").main, argv)
   context.stdout = nil
   if not ok then error(code, 0) end
   if code ~= 0 then error(("the run ended with exit code %d"):format(code), 0) end
@@ -500,12 +500,11 @@ end
 -- ---------------------------------------------------------------- models
 
 function M.load_models(paths)
-  local lang = require "qm.lang"
   local last
   for _, p in ipairs(paths) do
     local before = #(S.ctx.models or {})
     S.ctx:dofile(p)
-    local errors = lang.print_problems(S.ctx, io.stderr, false)
+    local errors = S.ctx:print_problems(io.stderr, false)
     if errors > 0 then S.ctx.problems = {} error(("%s has errors (see qm check %s)"):format(p, p), 0) end
     S.ctx.problems = {}
     for i = before + 1, #(S.ctx.models or {}) do
@@ -590,7 +589,7 @@ function M.complete(text, line)
       for _, k in ipairs(list) do add(k) end
       -- model element ids, quoted, inside find("...")
       if line:match("find%(%s*[\"']?[%w%._]*$") then
-        for _, m in ipairs(require("qm.lang").models(S.ctx)) do
+        for _, m in ipairs(S.ctx:declared_models()) do
           for _, e in ipairs(m:walk()) do add(e.id) end
         end
       end
@@ -627,7 +626,7 @@ end
 
 function M.banner()
   local ms = {}
-  for _, m in ipairs(require("qm.lang").models(S.ctx)) do ms[#ms + 1] = m.id end
+  for _, m in ipairs(S.ctx:declared_models()) do ms[#ms + 1] = m.id end
   return ("qm %s — database: %s — models: %s — .help for help, Ctrl-D to leave\n"):format(
     host.version, S.opts.db or "(none)", #ms > 0 and table.concat(ms, ", ") or "(none)")
 end

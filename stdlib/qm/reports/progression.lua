@@ -11,11 +11,11 @@
 --   focus(citizen_id, indicator, opened, closed, reason)            (optional)
 --   interventions(citizen_id, intervention, start_date, end_date)   (optional)
 -- and the engine's qm_units for job centre → team → caseworker.
-local lang = require "qm.lang"
-local report = require "qm.report"
-local json = require "qm.json"
+local registry = require "qm.engine.reports"
+local report = require "qm.reports.document"
+local json = require "qm.reports.json"
 local host = require "qm.host"
-local cli = require "qm.internal.cli"
+local cli = require "qm.engine.cli"
 
 local M = {}
 
@@ -43,7 +43,7 @@ local function db_of(ctx)
   return db
 end
 
-local function as_of(ctx, m) return tostring(require("qm.indicator").as_of(ctx, m)) end
+local function as_of(ctx, m) return tostring(ctx:as_of(m)) end
 
 -- the level results are grouped by: caseworker, team or jobcentre (default)
 local function level_expr(ctx)
@@ -459,12 +459,12 @@ function M.coverage(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-lang.register_report("progression", M.progression, "forward/backward/unchanged and mean change per indicator (--param level=caseworker|team|jobcentre)")
-lang.register_report("stagnation", M.stagnation, "citizens with no progression over the model's window of conversations")
-lang.register_report("completeness", M.completeness, "conversations where every indicator was scored, per caseworker")
-lang.register_report("fokus", M.focus, "open focus points, the maximum at a time, closing reasons, renewals")
-lang.register_report("indsatser", M.interventions, "which interventions go with progression")
-lang.register_report("borger", M.citizen, "progression per citizen and indicator: one citizen's conversations (--param citizen=ID), a caseload (--param caseworker=ID) or all")
-lang.register_report("coverage", M.coverage, "the coverage goal: citizens more than half a year in the job centre who are scored")
+registry.register("progression", M.progression, "forward/backward/unchanged and mean change per indicator (--param level=caseworker|team|jobcentre)")
+registry.register("stagnation", M.stagnation, "citizens with no progression over the model's window of conversations")
+registry.register("completeness", M.completeness, "conversations where every indicator was scored, per caseworker")
+registry.register("fokus", M.focus, "open focus points, the maximum at a time, closing reasons, renewals")
+registry.register("indsatser", M.interventions, "which interventions go with progression")
+registry.register("borger", M.citizen, "progression per citizen and indicator: one citizen's conversations (--param citizen=ID), a caseload (--param caseworker=ID) or all")
+registry.register("coverage", M.coverage, "the coverage goal: citizens more than half a year in the job centre who are scored")
 
 return M

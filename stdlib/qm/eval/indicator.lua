@@ -6,10 +6,7 @@
 --   not evaluable cannot be judged, with the reason (no baseline, deadline has no year, no data)
 -- Data comes from the indicator's `sql` (named parameters from --param, plus :as_of and
 -- :year) or its `data` function; the columns each kind reads are in docs/language.md.
-local time = require "qm.time"
-local lang = require "qm.lang"
-local report = require "qm.report"
-local json = require "qm.json"
+local time = require "qm.eval.time"
 
 local M = {}
 M.statuses = { "achieved", "on track", "not achieved", "pending", "not evaluable" }
@@ -118,7 +115,7 @@ function kinds.direction(ind, rows)
            reason = ("%s → %s (%s wanted)"):format(tostring(base.value), tostring(cur.value), want) }
 end
 
-local function deadlines_of(ind)
+function M.deadlines_of(ind)
   local list = type(ind.deadline) == "table" and ind.deadline or { ind.deadline }
   local out = {}
   for _, p in ipairs(list) do
@@ -132,7 +129,7 @@ end
 -- each deadline. With recurring deadlines every unit must complete once in each interval
 -- (after the previous deadline, up to and including this one).
 function kinds.completion(ind, rows, as_of)
-  local ds = deadlines_of(ind)
+  local ds = M.deadlines_of(ind)
   if #ds == 0 then return { status = "not evaluable", reason = "no deadline" } end
   for _, x in ipairs(ds) do
     if x.year_missing then return { status = "not evaluable", reason = "deadline has no year" } end
@@ -264,7 +261,7 @@ function kinds.checklist(ind, rows, as_of)
   if n == #items then return { status = "achieved", value = value, reason = "all items done" } end
   local st = "on track"
   if ind.deadline then
-    local d = deadlines_of(ind)[1]
+    local d = M.deadlines_of(ind)[1]
     if d and d.year_missing then st = "not evaluable"
     elseif d and as_of > d.date then st = "not achieved" end
   end
@@ -312,7 +309,7 @@ function kinds.conditional(ind, rows, as_of)
   if not ind.deadline then
     return { status = done and "achieved" or "on track", reason = "activated " .. tostring(decided) }
   end
-  local d = deadlines_of(ind)[1]
+  local d = M.deadlines_of(ind)[1]
   local st, why = d:status(as_of, done and tostring(done))
   return { status = st, reason = why .. " (activated " .. tostring(decided) .. ")" }
 end
@@ -320,16 +317,6 @@ end
 M.kinds = kinds
 
 -- ---------------------------------------------------------------- evaluation
-
-function M.as_of(ctx, m)
-  local s = ctx.opts["as-of"] or (m and m.as_of)
-  if s then
-    local ok, d = pcall(time.parse_date, s)
-    if not ok then require("qm.internal.cli").usage_error(("--as-of %s: give a date like 2016-10-01"):format(s)) end
-    return d
-  end
-  return time.today()
-end
 
 -- evaluate(ctx, ind, as_of) -> { status, reason, value, ..., units = { {unit, status, ...} } }
 function M.evaluate(ctx, ind, as_of)
@@ -349,7 +336,7 @@ function M.evaluate(ctx, ind, as_of)
   end
   -- a deadline whose year was lost makes any kind of indicator not evaluable
   if ind.deadline then
-    for _, d in ipairs(deadlines_of(ind)) do
+    for _, d in ipairs(M.deadlines_of(ind)) do
       if d.year_missing then return { status = "not evaluable", reason = "deadline has no year (\"" .. d.phrase .. "\")" } end
     end
   end
@@ -386,199 +373,5 @@ function M.evaluate(ctx, ind, as_of)
   overall.units = units
   return overall
 end
-
--- ---------------------------------------------------------------- checks and report
-
-lang.check_hooks[#lang.check_hooks + 1] = function(ctx, m)
-  for _, ind in ipairs(m:indicators()) do
-    local list = ind.deadline and (type(ind.deadline) == "table" and ind.deadline or { ind.deadline }) or {}
-    for _, p in ipairs(list) do
-      local ds, err = time.parse_list(p)
-      if not ds then lang.problem(ctx, "error", ind.where, ("indicator \"%s\": deadline: %s"):format(ind.id, err))
-      else
-        for _, d in ipairs(ds) do
-          if d.year_missing then
-            lang.problem(ctx, "warning", ind.where, ("indicator \"%s\": deadline \"%s\" has no year: it will be not evaluable"):format(ind.id, d.phrase))
-          end
-        end
-      end
-    end
-    for _, f in ipairs({ "window", "every", "max_gap" }) do
-      if ind[f] and not time.parse(ind[f]) then
-        local _, err = time.parse(ind[f])
-        lang.problem(ctx, "error", ind.where, ("indicator \"%s\": %s: %s"):format(ind.id, f, err))
-      end
-    end
-    if ind.type == "frequency" and not ind.every and not (ind.count and ind.per) then
-      lang.problem(ctx, "error", ind.where, ("indicator \"%s\": a frequency needs count and per, or every"):format(ind.id))
-    end
-    if ind.type == "checklist" and not ind.items then
-      lang.problem(ctx, "error", ind.where, ("indicator \"%s\": a checklist needs items"):format(ind.id))
-    end
-    if ind.uses then
-      local other = m:find(ind.uses)
-      if not other or other.kind ~= "indicator" then
-        lang.problem(ctx, "error", ind.where, ("indicator \"%s\": uses \"%s\", which is not an indicator of the model"):format(ind.id, ind.uses))
-      end
-    elseif not ind.sql and not ind.data then
-      lang.problem(ctx, "warning", ind.where, ("indicator \"%s\" has no sql or data: it will be not evaluable"):format(ind.id))
-    end
-    if ind.sql and ind.data then
-      lang.problem(ctx, "error", ind.where, ("indicator \"%s\": give sql or data, not both"):format(ind.id))
-    end
-  end
-end
-
--- goal agreements: what an effort depends on or hangs together with, and the agreement's
--- contributions to other units' agreements, all naming elements that must exist
-local function id_list(v) if v == nil then return {} end return type(v) == "table" and v or { v } end
-
-lang.check_hooks[#lang.check_hooks + 1] = function(ctx, m)
-  for _, e in ipairs(m:walk()) do
-    for _, field in ipairs({ "depends_on", "related" }) do
-      for _, id in ipairs(id_list(e[field])) do
-        local other = m:find(id)
-        if not other then
-          lang.problem(ctx, "error", e.where, ("%s \"%s\": %s \"%s\", which the model does not have"):format(e.kind, e.id, field, id))
-        elseif other == e then
-          lang.problem(ctx, "error", e.where, ("%s \"%s\": %s names itself"):format(e.kind, e.id, field))
-        end
-      end
-    end
-  end
-  -- a cycle of depends_on: nothing could ever start
-  local state = {}
-  local function visit(e, path)
-    if state[e] == "done" then return end
-    if state[e] == "visiting" then
-      local ids = {}
-      for i = #path, 1, -1 do table.insert(ids, 1, path[i].id); if path[i] == e then break end end
-      ids[#ids + 1] = e.id
-      lang.problem(ctx, "error", e.where, ("depends_on goes round in a circle: %s"):format(table.concat(ids, " → ")))
-      return true
-    end
-    state[e] = "visiting"
-    path[#path + 1] = e
-    for _, id in ipairs(id_list(e.depends_on)) do
-      local other = m:find(id)
-      if other and other ~= e and visit(other, path) then state[e] = "done"; path[#path] = nil; return true end
-    end
-    path[#path] = nil
-    state[e] = "done"
-  end
-  for _, e in ipairs(m:walk()) do if e.depends_on then visit(e, {}) end end
-  if m.contributions ~= nil then
-    for i, c in ipairs(m.contributions) do
-      local label = ("contributions[%d]"):format(i)
-      if type(c) ~= "table" then lang.problem(ctx, "error", m.where, label .. " must be a table { to = ..., goal = ... }")
-      else
-        if type(c.to) ~= "string" then lang.problem(ctx, "error", m.where, label .. ": to (the unit whose agreement it is) must be a text") end
-        if type(c.goal) ~= "string" then lang.problem(ctx, "error", m.where, label .. ": goal must be a text") end
-        for _, id in ipairs(id_list(c.efforts)) do
-          if not m:find(id) then lang.problem(ctx, "error", m.where, ("%s: efforts names \"%s\", which the model does not have"):format(label, id)) end
-        end
-      end
-    end
-  end
-end
-
-local function theme_path(e)
-  local p = e.parent
-  local names = {}
-  while p and p.kind ~= "model" do table.insert(names, 1, p.title or p.id); p = p.parent end
-  return table.concat(names, " / ")
-end
-
-lang.register_report("status", function(ctx, m, out)
-  local as_of = M.as_of(ctx, m)
-  local rows, data = {}, json.array({})
-  local counts = {}
-  for _, ind in ipairs(m:indicators()) do
-    local r = M.evaluate(ctx, ind, as_of)
-    counts[r.status] = (counts[r.status] or 0) + 1
-    rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = ind.type or "value",
-                        value = r.value ~= nil and tostring(r.value) or "", status = r.status .. (r.severity == "warning" and " (warning)" or ""),
-                        reason = r.reason or "" }
-    local units = json.array({})
-    for _, u in ipairs(r.units or {}) do
-      rows[#rows + 1] = { theme = "", id = "  " .. u.unit, title = "", kind = "", value = u.value ~= nil and tostring(u.value) or "",
-                          status = u.status, reason = u.reason or "" }
-      units[#units + 1] = json.object({ unit = u.unit, status = u.status, reason = u.reason, value = u.value }, { "unit", "status", "value", "reason" })
-    end
-    data[#data + 1] = json.object({ id = ind.id, title = ind.title, theme = theme_path(ind), kind = ind.type or "value",
-      status = r.status, severity = r.severity, reason = r.reason, value = r.value, units = #units > 0 and units or nil,
-      source = ind.source, quote = ind.quote }, { "id", "title", "theme", "kind", "status", "severity", "value", "reason", "units", "source", "quote" })
-  end
-  local summary = {}
-  for _, s in ipairs(M.statuses) do summary[#summary + 1] = { s, counts[s] or 0 } end
-  -- what is due next: the next deadline of every indicator that has one still ahead
-  local due = {}
-  for _, ind in ipairs(m:indicators()) do
-    local list = ind.deadline and deadlines_of(ind) or {}
-    for _, d in ipairs(list) do
-      if not d.year_missing and d.date >= as_of then
-        due[#due + 1] = { date = tostring(d.date), id = ind.id, title = ind.title or ind.id, phrase = d.phrase or "" }
-        break
-      end
-    end
-  end
-  table.sort(due, function(a, b) if a.date ~= b.date then return a.date < b.date end return a.id < b.id end)
-  -- efforts that depend on others: the worst status among what they depend on
-  local worst_of = {}
-  local rank = { ["not achieved"] = 1, pending = 2, ["not evaluable"] = 3, ["on track"] = 4, achieved = 5 }
-  for _, d in ipairs(data) do
-    local e = m:find(d.id)
-    local p = e
-    while p do
-      local w = worst_of[p]
-      if w == nil or (rank[d.status] or 3) < (rank[w] or 3) then worst_of[p] = d.status end
-      p = p.parent
-    end
-  end
-  local deps, deps_data = {}, json.array({})
-  for _, e in ipairs(m:walk()) do
-    for _, field in ipairs({ "depends_on", "related" }) do
-      for _, id in ipairs(id_list(e[field])) do
-        local other = m:find(id)
-        if other then
-          local st = worst_of[other]
-          deps[#deps + 1] = { effort = e.title or e.id, relation = field == "depends_on" and "depends on" or "hangs together with",
-                              other = other.title or other.id, status = st or "(no indicators)" }
-          deps_data[#deps_data + 1] = json.object({ id = e.id, relation = field, other = other.id, status = st },
-            { "id", "relation", "other", "status" })
-        end
-      end
-    end
-  end
-  local contributions, contrib_data = {}, json.array({})
-  for _, c in ipairs(type(m.contributions) == "table" and m.contributions or {}) do
-    local efforts = {}
-    for _, id in ipairs(id_list(c.efforts)) do local e = m:find(id); efforts[#efforts + 1] = e and (e.title or e.id) or id end
-    contributions[#contributions + 1] = { to = c.to, goal = c.goal, efforts = table.concat(efforts, ", ") }
-    contrib_data[#contrib_data + 1] = json.object({ to = c.to, goal = c.goal, efforts = json.array(id_list(c.efforts)) },
-      { "to", "goal", "efforts" })
-  end
-  local parties = m.parties and ("; %s ↔ %s, aftalt %s"):format(m.parties.center or "?", m.parties.counterparty or "?", m.parties.agreed or "?") or ""
-  local doc = report.document { title = (m.title or m.id) .. " — status", subtitle = "Status as of " .. tostring(as_of) .. parties,
-    data = json.object({ model = m.id, as_of = tostring(as_of), parties = m.parties, indicators = data, due_next = json.array(due),
-      dependencies = deps_data, contributions = contrib_data },
-      { "model", "as_of", "parties", "indicators", "due_next", "dependencies", "contributions" }) }
-  doc.csv_table = "indicators"
-  doc:keyvalues(summary)
-  if #due > 0 then
-    doc:heading("Due next", 3)
-    doc:table { name = "due", columns = { { key = "date", title = "Date" }, { key = "id", title = "Id" },
-      { key = "title", title = "Indicator" }, { key = "phrase", title = "As written" } }, rows = due }
-  end
-  doc:table { name = "indicators", columns = {
-    { key = "theme", title = "Theme" }, { key = "id", title = "Id" }, { key = "title", title = "Indicator" },
-    { key = "value", title = "Value", align = "left" }, { key = "status", title = "Status" }, { key = "reason", title = "Why" } }, rows = rows }
-  doc:section("Dependencies", { name = "dependencies", columns = { { key = "effort", title = "Effort" },
-    { key = "relation", title = "" }, { key = "other", title = "Other" },
-    { key = "status", title = "Its status (worst indicator)" } }, rows = deps })
-  doc:section("Contributions to other agreements", { name = "contributions", columns = { { key = "to", title = "To" },
-    { key = "goal", title = "Goal" }, { key = "efforts", title = "Through" } }, rows = contributions })
-  report.write(doc, ctx.opts.format, out)
-end, "every indicator's status as of --as-of, with reasons")
 
 return M

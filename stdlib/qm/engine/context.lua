@@ -12,7 +12,7 @@ local function dirname(path)
 end
 M.dirname = dirname
 
--- ctx = context.new(opts): opts as parsed by qm.internal.cli
+-- ctx = context.new(opts): opts as parsed by qm.engine.cli
 function M.new(opts)
   local ctx = setmetatable({ opts = opts or {}, warnings = {}, models = {}, files = {} }, Context)
   ctx.params = ctx.opts.params or {}
@@ -50,7 +50,7 @@ function Context:warn(msg)
 end
 
 -- Globals a model file sees besides the sandbox's allow-list. Other stdlib modules add to
--- them through qm.lang.globals(ctx) (the model language).
+-- them through qm.lang.dsl.globals(ctx) (the model language).
 function Context:globals()
   local g = {}
   g.yaml = require "qm.yaml"
@@ -59,14 +59,14 @@ function Context:globals()
   g.db = self:model_database()
   if self.opts.db then
     -- the store checks scores against the round's model: the latest loaded one with its id
-    g.store = require("qm.store").api(self:database(), function(id)
+    g.store = require("qm.engine.store").api(self:database(), function(id)
       local list = self.models or {}
       for i = #list, 1, -1 do if list[i].id == id then return list[i] end end
     end)
   end
   -- not in a pcall: a broken stdlib module must say so, not surface later as "attempt to
   -- call a nil value (global 'model')"
-  for k, v in pairs(require("qm.lang").globals(self)) do g[k] = v end
+  for k, v in pairs(require("qm.lang.dsl").globals(self)) do g[k] = v end
   return g
 end
 
@@ -86,6 +86,43 @@ function Context:dofile(path, ...)
   self.files[#self.files + 1] = path
   local fn = sandbox.loadfile(path, env)
   return fn(...)
+end
+
+-- The models this run declared (not those only loaded with use), in order.
+function Context:declared_models()
+  return require("qm.lang.dsl").models(self)
+end
+
+-- Load a model file and return its (last) model.
+function Context:load_model(path)
+  self:dofile(path)
+  local ms = self:declared_models()
+  return ms[#ms]
+end
+
+-- Print the problems found so far (errors; warnings too when asked) as "file:line: level:
+-- message"; returns the number of errors.
+function Context:print_problems(stream, show_warnings)
+  local errors = 0
+  for _, p in ipairs(self.problems or {}) do
+    if p.level == "error" then errors = errors + 1 end
+    if p.level == "error" or show_warnings then
+      stream:write(("%s: %s: %s\n"):format(p.where, p.level, p.msg))
+    end
+  end
+  return errors
+end
+
+-- The evaluation date: --as-of, else the model's as_of, else today.
+function Context:as_of(m)
+  local time = require "qm.eval.time"
+  local s = self.opts["as-of"] or (m and m.as_of)
+  if s then
+    local ok, d = pcall(time.parse_date, s)
+    if not ok then require("qm.engine.cli").usage_error(("--as-of %s: give a date like 2016-10-01"):format(s)) end
+    return d
+  end
+  return time.today()
 end
 
 -- Where a run's standard output goes: the REPL points it at its .output/.once file while

@@ -1,10 +1,10 @@
 -- cmd_action.lua — `qm action`: add an action to a round's action plan (handleplan), or
 -- change one; every change is kept in qm_action_history with who, when and why.
 local host = require "qm.host"
-local cli = require "qm.internal.cli"
-local context = require "qm.internal.context"
-local store = require "qm.store"
-local time = require "qm.time"
+local cli = require "qm.engine.cli"
+local context = require "qm.engine.context"
+local store = require "qm.engine.store"
+local time = require "qm.eval.time"
 
 local M = {
   usage = "action --db FILE --write --round R (--add TITLE | --id N) [fields]",

@@ -1,5 +1,4 @@
 -- cmd_repl.lua — `qm repl [--db FILE] [MODEL...]`: the analyst's interactive shell (repl/).
-local host = require "qm.host"
 
 local M = {
   usage = "repl [MODEL...]",
@@ -11,7 +10,7 @@ local M = {
 
 function M.main(opts, args)
   opts.models = args
-  return host.repl(opts)
+  return require("qm.terminal").repl(opts)
 end
 
 return M

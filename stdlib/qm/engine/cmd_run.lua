@@ -1,8 +1,9 @@
 -- cmd_run.lua — `qm run FILE [args]`: runs a Lua file in the sandbox with db, yaml, params
 -- and the model language; a file that declares a model is then evaluated and reported.
 local host = require "qm.host"
-local cli = require "qm.internal.cli"
-local context = require "qm.internal.context"
+local cli = require "qm.engine.cli"
+local context = require "qm.engine.context"
+local reports = require "qm.engine.reports"
 
 local M = {
   usage = "run FILE [ARGS...]",
@@ -11,6 +12,31 @@ local M = {
     "With --db the database is opened read-only unless --write is given.",
   options = {},
 }
+
+-- after the file ran: report problems, then produce the requested report of the model
+local function report_model(ctx)
+  local errors = ctx:print_problems(io.stderr, not ctx.opts.quiet)
+  if errors > 0 then
+    io.stderr:write(("%d error%s in the model: nothing was run (see qm check)\n"):format(errors, errors == 1 and "" or "s"))
+    return host.exit.model
+  end
+  local models = ctx:declared_models()
+  if #models == 0 then return nil end
+  local m = models[#models]
+  local name = ctx.opts.report or (ctx.opts.db and (m.default_report or (#m:indicators() > 0 and "status"))) or "summary"
+  if name == "list" then
+    -- --report list: every report with its one line, for choosing one
+    local all = reports.all()
+    local out = ctx:output()
+    for _, n in ipairs(reports.names()) do out:write(("%-20s %s\n"):format(n, all[n].doc)) end
+    return host.exit.ok
+  end
+  local r = reports.get(name)
+  if not r then
+    cli.usage_error(("no report \"%s\" (reports: %s)"):format(name, table.concat(reports.names(), ", ")))
+  end
+  return r.fn(ctx, m, ctx:output())
+end
 
 function M.main(opts, args)
   local path = args[1]
@@ -28,7 +54,7 @@ function M.main(opts, args)
     if err ~= nil and ctx.out and ctx.out.abandon then ctx.out.abandon() end
   end })
   ctx:dofile(path, table.unpack(args, 2))
-  local result = require("qm.lang").after_run(ctx) or host.exit.ok
+  local result = report_model(ctx) or host.exit.ok
   if result ~= host.exit.ok then
     if ctx.out and ctx.out.abandon then ctx.out.abandon() end
     return result

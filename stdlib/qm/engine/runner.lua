@@ -1,21 +1,21 @@
 -- runner.lua — qm's command line after the C host has made the Lua state: finds the command,
--- parses its options (qm.internal.cli) and runs it. Each command lives in its own module
--- under qm.internal.cmd_*, declaring usage, summary, options and main(opts, args).
+-- parses its options (qm.engine.cli) and runs it. Each command lives in its own module
+-- under qm.engine.cmd_*, declaring usage, summary, options and main(opts, args).
 local host = require "qm.host"
-local cli = require "qm.internal.cli"
+local cli = require "qm.engine.cli"
 
 local M = {}
 
 -- The commands, in the order --help lists them. A new command is a module and a line here.
 local order = { "run", "check", "import", "consensus", "area", "action", "repl" }
 local modules = {
-  run = "qm.internal.cmd_run",
-  check = "qm.internal.cmd_check",
-  import = "qm.internal.cmd_import",
-  consensus = "qm.internal.cmd_consensus",
-  area = "qm.internal.cmd_area",
-  action = "qm.internal.cmd_action",
-  repl = "qm.internal.cmd_repl",
+  run = "qm.engine.cmd_run",
+  check = "qm.engine.cmd_check",
+  import = "qm.engine.cmd_import",
+  consensus = "qm.engine.cmd_consensus",
+  area = "qm.engine.cmd_area",
+  action = "qm.engine.cmd_action",
+  repl = "qm.engine.cmd_repl",
 }
 
 local exit_codes = {

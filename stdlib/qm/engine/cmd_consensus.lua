@@ -2,10 +2,10 @@
 -- Recording starts consensus for the round, which locks its individual responses; every
 -- change is kept in qm_consensus_history (who, when, old, new, comment).
 local host = require "qm.host"
-local cli = require "qm.internal.cli"
-local context = require "qm.internal.context"
-local store = require "qm.store"
-local scale = require "qm.scale"
+local cli = require "qm.engine.cli"
+local context = require "qm.engine.context"
+local store = require "qm.engine.store"
+local scale = require "qm.rules.scale"
 
 local M = {
   usage = "consensus --db FILE --write --model MODEL --round R --question Q (--score S | --dontknow)",
@@ -31,7 +31,7 @@ function M.main(opts, args)
   local ctx = context.new(opts)
   local db = ctx:database()
   store.ensure(db)
-  local m = require("qm.lang").load(opts.model, ctx)
+  local m = ctx:load_model(opts.model)
   local q = m and m:find(opts.question)
   if not q or q.kind ~= "question" then host.raise(host.exit.model, ("model %s has no question \"%s\""):format(m and m.id or "?", opts.question), 0) end
   local r = store.round(db, opts.round)

@@ -1,7 +1,8 @@
--- Tests of qm.report (document rendering) and qm.json.
+-- Tests of qm.reports.document (document rendering) and qm.reports.json (engine modules: run
+-- by qm_engine_test in the engine's own state).
 local t = require "testing"
-local report = require "qm.report"
-local json = require "qm.json"
+local report = require "qm.reports.document"
+local json = require "qm.reports.json"
 
 local function sample()
   local doc = report.document { title = "Rapport", data = { answer = 42 } }

@@ -4,11 +4,11 @@
 -- row is validated first; on any bad row nothing is written and every bad row is listed
 -- as file:line: field: message. Valid files are written in one transaction.
 local host = require "qm.host"
-local cli = require "qm.internal.cli"
-local context = require "qm.internal.context"
-local store = require "qm.store"
-local csv = require "qm.csv"
-local scale = require "qm.scale"
+local cli = require "qm.engine.cli"
+local context = require "qm.engine.context"
+local store = require "qm.engine.store"
+local csv = require "qm.engine.csv"
+local scale = require "qm.rules.scale"
 
 local M = {
   usage = "import --db FILE --write [--model MODEL] [--round R] FILE...",
@@ -368,9 +368,9 @@ function M.main(opts, args)
   local db = ctx:database()
   store.migrate(db)
   local m
-  if opts.model then m = require("qm.lang").load(opts.model, ctx) end
+  if opts.model then m = ctx:load_model(opts.model) end
   if ctx.problems and #ctx.problems > 0 then
-    if require("qm.lang").print_problems(ctx, io.stderr, false) > 0 then return host.exit.model end
+    if ctx:print_problems(io.stderr, false) > 0 then return host.exit.model end
   end
   local what = opts.what or "responses"
   local errors, msg

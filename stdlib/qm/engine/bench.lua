@@ -2,8 +2,8 @@
 -- generates deterministic data in the engine's own schema inside SQLite, and computes the
 -- consensus statistics of every question of every round the way qm does, streaming.
 local host = require "qm.host"
-local store = require "qm.store"
-local consensus = require "qm.consensus"
+local store = require "qm.engine.store"
+local consensus = require "qm.rules.consensus"
 
 local M = {}
 
@@ -49,7 +49,7 @@ function M.consensus_all(path, A, k)
   local db = host.opendb(path, {})
   local rule = consensus.median { max_range = 30 }
   local s = { step = 5, min = 0, max = 100, options = A }
-  local questions, flagged = require("qm.selfassess").each_question(db, nil, A, k, rule, s, nil)
+  local questions, flagged = require("qm.reports.selfassess").each_question(db, nil, A, k, rule, s, nil)
   db:close()
   return questions, flagged, 0
 end
