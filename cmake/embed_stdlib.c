@@ -5,7 +5,11 @@
 ** bytecode this liblua compiles it to, debug info (line numbers, local names) kept; and the
 ** bytecode of the probe chunk (engine/stdlib_probe.h) that qm compiles again at start to
 ** check that the running liblua reads this bytecode. A syntax error in the stdlib fails the
-** build here. Built and run by CMake on the build machine (it links the same liblua5.4 as
+** build here. It also writes the report index: for every `register("NAME"` in a module's
+** source (how modules under qm/reports/ register their reports with qm.engine.reports), the
+** pair (NAME, module), so that asking for one report loads only the module that has it. The
+** index is a hint: qm.engine.reports falls back to loading every report module, and
+** tests/engine/test_report_index.lua checks that it agrees with what the modules register. Built and run by CMake on the build machine (it links the same liblua5.4 as
 ** qm: Debian ships no luac). Writes OUT.tmp, then renames it to OUT.
 ** Usage: embed_stdlib OUT.c STDLIB_DIR RELPATH.lua...   (RELPATH relative to STDLIB_DIR)
 */
@@ -94,6 +98,58 @@ static char *module_name(const char *rel) {
   return name;
 }
 
+/* the report index, written after the modules */
+typedef struct Hint { char name[64]; char *module; } Hint;
+static Hint *hints = NULL;
+static size_t nhints = 0;
+
+/* every `register("NAME"` (spaces allowed after the parenthesis) in src, outside "--"
+** comments (a comment is taken to run to the end of its line) */
+static int scan_registrations(const char *src, size_t len, const char *module) {
+  static const char key[] = "register(";
+  for (const char *p = src, *end = src + len; p < end; p++) {
+    if (*p == '-' && p + 1 < end && p[1] == '-') {
+      while (p < end && *p != '\n') p++;
+      continue;
+    }
+    if ((size_t)(end - p) < sizeof key - 1 || memcmp(p, key, sizeof key - 1) != 0) continue;
+    const char *q = p + sizeof key - 1;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if (q >= end || *q != '"') continue;
+    const char *name = ++q;
+    while (q < end && (*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+                       (*q >= '0' && *q <= '9'))) q++;
+    size_t n = (size_t)(q - name);
+    if (q >= end || *q != '"' || n == 0 || n >= sizeof hints->name) continue;
+    Hint *more = realloc(hints, (nhints + 1) * sizeof *hints);
+    char *mod = malloc(strlen(module) + 1);
+    if (more == NULL || mod == NULL) {
+      free(mod);
+      if (more != NULL) hints = more;
+      fprintf(stderr, "embed_stdlib: out of memory\n");
+      return -1;
+    }
+    hints = more;
+    memcpy(hints[nhints].name, name, n);
+    hints[nhints].name[n] = '\0';
+    hints[nhints].module = strcpy(mod, module);
+    nhints++;
+  }
+  return 0;
+}
+
+static void write_hints(FILE *f) {
+  fputs("\nconst QmEmbeddedHint qmE_report_index[] = {\n", f);
+  for (size_t i = 0; i < nhints; i++)
+    fprintf(f, "  { \"%s\", \"%s\" },\n", hints[i].name, hints[i].module);
+  fputs("  { NULL, NULL }\n};\n", f);
+}
+
+static void free_hints(void) {
+  for (size_t i = 0; i < nhints; i++) free(hints[i].module);
+  free(hints);
+}
+
 static int embed_module(lua_State *L, FILE *f, int i, const char *dir, const char *rel) {
   Buf src = { 0 }, code = { 0 };
   char *name = module_name(rel);
@@ -109,6 +165,7 @@ static int embed_module(lua_State *L, FILE *f, int i, const char *dir, const cha
   snprintf(chunkname, chunklen, "@stdlib/%s", rel);
   if (read_file(path, &src) != 0) goto done;
   if (compile(L, (const char *)src.data, src.len, chunkname, 0, &code) != 0) goto done;
+  if (scan_registrations((const char *)src.data, src.len, name) != 0) goto done;
   fprintf(f, "/* %s */\nstatic const char s%d[] =\n", rel, i);
   write_literal(f, src.data, src.len);
   fprintf(f, ";\nstatic const char b%d[] =\n", i);
@@ -158,6 +215,7 @@ int main(int argc, char **argv) {
   for (int i = 3; i < argc; i++)
     if (embed_module(L, f, i, dir, argv[i]) != 0) goto done;
   if (write_table(f, argc, argv) != 0) goto done;
+  write_hints(f);
   if (compile(L, qmE_probe_source, sizeof qmE_probe_source - 1, "=probe", 1, &probe) != 0) goto done;
   fputs("\nconst char qmE_probe_dump[] =\n", f);
   write_literal(f, probe.data, probe.len);
@@ -172,6 +230,7 @@ done:
   if (f != NULL) fclose(f);
   if (rc != 0 && tmp != NULL) remove(tmp);
   free(probe.data);
+  free_hints();
   free(tmp);
   if (L != NULL) lua_close(L);
   return rc;

@@ -65,6 +65,13 @@ static int l_modules(lua_State *L) {
   return 1;
 }
 
+/* host.report_index(): report name -> the stdlib module that registers it, as the build
+** found it (a hint; qm.engine.reports checks it) */
+static int l_report_index(lua_State *L) {
+  qmE_pushreportindex(L);
+  return 1;
+}
+
 /* host.stdlib(): where this process's stdlib comes from ("bytecode", "source" or "folder"),
 ** and why when it is "source" (the installed liblua cannot read the embedded bytecode) */
 static int l_stdlib(lua_State *L) {
@@ -148,7 +155,8 @@ static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory }, { "allowpath", l_allowpath },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { "remove_on_error", l_remove_on_error }, { "stdlib", l_stdlib }, { NULL, NULL } };
+    { "remove_on_error", l_remove_on_error }, { "stdlib", l_stdlib },
+    { "report_index", l_report_index }, { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
   lua_setfield(L, -2, "version");

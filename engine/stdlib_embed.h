@@ -18,6 +18,14 @@ typedef struct QmEmbeddedModule {
 } QmEmbeddedModule;
 
 extern const QmEmbeddedModule qmE_modules[];
+
+/* The report index: for each `register("NAME"` the build found in a module's source, the
+** pair (NAME, that module); ends with { NULL, NULL }. A hint for qm.engine.reports. */
+typedef struct QmEmbeddedHint {
+  const char *name;       /* "konsensusrapport" */
+  const char *module;     /* "qm.reports.selfassess" */
+} QmEmbeddedHint;
+extern const QmEmbeddedHint qmE_report_index[];
 /* the build's bytecode (stripped) of the probe chunk in stdlib_probe.h */
 extern const char qmE_probe_dump[];
 extern const size_t qmE_probe_dump_size;
@@ -35,6 +43,8 @@ typedef enum QmStdlibMode {
 void qmE_install(lua_State *L);
 /* Names of all stdlib modules (for REPL completion and docs), pushed as an array. */
 void qmE_pushnames(lua_State *L);
+/* The report index as a table NAME -> module name. */
+void qmE_pushreportindex(lua_State *L);
 
 /* Whether the running liblua reads bytecode the build wrote: it compiles the probe chunk and
 ** compares its stripped dump with `dump` (the build's). 1 when equal; otherwise 0 and `why`

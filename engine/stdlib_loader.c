@@ -231,3 +231,11 @@ void qmE_pushnames(lua_State *L) {
     lua_rawseti(L, -2, i++);
   }
 }
+
+void qmE_pushreportindex(lua_State *L) {
+  lua_newtable(L);
+  for (const QmEmbeddedHint *h = qmE_report_index; h->name; h++) {
+    lua_pushstring(L, h->module);
+    lua_setfield(L, -2, h->name);
+  }
+}
