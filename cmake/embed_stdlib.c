@@ -1,16 +1,18 @@
 /*
 ** embed_stdlib.c — build tool: writes the C file that embeds the Lua stdlib in qm
 ** (generated/stdlib_embed.c, see engine/stdlib_embed.h). For each .lua file under stdlib/ it
-** records the module name (stdlib/qm/time.lua is "qm.time"), the chunk name, the Lua source and the
-** bytecode this liblua compiles it to, debug info (line numbers, local names) kept; and the
-** bytecode of the probe chunk (engine/stdlib_probe.h) that qm compiles again at start to
+** records the module name (stdlib/qm/time.lua is "qm.time"), the chunk name, the Lua source
+** and the bytecode this liblua compiles it to, with line numbers but without the names of
+** local variables (engine/stdlib_strip.c says why; checked here by loading the result); and
+** the bytecode of the probe chunk (engine/stdlib_probe.h) that qm compiles again at start to
 ** check that the running liblua reads this bytecode. A syntax error in the stdlib fails the
 ** build here. It also writes the report index: for every `register("NAME"` in a module's
 ** source (how modules under qm/reports/ register their reports with qm.engine.reports), the
 ** pair (NAME, module), so that asking for one report loads only the module that has it. The
 ** index is a hint: qm.engine.reports falls back to loading every report module, and
-** tests/engine/test_report_index.lua checks that it agrees with what the modules register. Built and run by CMake on the build machine (it links the same liblua5.4 as
-** qm: Debian ships no luac). Writes OUT.tmp, then renames it to OUT.
+** tests/engine/test_report_index.lua checks that it agrees with what the modules register.
+** Built and run by CMake on the build machine (it links the same liblua5.4 as qm: Debian
+** ships no luac). Writes OUT.tmp, then renames it to OUT.
 ** Usage: embed_stdlib OUT.c STDLIB_DIR RELPATH.lua...   (RELPATH relative to STDLIB_DIR)
 */
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 #include "stdlib_probe.h"
+#include "stdlib_strip.h"
 
 typedef struct Buf {
   unsigned char *data;
@@ -58,17 +61,18 @@ static int read_file(const char *path, Buf *b) {
   return rc;
 }
 
-/* compiles `src` as text and dumps it into `out`; the function is popped again */
+/* compiles `src` as text and dumps it into `out`; the function stays on the stack (the
+** callers reset the stack) */
 static int compile(lua_State *L, const char *src, size_t len, const char *chunkname, int strip, Buf *out) {
   if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK) {
     fprintf(stderr, "embed_stdlib: %s\n", lua_tostring(L, -1));
-    lua_pop(L, 1);
     return -1;
   }
-  int rc = lua_dump(L, dump_writer, out, strip);
-  lua_pop(L, 1);
-  if (rc != 0) fprintf(stderr, "embed_stdlib: cannot dump %s (out of memory)\n", chunkname);
-  return rc == 0 ? 0 : -1;
+  if (lua_dump(L, dump_writer, out, strip) != 0) {
+    fprintf(stderr, "embed_stdlib: cannot dump %s (out of memory)\n", chunkname);
+    return -1;
+  }
+  return 0;
 }
 
 /* a C string literal of any bytes: printable ASCII as is, the rest as 3-digit octal escapes
@@ -150,6 +154,39 @@ static void free_hints(void) {
   free(hints);
 }
 
+/* `code` (a full dump of the function on top of L's stack) without local names, when that
+** loads and has the same code as the full dump; otherwise `code` as it is, with a warning */
+static int strip_locals(lua_State *L, const char *chunkname, Buf *code) {
+  Buf full = { 0 }, again = { 0 };
+  unsigned char *out = malloc(code->len);
+  int rc = -1;
+  if (out == NULL) { fprintf(stderr, "embed_stdlib: out of memory\n"); goto done; }
+  size_t n = qmE_strip_locals(code->data, code->len, out);
+  /* both stripped of all debug info must be the same bytes: the same code and constants */
+  if (n > 0 && lua_dump(L, dump_writer, &full, 1) == 0 &&
+      luaL_loadbufferx(L, (const char *)out, n, chunkname, "b") == LUA_OK) {
+    int same = lua_dump(L, dump_writer, &again, 1) == 0 && again.len == full.len &&
+               memcmp(again.data, full.data, full.len) == 0;
+    lua_pop(L, 1);
+    if (same) {
+      memcpy(code->data, out, n);
+      code->len = n;
+      rc = 0;
+      goto done;
+    }
+  } else if (n > 0 && full.len > 0) {
+    lua_pop(L, 1);   /* the load's error message */
+  }
+  fprintf(stderr, "embed_stdlib: warning: %s: kept the local names (this liblua's bytecode is not "
+          "laid out as engine/stdlib_strip.c reads it)\n", chunkname);
+  rc = 0;
+done:
+  free(out);
+  free(full.data);
+  free(again.data);
+  return rc;
+}
+
 static int embed_module(lua_State *L, FILE *f, int i, const char *dir, const char *rel) {
   Buf src = { 0 }, code = { 0 };
   char *name = module_name(rel);
@@ -165,6 +202,7 @@ static int embed_module(lua_State *L, FILE *f, int i, const char *dir, const cha
   snprintf(chunkname, chunklen, "@stdlib/%s", rel);
   if (read_file(path, &src) != 0) goto done;
   if (compile(L, (const char *)src.data, src.len, chunkname, 0, &code) != 0) goto done;
+  if (strip_locals(L, chunkname, &code) != 0) goto done;
   if (scan_registrations((const char *)src.data, src.len, name) != 0) goto done;
   fprintf(f, "/* %s */\nstatic const char s%d[] =\n", rel, i);
   write_literal(f, src.data, src.len);
@@ -173,6 +211,7 @@ static int embed_module(lua_State *L, FILE *f, int i, const char *dir, const cha
   fputs(";\n\n", f);
   rc = 0;
 done:
+  lua_settop(L, 0);
   free(src.data);
   free(code.data);
   free(name);
@@ -217,6 +256,7 @@ int main(int argc, char **argv) {
   if (write_table(f, argc, argv) != 0) goto done;
   write_hints(f);
   if (compile(L, qmE_probe_source, sizeof qmE_probe_source - 1, "=probe", 1, &probe) != 0) goto done;
+  lua_settop(L, 0);
   fputs("\nconst char qmE_probe_dump[] =\n", f);
   write_literal(f, probe.data, probe.len);
   fputs(";\nconst size_t qmE_probe_dump_size = sizeof qmE_probe_dump - 1;\n", f);

@@ -1,6 +1,7 @@
 /* test_stdlib_bytecode.c — the stdlib embedded as bytecode: it is the running liblua's own
-** compilation of the embedded source (code and line numbers), it loads only as a binary
-** chunk, and a liblua that would write other bytecode is detected and the source used. */
+** compilation of the embedded source (code and line numbers, without local names), it loads
+** only as a binary chunk, and a liblua that would write other bytecode is detected and the
+** source used. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include "check.h"
 #include "host.h"
 #include "stdlib_embed.h"
+#include "stdlib_strip.h"
 
 typedef struct Bytes { char *data; size_t len; } Bytes;
 
@@ -23,19 +25,23 @@ static int collect(lua_State *L, const void *p, size_t n, void *ud) {
   return 0;
 }
 
-TEST(every_module_is_embedded_as_bytecode_of_its_embedded_source) {
+TEST(every_module_is_embedded_as_bytecode_of_its_embedded_source_without_local_names) {
   lua_State *L = luaL_newstate();
   int count = 0;
   for (const QmEmbeddedModule *m = qmE_modules; m->name; m++, count++) {
     CHECK(m->bytecode_size > 4 && memcmp(m->bytecode, LUA_SIGNATURE, 4) == 0);
     char chunkname[256];
     snprintf(chunkname, sizeof chunkname, "@%s", m->path);
-    /* the same dump, byte for byte, as this liblua writes for the source: same code, same
-    ** line numbers and local names in every function */
+    /* the same bytes as this liblua's dump of the source without its local names: same code,
+    ** same line numbers in every function */
     CHECK(luaL_loadbufferx(L, m->source, m->source_size, chunkname, "t") == LUA_OK);
     Bytes b = { NULL, 0 };
     CHECK(lua_dump(L, collect, &b, 0) == 0);
-    CHECK(b.len == m->bytecode_size && memcmp(b.data, m->bytecode, b.len) == 0);
+    unsigned char *no_locals = malloc(b.len);
+    size_t n = qmE_strip_locals((const unsigned char *)b.data, b.len, no_locals);
+    CHECK(n > 0 && n < b.len);
+    CHECK(n == m->bytecode_size && memcmp(no_locals, m->bytecode, n) == 0);
+    free(no_locals);
     free(b.data);
     lua_settop(L, 0);
     /* binary only: the text mode that model files get refuses it */
@@ -48,6 +54,55 @@ TEST(every_module_is_embedded_as_bytecode_of_its_embedded_source) {
     lua_settop(L, 0);
   }
   CHECK(count > 10);
+  lua_close(L);
+}
+
+/* the dump of `code` (debug info kept) without local names, loaded: 1 on success */
+static int load_without_locals(lua_State *L, const char *code) {
+  if (luaL_loadbufferx(L, code, strlen(code), "=t", "t") != LUA_OK) return 0;
+  Bytes b = { NULL, 0 };
+  int ok = lua_dump(L, collect, &b, 0) == 0;
+  lua_pop(L, 1);
+  unsigned char *out = malloc(b.len);
+  size_t n = ok ? qmE_strip_locals((const unsigned char *)b.data, b.len, out) : 0;
+  ok = n > 0 && luaL_loadbufferx(L, (const char *)out, n, "=t", "b") == LUA_OK;
+  free(out);
+  free(b.data);
+  return ok;
+}
+
+TEST(without_local_names_errors_keep_their_line_and_globals_their_name) {
+  lua_State *L = luaL_newstate();
+  luaL_openlibs(L);
+  CHECK(load_without_locals(L, "local t = {}\nlocal function f(x)\n  return x.y\nend\n"
+                                "return f, function() return nosuch() end"));
+  CHECK(lua_pcall(L, 0, 2, 0) == LUA_OK);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  CHECK(lua_pcall(L, 1, 1, 0) != LUA_OK);
+  CHECK_STR(lua_tostring(L, -1), "t:3: attempt to index a nil value");
+  lua_pop(L, 1);
+  CHECK(lua_pcall(L, 0, 0, 0) != LUA_OK);
+  CHECK_STR(lua_tostring(L, -1), "t:5: attempt to call a nil value (global 'nosuch')");
+  lua_close(L);
+}
+
+TEST(a_truncated_or_foreign_chunk_is_refused_not_misread) {
+  const QmEmbeddedModule *m = qmE_modules;
+  lua_State *L = luaL_newstate();
+  CHECK(luaL_loadbufferx(L, m->source, m->source_size, "=m", "t") == LUA_OK);
+  Bytes b = { NULL, 0 };
+  CHECK(lua_dump(L, collect, &b, 0) == 0);
+  unsigned char *out = malloc(b.len + 1);
+  CHECK(qmE_strip_locals((const unsigned char *)b.data, b.len, out) > 0);
+  int misread = 0;
+  for (size_t len = 0; len < b.len; len++)   /* every proper prefix */
+    if (qmE_strip_locals((const unsigned char *)b.data, len, out) != 0) misread++;
+  CHECK(misread == 0);
+  b.data[4] = 0x53;                          /* Lua 5.3 */
+  CHECK(qmE_strip_locals((const unsigned char *)b.data, b.len, out) == 0);
+  free(out);
+  free(b.data);
   lua_close(L);
 }
 
@@ -170,7 +225,9 @@ TEST(with_a_foreign_liblua_the_source_is_used_and_noted_once) {
 
 int main(void) {
   unsetenv("QM_STDLIB_PATH");
-  RUN(every_module_is_embedded_as_bytecode_of_its_embedded_source);
+  RUN(every_module_is_embedded_as_bytecode_of_its_embedded_source_without_local_names);
+  RUN(without_local_names_errors_keep_their_line_and_globals_their_name);
+  RUN(a_truncated_or_foreign_chunk_is_refused_not_misread);
   RUN(the_running_liblua_matches_the_build);
   RUN(a_foreign_header_or_code_is_detected_with_its_reason);
   RUN(with_a_foreign_liblua_the_source_is_used_and_noted_once);
