@@ -19,6 +19,7 @@
 #define DB_MT "qm.db"
 #define STMT_MT "qm.stmt"
 #define PROGRESS_EVERY 10000  /* VM steps between limit checks */
+static const char OPEN_DBS[] = "qm.db.handles";  /* weak keys: every handle, for qmDb_close_all */
 
 typedef struct Stmt Stmt;
 
@@ -627,8 +628,24 @@ void qmDb_push_open(lua_State *L, const char *path, int flags) {
   if (flags & QM_DB_CREATE) flags |= QM_DB_WRITE;
   d->flags = flags;
   d->limits = qmL_of(L);
+  qm_weaktable(L, OPEN_DBS);
+  lua_pushvalue(L, -2);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
   if (flags & QM_DB_DEFER) d->deferred = 1;
   else open_conn(L, d);
+}
+
+void qmDb_close_all(lua_State *L) {
+  qm_weaktable(L, OPEN_DBS);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    Db *d = luaL_testudata(L, -1, DB_MT);
+    if (d != NULL) { d->deferred = 0; close_db(d); }
+  }
+  lua_pop(L, 1);
 }
 
 /* opens d->path as d->flags say; on failure closes what was opened and raises */

@@ -22,6 +22,9 @@ int qmDb_open_lib(lua_State *L);
 /* Open a database and push its Lua handle; raises (class QM_EXIT_IO) on failure (with
 ** QM_DB_DEFER: at the first use of the handle). */
 void qmDb_push_open(lua_State *L, const char *path, int flags);
+/* Close every connection made by qmDb_push_open in this state (finalizing its statements),
+** as their __gc would; the handles then say they are closed. */
+void qmDb_close_all(lua_State *L);
 /* The sqlite3 connection of the handle at idx (raises if it is not an open handle). */
 sqlite3 *qmDb_check(lua_State *L, int idx);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up loads only what a command needs (QM_STDLIB_TRACE lists every stdlib module as it
 # loads): qm --version the runner alone, qm check no report and no database code, one report
-# its own module and not the other reports; a model's db opens only when it is used.
+# its own module and not the other reports; a model's db opens only when it is used. At exit
+# qm closes its databases but does not free the Lua state (qmH_exit): nothing is left open.
 source "$(dirname "$0")/lib.sh"
 kik="$QM_SOURCE_DIR/models/kik/kik.lua"
 loaded() { sed -n 's/^qm: stdlib \([^:]*\): .*/\1/p' "$T_ERR" | sort | tr '\n' ' '; }
@@ -49,5 +50,20 @@ t_run run "$T_TMP/q.lua" --db "$T_TMP/kik.db"
 expect_exit 0
 expect_stdout_is "true
 true"
+
+t_case exit_closes_every_database_connection
+# a written database in WAL mode keeps its -wal and -shm files only while a connection is open
+cat >"$T_TMP/dangling.lua" <<'LUA'
+for r in db:query("SELECT id FROM qm_rounds") do break end
+local st = db:prepare("SELECT count(*) FROM qm_rounds")
+print(st:scalar() > 0)
+LUA
+"$QM" run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/w.db" --write >/dev/null
+t_run run "$T_TMP/dangling.lua" --db "$T_TMP/w.db" --write
+expect_exit 0
+expect_stdout_is "true"
+expect_file "$T_TMP/w.db"
+expect_no_file "$T_TMP/w.db-wal"
+expect_no_file "$T_TMP/w.db-shm"
 
 t_done
