@@ -12,7 +12,7 @@
 # Wall-clock times; cpu_ms is user + system time (mean). Ratios and targets use the median
 # wall time: the machine may be shared, and hyperfine runs in rounds so that a busy spell
 # hits every command alike. qm_check_source runs through env(1) (about 0.3 ms more).
-# Installs lua5.4, sqlite3, hyperfine and time when missing (scripts/setup.sh bench).
+# Installs lua5.4, sqlite3, hyperfine and time when missing (scripts/setup.sh --bench).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=300
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-"$root/scripts/setup.sh" bench
+"$root/scripts/setup.sh" --bench
 "$root/scripts/build.sh" "$build" >&2
 qm="$build/qm"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qm-startup.XXXXXX")

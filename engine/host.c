@@ -16,6 +16,7 @@
 #include "stdlib_embed.h"
 #include "sqlite_lua.h"
 #include "yaml_lua.h"
+#include "xlsx_lua.h"
 
 #define MAX_TRACE_FRAMES 8
 
@@ -207,6 +208,7 @@ static int init_state(lua_State *L) {
   preload(L, "qm.host", open_host);
   preload(L, "qm.db", qmDb_open_lib);
   preload(L, "qm.yaml", qmY_open_lib);
+  preload(L, "qm.xlsx", qmX_open_lib);
   return 0;
 }
 

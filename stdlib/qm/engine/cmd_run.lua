@@ -13,6 +13,15 @@ local M = {
   options = {},
 }
 
+-- With --format xlsx a report must write a document (qm.reports.document's write finds the
+-- real output as out.xlsx); one that writes its own lines has nothing to put in a sheet.
+local function xlsx_guard(out, name, format)
+  if format ~= "xlsx" then return out end
+  return { xlsx = out, write = function()
+    cli.usage_error(("the report \"%s\" writes lines, not tables: it cannot be a spreadsheet (use --format csv or text)"):format(name))
+  end }
+end
+
 -- after the file ran: report problems, then produce the requested report of the model
 local function report_model(ctx)
   local errors = ctx:print_problems(io.stderr, not ctx.opts.quiet)
@@ -27,7 +36,7 @@ local function report_model(ctx)
   if name == "list" then
     -- --report list: every report with its one line, for choosing one
     local all = reports.all()
-    local out = ctx:output()
+    local out = xlsx_guard(ctx:output(), name, ctx.opts.format)
     for _, n in ipairs(reports.names()) do out:write(("%-20s %s\n"):format(n, all[n].doc)) end
     return host.exit.ok
   end
@@ -35,7 +44,7 @@ local function report_model(ctx)
   if not r then
     cli.usage_error(("no report \"%s\" (reports: %s)"):format(name, table.concat(reports.names(), ", ")))
   end
-  return r.fn(ctx, m, ctx:output())
+  return r.fn(ctx, m, xlsx_guard(ctx:output(), name, ctx.opts.format))
 end
 
 function M.main(opts, args)
@@ -44,6 +53,9 @@ function M.main(opts, args)
   local f = io.open(path, "rb")
   if not f then host.raise(host.exit.io, ("cannot open %s: no such file"):format(path), 0) end
   f:close()
+  if opts.format == "xlsx" and not opts.out and not context.stdout and host.isatty(1) then
+    cli.usage_error("--format xlsx writes a binary file: give --out FILE.xlsx (or send it to a pipe)")
+  end
   local ctx = context.new(opts)
   -- leaving by an error removes a half-written --out file (a to-be-closed guard keeps the
   -- error's traceback intact, unlike a pcall). The host's guard removes it even after a

@@ -9,6 +9,7 @@ local registry = require "qm.engine.reports"
 local report = require "qm.reports.document"
 local json = require "qm.reports.json"
 local host = require "qm.host"
+local charts = require "qm.reports.charts"
 local cli = require "qm.engine.cli"
 
 local M = {}
@@ -58,8 +59,14 @@ function M.audit(ctx, m, out)
   if #rounds >= 2 then cols[#cols + 1] = { key = "change", title = "Ændring", align = "right" } end
   local rows, data = {}, json.array({})
   local first, last = rounds[1], rounds[#rounds]
+  local cats = {}   -- the themes' shares per round, for the before/after bars
   for _, th in ipairs(m:themes()) do
     if #th:questions() == 0 then goto next_theme end
+    do
+      local vals = {}
+      for i, r in ipairs(rounds) do vals[i] = (theme_share(th, shares[r])) end
+      cats[#cats + 1] = { label = th.title or th.id, values = vals }
+    end
     local row = { element = th.title or th.id }
     local td = json.object({ id = th.id, title = th.title, rounds = {}, criteria = json.array({}) }, { "id", "title", "rounds", "criteria" })
     for _, r in ipairs(rounds) do
@@ -93,6 +100,11 @@ function M.audit(ctx, m, out)
   local doc = report.document { title = (m.title or m.id) .. " — sagsaudit",
     subtitle = "Andel af de relevante sager, der opfylder kriteriet (ikke relevant tæller ikke med)",
     data = json.object({ model = m.id, rounds = json.array(rounds), themes = data }, { "model", "rounds", "themes" }) }
+  if #rounds >= 1 and #cats > 0 then
+    doc:chart { type = "bars", title = "Andel opfyldt pr. tema og runde", min = 0, max = 1, series = rounds, change = #rounds >= 2,
+      format = charts.number { decimals = 0, percent = true }, numfmt = "0%", change_numfmt = "+0%;-0%;0%", labels = { category = "Tema", change = "Ændring" }, categories = cats,
+      change_format = function(v) if v == nil then return nil end return ("%+.0f"):format(v * 100) end }
+  end
   doc:table { name = "audit", columns = cols, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end

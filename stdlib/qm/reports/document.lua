@@ -1,7 +1,9 @@
--- report.lua — reports as documents: a producer adds headings, paragraphs, key-value lists
--- and tables to a document, and one renderer per format (text, markdown, csv, json, html)
--- writes it. JSON output is the document's `data` (a stable shape the producer documents)
--- when it sets one, otherwise the blocks themselves.
+-- document.lua — reports as documents: a producer adds headings, paragraphs, key-value lists,
+-- tables and charts to a document, and one renderer per format (text, markdown, csv, json,
+-- html, xlsx) writes it. JSON output is the document's `data` (a stable shape the producer
+-- documents) when it sets one, otherwise the blocks themselves. A chart (qm.reports.charts)
+-- is inline SVG beside its data table in HTML, and its data table in text, Markdown and
+-- xlsx; CSV leaves it out, JSON has its rows (docs/reports.md).
 --
 -- A table's rows are an array, or a function returning an iterator (for example
 -- `function() return db:query(sql) end`): such a table is streamed, row by row, so a list
@@ -9,12 +11,13 @@
 -- from the first ALIGN_ROWS rows (a longer value later widens only its own row), as the
 -- REPL does. report.write renders straight to a file; report.render returns a string.
 local json = require "qm.reports.json"
+local charts = require "qm.reports.charts"
 
 local M = {}
 local Doc = {}
 Doc.__index = Doc
 
-M.formats = { "text", "markdown", "csv", "json", "html" }
+M.formats = { "text", "markdown", "csv", "json", "html", "xlsx" }
 
 -- report.document{ title = ..., subtitle = ..., data = <value for JSON> }
 function M.document(opts)
@@ -22,8 +25,10 @@ function M.document(opts)
   return setmetatable({ title = opts.title, subtitle = opts.subtitle, data = opts.data, blocks = {} }, Doc)
 end
 
-function Doc:heading(text, level)
-  self.blocks[#self.blocks + 1] = { kind = "heading", text = tostring(text), level = level or 2 }
+-- opts.break_before: a printed page starts here (HTML print); level-2 headings always do
+function Doc:heading(text, level, opts)
+  self.blocks[#self.blocks + 1] = { kind = "heading", text = tostring(text), level = level or 2,
+                                    break_before = opts and opts.break_before or nil }
   return self
 end
 
@@ -43,13 +48,24 @@ function Doc:list(items)
   return self
 end
 
--- t = { name = "questions", columns = { {key=, title=, align="right"|"left", format=fn}, ... },
+-- t = { name = "questions", sheet = <xlsx sheet name, default the heading above>,
+--       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>}, ... },
 --       rows = { {key = value, ...}, ... } or function() return <iterator of rows> end }
 function Doc:table(t)
   assert(t.columns and t.rows, "report table needs columns and rows")
   assert(type(t.rows) == "table" or type(t.rows) == "function", "report table rows must be an array or a function")
   t.kind = "table"
   self.blocks[#self.blocks + 1] = t
+  return self
+end
+
+-- spec: a chart (qm.reports.charts; docs/reports.md); checked now, so a bad spec is an
+-- error at the producer's line, not while writing
+function Doc:chart(spec)
+  local ok, err = pcall(charts.table, spec)
+  if ok then ok, err = pcall(charts.svg, spec, "check") end
+  if not ok then error(err, 2) end
+  self.blocks[#self.blocks + 1] = { kind = "chart", spec = spec }
   return self
 end
 
@@ -163,15 +179,21 @@ local function pad(s, w, right)
 end
 M.pad = pad
 
--- right-aligned when every value (in the rows seen) is a number
+-- right-aligned when every value (in the rows seen) is a number, and there is one: a
+-- column with no values at all is text, left-aligned
 local function is_numeric_col(col, rows)
   if col.align then return col.align == "right" end
+  local any = false
   for _, r in ipairs(rows) do
     local v = r[col.key]
-    if v ~= nil and type(v) ~= "number" then return false end
+    if v ~= nil and not (type(v) == "userdata" and tostring(v) == "null") then
+      if type(v) ~= "number" then return false end
+      any = true
+    end
   end
-  return true
+  return any
 end
+M.is_numeric_col = is_numeric_col
 
 -- ---------------------------------------------------------------- text
 
@@ -236,6 +258,9 @@ local function render_text(doc, out)
       for _, item in ipairs(b.items) do out.line("  - " .. sanitize(tostring(item))) end
     elseif b.kind == "table" then
       text_table(b, out)
+    elseif b.kind == "chart" then
+      if b.spec.title then out.line(sanitize(b.spec.title) .. ":") end
+      text_table(charts.table(b.spec), out)
     end
     out.line("")
   end
@@ -264,10 +289,15 @@ local function render_markdown(doc, out)
       end
     elseif b.kind == "list" then
       for _, item in ipairs(b.items) do out.line("- " .. md_escape(tostring(item))) end
-    elseif b.kind == "table" then
-      peek(b, function(rows)
+    elseif b.kind == "table" or b.kind == "chart" then
+      if b.kind == "chart" then
+        if b.spec.title then out.line("**" .. md_escape(b.spec.title) .. "**"); out.line("") end
+        b = charts.table(b.spec)
+      end
+      local t = b
+      peek(t, function(rows)
         local head, rule = {}, {}
-        for i, c in ipairs(b.columns) do
+        for i, c in ipairs(t.columns) do
           head[i] = md_escape(c.title or c.key)
           rule[i] = is_numeric_col(c, rows) and "---:" or "---"
         end
@@ -275,7 +305,7 @@ local function render_markdown(doc, out)
         out.line("| " .. table.concat(rule, " | ") .. " |")
       end, function(row)
         local line = {}
-        for i, c in ipairs(b.columns) do line[i] = md_escape(cell(c, row)) end
+        for i, c in ipairs(t.columns) do line[i] = md_escape(cell(c, row)) end
         out.line("| " .. table.concat(line, " | ") .. " |")
       end)
     end
@@ -341,6 +371,11 @@ local function blocks_data(doc)
       local kv = {}
       for _, p in ipairs(b.pairs) do kv[tostring(p[1])] = p[2] end
       blocks[#blocks + 1] = { kind = "keyvalues", values = kv }
+    elseif b.kind == "chart" then
+      local t = charts.table(b.spec)
+      t.kind = "chart"
+      blocks[#blocks + 1] = json.object({ kind = "chart", type = b.spec.type, title = b.spec.title, rows = table_rows_json(t) },
+        { "kind", "type", "title", "rows" })
     else
       blocks[#blocks + 1] = { kind = b.kind, text = b.text, level = b.level, items = b.items }
     end
@@ -360,59 +395,29 @@ local function html_escape(s)
 end
 M.html_escape = html_escape
 
+-- the page itself is qm.reports.html; it gets the cell values and alignment from here
 local function render_html(doc, out)
-  for _, l in ipairs({ "<!DOCTYPE html>", '<html lang="da"><head><meta charset="utf-8">',
-    "<title>" .. html_escape(doc.title or "qm") .. "</title>",
-    "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}" ..
-    "td,th{border:1px solid #ccc;padding:.2em .5em}td.n{text-align:right}</style>",
-    "</head><body>" }) do out.line(l) end
-  if doc.title then out.line("<h1>" .. html_escape(doc.title) .. "</h1>") end
-  if doc.subtitle then out.line("<p>" .. html_escape(doc.subtitle) .. "</p>") end
-  for _, b in ipairs(doc.blocks) do
-    if b.kind == "heading" then
-      local l = math.min(b.level, 6)
-      out.line(("<h%d>%s</h%d>"):format(l, html_escape(b.text), l))
-    elseif b.kind == "paragraph" then
-      out.line("<p>" .. html_escape(b.text) .. "</p>")
-    elseif b.kind == "keyvalues" then
-      out.line("<dl>")
-      for _, p in ipairs(b.pairs) do
-        out.line("<dt>" .. html_escape(tostring(p[1])) .. "</dt><dd>" .. html_escape(cell({ key = 2 }, p)) .. "</dd>")
-      end
-      out.line("</dl>")
-    elseif b.kind == "list" then
-      out.line("<ul>")
-      for _, item in ipairs(b.items) do out.line("<li>" .. html_escape(tostring(item)) .. "</li>") end
-      out.line("</ul>")
-    elseif b.kind == "table" then
-      out.line("<table><thead><tr>")
-      for _, c in ipairs(b.columns) do out.line("<th>" .. html_escape(c.title or c.key) .. "</th>") end
-      out.line("</tr></thead><tbody>")
-      local numeric = {}
-      peek(b, function(rows)
-        for i, c in ipairs(b.columns) do numeric[i] = is_numeric_col(c, rows) end
-      end, function(row)
-        local tds = {}
-        for i, c in ipairs(b.columns) do
-          tds[i] = (numeric[i] and '<td class="n">' or "<td>") .. html_escape(cell(c, row)) .. "</td>"
-        end
-        out.line("<tr>" .. table.concat(tds) .. "</tr>")
-      end)
-      out.line("</tbody></table>")
-    end
-  end
-  out.line("</body></html>")
+  require("qm.reports.html").render(doc, out, { cell = cell, peek = peek, is_numeric_col = is_numeric_col })
+end
+
+-- xlsx is binary: written whole by qm.reports.xlsx (libxlsxwriter), then copied to the sink
+local function render_xlsx(doc, _, sink)
+  require("qm.reports.xlsx").write(doc, sink, { cell = cell, null = require("qm.host").null, chart_table = charts.table,
+    fail = function(msg)
+      local host = require "qm.host"
+      host.raise(host.exit.usage, msg, 0)
+    end })
 end
 
 -- renderer, line separator, what ends the last line
 local renderers = { text = { render_text, "\n" }, markdown = { render_markdown, "\n" },
                     csv = { render_csv, "\r\n", "\r\n" }, json = { render_json },
-                    html = { render_html, "\n", "\n" } }
+                    html = { render_html, "\n", "\n" }, xlsx = { render_xlsx } }
 
 local function renderer(format, level)
   local r = renderers[format or "text"]
   if not r then
-    error(("unknown report format %q (use text, markdown, csv, json or html)"):format(tostring(format)), level + 1)
+    error(("unknown report format %q (use text, markdown, csv, json, html or xlsx)"):format(tostring(format)), level + 1)
   end
   return r
 end
@@ -420,6 +425,7 @@ end
 -- report.write(doc, format, file): render to a file handle (anything with :write), streaming
 function M.write(doc, format, file)
   local r = renderer(format, 2)
+  if format == "xlsx" and file.xlsx then file = file.xlsx end   -- see qm.engine.cmd_run
   local function sink(s) file:write(s) end  -- the run's output raises its own errors
   local out = line_writer(sink, r[2], r[3])
   r[1](doc, out, sink)

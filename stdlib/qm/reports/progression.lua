@@ -15,6 +15,7 @@ local registry = require "qm.engine.reports"
 local report = require "qm.reports.document"
 local json = require "qm.reports.json"
 local host = require "qm.host"
+local charts = require "qm.reports.charts"
 local cli = require "qm.engine.cli"
 
 local M = {}
@@ -89,6 +90,31 @@ end
 
 -- ---------------------------------------------------------------- progression
 
+-- the lines chart of the progression report: mean score per indicator per month (the
+-- conversations' months up to --as-of), of the citizens the report covers
+function M.monthly_chart(ctx, m, db, st, tf, tp)
+  local q = sql([[
+    SELECT substr(cv.date, 1, 7) AS month, s.indicator, avg(s.score) AS mean
+    FROM {scores} s JOIN {conversations} cv ON cv.id = s.conversation_id JOIN {citizens} c ON c.id = cv.citizen_id
+    WHERE cv.date <= :as_of AND s.score IS NOT NULL AND ]] .. tf .. [[
+    GROUP BY month, s.indicator ORDER BY month]], st.tables)
+  local months, seen, by = {}, {}, {}
+  for r in db:query(q, params({ as_of = as_of(ctx, m) }, tp)) do
+    if not seen[r.month] then seen[r.month] = true; months[#months + 1] = r.month end
+    by[r.indicator] = by[r.indicator] or {}
+    by[r.indicator][r.month] = r.mean
+  end
+  if #months == 0 then return nil end
+  local series = {}
+  for _, e in ipairs(m:questions()) do
+    if by[e.id] then series[#series + 1] = { label = e.title or e.text or e.id, values = by[e.id] } end
+  end
+  local sc = m.scale
+  return { type = "lines", title = "Gennemsnitlig score pr. måned og indikator", x = months, series = series,
+    min = (sc and sc.min) or 1, max = (sc and sc.max) or 5, labels = { x = "Måned" },
+    format = charts.number { decimals = 2, decimal = ctx.opts.lang == "en" and "." or "," } }
+end
+
 function M.progression(ctx, m, out)
   local db, st = db_of(ctx), settings(m)
   local group, level = level_expr(ctx)
@@ -137,6 +163,12 @@ function M.progression(ctx, m, out)
     { key = "change", title = "Gns. ændring", align = "right" }, { key = "fwd1", title = "Frem siden første" },
     { key = "bwd1", title = "Tilbage siden første" }, { key = "change1", title = "Ændring siden første", align = "right" },
     { key = "dist", title = "Fordeling 1-5", align = "right" }, { key = "hidden", title = "Skjulte" } }, rows = trows }
+  -- progression over time: the mean score per indicator and month, one line per indicator.
+  -- For people's formats only (another pass over the scores); JSON and CSV keep their shape.
+  if ctx.opts.format ~= "json" and ctx.opts.format ~= "csv" then
+    local spec = M.monthly_chart(ctx, m, db, st, tf, tp)
+    if spec then doc:chart(spec) end
+  end
   report.write(doc, ctx.opts.format, out)
 end
 

@@ -12,6 +12,7 @@ local stats = require "qm.eval.stats"
 local time = require "qm.eval.time"
 local cli = require "qm.engine.cli"
 local host = require "qm.host"
+local charts = require "qm.reports.charts"
 
 local M = {}
 
@@ -85,6 +86,44 @@ local function fmtnum(v, d)
   if math.type(v) == "integer" then return v end
   if v == math.floor(v) then return math.tointeger(v) end
   return tonumber(("%." .. (d or 1) .. "f"):format(v))
+end
+
+-- charts: numbers with the report language's decimal mark (Danish comma unless --lang en),
+-- and the model's scale as their axis
+local function chart_format(ctx, decimals)
+  return charts.number { decimals = decimals or 1, decimal = ctx.opts.lang == "en" and "." or "," }
+end
+
+local function scale_bounds(m)
+  local s = m.scale
+  return (s and s.min) or 0, (s and s.max) or 100
+end
+
+-- every participant's score per question of a round (not "ved ikke"), for the spread charts
+local function individual_scores(db, round_id)
+  local out = {}
+  for x in db:query([[SELECT question, score FROM qm_responses WHERE round_id = ? AND coalesce(dontknow, 0) = 0
+                      AND score IS NOT NULL ORDER BY question, score]], { round_id }) do
+    local l = out[x.question] or {}
+    l[#l + 1] = x.score
+    out[x.question] = l
+  end
+  return out
+end
+
+-- the themes' scores: a radar with the target ring (bars when a model has under three themes)
+local function themes_chart(ctx, m, title, values)
+  local lo, hi = scale_bounds(m)
+  local axes = {}
+  for _, th in ipairs(m:themes()) do axes[#axes + 1] = { label = th.title or th.id, value = values[th.id] } end
+  if #axes >= 3 then
+    return { type = "radar", title = title, min = lo, max = hi, target = m.target, format = chart_format(ctx),
+      labels = { axis = "Tema", value = "Aftalt score", target = "Mål" }, axes = axes }
+  end
+  local cats = {}
+  for i, a in ipairs(axes) do cats[i] = { label = a.label, values = { a.value } } end
+  return { type = "bars", title = title, min = lo, max = hi, target = m.target, format = chart_format(ctx),
+    series = { "Aftalt score" }, labels = { category = "Tema" }, categories = cats }
 end
 
 local function proposal(m, q, qs)
@@ -257,9 +296,13 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   end
   if doc_in then doc:heading("Konsensusrapport", 2) end
   doc:keyvalues { { "Samlet score", fmtnum(total, 1) or "-" }, { "Enhed", unit_name(db, r.unit_id) }, { "Runde", r.id } }
-  doc:table { name = "themes", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
+  doc:table { name = "themes", sheet = "Temaer", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
     { key = "side", title = "Side" }, { key = "score", title = "Score" } }, rows = summary }
+  doc:chart(themes_chart(ctx, m, "Temaernes aftalte score", tscores))
+  local individual = individual_scores(db, r.id)
+  local lo, hi = scale_bounds(m)
   for _, th in ipairs(m:themes()) do
+    local dots = {}
     local tdata = json.object({ id = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1), questions = json.array({}) },
       { "id", "title", "side", "score", "questions" })
     local rows = {}
@@ -271,6 +314,8 @@ function M.konsensusrapport(ctx, m, out, doc_in)
         local row = { question = q.id, agreed = score, spread = spread, strengths = c and null_to_nil(c.strengths),
                       improvements = c and null_to_nil(c.improvements), comment = c and null_to_nil(c.comment) }
         rows[#rows + 1] = row
+        dots[#dots + 1] = { label = q.id .. " " .. (q.text or ""), scores = individual[q.id] or {},
+          agreed = c and c.dontknow == 0 and null_to_nil(c.score) or nil }
         csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = fmtnum(qs.min), max = fmtnum(qs.max),
           sd = fmtnum(qs.sd), n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
         tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text,
@@ -279,10 +324,15 @@ function M.konsensusrapport(ctx, m, out, doc_in)
           { "id", "text", "agreed", "comment", "strengths", "improvements", "spread" })
       end
     end
-    doc:heading(("%s %s — %s"):format(th.id, th.title or "", tostring(fmtnum(tscores[th.id], 1) or "-")), 3)
+    doc:heading(("%s %s — %s"):format(th.id, th.title or "", tostring(fmtnum(tscores[th.id], 1) or "-")), 3, { break_before = true })
     doc:table { name = "theme_" .. th.id, columns = { { key = "question", title = "Spørgsmål" }, { key = "agreed", title = "Aftalt", align = "right" },
       { key = "spread", title = "Spredning (individuelt)" }, { key = "strengths", title = "Styrker" },
       { key = "improvements", title = "Forbedringsområder" }, { key = "comment", title = "Kommentar" } }, rows = rows }
+    if #dots > 0 then
+      doc:chart { type = "dots", title = (th.title or th.id) .. " — individuelle og aftalte point", min = lo, max = hi,
+        target = m.target, format = chart_format(ctx), rows = dots,
+        labels = { item = "Spørgsmål", scores = "Individuelle point", agreed = "Aftalt", target = "Mål" } }
+    end
     data.themes[#data.themes + 1] = tdata
   end
   if doc_in then return data end
@@ -420,6 +470,12 @@ function M.opfoelgning(ctx, m, out)
   local doc = report.document { title = "Opfølgning", subtitle = ("Runde %s sammenlignet med %s, %s"):format(r.id, prev_id, unit_name(db, r.unit_id)) }
   doc:keyvalues { { "Samlet score før", fmtnum(before_total) or "-" }, { "Samlet score nu", fmtnum(now_total) or "-" },
     { "Handlinger fra forrige runde", ("%d, heraf gennemført %d"):format(acts.n, null_to_nil(acts.done) or 0) } }
+  local cats = {}
+  for _, th in ipairs(m:themes()) do cats[#cats + 1] = { label = th.title or th.id, values = { before_t[th.id], now_t[th.id] } } end
+  local lo, hi = scale_bounds(m)
+  doc:chart { type = "bars", title = ("Temaernes score: runde %s og %s"):format(prev_id, r.id), min = lo, max = hi,
+    target = m.target, format = chart_format(ctx), series = { "Før (" .. prev_id .. ")", "Nu (" .. r.id .. ")" }, change = true,
+    labels = { category = "Tema", change = "Ændring" }, categories = cats }
   doc:table { name = "changes", columns = { { key = "element", title = "Tema/spørgsmål" }, { key = "title", title = "Titel" },
     { key = "before", title = "Før" }, { key = "now", title = "Nu" }, { key = "change", title = "Ændring" } }, rows = rows }
   doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = fmtnum(before_total), score_now = fmtnum(now_total),

@@ -19,9 +19,12 @@ registry.register("status", function(ctx, m, out)
   local as_of = ctx:as_of(m)
   local rows, data = {}, json.array({})
   local counts = {}
+  local lights = {}   -- the traffic lights: one per indicator (and milestone), with its word
   for _, ind in ipairs(m:indicators()) do
     local r = indicator.evaluate(ctx, ind, as_of)
     counts[r.status] = (counts[r.status] or 0) + 1
+    lights[#lights + 1] = { label = ind.title or ind.id, word = r.status .. (r.severity == "warning" and " (warning)" or ""),
+      status = (r.severity == "warning" and r.status ~= "achieved") and "warning" or r.status }
     rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = ind.type or "value",
                         value = r.value ~= nil and tostring(r.value) or "", status = r.status .. (r.severity == "warning" and " (warning)" or ""),
                         reason = r.reason or "" }
@@ -91,6 +94,9 @@ registry.register("status", function(ctx, m, out)
       { "model", "as_of", "parties", "indicators", "due_next", "dependencies", "contributions" }) }
   doc.csv_table = "indicators"
   doc:keyvalues(summary)
+  if #lights > 0 then
+    doc:chart { type = "lights", title = "Status of every indicator", labels = { item = "Indicator", status = "Status" }, items = lights }
+  end
   if #due > 0 then
     doc:heading("Due next", 3)
     doc:table { name = "due", columns = { { key = "date", title = "Date" }, { key = "id", title = "Id" },
