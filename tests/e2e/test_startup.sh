@@ -51,6 +51,14 @@ expect_exit 0
 expect_stdout_is "true
 true"
 
+t_case spreadsheets_library_is_not_loaded_at_start
+# libxlsxwriter (and libcrypto, minizip, zlib behind it) is opened by the first workbook
+# (engine/xlsx_lua.c), so no other command pays for loading it
+objdump -p "$QM" >"$T_OUT" 2>&1 || t_fail "objdump failed"
+expect_stdout_has "NEEDED"
+expect_stdout_lacks "libxlsxwriter"
+expect_stdout_lacks "libcrypto"
+
 t_case exit_closes_every_database_connection
 # a written database in WAL mode keeps its -wal and -shm files only while a connection is open
 cat >"$T_TMP/dangling.lua" <<'LUA'
