@@ -8,11 +8,13 @@
 #                     before it was embedded as bytecode (for comparison; no target)
 # Prints a table, then one machine-readable line per measurement:
 #   bench=startup case=NAME median_ms=.. mean_ms=.. sd_ms=.. min_ms=.. cpu_ms=.. runs=..
-#     maxrss_kb=.. [lua_ratio=.. sqlite_ratio=.. target_ms=.. within_target=yes|no]
+#     maxrss_kb=.. instructions=.. [lua_ratio=.. sqlite_ratio=.. lua_instruction_ratio=..
+#     target_ms=.. within_target=yes|no]
 # Wall-clock times; cpu_ms is user + system time (mean). Ratios and targets use the median
 # wall time: the machine may be shared, and hyperfine runs in rounds so that a busy spell
-# hits every command alike. qm_check_source runs through env(1) (about 0.3 ms more).
-# Installs lua5.4, sqlite3, hyperfine and time when missing (scripts/setup.sh --bench).
+# hits every command alike. `instructions` (valgrind, one run) does not depend on how busy
+# the machine is. qm_check_source runs through env(1) (about 0.3 ms more).
+# Installs lua5.4, sqlite3, hyperfine, time and valgrind when missing (setup.sh --bench).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=300
@@ -42,32 +44,36 @@ report=("$qm" run "$kik" --db "$db" --report konsensusrapport --round "$round")
 grep -q "Runde $round" "$tmp/report.txt" || { echo "startup: the konsensusrapport lacks its round" >&2; exit 1; }
 "$qm" check "$kik" >/dev/null
 
-q() { printf '%q ' "$@"; }   # one command line for hyperfine -N (it splits like a shell)
+q() { printf '%q ' "$@"; }   # one command line (hyperfine -N splits it like a shell)
+names=(lua5.4 sqlite3 qm_check qm_report qm_check_source)
+declare -A cmd=(
+  [lua5.4]="lua5.4 -e ''"
+  [sqlite3]="sqlite3 :memory: ''"
+  [qm_check]="$(q "$qm" check "$kik")"
+  [qm_report]="$(q "${report[@]}")"
+  [qm_check_source]="env QM_STDLIB_PATH=$(q "$root/stdlib") $(q "$qm" check "$kik")"
+)
 # in rounds, so that a busy spell of the (shared) machine hits every command alike
 rounds=5
+args=()
+for n in "${names[@]}"; do args+=(-n "$n" "${cmd[$n]}"); done
 for ((i = 1; i <= rounds; i++)); do
   hyperfine -N --style none --warmup 5 --runs $(((runs + rounds - 1) / rounds)) \
-    --export-json "$tmp/main$i.json" \
-    -n lua5.4 "lua5.4 -e ''" \
-    -n sqlite3 "sqlite3 :memory: ''" \
-    -n qm_check "$(q "$qm" check "$kik")" \
-    -n qm_report "$(q "${report[@]}")" \
-    -n qm_check_source "env QM_STDLIB_PATH=$(q "$root/stdlib") $(q "$qm" check "$kik")" >&2
+    --export-json "$tmp/main$i.json" "${args[@]}" >&2
 done
 
-# peak memory (maximum resident set) of one run of each command, by GNU time
-maxrss() { /usr/bin/time -f %M -o "$tmp/one" "$@" >/dev/null && cat "$tmp/one"; }
-{
-  echo "lua5.4 $(maxrss lua5.4 -e '')"
-  echo "sqlite3 $(maxrss sqlite3 :memory: '')"
-  echo "qm_check $(maxrss "$qm" check "$kik")"
-  echo "qm_report $(maxrss "${report[@]}")"
-  echo "qm_check_source $(QM_STDLIB_PATH="$root/stdlib" maxrss "$qm" check "$kik")"
-} >"$tmp/rss"
+# one run of each: peak memory (maximum resident set, GNU time) and the instructions it
+# executes (valgrind; the same on a busy machine as on an idle one)
+for n in "${names[@]}"; do
+  eval "/usr/bin/time -f %M -o $(q "$tmp/rss") ${cmd[$n]}" >/dev/null
+  eval "valgrind --trace-children=yes --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null ${cmd[$n]}" \
+    2>"$tmp/vg" >/dev/null
+  echo "$n $(cat "$tmp/rss") $(sed -n 's/.*I *refs: *//p' "$tmp/vg" | tail -1 | tr -d ,)"
+done >"$tmp/once"
 
-python3 - "$tmp/rss" "$tmp"/main*.json <<'PY'
+python3 - "$tmp/once" "$tmp"/main*.json <<'PY'
 import json, statistics, sys
-rss = dict(line.split() for line in open(sys.argv[1]))
+once = {l.split()[0]: l.split()[1:] for l in open(sys.argv[1])}
 by = {}
 for f in sys.argv[2:]:
     for r in json.load(open(f))["results"]:
@@ -82,22 +88,26 @@ for name, b in by.items():
     stat[name] = dict(median=statistics.median(t), mean=statistics.mean(t),
                       sd=statistics.stdev(t) if len(t) > 1 else 0.0, min=min(t), runs=len(t),
                       cpu=statistics.mean(b["cpu"]) * 1000)
-lua, sqlite = stat["lua5.4"]["median"], stat["sqlite3"]["median"]
-print(f"{'case':<16} {'median':>8} {'mean':>8} {'min':>7} {'cpu':>7} {'× lua':>6} {'× sqlite':>8} {'max RSS':>8}  target")
+lua, sqlite = stat["lua5.4"], stat["sqlite3"]
+ins = {n: int(v[1]) for n, v in once.items()}
+print(f"{'case':<16} {'median':>8} {'min':>7} {'cpu':>7} {'× lua':>6} {'× sqlite':>8} {'instr.':>7} "
+      f"{'× lua':>6} {'max RSS':>8}  target (median)")
 lines = []
 for name in ["lua5.4", "sqlite3", "qm_check", "qm_report", "qm_check_source"]:
     s = stat[name]
     fields = [f"bench=startup case={name}"] + [f"{k}_ms={s[k]:.3f}" for k in ("median", "mean", "sd", "min", "cpu")]
-    fields += [f"runs={s['runs']}", f"maxrss_kb={rss[name]}"]
+    fields += [f"runs={s['runs']}", f"maxrss_kb={once[name][0]}", f"instructions={ins[name]}"]
     target = ""
     if name.startswith("qm"):
-        fields += [f"lua_ratio={s['median'] / lua:.2f}", f"sqlite_ratio={s['median'] / sqlite:.2f}"]
+        fields += [f"lua_ratio={s['median'] / lua['median']:.2f}", f"sqlite_ratio={s['median'] / sqlite['median']:.2f}",
+                   f"lua_instruction_ratio={ins[name] / ins['lua5.4']:.2f}"]
         if name in targets:
             ok = "yes" if s["median"] < targets[name] else "no"
             fields += [f"target_ms={targets[name]:g}", f"within_target={ok}"]
             target = f"< {targets[name]:g} ms: {ok}"
-    print(f"{name:<16} {s['median']:>6.2f}ms {s['mean']:>6.2f}ms {s['min']:>5.2f}ms {s['cpu']:>5.2f}ms "
-          f"{s['median'] / lua:>6.2f} {s['median'] / sqlite:>8.2f} {int(rss[name]) / 1024:>6.1f}MB  {target}")
+    print(f"{name:<16} {s['median']:>6.2f}ms {s['min']:>5.2f}ms {s['cpu']:>5.2f}ms "
+          f"{s['median'] / lua['median']:>6.2f} {s['median'] / sqlite['median']:>8.2f} {ins[name] / 1e6:>6.1f}M "
+          f"{ins[name] / ins['lua5.4']:>6.1f} {int(once[name][0]) / 1024:>6.1f}MB  {target}")
     lines.append(" ".join(fields))
 print()
 print("\n".join(lines))
