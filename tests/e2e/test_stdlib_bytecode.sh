@@ -33,18 +33,19 @@ expect_exit 0
 expect_stderr_has "qm: stdlib qm.engine.runner: folder, load "
 expect_stderr_lacks ": bytecode, load"
 
-# An error inside the stdlib (here: a model passing a number where a list is expected) names
-# the stdlib file and line from bytecode as from source; the name of the local variable only
-# from source (the embedded bytecode leaves local names out: engine/stdlib_strip.c).
+# An error inside the stdlib (here: a model passing numbers where scoring.apply expects items
+# { value = } ) names the stdlib file and line from bytecode as from source; the name of the
+# local variable only from source (the embedded bytecode leaves local names out:
+# engine/stdlib_strip.c).
 t_case stdlib_errors_keep_line_numbers
-printf 'local stats = require "qm.stats"\nlocal ok, err = pcall(stats.mean, 5)\nprint(err)\n' >"$T_TMP/e.lua"
+printf 'local scoring = require "qm.scoring"\nlocal ok, err = pcall(scoring.apply, scoring.mean(), { 1, 2 })\nprint(err)\n' >"$T_TMP/e.lua"
 t_run run "$T_TMP/e.lua"
 expect_exit 0
 from_bytecode=$(cat "$T_OUT")
 QM_STDLIB_PATH="$QM_SOURCE_DIR/stdlib" t_run run "$T_TMP/e.lua"
 from_source=$(cat "$T_OUT")
-[ "$from_bytecode (local 'xs')" = "$from_source" ] || t_fail "bytecode says '$from_bytecode', source '$from_source'"
-grep -qE '^stdlib/qm/[a-z_/]+\.lua:[0-9]+: attempt to get length of a number value$' \
+[ "$from_bytecode (local 'it')" = "$from_source" ] || t_fail "bytecode says '$from_bytecode', source '$from_source'"
+grep -qE '^stdlib/qm/[a-z_/]+\.lua:[0-9]+: attempt to index a number value$' \
   <<<"$from_bytecode" || t_fail "no line number: $from_bytecode"
 
 t_case model_traceback_through_stdlib_frames
@@ -53,7 +54,7 @@ local scoring = require "qm.scoring"
 local function rule(items)
   error("bad rule")
 end
-scoring.apply(rule, { 1, 2 })
+scoring.apply(rule, { { value = 1 }, { value = 2 } })
 LUA
 t_run run "$T_TMP/tb.lua"
 expect_exit 1
