@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "check.h"
+#include "qm.h"
 #include "sqlite_lua.h"
 
 static char tmpdir[] = "/tmp/qm-defer-XXXXXX";
@@ -30,7 +31,7 @@ static int with_db(const char *path, int flags, const char *code, char *err, siz
     lua_setglobal(L, "h");
     ok = luaL_dostring(L, code) == LUA_OK;
   }
-  if (!ok) snprintf(err, elen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+  if (!ok) snprintf(err, elen, "%s", qm_errmsg(L, -1) ? qm_errmsg(L, -1) : "?");
   lua_close(L);
   return ok;
 }
@@ -47,7 +48,7 @@ TEST(a_deferred_handle_touches_no_file_until_used) {
   CHECK(strstr(err, "cannot open database") != NULL && strstr(err, "missing.db") != NULL);
   CHECK(with_db(missing, QM_DB_DEFER,
                 "for i = 1, 2 do local ok, e = pcall(h.scalar, h, 'SELECT 1') "
-                "assert(not ok and e:find('cannot open database', 1, true), e) end", err, sizeof err));
+                "assert(not ok and tostring(e):find('cannot open database', 1, true), tostring(e)) end", err, sizeof err));
   CHECK(access(missing, F_OK) != 0);
 }
 

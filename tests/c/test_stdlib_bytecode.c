@@ -9,6 +9,7 @@
 #include <lualib.h>
 #include "check.h"
 #include "host.h"
+#include "qm.h"
 #include "stdlib_embed.h"
 #include "stdlib_strip.h"
 
@@ -166,7 +167,7 @@ static char *run(const char *code) {
     const char *s = lua_tostring(h->L, -1);
     out = s ? strdup(s) : NULL;
   } else {
-    fprintf(stderr, "  error: %s\n", lua_tostring(h->L, -1));
+    fprintf(stderr, "  error: %s\n", qm_errmsg(h->L, -1) ? qm_errmsg(h->L, -1) : "?");
   }
   qmH_free(h);
   return out;

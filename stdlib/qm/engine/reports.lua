@@ -3,8 +3,8 @@
 -- registry names no report itself: a report asked for by name is looked up in the module the
 -- build's index names for it (host.report_index(), made by cmake/embed_stdlib.c from the
 -- register calls in the stdlib's sources), then in the module of that name (qm.reports.status
--- has "status"), and only then in every qm.reports.* module. So `qm check` and plain scripts
--- load none of them, and one report loads only its own module.
+-- has the report called status), and only then in every qm.reports.* module. So `qm check`
+-- and plain scripts load none of them, and one report loads only its own module.
 -- Engine-internal: a model cannot reach the registry, so it cannot replace a report the
 -- engine then calls with its run context.
 local host = require "qm.host"
