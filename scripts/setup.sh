@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# setup.sh [--tests | --bench] — installs the Debian packages qm needs to build and test, and
+# setup.sh [--tests] [--bench] — installs the Debian packages qm needs to build and test, and
 # nothing else. With --tests also what only the tests use (Chromium, for the HTML reports in a
-# real browser): scripts/test.sh asks for it, a user's build does not. With --bench what bench/
-# measures qm against and with (lua5.4, sqlite3, hyperfine, GNU time, valgrind):
-# bench/startup.sh asks.
+# real browser): scripts/test.sh asks for it, a user's build does not. With --bench what only
+# the benchmarks use: the sqlite3 shell (the baseline of bench/import.py and a peer of
+# bench/startup.sh), GNU time, and for bench/startup.sh lua5.4, hyperfine and valgrind.
 # Safe to run again: it only calls apt-get when a package is missing.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libyaml-dev
           libreadline-dev libedit-dev libxlsxwriter-dev python3 tmux)
 test_packages=(chromium)
-bench_packages=(lua5.4 sqlite3 hyperfine time valgrind)
-[ "${1:-}" = "--tests" ] && packages+=("${test_packages[@]}")
-[ "${1:-}" = "--bench" ] && packages+=("${bench_packages[@]}")
+bench_packages=(sqlite3 time lua5.4 hyperfine valgrind)
+for arg in "$@"; do
+  case "$arg" in
+    --tests) packages+=("${test_packages[@]}") ;;
+    --bench) packages+=("${bench_packages[@]}") ;;
+    *) echo "setup: unknown option $arg (use --tests, --bench)" >&2; exit 2 ;;
+  esac
+done
 [ -n "${QM_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$QM_EXTRA_PACKAGES" && packages+=("${extra[@]}")
 
 missing=()
