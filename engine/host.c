@@ -305,7 +305,7 @@ static int open_host(lua_State *L) {
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "errclass", l_errclass }, { "rethrow", l_rethrow }, { "opendb", l_opendb }, { "term_width", l_term_width },
     { "remove_on_error", l_remove_on_error }, { "limited", l_limited }, { "take_stdout", l_take_stdout }, { "listdir", l_listdir },
     { "columns_of", qmDb_columns_of }, { "msghandler", msghandler }, { "stat", l_stat }, { "create_new", l_create_new },
-    { NULL, NULL } };
+    { "stdlib", l_stdlib }, { "report_index", l_report_index }, { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
   lua_setfield(L, -2, "version");
