@@ -8,8 +8,9 @@
 **     statistics per question and decides each question's flag — in C for the built-in
 **     rules (opts.decide), else by calling the rule in Lua with a reused table.
 ** Formats: csv (RFC 4180, with the spreadsheet-formula guard of qm.reports.tables), markdown
-** (escaped as md_escape does), fixed (printf-like byte widths: the statistik report's text)
-** and json (one object per row). Number styles: "cell" (the document's: %.2f without trailing zeros),
+** (escaped as md_escape does), fixed (printf-like byte widths: the statistik report's text),
+** json (one object per row) and column (the table renderer's aligned text once it streams:
+** cells escaped as its term() does, padded to the widths it chose, by display width). Number styles: "cell" (the document's: %.2f without trailing zeros),
 ** "exact" (the shortest text that reads back the same), "people" (%.4g) and "json" (as
 ** qm.reports.json writes numbers). Every style is the Lua renderer's, byte for byte; numbers
 ** already formatted are remembered by their bits (a panel's statistics repeat a lot), so the
@@ -96,8 +97,8 @@ typedef struct Cell {
 enum { NUM_CELL, NUM_EXACT, NUM_PEOPLE, NUM_JSON, NUM_STYLES };
 static const char *const num_names[] = { "cell", "exact", "people", "json", NULL };
 
-enum { FMT_CSV, FMT_MARKDOWN, FMT_FIXED, FMT_JSON };
-static const char *const fmt_names[] = { "csv", "markdown", "fixed", "json", NULL };
+enum { FMT_CSV, FMT_MARKDOWN, FMT_FIXED, FMT_JSON, FMT_COLUMN };
+static const char *const fmt_names[] = { "csv", "markdown", "fixed", "json", "column", NULL };
 
 /* ---------------------------------------------------------------- numbers */
 
@@ -209,7 +210,9 @@ typedef struct Writer {
   int fmt;
   int ncols;
   Col cols[MAX_COLS];
-  Buf buf;
+  Buf buf, scratch;
+  int prose;            /* column: line breaks and tabs in a cell read as spaces */
+  int has_width;        /* column: a Lua width function for text with bytes >= 0x80 */
   int first;            /* the next line is the output's first: no `pre` before it */
   char pre[8], post[8], lead[8], yes[32], no[32];
   size_t pre_len, post_len, lead_len, yes_len, no_len;
@@ -218,7 +221,7 @@ typedef struct Writer {
   CacheSlot *cache;
 } Writer;
 
-/* uservalues of a writer: 1 = sink, 2 = the columns table (format functions) */
+/* uservalues of a writer: 1 = sink, 2 = the columns table (format functions), 3 = width fn */
 
 static Writer *check_writer(lua_State *L, int idx) {
   return luaL_checkudata(L, idx, WRITER_MT);
@@ -346,6 +349,46 @@ static void put_markdown(lua_State *L, Buf *b, const char *s, size_t len) {
   }
 }
 
+/* the length of the strict UTF-8 sequence at s (as Lua's utf8.len decodes: no overlong
+** forms, surrogates or code points above U+10FFFF), 0 when it is not one */
+static size_t utf8_seq(const unsigned char *s, size_t len) {
+  unsigned char c = s[0];
+  int extra = c >= 0xF8 ? -1 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
+  if (extra < 0 || (size_t)extra >= len) return 0;
+  uint32_t cp = c & (0x3Fu >> extra);
+  for (int k = 1; k <= extra; k++) {
+    if ((s[k] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[k] & 0x3Fu);
+  }
+  static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
+  if (cp < least[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return (size_t)extra + 1;
+}
+
+/* the table renderer's term(): with prose, line breaks and tabs as spaces; then a line break
+** as \n, other control characters and bytes that are not UTF-8 as \xNN; *ascii tells
+** whether the result is ASCII (its display width is then its length) */
+static void put_term(lua_State *L, Buf *b, const char *s, size_t len, int prose, int *ascii) {
+  const unsigned char *u = (const unsigned char *)s;
+  *ascii = 1;
+  for (size_t i = 0; i < len;) {
+    unsigned char c = u[i];
+    if (c < 0x80) {
+      if (prose && (c == '\n' || c == '\t')) putc_(L, b, ' ');
+      else if (c == '\n') put(L, b, "\\n", 2);
+      else if (c < 32 || c == 127) put_hex(L, b, c, 0);
+      else putc_(L, b, (char)c);
+      i++;
+      continue;
+    }
+    size_t n = utf8_seq(u + i, len - i);
+    if (n == 0) { put_hex(L, b, c, 0); i++; continue; }
+    put(L, b, s + i, n);
+    *ascii = 0;
+    i += n;
+  }
+}
+
 /* json.quote(s): " \ and control characters escaped */
 static void put_json_string(lua_State *L, Buf *b, const char *s, size_t len) {
   putc_(L, b, '"');
@@ -389,7 +432,7 @@ static const char *cell_text(lua_State *L, Writer *w, const Col *c, const Cell *
 }
 
 /* writes cell number i of the line (separators included) */
-static void put_cell(lua_State *L, Writer *w, int i, const Cell *v) {
+static void put_cell(lua_State *L, Writer *w, int self, int i, const Cell *v) {
   const Col *c = &w->cols[i];
   Buf *b = &w->buf;
   char tmp[64];
@@ -419,6 +462,27 @@ static void put_cell(lua_State *L, Writer *w, int i, const Cell *v) {
     put(L, b, i == 0 ? "| " : " | ", i == 0 ? 2 : 3);
     put_markdown(L, b, t, len);
     break;
+  case FMT_COLUMN: {
+    if (i > 0) put(L, b, "  ", 2);
+    int ascii;
+    w->scratch.n = 0;
+    put_term(L, &w->scratch, t, len, w->prose, &ascii);
+    const char *cs = w->scratch.p ? w->scratch.p : "";
+    size_t cw = w->scratch.n;
+    if (!ascii && w->has_width) {  /* the renderer's own width: wide and zero-width characters */
+      lua_getiuservalue(L, self, 3);
+      lua_pushlstring(L, cs, w->scratch.n);
+      lua_call(L, 1, 1);
+      lua_Integer n = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+      cw = n < 0 ? 0 : (size_t)n;
+    }
+    size_t gap = c->width > 0 && cw < (size_t)c->width ? (size_t)c->width - cw : 0;
+    if (c->right) put_spaces(L, b, gap);
+    put(L, b, cs, w->scratch.n);
+    if (!c->right) put_spaces(L, b, gap);
+    break;
+  }
   case FMT_FIXED:
     if (i > 0) putc_(L, b, ' ');
     if (c->width > 0 && len < (size_t)c->width && c->right) put_spaces(L, b, (size_t)c->width - len);
@@ -439,6 +503,9 @@ static void line_end(lua_State *L, Writer *w, size_t start) {
   Buf *b = &w->buf;
   if (w->fmt == FMT_MARKDOWN) put(L, b, " |", 2);
   else if (w->fmt == FMT_JSON) putc_(L, b, '}');
+  else if (w->fmt == FMT_COLUMN) {  /* the line's trailing white space trimmed, as %s+$ */
+    while (b->n > start && (b->p[b->n - 1] == ' ' || (b->p[b->n - 1] >= '\t' && b->p[b->n - 1] <= '\r'))) b->n--;
+  }
   put(L, b, w->post, w->post_len);
 }
 
@@ -494,7 +561,7 @@ static void write_lua_row(lua_State *L, Writer *w, int self, int row) {
     }
     Cell v;
     cell_of_lua(L, &v);
-    put_cell(L, w, i, &v);
+    put_cell(L, w, self, i, &v);
     lua_settop(L, top);
   }
   line_end(L, w, start);
@@ -845,7 +912,7 @@ static lua_Integer drain_source(lua_State *L, Writer *w, int self, Source *s, in
       }
       Cell v;
       source_cell(s, f, &v);
-      put_cell(L, w, i, &v);
+      put_cell(L, w, self, i, &v);
     }
     line_end(L, w, start);
     lines++;
@@ -870,10 +937,11 @@ static void copy_opt(lua_State *L, int t, const char *key, char *out, size_t siz
 /* rows.writer{ format =, columns = { {key =, number =, width =, right =, format = fn}, ... },
 **   sink = fn(text), pre = <before every line but the output's first>, lead = <before the
 **   first>, post = <after every line>, first = <the next line is the output's first>, yes =,
-**   no = <booleans> } */
+**   no = <booleans>, prose = <column: line breaks as spaces>, width = fn(text) <column: the
+**   display width of text with bytes >= 0x80> } */
 static int l_writer(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  Writer *w = lua_newuserdatauv(L, sizeof *w, 2);
+  Writer *w = lua_newuserdatauv(L, sizeof *w, 3);
   memset(w, 0, sizeof *w);
   luaL_setmetatable(L, WRITER_MT);
   int self = lua_gettop(L);
@@ -915,6 +983,12 @@ static int l_writer(lua_State *L) {
     c->field = -1;
   }
   lua_setiuservalue(L, self, 2);
+  lua_getfield(L, 1, "width");
+  w->has_width = !lua_isnil(L, -1);
+  lua_setiuservalue(L, self, 3);
+  lua_getfield(L, 1, "prose");
+  w->prose = lua_toboolean(L, -1);
+  lua_pop(L, 1);
   copy_opt(L, 1, "pre", w->pre, sizeof w->pre, &w->pre_len, "");
   copy_opt(L, 1, "post", w->post, sizeof w->post, &w->post_len, "");
   copy_opt(L, 1, "lead", w->lead, sizeof w->lead, &w->lead_len, "");
@@ -979,6 +1053,7 @@ static int w_first(lua_State *L) {
 static int w_gc(lua_State *L) {
   Writer *w = check_writer(L, 1);
   buf_free(L, &w->buf);
+  buf_free(L, &w->scratch);
   if (w->cache) {
     void *ud;
     lua_Alloc alloc = lua_getallocf(L, &ud);

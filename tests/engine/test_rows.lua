@@ -123,6 +123,33 @@ t.test("a document's CSV is the same through the C writer as through the table r
   t.eq(got, table.concat(lines, "\r\n") .. "\r\n")
 end)
 
+t.test("aligned text: the rows after the held ones are written by C as the table renderer writes them", function()
+  local cells = { "plain", "tab\there", "line\nbreak", "bell\7x", "\127del", "bad\xe6utf", "\xc3\xa6\xc3\xb8\xc3\xa5",
+    "漢字", "e\u{301}", "👍", "over\xf4\x90\x80\x80max", "sur\xed\xa0\x80", "long " .. string.rep("x", 40), "", "  lead" }
+  local list = {}
+  for i = 1, tables.ALIGN_ROWS + 200 do
+    local c = cells[i % #cells + 1]
+    list[i] = { a = c, n = (i % 7 == 0) and nil or i * 3, f = i / 8, b = i % 5 == 0, z = i % 11 == 0 and host.null or "z" }
+  end
+  local function doc_of(rows_value)
+    local doc = document.document {}
+    doc:table { columns = { { key = "a", title = "Tekst" }, { key = "n", title = "N" }, { key = "f", title = "F" },
+      { key = "b", title = "B" }, { key = "z", title = "Z", format = function(v) return v == "z" and "Ω" or v end } },
+      rows = rows_value }
+    return doc
+  end
+  -- streamed rows: the first ALIGN_ROWS held by the renderer, the rest by C
+  local streamed = doc_of(function() local i = 0; return function() i = i + 1; return list[i] end end)
+  local got = document.render(streamed, "text")
+  -- the reference: the table renderer alone (a cell function of the caller's keeps it in Lua)
+  local lines = {}
+  local out = { line = function(l) lines[#lines + 1] = l end }
+  local plain = doc_of(function() local i = 0; return function() i = i + 1; return list[i] end end)
+  document.write_table("column", plain.blocks[1], out, { newlines = " ", empty = "(none)" },
+    function(c, row) return document.cell(c, row, true) end)
+  t.eq(got, table.concat(lines, "\n") .. "\n")   -- the blank line after a block
+end)
+
 -- ---------------------------------------------------------------- sources
 
 local function memory_db(name)

@@ -224,13 +224,43 @@ local function c_writable(t)
   return #t.columns <= 256
 end
 
--- write table t in `format` with the table renderer: rows as they come
+-- write table t in `format` with the table renderer: rows as they come. In aligned text
+-- (format "column"), the rows after the ones the renderer holds to choose the widths are
+-- written by the C row writer at those widths, cells escaped and padded as the renderer does
 local function write_table(format, t, out, opts, cellf)
   if format == "csv" and opts and opts.guard and out.lines_from and c_writable(t) then
     return write_csv_rows(t, out)
   end
   local w = table_writer(format, t, out, opts, cellf)
-  for row in each_row(t) do w.row(row) end
+  local it, s, ctl, closing = each_row(t, true)
+  local source
+  if type(it) == "userdata" then
+    source, closing = it, it
+    it, s, ctl = it:each()
+  end
+  local _ <close> = closing
+  local fast = format == "column" and cellf == nil and out.lines_from and w.streaming_layout and c_writable(t)
+  while true do
+    local row = it(s, ctl)
+    if row == nil then break end
+    ctl = row
+    w.row(row)
+    local widths, right, prose
+    if fast then widths, right, prose = w.streaming_layout() end
+    if widths and (prose == nil or prose == " ") then
+      local cols = {}
+      for i, c in ipairs(t.columns) do
+        cols[i] = { key = c.key, format = c.text or c.format, width = widths[i], right = right[i] }
+      end
+      out.lines_from(function(sink, sep, first)
+        local cw = rows.writer { format = "column", columns = cols, sink = sink, pre = sep, first = first,
+          prose = prose ~= nil, width = width }
+        if source then return cw:drain(source) end
+        return cw:drain(it, s, ctl)
+      end)
+      break
+    end
+  end
   w.finish()
 end
 M.write_table = write_table
