@@ -9,6 +9,10 @@
 ** Usage: qm_bench [--scale F] [--db FILE] [--reuse] [--generate-only] [--no-window]
 **        qm_bench step FILE SQL   -- steps SQL over FILE in C (qm's SQL functions registered)
 **                                    and prints rows=N seconds=S: a floor for bench/run.py
+**        qm_bench exec REPORT CMD [ARGS...]  -- runs CMD and writes its wall and CPU seconds,
+**                                    peak resident set and exit status to the file REPORT:
+**                                    a small parent, so the child's peak is its own (a child of
+**                                    Python starts from Python's resident set)
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +20,9 @@
 #include <errno.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <lauxlib.h>
 #include "host.h"
@@ -122,8 +129,32 @@ static int step_mode(const char *path, const char *sql) {
   return 0;
 }
 
+/* qm_bench exec REPORT CMD...: CMD's wall and CPU seconds, peak RSS (kB) and exit status */
+static int exec_mode(const char *report, char **cmd) {
+  double t0 = qmL_now();
+  pid_t pid = fork();
+  if (pid < 0) { perror("qm_bench: fork"); return 3; }
+  if (pid == 0) {
+    execvp(cmd[0], cmd);
+    fprintf(stderr, "qm_bench: cannot run %s: %s\n", cmd[0], strerror(errno));
+    _exit(127);
+  }
+  int status = 0;
+  struct rusage ru;
+  if (wait4(pid, &status, 0, &ru) < 0) { perror("qm_bench: wait4"); return 3; }
+  double wall = qmL_now() - t0;
+  double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  FILE *f = fopen(report, "w");
+  if (f == NULL) { fprintf(stderr, "qm_bench: cannot write %s: %s\n", report, strerror(errno)); return 3; }
+  fprintf(f, "seconds=%.6f cpu_seconds=%.6f max_rss_kb=%ld status=%d\n", wall, cpu, ru.ru_maxrss, code);
+  if (fclose(f) != 0) return 3;
+  return code;
+}
+
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "step") == 0) return step_mode(argv[2], argv[3]);
+  if (argc >= 4 && strcmp(argv[1], "exec") == 0) return exec_mode(argv[2], argv + 3);
   double scale = 1.0;
   const char *path = QM_BENCH_DATA "/national.db";
   int reuse = 0, generate_only = 0, skip_window = 0;

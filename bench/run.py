@@ -19,7 +19,7 @@ qm, floor, qm, ...), the ratio and qm's peak memory:
 
 Sizes: the national file (98 x 300 units x 10 participants x 40 questions = 11.76 M answers),
 200 000 citizens (about 11 M scores), 12 M imported answers; --quick: 1/20 of the units, 10 000
-citizens, 120 000 answers. Data is generated once into bench/data/ (or --data) and reused.
+citizens, 120 000 answers (--national-scale, --citizens, --answers set any of them). Data is generated once into bench/data/ (or --data) and reused.
 CPU time (user + system, from the kernel's accounting of each child) is the figure the ratios
 use: on a shared machine it is the steady one; wall time is printed beside it. Peak memory is
 the child's maximum resident set (ru_maxrss). Each measurement is also printed as a line
@@ -43,18 +43,25 @@ JC_DEMO = os.path.join(ROOT, "models", "resultatbaseret_styring", "demo_data.lua
 AS_OF = "2025-12-31"
 
 
+EXEC = None   # qm_bench, which runs each measured command as its small parent
+
+
 def measure(args, out=None):
-    """(wall seconds, CPU seconds, peak RSS in MB) of one child process; exits on failure"""
-    t0 = time.monotonic()
-    with open(out or os.devnull, "wb") as sink:
-        p = subprocess.Popen(args, stdout=sink, stderr=subprocess.PIPE)
-        err = p.stderr.read()
-        _, status, ru = os.wait4(p.pid, 0)
-    wall = time.monotonic() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        sys.exit(f"run.py: {' '.join(args)} exited with {p.returncode}:\n{err.decode(errors='replace')[:2000]}")
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
+    """(wall seconds, CPU seconds, peak RSS in MB) of one child process, as `qm_bench exec`
+    measures it (the kernel's accounting of the child; its peak resident set is its own,
+    where a child of this Python process would start from Python's); exits on failure"""
+    fd, report = tempfile.mkstemp(prefix="qm-bench-")
+    os.close(fd)
+    try:
+        with open(out or os.devnull, "wb") as sink:
+            p = subprocess.run([EXEC, "exec", report] + args, stdout=sink, stderr=subprocess.PIPE)
+        with open(report) as f:
+            got = dict(kv.split("=") for kv in f.read().split())
+    finally:
+        os.remove(report)
+    if p.returncode != 0 or got.get("status") != "0":
+        sys.exit(f"run.py: {' '.join(args)} exited with {p.returncode}:\n{p.stderr.decode(errors='replace')[:2000]}")
+    return float(got["seconds"]), float(got["cpu_seconds"]), int(got["max_rss_kb"]) / 1024.0
 
 
 def floors():
@@ -104,7 +111,7 @@ class Bench:
     # ------------------------------------------------------------ national
 
     def national(self):
-        scale = 0.05 if self.a.quick else 1.0
+        scale = self.a.national_scale or (0.05 if self.a.quick else 1.0)
         db = os.path.join(self.a.data, f"national-{scale:g}.db")
         if not os.path.exists(db):
             t0 = time.monotonic()
@@ -131,7 +138,7 @@ class Bench:
         cases = [("check", "qm check models/kik/kik.lua", [self.a.qm, "check", KIK], 0.004),
                  ("konsensusrapport", "demo konsensusrapport", [self.a.qm, "run", KIK, "--db", db, "--report",
                                                                  "konsensusrapport", "--round", "2025-aeblet"], 0.006)]
-        n = 20 if self.a.quick else 50
+        n = self.a.startup_runs or (20 if self.a.quick else 50)
         times = {}
         for label, args in peers + [(c[0], c[2]) for c in cases]:
             times[label] = []
@@ -159,7 +166,7 @@ class Bench:
     # ------------------------------------------------------------ job centre
 
     def jobcentre(self):
-        citizens = 10000 if self.a.quick else 200000
+        citizens = self.a.citizens or (10000 if self.a.quick else 200000)
         db = os.path.join(self.a.data, f"jobcentre-{citizens}.db")
         if not os.path.exists(db):
             t0 = time.monotonic()
@@ -186,7 +193,7 @@ class Bench:
         sys.path.insert(0, os.path.join(ROOT, "bench"))
         import importlib
         imp = importlib.import_module("import")
-        answers = 120000 if self.a.quick else 12000000
+        answers = self.a.answers or (120000 if self.a.quick else 12000000)
         if shutil.which("sqlite3") is None:
             print("# import: the sqlite3 shell is missing (scripts/setup.sh --bench): skipped", flush=True)
             return
@@ -254,8 +261,15 @@ def main():
     ap.add_argument("--qm", default=os.path.join(ROOT, "build", "qm"))
     ap.add_argument("--qm-bench", default=os.path.join(ROOT, "build", "qm_bench"))
     ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
+    # other sizes (the test suite's smoke test runs everything on tiny data)
+    ap.add_argument("--national-scale", type=float, help="share of the national file's units (1 = 11.76 M answers)")
+    ap.add_argument("--citizens", type=int, help="the job centre's citizens")
+    ap.add_argument("--answers", type=int, help="answers to import")
+    ap.add_argument("--startup-runs", type=int, help="runs of each start-up command")
     a = ap.parse_args()
     a.repeat = max(1, a.repeat)
+    global EXEC
+    EXEC = a.qm_bench
     os.makedirs(a.data, exist_ok=True)
     b = Bench(a)
     print(f"# qm {a.qm}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
