@@ -170,14 +170,17 @@ static const char *object_kind(int action) {
   }
 }
 
-/* a change of table `table` in database `dbname` */
-static int check_write(QmGuard *g, const char *table, const char *dbname) {
+/* a change (action) of table `table` in database `dbname` */
+static int check_write(QmGuard *g, int action, const char *table, const char *dbname) {
   if (is_temp(dbname)) return SQLITE_OK;  /* temporary tables live and die with the connection */
   if (is_schema_table(table)) return SQLITE_OK;
   if (!g->writable) return read_only(g);
   if (!g->engine && is_engine_name(table)) return engine_only(g, "table", table);
-  if (!g->engine && table != NULL && strncasecmp(table, "sqlite_", 7) == 0)
-    return deny(g, "table ", table, " is SQLite's own and cannot be changed from a model");
+  /* the planner's statistics steer the engine's queries too: a model may drop them (DROP
+  ** TABLE and ANALYZE do) but not write them; sqlite_sequence concerns only a model's own
+  ** tables (no qm_* table uses AUTOINCREMENT) */
+  if (!g->engine && table != NULL && strncasecmp(table, "sqlite_stat", 11) == 0 && action != SQLITE_DELETE)
+    return deny(g, "table ", table, " is SQLite's own and cannot be written from a model");
   return SQLITE_OK;
 }
 
@@ -229,8 +232,8 @@ static int authorize(void *ud, int action, const char *a1, const char *a2, const
   switch (act->rule) {
   case R_ALLOW: return SQLITE_OK;
   case R_DENY: return deny(g, act->why, NULL, "");
-  case R_WRITE: return check_write(g, a1, dbname);
-  case R_ALTER: return check_write(g, a2, a1);
+  case R_WRITE: return check_write(g, action, a1, dbname);
+  case R_ALTER: return check_write(g, action, a2, a1);
   case R_SCHEMA: return check_schema(g, action, a1, action == SQLITE_REINDEX ? NULL : a2, dbname);
   case R_TEMP: return SQLITE_OK;  /* the connection's own: even qm_* names shadow only for it */
   case R_TRIGGER:

@@ -1,0 +1,2 @@
+setmetatable({}, { __gc = function() error("finalizer failed") end })
+print("done")
