@@ -121,6 +121,20 @@ void qmL_trip_memory(QmLimits *lim, QmMemPart part) {
 ** Lua answers a refusal with an emergency collection and asks again, and only when that fails
 ** too is the memory really not there. A refusal Lua does not retry (lauxlib's buffers) is
 ** settled by the hook at the next instruction, or by qmL_poll. */
+int qmL_reserve(QmLimits *lim, size_t n) {
+  size_t total = lim->used + lim->reserved + qmB_held(lim) + n;
+  if (lim->max_memory && (total > lim->max_memory || total < n)) {
+    qmL_trip_memory(lim, QM_MEM_YAML);
+    return -1;
+  }
+  lim->reserved += n;
+  return 0;
+}
+
+void qmL_release(QmLimits *lim, size_t n) {
+  lim->reserved -= n < lim->reserved ? n : lim->reserved;
+}
+
 void *qmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   QmLimits *lim = ud;
   size_t old = ptr ? osize : 0;
@@ -131,7 +145,7 @@ void *qmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   int same = lim->refused && lim->refused_ptr == ptr && lim->refused_size == nsize;
   if (lim->max_memory && nsize > old) {
-    size_t total = lim->used - old + nsize + qmB_held(lim);
+    size_t total = lim->used - old + nsize + lim->reserved + qmB_held(lim);
     if (total > lim->max_memory || total < nsize) {
       if (same) {
         lim->refused = 0;
@@ -163,7 +177,8 @@ const char *qmL_describe(const QmLimits *lim, char *buf, size_t len) {
   static const char *const parts[] = {
     [QM_MEM_LUA] = "by the Lua heap",
     [QM_MEM_SQLITE] = "inside SQLite (a query needed more memory)",
-    [QM_MEM_TOOBIG] = "inside SQLite (a string or blob longer than --max-memory)" };
+    [QM_MEM_TOOBIG] = "inside SQLite (a string or blob longer than --max-memory)",
+    [QM_MEM_YAML] = "by the YAML loader (its buffers take up to the document's size)" };
   switch (lim->tripped) {
   case QM_TRIP_MEMORY:
     if (lim->part == QM_MEM_TEMP) {
@@ -176,8 +191,7 @@ const char *qmL_describe(const QmLimits *lim, char *buf, size_t len) {
     snprintf(buf, len, "memory limit of %zu MB reached %s; held: Lua %.1f MB, SQLite %.1f MB "
              "(raise it with --max-memory)",
              lim->max_memory / (1024 * 1024),
-             lim->part == QM_MEM_LUA || lim->part == QM_MEM_SQLITE || lim->part == QM_MEM_TOOBIG
-               ? parts[lim->part] : "",
+             lim->part >= QM_MEM_LUA && lim->part <= QM_MEM_YAML && parts[lim->part] ? parts[lim->part] : "",
              MB(lim->held_lua), MB(lim->held_sqlite));
     break;
   case QM_TRIP_TIME:

@@ -13,12 +13,13 @@
 
 typedef enum { QM_TRIP_NONE = 0, QM_TRIP_MEMORY, QM_TRIP_TIME, QM_TRIP_INTERRUPT } QmTrip;
 /* which part of the memory budget ran out */
-typedef enum { QM_MEM_LUA = 1, QM_MEM_SQLITE, QM_MEM_TEMP, QM_MEM_TOOBIG } QmMemPart;
+typedef enum { QM_MEM_LUA = 1, QM_MEM_SQLITE, QM_MEM_TEMP, QM_MEM_TOOBIG, QM_MEM_YAML } QmMemPart;
 
 typedef struct QmLimits {
   size_t max_memory;      /* bytes for Lua and SQLite together; 0 = unlimited (temporary
                           ** files: QM_TEMP_FACTOR times it, sql_budget.c) */
   size_t used;            /* bytes currently allocated by the Lua state */
+  size_t reserved;        /* bytes set aside for buffers outside both (the YAML parser's) */
   size_t peak;            /* the most the Lua state ever held */
   double timeout;         /* seconds per command; 0 = unlimited */
   double deadline;        /* monotonic time when the current command must stop */
@@ -62,6 +63,11 @@ int qmL_poll(QmLimits *lim);
 /* The memory budget ran out in `part`: stop the command (the hook raises from the running
 ** thread's next instruction on). */
 void qmL_trip_memory(QmLimits *lim, QmMemPart part);
+/* Set aside n bytes of the budget for memory neither Lua nor SQLite allocates (libyaml's
+** buffers); 0, or -1 after tripping the memory limit (part QM_MEM_YAML) when they do not fit.
+** qmL_release gives them back. */
+int qmL_reserve(QmLimits *lim, size_t n);
+void qmL_release(QmLimits *lim, size_t n);
 /* Make thread L raise the limit's error at its next instruction, and at every one after. */
 void qmL_stop(lua_State *L);
 /* The QmLimits of a state made by qmH_new (NULL for a plain state). */
