@@ -67,11 +67,11 @@ static long max_rss_kb(void) {
   return ru.ru_maxrss;
 }
 
-/* call require("qm.internal.bench")[fn](args...) with string/number args given as a format */
+/* call require("qm.engine.bench")[fn](args...) with string/number args given as a format */
 static int call_bench(QmHost *h, const char *fn, const char *path, double a, double b, double c, double d, int nres) {
   lua_State *L = h->L;
   lua_getglobal(L, "require");
-  lua_pushliteral(L, "qm.internal.bench");
+  lua_pushliteral(L, "qm.engine.bench");
   if (qmH_pcall(h, 1, 1) != LUA_OK) return qmH_report(h, LUA_ERRRUN), -1;
   lua_getfield(L, -1, fn);
   lua_remove(L, -2);

@@ -18,7 +18,7 @@
 #include "stdlib_embed.h"
 #include "sqlite_lua.h"
 #include "yaml_lua.h"
-#include "repl.h"
+#include "xlsx_lua.h"
 
 #define MAX_TRACE_FRAMES 8
 
@@ -89,13 +89,6 @@ static int l_raise(lua_State *L) {
   return qm_raise(L, cls, level, "%s", msg);
 }
 
-/* host.repl(opts): run the interactive shell in this state; returns its exit code */
-static int l_repl(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  lua_pushinteger(L, qmR_run(L, 1));
-  return 1;
-}
-
 /* host.opendb(path, {write=, create=, engine=}): the engine's own connection (may write qm_*
 ** tables when writing was asked for), or with engine=false the connection a model's `db` is. */
 static int l_opendb(lua_State *L) {
@@ -152,7 +145,7 @@ static int l_remove_on_error(lua_State *L) {
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory }, { "allowpath", l_allowpath },
-    { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "repl", l_repl }, { "opendb", l_opendb }, { "term_width", l_term_width },
+    { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "opendb", l_opendb }, { "term_width", l_term_width },
     { "remove_on_error", l_remove_on_error }, { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
@@ -190,6 +183,10 @@ static void preload(lua_State *L, const char *name, lua_CFunction open) {
   lua_pop(L, 1);
 }
 
+void qmH_preload(QmHost *h, const char *name, lua_CFunction open) {
+  preload(h->L, name, open);
+}
+
 static int init_state(lua_State *L) {
   QmHost *h = lua_touserdata(L, 1);
   lua_pushlightuserdata(L, h);
@@ -201,6 +198,7 @@ static int init_state(lua_State *L) {
   preload(L, "qm.host", open_host);
   preload(L, "qm.db", qmDb_open_lib);
   preload(L, "qm.yaml", qmY_open_lib);
+  preload(L, "qm.xlsx", qmX_open_lib);
   return 0;
 }
 
@@ -351,7 +349,7 @@ int qmH_report(QmHost *h, int status) {
 int qmH_main(QmHost *h, int argc, char **argv) {
   lua_State *L = h->L;
   lua_getglobal(L, "require");
-  lua_pushliteral(L, "qm.runner");
+  lua_pushliteral(L, "qm.engine.runner");
   int st = qmH_pcall(h, 1, 1);
   if (st != LUA_OK) return qmH_report(h, st);
   lua_getfield(L, -1, "main");

@@ -27,6 +27,10 @@ int qmH_close(QmHost *h);
 /* The host that owns L (NULL for a state qmH_new did not make). */
 QmHost *qmH_of(lua_State *L);
 
+/* Make a C module requirable by the engine's Lua (never by a model: the sandbox's require
+** serves only its public modules). main.c adds the terminal REPL ("qm.terminal") this way,
+** so the host does not depend on the REPL. */
+void qmH_preload(QmHost *h, const char *name, lua_CFunction open);
 /* lua_pcall with the engine's message handler: the error gets a short traceback of the
 ** model's own frames (stdlib and C frames are left out). Restarts the command's limits. */
 int qmH_pcall(QmHost *h, int nargs, int nresults);

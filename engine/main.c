@@ -10,6 +10,7 @@
 #include <string.h>
 #include "qm.h"
 #include "host.h"
+#include "repl.h"
 
 /* a plain decimal number (digits, one optional point); strtod would also take "nan", "inf",
 ** hex and exponents, none of which is a size or a number of seconds */
@@ -95,6 +96,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "qm: cannot create the Lua state (out of memory?)\n");
     return QM_EXIT_LIMIT;
   }
+  qmH_preload(h, "qm.terminal", qmR_open_lib);
   int code = qmH_main(h, n, argv + 1);
   if (qmH_close(h) != 0 && code == QM_EXIT_OK) code = QM_EXIT_MODEL;  /* a __gc raised */
   return code;

@@ -33,9 +33,17 @@ static const Denied denied_globals[] = {
   { NULL, NULL } };
 static const char *const denied_os[] = { "execute", "exit", "remove", "rename", "getenv",
                                          "tmpname", "setlocale", NULL };
-/* stdlib modules that only the engine's own Lua code may require */
-static const char *const private_modules[] = { "qm.sandbox", "qm.host", "qm.runner", NULL };
-static const char PRIVATE_PREFIX[] = "qm.internal.";
+/* The stdlib modules a model may require: the public name, and the engine's module behind
+** it. A model gets the same read-only table as the global of that name (`time`, `yaml`, ...);
+** every other module (qm.lang.*, qm.reports.*, qm.engine.*, qm.host, qm.sandbox) is the
+** engine's own and refused. */
+typedef struct { const char *name, *module; } PublicModule;
+static const PublicModule public_modules[] = {
+  { "qm.time", "qm.eval.time" }, { "qm.stats", "qm.eval.stats" },
+  { "qm.scale", "qm.rules.scale" }, { "qm.scoring", "qm.rules.scoring" },
+  { "qm.consensus", "qm.rules.consensus" }, { "qm.prioritise", "qm.rules.prioritise" },
+  { "qm.json", "qm.reports.json" }, { "qm.yaml", "qm.yaml" }, { "qm.db", "qm.db" },
+  { NULL, NULL } };
 
 static const char FREEZE_MEMO[] = "qm.sandbox.frozen";  /* weak: original -> proxy */
 static const char ALLOWED_PATHS[] = "qm.sandbox.paths";
@@ -281,11 +289,22 @@ void qmS_loadfile(lua_State *L, const char *path, const char *chunkname) {
 
 /* ---------------------------------------------------------------- require for models */
 
-static int is_private(const char *name) {
-  if (strncmp(name, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1) == 0) return 1;
-  for (int i = 0; private_modules[i]; i++)
-    if (strcmp(name, private_modules[i]) == 0) return 1;
-  return 0;
+static const char *public_module(const char *name) {
+  for (int i = 0; public_modules[i].name; i++)
+    if (strcmp(name, public_modules[i].name) == 0) return public_modules[i].module;
+  return NULL;
+}
+
+static int refuse_module(lua_State *L, const char *name) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (int i = 0; public_modules[i].name; i++) {
+    if (i > 0) luaL_addstring(&b, ", ");
+    luaL_addstring(&b, public_modules[i].name);
+  }
+  luaL_pushresult(&b);
+  return luaL_error(L, "module \"%s\" is internal to qm and not available to models (a model may require %s)",
+                    name, lua_tostring(L, -1));
 }
 
 static int valid_module_name(const char *name) {
@@ -305,9 +324,10 @@ static int safe_require(lua_State *L) {
   lua_pop(L, 1);
   if (!valid_module_name(name)) return luaL_error(L, "module name \"%s\" is not valid", name);
   if (strncmp(name, "qm.", 3) == 0 || strcmp(name, "qm") == 0) {
-    if (is_private(name)) return luaL_error(L, "module \"%s\" is internal to qm and not available to models", name);
+    const char *module = public_module(name);
+    if (module == NULL) return refuse_module(L, name);
     lua_getglobal(L, "require");
-    lua_pushstring(L, name);
+    lua_pushstring(L, module);
     lua_call(L, 1, 1);
     if (lua_type(L, -1) == LUA_TTABLE) qmS_freeze(L, -1), lua_remove(L, -2);
   } else {
@@ -473,6 +493,12 @@ static int l_lists(lua_State *L) {
   lua_newtable(L);
   for (int i = 0; denied_globals[i].name; i++) { lua_pushstring(L, denied_globals[i].why); lua_setfield(L, -2, denied_globals[i].name); }
   lua_setfield(L, -2, "denied");
+  lua_newtable(L);
+  for (int i = 0; public_modules[i].name; i++) {
+    lua_pushstring(L, public_modules[i].module);
+    lua_setfield(L, -2, public_modules[i].name);
+  }
+  lua_setfield(L, -2, "modules");
   return 1;
 }
 

@@ -30,7 +30,7 @@
 typedef struct Repl {
   lua_State *L;
   QmHost *host;
-  int mod;               /* stack index of the qm.internal.repl module */
+  int mod;               /* stack index of the qm.engine.repl module */
   char history[4096];    /* history file path, "" for none */
   int failed;            /* a command failed (the exit code in script mode) */
 } Repl;
@@ -339,7 +339,7 @@ int qmR_run(lua_State *L, int opts_idx) {
   if (r.host == NULL) return luaL_error(L, "the REPL needs a qm host");
   opts_idx = lua_absindex(L, opts_idx);
   lua_getglobal(L, "require");
-  lua_pushliteral(L, "qm.internal.repl");
+  lua_pushliteral(L, "qm.engine.repl");
   lua_call(L, 1, 1);
   r.mod = lua_gettop(L);
   int tty = isatty(0);
@@ -354,4 +354,17 @@ int qmR_run(lua_State *L, int opts_idx) {
   current = NULL;
   lua_settop(L, r.mod - 1);
   return tty ? QM_EXIT_OK : (r.failed ? QM_EXIT_MODEL : QM_EXIT_OK);
+}
+
+/* terminal.repl(opts): run the interactive shell in this state; returns its exit code */
+static int l_repl(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_pushinteger(L, qmR_run(L, 1));
+  return 1;
+}
+
+int qmR_open_lib(lua_State *L) {
+  static const luaL_Reg fns[] = { { "repl", l_repl }, { NULL, NULL } };
+  luaL_newlib(L, fns);
+  return 1;
 }

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# setup.sh — installs the Debian packages qm needs to build and test, and nothing else.
+# setup.sh [--tests] — installs the Debian packages qm needs to build and test, and nothing else.
+# With --tests also what only the tests use (Chromium, for the HTML reports in a real browser):
+# scripts/test.sh asks for it, a user's build does not.
 # Safe to run again: it only calls apt-get when a package is missing.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libyaml-dev
-          libreadline-dev libedit-dev python3 tmux)
+          libreadline-dev libedit-dev libxlsxwriter-dev python3 tmux)
+test_packages=(chromium)
+[ "${1:-}" = "--tests" ] && packages+=("${test_packages[@]}")
 [ -n "${QM_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$QM_EXTRA_PACKAGES" && packages+=("${extra[@]}")
 
 missing=()

@@ -4,12 +4,15 @@
 set -u
 : "${QM:?QM must point at the qm binary}"
 : "${QM_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${QM_ENGINE_TEST:=$(dirname "$QM")/qm_engine_test}"
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/qm-e2e.XXXXXX")
 trap 'rm -rf "$T_TMP"' EXIT
 T_OUT="$T_TMP/stdout"; T_ERR="$T_TMP/stderr"; T_RC=0
 T_PASSED=0; T_FAILED=0; T_NAME=""; T_CUR_FAILED=0
 
 t_run() { "$QM" "$@" >"$T_OUT" 2>"$T_ERR" </dev/null; T_RC=$?; }
+# t_engine FILE ARGS...: runs a Lua file in the engine's own (unsandboxed) state
+t_engine() { "$QM_ENGINE_TEST" "$@" >"$T_OUT" 2>"$T_ERR" </dev/null; T_RC=$?; }
 t_run_stdin() { local input=$1; shift; "$QM" "$@" >"$T_OUT" 2>"$T_ERR" <<<"$input"; T_RC=$?; }
 
 t_fail() {

@@ -90,8 +90,8 @@ expect_stdout_is "--not-an-option"
 t_case stdlib_path_overrides_embedded_stdlib
 mkdir -p "$T_TMP/std/qm"
 cp -r "$QM_SOURCE_DIR/stdlib/." "$T_TMP/std/"
-printf 'return { hello = "from the source tree" }\n' >"$T_TMP/std/qm/devprobe.lua"
-printf 'print(require("qm.devprobe").hello)\n' >"$T_TMP/probe.lua"
+printf 'return { hello = "from the source tree" }\n' >"$T_TMP/std/qm/eval/stats.lua"
+printf 'print(require("qm.stats").hello)\n' >"$T_TMP/probe.lua"
 QM_STDLIB_PATH="$T_TMP/std" t_run run "$T_TMP/probe.lua"
 expect_exit 0
 expect_stdout_is "from the source tree"
@@ -99,11 +99,11 @@ expect_stdout_is "from the source tree"
 t_case a_broken_stdlib_module_is_reported_not_hidden
 mkdir -p "$T_TMP/broken/qm"
 cp -r "$QM_SOURCE_DIR/stdlib/." "$T_TMP/broken/"
-printf 'return {\n' >"$T_TMP/broken/qm/scoring.lua"
+printf 'return {\n' >"$T_TMP/broken/qm/rules/scoring.lua"
 printf 'model "x" { title = "x" }\n' >"$T_TMP/m.lua"
 QM_STDLIB_PATH="$T_TMP/broken" t_run check "$T_TMP/m.lua"
 expect_exit 1
-expect_stderr_has "stdlib/qm/scoring.lua"
+expect_stderr_has "stdlib/qm/rules/scoring.lua"
 expect_stdout_lacks "ok:"
 
 t_done

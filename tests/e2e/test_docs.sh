@@ -21,7 +21,7 @@ PY
 done
 
 t_case every_field_of_the_language_is_in_the_reference
-t_run run "$QM_SOURCE_DIR/tests/e2e/schema_fields.lua"
+t_engine "$QM_SOURCE_DIR/tests/engine/schema_fields.lua"
 expect_exit 0
 [ "$(wc -l <"$T_OUT")" -gt 50 ] || t_fail "too few fields listed"
 while read -r construct field; do

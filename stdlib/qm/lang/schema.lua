@@ -141,7 +141,7 @@ function M.check_type(f, v)
   if t == "table" then return type(v) == "table", "must be a table { ... }" end
   if t == "function" then return type(v) == "function", "must be a function" end
   if t == "scale" then
-    return require("qm.scale").is_scale(v), "must be a scale, like scale.points { 0, 100, step = 5 }"
+    return require("qm.rules.scale").is_scale(v), "must be a scale, like scale.points { 0, 100, step = 5 }"
   end
   if t == "rule" then return is_rule(v), "must be a rule: a function, or one of scoring.*, consensus.*, prioritise.*" end
   if t == "strings" then

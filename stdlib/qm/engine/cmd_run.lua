@@ -1,0 +1,78 @@
+-- cmd_run.lua — `qm run FILE [args]`: runs a Lua file in the sandbox with db, yaml, params
+-- and the model language; a file that declares a model is then evaluated and reported.
+local host = require "qm.host"
+local cli = require "qm.engine.cli"
+local context = require "qm.engine.context"
+local reports = require "qm.engine.reports"
+
+local M = {
+  usage = "run FILE [ARGS...]",
+  summary = "run a model or script in the sandbox and print its report",
+  help = "FILE is a Lua model or script. ARGS are passed to it as `...`.\n" ..
+    "With --db the database is opened read-only unless --write is given.",
+  options = {},
+}
+
+-- With --format xlsx a report must write a document (qm.reports.document's write finds the
+-- real output as out.xlsx); one that writes its own lines has nothing to put in a sheet.
+local function xlsx_guard(out, name, format)
+  if format ~= "xlsx" then return out end
+  return { xlsx = out, write = function()
+    cli.usage_error(("the report \"%s\" writes lines, not tables: it cannot be a spreadsheet (use --format csv or text)"):format(name))
+  end }
+end
+
+-- after the file ran: report problems, then produce the requested report of the model
+local function report_model(ctx)
+  local errors = ctx:print_problems(io.stderr, not ctx.opts.quiet)
+  if errors > 0 then
+    io.stderr:write(("%d error%s in the model: nothing was run (see qm check)\n"):format(errors, errors == 1 and "" or "s"))
+    return host.exit.model
+  end
+  local models = ctx:declared_models()
+  if #models == 0 then return nil end
+  local m = models[#models]
+  local name = ctx.opts.report or (ctx.opts.db and (m.default_report or (#m:indicators() > 0 and "status"))) or "summary"
+  if name == "list" then
+    -- --report list: every report with its one line, for choosing one
+    local all = reports.all()
+    local out = xlsx_guard(ctx:output(), name, ctx.opts.format)
+    for _, n in ipairs(reports.names()) do out:write(("%-20s %s\n"):format(n, all[n].doc)) end
+    return host.exit.ok
+  end
+  local r = reports.get(name)
+  if not r then
+    cli.usage_error(("no report \"%s\" (reports: %s)"):format(name, table.concat(reports.names(), ", ")))
+  end
+  return r.fn(ctx, m, xlsx_guard(ctx:output(), name, ctx.opts.format))
+end
+
+function M.main(opts, args)
+  local path = args[1]
+  if not path then cli.usage_error("qm run needs a FILE (see qm run --help)") end
+  local f = io.open(path, "rb")
+  if not f then host.raise(host.exit.io, ("cannot open %s: no such file"):format(path), 0) end
+  f:close()
+  if opts.format == "xlsx" and not opts.out and not context.stdout and host.isatty(1) then
+    cli.usage_error("--format xlsx writes a binary file: give --out FILE.xlsx (or send it to a pipe)")
+  end
+  local ctx = context.new(opts)
+  -- leaving by an error removes a half-written --out file (a to-be-closed guard keeps the
+  -- error's traceback intact, unlike a pcall). The host's guard removes it even after a
+  -- limit, when no Lua code can run any more; the Lua one closes the file first when it can.
+  local tmp_guard <close> = opts.out and host.remove_on_error(opts.out .. ".tmp") or nil
+  ctx.tmp_guard = tmp_guard   -- armed by Context:output once it has opened the file
+  local guard <close> = setmetatable({}, { __close = function(_, err)
+    if err ~= nil and ctx.out and ctx.out.abandon then ctx.out.abandon() end
+  end })
+  ctx:dofile(path, table.unpack(args, 2))
+  local result = report_model(ctx) or host.exit.ok
+  if result ~= host.exit.ok then
+    if ctx.out and ctx.out.abandon then ctx.out.abandon() end
+    return result
+  end
+  ctx:output():commit()
+  return result
+end
+
+return M

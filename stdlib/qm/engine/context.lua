@@ -1,0 +1,164 @@
+-- context.lua — what one run of a model has: options, the database handle, the output,
+-- warnings, and the sandboxed environment model files run in.
+local host = require "qm.host"
+local sandbox = require "qm.sandbox"
+
+local M = {}
+local Context = {}
+Context.__index = Context
+
+local function dirname(path)
+  return path:match("^(.*)/[^/]*$") or "."
+end
+M.dirname = dirname
+
+-- ctx = context.new(opts): opts as parsed by qm.engine.cli
+function M.new(opts)
+  local ctx = setmetatable({ opts = opts or {}, warnings = {}, models = {}, files = {} }, Context)
+  ctx.params = ctx.opts.params or {}
+  return ctx
+end
+
+-- The engine's connection to --db (read-only unless --write); nil without --db.
+function Context:database()
+  if self.db ~= nil or not self.opts.db then return self.db end
+  local path = self.opts.db
+  host.allowpath(path)
+  local f = io.open(path, "rb")
+  if not f and not self.opts.write then
+    host.raise(host.exit.io, ("cannot open database %s: no such file (give --write to create one)"):format(path), 0)
+  end
+  if f then f:close() end
+  self.db = host.opendb(path, { write = self.opts.write, create = self.opts.write })
+  return self.db
+end
+
+-- The connection a model's `db` global is: the same file, but the engine's own qm_* tables
+-- are read-only to it (the authorizer), whatever --write says.
+function Context:model_database()
+  if self.mdb ~= nil or not self.opts.db then return self.mdb end
+  self:database()
+  self.mdb = host.opendb(self.opts.db, { write = self.opts.write, engine = false })
+  return self.mdb
+end
+
+function Context:warn(msg)
+  self.warnings[#self.warnings + 1] = msg
+  if not self.opts.quiet then io.stderr:write("warning: ", msg, "\n") end
+end
+
+-- Globals a model file sees besides the sandbox's allow-list. Other stdlib modules add to
+-- them through qm.lang.dsl.globals(ctx) (the model language).
+function Context:globals()
+  local g = {}
+  g.yaml = require "qm.yaml"
+  g.params = self.params
+  g.null = host.null
+  g.db = self:model_database()
+  if self.opts.db then
+    -- the store checks scores against the round's model: the latest loaded one with its id
+    g.store = require("qm.engine.store").api(self:database(), function(id)
+      local list = self.models or {}
+      for i = #list, 1, -1 do if list[i].id == id then return list[i] end end
+    end)
+  end
+  -- not in a pcall: a broken stdlib module must say so, not surface later as "attempt to
+  -- call a nil value (global 'model')"
+  for k, v in pairs(require("qm.lang.dsl").globals(self)) do g[k] = v end
+  return g
+end
+
+-- The environment for files in folder `dir`; one per run and folder.
+function Context:env(dir)
+  self.envs = self.envs or {}
+  if not self.envs[dir] then
+    host.allowpath(dir)
+    self.envs[dir] = sandbox.newenv { dir = dir, globals = self:globals() }
+  end
+  return self.envs[dir]
+end
+
+-- Load and run a model file in the sandbox; returns what the chunk returned.
+function Context:dofile(path, ...)
+  local env = self:env(dirname(path))
+  self.files[#self.files + 1] = path
+  local fn = sandbox.loadfile(path, env)
+  return fn(...)
+end
+
+-- The models this run declared (not those only loaded with use), in order.
+function Context:declared_models()
+  return require("qm.lang.dsl").models(self)
+end
+
+-- Load a model file and return its (last) model.
+function Context:load_model(path)
+  self:dofile(path)
+  local ms = self:declared_models()
+  return ms[#ms]
+end
+
+-- Print the problems found so far (errors; warnings too when asked) as "file:line: level:
+-- message"; returns the number of errors.
+function Context:print_problems(stream, show_warnings)
+  local errors = 0
+  for _, p in ipairs(self.problems or {}) do
+    if p.level == "error" then errors = errors + 1 end
+    if p.level == "error" or show_warnings then
+      stream:write(("%s: %s: %s\n"):format(p.where, p.level, p.msg))
+    end
+  end
+  return errors
+end
+
+-- The evaluation date: --as-of, else the model's as_of, else today.
+function Context:as_of(m)
+  local time = require "qm.eval.time"
+  local s = self.opts["as-of"] or (m and m.as_of)
+  if s then
+    local ok, d = pcall(time.parse_date, s)
+    if not ok then require("qm.engine.cli").usage_error(("--as-of %s: give a date like 2016-10-01"):format(s)) end
+    return d
+  end
+  return time.today()
+end
+
+-- Where a run's standard output goes: the REPL points it at its .output/.once file while
+-- a .run command runs (nil = the process's stdout).
+M.stdout = nil
+
+-- An output that is written to --out only when the run succeeds (commit), else stdout.
+-- With --out it streams into FILE.tmp and renames it on commit, so memory does not grow
+-- with the size of a report and a failed run leaves no file behind.
+function Context:output()
+  if self.out then return self.out end
+  local path = self.opts.out
+  if not path then
+    local to = M.stdout or io.stdout
+    self.out = { write = function(_, ...) to:write(...) end, commit = function() if to.flush then to:flush() end end }
+    return self.out
+  end
+  local tmp = path .. ".tmp"
+  local f, err = io.open(tmp, "wb")
+  if not f then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, err), 0) end
+  if self.tmp_guard then self.tmp_guard:arm() end
+  self.out = {
+    write = function(_, ...)
+      local ok, werr = f:write(...)
+      if not ok then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, werr), 0) end
+    end,
+    commit = function()
+      local ok, cerr = f:close()
+      if not ok then os.remove(tmp) host.raise(host.exit.io, ("cannot write %s: %s"):format(path, cerr), 0) end
+      local rok, rerr = os.rename(tmp, path)
+      if not rok then
+        os.remove(tmp)
+        host.raise(host.exit.io, ("cannot write %s: %s"):format(path, rerr), 0)
+      end
+    end,
+    abandon = function() pcall(f.close, f) os.remove(tmp) end,
+  }
+  return self.out
+end
+
+return M

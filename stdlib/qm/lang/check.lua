@@ -1,0 +1,183 @@
+-- check.lua — what `qm check` finds in a finished model beyond each construct's own fields:
+-- questions without a scale, targets off the scale, weights a rule ignores, unused scales,
+-- indicators' deadlines and windows that cannot be read, dependencies and links to elements
+-- the model does not have, cycles, and the plan's times. Problems are collected on the run.
+local scoring = require "qm.rules.scoring"
+local time = require "qm.eval.time"
+local evalplan = require "qm.eval.plan"
+local construct = require "qm.lang.construct"
+
+local problem, label = construct.problem, construct.label
+
+local M = {}
+
+local function list(v) if type(v) == "string" then return { v } end return v or {} end
+
+local function check_indicators(ctx, m)
+  for _, ind in ipairs(m:indicators()) do
+    local list = ind.deadline and (type(ind.deadline) == "table" and ind.deadline or { ind.deadline }) or {}
+    for _, p in ipairs(list) do
+      local ds, err = time.parse_list(p)
+      if not ds then problem(ctx, "error", ind.where, ("indicator \"%s\": deadline: %s"):format(ind.id, err))
+      else
+        for _, d in ipairs(ds) do
+          if d.year_missing then
+            problem(ctx, "warning", ind.where, ("indicator \"%s\": deadline \"%s\" has no year: it will be not evaluable"):format(ind.id, d.phrase))
+          end
+        end
+      end
+    end
+    for _, f in ipairs({ "window", "every", "max_gap" }) do
+      if ind[f] and not time.parse(ind[f]) then
+        local _, err = time.parse(ind[f])
+        problem(ctx, "error", ind.where, ("indicator \"%s\": %s: %s"):format(ind.id, f, err))
+      end
+    end
+    if ind.type == "frequency" and not ind.every and not (ind.count and ind.per) then
+      problem(ctx, "error", ind.where, ("indicator \"%s\": a frequency needs count and per, or every"):format(ind.id))
+    end
+    if ind.type == "checklist" and not ind.items then
+      problem(ctx, "error", ind.where, ("indicator \"%s\": a checklist needs items"):format(ind.id))
+    end
+    if ind.uses then
+      local other = m:find(ind.uses)
+      if not other or other.kind ~= "indicator" then
+        problem(ctx, "error", ind.where, ("indicator \"%s\": uses \"%s\", which is not an indicator of the model"):format(ind.id, ind.uses))
+      end
+    elseif not ind.sql and not ind.data then
+      problem(ctx, "warning", ind.where, ("indicator \"%s\" has no sql or data: it will be not evaluable"):format(ind.id))
+    end
+    if ind.sql and ind.data then
+      problem(ctx, "error", ind.where, ("indicator \"%s\": give sql or data, not both"):format(ind.id))
+    end
+  end
+end
+
+-- goal agreements: what an effort depends on or hangs together with, and the agreement's
+-- contributions to other units' agreements, all naming elements that must exist
+local function id_list(v) if v == nil then return {} end return type(v) == "table" and v or { v } end
+
+local function check_agreements(ctx, m)
+  for _, e in ipairs(m:walk()) do
+    for _, field in ipairs({ "depends_on", "related" }) do
+      for _, id in ipairs(id_list(e[field])) do
+        local other = m:find(id)
+        if not other then
+          problem(ctx, "error", e.where, ("%s \"%s\": %s \"%s\", which the model does not have"):format(e.kind, e.id, field, id))
+        elseif other == e then
+          problem(ctx, "error", e.where, ("%s \"%s\": %s names itself"):format(e.kind, e.id, field))
+        end
+      end
+    end
+  end
+  -- a cycle of depends_on: nothing could ever start
+  local state = {}
+  local function visit(e, path)
+    if state[e] == "done" then return end
+    if state[e] == "visiting" then
+      local ids = {}
+      for i = #path, 1, -1 do table.insert(ids, 1, path[i].id); if path[i] == e then break end end
+      ids[#ids + 1] = e.id
+      problem(ctx, "error", e.where, ("depends_on goes round in a circle: %s"):format(table.concat(ids, " → ")))
+      return true
+    end
+    state[e] = "visiting"
+    path[#path + 1] = e
+    for _, id in ipairs(id_list(e.depends_on)) do
+      local other = m:find(id)
+      if other and other ~= e and visit(other, path) then state[e] = "done"; path[#path] = nil; return true end
+    end
+    path[#path] = nil
+    state[e] = "done"
+  end
+  for _, e in ipairs(m:walk()) do if e.depends_on then visit(e, {}) end end
+  if m.contributions ~= nil then
+    for i, c in ipairs(m.contributions) do
+      local label = ("contributions[%d]"):format(i)
+      if type(c) ~= "table" then problem(ctx, "error", m.where, label .. " must be a table { to = ..., goal = ... }")
+      else
+        if type(c.to) ~= "string" then problem(ctx, "error", m.where, label .. ": to (the unit whose agreement it is) must be a text") end
+        if type(c.goal) ~= "string" then problem(ctx, "error", m.where, label .. ": goal must be a text") end
+        for _, id in ipairs(id_list(c.efforts)) do
+          if not m:find(id) then problem(ctx, "error", m.where, ("%s: efforts names \"%s\", which the model does not have"):format(label, id)) end
+        end
+      end
+    end
+  end
+end
+
+
+-- checks: unreadable times and links to elements that do not exist
+local function check_plan(ctx, m)
+  for i, a in ipairs(m.plan or {}) do
+    local where = m.where
+    if type(a) ~= "table" or not a.title then
+      problem(ctx, "error", where, ("plan item %d: needs a title"):format(i))
+    else
+      local t = evalplan.time_of(a.time)
+      if t.kind == "unreadable" then problem(ctx, "error", where, ("plan \"%s\": time: %s"):format(a.id or a.title, t.error)) end
+      if t.kind == "no year" then problem(ctx, "warning", where, ("plan \"%s\": time \"%s\" has no year"):format(a.id or a.title, a.time)) end
+      for _, l in ipairs(list(a.links)) do
+        if not m:find(l) then problem(ctx, "error", where, ("plan \"%s\": links to \"%s\", which the model does not have"):format(a.id or a.title, l)) end
+      end
+    end
+  end
+  for _, p in ipairs(m.priorities or {}) do
+    if not m:find(p.id or "") then problem(ctx, "error", m.where, ("priorities: \"%s\" is not an element of the model"):format(tostring(p.id))) end
+    if not p.reason then problem(ctx, "warning", m.where, ("priorities: \"%s\" has no reason"):format(tostring(p.id))) end
+  end
+end
+
+
+-- a target must be a score the question's scale can give
+local function check_target(ctx, e, sc, where_label)
+  if e.target == nil or not sc or type(e.target) ~= "number" then return end
+  local v, msg = sc:check(e.target)
+  if v == nil or type(v) ~= "number" then
+    msg = msg or "is not a score on the scale"
+    local t = tostring(e.target)
+    if msg:sub(1, #t + 1) == t .. " " then msg = msg:sub(#t + 2) end  -- "120 is outside ..." -> "is outside ..."
+    problem(ctx, "error", e.where, ("%s: target %s %s"):format(where_label, t, msg))
+  end
+end
+
+function M.model(ctx, m)
+  for _, q in ipairs(m:questions()) do
+    if not q:scale_of() then
+      problem(ctx, "error", q.where, ("question \"%s\" has no scale: give the model, its theme or the question a scale"):format(q.id))
+    end
+    local where_label = ("question \"%s\""):format(q.id)
+    if q.parent and q.parent.kind == "theme" then where_label = ("theme \"%s\": %s"):format(q.parent.id, where_label) end
+    check_target(ctx, q, q:scale_of(), where_label)
+  end
+  check_target(ctx, m, m.scale, ("model \"%s\""):format(m.id))
+  for _, e in ipairs(m:walk()) do
+    if e.kind == "theme" and #e.children == 0 and e.scored ~= false then
+      problem(ctx, "warning", e.where, ("theme \"%s\" has no questions, indicators or sub-themes"):format(e.id))
+    end
+    if e.weight ~= nil and e.parent then
+      local r = e.parent:scoring_of()
+      if scoring.is_rule(r) and not r.uses_weights then
+        problem(ctx, "warning", e.where, ("%s: weight %s given but %s scores by %s, which ignores weights (use scoring = scoring.weighted_mean())")
+          :format(label(e.kind, e.id), tostring(e.weight), label(e.parent.kind, e.parent.id), r.name))
+      end
+    end
+  end
+  -- named scales declared on the model but used by nothing
+  if type(m.scales) == "table" then
+    local used = {}
+    for _, e in ipairs(m:walk()) do if e.scale then used[e.scale] = true end end
+    if m.scale then used[m.scale] = true end
+    for name, s in pairs(m.scales) do
+      if not used[s] then problem(ctx, "warning", m.where, ("scale \"%s\" is defined but no element uses it"):format(name)) end
+    end
+  end
+  if m.max_participants ~= nil and m.max_participants < 1 then
+    problem(ctx, "error", m.where, ("model \"%s\": max_participants must be at least 1"):format(m.id))
+  end
+  check_indicators(ctx, m)
+  check_agreements(ctx, m)
+  check_plan(ctx, m)
+end
+
+return M

@@ -1,0 +1,131 @@
+-- construct.lua — building model elements from `kind "id" { ... }`: each field is checked
+-- against the construct's declaration (lang/schema.lua), and problems are collected on the
+-- run (not raised), so `qm check` can report every one of them at the model's own line.
+local schema = require "qm.lang.schema"
+local model = require "qm.lang.model"
+
+local M = {}
+
+-- record a problem ("error" or "warning") at "file:line" on the run
+function M.problem(run, level, where, msg)
+  run.problems = run.problems or {}
+  table.insert(run.problems, { level = level, where = where or "?", msg = msg })
+end
+local problem = M.problem
+
+-- "file:line" of the model code that called the construct (level counts from the caller),
+-- with the file as the user named it (Lua's short_src cuts long paths to "...")
+function M.where_of(level)
+  local info = debug.getinfo(level + 1, "Sl")
+  if not info or info.currentline <= 0 then return "?" end
+  local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+  return file .. ":" .. info.currentline
+end
+
+-- the full path of the model file that called the construct: short_src above is cut to
+-- 60 characters for messages, so paths are resolved from the chunk's source instead
+function M.file_of(level)
+  local info = debug.getinfo(level + 1, "S")
+  if not info or info.source:sub(1, 1) ~= "@" then return nil end
+  return info.source:sub(2)
+end
+
+function M.did_you_mean(name, known)
+  local best, bestd
+  for _, k in ipairs(known) do
+    local d = schema.distance(name, k)
+    if d <= math.max(2, #k // 3) and (bestd == nil or d < bestd) then best, bestd = k, d end
+  end
+  return best
+end
+local did_you_mean = M.did_you_mean
+
+function M.label(kind, id) return ("%s \"%s\""):format(kind, id) end
+local label = M.label
+
+-- check spec's fields against the construct's declaration; returns the node
+function M.build(run, kind, id, spec, where)
+  local decl = schema.constructs[kind]
+  local node = model.new(kind, { kind = kind, id = id, where = where, children = {} })
+  if type(spec) ~= "table" then
+    problem(run, "error", where, ("%s: expected { ... } after %s \"%s\", got %s"):format(label(kind, id), kind, id, type(spec)))
+    return node
+  end
+  for k, v in pairs(spec) do
+    if math.type(k) == "integer" then
+      if model.is_element(v) then
+        if not decl.children or not decl.children[v.kind] then
+          problem(run, "error", v.where, ("%s cannot contain %s"):format(label(kind, id), label(v.kind, v.id)))
+        end
+      else
+        problem(run, "error", where, ("%s: item %d is not a theme, question or indicator (did you forget a field name?)"):format(label(kind, id), k))
+      end
+    elseif type(k) ~= "string" then
+      problem(run, "error", where, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)))
+    else
+      local f = decl.by_name[k]
+      if not f then
+        local hint = did_you_mean(k, decl.names)
+        problem(run, "error", where, ("%s: unknown field \"%s\"%s"):format(label(kind, id), k,
+          hint and (" (did you mean \"" .. hint .. "\"?)") or (" (fields: " .. table.concat(decl.names, ", ") .. ")")))
+      else
+        local ok, msg = schema.check_type(f, v)
+        if not ok then
+          problem(run, "error", where, ("%s: %s %s"):format(label(kind, id), k, msg))
+        else
+          node[k] = v
+        end
+      end
+    end
+  end
+  for i = 1, #spec do
+    local c = spec[i]
+    if model.is_element(c) then
+      c.parent = node
+      node.children[#node.children + 1] = c
+    end
+  end
+  for _, f in ipairs(decl.fields) do
+    if f.required and node[f.name] == nil then
+      problem(run, "error", where, ("%s: %s is required (%s)"):format(label(kind, id), f.name, f.doc))
+    end
+    if node[f.name] == nil and f.default ~= nil then node[f.name] = f.default end
+  end
+  if type(node.aliases) == "string" then node.aliases = { node.aliases } end
+  return node
+end
+
+-- `kind "id" { ... }` as a Lua call: the id call captures where, the table call builds
+function M.constructor(run, kind)
+  return function(id)
+    local where = M.where_of(2)
+    if type(id) == "number" then id = tostring(id) end
+    if type(id) ~= "string" or id == "" then
+      problem(run, "error", where, ("%s needs an id in quotes, like %s \"%s\" { ... }"):format(kind, kind, kind == "question" and "1.1" or "ledelse"))
+      id = "?"
+    end
+    return function(spec)
+      return M.build(run, kind, id, spec, where)
+    end
+  end
+end
+
+-- every element by id and alias (m:find); a duplicate is an error
+function M.index(run, m)
+  local index = {}
+  m._index = index
+  local function add(key, e, what)
+    local prev = index[key]
+    if prev and prev ~= e then
+      problem(run, "error", e.where, ("duplicate id \"%s\": %s at %s has it too%s"):format(key, label(prev.kind, prev.id), prev.where, what))
+    else
+      index[key] = e
+    end
+  end
+  for _, e in ipairs(m:walk()) do add(e.id, e, "") end
+  for _, e in ipairs(m:walk()) do
+    for _, a in ipairs(e.aliases or {}) do add(a, e, " (as an alias)") end
+  end
+end
+
+return M

@@ -1,0 +1,119 @@
+-- structure.lua — `model { structure = "kik.yaml" }`: themes, questions and indicators read
+-- from a YAML file in the model's folder, each field converted to its declared type, with
+-- problems at the YAML file's own line.
+local schema = require "qm.lang.schema"
+local scale = require "qm.rules.scale"
+local construct = require "qm.lang.construct"
+
+local problem, label, did_you_mean = construct.problem, construct.label, construct.did_you_mean
+
+local M = {}
+
+local yaml_fields = { theme = "themes", question = "questions", indicator = "indicators" }
+
+-- convert a YAML string (string mode) to the field's declared type
+local function coerce(f, v)
+  if type(v) ~= "string" then return v end
+  if f.type == "number" or f.type == "integer" then
+    local n = tonumber(v)
+    if n == nil then return nil, ("must be a number, got \"%s\""):format(v) end
+    if f.type == "integer" then n = math.tointeger(n); if not n then return nil, "must be a whole number" end end
+    return n
+  elseif f.type == "boolean" then
+    if v == "true" or v == "ja" or v == "yes" then return true end
+    if v == "false" or v == "nej" or v == "no" then return false end
+    return nil, ("must be true or false, got \"%s\""):format(v)
+  end
+  return v
+end
+
+local function scale_from_yaml(v)
+  if type(v) ~= "table" then return nil, "must be a mapping like {kind: points, min: 0, max: 100, step: 5}" end
+  local kind = v.kind
+  local ctor = scale[kind or ""]
+  if type(ctor) ~= "function" or kind == "is_scale" then return nil, ("kind \"%s\" is not a scale"):format(tostring(kind)) end
+  local args = {}
+  for k, x in pairs(v) do if k ~= "kind" then args[k] = tonumber(x) or x end end
+  args[1], args[2] = args.min, args.max
+  if type(v.labels) == "table" then
+    args.labels = {}
+    for k, x in pairs(v.labels) do args.labels[tonumber(k) or k] = x end
+  end
+  if args.na == "true" then args.na = true end
+  local ok, s = pcall(ctor, args)
+  if not ok then return nil, tostring(s):gsub("^.-:%d+: ", "") end
+  return s
+end
+
+local function node_from_yaml(ctx, yaml, kind, t, parent_where)
+  local where = (yaml.where(t) or parent_where):match("^(.*:%d+):%d+$") or parent_where
+  local id = t.id
+  if id == nil or id == yaml.null then
+    problem(ctx, "error", where, kind .. " without an id")
+    id = "?"
+  end
+  local spec = {}
+  local decl = schema.constructs[kind]
+  for _, k in ipairs(yaml.keys(t)) do
+    local v = t[k]
+    local fwhere = (yaml.where(t, k) or where):match("^(.*:%d+):%d+$") or where
+    if k == "id" then
+      -- the id
+    elseif yaml_fields[k:gsub("s$", "")] and k == yaml_fields[k:gsub("s$", "")] then
+      if type(v) ~= "table" then problem(ctx, "error", fwhere, k .. " must be a list")
+      else
+        for _, child in ipairs(v) do
+          spec[#spec + 1] = node_from_yaml(ctx, yaml, k:gsub("s$", ""), child, fwhere)
+        end
+      end
+    else
+      local f = decl.by_name[k]
+      if f and f.type == "scale" then
+        local s, err = scale_from_yaml(v)
+        if s then spec[k] = s else problem(ctx, "error", fwhere, ("%s: scale %s"):format(label(kind, id), err)) end
+      elseif f and v ~= yaml.null then
+        local cv, err = coerce(f, v)
+        if err then problem(ctx, "error", fwhere, ("%s: %s %s"):format(label(kind, id), k, err)) else spec[k] = cv end
+      elseif not f then
+        spec[k] = v  -- build() reports the unknown field, with a suggestion
+        local hint = did_you_mean(k, decl.names)
+        problem(ctx, "error", fwhere, ("%s: unknown field \"%s\"%s"):format(label(kind, id), k,
+          hint and (" (did you mean \"" .. hint .. "\"?)") or ""))
+        spec[k] = nil
+      end
+    end
+  end
+  return construct.build(ctx, kind, tostring(id), spec, where)
+end
+
+-- model { structure = "kik.yaml" }: themes, questions and indicators from a YAML file
+function M.add(ctx, m)
+  local yaml = require "qm.yaml"
+  local dir = (m._file or m.where:match("^(.*):%d+$") or "."):match("^(.*)/[^/]*$") or "."
+  local path = m.structure:sub(1, 1) == "/" and m.structure or (dir .. "/" .. m.structure)
+  local ok, doc = pcall(yaml.load_file, path, { scalars = "string", name = path })
+  if not ok then problem(ctx, "error", m.where, tostring(doc):gsub("^.-:%d+: cannot", "cannot")) return end
+  if type(doc) ~= "table" then problem(ctx, "error", path .. ":1", "expected a mapping with themes") return end
+  for _, k in ipairs(yaml.keys(doc)) do
+    if k ~= "themes" and k ~= "questions" and k ~= "indicators" then
+      local f = schema.constructs.model.by_name[k]
+      if f and m[k] == nil and doc[k] ~= yaml.null then
+        local v, err = coerce(f, doc[k])
+        if err then problem(ctx, "error", yaml.where(doc, k), k .. " " .. err) else m[k] = v end
+      elseif not f then
+        problem(ctx, "error", (yaml.where(doc, k) or path):match("^(.*:%d+):%d+$"), ("model file: unknown field \"%s\""):format(k))
+      end
+    end
+  end
+  for _, key in ipairs({ "themes", "questions", "indicators" }) do
+    if type(doc[key]) == "table" then
+      for _, t in ipairs(doc[key]) do
+        local c = node_from_yaml(ctx, yaml, key:gsub("s$", ""), t, path .. ":1")
+        c.parent = m
+        m.children[#m.children + 1] = c
+      end
+    end
+  end
+end
+
+return M

@@ -1,0 +1,502 @@
+-- progression.lua — results-based management (resultatbaseret styring, job centres): citizens
+-- scored at every conversation on the model's indicators; progression since the previous and
+-- the first conversation; no-progression flags over a window; completeness; focus points;
+-- interventions; coverage. All aggregation happens in SQL (window functions), never in Lua
+-- loops over rows; first/previous/latest come from the engine's first_by, last_by and
+-- nth_last_by aggregates in one GROUP BY. Hidden scores (kept from the citizen) count in every
+-- aggregate. The municipality's tables, named in the model's `progression.tables`:
+--   citizens(id, caseworker_id, target_group, start_date, end_date)
+--   conversations(id, citizen_id, date)
+--   scores(conversation_id, indicator, score, hidden)
+--   focus(citizen_id, indicator, opened, closed, reason)            (optional)
+--   interventions(citizen_id, intervention, start_date, end_date)   (optional)
+-- and the engine's qm_units for job centre → team → caseworker.
+local registry = require "qm.engine.reports"
+local report = require "qm.reports.document"
+local json = require "qm.reports.json"
+local host = require "qm.host"
+local charts = require "qm.reports.charts"
+local cli = require "qm.engine.cli"
+
+local M = {}
+
+local defaults = { citizens = "jc_citizens", conversations = "jc_conversations", scores = "jc_scores",
+                   focus = "jc_focus", interventions = "jc_interventions" }
+
+local function settings(m)
+  local p = m.progression or {}
+  local t = {}
+  for k, v in pairs(defaults) do t[k] = (p.tables and p.tables[k]) or v end
+  for _, name in pairs(t) do
+    if not name:match("^[%a_][%w_]*$") then error(("progression.tables: %q is not a table name"):format(name), 0) end
+  end
+  return { tables = t, window = p.window or 3, focus_max = p.focus_max, coverage_days = p.coverage_days or 183,
+           target_group = p.target_group }
+end
+
+local function sql(template, t)
+  return (template:gsub("{(%w+)}", t))
+end
+
+local function db_of(ctx)
+  local db = ctx:model_database()
+  if not db then cli.usage_error("this report needs the job centre's data: give --db FILE") end
+  return db
+end
+
+local function as_of(ctx, m) return tostring(ctx:as_of(m)) end
+
+-- the level results are grouped by: caseworker, team or jobcentre (default)
+local function level_expr(ctx)
+  local level = ctx.params.level or "jobcentre"
+  if level == "caseworker" then return "c.caseworker_id", level end
+  if level == "team" then return "(SELECT parent_id FROM qm_units WHERE id = c.caseworker_id)", level end
+  if level == "jobcentre" then return "'jobcentre'", level end
+  cli.usage_error(("--param level=%s: use caseworker, team or jobcentre"):format(tostring(level)))
+end
+
+local function target_filter(st, ctx)
+  local tg = ctx.params.target_group or st.target_group
+  if tg == nil then return "1", {} end
+  return "c.target_group = :tg", { tg = tg }
+end
+
+local function params(base, extra) for k, v in pairs(extra) do base[k] = v end return base end
+
+-- per citizen and indicator, as of the date: how many scored conversations, the first, the
+-- previous and the latest score (and dates), the latest's hidden flag and how many were
+-- hidden. One GROUP BY pass with the engine's first_by/last_by/nth_last_by aggregates
+-- (ordered by conversation date, then id): no window function sorts every row again.
+-- Queries join s as "{citizens} c CROSS JOIN s": the municipality's tables may have no
+-- index, and this order lets SQLite index the materialized s on the fly instead of
+-- scanning it once per citizen.
+local PER_PAIR = [[
+  WITH s AS MATERIALIZED (
+    SELECT cv.citizen_id, s.indicator, count(*) AS n,
+           first_by(s.score, cv.date, cv.id) AS first, min(cv.date) AS first_date,
+           nth_last_by(s.score, 2, cv.date, cv.id) AS prev,
+           last_by(s.score, cv.date, cv.id) AS score, max(cv.date) AS date,
+           last_by(coalesce(s.hidden, 0), cv.date, cv.id) AS hidden,
+           sum(coalesce(s.hidden, 0)) AS hidden_n{extra}
+    FROM {scores} s JOIN {conversations} cv ON cv.id = s.conversation_id
+    WHERE cv.date <= :as_of AND s.score IS NOT NULL{inner}
+    GROUP BY cv.citizen_id, s.indicator)
+]]
+
+-- extra: more aggregate columns; inner: a filter on the scored rows (" AND ...")
+local function per_pair(t, extra, inner)
+  return sql(PER_PAIR, setmetatable({ extra = extra or "", inner = inner or "" }, { __index = t }))
+end
+
+-- ---------------------------------------------------------------- progression
+
+-- the lines chart of the progression report: mean score per indicator per month (the
+-- conversations' months up to --as-of), of the citizens the report covers
+function M.monthly_chart(ctx, m, db, st, tf, tp)
+  local q = sql([[
+    SELECT substr(cv.date, 1, 7) AS month, s.indicator, avg(s.score) AS mean
+    FROM {scores} s JOIN {conversations} cv ON cv.id = s.conversation_id JOIN {citizens} c ON c.id = cv.citizen_id
+    WHERE cv.date <= :as_of AND s.score IS NOT NULL AND ]] .. tf .. [[
+    GROUP BY month, s.indicator ORDER BY month]], st.tables)
+  local months, seen, by = {}, {}, {}
+  for r in db:query(q, params({ as_of = as_of(ctx, m) }, tp)) do
+    if not seen[r.month] then seen[r.month] = true; months[#months + 1] = r.month end
+    by[r.indicator] = by[r.indicator] or {}
+    by[r.indicator][r.month] = r.mean
+  end
+  if #months == 0 then return nil end
+  local series = {}
+  for _, e in ipairs(m:questions()) do
+    if by[e.id] then series[#series + 1] = { label = e.title or e.text or e.id, values = by[e.id] } end
+  end
+  local sc = m.scale
+  return { type = "lines", title = "Gennemsnitlig score pr. måned og indikator", x = months, series = series,
+    min = (sc and sc.min) or 1, max = (sc and sc.max) or 5, labels = { x = "Måned" },
+    format = charts.number { decimals = 2, decimal = ctx.opts.lang == "en" and "." or "," } }
+end
+
+function M.progression(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local group, level = level_expr(ctx)
+  local tf, tp = target_filter(st, ctx)
+  local q = per_pair(st.tables) .. sql([[
+    SELECT ]] .. group .. [[ AS grp, s.indicator,
+           count(*) AS citizens,
+           sum(s.score > s.prev) AS forward_prev, sum(s.score < s.prev) AS backward_prev, sum(s.score = s.prev) AS same_prev,
+           sum(s.score > s.first) AS forward_first, sum(s.score < s.first) AS backward_first, sum(s.score = s.first) AS same_first,
+           avg(s.score - s.prev) AS mean_change_prev, avg(s.score - s.first) AS mean_change_first,
+           sum(s.hidden) AS hidden,
+           sum(s.score = 1) AS s1, sum(s.score = 2) AS s2, sum(s.score = 3) AS s3, sum(s.score = 4) AS s4, sum(s.score = 5) AS s5
+    FROM {citizens} c CROSS JOIN s ON s.citizen_id = c.id
+    WHERE s.prev IS NOT NULL AND ]] .. tf .. [[
+    GROUP BY grp, s.indicator ORDER BY grp, s.indicator]], st.tables)
+  local order = {}
+  for i, e in ipairs(m:questions()) do order[e.id] = i end
+  local rows = db:rows(q, params({ as_of = as_of(ctx, m) }, tp))
+  table.sort(rows, function(a, b)
+    if a.grp ~= b.grp then return tostring(a.grp) < tostring(b.grp) end
+    return (order[a.indicator] or 1e9) < (order[b.indicator] or 1e9)
+  end)
+  local data, trows = json.array({}), {}
+  for _, r in ipairs(rows) do
+    local e = m:find(r.indicator)
+    local mc = r.mean_change_prev ~= host.null and r.mean_change_prev or nil
+    local mf = r.mean_change_first ~= host.null and r.mean_change_first or nil
+    trows[#trows + 1] = { grp = r.grp, indicator = e and (e.title or e.text) or r.indicator, citizens = r.citizens,
+      fwd = r.forward_prev, bwd = r.backward_prev, same = r.same_prev, change = mc and ("%.2f"):format(mc) or "",
+      fwd1 = r.forward_first, bwd1 = r.backward_first, change1 = mf and ("%.2f"):format(mf) or "",
+      dist = ("%d/%d/%d/%d/%d"):format(r.s1, r.s2, r.s3, r.s4, r.s5), hidden = r.hidden }
+    data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens,
+      since_previous = json.object({ forward = r.forward_prev, backward = r.backward_prev, unchanged = r.same_prev,
+        mean_change = mc and tonumber(("%.3f"):format(mc)) }, { "forward", "backward", "unchanged", "mean_change" }),
+      since_first = json.object({ forward = r.forward_first, backward = r.backward_first, unchanged = r.same_first,
+        mean_change = mf and tonumber(("%.3f"):format(mf)) }, { "forward", "backward", "unchanged", "mean_change" }),
+      distribution = json.array({ r.s1, r.s2, r.s3, r.s4, r.s5 }), hidden = r.hidden },
+      { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden" })
+  end
+  local doc = report.document { title = (m.title or m.id) .. " — progression",
+    subtitle = ("Pr. %s, pr. %s (skjulte scorer tæller med)"):format(as_of(ctx, m), level),
+    data = json.object({ model = m.id, as_of = as_of(ctx, m), level = level, rows = data }, { "model", "as_of", "level", "rows" }) }
+  doc:table { name = "progression", columns = {
+    { key = "grp", title = level }, { key = "indicator", title = "Indikator" }, { key = "citizens", title = "Borgere" },
+    { key = "fwd", title = "Frem" }, { key = "bwd", title = "Tilbage" }, { key = "same", title = "Uændret" },
+    { key = "change", title = "Gns. ændring", align = "right" }, { key = "fwd1", title = "Frem siden første" },
+    { key = "bwd1", title = "Tilbage siden første" }, { key = "change1", title = "Ændring siden første", align = "right" },
+    { key = "dist", title = "Fordeling 1-5", align = "right" }, { key = "hidden", title = "Skjulte" } }, rows = trows }
+  -- progression over time: the mean score per indicator and month, one line per indicator.
+  -- For people's formats only (another pass over the scores); JSON and CSV keep their shape.
+  if ctx.opts.format ~= "json" and ctx.opts.format ~= "csv" then
+    local spec = M.monthly_chart(ctx, m, db, st, tf, tp)
+    if spec then doc:chart(spec) end
+  end
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- no progression
+
+-- citizens whose latest score on an indicator is no higher than it was `window`
+-- conversations earlier: the signal to reconsider the intervention
+function M.stagnation(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local w = math.tointeger(ctx.params.window or st.window)
+  if not w or w < 1 then cli.usage_error("the window must be a whole number of conversations") end
+  local tf, tp = target_filter(st, ctx)
+  if w > 31 then cli.usage_error("the window can be at most 31 conversations") end
+  local q = per_pair(st.tables, [[,
+           nth_last_by(s.score, :w + 1, cv.date, cv.id) AS score_then,
+           nth_last_by(cv.date, :w + 1, cv.date, cv.id) AS since]]) .. sql([[
+    SELECT s.citizen_id, c.caseworker_id, s.indicator, s.since, s.score_then, s.score AS score_now
+    FROM {citizens} c CROSS JOIN s ON s.citizen_id = c.id
+    WHERE s.score_then IS NOT NULL AND s.score <= s.score_then AND s.score < :top AND ]] .. tf .. [[
+    ORDER BY c.caseworker_id, s.citizen_id, s.indicator]], st.tables)
+  -- a citizen already at the top of the scale cannot move forward: not a flag.
+  -- The list can run to hundreds of thousands of rows nationally: it is kept in a temporary
+  -- table (counted for the summary, then streamed to the output), never in Lua.
+  db:exec("DROP TABLE IF EXISTS temp.qm_stagnation")
+  db:exec("CREATE TEMP TABLE qm_stagnation AS " .. q,
+    params({ as_of = as_of(ctx, m), w = w, top = m.scale and m.scale.max or 5 }, tp))
+  local n = db:scalar("SELECT count(*) FROM temp.qm_stagnation")
+  local function rows()
+    return db:query([[SELECT citizen_id, caseworker_id, indicator, since, score_then, score_now
+                      FROM temp.qm_stagnation ORDER BY rowid]])
+  end
+  local doc = report.document { title = (m.title or m.id) .. " — manglende progression",
+    subtitle = ("Ingen fremgang over de seneste %d samtaler, pr. %s"):format(w, as_of(ctx, m)),
+    data = json.object({ model = m.id, window = w, citizens = json.stream(rows) }, { "model", "window", "citizens" }) }
+  doc:keyvalues { { "Borger-indikatorer uden fremgang", n } }
+  doc:table { name = "stagnation", columns = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "citizen_id", title = "Borger" },
+    { key = "indicator", title = "Indikator" }, { key = "since", title = "Siden" }, { key = "score_then", title = "Da" },
+    { key = "score_now", title = "Nu" } }, rows = rows }
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- completeness
+
+function M.completeness(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local n = #m:questions()
+  local q = sql([[SELECT c.caseworker_id, count(*) AS conversations, sum(k.scored = :n) AS complete,
+      sum(k.scored < :n) AS incomplete FROM (
+        SELECT cv.id, cv.citizen_id, count(s.score) AS scored FROM {conversations} cv
+        LEFT JOIN {scores} s ON s.conversation_id = cv.id WHERE cv.date <= :as_of GROUP BY cv.id) k
+      JOIN {citizens} c ON c.id = k.citizen_id GROUP BY c.caseworker_id ORDER BY c.caseworker_id]], st.tables)
+  local rows = db:rows(q, { n = n, as_of = as_of(ctx, m) })
+  local total, complete, shown = 0, 0, {}
+  for i, r in ipairs(rows) do
+    local c = r.complete ~= host.null and r.complete or 0
+    total = total + r.conversations
+    complete = complete + c
+    shown[i] = { caseworker_id = r.caseworker_id, conversations = r.conversations, complete = c,
+                 incomplete = r.conversations - c, share = ("%.0f%%"):format(100 * c / r.conversations) }
+  end
+  local doc = report.document { title = (m.title or m.id) .. " — komplette samtaler",
+    subtitle = ("En samtale er komplet, når alle %d indikatorer er scoret"):format(n),
+    data = json.object({ model = m.id, indicators = n, conversations = total, complete = complete, caseworkers = json.array(rows) },
+      { "model", "indicators", "conversations", "complete", "caseworkers" }) }
+  doc:keyvalues { { "Samtaler", total }, { "Komplette", complete } }
+  doc:table { name = "completeness", columns = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "conversations", title = "Samtaler" },
+    { key = "complete", title = "Komplette" }, { key = "incomplete", title = "Ufuldstændige" }, { key = "share", title = "Andel", align = "right" } }, rows = shown }
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- focus points
+
+function M.focus(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local t = as_of(ctx, m)
+  local max = st.focus_max
+  local open = db:rows(sql([[SELECT citizen_id, count(*) AS open, group_concat(indicator, ', ') AS indicators
+    FROM (SELECT * FROM {focus} WHERE opened <= :as_of AND (closed IS NULL OR closed > :as_of) ORDER BY indicator)
+    GROUP BY citizen_id ORDER BY citizen_id]], st.tables), { as_of = t })
+  local over = {}
+  for _, r in ipairs(open) do if max and r.open > max then over[#over + 1] = r end end
+  local reasons = db:rows(sql([[SELECT coalesce(reason, '(ingen grund)') AS reason, count(*) AS closed FROM {focus}
+    WHERE closed IS NOT NULL AND closed <= :as_of GROUP BY 1 ORDER BY 2 DESC, 1]], st.tables), { as_of = t })
+  -- renewed: opened on or after one of the citizen's focus points closed (the first closing
+  -- per citizen, joined once, not a subquery per row)
+  local renewed = db:scalar(sql([[WITH first_closed AS MATERIALIZED (
+      SELECT citizen_id, min(closed) AS closed FROM {focus} WHERE closed IS NOT NULL GROUP BY citizen_id)
+    SELECT count(*) FROM {focus} f JOIN first_closed g ON g.citizen_id = f.citizen_id
+    WHERE f.opened <= :as_of AND g.closed <= f.opened]], st.tables), { as_of = t })
+  local doc = report.document { title = (m.title or m.id) .. " — fokuspunkter", subtitle = "Pr. " .. t,
+    data = json.object({ model = m.id, as_of = t, max_open = max, citizens_with_focus = #open, over_max = json.array(over),
+      closed_by_reason = json.array(reasons), renewed = renewed },
+      { "model", "as_of", "max_open", "citizens_with_focus", "over_max", "closed_by_reason", "renewed" }) }
+  doc:keyvalues { { "Borgere med åbne fokuspunkter", #open }, { "Højst åbne ad gangen", max or "(ingen grænse)" },
+    { "Borgere over grænsen", #over }, { "Fornyede fokuspunkter", renewed } }
+  doc:heading("Lukkede fokuspunkter efter grund", 3)
+  doc:table { name = "reasons", columns = { { key = "reason", title = "Grund" }, { key = "closed", title = "Lukket" } }, rows = reasons }
+  doc:section(("Borgere med mere end %s åbne fokuspunkter"):format(tostring(max)), { name = "over",
+    columns = { { key = "citizen_id", title = "Borger" }, { key = "open", title = "Åbne" },
+      { key = "indicators", title = "Fokuspunkter" } }, rows = over })
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- interventions
+
+-- mean change since the first score for citizens in each intervention (while enrolled)
+function M.interventions(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local q = per_pair(st.tables) .. sql([[
+    SELECT i.intervention, count(DISTINCT s.citizen_id) AS citizens, count(*) AS scores,
+           avg(s.score - s.first) AS mean_change, sum(s.score > s.first) AS forward, sum(s.score < s.first) AS backward
+    -- CROSS JOIN keeps interventions outside, so SQLite indexes s on the fly (the tables
+    -- may have no index of their own)
+    FROM {interventions} i CROSS JOIN s ON s.citizen_id = i.citizen_id
+      AND s.date >= i.start_date AND (i.end_date IS NULL OR s.date <= i.end_date)
+    GROUP BY i.intervention ORDER BY mean_change DESC, i.intervention]], st.tables)
+  local rows = db:rows(q, { as_of = as_of(ctx, m) })
+  local shown = {}
+  for i, r in ipairs(rows) do
+    shown[i] = { intervention = r.intervention, citizens = r.citizens, forward = r.forward, backward = r.backward,
+                 change = r.mean_change ~= host.null and ("%.2f"):format(r.mean_change) or "" }
+  end
+  local doc = report.document { title = (m.title or m.id) .. " — indsatser og progression",
+    subtitle = "Gennemsnitlig ændring siden første samtale, for borgere i indsatsen",
+    data = json.object({ model = m.id, interventions = json.array(rows) }, { "model", "interventions" }) }
+  doc:table { name = "interventions", columns = { { key = "intervention", title = "Indsats" }, { key = "citizens", title = "Borgere" },
+    { key = "change", title = "Gns. ændring", align = "right" }, { key = "forward", title = "Frem" }, { key = "backward", title = "Tilbage" } }, rows = shown }
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- one citizen, a caseload
+
+local function has_table(db, name)
+  return db:scalar("SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", { name }) > 0
+end
+
+local function num(v) if v == host.null then return nil end return v end
+local function change(a, b) if a == nil or b == nil then return nil end return a - b end
+local function signed(v) if v == nil then return "" end return v > 0 and ("+" .. v) or tostring(v) end
+
+-- per citizen and indicator, as of the date: how many scored conversations, the first, the
+-- previous and the latest score, the change since the previous and since the first, and how
+-- many of the scores were hidden from the citizen
+local PER_CITIZEN = [[
+  SELECT s.citizen_id, c.caseworker_id, s.indicator, s.n AS conversations, s.first_date, s.first,
+         s.prev AS previous, s.date AS latest_date, s.score AS latest, s.hidden_n AS hidden
+  FROM {citizens} c CROSS JOIN s ON s.citizen_id = c.id
+  WHERE {where}
+  ORDER BY CAST(c.caseworker_id AS TEXT), s.citizen_id, {byindicator}]]
+
+-- one row of PER_CITIZEN as the JSON shape (docs/models) ...
+local JSON_KEYS = { "citizen_id", "caseworker_id", "indicator", "conversations", "first_date", "first",
+  "previous", "latest_date", "latest", "since_previous", "since_first", "hidden" }
+local function per_citizen_json(r)
+  local prev = num(r.previous)
+  local since_previous = change(r.latest, prev)
+  return json.object({ citizen_id = r.citizen_id, caseworker_id = num(r.caseworker_id), indicator = r.indicator,
+    conversations = r.conversations, first_date = r.first_date, first = r.first,
+    previous = prev == nil and host.null or prev, latest_date = r.latest_date, latest = r.latest,
+    since_previous = since_previous == nil and host.null or since_previous,
+    since_first = change(r.latest, r.first), hidden = r.hidden }, JSON_KEYS)
+end
+
+-- ... and as the report table shows it
+local function per_citizen_shown(m, r)
+  local prev = num(r.previous)
+  local e = m:find(r.indicator)
+  return { citizen_id = r.citizen_id, caseworker_id = num(r.caseworker_id), indicator = e and e.title or r.indicator,
+    conversations = r.conversations, first = ("%d (%s)"):format(r.first, r.first_date), previous = prev,
+    latest = ("%d (%s)"):format(r.latest, r.latest_date), since_previous = signed(change(r.latest, prev)),
+    since_first = signed(change(r.latest, r.first)), hidden = r.hidden }
+end
+
+-- the rows per citizen and indicator, by caseworker, citizen and the model's indicator
+-- order, streamed from SQLite: (JSON rows as a json.stream, a report table's row source)
+local function per_citizen_rows(db, st, m, where, p, inner)
+  local whens = {}
+  for i, e in ipairs(m:questions()) do
+    whens[#whens + 1] = (" WHEN :qm_ind%d THEN %d"):format(i, i)
+    p["qm_ind" .. i] = e.id
+  end
+  local order = #whens > 0 and ("CASE s.indicator" .. table.concat(whens) .. " ELSE 1000000000 END") or "0"
+  local q = per_pair(st.tables, nil, inner) ..
+    sql(PER_CITIZEN, setmetatable({ where = where, byindicator = order }, { __index = st.tables }))
+  local function source(shape)
+    return function()
+      local it, state, ctl, closing = db:query(q, p)
+      return function()
+        local r = it(state, ctl)
+        if r == nil then return nil end
+        return shape(r)
+      end, nil, nil, closing
+    end
+  end
+  return json.stream(source(per_citizen_json)), source(function(r) return per_citizen_shown(m, r) end)
+end
+
+local PER_CITIZEN_COLUMNS = {
+  { key = "indicator", title = "Indikator" }, { key = "conversations", title = "Samtaler" },
+  { key = "first", title = "Første" }, { key = "previous", title = "Forrige" }, { key = "latest", title = "Seneste" },
+  { key = "since_previous", title = "Siden forrige", align = "right" },
+  { key = "since_first", title = "Siden første", align = "right" }, { key = "hidden", title = "Skjulte" } }
+
+-- one citizen: every conversation with its scores (a row per conversation, a column per
+-- indicator; * = hidden from the citizen, - = not scored), progression per indicator, and the
+-- focus points and interventions when those tables exist
+local function one_citizen(ctx, m, out, db, st, id)
+  local t = as_of(ctx, m)
+  local c = db:first(sql("SELECT * FROM {citizens} WHERE id = :id", st.tables), { id = id })
+  if not c then error(("--param citizen=%s: no such citizen in %s"):format(id, st.tables.citizens), 0) end
+  local qs = m:questions()
+  -- the citizen's scores picked by conversation id (one pass over the scores, no index needed)
+  local mine = sql(" AND s.conversation_id IN (SELECT id FROM {conversations} WHERE citizen_id = :id)", st.tables)
+  local convs = db:rows(sql([[WITH mine AS MATERIALIZED (SELECT * FROM {scores} s WHERE 1]] .. mine .. [[)
+    SELECT cv.id, cv.date, s.indicator, s.score, s.hidden FROM {conversations} cv
+    LEFT JOIN mine s ON s.conversation_id = cv.id
+    WHERE cv.citizen_id = :id AND cv.date <= :as_of ORDER BY cv.date, cv.id]], st.tables), { id = id, as_of = t })
+  local timeline, trows, by_id = json.array({}), {}, {}
+  for _, r in ipairs(convs) do
+    local conv = by_id[r.id]
+    if not conv then
+      conv = { id = r.id, date = r.date, scores = {} }
+      by_id[r.id] = conv
+      timeline[#timeline + 1] = conv
+      trows[#trows + 1] = { date = r.date, conversation = r.id }
+    end
+    if num(r.indicator) and num(r.score) then
+      conv.scores[r.indicator] = json.object({ score = r.score, hidden = r.hidden == 1 }, { "score", "hidden" })
+      trows[#trows][r.indicator] = r.score .. (r.hidden == 1 and "*" or "")
+    end
+  end
+  local cols = { { key = "date", title = "Dato" }, { key = "conversation", title = "Samtale" } }
+  for _, q in ipairs(qs) do
+    cols[#cols + 1] = { key = q.id, title = q.title or q.id, align = "right" }
+    for _, row in ipairs(trows) do row[q.id] = row[q.id] or "-" end
+  end
+  for i, conv in ipairs(timeline) do
+    timeline[i] = json.object({ id = conv.id, date = conv.date, scores = json.object(conv.scores) }, { "id", "date", "scores" })
+  end
+  local data, shown = per_citizen_rows(db, st, m, "s.citizen_id = :id", { id = id, as_of = t }, " AND cv.citizen_id = :id" .. mine)
+  local focus, interventions = json.array({}), json.array({})
+  if has_table(db, st.tables.focus) then
+    focus = json.array(db:rows(sql([[SELECT indicator, opened, closed, reason FROM {focus}
+      WHERE citizen_id = :id AND opened <= :as_of ORDER BY opened, indicator]], st.tables), { id = id, as_of = t }))
+  end
+  if has_table(db, st.tables.interventions) then
+    interventions = json.array(db:rows(sql([[SELECT intervention, start_date, end_date FROM {interventions}
+      WHERE citizen_id = :id AND start_date <= :as_of ORDER BY start_date, intervention]], st.tables), { id = id, as_of = t }))
+  end
+  local doc = report.document { title = ("%s — borger %s"):format(m.title or m.id, id),
+    subtitle = ("Pr. %s (* = skjult for borgeren, - = ikke scoret)"):format(t),
+    data = json.object({ model = m.id, as_of = t, citizen = id, caseworker_id = num(c.caseworker_id),
+      target_group = num(c.target_group), start_date = num(c.start_date), end_date = num(c.end_date),
+      conversations = timeline, indicators = data, focus = focus, interventions = interventions },
+      { "model", "as_of", "citizen", "caseworker_id", "target_group", "start_date", "end_date", "conversations",
+        "indicators", "focus", "interventions" }) }
+  doc.csv_table = "conversations"
+  doc:keyvalues { { "Sagsbehandler", num(c.caseworker_id) or "-" }, { "Målgruppe", num(c.target_group) or "-" },
+    { "Start", num(c.start_date) or "-" }, { "Slut", num(c.end_date) or "-" }, { "Samtaler", #timeline } }
+  doc:heading("Samtaler", 3)
+  doc:table { name = "conversations", columns = cols, rows = trows }
+  doc:heading("Progression pr. indikator", 3)
+  doc:table { name = "indicators", columns = PER_CITIZEN_COLUMNS, rows = shown }
+  doc:section("Fokuspunkter", { name = "focus", columns = { { key = "indicator", title = "Fokuspunkt" },
+    { key = "opened", title = "Valgt" }, { key = "closed", title = "Lukket" }, { key = "reason", title = "Grund" } }, rows = focus })
+  doc:section("Indsatser", { name = "interventions", columns = { { key = "intervention", title = "Indsats" },
+    { key = "start_date", title = "Start" }, { key = "end_date", title = "Slut" } }, rows = interventions })
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- --param citizen=ID: that citizen; otherwise a caseload (--param caseworker=ID) or every
+-- citizen, one row per citizen and indicator
+function M.citizen(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  if ctx.params.citizen then return one_citizen(ctx, m, out, db, st, tostring(ctx.params.citizen)) end
+  local t = as_of(ctx, m)
+  local tf, tp = target_filter(st, ctx)
+  local where, p = tf, params({ as_of = t }, tp)
+  local cw = ctx.params.caseworker
+  local inner
+  if cw then
+    where, p.cw = where .. " AND c.caseworker_id = :cw", tostring(cw)
+    inner = sql(" AND cv.citizen_id IN (SELECT id FROM {citizens} WHERE caseworker_id = :cw)", st.tables)
+  end
+  local data, shown = per_citizen_rows(db, st, m, where, p, inner)
+  local doc = report.document { title = (m.title or m.id) .. " — borgere",
+    subtitle = ("Pr. %s%s (skjulte scorer tæller med)"):format(t, cw and (", sagsbehandler " .. tostring(cw)) or ""),
+    data = json.object({ model = m.id, as_of = t, caseworker = cw and tostring(cw), rows = data },
+      { "model", "as_of", "caseworker", "rows" }) }
+  local cols = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "citizen_id", title = "Borger" } }
+  for _, c in ipairs(PER_CITIZEN_COLUMNS) do cols[#cols + 1] = c end
+  doc:table { name = "citizens", columns = cols, rows = shown }
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- coverage
+
+-- the coverage goal: every citizen in the job centre MORE than half a year (strictly) should
+-- be scored; coverage = those with at least one scored conversation
+function M.coverage(ctx, m, out)
+  local db, st = db_of(ctx), settings(m)
+  local t = as_of(ctx, m)
+  local tf, tp = target_filter(st, ctx)
+  -- the scored citizens as one set (IN), not a subquery per citizen
+  local q = sql([[SELECT count(*) AS eligible, sum(c.id IN (SELECT cv.citizen_id FROM {conversations} cv
+      JOIN {scores} s ON s.conversation_id = cv.id WHERE cv.date <= :as_of AND s.score IS NOT NULL)) AS covered
+    FROM {citizens} c WHERE julianday(:as_of) - julianday(c.start_date) > :days
+      AND (c.end_date IS NULL OR c.end_date > :as_of) AND ]] .. tf, st.tables)
+  local r = db:first(q, params({ as_of = t, days = st.coverage_days }, tp))
+  local covered = r.covered ~= host.null and r.covered or 0
+  local share = r.eligible > 0 and covered / r.eligible or nil
+  local goal = m.progression and m.progression.coverage_goal or 1.0
+  local status = share == nil and "not evaluable" or (share >= goal and "achieved" or "not achieved")
+  local doc = report.document { title = (m.title or m.id) .. " — dækning",
+    subtitle = ("Borgere i jobcentret mere end %d dage (strengt) pr. %s"):format(st.coverage_days, t),
+    data = json.object({ model = m.id, as_of = t, eligible = r.eligible, covered = covered, share = share and tonumber(("%.4f"):format(share)),
+      goal = goal, status = status }, { "model", "as_of", "eligible", "covered", "share", "goal", "status" }) }
+  doc:keyvalues { { "Borgere omfattet af målet", r.eligible }, { "Heraf scoret", covered },
+    { "Dækning", share and ("%.1f%%"):format(share * 100) or "-" }, { "Mål", ("%.0f%%"):format(goal * 100) }, { "Status", status } }
+  report.write(doc, ctx.opts.format, out)
+end
+
+registry.register("progression", M.progression, "forward/backward/unchanged and mean change per indicator (--param level=caseworker|team|jobcentre)")
+registry.register("stagnation", M.stagnation, "citizens with no progression over the model's window of conversations")
+registry.register("completeness", M.completeness, "conversations where every indicator was scored, per caseworker")
+registry.register("fokus", M.focus, "open focus points, the maximum at a time, closing reasons, renewals")
+registry.register("indsatser", M.interventions, "which interventions go with progression")
+registry.register("borger", M.citizen, "progression per citizen and indicator: one citizen's conversations (--param citizen=ID), a caseload (--param caseworker=ID) or all")
+registry.register("coverage", M.coverage, "the coverage goal: citizens more than half a year in the job centre who are scored")
+
+return M

@@ -1,0 +1,696 @@
+-- selfassess.lua — the self-assessment process (KIK, CAF) over the engine's schema:
+-- statistics per question in one SQL pass, consensus proposals and the meeting agenda,
+-- and the reports: svarrapport, konsensus, konsensusrapport, prioritering, handleplan,
+-- opfoelgning, rollup and demo. JSON shapes are documented in docs/selfassessment.md.
+local registry = require "qm.engine.reports"
+local store = require "qm.engine.store"
+local report = require "qm.reports.document"
+local json = require "qm.reports.json"
+local consensus = require "qm.rules.consensus"
+local prioritise = require "qm.rules.prioritise"
+local stats = require "qm.eval.stats"
+local time = require "qm.eval.time"
+local cli = require "qm.engine.cli"
+local host = require "qm.host"
+local charts = require "qm.reports.charts"
+
+local M = {}
+
+local function null_to_nil(v) if v == host.null then return nil end return v end
+
+local function need_db(ctx)
+  local db = ctx:database()
+  if not db then cli.usage_error("this report needs a database: give --db FILE") end
+  store.ensure(db)
+  return db
+end
+
+-- ---------------------------------------------------------------- rounds
+
+-- the rounds a report is about: --round, or the latest round of each --unit, or the only one
+function M.rounds(ctx, db, m, want_one)
+  if ctx.opts.round then
+    local r = store.round(db, ctx.opts.round)
+    if not r then host.raise(host.exit.model, ("no round \"%s\" in the database"):format(ctx.opts.round), 0) end
+    if r.model_id ~= m.id then
+      host.raise(host.exit.model, ("round \"%s\" is a round of model \"%s\", not \"%s\""):format(r.id, r.model_id, m.id), 0)
+    end
+    return { r }
+  end
+  local out = {}
+  if ctx.opts.unit then
+    for _, u in ipairs(ctx.opts.unit) do
+      local r = db:first([[SELECT * FROM qm_rounds WHERE model_id = :m AND unit_id = :u
+                           ORDER BY coalesce(started, '') DESC, id DESC LIMIT 1]], { m = m.id, u = u })
+      if not r then host.raise(host.exit.model, ("unit \"%s\" has no round of model \"%s\""):format(u, m.id), 0) end
+      out[#out + 1] = r
+    end
+    return out
+  end
+  local all = db:rows("SELECT * FROM qm_rounds WHERE model_id = ? ORDER BY id", { m.id })
+  if #all == 0 then host.raise(host.exit.model, ("the database has no rounds of model \"%s\""):format(m.id), 0) end
+  if want_one and #all > 1 then
+    local ids = {}
+    for i, r in ipairs(all) do if i <= 8 then ids[#ids + 1] = r.id end end
+    cli.usage_error(("choose a round with --round (or --unit): %s%s"):format(table.concat(ids, ", "), #all > 8 and ", ..." or ""))
+  end
+  return all
+end
+
+local function unit_name(db, id)
+  return db:scalar("SELECT name FROM qm_units WHERE id = ?", { id }) or id
+end
+
+-- ---------------------------------------------------------------- statistics
+
+-- statistics of every question of a round, from one SQL pass over its responses
+function M.round_stats(db, m, round_id)
+  local s = m.scale
+  local A = s and s.options or 5
+  local k = consensus.k_of(m.consensus, s)
+  local out = {}
+  for r in db:query([[SELECT question, count(score) AS n, sum(dontknow) AS dontknow,
+                             consensus_stats(score, :A, :k) AS js
+                      FROM qm_responses WHERE round_id = :round GROUP BY question]],
+                    { A = A, k = k, round = round_id }) do
+    local q = r.js ~= host.null and json.decode(r.js, nil) or { n = 0 }
+    q.n, q.dontknow, q.k = r.n, r.dontknow, k
+    q.mode_rule_ok = q.n > 0 and q.mode_outside <= stats.mode_rule_allows(q.n)
+    out[r.question] = q
+  end
+  return out
+end
+
+local function fmtnum(v, d)
+  if v == nil or v == host.null then return nil end
+  if math.type(v) == "integer" then return v end
+  if v == math.floor(v) then return math.tointeger(v) end
+  return tonumber(("%." .. (d or 1) .. "f"):format(v))
+end
+
+-- charts: numbers with the report language's decimal mark (Danish comma unless --lang en),
+-- and the model's scale as their axis
+local function chart_format(ctx, decimals)
+  return charts.number { decimals = decimals or 1, decimal = ctx.opts.lang == "en" and "." or "," }
+end
+
+local function scale_bounds(m)
+  local s = m.scale
+  return (s and s.min) or 0, (s and s.max) or 100
+end
+
+-- every participant's score per question of a round (not "ved ikke"), for the spread charts
+local function individual_scores(db, round_id)
+  local out = {}
+  for x in db:query([[SELECT question, score FROM qm_responses WHERE round_id = ? AND coalesce(dontknow, 0) = 0
+                      AND score IS NOT NULL ORDER BY question, score]], { round_id }) do
+    local l = out[x.question] or {}
+    l[#l + 1] = x.score
+    out[x.question] = l
+  end
+  return out
+end
+
+-- the themes' scores: a radar with the target ring (bars when a model has under three themes)
+local function themes_chart(ctx, m, title, values)
+  local lo, hi = scale_bounds(m)
+  local axes = {}
+  for _, th in ipairs(m:themes()) do axes[#axes + 1] = { label = th.title or th.id, value = values[th.id] } end
+  if #axes >= 3 then
+    return { type = "radar", title = title, min = lo, max = hi, target = m.target, format = chart_format(ctx),
+      labels = { axis = "Tema", value = "Aftalt score", target = "Mål" }, axes = axes }
+  end
+  local cats = {}
+  for i, a in ipairs(axes) do cats[i] = { label = a.label, values = { a.value } } end
+  return { type = "bars", title = title, min = lo, max = hi, target = m.target, format = chart_format(ctx),
+    series = { "Aftalt score" }, labels = { category = "Tema" }, categories = cats }
+end
+
+local function proposal(m, q, qs)
+  local rule = m.consensus or consensus.median {}
+  local p = consensus.apply(rule, qs, q:scale_of())
+  return p
+end
+
+-- ---------------------------------------------------------------- svarrapport
+
+local function participants(db, round_id, anonymise)
+  local codes, label = {}, {}
+  for i, p in ipairs(db:rows("SELECT code, name, role FROM qm_participants WHERE round_id = ? ORDER BY code", { round_id })) do
+    codes[i] = p.code
+    label[p.code] = anonymise and ("P" .. i) or (null_to_nil(p.name) or p.code)
+  end
+  return codes, label
+end
+
+local function anonymise_of(ctx)
+  local v = ctx.params.anonymise
+  return not (v == false or v == "false" or v == 0 or v == "nej" or v == "no")
+end
+
+function M.svarrapport(ctx, m, out)
+  local db = need_db(ctx)
+  local r = M.rounds(ctx, db, m, true)[1]
+  local anon = anonymise_of(ctx)
+  local _, label = participants(db, r.id, anon)
+  local st = M.round_stats(db, m, r.id)
+  local doc = report.document { title = "Svarrapport — " .. (m.title or m.id),
+    subtitle = ("Runde %s, %s%s"):format(r.id, unit_name(db, r.unit_id), anon and " (anonymiseret)" or "") }
+  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, anonymised = anon, themes = json.array({}) },
+    { "model", "round", "unit", "anonymised", "themes" })
+  local responses = {}
+  for x in db:query("SELECT * FROM qm_responses WHERE round_id = ? ORDER BY question, participant", { r.id }) do
+    responses[x.question] = responses[x.question] or {}
+    table.insert(responses[x.question], x)
+  end
+  local csv_rows = {}
+  for _, th in ipairs(m:themes()) do
+    local tdata = json.object({ id = th.id, title = th.title, questions = json.array({}) }, { "id", "title", "questions" })
+    doc:heading(("%s %s"):format(th.id, th.title or ""))
+    for _, q in ipairs(th.children) do
+      if q.kind == "question" then
+        local qs = st[q.id] or { n = 0, dontknow = 0 }
+        doc:paragraph(("%s  %s"):format(q.id, q.text))
+        local rows = {}
+        local answers = json.array({})
+        local list = responses[q.id] or {}
+        table.sort(list, function(a, b) return label[a.participant] < label[b.participant] end)
+        for _, x in ipairs(list) do
+          local score = x.dontknow == 1 and "ved ikke" or fmtnum(null_to_nil(x.score))
+          local row = { participant = label[x.participant], score = score, strengths = null_to_nil(x.strengths),
+                        improvements = null_to_nil(x.improvements), suggestions = null_to_nil(x.suggestions) }
+          rows[#rows + 1] = row
+          answers[#answers + 1] = json.object({ participant = row.participant, score = x.dontknow == 1 and "dontknow" or row.score,
+            strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions },
+            { "participant", "score", "strengths", "improvements", "suggestions" })
+          csv_rows[#csv_rows + 1] = { theme = th.id, question = q.id, participant = row.participant, score = score,
+            strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions }
+        end
+        doc:table { name = "q" .. q.id, columns = { { key = "participant", title = "Deltager" }, { key = "score", title = "Point", align = "right" },
+          { key = "strengths", title = "Styrker" }, { key = "improvements", title = "Forbedringsområder" } }, rows = rows }
+        doc:paragraph(("n %d, ved ikke %d, gennemsnit %s, median %s, typetal %s, spredning %s-%s, standardafvigelse %s")
+          :format(qs.n, qs.dontknow or 0, tostring(fmtnum(qs.mean) or "-"), tostring(fmtnum(qs.median) or "-"),
+            qs.modes and table.concat(qs.modes, "/") or "-", tostring(fmtnum(qs.min) or "-"), tostring(fmtnum(qs.max) or "-"),
+            tostring(fmtnum(qs.sd) or "-")))
+        tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text, answers = answers,
+          stats = M.stats_data(qs) }, { "id", "text", "answers", "stats" })
+      end
+    end
+    data.themes[#data.themes + 1] = tdata
+  end
+  doc.data = data
+  if ctx.opts.format == "csv" then
+    local d2 = report.document {}
+    d2:table { columns = { { key = "theme" }, { key = "question" }, { key = "participant" }, { key = "score" },
+      { key = "strengths" }, { key = "improvements" }, { key = "suggestions" } }, rows = csv_rows }
+    doc = d2
+  end
+  report.write(doc, ctx.opts.format, out)
+end
+
+function M.stats_data(qs)
+  return json.object({ n = qs.n, dontknow = qs.dontknow, mean = fmtnum(qs.mean, 2), median = fmtnum(qs.median, 2),
+    modes = qs.modes and json.array(qs.modes) or nil, min = fmtnum(qs.min), max = fmtnum(qs.max), range = fmtnum(qs.range),
+    sd = fmtnum(qs.sd, 2), iqr = fmtnum(qs.iqr, 2), within_k = fmtnum(qs.within_k, 3), rwg = fmtnum(qs.rwg, 3),
+    mode_rule_ok = qs.mode_rule_ok },
+    { "n", "dontknow", "mean", "median", "modes", "min", "max", "range", "sd", "iqr", "within_k", "rwg", "mode_rule_ok" })
+end
+
+-- ---------------------------------------------------------------- the agenda
+
+function M.agenda_items(db, m, round_id)
+  local st = M.round_stats(db, m, round_id)
+  local items = {}
+  for i, q in ipairs(m:questions()) do
+    local qs = st[q.id] or { n = 0, dontknow = 0 }
+    local p = proposal(m, q, qs)
+    items[#items + 1] = { question = q, order = i, stats = qs, proposal = p.score, flag = p.flag and true or false, reason = p.reason }
+  end
+  return items
+end
+
+function M.konsensus(ctx, m, out)
+  local db = need_db(ctx)
+  local r = M.rounds(ctx, db, m, true)[1]
+  local items = consensus.agenda(M.agenda_items(db, m, r.id))
+  local rows, data = {}, json.array({})
+  for i, it in ipairs(items) do
+    local qs = it.stats
+    rows[#rows + 1] = { rank = i, question = it.question.id, n = qs.n, dk = qs.dontknow, mean = fmtnum(qs.mean), median = fmtnum(qs.median),
+      modes = qs.modes and table.concat(qs.modes, "/") or "", range = fmtnum(qs.range), sd = fmtnum(qs.sd), iqr = fmtnum(qs.iqr),
+      within = qs.within_k and ("%.0f%%"):format(qs.within_k * 100) or "", rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
+      flag = it.flag and ("! " .. (it.reason or "")) or "" }
+    data[#data + 1] = json.object({ rank = i, question = it.question.id, text = it.question.text, stats = M.stats_data(qs),
+      proposal = it.proposal, flag = it.flag, reason = it.reason }, { "rank", "question", "text", "stats", "proposal", "flag", "reason" })
+  end
+  local doc = report.document { title = "Konsensusseminar — dagsorden", subtitle = ("Runde %s, %s: flest uenigheder først"):format(r.id, unit_name(db, r.unit_id)),
+    data = json.object({ model = m.id, round = r.id, unit = r.unit_id, agenda = data }, { "model", "round", "unit", "agenda" }) }
+  doc:table { name = "agenda", columns = { { key = "rank", title = "#" }, { key = "question", title = "Spørgsmål" }, { key = "n", title = "n" },
+    { key = "dk", title = "VI" }, { key = "mean", title = "Gns." }, { key = "median", title = "Median" }, { key = "modes", title = "Typetal", align = "right" },
+    { key = "range", title = "Spænd" }, { key = "sd", title = "Sd" }, { key = "iqr", title = "IQR" }, { key = "within", title = "Inden for k", align = "right" },
+    { key = "rwg", title = "rwg" }, { key = "proposal", title = "Forslag" }, { key = "flag", title = "Drøftes" } }, rows = rows }
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- konsensusrapport
+
+-- agreed scores of a round, and theme/model scores rolled up by the model's rules
+function M.agreed(db, m, round_id)
+  local agreed = {}
+  for c in db:query("SELECT * FROM qm_consensus WHERE round_id = ?", { round_id }) do agreed[c.question] = c end
+  local scores = {}
+  local function score_of(e)
+    if e.kind == "question" then
+      local c = agreed[e.id]
+      if c and c.dontknow == 0 and c.score ~= host.null then return c.score end
+      return nil
+    end
+    local items = {}
+    for _, ch in ipairs(e.children) do
+      if ch.kind ~= "indicator" then
+        local v = score_of(ch)
+        if v ~= nil then items[#items + 1] = { id = ch.id, value = v, weight = ch.weight } end
+      end
+    end
+    local v = require("qm.rules.scoring").apply(e:scoring_of(), items)
+    scores[e.id] = v
+    return v
+  end
+  local total = score_of(m)
+  return agreed, scores, total
+end
+
+function M.konsensusrapport(ctx, m, out, doc_in)
+  local db = need_db(ctx)
+  local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
+  local st = M.round_stats(db, m, r.id)
+  local agreed, tscores, total = M.agreed(db, m, r.id)
+  local doc = doc_in and doc_in.doc or report.document { title = "Konsensusrapport — " .. (m.title or m.id),
+    subtitle = ("Runde %s, %s"):format(r.id, unit_name(db, r.unit_id)) }
+  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, score = fmtnum(total, 1), themes = json.array({}) },
+    { "model", "round", "unit", "score", "themes" })
+  local csv = {}
+  local summary = {}
+  for _, th in ipairs(m:themes()) do
+    summary[#summary + 1] = { theme = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1) }
+  end
+  if doc_in then doc:heading("Konsensusrapport", 2) end
+  doc:keyvalues { { "Samlet score", fmtnum(total, 1) or "-" }, { "Enhed", unit_name(db, r.unit_id) }, { "Runde", r.id } }
+  doc:table { name = "themes", sheet = "Temaer", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
+    { key = "side", title = "Side" }, { key = "score", title = "Score" } }, rows = summary }
+  doc:chart(themes_chart(ctx, m, "Temaernes aftalte score", tscores))
+  local individual = individual_scores(db, r.id)
+  local lo, hi = scale_bounds(m)
+  for _, th in ipairs(m:themes()) do
+    local dots = {}
+    local tdata = json.object({ id = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1), questions = json.array({}) },
+      { "id", "title", "side", "score", "questions" })
+    local rows = {}
+    for _, q in ipairs(th.children) do
+      if q.kind == "question" then
+        local c, qs = agreed[q.id], st[q.id] or { n = 0 }
+        local score = c and (c.dontknow == 1 and "ved ikke" or fmtnum(null_to_nil(c.score))) or "(ikke aftalt)"
+        local spread = qs.n > 0 and ("%s-%s (sd %s, n %d)"):format(fmtnum(qs.min), fmtnum(qs.max), tostring(fmtnum(qs.sd) or "-"), qs.n) or "-"
+        local row = { question = q.id, agreed = score, spread = spread, strengths = c and null_to_nil(c.strengths),
+                      improvements = c and null_to_nil(c.improvements), comment = c and null_to_nil(c.comment) }
+        rows[#rows + 1] = row
+        dots[#dots + 1] = { label = q.id .. " " .. (q.text or ""), scores = individual[q.id] or {},
+          agreed = c and c.dontknow == 0 and null_to_nil(c.score) or nil }
+        csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = fmtnum(qs.min), max = fmtnum(qs.max),
+          sd = fmtnum(qs.sd), n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
+        tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text,
+          agreed = c and (c.dontknow == 1 and "dontknow" or null_to_nil(c.score)) or nil, comment = row.comment,
+          strengths = row.strengths, improvements = row.improvements, spread = M.stats_data(qs) },
+          { "id", "text", "agreed", "comment", "strengths", "improvements", "spread" })
+      end
+    end
+    doc:heading(("%s %s — %s"):format(th.id, th.title or "", tostring(fmtnum(tscores[th.id], 1) or "-")), 3, { break_before = true })
+    doc:table { name = "theme_" .. th.id, columns = { { key = "question", title = "Spørgsmål" }, { key = "agreed", title = "Aftalt", align = "right" },
+      { key = "spread", title = "Spredning (individuelt)" }, { key = "strengths", title = "Styrker" },
+      { key = "improvements", title = "Forbedringsområder" }, { key = "comment", title = "Kommentar" } }, rows = rows }
+    if #dots > 0 then
+      doc:chart { type = "dots", title = (th.title or th.id) .. " — individuelle og aftalte point", min = lo, max = hi,
+        target = m.target, format = chart_format(ctx), rows = dots,
+        labels = { item = "Spørgsmål", scores = "Individuelle point", agreed = "Aftalt", target = "Mål" } }
+    end
+    data.themes[#data.themes + 1] = tdata
+  end
+  if doc_in then return data end
+  doc.data = data
+  if ctx.opts.format == "csv" then
+    doc = report.document {}
+    doc:table { columns = { { key = "theme" }, { key = "question" }, { key = "agreed" }, { key = "min" }, { key = "max" }, { key = "sd" },
+      { key = "n" }, { key = "strengths" }, { key = "improvements" }, { key = "comment" } }, rows = csv }
+  end
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- prioritering
+
+-- improvement areas of a round, ordered by the model's rule
+function M.areas(db, m, round_id)
+  local agreed = M.agreed(db, m, round_id)
+  local order = {}
+  for i, q in ipairs(m:questions()) do order[q.id] = i end
+  local areas = {}
+  for a in db:query([[SELECT a.*, g.name AS group_name FROM qm_areas a LEFT JOIN qm_area_groups g ON g.id = a.group_id
+                      WHERE a.round_id = ? ORDER BY a.id]], { round_id }) do
+    local q = null_to_nil(a.question)
+    local c = q and agreed[q]
+    areas[#areas + 1] = { id = a.id, question = q, text = a.text, group = null_to_nil(a.group_name), order = q and order[q] or 1e9,
+      score = c and c.dontknow == 0 and null_to_nil(c.score) or nil, target = m.target, impact = null_to_nil(a.impact),
+      effort = null_to_nil(a.effort), importance = null_to_nil(a.importance), reach = null_to_nil(a.reach),
+      confidence = null_to_nil(a.confidence), moscow = null_to_nil(a.moscow) }
+  end
+  if #areas == 0 then
+    -- none recorded: every agreed question below the target is an area
+    for q, c in pairs(agreed) do
+      if c.dontknow == 0 and c.score ~= host.null and m.target and c.score < m.target then
+        local el = m:find(q)
+        areas[#areas + 1] = { id = q, question = q, text = null_to_nil(c.improvements) or (el and el.text) or q,
+          order = order[q] or 1e9, score = c.score, target = m.target }
+      end
+    end
+  end
+  local rule = m.prioritise or prioritise.gap { target = m.target or (m.scale and m.scale.max) }
+  return prioritise.apply(rule, areas)
+end
+
+function M.prioritering(ctx, m, out, doc_in)
+  local db = need_db(ctx)
+  local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
+  local areas = M.areas(db, m, r.id)
+  local rows, data = {}, json.array({})
+  for _, a in ipairs(areas) do
+    rows[#rows + 1] = { rank = a.rank, focus = a.in_focus and "*" or "", question = a.question, area = a.text, group = a.group,
+                        score = fmtnum(a.score), reason = a.reason }
+    data[#data + 1] = json.object({ rank = a.rank, in_focus = a.in_focus, question = a.question, text = a.text, group = a.group,
+      score = fmtnum(a.score), quadrant = a.quadrant, reason = a.reason }, { "rank", "in_focus", "question", "text", "group", "score", "quadrant", "reason" })
+  end
+  local doc = doc_in and doc_in.doc or report.document { title = "Prioritering af forbedringsområder",
+    subtitle = ("Runde %s, %s"):format(r.id, unit_name(db, r.unit_id)) }
+  if doc_in then doc:heading("Prioriterede forbedringsområder", 2) end
+  doc:table { name = "areas", columns = { { key = "rank", title = "#" }, { key = "focus", title = "Fokus" }, { key = "question", title = "Spørgsmål" },
+    { key = "area", title = "Forbedringsområde" }, { key = "group", title = "Gruppe" }, { key = "score", title = "Score" }, { key = "reason", title = "Begrundelse" } }, rows = rows }
+  if doc_in then return data end
+  doc.data = json.object({ model = m.id, round = r.id, areas = data }, { "model", "round", "areas" })
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- handleplan
+
+function M.actions(db, round_id, as_of)
+  local list = {}
+  for a in db:query("SELECT * FROM qm_actions WHERE round_id = ? ORDER BY coalesce(deadline, '9999'), id", { round_id }) do
+    local deadline = null_to_nil(a.deadline)
+    local okd, d = true, nil
+    if deadline then okd, d = pcall(time.parse_date, deadline) end
+    if not okd then
+      host.raise(host.exit.model, ("action %d (%s) has deadline \"%s\", which is not a date (YYYY-MM-DD)"):format(a.id, a.title, deadline), 0)
+    end
+    local overdue = d and a.status ~= "done" and a.status ~= "cancelled" and d < as_of
+    list[#list + 1] = { id = a.id, title = a.title, owner = null_to_nil(a.owner), start = null_to_nil(a.start), deadline = deadline,
+      status = a.status, resources = null_to_nil(a.resources), themes = null_to_nil(a.themes), overdue = overdue and true or false }
+  end
+  return list
+end
+
+function M.handleplan(ctx, m, out, doc_in)
+  local db = need_db(ctx)
+  local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
+  local as_of = ctx:as_of(m)
+  local list = M.actions(db, r.id, as_of)
+  local rows, data, overdue = {}, json.array({}), 0
+  for _, a in ipairs(list) do
+    if a.overdue then overdue = overdue + 1 end
+    rows[#rows + 1] = { id = a.id, title = a.title, owner = a.owner, start = a.start, deadline = a.deadline,
+      status = a.status .. (a.overdue and " (OVERSKREDET)" or ""), themes = a.themes }
+    data[#data + 1] = json.object(a, { "id", "title", "owner", "start", "deadline", "status", "overdue", "resources", "themes" })
+  end
+  local doc = doc_in and doc_in.doc or report.document { title = "Handleplan", subtitle = ("Runde %s, %s — status pr. %s"):format(r.id, unit_name(db, r.unit_id), tostring(as_of)) }
+  if doc_in then doc:heading(("Handleplan (pr. %s)"):format(tostring(as_of)), 2) end
+  doc:keyvalues { { "Handlinger", #list }, { "Overskredne", overdue } }
+  doc:table { name = "actions", columns = { { key = "id", title = "#" }, { key = "title", title = "Handling" }, { key = "owner", title = "Ansvarlig" },
+    { key = "start", title = "Start" }, { key = "deadline", title = "Frist" }, { key = "status", title = "Status" }, { key = "themes", title = "Temaer" } }, rows = rows }
+  if doc_in then return data end
+  doc.data = json.object({ model = m.id, round = r.id, as_of = tostring(as_of), overdue = overdue, actions = data },
+    { "model", "round", "as_of", "overdue", "actions" })
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- opfølgning
+
+function M.opfoelgning(ctx, m, out)
+  local db = need_db(ctx)
+  local r = M.rounds(ctx, db, m, true)[1]
+  local prev_id = null_to_nil(r.previous_id)
+  if not prev_id then
+    prev_id = db:scalar([[SELECT id FROM qm_rounds WHERE model_id = :m AND unit_id = :u AND id <> :r
+                          AND coalesce(started, '') < coalesce(:s, '') ORDER BY started DESC LIMIT 1]],
+                        { m = m.id, u = r.unit_id, r = r.id, s = r.started })
+  end
+  if not prev_id then host.raise(host.exit.model, ("round \"%s\" has no previous round to compare with"):format(r.id), 0) end
+  local now_agreed, now_t, now_total = M.agreed(db, m, r.id)
+  local before_agreed, before_t, before_total = M.agreed(db, m, prev_id)
+  local function v(c) return c and c.dontknow == 0 and null_to_nil(c.score) or nil end
+  local rows, data = {}, json.array({})
+  for _, th in ipairs(m:themes()) do
+    local a, b = before_t[th.id], now_t[th.id]
+    rows[#rows + 1] = { element = th.id, title = th.title, before = fmtnum(a), now = fmtnum(b), change = a and b and fmtnum(b - a) or nil }
+    for _, q in ipairs(th.children) do
+      if q.kind == "question" then
+        local qa, qb = v(before_agreed[q.id]), v(now_agreed[q.id])
+        rows[#rows + 1] = { element = "  " .. q.id, title = "", before = fmtnum(qa), now = fmtnum(qb), change = qa and qb and fmtnum(qb - qa) or nil }
+        data[#data + 1] = json.object({ question = q.id, theme = th.id, before = fmtnum(qa), now = fmtnum(qb), change = qa and qb and fmtnum(qb - qa) or nil },
+          { "question", "theme", "before", "now", "change" })
+      end
+    end
+  end
+  local acts = db:first([[SELECT count(*) AS n, sum(status = 'done') AS done FROM qm_actions WHERE round_id = ?]], { prev_id })
+  local doc = report.document { title = "Opfølgning", subtitle = ("Runde %s sammenlignet med %s, %s"):format(r.id, prev_id, unit_name(db, r.unit_id)) }
+  doc:keyvalues { { "Samlet score før", fmtnum(before_total) or "-" }, { "Samlet score nu", fmtnum(now_total) or "-" },
+    { "Handlinger fra forrige runde", ("%d, heraf gennemført %d"):format(acts.n, null_to_nil(acts.done) or 0) } }
+  local cats = {}
+  for _, th in ipairs(m:themes()) do cats[#cats + 1] = { label = th.title or th.id, values = { before_t[th.id], now_t[th.id] } } end
+  local lo, hi = scale_bounds(m)
+  doc:chart { type = "bars", title = ("Temaernes score: runde %s og %s"):format(prev_id, r.id), min = lo, max = hi,
+    target = m.target, format = chart_format(ctx), series = { "Før (" .. prev_id .. ")", "Nu (" .. r.id .. ")" }, change = true,
+    labels = { category = "Tema", change = "Ændring" }, categories = cats }
+  doc:table { name = "changes", columns = { { key = "element", title = "Tema/spørgsmål" }, { key = "title", title = "Titel" },
+    { key = "before", title = "Før" }, { key = "now", title = "Nu" }, { key = "change", title = "Ændring" } }, rows = rows }
+  doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = fmtnum(before_total), score_now = fmtnum(now_total),
+    actions_before = acts.n, actions_done = null_to_nil(acts.done) or 0, questions = data },
+    { "model", "round", "previous", "score_before", "score_now", "actions_before", "actions_done", "questions" })
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- roll-up
+
+-- unit results rolled up to a centre or the municipality: no participant data, only agreed
+-- scores of each unit's latest round
+function M.rollup_data(ctx, db, m)
+  local top = ctx.opts.unit and ctx.opts.unit[1]
+  local units = db:rows([[WITH RECURSIVE sub(id) AS (
+        SELECT id FROM qm_units WHERE (:top IS NULL AND parent_id IS NULL) OR id = :top
+        UNION ALL SELECT u.id FROM qm_units u JOIN sub ON u.parent_id = sub.id)
+      SELECT unit_id, id AS round_id FROM (
+        SELECT r.unit_id, r.id, row_number() OVER (PARTITION BY r.unit_id
+                 ORDER BY coalesce(r.started, '') DESC, r.id DESC) AS latest
+        FROM qm_rounds r JOIN sub ON sub.id = r.unit_id WHERE r.model_id = :m)
+      WHERE latest = 1 ORDER BY unit_id]], { top = top or host.null, m = m.id })
+  local per_theme, totals = {}, {}
+  local weak = {}
+  for _, u in ipairs(units) do
+    local agreed, t, total = M.agreed(db, m, u.round_id)
+    if total then totals[#totals + 1] = total end
+    for id, v in pairs(t) do
+      if v then per_theme[id] = per_theme[id] or {}; table.insert(per_theme[id], v) end
+    end
+    for q, c in pairs(agreed) do
+      if c.dontknow == 0 and c.score ~= host.null and m.target and c.score < m.target then weak[q] = (weak[q] or 0) + 1 end
+    end
+  end
+  return units, per_theme, totals, weak
+end
+
+function M.rollup(ctx, m, out, doc_in)
+  local db = need_db(ctx)
+  local units, per_theme, totals, weak = M.rollup_data(ctx, db, m)
+  local top = ctx.opts.unit and ctx.opts.unit[1]
+  local doc = doc_in and doc_in.doc or report.document { title = "Samlet billede — " .. (m.title or m.id),
+    subtitle = top and ("Under " .. unit_name(db, top)) or "Hele organisationen" }
+  if doc_in then doc:heading("Samlet billede for alle enheder", 2) end
+  local rows, tdata = {}, json.array({})
+  for _, th in ipairs(m:themes()) do
+    local v = per_theme[th.id] or {}
+    rows[#rows + 1] = { theme = th.id, title = th.title, units = #v, min = fmtnum(v[1] and math.min(table.unpack(v))),
+      median = fmtnum(stats.median(v)), mean = fmtnum(stats.mean(v)), max = fmtnum(v[1] and math.max(table.unpack(v))) }
+    tdata[#tdata + 1] = json.object({ theme = th.id, units = #v, min = rows[#rows].min, median = rows[#rows].median,
+      mean = rows[#rows].mean, max = rows[#rows].max }, { "theme", "units", "min", "median", "mean", "max" })
+  end
+  doc:keyvalues { { "Enheder med en runde", #units }, { "Median af samlet score", fmtnum(stats.median(totals)) or "-" } }
+  doc:table { name = "themes", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" }, { key = "units", title = "Enheder" },
+    { key = "min", title = "Min" }, { key = "median", title = "Median" }, { key = "mean", title = "Gns." }, { key = "max", title = "Maks" } }, rows = rows }
+  local common = {}
+  for q, n in pairs(weak) do common[#common + 1] = { question = q, units = n, text = (m:find(q) or {}).text } end
+  table.sort(common, function(a, b) if a.units ~= b.units then return a.units > b.units end return a.question < b.question end)
+  while #common > 10 do table.remove(common) end
+  doc:heading("Fælles forbedringsområder (under målet " .. tostring(m.target or "-") .. ")", 3)
+  doc:table { name = "common_areas", columns = { { key = "question", title = "Spørgsmål" }, { key = "units", title = "Enheder" },
+    { key = "text", title = "Tekst" } }, rows = common }
+  local data = json.object({ model = m.id, under = top, units = #units, themes = tdata, common_areas = json.array(common) },
+    { "model", "under", "units", "themes", "common_areas" })
+  if doc_in then return data end
+  doc.data = data
+  report.write(doc, ctx.opts.format, out)
+end
+
+-- ---------------------------------------------------------------- every question of every round
+
+-- Streams the consensus statistics of every question of every round of a model: one pass of
+-- SQLite (consensus_blob packs each question's statistics), the rule's decision per question,
+-- fn(round, question, q, flagged) called as rows arrive — memory does not grow with the data.
+-- The same loop serves the national benchmark (bench/qm_bench.c).
+function M.each_question(db, model_id, A, k, rule, s, fn)
+  local unpack = string.unpack
+  local flags = rule.flags or function(x) return consensus.apply(rule, x, s).flag end
+  local q = {}   -- reused for every question: fn must copy what it keeps
+  -- one aggregate per question; without fn only the decisions are counted, so the keys are
+  -- not even fetched
+  local sql = "SELECT " .. (fn and "r.round_id, r.question, " or "") ..
+              [[consensus_blob(r.score, :A, :k) FROM qm_responses r ]] ..
+              (model_id and "JOIN qm_rounds o ON o.id = r.round_id AND o.model_id = :m " or "") ..
+              [[GROUP BY r.round_id, r.question]]
+  local params = { A = A, k = k, m = model_id or host.null }
+  local n_questions, n_flagged = 0, 0
+  local function fill(b)
+    local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within = unpack("<dddddddddddd", b)
+    if mean ~= mean then mean, median, iqr, mn, mx, range, outside, within = nil end
+    if sd ~= sd then sd, rwg = nil end
+    q.n, q.dontknow, q.mean, q.median, q.sd, q.rwg, q.iqr, q.min, q.max, q.range, q.mode_outside, q.within_k =
+      math.tointeger(n), math.tointeger(dk), mean, median, sd, rwg, iqr, mn, mx, range, outside, within
+  end
+  if fn then
+    for round, question, b in db:query(sql, params, "values") do
+      n_questions = n_questions + 1
+      fill(b)
+      local flagged = flags(q)
+      if flagged then n_flagged = n_flagged + 1 end
+      fn(round, question, q, flagged)
+    end
+  else
+    -- the hot path of a national pass: no keys, no callback, only the rule's decision
+    for b in db:query(sql, params, "values") do
+      n_questions = n_questions + 1
+      local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within = unpack("<dddddddddddd", b)
+      q.n, q.dontknow, q.mean, q.median, q.sd, q.rwg, q.iqr, q.min, q.max, q.range, q.mode_outside, q.within_k =
+        n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within
+      if flags(q) then n_flagged = n_flagged + 1 end
+    end
+  end
+  return n_questions, n_flagged
+end
+
+local stat_cols = { "round", "question", "n", "dontknow", "mean", "median", "sd", "iqr", "min", "max", "range", "rwg", "within_k", "flag" }
+
+function M.statistik(ctx, m, out)
+  local db = need_db(ctx)
+  local fmt = ctx.opts.format
+  local s = m.scale
+  local rule = m.consensus or consensus.median {}
+  local function num(v)
+    if v == nil or v ~= v then return "" end
+    if v == math.floor(v) and math.abs(v) < 1e15 then return tostring(math.tointeger(v)) end
+    return ("%.4g"):format(v)
+  end
+  local first = true
+  if fmt == "csv" then out:write(table.concat(stat_cols, ","), "\r\n")
+  elseif fmt == "json" then out:write("[")
+  elseif fmt == "markdown" then
+    out:write("| ", table.concat(stat_cols, " | "), " |\n|", string.rep(" ---: |", #stat_cols), "\n")
+  else out:write(("%-12s %-8s %4s %3s %7s %7s %7s %7s %5s %5s %5s %6s %6s %s\n"):format(table.unpack(stat_cols))) end
+  local n, flagged = M.each_question(db, m.id, s and s.options or 5, consensus.k_of(rule, s), rule, s,
+    function(round, question, q, flag)
+      local v = { round, question, num(q.n), num(q.dontknow), num(q.mean), num(q.median), num(q.sd), num(q.iqr),
+                  num(q.min), num(q.max), num(q.range), num(q.rwg), num(q.within_k), flag and "1" or "0" }
+      if fmt == "csv" then
+        out:write(report.csv_field(v[1]), ",", report.csv_field(v[2]), ",", table.concat(v, ",", 3), "\r\n")
+      elseif fmt == "json" then
+        local o = {}
+        for i, c in ipairs(stat_cols) do
+          local x = v[i]
+          if i > 2 and i < #stat_cols then x = tonumber(x) end
+          if i == #stat_cols then x = flag end
+          o[c] = x
+        end
+        out:write(first and "\n" or ",\n", json.encode(json.object(o, stat_cols)))
+      elseif fmt == "markdown" then
+        out:write("| ", table.concat(v, " | "), " |\n")
+      else
+        out:write(("%-12s %-8s %4s %3s %7s %7s %7s %7s %5s %5s %5s %6s %6s %s\n"):format(table.unpack(v)))
+      end
+      first = false
+    end)
+  if fmt == "json" then out:write(first and "]\n" or "\n]\n") end
+  if fmt ~= "json" and fmt ~= "csv" and not ctx.opts.quiet then
+    io.stderr:write(("%d questions, %d flagged for discussion\n"):format(n, flagged))
+  end
+end
+
+-- ---------------------------------------------------------------- demo
+
+-- the README's main job: the konsensusrapport and prioritised action plan of one unit's
+-- latest round, and the municipality's roll-up
+function M.demo(ctx, m, out)
+  local db = need_db(ctx)
+  local r
+  if ctx.opts.round or ctx.opts.unit then r = M.rounds(ctx, db, m, true)[1]
+  else
+    r = db:first("SELECT * FROM qm_rounds WHERE model_id = ? ORDER BY unit_id, coalesce(started, '') DESC, id DESC LIMIT 1", { m.id })
+    if not r then host.raise(host.exit.model, "the database has no rounds: generate the demo data first", 0) end
+  end
+  local doc = report.document { title = (m.title or m.id) .. " — " .. unit_name(db, r.unit_id), subtitle = "Runde " .. r.id }
+  local parts = { round = r, doc = doc }
+  local data = json.object({}, { "konsensusrapport", "prioritering", "handleplan", "rollup" })
+  data.konsensusrapport = M.konsensusrapport(ctx, m, out, parts)
+  data.prioritering = M.prioritering(ctx, m, out, parts)
+  data.handleplan = M.handleplan(ctx, m, out, parts)
+  local saved = ctx.opts.unit
+  ctx.opts.unit = nil
+  data.rollup = M.rollup(ctx, m, out, parts)
+  ctx.opts.unit = saved
+  doc.data = data
+  report.write(doc, ctx.opts.format, out)
+end
+
+registry.register("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question")
+registry.register("konsensus", M.konsensus, "the consensus meeting's agenda: statistics, proposals, most disagreement first")
+registry.register("konsensusrapport", function(ctx, m, out) return M.konsensusrapport(ctx, m, out) end, "agreed scores, strengths and improvement areas per theme, with the spread")
+registry.register("prioritering", function(ctx, m, out) return M.prioritering(ctx, m, out) end, "improvement areas ordered by the model's rule")
+registry.register("handleplan", function(ctx, m, out) return M.handleplan(ctx, m, out) end, "actions with owners and deadlines, overdue as of --as-of")
+registry.register("opfoelgning", M.opfoelgning, "a round compared with the previous round of the same unit")
+registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality")
+-- the per-participant form a consultant hands out: fill in, then `qm import`
+function M.skema(ctx, m, out)
+  local lines = { ("# %s — individuel selvevaluering"):format(m.title or m.id),
+    "# Skriv dit deltagernummer, giv point til hvert spørgsmål (" .. (m.scale and m.scale:describe() or "") .. "),",
+    "# eller skriv vi (ved ikke). Styrker og forbedringsområder er frivillige.",
+    "# Aflever filen til tovholderen: qm import --db ... --write --model ... --round ... FIL.yaml",
+    "participant: P?", "answers:" }
+  for _, th in ipairs(m:themes()) do
+    lines[#lines + 1] = ("  # %s %s"):format(th.id, th.title or "")
+    for _, q in ipairs(th.children) do
+      if q.kind == "question" then
+        lines[#lines + 1] = ("  # %s"):format(q.text)
+        lines[#lines + 1] = ("  %q: { score: , strengths: \"\", improvements: \"\" }"):format(q.id)
+      end
+    end
+  end
+  out:write(table.concat(lines, "\n"), "\n")
+end
+
+registry.register("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)")
+registry.register("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)")
+registry.register("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)")
+
+return M

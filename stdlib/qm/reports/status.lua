@@ -1,0 +1,115 @@
+-- status.lua — the "status" report: every indicator of a model evaluated as of a date, with
+-- the reasons, what is due next, dependencies between efforts and contributions to other
+-- units' agreements.
+local registry = require "qm.engine.reports"
+local indicator = require "qm.eval.indicator"
+local report = require "qm.reports.document"
+local json = require "qm.reports.json"
+
+local function id_list(v) if v == nil then return {} end return type(v) == "table" and v or { v } end
+
+local function theme_path(e)
+  local p = e.parent
+  local names = {}
+  while p and p.kind ~= "model" do table.insert(names, 1, p.title or p.id); p = p.parent end
+  return table.concat(names, " / ")
+end
+
+registry.register("status", function(ctx, m, out)
+  local as_of = ctx:as_of(m)
+  local rows, data = {}, json.array({})
+  local counts = {}
+  local lights = {}   -- the traffic lights: one per indicator (and milestone), with its word
+  for _, ind in ipairs(m:indicators()) do
+    local r = indicator.evaluate(ctx, ind, as_of)
+    counts[r.status] = (counts[r.status] or 0) + 1
+    lights[#lights + 1] = { label = ind.title or ind.id, word = r.status .. (r.severity == "warning" and " (warning)" or ""),
+      status = (r.severity == "warning" and r.status ~= "achieved") and "warning" or r.status }
+    rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = ind.type or "value",
+                        value = r.value ~= nil and tostring(r.value) or "", status = r.status .. (r.severity == "warning" and " (warning)" or ""),
+                        reason = r.reason or "" }
+    local units = json.array({})
+    for _, u in ipairs(r.units or {}) do
+      rows[#rows + 1] = { theme = "", id = "  " .. u.unit, title = "", kind = "", value = u.value ~= nil and tostring(u.value) or "",
+                          status = u.status, reason = u.reason or "" }
+      units[#units + 1] = json.object({ unit = u.unit, status = u.status, reason = u.reason, value = u.value }, { "unit", "status", "value", "reason" })
+    end
+    data[#data + 1] = json.object({ id = ind.id, title = ind.title, theme = theme_path(ind), kind = ind.type or "value",
+      status = r.status, severity = r.severity, reason = r.reason, value = r.value, units = #units > 0 and units or nil,
+      source = ind.source, quote = ind.quote }, { "id", "title", "theme", "kind", "status", "severity", "value", "reason", "units", "source", "quote" })
+  end
+  local summary = {}
+  for _, s in ipairs(indicator.statuses) do summary[#summary + 1] = { s, counts[s] or 0 } end
+  -- what is due next: the next deadline of every indicator that has one still ahead
+  local due = {}
+  for _, ind in ipairs(m:indicators()) do
+    local list = ind.deadline and indicator.deadlines_of(ind) or {}
+    for _, d in ipairs(list) do
+      if not d.year_missing and d.date >= as_of then
+        due[#due + 1] = { date = tostring(d.date), id = ind.id, title = ind.title or ind.id, phrase = d.phrase or "" }
+        break
+      end
+    end
+  end
+  table.sort(due, function(a, b) if a.date ~= b.date then return a.date < b.date end return a.id < b.id end)
+  -- efforts that depend on others: the worst status among what they depend on
+  local worst_of = {}
+  local rank = { ["not achieved"] = 1, pending = 2, ["not evaluable"] = 3, ["on track"] = 4, achieved = 5 }
+  for _, d in ipairs(data) do
+    local e = m:find(d.id)
+    local p = e
+    while p do
+      local w = worst_of[p]
+      if w == nil or (rank[d.status] or 3) < (rank[w] or 3) then worst_of[p] = d.status end
+      p = p.parent
+    end
+  end
+  local deps, deps_data = {}, json.array({})
+  for _, e in ipairs(m:walk()) do
+    for _, field in ipairs({ "depends_on", "related" }) do
+      for _, id in ipairs(id_list(e[field])) do
+        local other = m:find(id)
+        if other then
+          local st = worst_of[other]
+          deps[#deps + 1] = { effort = e.title or e.id, relation = field == "depends_on" and "depends on" or "hangs together with",
+                              other = other.title or other.id, status = st or "(no indicators)" }
+          deps_data[#deps_data + 1] = json.object({ id = e.id, relation = field, other = other.id, status = st },
+            { "id", "relation", "other", "status" })
+        end
+      end
+    end
+  end
+  local contributions, contrib_data = {}, json.array({})
+  for _, c in ipairs(type(m.contributions) == "table" and m.contributions or {}) do
+    local efforts = {}
+    for _, id in ipairs(id_list(c.efforts)) do local e = m:find(id); efforts[#efforts + 1] = e and (e.title or e.id) or id end
+    contributions[#contributions + 1] = { to = c.to, goal = c.goal, efforts = table.concat(efforts, ", ") }
+    contrib_data[#contrib_data + 1] = json.object({ to = c.to, goal = c.goal, efforts = json.array(id_list(c.efforts)) },
+      { "to", "goal", "efforts" })
+  end
+  local parties = m.parties and ("; %s ↔ %s, aftalt %s"):format(m.parties.center or "?", m.parties.counterparty or "?", m.parties.agreed or "?") or ""
+  local doc = report.document { title = (m.title or m.id) .. " — status", subtitle = "Status as of " .. tostring(as_of) .. parties,
+    data = json.object({ model = m.id, as_of = tostring(as_of), parties = m.parties, indicators = data, due_next = json.array(due),
+      dependencies = deps_data, contributions = contrib_data },
+      { "model", "as_of", "parties", "indicators", "due_next", "dependencies", "contributions" }) }
+  doc.csv_table = "indicators"
+  doc:keyvalues(summary)
+  if #lights > 0 then
+    doc:chart { type = "lights", title = "Status of every indicator", labels = { item = "Indicator", status = "Status" }, items = lights }
+  end
+  if #due > 0 then
+    doc:heading("Due next", 3)
+    doc:table { name = "due", columns = { { key = "date", title = "Date" }, { key = "id", title = "Id" },
+      { key = "title", title = "Indicator" }, { key = "phrase", title = "As written" } }, rows = due }
+  end
+  doc:table { name = "indicators", columns = {
+    { key = "theme", title = "Theme" }, { key = "id", title = "Id" }, { key = "title", title = "Indicator" },
+    { key = "value", title = "Value", align = "left" }, { key = "status", title = "Status" }, { key = "reason", title = "Why" } }, rows = rows }
+  doc:section("Dependencies", { name = "dependencies", columns = { { key = "effort", title = "Effort" },
+    { key = "relation", title = "" }, { key = "other", title = "Other" },
+    { key = "status", title = "Its status (worst indicator)" } }, rows = deps })
+  doc:section("Contributions to other agreements", { name = "contributions", columns = { { key = "to", title = "To" },
+    { key = "goal", title = "Goal" }, { key = "efforts", title = "Through" } }, rows = contributions })
+  report.write(doc, ctx.opts.format, out)
+end, "every indicator's status as of --as-of, with reasons")
+
