@@ -177,7 +177,6 @@ const char *qmL_describe(const QmLimits *lim, char *buf, size_t len) {
   static const char *const parts[] = {
     [QM_MEM_LUA] = "by the Lua heap",
     [QM_MEM_SQLITE] = "inside SQLite (a query needed more memory)",
-    [QM_MEM_TOOBIG] = "inside SQLite (a string or blob longer than --max-memory)",
     [QM_MEM_YAML] = "by the YAML loader (its buffers take up to the document's size)" };
   switch (lim->tripped) {
   case QM_TRIP_MEMORY:
@@ -368,6 +367,9 @@ void qmL_watch(QmLimits *lim) {
 }
 
 void qmL_watch_close(QmLimits *lim) {
+  /* no thread to hook: the state is going away under the handler, and finalizers run no
+  ** hooks anyway; the second alarm ends what does not */
+  lim->running = NULL;
   start_timer(lim, "a finalizer (__gc) did not end");
 }
 

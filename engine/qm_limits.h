@@ -13,7 +13,7 @@
 
 typedef enum { QM_TRIP_NONE = 0, QM_TRIP_MEMORY, QM_TRIP_TIME, QM_TRIP_INTERRUPT } QmTrip;
 /* which part of the memory budget ran out */
-typedef enum { QM_MEM_LUA = 1, QM_MEM_SQLITE, QM_MEM_TEMP, QM_MEM_TOOBIG, QM_MEM_YAML } QmMemPart;
+typedef enum { QM_MEM_LUA = 1, QM_MEM_SQLITE, QM_MEM_TEMP, QM_MEM_YAML } QmMemPart;
 
 typedef struct QmLimits {
   size_t max_memory;      /* bytes for Lua and SQLite together; 0 = unlimited (temporary

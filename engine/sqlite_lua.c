@@ -64,11 +64,9 @@ static int db_error(lua_State *L, Db *d, int rc, const char *sql) {
   size_t held[3];
   int refused = qmB_take_refusal(held);
   if (d->limits != NULL && d->limits->tripped == QM_TRIP_NONE) {
-    /* the memory budget: SQLite's allocations, a string longer than the budget (the
-    ** connection's SQLITE_LIMIT_LENGTH), or a temporary file the budget refused to grow */
+    /* the memory budget: SQLite's allocations, or a temporary file it refused to grow */
     QmLimits *lim = d->limits;
     if (rc == SQLITE_NOMEM) qmL_trip_memory(lim, QM_MEM_SQLITE);
-    else if (rc == SQLITE_TOOBIG) qmL_trip_memory(lim, QM_MEM_TOOBIG);
     else if (rc == SQLITE_FULL && refused == QM_MEM_TEMP) qmL_trip_memory(lim, QM_MEM_TEMP);
     if (lim->tripped == QM_TRIP_MEMORY && refused != 0) {  /* as it was when refused */
       lim->held_lua = held[0];
@@ -76,7 +74,7 @@ static int db_error(lua_State *L, Db *d, int rc, const char *sql) {
       lim->held_temp = held[2];
     }
   }
-  if ((rc == SQLITE_INTERRUPT || rc == SQLITE_NOMEM || rc == SQLITE_TOOBIG || rc == SQLITE_FULL) &&
+  if ((rc == SQLITE_INTERRUPT || rc == SQLITE_NOMEM || rc == SQLITE_FULL) &&
       d->limits && d->limits->tripped != QM_TRIP_NONE) {
     char why[320];
     qmL_describe(d->limits, why, sizeof why);
@@ -711,15 +709,9 @@ void qmDb_push_open(lua_State *L, const char *path, int flags) {
     ** tables change only as qm changes them (docs/db.md) */
     if (flags & QM_DB_ENGINE) sqlite3_db_config(d->conn, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
     sqlite3_busy_timeout(d->conn, 5000);
-    if (d->limits != NULL && d->limits->max_memory > 0) {
-      /* no string or blob can be longer than the whole budget: SQLITE_TOOBIG at once */
-      size_t cap = d->limits->max_memory;
-      int len = cap < (size_t)sqlite3_limit(d->conn, SQLITE_LIMIT_LENGTH, -1) ? (int)cap : -1;
-      if (len > 0) {
-        sqlite3_limit(d->conn, SQLITE_LIMIT_LENGTH, len);
-        sqlite3_limit(d->conn, SQLITE_LIMIT_SQL_LENGTH, len);
-      }
-    }
+    /* SQLITE_LIMIT_LENGTH stays SQLite's (1e9): set to the budget, SQLite's strings grow by
+    ** a row at a time between half of it and it (each row copying the whole string), so the
+    ** budget's allocator refuses the doubling instead */
     rc = qmSql_register(d->conn);
   }
   if (rc == SQLITE_OK && d->limits != NULL && d->limits->max_memory > 0 &&

@@ -47,7 +47,7 @@ t_case memory_limit_names_sqlite_when_sqlite_ran_out
 python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE t(a)'); c.commit()" "$T_TMP/s.db"
 cat >"$T_TMP/gc.lua" <<'LUA'
 -- caught or not, the budget is the budget
-local ok = pcall(db.scalar, db, [[WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 10000000)
+local ok = pcall(db.scalar, db, [[WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 400000)
                                  SELECT length(group_concat(printf('%0100d', x))) FROM c]])
 print("went on", ok)
 LUA

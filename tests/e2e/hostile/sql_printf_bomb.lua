@@ -1,2 +1,2 @@
--- one SQL string of 400 MB
-print(#db:scalar("SELECT printf('%.*c', 400000000, 'x')"))
+-- one SQL string of 100 MB
+print(#db:scalar("SELECT printf('%.*c', 100000000, 'x')"))
