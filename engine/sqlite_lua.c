@@ -32,6 +32,7 @@ typedef struct Db {
   QmLimits *limits;      /* of the state that opened it; NULL for a plain state */
   QmGuard guard;         /* what the authorizer allows, and why it refused last */
   Stmt *stmts;           /* open statements, finalized before the connection closes */
+  char saved_error[256];  /* SQLite's message kept across a ROLLBACK that would replace it */
 } Db;
 
 struct Stmt {
@@ -81,7 +82,16 @@ static int db_error(lua_State *L, Db *d, int rc, const char *sql) {
     qmL_stop(L);
     return luaL_error(L, "%s", why);  /* the hook and qmH_report classify it */
   }
-  const char *msg = sqlite3_errmsg(d->conn);
+  const char *msg = d->saved_error[0] ? d->saved_error : sqlite3_errmsg(d->conn);
+  char copy[sizeof d->saved_error];
+  snprintf(copy, sizeof copy, "%s", msg);
+  msg = copy;
+  d->saved_error[0] = '\0';
+  if (rc == SQLITE_BUSY)
+    msg = "the database is locked: another connection reads or writes it (a db:query loop of this "
+          "run still open, or another program). In SQLite's default rollback journal a write waits "
+          "until readers finish: read the rows first (db:rows), or switch the file to WAL once: "
+          "sqlite3 FILE 'PRAGMA journal_mode=WAL'";
   /* SQL the rules refuse is the model's error (exit 1), like any sandbox refusal; a database
   ** that fails (cannot open, corrupt, busy, disk full) is an I/O error (exit 3) */
   int cls = (rc == SQLITE_AUTH || rc == SQLITE_READONLY) ? QM_EXIT_MODEL : QM_EXIT_IO;
@@ -542,6 +552,7 @@ static int db_transaction(lua_State *L) {
   if (depth == 0) {
     int rc = sqlite3_exec(d->conn, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
+      snprintf(d->saved_error, sizeof d->saved_error, "%s", sqlite3_errmsg(d->conn));
       sqlite3_exec(d->conn, "ROLLBACK", NULL, NULL, NULL);
       return db_error(L, d, rc, "COMMIT");
     }

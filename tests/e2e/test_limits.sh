@@ -68,6 +68,23 @@ expect_exit 0
 mode=$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode').fetchone()[0])" "$T_TMP/new.db")
 [ "$mode" = "wal" ] || t_fail "qm changed a WAL database to $mode"
 
+t_case a_write_while_a_query_is_open_says_what_to_do_and_wal_is_the_users_choice
+cat >"$T_TMP/loop.lua" <<'LUA'
+db:exec("CREATE TABLE IF NOT EXISTS src(id, name); DELETE FROM src; INSERT INTO src VALUES ('u1', 'A'), ('u2', 'B')")
+for row in db:query("SELECT id, name FROM src") do
+  store.unit { id = row.id, name = row.name, kind = "unit" }
+end
+print(db:scalar("SELECT count(*) FROM qm_units"))
+LUA
+t_run run --db "$T_TMP/loop.db" --write "$T_TMP/loop.lua"
+[ "$T_RC" -ne 0 ] || t_fail "the write went through"   # 3 once store's re-raise keeps the class
+expect_stderr_has "loop.lua:3: SQL error: the database is locked"
+expect_stderr_has "read the rows first (db:rows), or switch the file to WAL once"
+python3 -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode=WAL')" "$T_TMP/loop.db"
+t_run run --db "$T_TMP/loop.db" --write "$T_TMP/loop.lua"
+expect_exit 0
+expect_stdout_is "2"
+
 t_case reading_works_on_read_only_media
 # a read-only bind mount in a private mount namespace (needs root; skipped where there is none)
 mkdir -p "$T_TMP/media" "$T_TMP/ro"
