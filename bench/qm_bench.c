@@ -26,7 +26,7 @@ static const char FLOOR_SQL[] =
 
 /* qm's one pass, stepped in C: how much of qm's time is SQLite's */
 static const char QM_SQL[] =
-  "SELECT consensus_blob(score, 21, 5) FROM qm_responses GROUP BY round_id, question";
+  "SELECT consensus_blob(score, 21, 5, 5) FROM qm_responses GROUP BY round_id, question";
 
 static const char WINDOW_SQL[] =
   "WITH ranked AS (SELECT round_id, question, score, "

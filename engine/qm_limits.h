@@ -81,6 +81,9 @@ const char *qmL_describe(const QmLimits *lim, char *buf, size_t len);
 ** in qm besides SQLite's budget (signal handlers and SQLite's allocator need them). */
 void qmL_catch_sigint(int on);
 int qmL_interrupted(void);
+/* SIGTERM or SIGHUP when one of them stopped the command (qm is to end: exit 128 + it), else 0.
+** qmL_catch_sigint catches them too, the same way as SIGINT. */
+int qmL_terminating(void);
 /* The timer for the running command: at the deadline it sets the hook on the running thread;
 ** if the command is still running WATCHDOG_GRACE seconds later (stuck inside one C call, or in
 ** a finalizer, where hooks do not run), qm prints the time limit's message and exits with

@@ -131,7 +131,7 @@ static void next_event(Ctx *c) {
   if (!yaml_parser_parse(&p->parser, &p->event)) parse_failed(c);
   p->has_event = 1;
   if (c->lim != NULL && ++c->events % QMY_POLL_EVERY == 0 && qmL_poll(c->lim)) {
-    char why[160];
+    char why[320];
     luaL_error(c->L, "%s", qmL_describe(c->lim, why, sizeof why));
   }
 }

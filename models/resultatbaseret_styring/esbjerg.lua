@@ -16,7 +16,7 @@ model "esbjerg" {
   quote = "de to fokuspunkter, der er vigtigst at arbejde med",
   scale = scale.ordinal { 1, 5, labels = { [1] = "Langt fra", [5] = "Helt på plads" } },
   default_report = "progression",
-  progression = { window = 3, focus_max = 2, coverage_days = 365,
+  progression = { window = 3, focus_max = 2, coverage = "et år",
     tables = { citizens = "jc_citizens", conversations = "jc_conversations", scores = "jc_scores",
                focus = "jc_focus", interventions = "jc_interventions" } },
   theme "fokuspunkter" { title = "13 fokuspunkter", source = src,

@@ -16,7 +16,7 @@ model "vejle" {
   default_report = "progression",
   progression = {
     window = 3,               -- no progression over the last 3 conversations is a flag
-    coverage_days = 183,      -- "mere end et halvt år" (strictly more than 183 days)
+    coverage = "et halvt år", -- "mere end et halvt år": strictly more than six calendar months
     coverage_goal = 1.0,      -- every such citizen covered (half of it expected during 2011)
     target_group = params.target_group,
     tables = { citizens = "jc_citizens", conversations = "jc_conversations", scores = "jc_scores",

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include "check.h"
+#include "qm.h"
 #include "sql_guard.h"
 #include "sqlite_lua.h"
 
@@ -30,7 +31,7 @@ static int with_db(int flags, const char *code, char *err, size_t elen) {
     lua_setglobal(L, "h");
     ok = luaL_dostring(L, code) == LUA_OK;
   }
-  if (!ok) snprintf(err, elen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+  if (!ok) snprintf(err, elen, "%s", qm_errmsg(L, -1) ? qm_errmsg(L, -1) : "?");
   lua_close(L);
   return ok;
 }

@@ -88,7 +88,7 @@ TEST(percentile_interpolates_linearly_between_ranks) {
   CHECK_NEAR(value(db, "SELECT iqr(x) FROM v", &n), 1.5, 1e-12);
   char buf[128];
   text(db, "SELECT percentile(x, 101) FROM v", buf, sizeof buf);
-  CHECK(strstr(buf, "p must be between 0 and 100") != NULL);
+  CHECK(strstr(buf, "p must be between 0 and 100 (a percentage), not 101") != NULL);
   sqlite3_close(db);
 }
 
@@ -100,13 +100,25 @@ TEST(sample_variance_and_stddev) {
   sqlite3_close(db);
 }
 
-TEST(mode_takes_the_smallest_of_tied_modes) {
+TEST(mode_resolves_ties_by_a_named_rule_defaulting_to_the_middle_mode) {
   int n;
-  char buf[64];
-  sqlite3 *db = open_with("('a',4),('a',3),('a',4),('a',3),('a',1)");
-  CHECK_NEAR(value(db, "SELECT mode(x) FROM v", &n), 3, 0);
-  CHECK_STR(text(db, "SELECT modes(x) FROM v", buf, sizeof buf), "3,4");
-  CHECK_NEAR(value(db, "SELECT mode_outside(x) FROM v", &n), 3, 0);
+  char buf[256];
+  sqlite3 *db = open_with("('a',4),('a',3),('a',4),('a',3),('a',1),"
+                          "('b',1),('b',1),('b',1),('b',5),('b',5),('b',5),('b',3),"
+                          "('c',2),('c',2),('c',7)");
+  CHECK_STR(text(db, "SELECT modes(x) FROM v WHERE g='a'", buf, sizeof buf), "3,4");
+  CHECK_NEAR(value(db, "SELECT mode_outside(x) FROM v WHERE g='a'", &n), 3, 0);
+  /* 1 1 1 5 5 5 3: the default is not biased downwards (was 1) */
+  CHECK_NEAR(value(db, "SELECT mode(x) FROM v WHERE g='b'", &n), 3, 0);
+  CHECK_NEAR(value(db, "SELECT mode(x, 'median') FROM v WHERE g='b'", &n), 3, 0);
+  CHECK_NEAR(value(db, "SELECT mode(x, 'lowest') FROM v WHERE g='b'", &n), 1, 0);
+  CHECK_NEAR(value(db, "SELECT mode(x, 'highest') FROM v WHERE g='b'", &n), 5, 0);
+  value(db, "SELECT mode(x, 'flag') FROM v WHERE g='b'", &n);
+  CHECK(n);  /* a tie under 'flag' has no single mode */
+  CHECK_NEAR(value(db, "SELECT mode(x, 'flag') FROM v WHERE g='c'", &n), 2, 0);
+  CHECK_NEAR(value(db, "SELECT mode(x) FROM v WHERE g='a'", &n), 3.5, 0);
+  CHECK(strstr(text(db, "SELECT mode(x, 'smallest') FROM v", buf, sizeof buf),
+               "ties must be 'median', 'lowest', 'highest' or 'flag'") != NULL);
   sqlite3_close(db);
 }
 
@@ -156,11 +168,150 @@ TEST(large_groups_spill_to_the_heap) {
 }
 
 TEST(consensus_stats_in_one_pass) {
-  char buf[512];
+  char buf[1024];
   sqlite3 *db = open_with("('a',60),('a',70),('a',70),('a',90)");
-  CHECK_STR(text(db, "SELECT consensus_stats(x, 101, 10) FROM v", buf, sizeof buf),
-            "{\"n\":4,\"mean\":72.5,\"median\":70.0,\"sd\":12.5830573921179,\"rwg\":0.813725490196078,"
-            "\"iqr\":7.5,\"min\":60.0,\"max\":90.0,\"range\":30.0,\"modes\":[70.0],\"mode_outside\":2,\"within_k\":0.75}");
+  CHECK_STR(text(db, "SELECT consensus_stats(x, 21, 10, 5) FROM v", buf, sizeof buf),
+            "{\"n\":4,\"mean\":72.5,\"median\":70,\"mode\":70,\"modes\":[70],\"mode_outside\":2,"
+            "\"sd\":12.583057392117917,\"variance\":158.33333333333334,\"q1\":67.5,\"q3\":75,\"iqr\":7.5,"
+            "\"min\":60,\"max\":90,\"range\":30,\"within_k\":0.75,\"rwg\":0.8272727272727273,"
+            "\"k\":10,\"A\":21,\"step\":5,\"ties\":\"median\",\"reasons\":{}}");
+  sqlite3_close(db);
+}
+
+/* issue 10: rwg compares variances in scale steps */
+TEST(rwg_on_a_points_scale_is_computed_in_scale_steps) {
+  int n;
+  char buf[512];
+  sqlite3 *db = open_with("('kik',60),('kik',70),('kik',70),('kik',75),('kik',80),('kik',65),('kik',70),('kik',90),('kik',70),"
+                          "('caf',3),('caf',4),('caf',4),('caf',5),('caf',3)");
+  CHECK_NEAR(value(db, "SELECT rwg(x, 21, 5) FROM v WHERE g='kik'", &n), 0.9174242424242425, 1e-15);
+  CHECK_NEAR(value(db, "SELECT rwg(x, 6) FROM v WHERE g='caf'", &n), 0.76, 1e-15);
+  CHECK_NEAR(value(db, "SELECT rwg(x, 6, 1) FROM v WHERE g='caf'", &n), 0.76, 1e-15);
+  /* points given as if they were steps: the span gives the mistake away */
+  CHECK(strstr(text(db, "SELECT rwg(x, 21) FROM v WHERE g='kik'", buf, sizeof buf),
+               "rwg(): the scores span 30, more than a scale of 21 answer options 1 apart can (20)") != NULL);
+  CHECK(strstr(text(db, "SELECT consensus_stats(x, 21, 5) FROM v WHERE g='kik'", buf, sizeof buf),
+               "consensus_stats(): the scores span 30") != NULL);
+  /* consensus_stats agrees with rwg() */
+  CHECK(strstr(text(db, "SELECT consensus_stats(x, 21, 5, 5) FROM v WHERE g='kik'", buf, sizeof buf),
+               "\"rwg\":0.91742424242424") != NULL);
+  /* a scale without a countable set of options: rwg is NULL, with the reason */
+  value(db, "SELECT rwg(x, NULL) FROM v WHERE g='caf'", &n);
+  CHECK(n);
+  CHECK(strstr(text(db, "SELECT consensus_stats(x, NULL, 1) FROM v WHERE g='caf'", buf, sizeof buf),
+               "\"rwg\":null,\"k\":1,\"A\":null,\"step\":1,\"ties\":\"median\","
+               "\"reasons\":{\"rwg\":\"the scale has no countable set of answer options\"}}") != NULL);
+  sqlite3_close(db);
+}
+
+TEST(a_panel_of_one_gives_null_sd_and_rwg_with_reasons) {
+  char buf[1024];
+  sqlite3 *db = open_with("('a',4),('a',NULL)");
+  const char *js = text(db, "SELECT consensus_stats(x, 5, 1) FROM v", buf, sizeof buf);
+  CHECK(strstr(js, "\"sd\":null,\"variance\":null,") != NULL);
+  CHECK(strstr(js, "\"rwg\":null,") != NULL);
+  CHECK(strstr(js, "\"reasons\":{\"sd\":\"fewer than 2 scores\",\"variance\":\"fewer than 2 scores\","
+                   "\"rwg\":\"fewer than 2 scores\"}") != NULL);
+  sqlite3_close(db);
+}
+
+TEST(infinity_never_reaches_json_and_median_skips_it) {
+  int n;
+  char buf[1024];
+  sqlite3 *db = open_with("('a',1),('a',2),('a',9e999),('b',1),('b',9e999),('c',-9e999),('c',9e999)");
+  CHECK_NEAR(value(db, "SELECT median(x) FROM v WHERE g='a'", &n), 2, 0);   /* was NULL: 2 + 0 × inf */
+  CHECK(!n);
+  CHECK(isinf(value(db, "SELECT median(x) FROM v WHERE g='b'", &n)));      /* as Python's statistics */
+  value(db, "SELECT median(x) FROM v WHERE g='c'", &n);
+  CHECK(n);                                                                /* −inf and inf: undefined */
+  const char *groups[] = { "a", "b", "c", NULL };
+  for (int i = 0; groups[i]; i++) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT consensus_stats(x, NULL, 1) FROM v WHERE g='%s'", groups[i]);
+    const char *js = text(db, sql, buf, sizeof buf);
+    /* no number but finite ones before the reasons (whose text may say "infinite") */
+    const char *end = strstr(js, "\"reasons\"");
+    int bad = end == NULL;
+    for (const char *c = js; end && c < end; c++)
+      if (strncmp(c, "inf", 3) == 0 || strncmp(c, "Inf", 3) == 0 || strncmp(c, "nan", 3) == 0 || strncmp(c, "NaN", 3) == 0) bad = 1;
+    if (bad) fprintf(stderr, "  %s\n", js);
+    CHECK(!bad);
+    CHECK(strstr(js, "\"reasons\":{\"") != NULL);
+  }
+  CHECK(strstr(text(db, "SELECT consensus_stats(x, NULL, 1) FROM v WHERE g='a'", buf, sizeof buf),
+               "\"mean\":null") != NULL);
+  CHECK(strstr(buf, "\"mean\":\"not finite: a score is infinite\"") != NULL);
+  sqlite3_close(db);
+}
+
+TEST(percentile_p_is_a_percentage_and_fractions_are_refused) {
+  int n;
+  char buf[512];
+  sqlite3 *db = open_with("('a',1),('a',2),('a',3),('a',4),('a',5)");
+  CHECK(strstr(text(db, "SELECT percentile(x, 0.5) FROM v", buf, sizeof buf),
+               "percentile(): p = 0.5 is a percentage from 0 to 100") != NULL);
+  CHECK(strstr(buf, "write 50 for that") != NULL);
+  CHECK_NEAR(value(db, "SELECT percentile(x, '0.5%') FROM v", &n), 1.02, 1e-12);
+  CHECK_NEAR(value(db, "SELECT percentile(x, '50%') FROM v", &n), 3, 0);
+  CHECK_NEAR(value(db, "SELECT percentile(x, 1) FROM v", &n), 1.04, 1e-12);
+  CHECK_NEAR(value(db, "SELECT percentile(x, 0) FROM v", &n), 1, 0);
+  CHECK(strstr(text(db, "SELECT percentile(x, 'half') FROM v", buf, sizeof buf), "is not a percentage") != NULL);
+  CHECK(strstr(text(db, "SELECT percentile(x, NULL) FROM v", buf, sizeof buf), "p must not be NULL") != NULL);
+  /* p varying between rows is an error, not the first row's p */
+  CHECK(strstr(text(db, "SELECT percentile(x, x * 10) FROM v", buf, sizeof buf),
+               "percentile(): p must be the same in every row of a group") != NULL);
+  sqlite3_close(db);
+}
+
+TEST(argument_checks_are_the_same_in_every_function) {
+  char a[512], b[512];
+  sqlite3 *db = open_with("('a',1),('a',2),('a',NULL)");
+  /* A = 1 */
+  text(db, "SELECT rwg(x, 1) FROM v", a, sizeof a);
+  text(db, "SELECT consensus_stats(x, 1, 1) FROM v", b, sizeof b);
+  CHECK(strstr(a, "A, the number of answer options of the scale, must be a whole number of at least 2, not 1") != NULL);
+  CHECK(strstr(b, "A, the number of answer options of the scale, must be a whole number of at least 2, not 1") != NULL);
+  CHECK(strstr(text(db, "SELECT consensus_blob(x, 2.5, 1) FROM v", b, sizeof b), "at least 2, not 2.5") != NULL);
+  /* k NULL */
+  text(db, "SELECT pct_within_median(x, NULL) FROM v", a, sizeof a);
+  text(db, "SELECT consensus_stats(x, 5, NULL) FROM v", b, sizeof b);
+  CHECK(strstr(a, "k must not be NULL") != NULL);
+  CHECK(strstr(b, "k must not be NULL") != NULL);
+  CHECK(strstr(text(db, "SELECT consensus_blob(x, 5, NULL) FROM v", b, sizeof b), "k must not be NULL") != NULL);
+  CHECK(strstr(text(db, "SELECT pct_within_median(x, -1) FROM v", a, sizeof a), "k must be a number of at least 0") != NULL);
+  /* step */
+  CHECK(strstr(text(db, "SELECT rwg(x, 5, 0) FROM v", a, sizeof a), "step, the distance between two answer options") != NULL);
+  CHECK(strstr(text(db, "SELECT consensus_stats(x, 5, 1, NULL) FROM v", b, sizeof b), "step, the distance between two answer options") != NULL);
+  /* arguments are checked on rows whose score is NULL too */
+  sqlite3_exec(db, "CREATE TABLE dk(x); INSERT INTO dk VALUES (NULL)", NULL, NULL, NULL);
+  CHECK(strstr(text(db, "SELECT consensus_stats(x, 1, 1) FROM dk", b, sizeof b), "at least 2") != NULL);
+  /* varying A or k */
+  CHECK(strstr(text(db, "SELECT rwg(x, 4 + coalesce(x, 0)) FROM v", a, sizeof a), "rwg(): A must be the same in every row") != NULL);
+  CHECK(strstr(text(db, "SELECT pct_within_median(x, coalesce(x, 0)) FROM v", a, sizeof a), "k must be the same in every row") != NULL);
+  sqlite3_close(db);
+}
+
+TEST(variance_is_two_pass_and_exact_on_large_offsets) {
+  int n;
+  sqlite3 *db = open_with("('a',1000000000.1),('a',1000000000.2),('a',1000000000.3),('a',1000000000.4)");
+  /* Python: statistics.variance([1e9+0.1, 1e9+0.2, 1e9+0.3, 1e9+0.4]) */
+  double v = value(db, "SELECT variance(x) FROM v", &n);
+  CHECK(fabs(v - 0.016666658719382593) <= 1e-15 * 0.0167);
+  CHECK_NEAR(value(db, "SELECT stddev(x) FROM v", &n), 0.129099414093878, 1e-14);
+  sqlite3_close(db);
+}
+
+TEST(buffers_come_from_sqlite_heap_and_a_limit_gives_nomem) {
+  sqlite3 *db = open_with("");
+  sqlite3_exec(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 300000) "
+                   "INSERT INTO v SELECT 'a', i FROM c", NULL, NULL, NULL);
+  sqlite3_int64 old = sqlite3_hard_heap_limit64(-1);
+  sqlite3_hard_heap_limit64(sqlite3_memory_used() + 1000000);  /* 300 000 doubles need 2.4 MB */
+  int rc = sqlite3_exec(db, "SELECT median(x) FROM v", NULL, NULL, NULL);
+  sqlite3_hard_heap_limit64(old);
+  CHECK(rc == SQLITE_NOMEM);
+  int n;
+  CHECK_NEAR(value(db, "SELECT median(x) FROM v", &n), 150000.5, 0);
   sqlite3_close(db);
 }
 
@@ -256,13 +407,20 @@ int main(void) {
   RUN(one_value_has_no_spread);
   RUN(percentile_interpolates_linearly_between_ranks);
   RUN(sample_variance_and_stddev);
-  RUN(mode_takes_the_smallest_of_tied_modes);
+  RUN(mode_resolves_ties_by_a_named_rule_defaulting_to_the_middle_mode);
   RUN(rwg_truncates_at_zero_and_is_one_for_agreement);
   RUN(pct_within_median);
   RUN(non_numeric_text_is_an_error);
   RUN(numeric_text_is_converted);
   RUN(large_groups_spill_to_the_heap);
   RUN(consensus_stats_in_one_pass);
+  RUN(rwg_on_a_points_scale_is_computed_in_scale_steps);
+  RUN(a_panel_of_one_gives_null_sd_and_rwg_with_reasons);
+  RUN(infinity_never_reaches_json_and_median_skips_it);
+  RUN(percentile_p_is_a_percentage_and_fractions_are_refused);
+  RUN(argument_checks_are_the_same_in_every_function);
+  RUN(variance_is_two_pass_and_exact_on_large_offsets);
+  RUN(buffers_come_from_sqlite_heap_and_a_limit_gives_nomem);
   RUN(first_last_and_nth_last_by_key);
   RUN(authorizer_denies_attach_and_load_extension);
   RUN(authorizer_protects_engine_tables_from_model_connections);

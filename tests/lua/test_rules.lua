@@ -8,7 +8,7 @@ local scale = require "qm.scale"
 local stats = require "qm.stats"
 
 local pts = scale.points { 0, 100, step = 5 }
-local function q(xs, k) local s = stats.summary(xs, pts.options, k or 5); s.dontknow = 0; s.mode_rule_ok = s.mode_outside <= stats.mode_rule_allows(s.n) return s end
+local function q(xs, k) local s = stats.summary(xs, { A = pts.options, step = pts.step, k = k or 5 }); s.dontknow = 0; s.mode_rule_ok = s.mode_outside <= stats.mode_rule_allows(s.n) return s end
 
 t.test("median rule proposes on the scale's grid and flags a wide range", function()
   local p = consensus.apply(consensus.median { max_range = 30 }, q { 50, 55, 60, 95 }, pts)
@@ -114,10 +114,30 @@ t.test("scales accept what is on them and refuse the rest", function()
 end)
 
 t.test("statistics of small panels", function()
-  local s = stats.summary({ 2, 4, 4, 4, 5, 5, 7, 9 }, 10, 1)
+  local s = stats.summary({ 2, 4, 4, 4, 5, 5, 7, 9 }, { A = 10, k = 1 })
   t.eq(s.mean, 5.0); t.eq(s.median, 4.5); t.near(s.sd, math.sqrt(32 / 7), 1e-12); t.eq(s.modes, { 4 })
   t.eq(s.range, 7); t.eq(s.iqr, 1.5); t.eq(s.mode_outside, 5)
   t.eq(stats.mode_rule_allows(10), 2); t.eq(stats.mode_rule_allows(12), 3)
+end)
+
+t.test("the mode rule resolves tied modes by its ties option, not downwards", function()
+  local xs = { 10, 10, 10, 50, 50, 50, 30, 20 }   -- modes 10 and 50
+  local function qt(ties)
+    local s = stats.summary(xs, { A = pts.options, step = pts.step, k = 5, ties = ties })
+    s.dontknow = 0
+    return s
+  end
+  t.eq(consensus.apply(consensus.mode_rule {}, qt("median"), pts).score, 30, "the middle of the tied modes")
+  t.eq(consensus.apply(consensus.mode_rule { ties = "highest" }, qt("highest"), pts).score, 50)
+  local p = consensus.apply(consensus.mode_rule { ties = "flag" }, qt("flag"), pts)
+  t.eq(p.flag, true)
+  t.raises(function() consensus.mode_rule { ties = "smallest" } end, "ties must be")
+  t.raises(function() consensus.percent_agreement { k = -1 } end, "k must be a number of at least 0")
+end)
+
+t.test("percent agreement states the k it used", function()
+  local p = consensus.apply(consensus.percent_agreement { threshold = 0.9 }, q({ 50, 50, 55, 90 }, 5), pts)
+  t.truthy(p.reason:find("within ±5 of the median", 1, true), p.reason)
 end)
 
 t.done()

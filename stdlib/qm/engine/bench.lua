@@ -49,7 +49,8 @@ function M.consensus_all(path, A, k)
   local db = host.opendb(path, {})
   local rule = consensus.median { max_range = 30 }
   local s = { step = 5, min = 0, max = 100, options = A }
-  local questions, flagged = require("qm.reports.selfassess").each_question(db, nil, A, k, rule, s, nil)
+  local questions, flagged = require("qm.reports.selfassess").each_question(db, nil,
+    { A = A, step = 5, k = k, ties = "median", scale = s }, rule, nil)
   db:close()
   return questions, flagged, 0
 end

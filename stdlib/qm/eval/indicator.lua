@@ -20,7 +20,8 @@ local function fetch(ctx, ind, as_of)
   local params = { as_of = tostring(as_of), year = as_of.y }
   for k, v in pairs(ind.params or {}) do params[k] = v end
   for k, v in pairs(ctx.params or {}) do params[k] = v end
-  if ind.data then return ind.data(ctx, params) or {} end
+  -- a model's data function gets a small read-only view made for it, never the run's context
+  if ind.data then return ind.data(ctx:callback_view(as_of), params) or {} end
   if not ind.sql then return nil, "no data: give the indicator sql or data" end
   local db = ctx:model_database()
   if not db then return nil, "no database (give --db)" end
@@ -29,11 +30,16 @@ end
 
 local function date_of(v) if present(v) then return time.parse_date(tostring(v):sub(1, 10)) end end
 
--- rows known as of the date (rows without a date are always known)
+-- rows known as of the date: a row dated after it, or for a period that has not started by
+-- it ("2017" as of 2016-10-15), is not known yet; rows without either are always known
 local function known(rows, as_of)
   local out = {}
   for _, r in ipairs(rows) do
     local d = r.date and present(r.date) and date_of(r.date)
+    if not d and r.period and present(r.period) then
+      local w = time.read(tostring(r.period), "window")
+      d = w and not w.year_missing and w.period.first or nil
+    end
     if not d or d <= as_of then out[#out + 1] = r end
   end
   return out
@@ -115,14 +121,63 @@ function kinds.direction(ind, rows)
            reason = ("%s → %s (%s wanted)"):format(tostring(base.value), tostring(cur.value), want) }
 end
 
-function M.deadlines_of(ind)
-  local list = type(ind.deadline) == "table" and ind.deadline or { ind.deadline }
+-- Every time field of an indicator, read by the one reader (time.read) as the kind of time
+-- the field holds; `qm check` calls the same. Returns { deadlines = {...}, window =, every =,
+-- gap = } (a phrase without a year reads with year_missing = true), or nil and a message
+-- naming the field.
+function M.read_times(ind)
   local out = {}
-  for _, p in ipairs(list) do
-    local parsed = time.parse_list(p)
-    for _, d in ipairs(parsed or {}) do out[#out + 1] = d end
+  local function read(field, phrase, kind)
+    if type(phrase) ~= "string" then return nil, ("%s: expected a date or phrase in quotes"):format(field) end
+    local r, err = time.read(phrase, kind)
+    if not r then return nil, field .. ": " .. err end
+    return r
+  end
+  if ind.deadline ~= nil then
+    out.deadlines = {}
+    for _, p in ipairs(type(ind.deadline) == "table" and ind.deadline or { ind.deadline }) do
+      local ds, err = read("deadline", p, "deadlines")
+      if not ds then return nil, err end
+      for _, d in ipairs(ds) do out.deadlines[#out.deadlines + 1] = d end
+    end
+  end
+  local err
+  if ind.window ~= nil then
+    out.window, err = read("window", ind.window, "window")
+    if not out.window then return nil, err end
+  end
+  if ind.max_gap ~= nil then
+    out.gap, err = read("max_gap", ind.max_gap, "gap")
+    if not out.gap then return nil, err end
+  end
+  if ind.every ~= nil then
+    -- every is the gap of a max_gap indicator without max_gap, else a count per period
+    local as_gap = ind.type == "max_gap" and ind.max_gap == nil
+    out.every, err = read("every", ind.every, as_gap and "gap" or "recurrence")
+    if not out.every then return nil, err end
+    if as_gap then out.gap = out.every end
+    if ind.type == "frequency" and not out.every.year_missing and not (out.every.count or ind.count) then
+      return nil, ("every: \"%s\" has no count per period: a frequency needs one, like \"2 gange årligt\" (or give count and per)"):format(ind.every)
+    end
   end
   return out
+end
+
+-- the first time field whose phrase has no year, as a reason; nil when every one has a year
+function M.no_year(times)
+  for _, key in ipairs { "window", "every", "gap" } do
+    local r = times[key]
+    if r and r.year_missing then return ("no year (\"%s\")"):format(r.phrase) end
+  end
+  for _, d in ipairs(times.deadlines or {}) do
+    if d.year_missing then return ("deadline has no year (\"%s\")"):format(d.phrase) end
+  end
+  return nil
+end
+
+function M.deadlines_of(ind)
+  local t = M.read_times(ind)
+  return t and t.deadlines or {}
 end
 
 -- completion: every unit (rows: unit_id, done = date or null; one row per completion) by
@@ -177,25 +232,30 @@ local function event_dates(rows)
   return out
 end
 
-local function window_of(ind)
-  if not ind.window then return nil end
-  local w = time.parse(ind.window)
-  if w and w.what == "window" then return w.period end
-  if w and w.what == "recurrence" and w.window then return w.window end
+-- the window a rule applies in: the window field, else the recurrence's own ("løbende
+-- 2009-2011"); a recurrence with only a start ("2 gange årligt fra 2009") runs from its start
+-- to the as-of date and never ends (open)
+local function window_of(ind, rec, as_of)
+  local t = M.read_times(ind) or {}
+  if t.window then return t.window.period end
+  if rec and rec.window then return rec.window end
+  if rec and rec.from then
+    local asd = time.parse_date(as_of)
+    return time.range(rec.from, asd < rec.from and rec.from or asd), true
+  end
   return nil
 end
 
 -- frequency: at least `count` events per `per` within the window (rows: date)
 function kinds.frequency(ind, rows, as_of)
   local count, per = ind.count, ind.per
-  if ind.every then
-    local r = time.parse(ind.every)
-    if r and r.what == "recurrence" then count, per = count or r.count, per or r.per end
-  end
+  local t = M.read_times(ind) or {}
+  local rec = t.every
+  if rec then count, per = count or rec.count, per or rec.per end
   if not count or not per then return { status = "not evaluable", reason = "give count and per (or every)" } end
-  local win = window_of(ind)
+  local win, open = window_of(ind, rec, as_of)
   if not win then return { status = "not evaluable", reason = "no window" } end
-  local r = time.check_frequency(event_dates(rows), { count = count, per = per, window = win }, as_of)
+  local r = time.check_frequency(event_dates(rows), { count = count, per = per, window = win, open = open }, as_of)
   local last = r.periods and r.periods[#r.periods]
   r.value = last and (last.count .. " in " .. last.label) or nil
   if r.status == "not achieved" and ind.hard == false then r.severity = "warning" end
@@ -204,10 +264,11 @@ end
 
 -- max_gap: no longer than max_gap between events (rows: date)
 function kinds.max_gap(ind, rows, as_of)
-  local rec = time.parse(ind.max_gap or ind.every or "")
-  if not rec or not rec.max_gap then return { status = "not evaluable", reason = "cannot read the gap \"" .. tostring(ind.max_gap) .. "\"" } end
+  local t = M.read_times(ind) or {}
+  local rec = t.gap
+  if not rec or not rec.max_gap then return { status = "not evaluable", reason = "no longest gap: give max_gap (or every)" } end
   local dates = event_dates(rows)
-  local r = time.check_max_gap(dates, rec.max_gap, window_of(ind), as_of)
+  local r = time.check_max_gap(dates, rec.max_gap, (window_of(ind, rec, as_of)), as_of)
   r.value = r.largest and (r.largest .. " days") or nil
   -- a cadence with a shortest gap too ("hver 4.-6. uge"): when the next one is due
   if rec.min_gap and #dates > 0 then
@@ -334,12 +395,12 @@ function M.evaluate(ctx, ind, as_of)
     copy.reason = (r.reason or "") .. " (shared with " .. other.id .. ")"
     return copy
   end
-  -- a deadline whose year was lost makes any kind of indicator not evaluable
-  if ind.deadline then
-    for _, d in ipairs(M.deadlines_of(ind)) do
-      if d.year_missing then return { status = "not evaluable", reason = "deadline has no year (\"" .. d.phrase .. "\")" } end
-    end
-  end
+  -- a time phrase that cannot be read, or whose year was lost, makes any kind of indicator
+  -- not evaluable (qm check reports both with the same reader)
+  local times, terr = M.read_times(ind)
+  if not times then return { status = "not evaluable", reason = terr } end
+  local ny = M.no_year(times)
+  if ny then return { status = "not evaluable", reason = ny } end
   local rows, err = fetch(ctx, ind, as_of)
   if not rows then return { status = "not evaluable", reason = err } end
   rows = known(rows, as_of)

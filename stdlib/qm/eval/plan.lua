@@ -5,26 +5,19 @@ local time = require "qm.eval.time"
 
 local M = {}
 
--- what kind of time an action has: start, deadline, window, recurrence, ongoing, none
+-- what kind of time an action has: start, deadline, window, recurrence, ongoing, none; read
+-- by the one phrase reader every time field uses (time.read), so "2 gange årligt fra 2009"
+-- means the same here as in an indicator's `every`
 function M.time_of(phrase)
   if phrase == nil or phrase == "" or phrase == "—" then return { kind = "none" } end
-  local rec_from = phrase:match("^(.-)%s+fra%s+(.+)$")
-  if rec_from then
-    local body, from = phrase:match("^(.-)%s+fra%s+(.+)$")
-    local r = time.parse(body)
-    local w = time.parse(from)
-    if r and r.what == "recurrence" and w and w.period then
-      r.window = time.range(w.period.first, time.date(w.period.first.y + 2, 12, 31))
-      return { kind = "recurrence", rec = r, starts = w.period.first }
-    end
-  end
-  local r, err = time.parse(phrase)
+  local r, err = time.read(phrase)
   if not r then return { kind = "unreadable", error = err } end
-  if r.what == "recurrence" then return { kind = r.ongoing and "ongoing" or "recurrence", rec = r } end
   if r.year_missing then return { kind = "no year", warning = r.warning } end
+  if r.what == "recurrence" then return { kind = r.ongoing and "ongoing" or "recurrence", rec = r, starts = r.from } end
   if r.what == "window" then return { kind = "window", first = r.period.first, last = r.period.last } end
   if r.what == "deadline" then return { kind = "deadline", date = r.date } end
-  return { kind = "unreadable" }
+  if r.what == "start" then return { kind = "start", date = r.date } end
+  return { kind = "unreadable", error = ("cannot read \"%s\""):format(phrase) }
 end
 
 function M.status_of(t, as_of)
@@ -35,8 +28,13 @@ function M.status_of(t, as_of)
   elseif t.kind == "deadline" then
     if as_of <= t.date then return "pending", "due " .. tostring(t.date) end
     return "due", "deadline " .. tostring(t.date) .. " has passed"
+  elseif t.kind == "start" then
+    if as_of < t.date then return "pending", "starts " .. tostring(t.date) end
+    return "ongoing", "started " .. tostring(t.date)
   elseif t.kind == "recurrence" then
-    return "recurring", t.rec.count and ("%d per %s"):format(t.rec.count, t.rec.per) or (t.rec.max_gap and ("at most %d %s apart"):format(t.rec.max_gap[1], t.rec.max_gap[2])) or t.rec.phrase
+    if t.starts and as_of < t.starts then return "pending", "starts " .. tostring(t.starts) end
+    return "recurring", (t.rec.count and ("%d per %s"):format(t.rec.count, t.rec.per) or (t.rec.max_gap and ("at most %d %s apart"):format(t.rec.max_gap[1], t.rec.max_gap[2])) or t.rec.phrase)
+      .. (t.starts and (" from " .. tostring(t.starts)) or "")
   elseif t.kind == "ongoing" then return "ongoing", t.rec.window and ("until " .. tostring(t.rec.window.last)) or "no end"
   elseif t.kind == "no year" then return "not evaluable", "time has no year"
   elseif t.kind == "unreadable" then return "not evaluable", "time cannot be read"

@@ -233,22 +233,34 @@ local function recurrence(fields)
   return setmetatable(fields, Recurrence)
 end
 
--- ---------------------------------------------------------------- the Danish parser
+-- ---------------------------------------------------------------- the Danish phrase reader
+-- ONE reader behind every time field (an indicator's deadline, window, every and max_gap, a
+-- plan's time) and behind `qm check`: time.read(phrase, want). Grammar and conventions are in
+-- docs/time.md; tests/lua/test_time.lua reads the phrases of the five source documents.
 
 local month_names = {}
 for i, n in ipairs(da_months) do
   month_names[n] = i
   month_names[n:sub(1, 3)] = i
-  month_names[n:sub(1, 3) .. "."] = i
   month_names[en_months[i]:lower()] = i
 end
-month_names["sept"] = 9; month_names["sept."] = 9
+month_names["sept"] = 9
 
-local number_words = { en = 1, et = 1, ["én"] = 1, to = 2, tre = 3, fire = 4, fem = 5, seks = 6 }
+local number_words = { en = 1, et = 1, ["én"] = 1, ["ét"] = 1, to = 2, tre = 3, fire = 4, fem = 5, seks = 6,
+                       syv = 7, otte = 8, ni = 9, ti = 10, tolv = 12 }
+local ordinal_words = { anden = 2, andet = 2, tredje = 3, fjerde = 4, femte = 5, sjette = 6 }
 
+local function count_of(w)
+  if w == nil then return nil end
+  if w:match("^%d+$") then return math.tointeger(tonumber(w)) end
+  return number_words[w]
+end
+
+-- lower case (also Æ Ø Å), single spaces, no trailing punctuation, no surrounding brackets
 local function norm(s)
-  s = s:lower():gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""):gsub("%.$", "")
-  s = s:gsub("^ved ", ""):gsub("^senest ved ", "senest ")
+  s = s:lower():gsub("Æ", "æ"):gsub("Ø", "ø"):gsub("Å", "å")
+  s = s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+  s = s:gsub("^%((.*)%)$", "%1"):gsub("[%.:,;!]+$", ""):gsub(" $", "")
   return s
 end
 
@@ -265,6 +277,25 @@ local seasons = {
   ["efterår"] = { 9, 11 }, ["efteråret"] = { 9, 11 },
 }
 
+-- words that make a phrase a statement about time: without a year it is "not evaluable"
+local time_words = {
+  primo = true, medio = true, ultimo = true, udgangen = true, starten = true, midten = true,
+  slutningen = true, kvartal = true, ["halvår"] = true, ["årsskiftet"] = true, uge = true, ugen = true,
+  vinter = true, vinteren = true, jul = true, ["påske"] = true, ["påsken"] = true,
+}
+for k in pairs(month_names) do time_words[k] = true end
+for k in pairs(seasons) do time_words[k] = true end
+
+local function has_year(s)
+  return s:find("%d%d%d%d") ~= nil or s:find("%f[%d]%d%d?[/%.]%d%d?[%-/%. ]%d%d%f[%D]") ~= nil
+    or s:find("%f[%d]%d%d/%d%d%f[%D]") ~= nil
+end
+
+local function names_time(s)
+  for w in s:gmatch("[%a\128-\255]+") do if time_words[w] then return true end end
+  return false
+end
+
 local function window(p, phrase, extra)
   local r = extra or {}
   r.what, r.period, r.phrase = "window", p, phrase
@@ -275,49 +306,72 @@ local function month_window(y, m1, m2)
   return period("range", M.date(y, m1, 1), M.date(y, m2, M.days_in_month(y, m2)))
 end
 
-local no_year = { what = "deadline", year_missing = true }
+local function no_year(phrase)
+  local r = setmetatable({ phrase = phrase, year_missing = true, reason = "no year",
+    warning = ("\"%s\" has no year: it cannot be evaluated"):format(phrase) }, Deadline)
+  r.what = "deadline"
+  return r
+end
 
--- a point or window in time (no "inden"/"senest"/recurrences): returns a table or nil
-local function parse_when(s, phrase)
-  local y
+-- the first and last day of a reading (a date is both)
+local function first_of(r) return r.what == "window" and r.period.first or r.date end
+local function last_of(r) return r.what == "window" and r.period.last or r.date end
+
+local parse_when
+
+-- "m1 / m2 2010", "juni og november 2017", "2017 og 2018": one window over both
+local function parse_pair(s, phrase)
+  local a, b = s:match("^(.-) og (.+)$")
+  if not a then a, b = s:match("^(.-) ?/ ?(.+)$") end
+  if not a then return nil end
+  local rb = parse_when(b, phrase)
+  if not rb or rb.year_missing then return nil end
+  local ra = parse_when(a, phrase)
+  if not ra and month_names[a] and rb.what == "window" then
+    ra = window(M.month(first_of(rb).y, month_names[a]), phrase)   -- "januar / februar 2010"
+  end
+  if not ra or ra.year_missing or first_of(ra) > last_of(rb) then return nil end
+  return window(period("range", first_of(ra), last_of(rb)), phrase)
+end
+
+-- a point or window in time (no "inden"/"senest"/recurrences): a reading or nil
+function parse_when(s, phrase)
   -- ISO date
   local iy, im, id = s:match("^(%d%d%d%d)%-(%d%d?)%-(%d%d?)$")
   if iy then return deadline(M.date(tonumber(iy), tonumber(im), tonumber(id)), { phrase = phrase, kind = "date" }) end
-  -- 1/10 2016, 1/10-2016, 1.10.2016
+  -- 1/10 2016, 1/10-2016, 1.10.2016, 1/10-16
   local dd, mm, yy = s:match("^(%d%d?)[/%.](%d%d?)[%s%-%./]+(%d%d%d?%d?)$")
   if dd then return deadline(M.date(two_digit_year(yy), tonumber(mm), tonumber(dd)), { phrase = phrase, kind = "date" }) end
-  -- 1. oktober 2016
-  local d2, mname, y2 = s:match("^(%d%d?)%.? ([%a\128-\255]+%.?) (%d%d%d%d)$")
-  if d2 and month_names[mname] then
-    return deadline(M.date(tonumber(y2), month_names[mname], tonumber(d2)), { phrase = phrase, kind = "date" })
+  -- 1. oktober 2016, den 1. oktober 2016
+  local d2, mname, y2 = s:gsub("^den ", ""):match("^(%d%d?)%.? ([%a\128-\255]+%.?) (%d%d%d%d)$")
+  if d2 and month_names[(mname:gsub("%.$", ""))] then
+    return deadline(M.date(tonumber(y2), month_names[(mname:gsub("%.$", ""))], tonumber(d2)), { phrase = phrase, kind = "date" })
   end
-  -- primo/medio/ultimo [month] [year]
-  local pmu, rest = s:match("^([%a\128-\255]+) ?(.*)$")
+  -- primo/medio/ultimo [month] year; starten/midten/slutningen af [month] year
+  local pmu, rest = s:match("^([%a\128-\255]+) (.+)$")
+  local alias = { ["starten af"] = "primo", ["midten af"] = "medio", ["slutningen af"] = "ultimo" }
+  for words, to in pairs(alias) do
+    local r2 = s:match("^" .. words .. " (.+)$")
+    if r2 then pmu, rest = to, r2 end
+  end
   if pmu == "primo" or pmu == "medio" or pmu == "ultimo" then
     local mn, yr = rest:match("^([%a\128-\255]+%.?) (%d%d%d%d)$")
-    if not mn then mn = rest:match("^([%a\128-\255]+%.?)$") end
     if not mn then yr = rest:match("^(%d%d%d%d)$") end
-    if rest == "" or (mn and not yr) then
-      local r = setmetatable({ phrase = phrase, kind = pmu, year_missing = true,
-        warning = ("\"%s\" has no year: it cannot be evaluated"):format(phrase) }, Deadline)
-      r.what = "deadline"
-      return r
-    end
-    if mn and not month_names[mn] then return nil end
-    if not yr then return nil end   -- "ultimo 20166": not a year we can read
-    y = tonumber(yr)
+    if not yr then return nil end
+    local y = tonumber(yr)
     if mn then
-      local m = month_names[mn]
+      local m = month_names[(mn:gsub("%.$", ""))]
+      if not m then return nil end
       local last = M.days_in_month(y, m)
-      if pmu == "primo" then return window(period("range", M.date(y, m, 1), M.date(y, m, 10)), phrase, { kind = pmu })
-      elseif pmu == "medio" then return window(period("range", M.date(y, m, 11), M.date(y, m, 20)), phrase, { kind = pmu })
-      else return window(period("range", M.date(y, m, 21), M.date(y, m, last)), phrase, { kind = pmu }) end
+      if pmu == "primo" then return window(period("range", M.date(y, m, 1), M.date(y, m, 10)), phrase, { kind = pmu }) end
+      if pmu == "medio" then return window(period("range", M.date(y, m, 11), M.date(y, m, 20)), phrase, { kind = pmu }) end
+      return window(period("range", M.date(y, m, 21), M.date(y, m, last)), phrase, { kind = pmu })
     end
-    if pmu == "primo" then return window(month_window(y, 1, 1), phrase, { kind = pmu })
-    elseif pmu == "medio" then return window(month_window(y, 6, 7), phrase, { kind = pmu })
-    else return window(month_window(y, 12, 12), phrase, { kind = pmu }) end
+    if pmu == "primo" then return window(month_window(y, 1, 1), phrase, { kind = pmu }) end
+    if pmu == "medio" then return window(month_window(y, 6, 7), phrase, { kind = pmu }) end
+    return window(month_window(y, 12, 12), phrase, { kind = pmu })
   end
-  -- udgangen af 3. kvartal 2016 / udgangen af 2017 / udgangen af oktober 2016
+  -- udgangen af X: the last day of X
   local inner = s:match("^udgangen af (.+)$")
   if inner then
     local r = parse_when(inner, phrase)
@@ -330,142 +384,244 @@ local function parse_when(s, phrase)
   if n then
     if unit == "kvartal" then return window(M.quarter(tonumber(yr), tonumber(n)), phrase) end
     if unit == "halvår" then return window(M.half(tonumber(yr), tonumber(n)), phrase) end
+    return nil
   end
   -- a year
   if s:match("^%d%d%d%d$") then return window(M.year(tonumber(s)), phrase) end
-  -- oktober 2016, i løbet af november 2009
-  local mn2, yr2 = (s:gsub("^i løbet af ", "")):match("^([%a\128-\255]+%.?) (%d%d%d%d)$")
-  if mn2 and month_names[mn2] then return window(M.month(tonumber(yr2), month_names[mn2]), phrase) end
+  -- 2009-2011: whole years
+  local ya, yb = s:match("^(%d%d%d%d) ?%- ?(%d%d%d%d)$")
+  if ya and tonumber(ya) <= tonumber(yb) then return window(period("range", M.date(tonumber(ya), 1, 1), M.date(tonumber(yb), 12, 31)), phrase) end
+  -- oktober 2016
+  local mn2, yr2 = s:match("^([%a\128-\255]+%.?) (%d%d%d%d)$")
+  if mn2 and month_names[(mn2:gsub("%.$", ""))] then return window(M.month(tonumber(yr2), month_names[(mn2:gsub("%.$", ""))]), phrase) end
   -- seasons: foråret 2017, efterår/vinter 2009, vinter 2009/2010, vinteren 08/09
-  local season, sy = s:match("^([%a\128-\255]+) (%d%d%d%d)$")
-  if season and seasons[season] then
-    local mm2 = seasons[season]
-    return window(month_window(tonumber(sy), mm2[1], mm2[2]), phrase, { kind = "season" })
+  if mn2 and seasons[mn2] then
+    local sm = seasons[mn2]
+    return window(month_window(tonumber(yr2), sm[1], sm[2]), phrase, { kind = "season" })
   end
   local wy1, wy2 = s:match("^vinter[en]* (%d%d%d?%d?)/(%d%d%d?%d?)$")
   if wy1 then
     local a = two_digit_year(wy1)
+    if two_digit_year(wy2) ~= a + 1 then return nil end
     return window(period("range", M.date(a, 12, 1), M.date(a + 1, 2, M.days_in_month(a + 1, 2))), phrase, { kind = "season" })
   end
-  local ey = s:match("^efterår[et]*/vinter[en]* (%d%d%d%d)$")
+  local ey = s:match("^efterår[et]* ?/ ?vinter[en]* (%d%d%d%d)$")
   if ey then
     ey = tonumber(ey)
     return window(period("range", M.date(ey, 9, 1), M.date(ey + 1, 2, M.days_in_month(ey + 1, 2))), phrase, { kind = "season" })
   end
-  -- a month or season without a year
-  local lone = s:gsub("^i ", ""):gsub("^i løbet af ", "")
-  if month_names[lone] or seasons[lone] or lone:match("^vinter") then
-    local r = setmetatable({ phrase = phrase, year_missing = true,
-      warning = ("\"%s\" has no year: it cannot be evaluated"):format(phrase) }, Deadline)
-    r.what = "deadline"
-    return r
-  end
-  return nil
+  -- i X, i løbet af X
+  local body = s:match("^i løbet af (.+)$") or s:match("^i (.+)$")
+  if body then return parse_when(body, phrase) end
+  return parse_pair(s, phrase)
 end
 
-local units = { uge = "week", uger = "week", ["måned"] = "month", ["måneder"] = "month",
-                ["år"] = "year", kvartal = "quarter", ["halvår"] = "half", dag = "day", dage = "day" }
+local units = { uge = "week", uger = "week", ugers = "week", ["måned"] = "month", ["måneder"] = "month",
+                ["måneders"] = "month", ["måneden"] = "month", ["år"] = "year", ["året"] = "year", ["års"] = "year",
+                kvartal = "quarter", kvartalet = "quarter", ["halvår"] = "half", ["halvåret"] = "half",
+                dag = "day", dage = "day", dages = "day", dagen = "day" }
+local per_word = { ["årligt"] = "year", ["halvårligt"] = "half", kvartalsvis = "quarter", ["månedligt"] = "month",
+                   ugentligt = "week", dagligt = "day" }
+
+local function rec(phrase, fields, hard)
+  fields.phrase, fields.hard = phrase, hard
+  return recurrence(fields)
+end
 
 local function parse_recurrence(s, phrase)
-  local body = s:gsub("^minimum ", ""):gsub("^mindst ", ""):gsub("^som minimum ", "")
+  local body = s:gsub("^som minimum ", ""):gsub("^minimum ", ""):gsub("^mindst ", "")
   local hard = body ~= s
-  -- hvert ½ år / hvert halve år / hvert halvår
-  if body == "hvert ½ år" or body == "hvert halve år" or body == "hvert halvår" or body == "halvårligt" then
-    return recurrence({ phrase = phrase, count = 1, per = "half", max_gap = { 6, "month" }, hard = hard })
+  -- hvert ½ år / hvert halve år / hvert halvår / halvårligt
+  if body == "hvert ½ år" or body == "hvert halve år" or body == "hvert halvår" or body == "hver ½ år" then
+    return rec(phrase, { count = 1, per = "half", max_gap = { 6, "month" } }, hard)
   end
-  if body == "årligt" or body == "hvert år" or body == "1 gang årligt" or body == "en gang om året"
-    or body == "1 gang om året" or body == "1x/året" or body == "én gang årligt" or body == "en gang årligt" then
-    return recurrence({ phrase = phrase, count = 1, per = "year", hard = hard })
+  if body == "hvert år" then return rec(phrase, { count = 1, per = "year" }, hard) end
+  if body == "hver måned" then return rec(phrase, { count = 1, per = "month", max_gap = { 1, "month" } }, hard) end
+  if body == "hvert kvartal" then return rec(phrase, { count = 1, per = "quarter" }, hard) end
+  if body == "hver uge" then return rec(phrase, { count = 1, per = "week", max_gap = { 1, "week" } }, hard) end
+  -- årligt, 2 gange årligt, to gange om året, 1 gang om året, 2x/året, 2x årligt, 6 kurser om året,
+  -- 4 forløb pr. kvartal, en gang om måneden
+  if body == "et halvt år" or body == "halvt år" or body == "et halvår" then
+    return rec(phrase, { max_gap = { 6, "month" }, duration = true }, hard)
   end
-  if body == "hver måned" or body == "månedligt" then return recurrence({ phrase = phrase, count = 1, per = "month", max_gap = { 1, "month" }, hard = hard }) end
-  if body == "hvert kvartal" or body == "kvartalsvis" then return recurrence({ phrase = phrase, count = 1, per = "quarter", hard = hard }) end
-  -- 2x/året, 2 gange om året, to gange årligt
-  local n = body:match("^(%d+)x/året$") or body:match("^(%d+) ?x årligt$")
-  if not n then
-    local w = body:match("^(%S+) gange om året$") or body:match("^(%S+) gange årligt$")
-    n = w and (tonumber(w) or number_words[w])
+  local pw = per_word[body]
+  if pw then return rec(phrase, { count = 1, per = pw, max_gap = pw == "half" and { 6, "month" } or nil }, hard) end
+  local n, tail = body:match("^(%S+) ?x ?/ ?(.+)$")
+  if not n then n, tail = body:match("^(%S+) ?x (.+)$") end
+  if not n then n, tail = body:match("^(%S+) gange? (.+)$") end
+  if not n then n, tail = body:match("^(%S+) (pr%.? .+)$") end
+  if not n then n, tail = body:match("^(%S+) (per .+)$") end
+  if not n then n, tail = body:match("^(%S+) (om .+)$") end
+  if not n then n, tail = body:match("^(%d+) [%a\128-\255%-]+ (.+)$") end
+  if not n then n, tail = body:match("^(%a+) [%a\128-\255%-]+ (.+)$") end
+  local c = count_of(n)
+  if c and tail then
+    local per = per_word[tail] or units[tail] or units[tail:match("^pr%.? ([%a\128-\255]+)$") or ""]
+      or units[tail:match("^om ([%a\128-\255]+)$") or ""] or units[tail:match("^per ([%a\128-\255]+)$") or ""]
+      or units[tail:match("^i ([%a\128-\255]+)$") or ""]
+    if per and per ~= "day" and c >= 1 then return rec(phrase, { count = c, per = per }, hard) end
   end
-  if n then return recurrence({ phrase = phrase, count = tonumber(n), per = "year", hard = hard }) end
-  -- 4 pr. kvartal, 4 forløb pr. kvartal, 6 kurser om året
-  local c, per = body:match("^(%d+) ?[%a\128-\255]* pr%.? ([%a\128-\255]+)$")
-  if not c then c, per = body:match("^(%d+) ?[%a\128-\255]* om ([%a\128-\255]+)et$") end
-  if not c then c, per = body:match("^(%d+) ?[%a\128-\255]* om ([%a\128-\255]+)$") end
-  if c and units[per] then return recurrence({ phrase = phrase, count = tonumber(c), per = units[per], hard = hard }) end
-  -- hver anden måned, hver 3. uge, hver 4.-6. uge
-  local lo, hi, u = body:match("^hver (%d+)%.?%-(%d+)%.? ([%a\128-\255]+)$")
-  if lo and units[u] then
-    return recurrence({ phrase = phrase, min_gap = { tonumber(lo), units[u] }, max_gap = { tonumber(hi), units[u] }, hard = hard })
+  -- hver 4.-6. uge, med 4-6 ugers mellemrum: between the two gaps
+  local lo, hi, u = body:match("^hver (%d+)%.? ?%- ?(%d+)%.? ([%a\128-\255]+)$")
+  if not lo then lo, hi, u = body:match("^med (%d+) ?%- ?(%d+) ([%a\128-\255]+) mellemrum$") end
+  if lo and units[u] and tonumber(lo) <= tonumber(hi) then
+    return rec(phrase, { min_gap = { tonumber(lo), units[u] }, max_gap = { tonumber(hi), units[u] } }, hard)
   end
-  local k, u2 = body:match("^hver (%S+) ([%a\128-\255]+)$")
+  -- hver anden måned, hvert andet år, hver 3. uge, med 6 ugers mellemrum
+  local k, u2 = body:match("^hvert? (%S+) ([%a\128-\255]+)$")
+  if not k then k, u2 = body:match("^med (%S+) ([%a\128-\255]+) mellemrum$") end
   if k and units[u2] then
-    local words = { anden = 2, andet = 2, tredje = 3, fjerde = 4 }
-    local num = words[k] or tonumber((k:gsub("%.$", "")))
-    if num then return recurrence({ phrase = phrase, max_gap = { num, units[u2] }, every = { num, units[u2] }, hard = hard }) end
+    local num = ordinal_words[k] or (k:match("^%d+%.?$") and count_of((k:gsub("%.$", ""))))
+    if num and num > 0 then return rec(phrase, { max_gap = { num, units[u2] }, every = { num, units[u2] } }, hard) end
+  end
+  -- a longest gap as a duration: 6 uger, 2 måneder, et halvt år, et år
+  local dn, du = body:match("^(%S+) ([%a\128-\255]+)$")
+  if dn and count_of(dn) and units[du] and count_of(dn) > 0 then
+    return rec(phrase, { max_gap = { count_of(dn), units[du] }, duration = true }, hard)
   end
   if body == "løbende" then return recurrence({ phrase = phrase, ongoing = true }) end
-  local ly1, ly2 = body:match("^løbende (%d%d%d%d)%-(%d%d%d%d)$")
-  if ly1 then
-    return recurrence({ phrase = phrase, ongoing = true, window = period("range", M.date(tonumber(ly1), 1, 1), M.date(tonumber(ly2), 12, 31)) })
+  local lw = body:match("^løbende (.+)$") or body:match("^løbende i (.+)$")
+  if lw then
+    local w = parse_when(lw, phrase)
+    if w and w.what == "window" then return recurrence({ phrase = phrase, ongoing = true, window = w.period }) end
   end
   return nil
 end
 
---- time.parse(phrase) -> a deadline, window or recurrence (field `what`), or nil + message
+-- the reading of a whole phrase, or nil; may raise for an impossible date (M.parse catches it)
 local function parse_phrase(phrase)
   if type(phrase) ~= "string" then return nil, "expected a date or phrase in quotes" end
   local s = norm(phrase)
-  -- inden X: strictly before X; senest X: on or before X
+  if s == "" then return nil, "the phrase is empty" end
+  -- by the end of X (inclusive): senest med/ved udgangen af, inden udgangen af, frem mod ...
+  for _, pre in ipairs { "senest med udgangen af ", "senest ved udgangen af ", "senest udgangen af ",
+                         "inden udgangen af ", "med udgangen af ", "ved udgangen af ", "frem mod udgangen af ",
+                         "frem til udgangen af ", "til udgangen af ", "udgangen af " } do
+    if s:sub(1, #pre) == pre then
+      local r = parse_when(s:sub(#pre + 1), phrase)
+      if r then return deadline(last_of(r), { phrase = phrase, kind = "end", window = r.period }) end
+      break
+    end
+  end
+  -- senest X: on or before (the last day of a window)
+  local latest = s:match("^senest med (.+)$") or s:match("^senest ved (.+)$") or s:match("^senest den (.+)$")
+    or s:match("^senest (.+)$") or s:match("^ved (.+)$")
+  if latest then
+    local r = parse_when(latest, phrase)
+    if r then return deadline(last_of(r), { phrase = phrase, kind = "latest" }) end
+  end
+  -- inden X / før X: strictly before its first day
   local before = s:match("^inden (.+)$") or s:match("^før (.+)$")
   if before then
     local r = parse_when(before, phrase)
-    if not r then return nil, ("cannot read the date in \"%s\""):format(phrase) end
-    if r.year_missing then return r end
-    local first = r.what == "window" and r.period.first or r.date
-    return deadline(first:add_days(-1), { phrase = phrase, exclusive = true, kind = "before" })
+    if r then return deadline(first_of(r):add_days(-1), { phrase = phrase, exclusive = true, kind = "before" }) end
   end
-  local latest = s:match("^senest (.+)$") or s:match("^inden udgangen af (.+)$")
-  if latest then
-    local r = parse_when(latest, phrase)
-    if not r then return nil, ("cannot read the date in \"%s\""):format(phrase) end
-    if r.year_missing then return r end
-    return deadline(r.what == "window" and r.period.last or r.date, { phrase = phrase, kind = "latest" })
-  end
-  -- fra X til Y
+  -- fra X til Y: a window
   local from, to = s:match("^fra (.+) til (.+)$")
   if from then
-    local a, b = parse_when(from, phrase), parse_when(to, phrase)
-    if not a or not b then return nil, ("cannot read the window \"%s\""):format(phrase) end
-    if a.year_missing or b.year_missing then return a.year_missing and a or b end
-    local first = a.what == "window" and a.period.first or a.date
-    local last = b.what == "window" and b.period.last or b.date
-    return window(period("range", first, last), phrase)
+    local a, b = parse_when(from, phrase), parse_when(to:gsub("^og med ", ""), phrase)
+    if a and b then
+      if last_of(b) < first_of(a) then return nil, ("\"%s\" ends before it starts"):format(phrase) end
+      return window(period("range", first_of(a), last_of(b)), phrase)
+    end
   end
-  local rec = parse_recurrence(s, phrase)
-  if rec then return rec end
-  local r = parse_when(s, phrase)
+  -- a recurrence, maybe with a start: "2 gange årligt fra 2009", "2x årligt med start 2. halvår 2016"
+  local r = parse_recurrence(s, phrase)
   if r then return r end
-  return nil, ("cannot read \"%s\" as a date, deadline or recurrence (see docs/time.md for the phrases qm knows)"):format(phrase)
+  local body, start = s:match("^(.-) med start i? ?(.+)$")
+  if not body then body, start = s:match("^(.-) fra (.+)$") end
+  if body then
+    local rb, w = parse_recurrence(body, phrase), parse_when(start, phrase)
+    if rb and w then rb.from = first_of(w); return rb end
+  end
+  -- fra X: a start
+  local only_from = s:match("^fra (.+)$")
+  if only_from then
+    local w = parse_when(only_from, phrase)
+    if w then return { what = "start", date = first_of(w), phrase = phrase } end
+  end
+  local w = parse_when(s, phrase)
+  if w then return w end
+  -- nothing read: a statement about time without a year is never guessed
+  if names_time(s) and (not has_year(s) or (from and (not has_year(from) or not has_year(to)))) then
+    return no_year(phrase)
+  end
+  return nil, ("cannot read \"%s\" as a date, deadline, window or recurrence (see docs/time.md for the phrases qm knows)"):format(phrase)
 end
 
-M.try_parse = M.parse
-
---- time.parse_list("Udgangen af 3. kvartal 2016, Ultimo 2017, Ultimo 2018") -> deadlines
--- time.parse(phrase) -> a deadline, window or recurrence, or nil and why. A phrase that
--- names an impossible date ("31. februar 2017", "ultimo 20166") is a reading error, never a
--- raised error.
+--- time.parse(phrase) -> a reading (field `what`: "deadline", "window", "recurrence" or
+--- "start"; a phrase without a year: a deadline with year_missing = true), or nil and why.
+--- Never raises: an impossible date ("31. februar 2017", "ultimo 20166") is a reading error.
 function M.parse(phrase)
   local ok, r, err = pcall(parse_phrase, phrase)
   if ok then return r, err end
   local why = tostring(r):gsub("^[^:]*stdlib/[^:]+:%d+: ", ""):gsub("^stdlib/[^:]+:%d+: ", "")
   return nil, ("cannot read \"%s\": %s"):format(tostring(phrase), why)
 end
+M.try_parse = M.parse
 
+local kind_names = { deadline = "a deadline", window = "a window", recurrence = "a recurrence", start = "a start date" }
+local wants = {
+  deadline = "a date or a phrase like \"ultimo 2017\" or \"inden 1. oktober 2016\"",
+  window = "a period like \"2016\", \"3. kvartal 2016\" or \"fra 3. kvartal 2016 til udgangen af 2017\"",
+  recurrence = "a recurrence like \"2 gange årligt\", \"hvert ½ år\" or \"hver 4.-6. uge\"",
+  gap = "a longest gap like \"hver anden måned\", \"6 uger\" or \"årligt\"",
+}
+
+--- time.read(phrase, want) -> the reading a field of kind `want` uses, or nil and why. want:
+--- "deadline" (a window gives its last day), "window", "recurrence", "gap" (a recurrence with
+--- a longest gap; once per period = at most one period apart), "deadlines" (a comma list), or
+--- nil for any. A phrase without a year reads as { year_missing = true } for every kind: it
+--- is "not evaluable: no year", never an error.
+function M.read(phrase, want)
+  if want == "deadlines" then
+    return M.parse_list(phrase)
+  end
+  local r, err = M.parse(phrase)
+  if not r then return nil, err end
+  if r.year_missing or want == nil or want == "any" then return r end
+  local function wrong()
+    return nil, ("\"%s\" is %s, not %s: give %s"):format(phrase, kind_names[r.what] or r.what,
+      kind_names[want] or "a longest gap", wants[want])
+  end
+  if want == "deadline" then
+    if r.what == "deadline" then return r end
+    if r.what == "window" then return deadline(r.period.last, { phrase = phrase, window = r.period }) end
+    return wrong()
+  elseif want == "window" then
+    if r.what == "window" then return r end
+    if r.what == "deadline" and not r.exclusive then return window(period("range", r.date, r.date), phrase) end
+    if r.what == "recurrence" and r.window then return window(r.window, phrase) end
+    return wrong()
+  elseif want == "recurrence" then
+    if r.what == "recurrence" then return r end
+    return wrong()
+  elseif want == "gap" then
+    if r.what ~= "recurrence" then return wrong() end
+    if r.max_gap then return r end
+    if r.count == 1 and r.per then
+      local g = ({ half = { 6, "month" }, quarter = { 3, "month" }, year = { 12, "month" }, month = { 1, "month" },
+                   week = { 1, "week" } })[r.per]
+      local copy = {}
+      for k, v in pairs(r) do copy[k] = v end
+      copy.max_gap = g
+      return recurrence(copy)
+    end
+    if r.ongoing then return nil, ("\"%s\" is ongoing and has no longest gap: give %s"):format(phrase, wants.gap) end
+    return nil, ("\"%s\" is a count per period, not a longest gap: use type = \"frequency\" with every = \"%s\", or give %s")
+      :format(phrase, phrase, wants.gap)
+  end
+  error(("time.read: unknown kind %s"):format(tostring(want)), 2)
+end
+
+--- time.parse_list("Udgangen af 3. kvartal 2016, Ultimo 2017, Ultimo 2018") -> deadlines
 function M.parse_list(s)
+  if type(s) ~= "string" then return nil, "expected a date or phrase in quotes" end
   local out = {}
-  for part in (s .. ","):gmatch("([^,]+),") do
-    local d, err = M.parse(part)
+  for part in (s .. ","):gmatch("([^,]*),") do
+    if part:match("^%s*$") then return nil, ("\"%s\" has an empty deadline between commas"):format(s) end
+    local d, err = M.read(part:gsub("^%s+", ""):gsub("%s+$", ""), "deadline")
     if not d then return nil, err end
-    if d.what == "window" then d = deadline(d.period.last, { phrase = part:gsub("^%s+", ""), window = d.period }) end
     out[#out + 1] = d
   end
   return out
@@ -519,7 +675,7 @@ function M.check_frequency(events, rule, as_of)
     result.status, result.reason = "not achieved", ("%d period%s with fewer than %d"):format(missed, missed == 1 and "" or "s", rule.count)
   elseif as_of < win.first then
     result.status, result.reason = "pending", "the window starts " .. tostring(win.first)
-  elseif as_of >= win.last and not open then
+  elseif as_of >= win.last and not open and not rule.open then
     result.status, result.reason = "achieved", "every period had at least " .. rule.count
   else
     result.status, result.reason = "on track", "every finished period had at least " .. rule.count
@@ -551,6 +707,32 @@ function M.check_max_gap(events, gap, win, as_of)
   end
   local done = win and as_of >= win.last
   return { status = done and "achieved" or "on track", largest = largest, reason = ("largest gap %d days"):format(largest) }
+end
+
+--- time.after(date, gap {n, unit}) -> the date `gap` after `date`, in calendar terms: months,
+--- quarters, halves and years by the calendar (clamped to the month's end: 2016-02-29 plus a
+--- year is 2017-02-28), weeks and days by days
+function M.after(d, g)
+  d = M.parse_date(d)
+  return d:add_days(gap_days(g, d))
+end
+
+--- time.longer_than(as_of, gap) -> the date c such that whoever started before c has been
+--- there MORE than `gap` as of `as_of` (strictly: exactly six calendar months is not more
+--- than half a year), by calendar months, so 29 February counts as one day
+function M.longer_than(as_of, g)
+  as_of = M.parse_date(as_of)
+  local back = { g[1], g[2] }
+  local c
+  if g[2] == "day" or g[2] == "week" then c = as_of:add_days(-gap_days(back, as_of))
+  else
+    local months = ({ month = 1, quarter = 3, half = 6, year = 12 })[g[2]] * g[1]
+    c = as_of:add_months(-months)
+  end
+  -- the first start date whose gap does not end before as_of (clamping can move it)
+  while M.after(c, g) < as_of do c = c:add_days(1) end
+  while M.after(c:add_days(-1), g) >= as_of do c = c:add_days(-1) end
+  return c
 end
 
 --- due_window(last_event, min_gap, max_gap) -> from, to (dates); overdue when as_of > to

@@ -15,22 +15,21 @@ local function list(v) if type(v) == "string" then return { v } end return v or 
 
 local function check_indicators(ctx, m)
   for _, ind in ipairs(m:indicators()) do
-    local list = ind.deadline and (type(ind.deadline) == "table" and ind.deadline or { ind.deadline }) or {}
-    for _, p in ipairs(list) do
-      local ds, err = time.parse_list(p)
-      if not ds then problem(ctx, "error", ind.where, ("indicator \"%s\": deadline: %s"):format(ind.id, err))
-      else
-        for _, d in ipairs(ds) do
-          if d.year_missing then
-            problem(ctx, "warning", ind.where, ("indicator \"%s\": deadline \"%s\" has no year: it will be not evaluable"):format(ind.id, d.phrase))
-          end
-        end
+    -- every time field, read by the same reader the run uses (eval/indicator.read_times)
+    local times, err = require("qm.eval.indicator").read_times(ind)
+    if not times then
+      problem(ctx, "error", ind.where, ("indicator \"%s\": %s"):format(ind.id, err))
+    else
+      local phrases = {}
+      for _, key in ipairs { "window", "every", "gap" } do
+        if times[key] and times[key].year_missing then phrases[times[key].phrase] = key == "gap" and "max_gap" or key end
       end
-    end
-    for _, f in ipairs({ "window", "every", "max_gap" }) do
-      if ind[f] and not time.parse(ind[f]) then
-        local _, err = time.parse(ind[f])
-        problem(ctx, "error", ind.where, ("indicator \"%s\": %s: %s"):format(ind.id, f, err))
+      for _, d in ipairs(times.deadlines or {}) do if d.year_missing then phrases[d.phrase] = "deadline" end end
+      local sorted = {}
+      for p in pairs(phrases) do sorted[#sorted + 1] = p end
+      table.sort(sorted)
+      for _, p in ipairs(sorted) do
+        problem(ctx, "warning", ind.where, ("indicator \"%s\": %s \"%s\" has no year: it will be not evaluable"):format(ind.id, phrases[p], p))
       end
     end
     if ind.type == "frequency" and not ind.every and not (ind.count and ind.per) then
@@ -129,6 +128,53 @@ local function check_plan(ctx, m)
 end
 
 
+-- scoring rules keyed by element ids (scoring.efqm's points): every key must be an id the
+-- rule will score, and every element it scores must have its points
+local function check_scoring(ctx, m)
+  local elements = { m }
+  for _, e in ipairs(m:walk()) do elements[#elements + 1] = e end
+  local receives = {}   -- rule -> { ids = {id -> true}, list = {ids}, at = element }
+  for _, e in ipairs(elements) do
+    local r = e:scoring_of()
+    if scoring.is_rule(r) and r.points_based and e.children and #e.children > 0 then
+      local rec = receives[r] or { ids = {}, list = {}, at = e }
+      receives[r] = rec
+      for _, ch in ipairs(e.children) do
+        if ch.kind ~= "indicator" and not rec.ids[ch.id] then
+          rec.ids[ch.id] = ch
+          rec.list[#rec.list + 1] = ch.id
+        end
+      end
+    end
+  end
+  for r, rec in pairs(receives) do
+    local where = r.where or rec.at.where
+    local what = ("scoring.%s on %s"):format(r.name, label(rec.at.kind, rec.at.id))
+    if r.points then
+      local missing = {}
+      for _, id in ipairs(rec.list) do if r.points[id] == nil then missing[#missing + 1] = id end end
+      for _, key in ipairs(scoring.keys(r)) do
+        if not rec.ids[key] then
+          -- the likely meaning: the one element without points, else the nearest id
+          local hint = #missing == 1 and missing[1] or construct.did_you_mean(key, #missing > 0 and missing or rec.list)
+          problem(ctx, "error", where, ("%s: points are given for \"%s\", which it does not score%s (it scores %s)")
+            :format(what, key, hint and (" (did you mean \"" .. hint .. "\"?)") or "", table.concat(rec.list, ", ")))
+        end
+      end
+    end
+    for _, id in ipairs(rec.list) do
+      local ch = rec.ids[id]
+      if r.points and r.points[id] == nil then
+        problem(ctx, "error", where, ("%s: %s has no points (points are given for: %s)")
+          :format(what, label(ch.kind, id), table.concat(scoring.keys(r), ", ")))
+      elseif not r.points and ch.weight == nil then
+        problem(ctx, "error", ch.where, ("%s: %s has no available points: give it a weight, or the rule points = { ... }")
+          :format(what, label(ch.kind, id)))
+      end
+    end
+  end
+end
+
 -- a target must be a score the question's scale can give
 local function check_target(ctx, e, sc, where_label)
   if e.target == nil or not sc or type(e.target) ~= "number" then return end
@@ -178,6 +224,7 @@ function M.model(ctx, m)
   check_indicators(ctx, m)
   check_agreements(ctx, m)
   check_plan(ctx, m)
+  check_scoring(ctx, m)
 end
 
 return M

@@ -44,10 +44,13 @@ function Element:scale_of()
 end
 
 -- the rule that rolls this element's children up (own, else inherited, else mean)
+-- the rule that scores this element: its own, else the nearest rule above declared with
+-- inherit = true, else the mean (a rule applies at the level it is declared for)
 function Element:scoring_of()
-  local e = self
+  if self.scoring then return self.scoring end
+  local e = self.parent
   while e do
-    if e.scoring then return e.scoring end
+    if e.scoring and scoring.inherits(e.scoring) then return e.scoring end
     e = e.parent
   end
   return scoring.mean()

@@ -72,7 +72,7 @@ function M.audit(ctx, m, out)
     for _, r in ipairs(rounds) do
       local s, yes, n = theme_share(th, shares[r])
       row[r] = n > 0 and ("%s (%d/%d)"):format(pct(s), yes, n) or "-"
-      td.rounds[r] = json.object({ share = s and tonumber(("%.4f"):format(s)), yes = yes, applicable = n }, { "share", "yes", "applicable" })
+      td.rounds[r] = json.object({ share = s, yes = yes, applicable = n }, { "share", "yes", "applicable" })
     end
     local s1, s2 = theme_share(th, shares[first]), theme_share(th, shares[last])
     if #rounds >= 2 and s1 and s2 then row.change = ("%+.0f"):format((s2 - s1) * 100) end
@@ -84,7 +84,7 @@ function M.audit(ctx, m, out)
         for _, r in ipairs(rounds) do
           local s = shares[r] and shares[r][q.id]
           qr[r] = s and ("%s (%d/%d)"):format(pct(s.share), s.yes, s.applicable) or "-"
-          qd.rounds[r] = s and json.object({ share = s.share and tonumber(("%.4f"):format(s.share)), yes = s.yes, applicable = s.applicable,
+          qd.rounds[r] = s and json.object({ share = s.share, yes = s.yes, applicable = s.applicable,
             not_applicable = s.cases - s.applicable }, { "share", "yes", "applicable", "not_applicable" }) or nil
         end
         local a1 = shares[first] and shares[first][q.id]
@@ -124,7 +124,7 @@ function M.prioritering(ctx, m, out)
   local rows, data = {}, json.array({})
   for i, t in ipairs(list) do
     rows[i] = { rank = i, theme = t.title or t.id, share = ("%s (%d/%d)"):format(pct(t.share), t.yes, t.n) }
-    data[i] = json.object({ rank = i, id = t.id, share = tonumber(("%.4f"):format(t.share)) }, { "rank", "id", "share" })
+    data[i] = json.object({ rank = i, id = t.id, share = t.share }, { "rank", "id", "share" })
   end
   local doc = report.document { title = (m.title or m.id) .. " — prioritering af indsatsområder",
     subtitle = "Efter baseline-auditten (" .. base .. "): laveste andel først",

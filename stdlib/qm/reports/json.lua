@@ -1,6 +1,6 @@
 -- json.lua — deterministic JSON for machine output: object keys sorted (or in the order a
--- table declares with json.object), integers stay integers, floats with up to 15 significant
--- digits, null sentinel -> null, NaN/inf -> null. Also a strict decoder for tests and imports.
+-- table declares with json.object), integers stay integers, floats unrounded (the shortest
+-- text that reads back as the same number), null sentinel -> null, NaN/inf -> null. Also a strict decoder for tests and imports.
 local M = {}
 
 local ORDER = setmetatable({}, { __mode = "k" })   -- table -> key order
@@ -57,7 +57,12 @@ local function number(v)
   if math.type(v) == "integer" then return tostring(v) end
   if v ~= v or v == math.huge or v == -math.huge then return "null" end
   if v == math.floor(v) and math.abs(v) < 2^53 then return ("%.1f"):format(v) end
-  return ("%.15g"):format(v)
+  -- unrounded: the shortest text that reads back as the same number
+  for prec = 15, 16 do
+    local t = ("%." .. prec .. "g"):format(v)
+    if tonumber(t) == v then return t end
+  end
+  return ("%.17g"):format(v)
 end
 
 local function sorted_keys(t)

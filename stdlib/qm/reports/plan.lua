@@ -86,7 +86,7 @@ function M.priorities(ctx, m, out)
     for r in db:query("SELECT element, avg(score) AS mean, count(*) AS n FROM (" .. m.survey_sql .. ") GROUP BY element ORDER BY mean, element", ctx.params) do
       local e = m:find(tostring(r.element))
       srows[#srows + 1] = { rank = #srows + 1, id = tostring(r.element), title = e and e.title or "", mean = ("%.2f"):format(r.mean), n = r.n }
-      scored[#scored + 1] = json.object({ rank = #srows, id = tostring(r.element), mean = tonumber(("%.3f"):format(r.mean)), n = r.n },
+      scored[#scored + 1] = json.object({ rank = #srows, id = tostring(r.element), mean = r.mean, n = r.n },
         { "rank", "id", "mean", "n" })
     end
     doc:heading("Alternativ: efter temperaturmålingen (laveste først)", 3)

@@ -17,6 +17,7 @@ local json = require "qm.reports.json"
 local host = require "qm.host"
 local charts = require "qm.reports.charts"
 local cli = require "qm.engine.cli"
+local time = require "qm.eval.time"
 
 local M = {}
 
@@ -30,7 +31,18 @@ local function settings(m)
   for _, name in pairs(t) do
     if not name:match("^[%a_][%w_]*$") then error(("progression.tables: %q is not a table name"):format(name), 0) end
   end
-  return { tables = t, window = p.window or 3, focus_max = p.focus_max, coverage_days = p.coverage_days or 183,
+  -- coverage: "more than" a period in calendar terms (coverage = "et halvt år"), read by the
+  -- time-phrase reader; coverage_days counts days instead
+  local cov, cov_err
+  if p.coverage_days == nil then
+    local phrase = p.coverage or "et halvt år"
+    cov, cov_err = time.read(phrase, "gap")
+    if not cov or cov.year_missing or not cov.max_gap or cov.min_gap then
+      error(("progression.coverage: %s"):format(cov_err or ("\"" .. phrase .. "\" is not a length of time like \"et halvt år\"")), 0)
+    end
+    cov = { phrase = phrase, gap = cov.max_gap }
+  end
+  return { tables = t, window = p.window or 3, focus_max = p.focus_max, coverage_days = p.coverage_days, coverage = cov,
            target_group = p.target_group }
 end
 
@@ -148,9 +160,9 @@ function M.progression(ctx, m, out)
       dist = ("%d/%d/%d/%d/%d"):format(r.s1, r.s2, r.s3, r.s4, r.s5), hidden = r.hidden }
     data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens,
       since_previous = json.object({ forward = r.forward_prev, backward = r.backward_prev, unchanged = r.same_prev,
-        mean_change = mc and tonumber(("%.3f"):format(mc)) }, { "forward", "backward", "unchanged", "mean_change" }),
+        mean_change = mc }, { "forward", "backward", "unchanged", "mean_change" }),
       since_first = json.object({ forward = r.forward_first, backward = r.backward_first, unchanged = r.same_first,
-        mean_change = mf and tonumber(("%.3f"):format(mf)) }, { "forward", "backward", "unchanged", "mean_change" }),
+        mean_change = mf }, { "forward", "backward", "unchanged", "mean_change" }),
       distribution = json.array({ r.s1, r.s2, r.s3, r.s4, r.s5 }), hidden = r.hidden },
       { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden" })
   end
@@ -475,17 +487,20 @@ function M.coverage(ctx, m, out)
   -- the scored citizens as one set (IN), not a subquery per citizen
   local q = sql([[SELECT count(*) AS eligible, sum(c.id IN (SELECT cv.citizen_id FROM {conversations} cv
       JOIN {scores} s ON s.conversation_id = cv.id WHERE cv.date <= :as_of AND s.score IS NOT NULL)) AS covered
-    FROM {citizens} c WHERE julianday(:as_of) - julianday(c.start_date) > :days
+    FROM {citizens} c WHERE ]] .. (st.coverage and "c.start_date < :before" or "julianday(:as_of) - julianday(c.start_date) > :days") .. [[
       AND (c.end_date IS NULL OR c.end_date > :as_of) AND ]] .. tf, st.tables)
-  local r = db:first(q, params({ as_of = t, days = st.coverage_days }, tp))
+  local before = st.coverage and tostring(time.longer_than(t, st.coverage.gap)) or nil
+  local r = db:first(q, params({ as_of = t, days = st.coverage_days, before = before }, tp))
   local covered = r.covered ~= host.null and r.covered or 0
   local share = r.eligible > 0 and covered / r.eligible or nil
   local goal = m.progression and m.progression.coverage_goal or 1.0
   local status = share == nil and "not evaluable" or (share >= goal and "achieved" or "not achieved")
   local doc = report.document { title = (m.title or m.id) .. " — dækning",
-    subtitle = ("Borgere i jobcentret mere end %d dage (strengt) pr. %s"):format(st.coverage_days, t),
-    data = json.object({ model = m.id, as_of = t, eligible = r.eligible, covered = covered, share = share and tonumber(("%.4f"):format(share)),
-      goal = goal, status = status }, { "model", "as_of", "eligible", "covered", "share", "goal", "status" }) }
+    subtitle = st.coverage and ("Borgere i jobcentret mere end %s (strengt: startet før %s) pr. %s"):format(st.coverage.phrase, before, t)
+      or ("Borgere i jobcentret mere end %d dage (strengt) pr. %s"):format(st.coverage_days, t),
+    data = json.object({ model = m.id, as_of = t, more_than = st.coverage and st.coverage.phrase or (st.coverage_days .. " dage"),
+      started_before = before, eligible = r.eligible, covered = covered, share = share,
+      goal = goal, status = status }, { "model", "as_of", "more_than", "started_before", "eligible", "covered", "share", "goal", "status" }) }
   doc:keyvalues { { "Borgere omfattet af målet", r.eligible }, { "Heraf scoret", covered },
     { "Dækning", share and ("%.1f%%"):format(share * 100) or "-" }, { "Mål", ("%.0f%%"):format(goal * 100) }, { "Status", status } }
   report.write(doc, ctx.opts.format, out)

@@ -63,22 +63,56 @@ end
 
 -- ---------------------------------------------------------------- statistics
 
--- statistics of every question of a round, from one SQL pass over its responses
+-- the statistics' parameters of every question, from the question's own scale (question,
+-- else theme, else model; docs/statistics.md): A = its number of answer options (nil when it
+-- has no countable set: rwg is then null with the reason), step, k and the ties rule
+function M.question_params(m)
+  local rule = m.consensus or consensus.median {}
+  local by_id, ids = {}, {}
+  for _, q in ipairs(m:questions()) do
+    local s = q:scale_of()
+    by_id[q.id] = { A = s and s.options or nil, step = s and s.step or 1, k = consensus.k_of(rule, s),
+                    ties = consensus.ties_of(rule) }
+    ids[#ids + 1] = q.id
+  end
+  return by_id, ids
+end
+
+-- "WITH qp(question, A, step, k, ties) AS (VALUES ...)" for the model's questions, and its
+-- parameters; nil when the model has no questions
+local function params_cte(m)
+  local by_id, ids = M.question_params(m)
+  if #ids == 0 then return nil end
+  local rows, args = {}, {}
+  for _, id in ipairs(ids) do
+    local p = by_id[id]
+    rows[#rows + 1] = "(?, ?, ?, ?, ?)"
+    for _, v in ipairs { id, p.A or host.null, p.step, p.k, p.ties } do args[#args + 1] = v end
+  end
+  return "WITH qp(question, A, step, k, ties) AS (VALUES " .. table.concat(rows, ", ") .. ") ", args
+end
+
+-- statistics of every question of a round, from one SQL pass over its responses, each
+-- question on its own scale
 function M.round_stats(db, m, round_id)
-  local s = m.scale
-  local A = s and s.options or 5
-  local k = consensus.k_of(m.consensus, s)
   local out = {}
-  for r in db:query([[SELECT question, count(score) AS n, sum(dontknow) AS dontknow,
-                             consensus_stats(score, :A, :k) AS js
-                      FROM qm_responses WHERE round_id = :round GROUP BY question]],
-                    { A = A, k = k, round = round_id }) do
-    local q = r.js ~= host.null and json.decode(r.js, nil) or { n = 0 }
-    q.n, q.dontknow, q.k = r.n, r.dontknow, k
+  local cte, args = params_cte(m)
+  if not cte then return out end
+  args[#args + 1] = round_id
+  for r in db:query(cte .. [[SELECT r.question, count(r.score) AS n, sum(r.dontknow) AS dontknow,
+                             consensus_stats(r.score, qp.A, qp.k, qp.step, qp.ties) AS js
+                      FROM qm_responses r JOIN qp ON qp.question = r.question
+                      WHERE r.round_id = ? GROUP BY r.question]], args) do
+    local q = r.js ~= host.null and json.decode(r.js, nil) or { n = 0, reasons = { n = "nobody scored it" } }
+    q.n, q.dontknow = r.n, r.dontknow
     q.mode_rule_ok = q.n > 0 and q.mode_outside <= stats.mode_rule_allows(q.n)
     out[r.question] = q
   end
   return out
+end
+
+local function state_conventions(doc, m)
+  doc:paragraph(stats.conventions_text { ties = consensus.ties_of(m.consensus) })
 end
 
 local function fmtnum(v, d)
@@ -156,8 +190,9 @@ function M.svarrapport(ctx, m, out)
   local st = M.round_stats(db, m, r.id)
   local doc = report.document { title = "Svarrapport — " .. (m.title or m.id),
     subtitle = ("Runde %s, %s%s"):format(r.id, unit_name(db, r.unit_id), anon and " (anonymiseret)" or "") }
-  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, anonymised = anon, themes = json.array({}) },
-    { "model", "round", "unit", "anonymised", "themes" })
+  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, anonymised = anon, conventions = M.conventions(m),
+    themes = json.array({}) }, { "model", "round", "unit", "anonymised", "conventions", "themes" })
+  state_conventions(doc, m)
   local responses = {}
   for x in db:query("SELECT * FROM qm_responses WHERE round_id = ? ORDER BY question, participant", { r.id }) do
     responses[x.question] = responses[x.question] or {}
@@ -208,12 +243,30 @@ function M.svarrapport(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
+-- a question's statistics for JSON: every key present, unrounded (rounding is for people),
+-- null with the reason in `reasons` when undefined (docs/statistics.md)
+M.stats_keys = { "n", "dontknow", "mean", "median", "mode", "modes", "mode_outside", "mode_rule_ok", "min", "max",
+                 "range", "sd", "variance", "q1", "q3", "iqr", "within_k", "k", "rwg", "A", "step", "reasons" }
 function M.stats_data(qs)
-  return json.object({ n = qs.n, dontknow = qs.dontknow, mean = fmtnum(qs.mean, 2), median = fmtnum(qs.median, 2),
-    modes = qs.modes and json.array(qs.modes) or nil, min = fmtnum(qs.min), max = fmtnum(qs.max), range = fmtnum(qs.range),
-    sd = fmtnum(qs.sd, 2), iqr = fmtnum(qs.iqr, 2), within_k = fmtnum(qs.within_k, 3), rwg = fmtnum(qs.rwg, 3),
-    mode_rule_ok = qs.mode_rule_ok },
-    { "n", "dontknow", "mean", "median", "modes", "min", "max", "range", "sd", "iqr", "within_k", "rwg", "mode_rule_ok" })
+  local o = {}
+  for _, key in ipairs(M.stats_keys) do
+    local v = qs[key]
+    if v == nil or v ~= v then v = host.null end
+    o[key] = v
+  end
+  o.modes = qs.modes and json.array(qs.modes) or json.array({})
+  o.mode_rule_ok = qs.mode_rule_ok or false
+  o.dontknow = qs.dontknow or 0
+  local reasons = {}
+  for k, why in pairs(qs.reasons or {}) do reasons[k] = why end
+  o.reasons = json.object(reasons, {})
+  return json.object(o, M.stats_keys)
+end
+
+-- the conventions of the statistics, for JSON and once in text (docs/statistics.md)
+function M.conventions(m)
+  local c = stats.conventions { ties = consensus.ties_of(m.consensus) }
+  return json.object(c, stats.convention_keys)
 end
 
 -- ---------------------------------------------------------------- the agenda
@@ -238,24 +291,30 @@ function M.konsensus(ctx, m, out)
     local qs = it.stats
     rows[#rows + 1] = { rank = i, question = it.question.id, n = qs.n, dk = qs.dontknow, mean = fmtnum(qs.mean), median = fmtnum(qs.median),
       modes = qs.modes and table.concat(qs.modes, "/") or "", range = fmtnum(qs.range), sd = fmtnum(qs.sd), iqr = fmtnum(qs.iqr),
-      within = qs.within_k and ("%.0f%%"):format(qs.within_k * 100) or "", rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
+      within = qs.within_k and ("%.0f%% (±%g)"):format(qs.within_k * 100, qs.k) or "", rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
       flag = it.flag and ("! " .. (it.reason or "")) or "" }
     data[#data + 1] = json.object({ rank = i, question = it.question.id, text = it.question.text, stats = M.stats_data(qs),
       proposal = it.proposal, flag = it.flag, reason = it.reason }, { "rank", "question", "text", "stats", "proposal", "flag", "reason" })
   end
   local doc = report.document { title = "Konsensusseminar — dagsorden", subtitle = ("Runde %s, %s: flest uenigheder først"):format(r.id, unit_name(db, r.unit_id)),
-    data = json.object({ model = m.id, round = r.id, unit = r.unit_id, agenda = data }, { "model", "round", "unit", "agenda" }) }
+    data = json.object({ model = m.id, round = r.id, unit = r.unit_id, conventions = M.conventions(m), agenda = data },
+      { "model", "round", "unit", "conventions", "agenda" }) }
+  state_conventions(doc, m)
   doc:table { name = "agenda", columns = { { key = "rank", title = "#" }, { key = "question", title = "Spørgsmål" }, { key = "n", title = "n" },
     { key = "dk", title = "VI" }, { key = "mean", title = "Gns." }, { key = "median", title = "Median" }, { key = "modes", title = "Typetal", align = "right" },
-    { key = "range", title = "Spænd" }, { key = "sd", title = "Sd" }, { key = "iqr", title = "IQR" }, { key = "within", title = "Inden for k", align = "right" },
+    { key = "range", title = "Spænd" }, { key = "sd", title = "Sd" }, { key = "iqr", title = "IQR" }, { key = "within", title = "Inden for ±k", align = "right" },
     { key = "rwg", title = "rwg" }, { key = "proposal", title = "Forslag" }, { key = "flag", title = "Drøftes" } }, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- konsensusrapport
 
--- agreed scores of a round, and theme/model scores rolled up by the model's rules
+-- agreed scores of a round, and theme/model scores rolled up by the model's rules; for an
+-- element scored by a points-based rule (scoring.efqm) also its breakdown: each part's
+-- percent, points and maximum, and the total out of the maximum
 function M.agreed(db, m, round_id)
+  local scoring = require("qm.rules.scoring")
+  local breakdown = {}
   local agreed = {}
   for c in db:query("SELECT * FROM qm_consensus WHERE round_id = ?", { round_id }) do agreed[c.question] = c end
   local scores = {}
@@ -272,39 +331,57 @@ function M.agreed(db, m, round_id)
         if v ~= nil then items[#items + 1] = { id = ch.id, value = v, weight = ch.weight } end
       end
     end
-    local v = require("qm.rules.scoring").apply(e:scoring_of(), items)
+    local r = e:scoring_of()
+    local v = scoring.apply(r, items)
+    if scoring.is_rule(r) and r.breakdown and #items > 0 then breakdown[e] = r.breakdown(items) end
     scores[e.id] = v
     return v
   end
   local total = score_of(m)
-  return agreed, scores, total
+  return agreed, scores, total, breakdown
 end
 
 function M.konsensusrapport(ctx, m, out, doc_in)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
   local st = M.round_stats(db, m, r.id)
-  local agreed, tscores, total = M.agreed(db, m, r.id)
+  local agreed, tscores, total, breakdown = M.agreed(db, m, r.id)
+  local pts = breakdown[m]   -- a points-based model: points, percent and maximum per theme
+  local pts_of = {}
+  if pts then for _, c in ipairs(pts.criteria) do pts_of[c.id] = c end end
   local doc = doc_in and doc_in.doc or report.document { title = "Konsensusrapport — " .. (m.title or m.id),
     subtitle = ("Runde %s, %s"):format(r.id, unit_name(db, r.unit_id)) }
-  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, score = fmtnum(total, 1), themes = json.array({}) },
-    { "model", "round", "unit", "score", "themes" })
+  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
+    max = pts and pts.max or nil, conventions = M.conventions(m), themes = json.array({}) },
+    { "model", "round", "unit", "score", "max", "conventions", "themes" })
   local csv = {}
   local summary = {}
   for _, th in ipairs(m:themes()) do
-    summary[#summary + 1] = { theme = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1) }
+    local c = pts_of[th.id]
+    summary[#summary + 1] = { theme = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1),
+      points = c and fmtnum(c.points, 1), max = c and fmtnum(c.max, 1) }
   end
   if doc_in then doc:heading("Konsensusrapport", 2) end
-  doc:keyvalues { { "Samlet score", fmtnum(total, 1) or "-" }, { "Enhed", unit_name(db, r.unit_id) }, { "Runde", r.id } }
-  doc:table { name = "themes", sheet = "Temaer", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
-    { key = "side", title = "Side" }, { key = "score", title = "Score" } }, rows = summary }
+  state_conventions(doc, m)
+  local total_text = fmtnum(total, 1) and tostring(fmtnum(total, 1)) or "-"
+  if pts then total_text = ("%s af %s point"):format(total_text, tostring(fmtnum(pts.max, 1))) end
+  doc:keyvalues { { "Samlet score", total_text }, { "Enhed", unit_name(db, r.unit_id) }, { "Runde", r.id } }
+  local cols = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
+    { key = "side", title = "Side" }, { key = "score", title = pts and "Score (%)" or "Score" } }
+  if pts then
+    cols[#cols + 1] = { key = "points", title = "Point" }
+    cols[#cols + 1] = { key = "max", title = "Maks" }
+  end
+  doc:table { name = "themes", sheet = "Temaer", columns = cols, rows = summary }
   doc:chart(themes_chart(ctx, m, "Temaernes aftalte score", tscores))
   local individual = individual_scores(db, r.id)
   local lo, hi = scale_bounds(m)
   for _, th in ipairs(m:themes()) do
     local dots = {}
-    local tdata = json.object({ id = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1), questions = json.array({}) },
-      { "id", "title", "side", "score", "questions" })
+    local c = pts_of[th.id]
+    local tdata = json.object({ id = th.id, title = th.title, side = th.side, score = tscores[th.id],
+      points = c and c.points or nil, max = c and c.max or nil, questions = json.array({}) },
+      { "id", "title", "side", "score", "points", "max", "questions" })
     local rows = {}
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
@@ -385,7 +462,7 @@ function M.prioritering(ctx, m, out, doc_in)
     rows[#rows + 1] = { rank = a.rank, focus = a.in_focus and "*" or "", question = a.question, area = a.text, group = a.group,
                         score = fmtnum(a.score), reason = a.reason }
     data[#data + 1] = json.object({ rank = a.rank, in_focus = a.in_focus, question = a.question, text = a.text, group = a.group,
-      score = fmtnum(a.score), quadrant = a.quadrant, reason = a.reason }, { "rank", "in_focus", "question", "text", "group", "score", "quadrant", "reason" })
+      score = a.score, quadrant = a.quadrant, reason = a.reason }, { "rank", "in_focus", "question", "text", "group", "score", "quadrant", "reason" })
   end
   local doc = doc_in and doc_in.doc or report.document { title = "Prioritering af forbedringsområder",
     subtitle = ("Runde %s, %s"):format(r.id, unit_name(db, r.unit_id)) }
@@ -461,7 +538,7 @@ function M.opfoelgning(ctx, m, out)
       if q.kind == "question" then
         local qa, qb = v(before_agreed[q.id]), v(now_agreed[q.id])
         rows[#rows + 1] = { element = "  " .. q.id, title = "", before = fmtnum(qa), now = fmtnum(qb), change = qa and qb and fmtnum(qb - qa) or nil }
-        data[#data + 1] = json.object({ question = q.id, theme = th.id, before = fmtnum(qa), now = fmtnum(qb), change = qa and qb and fmtnum(qb - qa) or nil },
+        data[#data + 1] = json.object({ question = q.id, theme = th.id, before = qa, now = qb, change = qa and qb and (qb - qa) or nil },
           { "question", "theme", "before", "now", "change" })
       end
     end
@@ -478,7 +555,7 @@ function M.opfoelgning(ctx, m, out)
     labels = { category = "Tema", change = "Ændring" }, categories = cats }
   doc:table { name = "changes", columns = { { key = "element", title = "Tema/spørgsmål" }, { key = "title", title = "Titel" },
     { key = "before", title = "Før" }, { key = "now", title = "Nu" }, { key = "change", title = "Ændring" } }, rows = rows }
-  doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = fmtnum(before_total), score_now = fmtnum(now_total),
+  doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = before_total, score_now = now_total,
     actions_before = acts.n, actions_done = null_to_nil(acts.done) or 0, questions = data },
     { "model", "round", "previous", "score_before", "score_now", "actions_before", "actions_done", "questions" })
   report.write(doc, ctx.opts.format, out)
@@ -523,10 +600,12 @@ function M.rollup(ctx, m, out, doc_in)
   local rows, tdata = {}, json.array({})
   for _, th in ipairs(m:themes()) do
     local v = per_theme[th.id] or {}
-    rows[#rows + 1] = { theme = th.id, title = th.title, units = #v, min = fmtnum(v[1] and math.min(table.unpack(v))),
-      median = fmtnum(stats.median(v)), mean = fmtnum(stats.mean(v)), max = fmtnum(v[1] and math.max(table.unpack(v))) }
-    tdata[#tdata + 1] = json.object({ theme = th.id, units = #v, min = rows[#rows].min, median = rows[#rows].median,
-      mean = rows[#rows].mean, max = rows[#rows].max }, { "theme", "units", "min", "median", "mean", "max" })
+    local raw = { min = v[1] and math.min(table.unpack(v)), median = stats.median(v), mean = stats.mean(v),
+                  max = v[1] and math.max(table.unpack(v)) }
+    rows[#rows + 1] = { theme = th.id, title = th.title, units = #v, min = fmtnum(raw.min), median = fmtnum(raw.median),
+      mean = fmtnum(raw.mean), max = fmtnum(raw.max) }
+    tdata[#tdata + 1] = json.object({ theme = th.id, units = #v, min = raw.min or host.null, median = raw.median or host.null,
+      mean = raw.mean or host.null, max = raw.max or host.null }, { "theme", "units", "min", "median", "mean", "max" })
   end
   doc:keyvalues { { "Enheder med en runde", #units }, { "Median af samlet score", fmtnum(stats.median(totals)) or "-" } }
   doc:table { name = "themes", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" }, { key = "units", title = "Enheder" },
@@ -538,8 +617,9 @@ function M.rollup(ctx, m, out, doc_in)
   doc:heading("Fælles forbedringsområder (under målet " .. tostring(m.target or "-") .. ")", 3)
   doc:table { name = "common_areas", columns = { { key = "question", title = "Spørgsmål" }, { key = "units", title = "Enheder" },
     { key = "text", title = "Tekst" } }, rows = common }
-  local data = json.object({ model = m.id, under = top, units = #units, themes = tdata, common_areas = json.array(common) },
-    { "model", "under", "units", "themes", "common_areas" })
+  local data = json.object({ model = m.id, under = top, units = #units, median_total = stats.median(totals) or host.null,
+    conventions = M.conventions(m), themes = tdata, common_areas = json.array(common) },
+    { "model", "under", "units", "median_total", "conventions", "themes", "common_areas" })
   if doc_in then return data end
   doc.data = data
   report.write(doc, ctx.opts.format, out)
@@ -547,34 +627,68 @@ end
 
 -- ---------------------------------------------------------------- every question of every round
 
--- Streams the consensus statistics of every question of every round of a model: one pass of
--- SQLite (consensus_blob packs each question's statistics), the rule's decision per question,
+-- Streams the consensus statistics of every question of every round: one pass of SQLite
+-- (consensus_blob packs each question's statistics), the rule's decision per question,
 -- fn(round, question, q, flagged) called as rows arrive — memory does not grow with the data.
--- The same loop serves the national benchmark (bench/qm_bench.c).
-function M.each_question(db, model_id, A, k, rule, s, fn)
+-- With a model m, each question is taken on its own scale (M.question_params) and only the
+-- model's rounds count; without (the national benchmark, bench/qm_bench.c), `spec`
+-- { A =, step =, k =, ties = } applies to every question.
+local BLOB = "<" .. ("d"):rep(17)
+function M.each_question(db, m, spec, rule, fn)
   local unpack = string.unpack
-  local flags = rule.flags or function(x) return consensus.apply(rule, x, s).flag end
-  local q = {}   -- reused for every question: fn must copy what it keeps
-  -- one aggregate per question; without fn only the decisions are counted, so the keys are
-  -- not even fetched
-  local sql = "SELECT " .. (fn and "r.round_id, r.question, " or "") ..
-              [[consensus_blob(r.score, :A, :k) FROM qm_responses r ]] ..
-              (model_id and "JOIN qm_rounds o ON o.id = r.round_id AND o.model_id = :m " or "") ..
-              [[GROUP BY r.round_id, r.question]]
-  local params = { A = A, k = k, m = model_id or host.null }
+  local scale_of = {}
+  if m then for _, qq in ipairs(m:questions()) do scale_of[qq.id] = qq:scale_of() end end
+  local flags = rule.flags or function(x, question) return consensus.apply(rule, x, scale_of[question] or spec.scale).flag end
+  local q = { reasons = {} }   -- reused for every question: fn must copy what it keeps
+  local sql, params
+  if m then
+    local cte, args = params_cte(m)
+    if not cte then return 0, 0 end
+    -- a question the model no longer has is taken on the model's own scale
+    local rule0 = m.consensus or consensus.median {}
+    local d = { A = m.scale and m.scale.options or host.null, step = m.scale and m.scale.step or 1,
+                k = consensus.k_of(rule0, m.scale), ties = consensus.ties_of(rule0) }
+    for _, v in ipairs { d.A, d.k, d.step, d.ties, m.id } do args[#args + 1] = v end
+    sql = cte .. "SELECT " .. (fn and "r.round_id, r.question, " or "") ..
+          [[consensus_blob(r.score, CASE WHEN qp.question IS NULL THEN ? ELSE qp.A END, coalesce(qp.k, ?),
+                           coalesce(qp.step, ?), coalesce(qp.ties, ?))
+            FROM qm_responses r LEFT JOIN qp ON qp.question = r.question
+            JOIN qm_rounds o ON o.id = r.round_id AND o.model_id = ? GROUP BY r.round_id, r.question]]
+    params = args
+    spec = { A = d.A ~= host.null and d.A or nil, step = d.step, k = d.k, ties = d.ties, scale = m.scale }
+  else
+    -- one aggregate per question; without fn only the decisions are counted, so the keys
+    -- are not even fetched
+    sql = "SELECT " .. (fn and "r.round_id, r.question, " or "") ..
+          [[consensus_blob(r.score, :A, :k, :step, :ties) FROM qm_responses r GROUP BY r.round_id, r.question]]
+    params = { A = spec.A or host.null, k = spec.k, step = spec.step or 1, ties = spec.ties or "median" }
+  end
   local n_questions, n_flagged = 0, 0
   local function fill(b)
-    local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within = unpack("<dddddddddddd", b)
-    if mean ~= mean then mean, median, iqr, mn, mx, range, outside, within = nil end
-    if sd ~= sd then sd, rwg = nil end
+    local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within, mode, n_modes, var, q1, q3 = unpack(BLOB, b)
+    local reasons = {}
+    if n == 0 then
+      mean, median, iqr, mn, mx, range, outside, within, mode, n_modes, q1, q3 = nil
+      reasons.n = "nobody scored it"
+    end
+    if sd ~= sd then sd, var = nil, nil; if n > 0 then reasons.sd = n < 2 and "fewer than 2 scores" or "undefined: a score is infinite"; reasons.variance = reasons.sd end end
+    if rwg ~= rwg then
+      rwg = nil
+      reasons.rwg = n < 2 and "fewer than 2 scores" or (q.A == nil and "the scale has no countable set of answer options") or "undefined"
+    end
+    if mode ~= mode then mode = nil; if n > 0 then reasons.mode = "the modes tie (ties = flag)" end end
     q.n, q.dontknow, q.mean, q.median, q.sd, q.rwg, q.iqr, q.min, q.max, q.range, q.mode_outside, q.within_k =
       math.tointeger(n), math.tointeger(dk), mean, median, sd, rwg, iqr, mn, mx, range, outside, within
+    q.mode, q.n_modes, q.variance, q.q1, q.q3, q.reasons = mode, n_modes, var, q1, q3, reasons
   end
   if fn then
+    local by_id = m and M.question_params(m) or nil
     for round, question, b in db:query(sql, params, "values") do
       n_questions = n_questions + 1
+      local p = by_id and by_id[question] or spec
+      q.A, q.step, q.k = p.A, p.step or 1, p.k
       fill(b)
-      local flagged = flags(q)
+      local flagged = flags(q, question)
       if flagged then n_flagged = n_flagged + 1 end
       fn(round, question, q, flagged)
     end
@@ -582,22 +696,35 @@ function M.each_question(db, model_id, A, k, rule, s, fn)
     -- the hot path of a national pass: no keys, no callback, only the rule's decision
     for b in db:query(sql, params, "values") do
       n_questions = n_questions + 1
-      local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within = unpack("<dddddddddddd", b)
+      local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within, mode, n_modes = unpack(BLOB, b)
       q.n, q.dontknow, q.mean, q.median, q.sd, q.rwg, q.iqr, q.min, q.max, q.range, q.mode_outside, q.within_k =
         n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within
+      q.mode, q.n_modes = mode, n_modes
       if flags(q) then n_flagged = n_flagged + 1 end
     end
   end
   return n_questions, n_flagged
 end
 
-local stat_cols = { "round", "question", "n", "dontknow", "mean", "median", "sd", "iqr", "min", "max", "range", "rwg", "within_k", "flag" }
+local stat_cols = { "round", "question", "n", "dontknow", "mean", "median", "mode", "sd", "variance", "q1", "q3", "iqr",
+                    "min", "max", "range", "k", "within_k", "A", "rwg", "flag" }
+
+-- a number for machine output (CSV): unrounded, the shortest text that reads back the same
+local function exact(v)
+  if v == nil or v ~= v then return "" end
+  if math.type(v) == "integer" then return tostring(v) end
+  if v == math.floor(v) and math.abs(v) < 1e15 then return tostring(math.tointeger(v)) end
+  for prec = 15, 17 do
+    local t = ("%." .. prec .. "g"):format(v)
+    if tonumber(t) == v then return t end
+  end
+end
 
 function M.statistik(ctx, m, out)
   local db = need_db(ctx)
   local fmt = ctx.opts.format
-  local s = m.scale
   local rule = m.consensus or consensus.median {}
+  -- for people: rounded
   local function num(v)
     if v == nil or v ~= v then return "" end
     if v == math.floor(v) and math.abs(v) < 1e15 then return tostring(math.tointeger(v)) end
@@ -605,33 +732,49 @@ function M.statistik(ctx, m, out)
   end
   local first = true
   if fmt == "csv" then out:write(table.concat(stat_cols, ","), "\r\n")
-  elseif fmt == "json" then out:write("[")
+  elseif fmt == "json" then
+    out:write('{"model":', json.encode(m.id), ',"conventions":', json.encode(M.conventions(m)), ',"questions":[')
   elseif fmt == "markdown" then
+    out:write(stats.conventions_text { ties = consensus.ties_of(rule) }, "\n\n")
     out:write("| ", table.concat(stat_cols, " | "), " |\n|", string.rep(" ---: |", #stat_cols), "\n")
-  else out:write(("%-12s %-8s %4s %3s %7s %7s %7s %7s %5s %5s %5s %6s %6s %s\n"):format(table.unpack(stat_cols))) end
-  local n, flagged = M.each_question(db, m.id, s and s.options or 5, consensus.k_of(rule, s), rule, s,
+  else
+    out:write(stats.conventions_text { ties = consensus.ties_of(rule) }, "\n")
+    out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(stat_cols)))
+  end
+  local n, flagged = M.each_question(db, m, nil, rule,
     function(round, question, q, flag)
-      local v = { round, question, num(q.n), num(q.dontknow), num(q.mean), num(q.median), num(q.sd), num(q.iqr),
-                  num(q.min), num(q.max), num(q.range), num(q.rwg), num(q.within_k), flag and "1" or "0" }
-      if fmt == "csv" then
-        out:write(report.csv_field(v[1]), ",", report.csv_field(v[2]), ",", table.concat(v, ",", 3), "\r\n")
-      elseif fmt == "json" then
-        local o = {}
-        for i, c in ipairs(stat_cols) do
-          local x = v[i]
-          if i > 2 and i < #stat_cols then x = tonumber(x) end
-          if i == #stat_cols then x = flag end
+      if fmt == "json" then
+        local o = { round = round, question = question, flag = flag }
+        for i = 3, #stat_cols - 1 do
+          local c = stat_cols[i]
+          local x = q[c]
+          if x == nil or x ~= x then x = host.null end
+          if (c == "n" or c == "dontknow") and x ~= host.null then x = math.tointeger(x) or x end
           o[c] = x
         end
-        out:write(first and "\n" or ",\n", json.encode(json.object(o, stat_cols)))
-      elseif fmt == "markdown" then
-        out:write("| ", table.concat(v, " | "), " |\n")
+        local reasons = {}
+        for k2, why in pairs(q.reasons) do reasons[k2] = why end
+        o.reasons = json.object(reasons, {})
+        local keys = {}
+        for i, c in ipairs(stat_cols) do keys[i] = c end
+        keys[#keys + 1] = "reasons"
+        out:write(first and "\n" or ",\n", json.encode(json.object(o, keys)))
       else
-        out:write(("%-12s %-8s %4s %3s %7s %7s %7s %7s %5s %5s %5s %6s %6s %s\n"):format(table.unpack(v)))
+        local f = fmt == "csv" and exact or num
+        local v = { round, question }
+        for i = 3, #stat_cols - 1 do v[i] = f(q[stat_cols[i]]) end
+        v[#stat_cols] = flag and "1" or "0"
+        if fmt == "csv" then
+          out:write(report.csv_field(v[1]), ",", report.csv_field(v[2]), ",", table.concat(v, ",", 3), "\r\n")
+        elseif fmt == "markdown" then
+          out:write("| ", table.concat(v, " | "), " |\n")
+        else
+          out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(v)))
+        end
       end
       first = false
     end)
-  if fmt == "json" then out:write(first and "]\n" or "\n]\n") end
+  if fmt == "json" then out:write(first and "]}\n" or "\n]}\n") end
   if fmt ~= "json" and fmt ~= "csv" and not ctx.opts.quiet then
     io.stderr:write(("%d questions, %d flagged for discussion\n"):format(n, flagged))
   end

@@ -1,7 +1,8 @@
 -- consensus.lua — rules that propose a consensus score per question from the panel's
 -- statistics and flag the questions the group must discuss. A rule is called with the
--- question's statistics q (n, dontknow, mean, median, modes, min, max, range, sd, iqr,
--- within_k, rwg, mode_outside, mode_rule_ok) and the question's scale, and returns
+-- question's statistics q (n, dontknow, mean, median, mode, modes, min, max, range, sd,
+-- variance, q1, q3, iqr, within_k, k, rwg, mode_outside, mode_rule_ok, reasons: why a
+-- statistic is nil; docs/statistics.md) and the question's scale, and returns
 -- { score = proposed, flag = true/false, reason = "why flagged" }. Any Lua function
 -- function(q, scale) returning the same is a rule too.
 local M = {}
@@ -11,6 +12,8 @@ Rule.__index = Rule
 Rule.__metatable = "consensus rule"
 Rule.__call = function(self, q, s) return self.fn(q, s) end
 Rule.__tostring = function(self) return "<consensus " .. self.name .. ">" end
+
+local TIES = { median = true, lowest = true, highest = true, flag = true }
 
 local function rule(name, fn, opts)
   return setmetatable({ name = name, fn = fn, opts = opts or {} }, Rule)
@@ -75,14 +78,31 @@ function M.mean(opts)
     function(q) return ("standard deviation %.1f is above %g"):format(q.sd, max_sd) end)
 end
 
---- consensus.mode_rule {}: the (smallest) mode; flagged unless at most 2 (8-10 raters) or
---- 3 (11-13 raters) fall outside it.
+--- consensus.mode_rule { ties = "median" }: the mode; flagged unless at most 2 (8-10 raters)
+--- or 3 (11-13 raters) fall outside it (other sizes: 20 %). Tied modes are resolved by `ties`:
+--- "median" (the default: the middle of the tied modes, rounded to the scale), "lowest",
+--- "highest", or "flag" (the question is flagged for discussion and the median proposed).
 function M.mode_rule(opts)
   opts = opts or {}
+  local ties = opts.ties or "median"
+  if not TIES[ties] then
+    error(("consensus.mode_rule: ties must be \"median\", \"lowest\", \"highest\" or \"flag\", not %s"):format(tostring(ties)), 2)
+  end
   local allows = require("qm.eval.stats").mode_rule_allows
-  return builtin("mode_rule", opts, function(q) return q.modes and q.modes[1] or q.median end,
-    function(q) return q.mode_outside > allows(q.n) end,
-    function(q) return ("%d of %d outside the mode"):format(q.mode_outside, q.n) end)
+  local function tied(q) return ties == "flag" and q.modes ~= nil and #q.modes > 1 end
+  local r = builtin("mode_rule", opts, function(q)
+      if q.mode ~= nil then return q.mode end
+      return q.median
+    end,
+    function(q) return q.mode_outside > allows(q.n) or tied(q) end,
+    function(q)
+      if q.mode_outside > allows(q.n) then return ("%d of %d outside the mode"):format(q.mode_outside, q.n) end
+      local ms = {}
+      for i, v in ipairs(q.modes) do ms[i] = ("%g"):format(v) end
+      return "tied modes: " .. table.concat(ms, ", ") .. " (ties = flag)"
+    end)
+  r.ties = ties
+  return r
 end
 
 --- consensus.rwg { cutoff = 0.70 }: the median; flagged when rwg is below the cutoff.
@@ -91,23 +111,45 @@ function M.rwg(opts)
   local cutoff = opts.cutoff or 0.70
   return builtin("rwg", opts, function(q) return q.median end,
     function(q) return q.rwg == nil or q.rwg ~= q.rwg or q.rwg < cutoff end,
-    function(q) return ("rwg %s is below %.2f"):format((q.rwg and q.rwg == q.rwg) and ("%.2f"):format(q.rwg) or "n/a", cutoff) end)
+    function(q)
+      if q.rwg == nil or q.rwg ~= q.rwg then
+        return ("rwg cannot be computed (%s), so agreement above %.2f is not shown"):format(q.reasons and q.reasons.rwg or "undefined", cutoff)
+      end
+      return ("rwg %.2f is below %.2f"):format(q.rwg, cutoff)
+    end)
 end
 
 --- consensus.percent_agreement { k = 10, threshold = 0.75 }: the median; flagged when fewer
---- than `threshold` of the scores lie within ±k of the median (Delphi practice).
+--- than `threshold` of the scores lie within ±k of the median (Delphi practice). k is in the
+--- scale's unit; without k it is one step of the question's scale (1 without a step).
 function M.percent_agreement(opts)
   opts = opts or {}
   local threshold = opts.threshold or 0.75
+  if opts.k ~= nil and (type(opts.k) ~= "number" or opts.k ~= opts.k or opts.k < 0) then
+    error(("consensus.percent_agreement: k must be a number of at least 0 in the scale's unit, not %s"):format(tostring(opts.k)), 2)
+  end
+  if type(threshold) ~= "number" or threshold < 0 or threshold > 1 then
+    error(("consensus.percent_agreement: threshold must be a share from 0 to 1, not %s"):format(tostring(threshold)), 2)
+  end
   return builtin("percent_agreement", opts, function(q) return q.median end,
-    function(q) return q.within_k < threshold end,
-    function(q) return ("%.0f%% within ±%g of the median, below %.0f%%"):format(q.within_k * 100, opts.k or 0, threshold * 100) end)
+    function(q) return q.within_k == nil or q.within_k < threshold end,
+    function(q)
+      if q.within_k == nil then return "the share within ±k cannot be computed (" .. (q.reasons and q.reasons.within_k or "undefined") .. ")" end
+      return ("%.0f%% within ±%g of the median, below %.0f%%"):format(q.within_k * 100, q.k or opts.k or 0, threshold * 100)
+    end)
 end
 
--- k for "within ±k of the median": the rule's own, else one step of the scale
+-- k for "within ±k of the median": the rule's own, else one step of the question's scale,
+-- else 1 (docs/statistics.md); stated in every output as `k`
 function M.k_of(r, s)
   if type(r) == "table" and r.opts and r.opts.k then return r.opts.k end
   return s and s.step or 1
+end
+
+-- the rule for tied modes: the mode rule's own, else "median"
+function M.ties_of(r)
+  if type(r) == "table" and r.ties then return r.ties end
+  return "median"
 end
 
 -- apply(rule, q, scale): a rule object or a plain function

@@ -2,7 +2,8 @@
 -- with "not applicable", percent, count, free text, and CAF's classical and fine-tuned
 -- scoring. "Don't know" (scale.dontknow) is a value of its own, never zero.
 --
--- A Scale has: kind, min, max, step, options (the number of response options, A in rwg),
+-- A Scale has: kind, min, max, step, options (the number of answer options, A in rwg; nil
+-- for a scale without a countable set of options: percent, count, CAF fine-tuned, text),
 -- labels (value -> label), and the methods check(v), describe(), midpoint(), label(v).
 local M = {}
 
@@ -147,7 +148,7 @@ end
 
 --- scale.percent {}: 0-100, any number in between.
 function M.percent(opts)
-  return new("percent", { min = 0, max = 100, options = 101, labels = opts and opts.labels })
+  return new("percent", { min = 0, max = 100, labels = opts and opts.labels })
 end
 
 --- scale.count {}: whole numbers from 0.
@@ -191,7 +192,7 @@ function M.caf_fine(opts)
   local panel = opts and opts.panel or "enablers"
   local parts = M.caf_parts[panel]
   if not parts then error('scale.caf_fine: panel must be "enablers" or "results"', 2) end
-  return new("caf_fine", { min = 0, max = 100, options = 101, panel = panel, parts = parts },
+  return new("caf_fine", { min = 0, max = 100, panel = panel, parts = parts },
     function(self, v)
       if type(v) == "number" then return numeric(self, v) end
       if type(v) ~= "table" then

@@ -1,7 +1,10 @@
--- scoring.lua — rules that turn the scores of a theme's questions (and sub-themes) into the
--- theme's score, and themes into the model's. A rule is a table { name, uses_weights, fn }
+-- scoring.lua — rules that turn the scores of an element's questions (and sub-themes) into
+-- its score: a theme's from its questions, the model's from its themes. A rule is a table
 -- made here, or any Lua function(items) -> score, where items is an array of
--- { id =, value =, weight = } with "don't know" and missing values already left out.
+-- { id =, value =, weight = } ("don't know" and missing values left out; weight 1 when the
+-- element sets none). A rule applies at the level it is declared for; with `inherit = true`
+-- also to every element below that has no rule of its own. Elements without a rule use the
+-- mean. docs/language.md ("Scoring rules") documents each rule.
 local M = {}
 
 local Rule = {}
@@ -11,32 +14,70 @@ Rule.__call = function(self, items) return self.fn(items) end
 Rule.__tostring = function(self) return "<scoring " .. self.name .. ">" end
 local made = setmetatable({}, { __mode = "k" })
 
-local function rule(name, uses_weights, fn)
-  local r = setmetatable({ name = name, uses_weights = uses_weights, fn = fn }, Rule)
+-- "file:line" of the model code that made the rule (level counts from the constructor's caller)
+local function where_of(level)
+  local info = debug.getinfo(level + 1, "Sl")
+  if not info or info.currentline <= 0 then return nil end
+  local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+  return file .. ":" .. info.currentline
+end
+
+-- the options table of a rule, with every key checked: an unknown one is an error at the
+-- model's line, with the known ones listed
+local function options(name, opts, known, level)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then
+    error(("scoring.%s takes a table of options { %s }, not %s"):format(name, table.concat(known, " =, ") .. " =", type(opts)), level + 1)
+  end
+  local ok = {}
+  for _, k in ipairs(known) do ok[k] = true end
+  for k in pairs(opts) do
+    if not ok[k] and math.type(k) ~= "integer" then
+      error(("scoring.%s: unknown option %s (options: %s)"):format(name, tostring(k), table.concat(known, ", ")), level + 1)
+    end
+  end
+  if opts.inherit ~= nil and type(opts.inherit) ~= "boolean" then
+    error(("scoring.%s: inherit must be true or false"):format(name), level + 1)
+  end
+  return opts
+end
+
+local function rule(name, uses_weights, fn, opts)
+  local r = setmetatable({ name = name, uses_weights = uses_weights, fn = fn, inherit = opts.inherit == true,
+                           where = where_of(3) }, Rule)
   made[r] = true
   return r
 end
 
 function M.is_rule(v) return made[v] == true end
 
--- apply(rule, items): a rule object or a plain function
+-- whether a rule also applies below the element it is declared on
+function M.inherits(r) return made[r] == true and r.inherit end
+
+-- apply(rule, items): a rule object or a plain function; nil for no items
 function M.apply(r, items)
   if #items == 0 then return nil end
+  for _, it in ipairs(items) do
+    if it.weight_given == nil then it.weight_given = it.weight ~= nil end
+    if it.weight == nil then it.weight = 1 end
+  end
   if made[r] then return r.fn(items) end
   return r(items)
 end
 
---- scoring.mean {}: the plain mean.
-function M.mean()
+--- scoring.mean { inherit = false }: the plain mean.
+function M.mean(opts)
+  opts = options("mean", opts, { "inherit" }, 2)
   return rule("mean", false, function(items)
     local s = 0
     for _, it in ipairs(items) do s = s + it.value end
     return s / #items
-  end)
+  end, opts)
 end
 
---- scoring.weighted_mean {}: Σ wₖ sₖ / Σ wₖ (weight defaults to 1).
-function M.weighted_mean()
+--- scoring.weighted_mean { inherit = false }: Σ wₖ sₖ / Σ wₖ (weight 1 when none is set).
+function M.weighted_mean(opts)
+  opts = options("weighted_mean", opts, { "inherit" }, 2)
   return rule("weighted_mean", true, function(items)
     local s, w = 0, 0
     for _, it in ipairs(items) do
@@ -46,11 +87,12 @@ function M.weighted_mean()
     end
     if w == 0 then return nil end
     return s / w
-  end)
+  end, opts)
 end
 
---- scoring.median {}: the median (ignores weights).
-function M.median()
+--- scoring.median { inherit = false }: the median (ignores weights).
+function M.median(opts)
+  opts = options("median", opts, { "inherit" }, 2)
   return rule("median", false, function(items)
     local v = {}
     for i, it in ipairs(items) do v[i] = it.value end
@@ -58,22 +100,29 @@ function M.median()
     local n = #v
     if n % 2 == 1 then return v[(n + 1) // 2] end
     return (v[n // 2] + v[n // 2 + 1]) / 2
-  end)
+  end, opts)
 end
 
---- scoring.sum {}: the sum (weights multiply).
-function M.sum()
-  return rule("sum", true, function(items)
+--- scoring.sum { weighted = false, inherit = false }: the plain sum; with weighted = true,
+--- Σ wₖ sₖ (weight 1 when none is set).
+function M.sum(opts)
+  opts = options("sum", opts, { "weighted", "inherit" }, 2)
+  if opts.weighted ~= nil and type(opts.weighted) ~= "boolean" then error("scoring.sum: weighted must be true or false", 2) end
+  local weighted = opts.weighted == true
+  local r = rule("sum", weighted, function(items)
     local s = 0
-    for _, it in ipairs(items) do s = s + (it.weight or 1) * it.value end
+    for _, it in ipairs(items) do s = s + (weighted and (it.weight or 1) or 1) * it.value end
     return s
-  end)
+  end, opts)
+  r.weighted = weighted
+  return r
 end
 
 --- scoring.bands { {0, 10, points = 0}, {11, 30, points = 1}, ... , of = scoring.mean() }:
 --- the rule `of` (default mean) gives a value; the band it falls in gives the points.
 function M.bands(opts)
   if type(opts) ~= "table" or #opts == 0 then error("scoring.bands needs a list of bands, like { {0, 10, points = 0}, ... }", 2) end
+  options("bands", opts, { "of", "inherit" }, 2)
   local bands = {}
   for i, b in ipairs(opts) do
     local lo, hi, pts = b[1] or b.min, b[2] or b.max, b.points
@@ -90,7 +139,7 @@ function M.bands(opts)
   local r = rule("bands", made[of] and of.uses_weights or false, function(items)
     local v = M.apply(of, items)
     return M.band(bands, v)
-  end)
+  end, opts)
   r.bands = bands
   return r
 end
@@ -107,17 +156,63 @@ function M.band(bands, v)
 end
 
 --- scoring.efqm { points = { ["1"] = 100, ["4"] = 200, ... } }: Σ awarded % × available
---- points (EFQM 2020 RADAR: the item's value is a percentage 0-100).
+--- points / 100 (EFQM 2020 RADAR: each item's value is a percentage 0-100). The keys are the
+--- ids of the elements it combines (checked by qm check); without `points` each element's
+--- weight is its available points. r:breakdown(items) gives each item's percent, points and
+--- maximum, and the total out of the maximum.
 function M.efqm(opts)
-  local points = opts and opts.points
-  return rule("efqm", false, function(items)
-    local total = 0
-    for _, it in ipairs(items) do
-      local avail = (points and points[it.id]) or it.weight or 0
-      total = total + it.value / 100 * avail
+  opts = options("efqm", opts, { "points", "inherit" }, 2)
+  local points = opts.points
+  if points ~= nil then
+    if type(points) ~= "table" then error("scoring.efqm: points must be a table { [\"1\"] = 100, ... }", 2) end
+    for k, v in pairs(points) do
+      if type(k) ~= "string" then
+        error(("scoring.efqm: points keys are element ids in quotes ([\"%s\"] = ...), not %s"):format(tostring(k), type(k)), 2)
+      end
+      if type(v) ~= "number" or v ~= v or v < 0 then
+        error(("scoring.efqm: the points of \"%s\" must be a number of at least 0"):format(k), 2)
+      end
     end
+  end
+  local r
+  local function available(it)
+    local avail = points and points[it.id]
+    if points == nil then avail = (it.weight_given ~= false) and it.weight or nil end
+    if avail == nil then
+      error(("scoring.efqm%s: \"%s\" has no points (points are given for: %s)"):format(
+        r.where and (" (" .. r.where .. ")") or "", it.id, table.concat(M.keys(r), ", ")), 0)
+    end
+    return avail
+  end
+  r = rule("efqm", points == nil, function(items)
+    local total = 0
+    for _, it in ipairs(items) do total = total + it.value / 100 * available(it) end
     return total
-  end)
+  end, opts)
+  r.points = points
+  r.points_based = true
+  --- breakdown(items) -> { criteria = { {id, percent, points, max} }, total, max }
+  function r.breakdown(items)
+    local out, total, max = {}, 0, 0
+    for _, it in ipairs(items) do
+      local avail = available(it)
+      local pts = it.value ~= nil and it.value / 100 * avail or nil
+      out[#out + 1] = { id = it.id, percent = it.value, points = pts, max = avail }
+      total, max = total + (pts or 0), max + avail
+    end
+    return { criteria = out, total = total, max = max }
+  end
+  return r
+end
+
+-- the ids a rule is keyed by (efqm's points), sorted; {} for rules without keys
+function M.keys(r)
+  local out = {}
+  if made[r] and type(r.points) == "table" then
+    for k in pairs(r.points) do out[#out + 1] = k end
+  end
+  table.sort(out)
+  return out
 end
 
 M.names = { "mean", "weighted_mean", "median", "sum", "bands", "efqm" }
