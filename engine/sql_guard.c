@@ -83,11 +83,12 @@ static const Pragma pragmas[] = {
   { "compile_options", M_READ, E_OK },
   { "data_store_directory", M_NO, E_NO },
   { "data_version", M_READ, E_OK },
+  { "defer_foreign_keys", M_SET, E_OK },
   { "database_list", M_READ, E_OK },
   { "encoding", M_READ, E_OK },
   { "foreign_key_check", M_QUERY, E_OK },
   { "foreign_key_list", M_QUERY, E_OK },
-  { "foreign_keys", M_READ, E_OK },
+  { "foreign_keys", M_SET, E_OK },     /* the connection's own checks (a dump turns them off) */
   { "freelist_count", M_READ, E_OK },
   { "function_list", M_READ, E_OK },
   { "hard_heap_limit", M_NO, E_NO },   /* process-wide: qm keeps SQLite's budget itself */
