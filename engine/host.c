@@ -87,7 +87,7 @@ static int l_raise(lua_State *L) {
   int level = (int)luaL_optinteger(L, 3, 1);
   const char *cls = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1)
                                                    : qm_classname((int)luaL_checkinteger(L, 1));
-  if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
+  qm_where(L, level);
   lua_pushstring(L, msg);
   lua_concat(L, 2);
   qm_pusherror(L, cls, lua_tostring(L, -1));
@@ -107,7 +107,7 @@ static int l_rethrow(lua_State *L) {
   const char *msg = luaL_checkstring(L, 2);
   int level = (int)luaL_optinteger(L, 3, 1);
   const char *cls = qm_errclassname(L, 1);
-  if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
+  qm_where(L, level);
   lua_pushstring(L, msg);
   lua_concat(L, 2);
   qm_pusherror(L, cls, lua_tostring(L, -1));

@@ -52,6 +52,19 @@ function Context:warn(msg)
   if not self.opts.quiet then io.stderr:write("warning: ", msg, "\n") end
 end
 
+-- Data that does not fit what an indicator reads (qm.eval.contract): once per indicator and
+-- run, "file:line: warning: indicator "id" is not evaluable: reason" on stderr at the
+-- indicator's line in the model. `qm run --strict` ends with exit 1 when there was any.
+function Context:data_problem(ind, p)
+  self.data_problems = self.data_problems or {}
+  self.data_problem_seen = self.data_problem_seen or {}
+  if self.data_problem_seen[ind] then return end
+  self.data_problem_seen[ind] = true
+  local msg = ("indicator \"%s\" is not evaluable: %s"):format(ind.id, p.message)
+  self.data_problems[#self.data_problems + 1] = { where = ind.where, id = ind.id, msg = msg, problem = p }
+  if not self.opts.quiet then io.stderr:write(("%s: warning: %s\n"):format(ind.where or "?", msg)) end
+end
+
 -- Globals a model file sees besides the sandbox's allow-list. Other stdlib modules add to
 -- them through qm.lang.dsl.globals(ctx) (the model language).
 function Context:globals(scope)

@@ -1,11 +1,20 @@
 -- check.lua — what `qm check` finds in a finished model beyond each construct's own fields:
 -- questions without a scale, targets off the scale, weights a rule ignores, unused scales,
--- indicators' deadlines and windows that cannot be read, dependencies and links to elements
--- the model does not have, cycles, the plan's times, and declared datasets. Problems are collected on the run.
+-- indicators' time phrases (each read as the kind of time its field takes), thresholds and
+-- fields a kind does not read, settings naming what the model lacks, dependencies and links
+-- to elements the model does not have, cycles, and the plan's times, and declared
+-- datasets. Problems are collected on the run.
 local scoring = require "qm.rules.scoring"
 local time = require "qm.eval.time"
 local evalplan = require "qm.eval.plan"
 local construct = require "qm.lang.construct"
+local inputs = require "qm.lang.inputs"
+local indicator = require "qm.eval.indicator"
+local schema = require "qm.lang.schema"
+
+-- the indicator's fields in their declared order (messages come out in a stable order)
+local construct_fields = {}
+for _, f in ipairs(schema.constructs.indicator.fields) do construct_fields[#construct_fields + 1] = f.name end
 
 local problem, label = construct.problem, construct.label
 
@@ -13,12 +22,30 @@ local M = {}
 
 local function list(v) if type(v) == "string" then return { v } end return v or {} end
 
+local function kinds_text(field)
+  local ks = inputs.kinds_reading(field)
+  return #ks == 1 and ("only " .. ks[1] .. " reads it") or ("it is read by " .. table.concat(ks, ", "))
+end
+
 local function check_indicators(ctx, m)
   for _, ind in ipairs(m:indicators()) do
+    local kind = ind.type or "value"
+    local decl = inputs.kinds[kind]
+    local what = ("indicator \"%s\""):format(ind.id)
+    -- fields this kind does not read: a mistake, or a kind that was meant to be another
+    if decl and not ind.uses then
+      local reads = {}
+      for _, f in ipairs(decl.fields) do reads[f] = true end
+      for _, f in ipairs(construct_fields) do
+        if ind[f] ~= nil and inputs.kind_fields[f] and not reads[f] and not (f == "inclusive" and ind[f] == true) then
+          problem(ctx, "warning", ind.where, ("%s: %s has no meaning for a %s indicator (%s)"):format(what, f, kind, kinds_text(f)))
+        end
+      end
+    end
     -- every time field, read by the same reader the run uses (eval/indicator.read_times)
-    local times, err = require("qm.eval.indicator").read_times(ind)
+    local times, err = indicator.read_times(ind)
     if not times then
-      problem(ctx, "error", ind.where, ("indicator \"%s\": %s"):format(ind.id, err))
+      problem(ctx, "error", ind.where, ("%s: %s"):format(what, err))
     else
       local phrases = {}
       for _, key in ipairs { "window", "every", "gap" } do
@@ -29,25 +56,94 @@ local function check_indicators(ctx, m)
       for p in pairs(phrases) do sorted[#sorted + 1] = p end
       table.sort(sorted)
       for _, p in ipairs(sorted) do
-        problem(ctx, "warning", ind.where, ("indicator \"%s\": %s \"%s\" has no year: it will be not evaluable"):format(ind.id, phrases[p], p))
+        problem(ctx, "warning", ind.where, ("%s: %s \"%s\" has no year: it will be not evaluable"):format(what, phrases[p], p))
       end
     end
-    if ind.type == "frequency" and not ind.every and not (ind.count and ind.per) then
-      problem(ctx, "error", ind.where, ("indicator \"%s\": a frequency needs count and per, or every"):format(ind.id))
+    if ind.baseline ~= nil and type(ind.baseline) ~= "number" then
+      local r = type(ind.baseline) == "string" and time.read(ind.baseline) or nil
+      if r and r.year_missing then
+        problem(ctx, "warning", ind.where, ("%s: baseline \"%s\" has no year: it will be not evaluable"):format(what, ind.baseline))
+      else
+        local w, err = indicator.baseline_window(ind.baseline)
+        if not w then problem(ctx, "error", ind.where, ("%s: baseline: %s"):format(what, err)) end
+      end
     end
-    if ind.type == "checklist" and not ind.items then
-      problem(ctx, "error", ind.where, ("indicator \"%s\": a checklist needs items"):format(ind.id))
+    if ind.min ~= nil and ind.max ~= nil and ind.min > ind.max then
+      problem(ctx, "error", ind.where, ("%s: min %s is above max %s: no value can meet it"):format(what, tostring(ind.min), tostring(ind.max)))
+    end
+    if (kind == "value" or kind == "target") and ind.inclusive == false and ind.min == nil and ind.max == nil then
+      problem(ctx, "warning", ind.where, ("%s: inclusive = false, but there is no min or max it could apply to"):format(what))
+    end
+    if ind.threshold ~= nil then
+      local t = ind.threshold
+      if t > 1 and t <= 100 then
+        problem(ctx, "error", ind.where, ("%s: threshold %s is a share from 0 to 1: write %s for %s %%"):format(what, tostring(t),
+          tostring(t / 100), tostring(t)))
+      elseif t <= 0 or t > 1 then
+        problem(ctx, "error", ind.where, ("%s: threshold %s must be a share above 0 and at most 1 (0.9 = 90 %%)"):format(what, tostring(t)))
+      end
+    end
+    if ind.count ~= nil and ind.count < 1 then
+      problem(ctx, "error", ind.where, ("%s: count must be at least 1"):format(what))
+    end
+    if kind == "frequency" and not ind.every and not (ind.count and ind.per) then
+      problem(ctx, "error", ind.where, ("%s: a frequency needs count and per, or every"):format(what))
+    end
+    local every = times and times.every
+    if kind == "frequency" and not ind.window and not (every and (every.window or every.from or every.year_missing)) then
+      problem(ctx, "warning", ind.where, ("%s: a frequency without a window (or an every with a start, \"2 gange årligt fra 2009\") will be not evaluable"):format(what))
+    end
+    if kind == "max_gap" and not ind.max_gap and not ind.every then
+      problem(ctx, "error", ind.where, ("%s: a max_gap needs max_gap (\"hver anden måned\")"):format(what))
+    end
+    if kind == "checklist" and not ind.items then
+      problem(ctx, "error", ind.where, ("%s: a checklist needs items"):format(what))
+    end
+    if kind == "completion" and not ind.deadline then
+      problem(ctx, "error", ind.where, ("%s: a completion needs a deadline"):format(what))
+    end
+    if kind == "share" and ind.threshold == nil then
+      problem(ctx, "warning", ind.where, ("%s: a share without a threshold will be not evaluable"):format(what))
     end
     if ind.uses then
       local other = m:find(ind.uses)
       if not other or other.kind ~= "indicator" then
-        problem(ctx, "error", ind.where, ("indicator \"%s\": uses \"%s\", which is not an indicator of the model"):format(ind.id, ind.uses))
+        problem(ctx, "error", ind.where, ("%s: uses \"%s\", which is not an indicator of the model"):format(what, ind.uses))
       end
     elseif not ind.sql and not ind.data then
-      problem(ctx, "warning", ind.where, ("indicator \"%s\" has no sql or data: it will be not evaluable"):format(ind.id))
+      problem(ctx, "warning", ind.where, ("%s has no sql or data: it will be not evaluable"):format(what))
     end
     if ind.sql and ind.data then
-      problem(ctx, "error", ind.where, ("indicator \"%s\": give sql or data, not both"):format(ind.id))
+      problem(ctx, "error", ind.where, ("%s: give sql or data, not both"):format(what))
+    end
+  end
+end
+
+-- the model's own settings whose domain is known beyond their type
+local function check_settings(ctx, m)
+  if m.coverage_of ~= nil then
+    local e = m:find(m.coverage_of)
+    if not e then
+      problem(ctx, "error", m.where, ("model \"%s\": coverage_of \"%s\" is not an element of the model"):format(m.id, m.coverage_of))
+    elseif e.kind ~= "theme" then
+      problem(ctx, "error", m.where, ("model \"%s\": coverage_of \"%s\" is a %s, not a theme"):format(m.id, m.coverage_of, e.kind))
+    end
+  end
+  local p = m.progression
+  if type(p) == "table" and type(p.coverage) == "string" then
+    local r, err = time.read(p.coverage, "gap")
+    if not r or r.year_missing or not r.max_gap or r.min_gap then
+      problem(ctx, "error", m.where, ("model \"%s\": progression.coverage: %s"):format(m.id,
+        err or ("\"" .. p.coverage .. "\" is not a length of time like \"et halvt år\"")))
+    end
+  end
+  local a = m.audit
+  if type(a) == "table" and a.baseline ~= nil and type(a.rounds) == "table" then
+    local found = false
+    for _, r in ipairs(a.rounds) do if r == a.baseline then found = true end end
+    if not found then
+      problem(ctx, "error", m.where, ("model \"%s\": audit.baseline \"%s\" is not one of audit.rounds (%s)"):format(m.id,
+        tostring(a.baseline), table.concat(a.rounds, ", ")))
     end
   end
 end
@@ -307,6 +403,7 @@ function M.model(ctx, m)
     problem(ctx, "error", m.where, ("model \"%s\": max_participants must be at least 1"):format(m.id))
   end
   check_indicators(ctx, m)
+  check_settings(ctx, m)
   check_agreements(ctx, m)
   check_plan(ctx, m)
   check_scoring(ctx, m)

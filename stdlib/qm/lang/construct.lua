@@ -90,6 +90,7 @@ function M.build(run, kind, id, spec, where)
         if not ok then
           problem(run, "error", where, ("%s: %s %s"):format(label(kind, id), k, msg))
         else
+          for _, m in ipairs(schema.check_nested(f, v)) do problem(run, "error", where, ("%s: %s"):format(label(kind, id), m)) end
           node[k] = v
         end
       end
