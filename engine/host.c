@@ -190,10 +190,13 @@ static int close_stream(lua_State *L) {
   return luaL_fileresult(L, res == 0, NULL);
 }
 
-/* host.create_new(path) -> a Lua file open for writing a file that did not exist (O_EXCL,
-** not following a symlink), or nil, message */
+/* host.create_new(path [, guard]) -> a Lua file open for writing a file that did not exist
+** (O_EXCL, not following a symlink), or nil, message. A remove_on_error guard given is armed
+** in the same C call, so no Lua instruction (where a limit or a signal stops the run) comes
+** between the file's creation and the guard's knowing it is ours. */
 static int l_create_new(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  char *guard = lua_isnoneornil(L, 2) ? NULL : luaL_checkudata(L, 2, "qm.remove_on_error");
   luaL_Stream *p = lua_newuserdatauv(L, sizeof *p, 0);
   p->f = NULL;
   p->closef = NULL;
@@ -201,8 +204,9 @@ static int l_create_new(lua_State *L) {
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) return luaL_fileresult(L, 0, path);
   p->f = fdopen(fd, "wb");
-  if (p->f == NULL) { int e = errno; close(fd); errno = e; return luaL_fileresult(L, 0, path); }
+  if (p->f == NULL) { int e = errno; close(fd); unlink(path); errno = e; return luaL_fileresult(L, 0, path); }
   p->closef = close_stream;
+  if (guard != NULL) guard[0] = 1;
   return 1;
 }
 
