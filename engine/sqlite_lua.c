@@ -795,12 +795,15 @@ static int open_conn(Db *d, const char *path, int flags) {
   int oflags = (flags & QM_DB_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
   if (flags & QM_DB_CREATE) oflags |= SQLITE_OPEN_CREATE;
   oflags |= SQLITE_OPEN_NOMUTEX;
-  /* without --write, temporary files count against --max-memory (sql_budget.c) */
-  const char *vfs = (!(flags & QM_DB_WRITE) && budgeted) ? QM_BUDGET_VFS : NULL;
+  if (flags & QM_DB_MEMORY) oflags |= SQLITE_OPEN_URI;  /* path is "file:NAME?mode=memory..." */
+  /* without --write, temporary files count against --max-memory (sql_budget.c); a shared
+  ** in-memory database is shared only between connections of the same VFS: the default */
+  const char *vfs = (!(flags & (QM_DB_WRITE | QM_DB_MEMORY)) && budgeted) ? QM_BUDGET_VFS : NULL;
   int rc = sqlite3_open_v2(path, &d->conn, oflags, vfs);
   /* a read-only open of a file that is not a database fails only at first use: check now */
   if (rc == SQLITE_OK) rc = sqlite3_exec(d->conn, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
-  if (rc == SQLITE_CANTOPEN && !(flags & QM_DB_WRITE) && is_wal_file(path) && on_readonly_media(path)) {
+  if (rc == SQLITE_CANTOPEN && !(flags & (QM_DB_WRITE | QM_DB_MEMORY)) && is_wal_file(path) &&
+      on_readonly_media(path)) {
     /* a WAL database on read-only media: SQLite cannot make its -shm file there; nothing can
     ** change the file either, so it may be read as immutable */
     char *uri = immutable_uri(path);
@@ -826,7 +829,16 @@ void qmDb_push_open(lua_State *L, const char *path, int flags) {
   if (flags & QM_DB_CREATE) flags |= QM_DB_WRITE;
   d->flags = flags;
   d->limits = qmL_of(L);
-  int rc = open_conn(d, path, flags);
+  const char *target = path;
+  char uri[128];
+  if (flags & QM_DB_MEMORY) {
+    /* a shared in-memory database: a plain name only, so the URI says nothing else */
+    size_t n = strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+    if (n == 0 || path[n] != '\0' || n > 64) { luaL_error(L, "an in-memory database's name must be letters, digits, _ and -"); return; }
+    snprintf(uri, sizeof uri, "file:%s?mode=memory&cache=shared", path);
+    target = uri;
+  }
+  int rc = open_conn(d, target, flags);
   if (rc == SQLITE_OK) {
     sqlite3_extended_result_codes(d->conn, 0);
     sqlite3_db_config(d->conn, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
@@ -862,7 +874,7 @@ void qmDb_push_open(lua_State *L, const char *path, int flags) {
       luaL_error(L, "%s", qmL_describe(d->limits, why, sizeof why));
       return;
     }
-    if (rc == SQLITE_CANTOPEN && !(flags & QM_DB_WRITE) && is_wal_file(path))
+    if (rc == SQLITE_CANTOPEN && !(flags & (QM_DB_WRITE | QM_DB_MEMORY)) && is_wal_file(path))
       lua_pushfstring(L, "%s (the database is in WAL mode, so SQLite must be able to create its "
                       "-shm file beside it: make the folder writable, or switch the file to the "
                       "default journal once: sqlite3 FILE 'PRAGMA journal_mode=DELETE')",

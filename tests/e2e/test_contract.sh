@@ -202,8 +202,16 @@ expect_stdout_has 'progression: unknown field "windw" (did you mean "window"?)'
 expect_stdout_has 'progression.coverage_goal must be at most 1, not 50'
 expect_stdout_has 'progression.target_group must be a text or number, or a list of them'
 expect_stdout_has 'coverage_of "ingen" is not an element of the model'
+# qm check compiles each query (without running it): a kind's missing column is found before
+# any run, at the indicator's SQL; a wrong value is the data's, found by the run
 t_run check "$C/kinds.lua"
-expect_exit 0
+expect_exit 1
+for k in value target documentation direction completion frequency max_gap share checklist judgement prepost conditional; do
+  expect_stdout_has "indicator \"${k}_missing\": the query gives "
+done
+expect_stdout_lacks '_ok"'
+expect_stdout_lacks '_type"'
+expect_stdout_lacks '_domain"'
 
 t_case extends_merges_settings_key_by_key_and_replace_replaces_a_whole_table
 cat >"$T_TMP/ext.lua" <<EOF

@@ -30,7 +30,8 @@ LUA
 t_run check "$T_TMP/target.lua"
 expect_exit 1
 expect_stdout_has 'target.lua:4: error: theme "ledelse": question "1.1": target 120 is outside the scale 0-100 in steps of 5'
-expect_stdout_has 'target.lua:1: error: model "t": target 150 is outside the scale 0-100 in steps of 5'
+# the line that gives the target (the model's own line is 1)
+expect_stdout_has 'target.lua:2: error: model "t": target 150 is outside the scale 0-100 in steps of 5'
 expect_stdout_lacks '"1.2"'
 
 t_case run_refuses_a_model_with_errors
