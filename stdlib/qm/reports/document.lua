@@ -7,9 +7,10 @@
 --
 -- A table's rows are an array, or a function returning an iterator (for example
 -- `function() return db:query(sql) end`): such a table is streamed, row by row, so a list
--- of a million rows is written without holding it. Aligned text takes its column widths
--- from the first ALIGN_ROWS rows (a longer value later widens only its own row), as the
--- REPL does. report.write renders straight to a file; report.render returns a string.
+-- of a million rows is written without holding it. Tables are written by the one table
+-- renderer (qm.reports.tables), the REPL's too: aligned text takes its column widths from
+-- the first rows (all of an array), a longer value later widens only its own row.
+-- report.write renders straight to a file; report.render returns a string.
 local json = require "qm.reports.json"
 local charts = require "qm.reports.charts"
 
@@ -49,7 +50,9 @@ function Doc:list(items)
 end
 
 -- t = { name = "questions", sheet = <xlsx sheet name, default the heading above>,
---       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>}, ... },
+--       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>,
+--                    text=fn(v, row) -> the words people read (text, Markdown, HTML, xlsx, in
+--                    place of format; CSV keeps the value)}, ... },
 --       rows = { {key = value, ...}, ... } or function() return <iterator of rows> end }
 function Doc:table(t)
   assert(t.columns and t.rows, "report table needs columns and rows")
@@ -59,11 +62,12 @@ function Doc:table(t)
   return self
 end
 
--- spec: a chart (qm.reports.charts; docs/reports.md); checked now, so a bad spec is an
--- error at the producer's line, not while writing
+-- spec: a chart (qm.reports.charts; docs/reports.md); checked now (its table made, its shape
+-- and scale checked, the SVG not drawn), so a bad spec is an error at the producer's line,
+-- not while writing
 function Doc:chart(spec)
   local ok, err = pcall(charts.table, spec)
-  if ok then ok, err = pcall(charts.svg, spec, "check") end
+  if ok then ok, err = pcall(charts.check, spec) end
   if not ok then error(err, 2) end
   self.blocks[#self.blocks + 1] = { kind = "chart", spec = spec }
   return self
@@ -77,7 +81,6 @@ function Doc:section(heading, t, level)
   return self:table(t)
 end
 
-M.ALIGN_ROWS = 1000
 
 -- for row in each_row(t): an array's rows or a streamed table's iterator (a generic-for
 -- iterator with its closing value, so a query's statement is finalized even on error)
@@ -90,32 +93,6 @@ local function each_row(t)
   end
 end
 M.each_row = each_row
-
--- the rows a renderer looks at before writing (alignment): all of an array, the first
--- ALIGN_ROWS of a stream. `rest(fn)` then calls fn for every later row of the stream.
-local function peek(t, on_head, on_row)
-  if type(t.rows) == "table" then
-    on_head(t.rows)
-    for _, r in ipairs(t.rows) do on_row(r) end
-    return
-  end
-  local head, flushed = {}, false
-  for r in t.rows() do
-    if flushed then on_row(r)
-    else
-      head[#head + 1] = r
-      if #head >= M.ALIGN_ROWS then
-        on_head(head); flushed = true
-        for _, h in ipairs(head) do on_row(h) end
-        head = nil
-      end
-    end
-  end
-  if not flushed then
-    on_head(head)
-    for _, h in ipairs(head) do on_row(h) end
-  end
-end
 
 -- ---------------------------------------------------------------- output
 
@@ -141,9 +118,12 @@ end
 
 -- ---------------------------------------------------------------- cell values
 
-local function cell(col, row)
+-- a cell as text; `people` (text, Markdown, HTML, xlsx): the column's `text` applied, which
+-- CSV leaves out (it keeps the value)
+local function cell(col, row, people)
   local v = row[col.key]
-  if col.format then v = col.format(v, row) end
+  if people and col.text then v = col.text(v, row)
+  elseif col.format then v = col.format(v, row) end
   if v == nil then return "" end
   if type(v) == "number" then
     if math.type(v) == "float" then
@@ -160,10 +140,9 @@ local function cell(col, row)
 end
 M.cell = cell
 
--- control characters shown escaped
-local function sanitize(s)
-  return (s:gsub("[%z\1-\8\11-\31\127]", function(c) return ("\\x%02x"):format(c:byte()) end))
-end
+-- control characters shown escaped (the one table renderer's, qm.reports.tables)
+local tables = require "qm.reports.tables"
+local sanitize = tables.sanitize
 M.sanitize = sanitize
 
 -- columns on a terminal: æøå one, CJK two, combining marks none (qm.reports.width)
@@ -171,60 +150,45 @@ local width, pad = require("qm.reports.width").of, require("qm.reports.width").p
 M.width = width
 M.pad = pad
 
--- right-aligned when every value (in the rows seen) is a number, and there is one: a
--- column with no values at all is text, left-aligned
-local function is_numeric_col(col, rows)
-  if col.align then return col.align == "right" end
-  local any = false
-  for _, r in ipairs(rows) do
-    local v = r[col.key]
-    if v ~= nil and not (type(v) == "userdata" and tostring(v) == "null") then
-      if type(v) ~= "number" then return false end
-      any = true
-    end
-  end
-  return any
-end
-M.is_numeric_col = is_numeric_col
 
 -- ---------------------------------------------------------------- text
 
+-- a table's columns as the table renderer takes them, and its writer's options: the cells as
+-- people read them (or, for CSV, as they are), values for alignment, an array measured whole
+-- (cellf(col, row): a cell as people read it, for every format but CSV)
+local function table_writer(format, t, out, opts, cellf)
+  local cols, tcols = t.columns, {}
+  for i, c in ipairs(cols) do
+    tcols[i] = { title = (format == "csv" and c.key) or c.title or c.key, align = c.align, wrap = c.wrap }
+  end
+  cellf = cellf or function(c, row) return cell(c, row, true) end
+  opts = opts or {}
+  opts.line = out.line
+  if format == "csv" then
+    opts.text = function(i, row) return cell(cols[i], row) end
+  else
+    opts.text = function(i, row) return cellf(cols[i], row) end
+  end
+  opts.value = function(i, row) return row[cols[i].key] end
+  if type(t.rows) == "table" then
+    opts.hold = math.max(#t.rows, tables.ALIGN_ROWS)
+    opts.rows = #t.rows
+  end
+  return tables.new(format, tcols, opts)
+end
+M.table_writer = table_writer
+M.ALIGN_ROWS = tables.ALIGN_ROWS
+
+-- write table t in `format` with the table renderer: rows as they come
+local function write_table(format, t, out, opts, cellf)
+  local w = table_writer(format, t, out, opts, cellf)
+  for row in each_row(t) do w.row(row) end
+  w.finish()
+end
+M.write_table = write_table
+
 local function text_table(t, out)
-  local cols = t.columns
-  local w, right, n = {}, {}, 0
-  local line, seen = {}, {}   -- seen: the cells of the rows measured for the widths
-  local function cells_of(row)
-    local cs = {}
-    for i, c in ipairs(cols) do cs[i] = (sanitize(cell(c, row)):gsub("\n", " ")) end
-    return cs
-  end
-  local function row_line(row)
-    n = n + 1
-    local cs = seen[row] or cells_of(row)
-    seen[row] = nil
-    for i in ipairs(cols) do line[i] = pad(cs[i], w[i], right[i]) end
-    out.line((table.concat(line, "  "):gsub("%s+$", "")))
-  end
-  local function header(rows)
-    for i, c in ipairs(cols) do
-      w[i] = width(c.title or c.key)
-      right[i] = is_numeric_col(c, rows)
-    end
-    for _, row in ipairs(rows) do
-      local cs = cells_of(row)
-      seen[row] = cs
-      for i in ipairs(cols) do
-        local cw = width(cs[i])
-        if cw > w[i] then w[i] = cw end
-      end
-    end
-    for i, c in ipairs(cols) do line[i] = pad(c.title or c.key, w[i], right[i]) end
-    out.line((table.concat(line, "  "):gsub("%s+$", "")))
-    for i in ipairs(cols) do line[i] = string.rep("-", w[i]) end
-    out.line(table.concat(line, "  "))
-  end
-  peek(t, header, row_line)
-  if n == 0 then out.line("(none)") end
+  write_table("column", t, out, { newlines = " ", empty = "(none)" })
 end
 
 local function render_text(doc, out)
@@ -260,15 +224,7 @@ end
 
 -- ---------------------------------------------------------------- markdown
 
--- Text in Markdown is text, never markup: HTML (<script>) becomes entities, the characters
--- that make emphasis, code, links, tables and strike-through are escaped with a backslash, and
--- at the start of a block (`start`) so are headings, lists and quotes.
-local md_entities = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;" }
-local function md_escape(s, start)
-  s = sanitize(s):gsub("[&<>]", md_entities):gsub("([|\\`*_%[%]~])", "\\%1")
-  if start then s = s:gsub("^([#+-])", "\\%1"):gsub("^(%d+)([.)])", "%1\\%2") end
-  return (s:gsub("\n", "<br>"))
-end
+local md_escape = tables.md_escape
 M.md_escape = md_escape
 
 local function render_markdown(doc, out)
@@ -293,20 +249,7 @@ local function render_markdown(doc, out)
         if b.spec.title then out.line("**" .. md_escape(b.spec.title) .. "**"); out.line("") end
         b = charts.table(b.spec)
       end
-      local t = b
-      peek(t, function(rows)
-        local head, rule = {}, {}
-        for i, c in ipairs(t.columns) do
-          head[i] = md_escape(c.title or c.key)
-          rule[i] = is_numeric_col(c, rows) and "---:" or "---"
-        end
-        out.line("| " .. table.concat(head, " | ") .. " |")
-        out.line("| " .. table.concat(rule, " | ") .. " |")
-      end, function(row)
-        local line = {}
-        for i, c in ipairs(t.columns) do line[i] = md_escape(cell(c, row)) end
-        out.line("| " .. table.concat(line, " | ") .. " |")
-      end)
+      write_table("markdown", b, out)
     end
     out.line("")
   end
@@ -314,19 +257,7 @@ end
 
 -- ---------------------------------------------------------------- csv (RFC 4180)
 
--- A cell that a spreadsheet would take for a formula (it begins with =, +, -, @, a tab or a
--- carriage return) is neutralised with a leading single quote, as OWASP's CSV-injection
--- guidance says (also after leading spaces, which some spreadsheets skip); a plain number
--- ("-3", "+2.5", "-1e3") stays a number, and so does a lone "-" (a blank mark, no formula).
-local function csv_field(s)
-  local first, rest = s:match("^ *(.)(.*)$")
-  if (first == "=" or first == "+" or first == "-" or first == "@" or first == "\t" or first == "\r")
-     and rest ~= "" and not (tonumber(s) and s:match("^ *[-+]?[%d.]+[eE]?[-+]?%d*$")) then
-    s = "'" .. s
-  end
-  if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
-  return s
-end
+local csv_field = tables.csv_field
 M.csv_field = csv_field
 
 -- CSV is one table: the one named by doc.csv_table, else the first. Other tables are left
@@ -337,13 +268,7 @@ local function render_csv(doc, out)
     if b.kind == "table" and (doc.csv_table == nil or b.name == doc.csv_table) then t = b; break end
   end
   if not t then return end
-  local line = {}
-  for i, c in ipairs(t.columns) do line[i] = csv_field(c.key) end
-  out.line(table.concat(line, ","))
-  for row in each_row(t) do
-    for i, c in ipairs(t.columns) do line[i] = csv_field(cell(c, row)) end
-    out.line(table.concat(line, ","))
-  end
+  write_table("csv", t, out, { guard = true })
 end
 
 -- ---------------------------------------------------------------- json
@@ -398,19 +323,16 @@ end
 
 -- ---------------------------------------------------------------- html
 
-local function html_escape(s)
-  return (s:gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }))
-end
-M.html_escape = html_escape
+M.html_escape = tables.html_escape
 
 -- the page itself is qm.reports.html; it gets the cell values and alignment from here
 local function render_html(doc, out)
-  require("qm.reports.html").render(doc, out, { cell = cell, peek = peek, is_numeric_col = is_numeric_col })
+  require("qm.reports.html").render(doc, out, { cell = function(c, r) return cell(c, r, true) end, write_table = write_table })
 end
 
 -- xlsx is binary: written whole by qm.reports.xlsx (libxlsxwriter), then copied to the sink
 local function render_xlsx(doc, _, sink)
-  require("qm.reports.xlsx").write(doc, sink, { cell = cell, null = require("qm.host").null, chart_table = charts.table,
+  require("qm.reports.xlsx").write(doc, sink, { cell = function(c, r) return cell(c, r, true) end, null = require("qm.host").null, chart_table = charts.table,
     fail = function(msg)
       local host = require "qm.host"
       host.raise(host.exit.usage, msg, 0)

@@ -149,5 +149,5 @@ registry.register("status", function(ctx, m, out)
   doc:section("Contributions to other agreements", { name = "contributions", columns = { { key = "to", title = "To" },
     { key = "goal", title = "Goal" }, { key = "efforts", title = "Through" } }, rows = contributions })
   report.write(doc, ctx.opts.format, out)
-end, "every indicator's status as of --as-of, with reasons")
+end, "every indicator's status as of --as-of, with reasons", { "indicators" })
 
