@@ -168,12 +168,12 @@ static int repeats(const Acc *a, ArgKind kind, sqlite3_value *v) {
   case ARG_K: slot = a->k; break;
   case ARG_STEP: slot = a->step; break;
   case ARG_TIES: {
+    static const unsigned char tie_len[] = { 6, 6, 7, 4 };  /* median, lowest, highest, flag */
     if (sqlite3_value_type(v) != SQLITE_TEXT) return 0;
-    const char *name = qmStat_ties_name(a->ties);
-    size_t len = strlen(name);
+    size_t len = tie_len[a->ties];
     if ((size_t)sqlite3_value_bytes(v) != len) return 0;
     const char *t = (const char *)sqlite3_value_text(v);
-    return t != NULL && memcmp(t, name, len) == 0;
+    return t != NULL && memcmp(t, qmStat_ties_name(a->ties), len) == 0;
   }
   default: return 0;  /* p: text or a number, checked in full every row */
   }
@@ -533,11 +533,15 @@ static void final_consensus_blob(sqlite3_context *ctx) {
     memcpy(v, src, sizeof v);
   }
   unsigned char out[sizeof v];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(out, v, sizeof out);  /* the host's doubles are the blob's */
+#else
   for (int i = 0; i < BLOB_DOUBLES; i++) {
     uint64_t bits;
     memcpy(&bits, &v[i], sizeof bits);
     for (int b = 0; b < 8; b++) out[i * 8 + b] = (unsigned char)(bits >> (8 * b));
   }
+#endif
   sqlite3_result_blob(ctx, out, (int)sizeof out, SQLITE_TRANSIENT);
   acc_free(a);
 }

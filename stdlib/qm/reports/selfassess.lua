@@ -776,14 +776,16 @@ function M.question_source(db, m, spec, rule, q)
   end
   local A, k = param_sql(ids, by_id, "A", d.A, p), param_sql(ids, by_id, "k", d.k, p)
   local step, ties = param_sql(ids, by_id, "step", d.step, p), param_sql(ids, by_id, "ties", d.ties, p)
+  -- ties = 'median' is the aggregate's own default: left out, it is not read for every answer
+  local blob_args = ties == "'median'" and ("%s, %s, %s"):format(A, k, step) or ("%s, %s, %s, %s"):format(A, k, step, ties)
   local where = ""
   if m then
     p.args.qm_model = m.id
     -- the model's rounds as a list SQLite walks (a lookup per round, not per response)
     where = " WHERE r.round_id IN (SELECT id FROM qm_rounds WHERE model_id = :qm_model)"
   end
-  local sql = ("SELECT r.round_id, r.question, %s, %s, %s, consensus_blob(r.score, %s, %s, %s, %s) FROM qm_responses r%s "
-    .. "GROUP BY r.round_id, r.question ORDER BY r.round_id, r.question"):format(A, k, step, A, k, step, ties, where)
+  local sql = ("SELECT r.round_id, r.question, %s, %s, %s, consensus_blob(r.score, %s) FROM qm_responses r%s "
+    .. "GROUP BY r.round_id, r.question ORDER BY r.round_id, r.question"):format(A, k, step, blob_args, where)
   local stmt = db:prepare(sql)
   stmt:bind(p.args)
   local scale_of = {}
