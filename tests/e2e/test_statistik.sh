@@ -43,6 +43,13 @@ expect_exit 0
 # the range test flags q2 (nobody) and q4 (wide); the function adds q5 (5 don't know)
 expect_stderr_has "30 questions, 18 flagged for discussion"
 
+t_case a_model_without_a_scale_of_its_own_takes_each_question_on_its_scale
+t_run run "$S/own_scales.lua" --db "$db" --report statistik --format csv
+expect_exit 0
+expect_stdout_has $'r6,q3,5,1,3,3,3,1,1,2,4,2,2,4,2,1,1,5,0.5,0\r'
+# q5 is not in this model and the model has no scale: no countable set, so rwg is empty
+expect_stdout_has $'r6,q5,1,5,75,75,75,,,75,75,0,75,75,0,1,1,,,0\r'
+
 t_case landsoversigt_counts_the_same_flags_per_unit
 t_run run "$S/report.lua" --db "$db" --report landsoversigt --format csv
 expect_exit 0

@@ -790,7 +790,7 @@ function M.question_source(db, m, spec, rule, q)
   stmt:bind(p.args)
   local scale_of = {}
   if m then for _, qq in ipairs(m:questions()) do scale_of[qq.id] = qq:scale_of() end end
-  local default_scale = m and m.scale or spec.scale
+  local default_scale = (m and m.scale) or (spec and spec.scale)
   -- a rule object has its fast path; a plain function (docs/language.md) is applied
   local object = type(rule) == "table"
   local flags = object and rule.flags
