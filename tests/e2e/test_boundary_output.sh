@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue 9, point 8: output that cannot destroy. --out refuses the open database, a loaded
-# model file, symlinks, FIFOs and devices; FILE.tmp is never written through a planted
-# symlink; failed writes to stdout are exit 3 with the reason; SIGTERM and SIGHUP stop a run
-# and leave no FILE.tmp, as Ctrl-C does.
+# model file, every file the model read, symlinks, FIFOs and devices; FILE.tmp is never
+# written through a planted symlink; failed writes to stdout are exit 3 with the reason;
+# SIGTERM and SIGHUP stop a run and leave no FILE.tmp, as Ctrl-C does.
 source "$(dirname "$0")/lib.sh"
 M="$T_TMP/m"; mkdir -p "$M"
 printf 'model "x" { title = "x", scale = scale.points { 0, 100 }, theme "t" { title = "t", question "1" { text = "?" } } }\n' >"$M/x.lua"
@@ -36,6 +36,41 @@ t_run run "$M/y.lua" --out "$M/x.lua"
 expect_exit 3
 expect_stderr_has "is the model file"
 cmp -s "$M/x.lua" "$T_TMP/x_copy.lua" || t_fail "the used model file changed"
+
+t_case out_refuses_every_file_the_model_read
+# a required module, a YAML structure file, a YAML data file and a database opened with
+# qm.db.open are what the model reads as much as its own file: --out must not replace them
+R="$T_TMP/r"; mkdir -p "$R"
+printf 'return { n = 1 }\n' >"$R/helper.lua"
+printf 'themes:\n  - id: t\n    title: T\n    questions:\n      - id: "1"\n        text: q\n' >"$R/structure.yaml"
+printf 'a: 1\n' >"$R/data.yaml"
+python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE z(a)'); c.commit()" "$R/other.db"
+cat >"$R/m.lua" <<'LUA'
+local h = require "helper"
+local d = yaml.load_file("data.yaml")
+local o = require("qm.db").open("other.db")
+assert(o:scalar("SELECT count(*) FROM z") == 0)
+model "r" { title = "r", scale = scale.points { 0, 100 }, structure = "structure.yaml" }
+LUA
+for f in helper.lua structure.yaml data.yaml other.db; do
+  cp "$R/$f" "$T_TMP/before"
+  t_run run "$R/m.lua" --report summary --out "$R/$f"
+  expect_exit 3
+  expect_stderr_has "--out $R/$f: is a file the model read"
+  cmp -s "$R/$f" "$T_TMP/before" || t_fail "$f was replaced"
+  expect_no_file "$R/$f.tmp"
+done
+# ... also when the model reads it only after the report's output began
+printf 'print("first")\nlocal d = yaml.load_file("data.yaml")\nprint("second")\n' >"$R/late.lua"
+cp "$R/data.yaml" "$T_TMP/before"
+t_run run "$R/late.lua" --out "$R/data.yaml"
+expect_exit 3
+expect_stderr_has "is a file the model read"
+cmp -s "$R/data.yaml" "$T_TMP/before" || t_fail "data.yaml was replaced"
+expect_no_file "$R/data.yaml.tmp"
+t_run run "$R/m.lua" --report summary --out "$R/report.txt"
+expect_exit 0
+grep -q "Themes" "$R/report.txt" || t_fail "a new file next to them was not written"
 
 t_case out_refuses_a_symlink
 printf 'keep\n' >"$T_TMP/target.txt"
