@@ -123,6 +123,30 @@ printf 'print("hello")\n' >"$M/p.lua"
 expect_exit 3
 expect_stderr_has "cannot write to standard output"
 
+t_case out_on_a_full_disk_is_exit_3_and_leaves_no_file
+# a 16 KB file system in a private mount namespace (needs root; skipped where there is none):
+# the write that does not fit is exit 3 with the reason, and neither FILE nor FILE.tmp stays
+printf 'for i = 1, 2000 do print(("line %%d of a long report"):format(i)) end\n' >"$M/long.lua"
+mkdir -p "$T_TMP/small"
+if unshare -m --propagation private true 2>/dev/null; then
+  unshare -m --propagation private sh -c '
+    mount -t tmpfs -o size=16k tmpfs "$1" || exit 77
+    "$2" run "$3" --out "$1/r.txt"; rc=$?
+    ls -A "$1" >&2
+    exit $rc' sh "$T_TMP/small" "$QM" "$M/long.lua" >"$T_OUT" 2>"$T_ERR" </dev/null
+  T_RC=$?
+  if [ "$T_RC" -eq 77 ]; then
+    echo "  (skipped: no tmpfs mount here)"
+  else
+    expect_exit 3
+    expect_stderr_has "cannot write $T_TMP/small/r.txt: No space left on device"
+    expect_stderr_lacks "r.txt.tmp"
+    ! grep -qx "r.txt" "$T_ERR" || t_fail "the cut report was left as r.txt"
+  fi
+else
+  echo "  (skipped: no mount namespace here)"
+fi
+
 for sig in TERM HUP; do
   t_case "sig${sig}_stops_a_run_and_leaves_no_tmp_file"
   printf 'model "s" { title = "s" }\nlocal x = 0\nwhile true do x = x + 1 end\n' >"$M/slow.lua"
