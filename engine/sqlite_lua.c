@@ -237,7 +237,9 @@ static Stmt *prepare(lua_State *L, int dbidx, const char *sql, const char **tail
   lua_pushvalue(L, dbidx);
   lua_setiuservalue(L, -2, 1);  /* the statement keeps its connection alive */
   d->guard.reason[0] = '\0';
+  d->guard.sql = sql;
   int rc = sqlite3_prepare_v2(d->conn, sql, -1, &s->st, tail);
+  d->guard.sql = NULL;
   if (rc != SQLITE_OK) { db_error(L, d, rc, sql); return NULL; }
   s->db = d;
   s->next = d->stmts;
@@ -531,7 +533,9 @@ static int db_try_prepare(lua_State *L) {
   sqlite3_stmt *st = NULL;
   const char *tail = NULL;
   d->guard.reason[0] = '\0';
+  d->guard.sql = sql;
   int rc = sqlite3_prepare_v2(d->conn, sql, -1, &st, &tail);
+  d->guard.sql = NULL;
   if (rc == SQLITE_ERROR) {
 #if SQLITE_VERSION_NUMBER >= 3038000
     int off = sqlite3_error_offset(d->conn);

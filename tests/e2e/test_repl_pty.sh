@@ -196,4 +196,23 @@ wait_for "│ 0 │" || t_fail "SQL did not run on the in-memory database"
 tm send-keys C-d
 wait_for "EXITED:0"
 
+t_case an_error_while_completing_is_shown_and_the_repl_goes_on
+# completion runs Lua from readline's callback (issue 9, point 10): an error there is caught
+# inside the protected call, printed, and the line editor keeps going; a completion that
+# never ends is stopped by --timeout like any command
+start "--timeout 2"
+line_ready 't = setmetatable({}, { __pairs = function() error("pairs refused") end })' || t_fail "no prompt"
+keys "t.a"; tm send-keys Tab
+wait_for "pairs refused" || t_fail "the completion's error was not shown"
+tm send-keys C-u
+line_ready 'w = setmetatable({}, { __pairs = function() while true do end end })' || t_fail "no prompt"
+keys "w.a"; tm send-keys Tab
+wait_for "time limit of 2 s reached" 10 || t_fail "a completion that never ends was not stopped"
+tm send-keys C-u
+line "print(40 + 2)"
+wait_for "42" || t_fail "the REPL did not go on after errors while completing"
+[ "$(count EXITED)" = 0 ] || t_fail "qm exited"
+tm send-keys C-d
+wait_for "EXITED:0"
+
 t_done

@@ -105,7 +105,7 @@ M.constructs = {
       { name = "unit", type = "string", doc = "what the value counts (count, percent, days, ...)" },
       { name = "better", type = "enum", values = { "higher", "lower" }, doc = "which direction is better" },
       { name = "sql", type = "string", doc = "the query giving the data; named parameters (:year) come from --param" },
-      { name = "data", type = "function", doc = "a Lua function(ctx, params) giving the data rows, instead of sql" },
+      { name = "data", type = "function", doc = "a Lua function(view, params) giving the data rows, instead of sql; view = { db, params, as_of, warn }, read-only" },
       { name = "params", type = "table", doc = "default values for the query's parameters" },
       { name = "min", type = "number", doc = "target: the lowest acceptable value" },
       { name = "max", type = "number", doc = "target: the highest acceptable value" },
