@@ -134,6 +134,10 @@ local function check_report_tables(ctx, db, m)
             if not t.optional then
               problem(ctx, "error", m.where, ("model \"%s\": the %s reports read table \"%s\" (%s), which does not exist in the database")
                 :format(m.id, family, name, t.setting), about)
+            elseif t.needed_by then
+              -- the other reports run without it; the one that needs it would stop
+              problem(ctx, "warning", m.where, ("model \"%s\": table \"%s\" (%s) does not exist in the database: the %s report needs it (the other %s reports run without it)")
+                :format(m.id, name, t.setting, t.needed_by, family), about)
             end
           else
             local lower = {}
