@@ -188,6 +188,8 @@ model "bad" { title = "Bad", coverage_of = "ingen",
     indicator "d" { type = "direction", baseline = "hvert år", sql = "SELECT period, value FROM x" },
     indicator "g" { type = "max_gap", max_gap = "2 gange årligt", window = "2016", sql = "SELECT date FROM x" },
     indicator "v" { type = "target", min = 5, max = 3, sql = "SELECT value FROM x" },
+    indicator "p" { type = "target", min = 1, params = { enheder = { "a", "b" }, aar = 2016 },
+      sql = "SELECT value FROM x WHERE unit_id = :enheder AND year = :aar" },
   },
 }
 EOF
@@ -198,6 +200,9 @@ expect_stdout_has 'indicator "f": inclusive has no meaning for a frequency indic
 expect_stdout_has 'indicator "d": baseline: the baseline "hvert år" is a recurrence, not a period or a date'
 expect_stdout_has 'indicator "g": max_gap: "2 gange årligt" is a count per period, not a longest gap'
 expect_stdout_has 'indicator "v": min 5 is above max 3'
+# a list where one value belongs passes no more (a run would make it not evaluable)
+expect_stdout_has 'indicator "p": params.enheder is a table: a query parameter is one value'
+expect_stdout_lacks 'params.aar'
 expect_stdout_has 'progression: unknown field "windw" (did you mean "window"?)'
 expect_stdout_has 'progression.coverage_goal must be at most 1, not 50'
 expect_stdout_has 'progression.target_group must be a text or number, or a list of them'
