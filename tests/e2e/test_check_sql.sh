@@ -80,6 +80,35 @@ expect_stdout_has "esbjerg.lua:$(line_of "$f" "progression = {"): error: model \
 # them: a warning, not "ok"
 expect_stdout_has "esbjerg.lua:$(line_of "$f" "progression = {"): warning: model \"esbjerg\": table \"jc_focus\" (progression.tables.focus) does not exist in the database: the fokus report needs it"
 
+t_case a_dataset_column_whose_type_the_kind_reading_it_refuses_is_a_warning_at_the_indicator
+cat >"$T_TMP/types.lua" <<'LUA'
+model "typer" {
+  title = "Typer",
+  theme "t" { title = "T",
+    indicator "trivsel" { type = "completion", deadline = "ultimo 2016", sql = [[SELECT unit_id, done FROM trivsel]] },
+    indicator "omdoebt" { type = "completion", deadline = "ultimo 2016", sql = [[SELECT unit_id, udfoert AS Done FROM trivsel]] },
+    indicator "dato" { type = "completion", deadline = "ultimo 2016", sql = [[SELECT unit_id, dato AS done FROM trivsel]] },
+    indicator "tjek" { type = "checklist", items = { "a" }, sql = [[SELECT item, done FROM tjek]] },
+    indicator "andel" { type = "share", threshold = 0.5, sql = [[SELECT dato AS met FROM trivsel]] },
+    indicator "beregnet" { type = "completion", deadline = "ultimo 2016", sql = [[SELECT unit_id, nullif(done, 0) AS done FROM trivsel]] },
+  },
+  dataset "trivsel" {
+    column "unit_id" { type = "text", required = true },
+    column "done" { type = "done" }, column "udfoert" { type = "done" }, column "dato" { type = "date" },
+  },
+  dataset "tjek" { column "item" { type = "text" }, column "done" { type = "done" } },
+}
+LUA
+t_run check "$T_TMP/types.lua"
+expect_exit 0
+expect_stdout_has 'types.lua:4: warning: indicator "trivsel": column "done" comes from dataset trivsel, whose column done is type = "done" (a date or yes/no), but a completion indicator reads a date there'
+expect_stdout_has '(declare it type = "date")'
+expect_stdout_has 'types.lua:5: warning: indicator "omdoebt": column "done" comes from dataset trivsel, whose column udfoert is type = "done"'
+expect_stdout_has 'types.lua:8: warning: indicator "andel": column "met" comes from dataset trivsel, whose column dato is type = "date" (a date), but a share indicator reads yes/no'
+expect_stdout_lacks 'indicator "dato"'
+expect_stdout_lacks 'indicator "tjek"'
+expect_stdout_lacks 'indicator "beregnet"'
+
 t_case the_same_errors_in_json_with_columns_at_the_names
 t_run check "$M/kik/kik.lua" --db "$T_TMP/broken.db" --format json
 expect_exit 1
