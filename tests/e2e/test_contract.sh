@@ -73,7 +73,10 @@ model "cb" { title = "CB", theme "t" { title = "T",
       and p.as_of == "2017-01-01" and p.year == 2017 and p.x == 5
     return { { value = ok and 1 or 0 } }
   end },
-  indicator "bad" { type = "target", min = 1, data = function() return { 1, 2 } end } } }
+  indicator "bad" { type = "target", min = 1, data = function() return { 1, 2 } end },
+  indicator "tabel" { type = "target", min = 1, data = function() return { { value = { 3 } } } end },
+  indicator "lua_ja" { type = "checklist", items = { "a", "b" }, data = function()
+    return { { item = "a", done = true }, { item = "b", done = false } } end } } }
 EOF
 t_run run "$T_TMP/cb.lua" --db "$T_TMP/empty.db" --as-of 2017-01-01 --param x=5 --format json
 expect_exit 0
@@ -81,6 +84,10 @@ python3 -c "
 import json; s = {i['id']: i for i in json.load(open('$T_OUT'))['indicators']}
 assert s['cb']['status'] == 'achieved', s['cb']
 assert s['bad']['status'] == 'not evaluable' and 'row 1 is number' in s['bad']['reason'], s['bad']
+# a table where a value belongs is named, never taken for NULL (no data)
+assert s['tabel']['status'] == 'not evaluable' and s['tabel']['reason'] == 'column \"value\", row 1: expected a number, got a table', s['tabel']
+# Lua's own true and false are yes and no
+assert s['lua_ja']['status'] == 'on track' and s['lua_ja']['done'] == ['a'] and s['lua_ja']['open'] == ['b'], s['lua_ja']
 " || t_fail "data callback"
 
 t_case strict_turns_the_warnings_into_exit_1_and_quiet_silences_them
