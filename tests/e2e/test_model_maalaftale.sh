@@ -101,4 +101,9 @@ expect_exit 0
 t_run run "$M" --db "$db" --as-of 2016-10-01 --format csv
 expect_stdout_has "theme,id,title,value,status,reason"
 
+t_case a_shared_indicator_is_of_the_kind_of_the_one_it_shares
+t_run run "$M" --db "$db" --as-of 2017-01-15 --format json
+expect_exit 0
+json "assert s['lirk_ad2']['kind'] == 'completion' and s['lirk_ad2']['shared_with'] == 'lirk' and s['lirk_ad2']['deadlines'] == s['lirk']['deadlines'], s['lirk_ad2']"
+
 t_done
