@@ -272,7 +272,7 @@ expect_exit 1
 expect_stderr_has 'the audit report reads table "svar" (audit.table), which does not exist in the database'
 expect_stderr_lacks "stdlib/"
 
-t_case a_target_group_list_works_and_a_missing_column_is_named
+t_case a_target_group_list_works_and_a_missing_column_or_a_value_outside_its_domain_is_named
 python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/jc.db'); c.executescript(open('$C/jobcentre.sql').read()); c.commit()"
 cat >"$T_TMP/vt.lua" <<EOF
 local vejle = use "$QM_SOURCE_DIR/models/resultatbaseret_styring/vejle.lua"
@@ -284,6 +284,29 @@ python3 -c "
 import json; d = json.load(open('$T_OUT'))
 assert d['eligible'] == 2 and d['covered'] == 1, d
 " || t_fail "coverage over a list of target groups"
+# values outside their domains, put there with SQL (not through the import), stop the
+# report naming the table, column, row and value, instead of counting in its figures
+jc_sql() { python3 -c "import sqlite3, sys; c = sqlite3.connect('$T_TMP/jc.db'); c.executescript(sys.argv[1]); c.commit()" "$1"; }
+jc_sql "INSERT INTO jc_scores VALUES ('v1', 'tillid', 6, 0)"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'vt.lua:2: table "jc_scores" (progression.tables.scores), column "score", row 3: expected a score on the scale 1-5, got the whole number 6'
+expect_stdout_lacks "Tillid"
+jc_sql "UPDATE jc_scores SET score = 2 WHERE score = 6; UPDATE jc_scores SET hidden = 'x' WHERE rowid = 2"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'column "hidden", row 2: expected yes/no (1/0, ja/nej, yes/no, true/false), got the text "x"'
+jc_sql "UPDATE jc_scores SET hidden = 'ja' WHERE rowid = 2; UPDATE jc_scores SET indicator = 'trivsel' WHERE rowid = 1"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'column "indicator", row 1: expected the id of a question of the model, got the text "trivsel"'
+jc_sql "UPDATE jc_scores SET indicator = 'motivation' WHERE rowid = 1; UPDATE jc_conversations SET date = '2010-02-30' WHERE id = 'v3'"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'table "jc_conversations" (progression.tables.conversations), column "date", row 2: expected a date, got the text "2010-02-30"'
+jc_sql "UPDATE jc_conversations SET date = '2010-06-01' WHERE id = 'v3'"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 0
 python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/jc.db'); c.execute('ALTER TABLE jc_scores RENAME COLUMN hidden TO skjult'); c.commit()"
 t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
 expect_exit 1
