@@ -102,6 +102,12 @@ t.test("scales accept what is on them and refuse the rest", function()
   local yn = scale.yesno { na = true }
   t.eq(yn:check("ja"), 1); t.eq(yn:check("nej"), 0); t.eq(yn:check("na"), scale.na)
   t.eq(select(2, scale.yesno {}:check("na")), "\"not applicable\" is not allowed on this scale (yes/no)")
+  -- yes and no are exactly the boolean type's words (what a yes/no column holds), any case
+  t.eq(yn:check("TRUE"), 1); t.eq(yn:check(" false "), 0); t.eq(yn:check("Ja"), 1); t.eq(yn:check("1"), 1)
+  t.eq(yn:check(true), 1); t.eq(yn:check(0), 0)
+  t.eq(select(2, yn:check("j")), "j is not yes or no (1/0, ja/nej, yes/no, true/false, or ikke relevant/na)")
+  t.eq(select(2, scale.yesno {}:check("y")), "y is not yes or no (1/0, ja/nej, yes/no, true/false)")
+  t.eq(select(2, yn:check(2)), "2 is not yes or no (1/0, ja/nej, yes/no, true/false, or ikke relevant/na)")
   local o = scale.ordinal { 1, 5, labels = { [1] = "Går rigtig skidt", [5] = "Topscore" } }
   t.eq(o.options, 5); t.eq(o:label(5), "Topscore"); t.eq(select(2, o:check(2.5)), "2.5 is not on the scale 1-5")
   local c = scale.caf_classic { panel = "results" }
