@@ -276,4 +276,24 @@ t_run_stdin ".import '$T_TMP/c.csv' cc" repl --db "$db"
 expect_exit 1
 expect_stderr_has "the database is open read-only: .import needs qm started with --write"
 
+
+t_case dot_command_errors_in_a_script_name_the_scripts_line
+printf 'SELECT 1 AS a;\n.mode foo\n\n.import\n.nosuch\n' >"$T_TMP/dots.sql"
+t_run_stdin $'SELECT 1 AS a;\n.mode foo\n\n.import\n.nosuch\n'".read '$T_TMP/dots.sql'"$'\n.open \''"$T_TMP"$'/nope.db\'' repl
+expect_exit 1
+expect_stderr_has "stdin:2: unknown mode foo (modes:"
+expect_stderr_has "stdin:4: usage: .import FILE TABLE"
+expect_stderr_has "stdin:5: unknown command .nosuch"
+expect_stderr_has "$T_TMP/dots.sql:2: unknown mode foo"
+expect_stderr_has "$T_TMP/dots.sql:4: usage: .import FILE TABLE"
+expect_stderr_has "stdin:7: cannot open $T_TMP/nope.db: no such file"
+expect_stderr_lacks "qm: "
+
+t_case import_refuses_a_row_with_fewer_fields_than_the_header_as_qm_import_does
+printf 'a;b;c\n1;2;3\n4;5\n' >"$T_TMP/short.csv"
+t_run_stdin ".import '$T_TMP/short.csv' kort"$'\n.tables' repl
+expect_exit 1
+expect_stdout_is ""
+expect_stderr_has "$T_TMP/short.csv:3: 2 fields, but the header names 3 columns"
+
 t_done
