@@ -58,7 +58,7 @@ function M.check(opts, path, text, found)
         :format(ctx.needs_db.name, ctx.needs_db.where, path), path, nil)
       f.stopped = true
     else
-      found:add_error(err, path)
+      found:add_error(err, path, ctx.rule_error)
     end
   elseif declared == 0 and #(ctx.problems or {}) == 0 then
     found:add("note", "declares no model, so there is nothing to check", path, nil)
