@@ -54,4 +54,24 @@ done
 grep -q '^\.SH EXAMPLES' "$QM_SOURCE_DIR/docs/qm.1" || t_fail "the man page has no examples"
 [ "$(grep -c '^qm ' <<<"$man_text")" -ge 8 ] || t_fail "the man page has too few example commands"
 
+t_case man_page_renders_each_command_as_a_paragraph_of_its_own_without_groff_warnings
+command -v groff >/dev/null || t_fail "groff is missing: run scripts/setup.sh --tests"
+if command -v groff >/dev/null; then
+  groff -man -Tutf8 -ww -z "$QM_SOURCE_DIR/docs/qm.1" >"$T_OUT" 2>"$T_ERR"; T_RC=$?
+  expect_exit 0
+  [ ! -s "$T_ERR" ] || t_fail "groff warns: $(head -5 "$T_ERR")"
+  groff -man -Tutf8 -P-cbou "$QM_SOURCE_DIR/docs/qm.1" >"$T_TMP/man.txt" 2>/dev/null
+  grep -qF "qm [options] (on a terminal: the interactive shell)" "$T_TMP/man.txt" \
+    || t_fail "the synopsis lost its spaces: $(grep -F 'qm [options]' "$T_TMP/man.txt")"
+  # a command is a tagged paragraph (.TP): its name at the margin, its description indented
+  # below it; without the .TP the description runs on at the margin
+  for c in $("$QM" --help | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && $1 !~ /^-/ && NF { print $1 }'); do
+    awk -v c="$c" '
+      $0 ~ "^       " c "( |$)" { inpara = 1; next }
+      inpara && /^$/ { exit }
+      inpara && /^              [^ ]/ { found = 1; exit }
+      END { exit !found }' "$T_TMP/man.txt" || t_fail "the man page does not set the command $c apart with its description indented"
+  done
+fi
+
 t_done
