@@ -296,4 +296,13 @@ expect_exit 1
 expect_stdout_is ""
 expect_stderr_has "$T_TMP/short.csv:3: 2 fields, but the header names 3 columns"
 
+
+t_case pairs_over_a_rule_library_lists_its_rules_and_it_stays_read_only
+t_run_stdin $'local n = {}\nfor k in pairs(consensus) do n[#n + 1] = k end\ntable.sort(n)\ntable.concat(n, " ")\nconsensus.median = nil' repl
+expect_exit 1
+expect_stdout_has "median"
+expect_stdout_has "percent_agreement"
+expect_stdout_has "mode_rule"
+expect_stderr_has "stdin:5: cannot change consensus.median"
+
 t_done
