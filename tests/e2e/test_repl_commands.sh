@@ -305,4 +305,23 @@ expect_stdout_has "percent_agreement"
 expect_stdout_has "mode_rule"
 expect_stderr_has "stdin:5: cannot change consensus.median"
 
+
+golden column_mode_is_set_back_after_another $'.mode csv\nSELECT 1 AS a, \'x\' AS b;\n.mode column\nSELECT 1 AS a, \'x\' AS b;' \
+$'a,b\n1,x\na  b\n-  -\n1  x'
+
+t_case quit_ends_a_script_there_with_exit_0
+t_run_stdin $'1 + 1\n.quit\n2 + 2\nerror("not reached")' repl
+expect_exit 0
+expect_stdout_is "2"
+expect_stderr_lacks "not reached"
+
+
+t_case load_of_a_name_that_is_neither_a_file_nor_a_bundled_model_lists_the_bundled_ones
+t_run_stdin $'.load kiik' repl
+expect_exit 1
+expect_stderr_has "stdin:1: cannot open kiik: no such file, and no bundled model of that name (did you mean kik?) (bundled: caf2020,"
+t_run repl nope
+expect_exit 3
+expect_stderr_has "cannot open nope: no such file, and no bundled model of that name (bundled: caf2020,"
+
 t_done
