@@ -324,4 +324,12 @@ t_run repl nope
 expect_exit 3
 expect_stderr_has "cannot open nope: no such file, and no bundled model of that name (bundled: caf2020,"
 
+
+t_case a_misspelt_sql_word_without_a_semicolon_gets_a_hint_with_luas_error
+t_run_stdin $'SELEC * FROM enheder\nfoo bar' repl
+expect_exit 1
+expect_stderr_has "stdin:1: syntax error near '*' (if this is SQL: did you mean SELECT? SQL ends with ;)"
+expect_stderr_has "stdin:2: syntax error near 'bar'"
+expect_stderr_lacks "stdin:2: syntax error near 'bar' (if"
+
 t_done

@@ -211,7 +211,20 @@ end
 -- or that is misspelt (`SELEC * FROM t;`): SQLite is asked. Valid SQL runs as SQL; for a
 -- misspelt SQL word SQLite's message (and the word meant) is more use than Lua's.
 local function lua_or_sql(src, where, lua_err)
-  if not src:match(";%s*$") or not S.db then return nil end
+  if not src:match(";%s*$") then
+    -- no ";": it stays Lua's error, with a hint when it begins with a misspelt SQL word
+    -- (`SELEC * FROM t`) that is not a name the session knows
+    local word = src:match("^%s*(%a+)")
+    if word and #word >= 4 and S.env[word] == nil then
+      for _, w in ipairs(sql_words) do
+        if #w >= 5 and w ~= word:upper() and distance(word:upper(), w) <= (#word >= 5 and 2 or 1) then
+          error(tostring(lua_err) .. (" (if this is SQL: did you mean %s? SQL ends with ;)"):format(w), 0)
+        end
+      end
+    end
+    return nil
+  end
+  if not S.db then return nil end
   local first = qmdb.split(src)[1]
   local ok, err = pcall(function() local st <close> = S.db:prepare(first) end)
   if ok then return "sql" end
