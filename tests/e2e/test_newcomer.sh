@@ -49,6 +49,14 @@ t_run run "$T_TMP/hello.lua" --db "$T_TMP/notdb.db"
 expect_exit 3
 expect_stderr_has "cannot open database $T_TMP/notdb.db: file is not a database (--db must be an SQLite database file)"
 expect_stderr_lacks "stdlib/"
+# qm check --db too: the database's error (exit 3), not a finding in the model (exit 1)
+t_run check "$M/kik/kik.lua" --db "$T_TMP/notdb.db"
+expect_exit 3
+expect_stderr_has "cannot open database $T_TMP/notdb.db: file is not a database"
+t_run check "$M/kik/kik.lua" --db "$T_TMP/missing.db"
+expect_exit 3
+expect_stderr_has "cannot open database $T_TMP/missing.db: no such file"
+expect_stdout_is ""
 
 t_case bundled_models_are_used_by_name
 mkdir -p "$T_TMP/mine"

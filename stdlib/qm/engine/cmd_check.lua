@@ -75,6 +75,12 @@ function M.main(opts, args)
   -- the language loads outside the pcall below: a broken stdlib is the engine's error (on
   -- stderr), not a problem of the model being checked
   require "qm.lang.dsl"
+  -- a --db that cannot be opened is the database's error (exit 3, as for qm run), not a
+  -- finding in each model: a scheduled `qm check --db` tells the two apart by the exit code
+  if opts.db then
+    local db = context.new(opts):database()
+    db:close()
+  end
   local found = findings.new()
   local nomodel = 0
   for _, path in ipairs(args) do
