@@ -471,8 +471,23 @@ static int msghandler(lua_State *L) {
   msg = collapse_positions(msg);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
-  luaL_addstring(&b, msg);
+  /* an error at a line of the engine's own Lua (a model passed a library function what it
+  ** does not take): the user's file and line are where the model called it, the innermost
+  ** model frame. Who develops the stdlib (QM_STDLIB_PATH) keeps the engine's position. */
+  const char *dev = getenv("QM_STDLIB_PATH");
   lua_Debug ar;
+  if ((dev == NULL || *dev == '\0') && strncmp(msg, "stdlib/", 7) == 0 && position_prefix(msg) > 0) {
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+      if (!lua_getinfo(L, "Sl", &ar)) continue;
+      /* a model file's frame, or input typed at the REPL (its chunks are named "=stdin:LINE") */
+      if (!is_model_frame(&ar) && !(ar.source[0] == '=' && ar.currentline > 0)) continue;
+      msg += position_prefix(msg);
+      lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+      luaL_addvalue(&b);
+      break;
+    }
+  }
+  luaL_addstring(&b, msg);
   int shown = 0;
   for (int level = 1; lua_getstack(L, level, &ar); level++) {
     if (!lua_getinfo(L, "Sln", &ar) || !is_model_frame(&ar)) continue;

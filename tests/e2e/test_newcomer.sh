@@ -131,4 +131,17 @@ printf 'local s = scale.points { 0, 100, step = 5 }\nlocal b = scoring.bands { {
 t_run check "$T_TMP/pos.lua"
 expect_exit 0
 
+
+t_case an_error_inside_a_library_function_names_the_line_that_called_it
+printf 'local x = 1\nlocal r = require("qm.json").decode(5)\n' >"$T_TMP/lib.lua"
+t_run run "$T_TMP/lib.lua"
+expect_exit 1
+expect_stderr_has "$T_TMP/lib.lua:2: attempt to index a number value"
+expect_stderr_lacks "qm: attempt"
+expect_stderr_lacks "stdlib/"
+t_run_stdin $'x = 1\nrequire("qm.json").decode(5)' repl
+expect_exit 1
+expect_stderr_has "stdin:2: attempt to index a number value"
+expect_stderr_lacks "qm: attempt"
+
 t_done
