@@ -11,6 +11,9 @@
 typedef struct QmHost {
   lua_State *L;
   QmLimits limits;
+  int finalizer_errors;   /* errors raised in __gc (Lua reports them as warnings) */
+  char warning[512];      /* the warning being assembled from its pieces */
+  size_t warning_len;
 } QmHost;
 
 /* Create the state: capped allocator, hook, standard libraries for the engine's own Lua,
@@ -18,6 +21,9 @@ typedef struct QmHost {
 ** memory runs out. */
 QmHost *qmH_new(size_t max_memory, double timeout);
 void qmH_free(QmHost *h);
+/* Close the state (its finalizers run under the time limit's watchdog) and free h; non-zero
+** when a finalizer raised an error during the run or while closing (qm's exit is then not 0). */
+int qmH_close(QmHost *h);
 /* End the process's run without freeing the state: close its databases (as their __gc would:
 ** SQLite finishes its files as on any close) and flush stdout and stderr, then leave the
 ** memory to the operating system. Freeing every Lua object one by one was 4-7 % of a short

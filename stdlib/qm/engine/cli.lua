@@ -17,8 +17,8 @@ M.global_options = {
   { name = "out", kind = "string", arg = "FILE", doc = "write the output to FILE (written only when the run succeeds)" },
   { name = "report", kind = "string", arg = "NAME", doc = "which report to produce; --report list shows the reports that apply to the model" },
   { name = "quiet", kind = "flag", doc = "no warnings on stderr" },
-  { name = "max-memory", kind = "host", arg = "SIZE", doc = "memory limit for the Lua state, e.g. 256M (default 512M)" },
-  { name = "timeout", kind = "host", arg = "SECONDS", doc = "time limit per command, 0 = none (default 300)" },
+  { name = "max-memory", kind = "host", arg = "SIZE", doc = "one memory budget for Lua and SQLite, 1M to 1T, e.g. 256M (default 512M)" },
+  { name = "timeout", kind = "host", arg = "SECONDS", doc = "time limit per command, 0 = none, at most 1000000 (default 300)" },
 }
 
 -- A usage error ends qm with exit code 2 and the message, without a position.
