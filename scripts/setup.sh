@@ -3,9 +3,9 @@
 # test, and nothing else. With --tests also what only the tests use (Chromium, for the HTML
 # reports in a real browser; clang and its fuzzer runtime, for the fuzz targets that
 # scripts/test.sh runs; groff, to render the man page): scripts/test.sh asks for it, a user's
-# build does not. With --bench what only the benchmarks use: the sqlite3 shell (the baseline of bench/import.py and a peer of
-# bench/startup.sh), GNU time, and for bench/startup.sh lua5.4, hyperfine and valgrind. With
-# --fuzz only the fuzzing tools (scripts/fuzz.sh asks).
+# build does not. With --bench what only the benchmarks use: the sqlite3 shell (the baseline
+# of bench/import.py and a peer of bench/startup.sh), GNU time, and for bench/startup.sh
+# lua5.4, hyperfine and valgrind. With --fuzz only the fuzzing tools (scripts/fuzz.sh asks).
 # Safe to run again: it only calls apt-get when a package is missing.
 set -euo pipefail
 
