@@ -470,8 +470,18 @@ static int close_databases(lua_State *L) {
   return 0;
 }
 
-void qmH_exit(QmHost *h) {
-  if (h == NULL) return;
+int qmH_exit(QmHost *h, int code) {
+  if (h == NULL) return code;
+  if (h->finalizer_errors > 0 && code == QM_EXIT_OK) code = QM_EXIT_MODEL;
+  lua_getfield(h->L, LUA_REGISTRYINDEX, QM_MODEL_FINALIZERS);
+  int model_finalizers = lua_toboolean(h->L, -1);
+  lua_pop(h->L, 1);
+  if (model_finalizers) {
+    fflush(stdout);
+    if (qmH_close(h) != 0 && code == QM_EXIT_OK) code = QM_EXIT_MODEL;
+    fflush(stderr);
+    return code;
+  }
   exited_host = h;
   /* protected: after a memory limit even this may fail, and then the files are left as
   ** after a crash (SQLite recovers them at the next open) rather than qm aborting */
@@ -480,6 +490,7 @@ void qmH_exit(QmHost *h) {
   if (lua_pcall(h->L, 0, 0, 0) != LUA_OK) lua_pop(h->L, 1);
   fflush(stdout);
   fflush(stderr);
+  return code;
 }
 
 void qmH_free(QmHost *h) {

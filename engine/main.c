@@ -98,8 +98,6 @@ int main(int argc, char **argv) {
   }
   qmH_preload(h, "qm.terminal", qmR_open_lib);
   int code = qmH_main(h, n, argv + 1);
-  /* an error raised in a finalizer during the run was reported: the exit says so too */
-  if (h->finalizer_errors > 0 && code == QM_EXIT_OK) code = QM_EXIT_MODEL;
-  qmH_exit(h);   /* databases closed; the memory is left to the system (host.h) */
-  return code;
+  /* an error raised in a finalizer was reported: the exit says so too (host.h) */
+  return qmH_exit(h, code);
 }

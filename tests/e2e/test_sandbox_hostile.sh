@@ -60,6 +60,9 @@ hostile coroutine_before_deadline 4 "time limit of 0.3 s reached" --timeout 0.3
 # (the collector may run it during the command or when the state closes: either way, stopped)
 hostile gc_loop 4 "a finalizer (__gc)" --timeout 1
 hostile gc_error 1 "qm: error in __gc (gc_error.lua:1: finalizer failed)"
+# ... and an object still alive when the run ends: qm then closes the state under the limit
+hostile gc_loop_at_exit 4 "a finalizer (__gc)" --timeout 1
+hostile gc_error_at_exit 1 "qm: error in __gc (gc_error_at_exit.lua:2: finalizer failed at exit)"
 
 # SQL: one budget for Lua and SQLite (--max-memory), temporary files twice that on disk
 python3 -c "
