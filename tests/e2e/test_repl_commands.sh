@@ -332,4 +332,11 @@ expect_stderr_has "stdin:1: syntax error near '*' (if this is SQL: did you mean 
 expect_stderr_has "stdin:2: syntax error near 'bar'"
 expect_stderr_lacks "stdin:2: syntax error near 'bar' (if"
 
+
+t_case import_reads_a_tab_separated_file_with_decimal_commas
+printf 'Enhed\tProcent\naeblet\t4,5\nsol\t12\n' >"$T_TMP/tab.csv"
+t_run_stdin ".import '$T_TMP/tab.csv' tab"$'\n.mode csv\nSELECT Enhed, Procent, typeof(Procent) FROM tab;' repl
+expect_exit 0
+expect_stdout_is $'imported 2 rows into tab\nEnhed,Procent,typeof(Procent)\naeblet,4.5,real\nsol,12,integer'
+
 t_done
