@@ -76,6 +76,23 @@ t_run run "$T_TMP/bad/inherit.lua"
 expect_exit 0
 expect_stdout_has "inherit ok"
 
+t_case weights_under_a_plain_sum_warn_and_point_to_the_weighted_sum
+# the issue's trap: theme weights set to the points under scoring.sum(); the warning must
+# lead to a weighted sum (a weighted mean would give a mean, not points)
+cat >"$T_TMP/bad/sum.lua" <<'LUA'
+return model "summ" { scale = scale.percent {},
+  scoring = scoring.sum(),
+  theme "a" { weight = 100, question "a1" { text = "?" } },
+}
+LUA
+t_run check "$T_TMP/bad/sum.lua"
+expect_exit 0
+expect_stdout_has 'sum.lua:3: warning: theme "a": weight 100 given but model "summ" scores by sum, which ignores weights (use scoring = scoring.sum { weighted = true })'
+sed 's/scoring.sum()/scoring.sum { weighted = true }/' "$T_TMP/bad/sum.lua" >"$T_TMP/bad/wsum.lua"
+t_run check "$T_TMP/bad/wsum.lua"
+expect_exit 0
+expect_stdout_lacks "warning"
+
 t_case caf_fine_tuned_totals_are_the_hand_computed_means
 # each sub-criterion c.s agreed as PLAN/DO/CHECK/ACT (or TRENDS/TARGETS) around 10c + 5s - 5,
 # so the criterion means are 17.5 27.5 35 52.5 55 62.5 72.5 82.5 92.5 and the model's mean of
