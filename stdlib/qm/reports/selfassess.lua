@@ -381,7 +381,7 @@ function M.konsensus(ctx, m, out)
       parts = parts_text(sc, medians, fmtnum) or "", flag = it.flag and ("! " .. (it.reason or "")) or "" }
     data[#data + 1] = json.object({ rank = i, question = it.question.id, text = it.question.text, stats = M.stats_data(qs),
       parts = parts_json(sc, ps, function(v)
-        return json.object({ median = fmtnum(v.median, 2), min = fmtnum(v.min), max = fmtnum(v.max) }, { "median", "min", "max" })
+        return json.object({ median = v.median, min = v.min, max = v.max }, { "median", "min", "max" })   -- unrounded
       end),
       proposal = it.proposal, flag = it.flag, reason = it.reason }, { "rank", "question", "text", "stats", "parts", "proposal", "flag", "reason" })
   end
@@ -485,8 +485,9 @@ function M.konsensusrapport(ctx, m, out, doc_in)
         rows[#rows + 1] = row
         dots[#dots + 1] = { label = q.id .. " " .. (q.text or ""), scores = individual[q.id] or {},
           agreed = c and c.dontknow == 0 and null_to_nil(c.score) or nil }
-        csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = fmtnum(qs.min), max = fmtnum(qs.max),
-          sd = fmtnum(qs.sd), n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
+        -- the CSV table is for programs: numbers unrounded, as in JSON
+        csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = qs.min, max = qs.max,
+          sd = qs.sd, n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
         tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text,
           agreed = c and (c.dontknow == 1 and "dontknow" or null_to_nil(c.score)) or nil, comment = row.comment,
           strengths = row.strengths, improvements = row.improvements, spread = M.stats_data(qs) },
