@@ -63,7 +63,13 @@ expect_stdout_has 'bad.lua:4: error: indicator "gap_count": max_gap: "2 gange å
 expect_stdout_has 'bad.lua:5: error: indicator "gap_words": every: "hver anden måned" has no count per period'
 t_run run "$T_TMP/m/bad.lua" --format json --as-of 2016-10-15
 expect_no_crash
+expect_exit 1
 expect_stderr_lacks "stdlib/"
+# the run reads the phrases as qm check does: the same messages, and nothing runs
+expect_stderr_has 'bad.lua:3: error: indicator "ongoing": deadline: "løbende" is a recurrence, not a deadline'
+expect_stderr_has 'bad.lua:4: error: indicator "gap_count": max_gap: "2 gange årligt" is a count per period, not a longest gap'
+expect_stderr_has "3 errors in the model: nothing was run"
+[ -s "$T_OUT" ] && t_fail "a run with errors in its time fields wrote output"
 
 t_case more_than_half_a_year_and_a_year_are_calendar_months
 cat >"$T_TMP/m/cal.lua" <<'LUA'
