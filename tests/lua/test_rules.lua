@@ -76,6 +76,12 @@ end)
 t.test("weighted scoring, RICE and MoSCoW", function()
   t.eq(ids(prioritise.apply(prioritise.weighted { weights = { impact = 2, urgency = 1 } }, {
     { id = "a", criteria = { impact = 1, urgency = 5 }, order = 1 }, { id = "b", criteria = { impact = 4, urgency = 1 }, order = 2 } })), { "b", "a" })
+  -- an area without a weighted criterion (or a misspelt one) is not ranked on the others alone
+  local r = prioritise.apply(prioritise.weighted { weights = { impact = 2, urgency = 1 } }, {
+    { id = "a", impact = 5, order = 1 }, { id = "b", impact = 1, urgency = 1, order = 2 } })
+  t.eq(ids(r), { "b", "a" })
+  t.eq(r[2].reason, "urgency not given"); t.eq(r[1].reason, "weighted score")
+  t.raises(function() prioritise.weighted { weights = { impact = "2" } } end, "weights are { criterion = number, ... }")
   t.eq(ids(prioritise.apply(prioritise.rice {}, {
     { id = "a", reach = 100, impact = 1, confidence = 0.5, effort = 10, order = 1 },
     { id = "b", reach = 10, impact = 3, confidence = 1, effort = 1, order = 2 } })), { "b", "a" })
