@@ -81,6 +81,7 @@ t.test("weighted scoring, RICE and MoSCoW", function()
     { id = "a", impact = 5, order = 1 }, { id = "b", impact = 1, urgency = 1, order = 2 } })
   t.eq(ids(r), { "b", "a" })
   t.eq(r[2].reason, "urgency not given"); t.eq(r[1].reason, "weighted score")
+  t.eq(r[1].in_focus, true); t.eq(r[2].in_focus, false, "an area the rule cannot value is not in focus")
   t.raises(function() prioritise.weighted { weights = { impact = "2" } } end, "weights are { criterion = number, ... }")
   t.eq(ids(prioritise.apply(prioritise.rice {}, {
     { id = "a", reach = 100, impact = 1, confidence = 0.5, effort = 10, order = 1 },

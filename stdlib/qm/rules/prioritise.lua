@@ -35,7 +35,8 @@ local function ranked(name, areas, key, opts, reason)
   local top = opts.top or opts.max
   for i, a in ipairs(list) do
     a.rank = i
-    a.in_focus = top == nil or i <= top
+    -- an area the rule could not value (no score, a criterion not given) is never in focus
+    a.in_focus = a._key ~= nil and (top == nil or i <= top)
     a.reason = reason(a)
     a._key = nil
   end
