@@ -142,6 +142,15 @@ t.test("the mode rule resolves tied modes by its ties option, not downwards", fu
   t.raises(function() consensus.percent_agreement { k = -1 } end, "k must be a number of at least 0")
 end)
 
+t.test("a question nobody scored is flagged, and 'all don't know' only when they said so", function()
+  local none = stats.summary({}, {})
+  none.dontknow = 0
+  t.eq(consensus.apply(consensus.median {}, none, pts).reason, "nobody scored it")
+  none.dontknow = 3
+  local p = consensus.apply(consensus.median {}, none, pts)
+  t.eq(p.flag, true); t.eq(p.reason, "nobody scored it (all don't know)")
+end)
+
 t.test("percent agreement states the k it used", function()
   local p = consensus.apply(consensus.percent_agreement { threshold = 0.9 }, q({ 50, 50, 55, 90 }, 5), pts)
   t.truthy(p.reason:find("within ±5 of the median", 1, true), p.reason)

@@ -43,7 +43,11 @@ end
 -- decision, no table and no text per question.
 local function builtin(name, opts, propose, test, why)
   local r = rule(name, function(q, s)
-    if q.n == 0 then return { score = nil, flag = true, reason = "nobody scored it (all don't know)" } end
+    if q.n == 0 then
+      -- "all don't know" only when somebody said so; a question nobody answered is not that
+      local dk = (q.dontknow or 0) > 0
+      return { score = nil, flag = true, reason = dk and "nobody scored it (all don't know)" or "nobody scored it" }
+    end
     local flagged = test(q)
     local reason = flagged and why(q) or nil
     if not flagged then
