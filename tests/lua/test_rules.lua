@@ -118,6 +118,8 @@ t.test("scales accept what is on them and refuse the rest", function()
   t.truthy(select(2, f:check { plan = 80 }):find("DO score is missing", 1, true))
   t.eq(scale.percent {}:check(33.3), 33.3); t.eq(select(2, scale.count {}:check(1.5)), "1.5 is not a whole number, but the scale is count (0 or more)")
   t.eq(scale.text {}:check("fint"), "fint")
+  t.eq(select(2, scale.percent {}:check(1 / 0)), "inf is outside the scale percent 0-100")   -- was "nil is ..."
+  t.eq(select(2, pts:check(-1 / 0)), "-inf is outside the scale 0-100 in steps of 5")
 end)
 
 t.test("statistics of small panels", function()
