@@ -142,6 +142,8 @@ t.test("the mode rule resolves tied modes by its ties option, not downwards", fu
   t.eq(p.flag, true)
   t.raises(function() consensus.mode_rule { ties = "smallest" } end, "ties must be")
   t.raises(function() consensus.percent_agreement { k = -1 } end, "k must be a number of at least 0")
+  -- a percentage for rwg's cutoff flagged every question
+  t.raises(function() consensus.rwg { cutoff = 70 } end, "consensus.rwg: cutoff must be a number from 0 to 1")
 end)
 
 t.test("a question nobody scored is flagged, and 'all don't know' only when they said so", function()

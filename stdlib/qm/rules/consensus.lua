@@ -113,6 +113,10 @@ end
 function M.rwg(opts)
   opts = opts or {}
   local cutoff = opts.cutoff or 0.70
+  -- rwg lies between 0 and 1: a cutoff of 70 (a percentage) would flag every question
+  if type(cutoff) ~= "number" or cutoff ~= cutoff or cutoff < 0 or cutoff > 1 then
+    error(("consensus.rwg: cutoff must be a number from 0 to 1 (rwg's range; 0.70 is the usual one), not %s"):format(tostring(cutoff)), 2)
+  end
   return builtin("rwg", opts, function(q) return q.median end,
     function(q) return q.rwg == nil or q.rwg ~= q.rwg or q.rwg < cutoff end,
     function(q)
