@@ -401,8 +401,10 @@ function M.model(ctx, m)
     if e.weight ~= nil and e.parent then
       local r = e.parent:scoring_of()
       if scoring.is_rule(r) and not r.uses_weights then
-        problem(ctx, "warning", e.where, ("%s: weight %s given but %s scores by %s, which ignores weights (use scoring = scoring.weighted_mean())")
-          :format(label(e.kind, e.id), tostring(e.weight), label(e.parent.kind, e.parent.id), r.name), { kind = e.kind, id = e.id, field = "weight" })
+        -- a sum keeps its kind: the weighted form of a sum is a weighted sum, not a mean
+        local use = r.name == "sum" and "scoring.sum { weighted = true }" or "scoring.weighted_mean()"
+        problem(ctx, "warning", e.where, ("%s: weight %s given but %s scores by %s, which ignores weights (use scoring = %s)")
+          :format(label(e.kind, e.id), tostring(e.weight), label(e.parent.kind, e.parent.id), r.name, use), { kind = e.kind, id = e.id, field = "weight" })
       end
     end
   end

@@ -359,7 +359,7 @@ M.rules = {
           { name = "importance_midpoint", type = "number", default = 3, doc = "where high importance begins" },
           { name = "performance_midpoint", type = "number", default = 50, doc = "where high performance begins" },
           top, max, asc } },
-      { name = "weighted", example = "prioritise.weighted { weights = { impact = 2, urgency = 1 } }", doc = "Σ wₖ sₖ / Σ wₖ over each area's criteria",
+      { name = "weighted", example = "prioritise.weighted { weights = { impact = 2, importance = 1 } }", doc = "Σ wₖ sₖ / Σ wₖ over each area's criteria (impact, effort, importance, reach, confidence: qm area records them); an area without one of them is not ranked",
         options = { { name = "weights", type = "table", required = true, doc = "{ criterion = weight }" }, top, max, asc } },
       { name = "rice", example = "prioritise.rice {}", doc = "reach × impact × confidence ÷ effort", options = { top, max, asc } },
       { name = "moscow", example = "prioritise.moscow {}", doc = "must, should, could, won't", options = { top, max, asc } },

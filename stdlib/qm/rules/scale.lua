@@ -22,8 +22,8 @@ local made = setmetatable({}, { __mode = "k" })
 function Scale.__tostring(s) return "<scale " .. s:describe() .. ">" end
 
 local function fmt(n)
-  if math.type(n) == "float" and n == math.floor(n) then return tostring(math.tointeger(n)) end
-  return tostring(n)
+  if math.type(n) == "float" and n == math.floor(n) and math.tointeger(n) then return tostring(math.tointeger(n)) end
+  return tostring(n)   -- inf stays "inf" (math.tointeger gives nil for it)
 end
 
 function Scale:describe()
