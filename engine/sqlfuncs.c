@@ -284,10 +284,13 @@ static Acc *final_acc(sqlite3_context *ctx) {
   return a;
 }
 
-/* values span more than a scale of A options step apart can: A or step is wrong */
+/* values span more than a scale of A options step apart can: A or step is wrong. An
+** infinite score is no sign of a wrong A or step: the statistics it reaches are null with
+** the reason (docs/statistics.md) */
 static int check_span(sqlite3_context *ctx, Acc *a, const char *fn) {
   if (isnan(a->A)) return 0;
   double span = a->vals[a->n - 1] - a->vals[0], most = (a->A - 1) * a->step;
+  if (isinf(span)) return 0;
   if (!(span <= most * (1 + 1e-9))) {
     fail(ctx, a, "%s(): the scores span %g, more than a scale of %g answer options %g apart can (%g): "
          "give the scale's step in the scores' unit (on 0-100 in steps of 5: A = 21, step = 5)",

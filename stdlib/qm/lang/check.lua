@@ -113,6 +113,21 @@ local function check_indicators(ctx, m)
     elseif not ind.sql and not ind.data then
       problem(ctx, "warning", ind.where, ("%s has no sql or data: it will be not evaluable"):format(what), { kind = "indicator", id = ind.id })
     end
+    -- a query parameter is one value: a list here would pass and only fail when run
+    if type(ind.params) == "table" then
+      local names = {}
+      for k in pairs(ind.params) do names[#names + 1] = k end
+      table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
+      for _, k in ipairs(names) do
+        local v = ind.params[k]
+        if type(k) ~= "string" then
+          problem(ctx, "error", ind.where, ("%s: params are { name = value }, a parameter's name is a word"):format(what), { kind = "indicator", id = ind.id, field = "params" })
+        elseif type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean" then
+          problem(ctx, "error", ind.where, ("%s: params.%s is a %s: a query parameter is one value (text, a number or true/false)"):format(what, k, type(v)),
+            { kind = "indicator", id = ind.id, field = "params" })
+        end
+      end
+    end
     if ind.sql and ind.data then
       problem(ctx, "error", ind.where, ("%s: give sql or data, not both"):format(what), { kind = "indicator", id = ind.id, field = "data" })
     end
@@ -386,8 +401,10 @@ function M.model(ctx, m)
     if e.weight ~= nil and e.parent then
       local r = e.parent:scoring_of()
       if scoring.is_rule(r) and not r.uses_weights then
-        problem(ctx, "warning", e.where, ("%s: weight %s given but %s scores by %s, which ignores weights (use scoring = scoring.weighted_mean())")
-          :format(label(e.kind, e.id), tostring(e.weight), label(e.parent.kind, e.parent.id), r.name), { kind = e.kind, id = e.id, field = "weight" })
+        -- a sum keeps its kind: the weighted form of a sum is a weighted sum, not a mean
+        local use = r.name == "sum" and "scoring.sum { weighted = true }" or "scoring.weighted_mean()"
+        problem(ctx, "warning", e.where, ("%s: weight %s given but %s scores by %s, which ignores weights (use scoring = %s)")
+          :format(label(e.kind, e.id), tostring(e.weight), label(e.parent.kind, e.parent.id), r.name, use), { kind = e.kind, id = e.id, field = "weight" })
       end
     end
   end
