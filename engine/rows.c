@@ -11,8 +11,9 @@
 ** (escaped as md_escape does), fixed (printf-like byte widths: the statistik report's text),
 ** json (one object per row) and column (the table renderer's aligned text once it streams:
 ** cells escaped as its term() does, padded to the widths it chose, by display width). Number styles: "cell" (the document's: %.2f without trailing zeros),
-** "exact" (the shortest text that reads back the same), "people" (%.4g) and "json" (as
-** qm.reports.json writes numbers). Every style is the Lua renderer's, byte for byte; numbers
+** "exact" (the shortest text that reads back the same), "people" (%.4g), "json" (as
+** qm.reports.json writes numbers) and "csv" (the document's CSV cell: unrounded, the shortest
+** text that reads back the same, nothing for NaN or an infinity). Every style is the Lua renderer's, byte for byte; numbers
 ** already formatted are remembered by their bits (a panel's statistics repeat a lot), so the
 ** slow exact search runs once per distinct value.
 */
@@ -94,8 +95,8 @@ typedef struct Cell {
   size_t len;
 } Cell;
 
-enum { NUM_CELL, NUM_EXACT, NUM_PEOPLE, NUM_JSON, NUM_STYLES };
-static const char *const num_names[] = { "cell", "exact", "people", "json", NULL };
+enum { NUM_CELL, NUM_EXACT, NUM_PEOPLE, NUM_JSON, NUM_CSV, NUM_STYLES };
+static const char *const num_names[] = { "cell", "exact", "people", "json", "csv", NULL };
 
 enum { FMT_CSV, FMT_MARKDOWN, FMT_FIXED, FMT_JSON, FMT_COLUMN };
 static const char *const fmt_names[] = { "csv", "markdown", "fixed", "json", "column", NULL };
@@ -180,6 +181,12 @@ static size_t format_number(int style, double v, char *out, size_t size) {
     if (v != v) return 0;
     if (v == floor(v) && fabs(v) < 1e15) return (size_t)snprintf(out, size, "%lld", (long long)v);
     return (size_t)snprintf(out, size, "%.4g", v);
+  case NUM_CSV: {  /* the document's CSV cell: unrounded, no text for NaN or an infinity */
+    if (v != v || isinf(v)) return 0;
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) return (size_t)snprintf(out, size, "%lld", (long long)v);
+    size_t n = num_shortest(v, out, size, 16);
+    return n ? n : (size_t)snprintf(out, size, "%.17g", v);
+  }
   case NUM_JSON: {  /* qm.reports.json's number() for a float */
     if (v != v || isinf(v)) return (size_t)snprintf(out, size, "null");
     if (v == floor(v) && fabs(v) < 9007199254740992.0) return (size_t)snprintf(out, size, "%.1f", v);

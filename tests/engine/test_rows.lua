@@ -50,12 +50,17 @@ t.test("every number style writes what the Lua code wrote, for integers and floa
     t.eq(rows.number("exact", v), lua_exact(v), "exact " .. ("%.17g"):format(v))
     t.eq(rows.number("people", v), lua_people(v), "people " .. ("%.17g"):format(v))
     t.eq(rows.number("json", v), json.encode(v), "json " .. ("%.17g"):format(v))
+    -- a document's CSV cell (unrounded), as qm.reports.document's cell() writes it for programs
+    t.eq(rows.number("csv", v), document.cell({ key = "v" }, { v = v }), "csv " .. ("%.17g"):format(v))
     if v == math.floor(v) and math.abs(v) < 2 ^ 62 then
       local i = math.tointeger(v)
       t.eq(rows.number("cell", i), tostring(i), "integer " .. tostring(i))
     end
   end
   t.eq(rows.number("cell", 0 / 0), "", "NaN is empty")
+  for _, v in ipairs({ 0 / 0, math.huge, -math.huge }) do
+    t.eq(rows.number("csv", v), document.cell({ key = "v" }, { v = v }), "csv " .. tostring(v))
+  end
   t.eq(rows.number("json", 0 / 0), "null", "NaN is null in JSON")
   t.eq(rows.number("json", math.huge), "null", "infinity is null in JSON")
   t.eq(rows.number("cell", math.mininteger), tostring(math.mininteger))
@@ -94,12 +99,15 @@ t.test("CSV cells are guarded against formulas and quoted exactly as the table r
 end)
 
 t.test("CSV rows: numbers, booleans, null, nil, other values and format functions as cell() writes them", function()
-  local cols = { { key = "a" }, { key = "b" }, { key = "c" }, { key = "d" },
-    { key = "e", format = function(v, row) return v and ("%s/%s"):format(v, row.a) or nil end } }
+  -- number = "csv": the columns as the document's CSV gives them to the writer
+  local cols = { { key = "a", number = "csv" }, { key = "b", number = "csv" }, { key = "c", number = "csv" },
+    { key = "d", number = "csv" },
+    { key = "e", number = "csv", format = function(v, row) return v and ("%s/%s"):format(v, row.a) or nil end } }
   local list = {
     { a = 1, b = 2.5, c = true, d = host.null, e = 3 },
     { a = -0.004, b = 1 / 3, c = false, d = nil, e = nil },
     { a = 1e20, b = 0 / 0, c = "=x", d = "-2", e = "q,\"" },
+    { a = math.huge, b = -math.huge, c = 2 ^ 53 + 2, d = 1 / 7, e = 0.1 + 0.2 },
     { a = math.mininteger, b = -0.0, c = " @", d = setmetatable({}, { __tostring = function() return "obj" end }), e = 0 },
   }
   local want = {}

@@ -218,7 +218,7 @@ local function write_csv_rows(t, out)
   local head, cols = {}, {}
   for i, c in ipairs(t.columns) do
     head[i] = tables.csv_field(tostring(c.key))
-    cols[i] = { key = c.key, format = c.format }
+    cols[i] = { key = c.key, format = c.format, number = "csv" }   -- cell(): numbers unrounded
   end
   out.line(table.concat(head, ","))
   local it, s, ctl, closing = each_row(t, true)
