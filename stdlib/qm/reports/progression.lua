@@ -330,11 +330,16 @@ function M.focus(ctx, m, out)
   local db, st = open(ctx, m, { "focus" })
   local t = as_of(ctx, m)
   local max = st.focus_max
-  local open = db:rows(sql([[SELECT citizen_id, count(*) AS open, group_concat(indicator, ', ') AS indicators
-    FROM (SELECT * FROM {focus} WHERE opened <= :as_of AND (closed IS NULL OR closed > :as_of) ORDER BY indicator)
-    GROUP BY citizen_id ORDER BY citizen_id]], st.tables), { as_of = t })
+  -- the citizens with open focus points counted in SQLite; only those over the maximum
+  -- become Lua rows (memory flat however many citizens have focus points)
+  local n_open = db:scalar(sql([[SELECT count(DISTINCT citizen_id) FROM {focus}
+    WHERE opened <= :as_of AND (closed IS NULL OR closed > :as_of)]], st.tables), { as_of = t })
   local over = {}
-  for _, r in ipairs(open) do if max and r.open > max then over[#over + 1] = r end end
+  if max then
+    over = db:rows(sql([[SELECT citizen_id, count(*) AS open, group_concat(indicator, ', ') AS indicators
+      FROM (SELECT * FROM {focus} WHERE opened <= :as_of AND (closed IS NULL OR closed > :as_of) ORDER BY indicator)
+      GROUP BY citizen_id HAVING count(*) > :max ORDER BY citizen_id]], st.tables), { as_of = t, max = max })
+  end
   local reasons = db:rows(sql([[SELECT coalesce(reason, '(ingen grund)') AS reason, count(*) AS closed FROM {focus}
     WHERE closed IS NOT NULL AND closed <= :as_of GROUP BY 1 ORDER BY 2 DESC, 1]], st.tables), { as_of = t })
   -- renewed: opened on or after one of the citizen's focus points closed (the first closing
@@ -344,10 +349,10 @@ function M.focus(ctx, m, out)
     SELECT count(*) FROM {focus} f JOIN first_closed g ON g.citizen_id = f.citizen_id
     WHERE f.opened <= :as_of AND g.closed <= f.opened]], st.tables), { as_of = t })
   local doc = report.document { title = (m.title or m.id) .. " — fokuspunkter", subtitle = "Pr. " .. t,
-    data = json.object({ model = m.id, as_of = t, max_open = max, citizens_with_focus = #open, over_max = json.array(over),
+    data = json.object({ model = m.id, as_of = t, max_open = max, citizens_with_focus = n_open, over_max = json.array(over),
       closed_by_reason = json.array(reasons), renewed = renewed },
       { "model", "as_of", "max_open", "citizens_with_focus", "over_max", "closed_by_reason", "renewed" }) }
-  doc:keyvalues { { "Borgere med åbne fokuspunkter", #open }, { "Højst åbne ad gangen", max or "(ingen grænse)" },
+  doc:keyvalues { { "Borgere med åbne fokuspunkter", n_open }, { "Højst åbne ad gangen", max or "(ingen grænse)" },
     { "Borgere over grænsen", #over }, { "Fornyede fokuspunkter", renewed } }
   doc:heading("Lukkede fokuspunkter efter grund", 3)
   doc:table { name = "reasons", columns = { { key = "reason", title = "Grund" }, { key = "closed", title = "Lukket" } }, rows = reasons }
