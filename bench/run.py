@@ -15,7 +15,7 @@ qm, floor, qm, ...), the ratio and qm's peak memory:
               bench/import.py measures it (target: 3x)
 
   python3 bench/run.py [--quick] [--repeat N] [--only national,startup,jobcentre,import]
-                       [--qm build/qm] [--qm-bench build/qm_bench] [--data DIR]
+                       [--reports fokus,borger,...] [--qm build/qm] [--qm-bench build/qm_bench] [--data DIR]
 
 Sizes: the national file (98 x 300 units x 10 participants x 40 questions = 11.76 M answers),
 200 000 citizens (about 11 M scores), 12 M imported answers; --quick: 1/20 of the units, 10 000
@@ -181,6 +181,9 @@ class Bench:
                  ("borger", ["--param", "citizen=B0007"], "jc_citizen", "text"),
                  ("borger", ["--param", "caseworker=sb03"], "jc_caseload", "csv"),
                  ("borger", [], "jc_pairs", "csv"), ("borger", [], "jc_pairs", "text")]
+        if self.a.reports:
+            wanted = set(self.a.reports.split(","))
+            cases = [c for c in cases if c[0] in wanted]
         for report, extra, floor, fmt in cases:
             what = " ".join([report] + [e for e in extra if e != "--param"] + [fmt])
             self.pair("jobcentre-" + what.replace(" ", "-"), f"{what} (floor {floor})",
@@ -266,6 +269,7 @@ def main():
     ap.add_argument("--citizens", type=int, help="the job centre's citizens")
     ap.add_argument("--answers", type=int, help="answers to import")
     ap.add_argument("--startup-runs", type=int, help="runs of each start-up command")
+    ap.add_argument("--reports", help="only these job-centre reports, comma-separated (e.g. fokus,borger)")
     a = ap.parse_args()
     a.repeat = max(1, a.repeat)
     global EXEC
