@@ -171,8 +171,10 @@ expect_stderr_has 'survey.lua:1: survey_sql, column "element", row 1: expected t
 sed -i 's/FROM mine/FROM mine WHERE unit_id = :enhed/' "$T_TMP/survey.lua"
 t_run run "$T_TMP/survey.lua" --db "$T_TMP/egen/egen.db" --report prioriteter
 expect_exit 1
-expect_stderr_has "qm: parameter :enhed not given"
+expect_stderr_has "survey.lua:1: survey_sql uses :enhed, which is not given: give --param enhed=VALUE"
 expect_stderr_lacks "stdlib/"
+t_run run "$T_TMP/survey.lua" --db "$T_TMP/egen/egen.db" --report prioriteter --param enhed=zz
+expect_exit 0
 
 t_case a_parameter_the_user_wrote_but_did_not_give_is_named_with_how_to_give_it
 cat >"$T_TMP/param.lua" <<'EOF'
@@ -184,6 +186,35 @@ expect_exit 0
 expect_stdout_has "the query uses :enhed, which is not given: give --param enhed=VALUE"
 t_run run "$T_TMP/param.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --param enhed=a
 expect_stdout_has "3 meets the target ≥ 1"
+
+t_case a_query_that_cannot_run_on_the_data_is_not_evaluable_at_its_line_and_the_rest_runs
+# it compiles (qm check --db passes) but fails while it runs: malformed JSON, an integer overflow
+cat >"$T_TMP/runerr.lua" <<'EOF'
+model "re" { title = "R", theme "t" { title = "T",
+  indicator "j" { type = "target", min = 1, sql = [[SELECT json_extract('{x', '$.a') AS value]] },
+  indicator "o" { type = "target", min = 1, sql = [[SELECT abs(-9223372036854775807 - 1) AS value]] },
+  indicator "ok" { type = "target", min = 1, sql = [[SELECT 2 AS value]] } } }
+EOF
+t_run check "$T_TMP/runerr.lua" --db "$T_TMP/egen/egen.db"
+expect_exit 0
+t_run run "$T_TMP/runerr.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --format json
+expect_exit 0
+expect_stderr_has 'runerr.lua:2: warning: indicator "j" is not evaluable: the query cannot run: malformed JSON'
+expect_stderr_has 'runerr.lua:3: warning: indicator "o" is not evaluable: the query cannot run: integer overflow'
+python3 - "$T_OUT" <<'PY' || t_fail "statuses"
+import json, sys
+s = {i["id"]: i for i in json.load(open(sys.argv[1]))["indicators"]}
+assert s["j"]["status"] == "not evaluable" and s["j"]["problem"]["where"].endswith("runerr.lua:2"), s["j"]
+assert s["o"]["reason"] == "the query cannot run: integer overflow", s["o"]
+assert s["ok"]["status"] == "achieved", s["ok"]
+PY
+t_run run "$T_TMP/runerr.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --strict
+expect_exit 1
+# a limit reached inside such a query still stops the run
+sed -i "s/SELECT 2 AS value/WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) AS value FROM c/" "$T_TMP/runerr.lua"
+t_run run "$T_TMP/runerr.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --timeout 1
+expect_exit 4
+expect_stderr_has "time limit of 1 s reached"
 
 t_case check_knows_thresholds_inclusive_time_phrases_baselines_and_settings
 cat >"$T_TMP/bad.lua" <<'EOF'
