@@ -226,6 +226,7 @@ model "bad" { title = "Bad", coverage_of = "ingen",
     indicator "d" { type = "direction", baseline = "hvert år", sql = "SELECT period, value FROM x" },
     indicator "g" { type = "max_gap", max_gap = "2 gange årligt", window = "2016", sql = "SELECT date FROM x" },
     indicator "v" { type = "target", min = 5, max = 3, sql = "SELECT value FROM x" },
+    indicator "c" { type = "checklist", items = { "plan", "mål", "plan" }, sql = "SELECT item, done FROM x" },
     indicator "p" { type = "target", min = 1, params = { enheder = { "a", "b" }, aar = 2016 },
       sql = "SELECT value FROM x WHERE unit_id = :enheder AND year = :aar" },
   },
@@ -238,6 +239,8 @@ expect_stdout_has 'indicator "f": inclusive has no meaning for a frequency indic
 expect_stdout_has 'indicator "d": baseline: the baseline "hvert år" is a recurrence, not a period or a date'
 expect_stdout_has 'indicator "g": max_gap: "2 gange årligt" is a count per period, not a longest gap'
 expect_stdout_has 'indicator "v": min 5 is above max 3'
+# an item listed twice would count twice ("0 of 3", "open: plan; mål; plan")
+expect_stdout_has 'indicator "c": items must list each text once, not "plan" twice'
 # a list where one value belongs passes no more (a run would make it not evaluable)
 expect_stdout_has 'indicator "p": params.enheder is a table: a query parameter is one value'
 expect_stdout_lacks 'params.aar'
