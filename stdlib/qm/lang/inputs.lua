@@ -136,6 +136,7 @@ M.kinds = {
     columns = {
       { name = "decided", type = "date", doc = "when the condition was recorded", null = "not (yet)" },
       { name = "done", type = "date", optional = true, doc = "when it was done", null = "not done" },
+      unit_id,
     },
   },
 }
