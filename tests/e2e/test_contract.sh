@@ -216,6 +216,37 @@ t_run run "$T_TMP/runerr.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --ti
 expect_exit 4
 expect_stderr_has "time limit of 1 s reached"
 
+t_case a_column_named_like_one_the_kind_reads_is_a_warning_not_silently_left_out
+# unitid for unit_id: left out, the target would be judged for the whole organisation on
+# the latest row (achieved, 2) though unit A's value 0 misses it
+python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/near.db'); c.executescript(\"CREATE TABLE v(unitid, value, dato); INSERT INTO v VALUES ('A', 0, '2016-01-01'), ('B', 2, '2016-02-01')\")"
+cat >"$T_TMP/near.lua" <<'EOF'
+model "near" { title = "N", theme "t" { title = "T",
+  indicator "a" { type = "target", min = 1, sql = [[SELECT unitid, value FROM v]] },
+  indicator "f" { type = "frequency", count = 1, per = "year", window = "2016", sql = [[SELECT dato FROM v]] },
+  indicator "n" { type = "target", min = 1, sql = [[SELECT value, 'x' AS note, dato AS date FROM v]] } } }
+EOF
+t_run run "$T_TMP/near.lua" --db "$T_TMP/near.db" --as-of 2016-12-31
+expect_exit 0
+expect_stderr_has 'near.lua:2: warning: indicator "a": the query gives column unitid, which a target indicator does not read (did you mean unit_id?)'
+expect_stderr_lacks 'indicator "n"'
+t_run run "$T_TMP/near.lua" --db "$T_TMP/near.db" --as-of 2016-12-31 --strict
+expect_exit 1
+expect_stderr_has "1 indicator is not evaluable because of the data (--strict)"
+expect_stderr_has "1 column an indicator does not read, named like one it reads (--strict)"
+t_run check "$T_TMP/near.lua" --db "$T_TMP/near.db" --format json
+expect_exit 1
+python3 - "$T_OUT" <<'PY' || t_fail "findings"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+w = [x for x in f if x["severity"] == "warning"]
+assert len(w) == 2 and w[0]["line"] == 2 and w[0]["suggestion"] == "unit_id" and "unitid" in w[0]["message"], f
+# dato is the frequency's missing date: the error says so, and the warning points at it
+assert w[1]["line"] == 3 and w[1]["suggestion"] == "date", f
+e = [x for x in f if x["severity"] == "error"]
+assert len(e) == 1 and e[0]["line"] == 3 and "no column date" in e[0]["message"], f
+PY
+
 t_case check_knows_thresholds_inclusive_time_phrases_baselines_and_settings
 cat >"$T_TMP/bad.lua" <<'EOF'
 model "bad" { title = "Bad", coverage_of = "ingen",

@@ -173,6 +173,12 @@ function M.rows(run, ind, as_of)
           got = table.concat(cols, ", ") })
     end
   end
+  if run and run.data_warning then
+    for _, miss in ipairs(inputs.near_misses(cols, kind.columns)) do
+      run:data_warning(ind, ("the %s gives column %s, which a %s indicator does not read (did you mean %s?)")
+        :format(from_lua and "data function" or "query", miss.given, kind_of(ind), miss.meant))
+    end
+  end
   for _, group in ipairs(kind.any_of or {}) do
     local any = false
     for _, n in ipairs(group) do if present[n] then any = true end end
