@@ -349,6 +349,11 @@ python3 -c "
 import json; d = json.load(open('$T_OUT'))
 assert d['eligible'] == 2 and d['covered'] == 1, d
 " || t_fail "coverage over a list of target groups"
+expect_stderr_lacks "target group"
+# a target group no citizen has (misspelt) is said, with the groups the table has
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report coverage --as-of 2011-01-01 --param target_group=Sygedagpenge
+expect_exit 0
+expect_stderr_has 'warning: --param target_group "Sygedagpenge": no citizen in jc_citizens has this target group — did you mean "sygedagpenge"? (the table'"'"'s target groups: '
 # values outside their domains, put there with SQL (not through the import), stop the
 # report naming the table, column, row and value, instead of counting in its figures
 jc_sql() { python3 -c "import sqlite3, sys; c = sqlite3.connect('$T_TMP/jc.db'); c.executescript(sys.argv[1]); c.commit()" "$1"; }
