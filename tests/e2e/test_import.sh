@@ -233,8 +233,14 @@ Y
 t_run import --db "$caf" --write --model "$CAF" --param scoring=fine --round c1 "$T_TMP/a2.yaml"
 expect_exit 1
 expect_stderr_has 'a2.yaml:3:19: scroe: not one of responses'"'"'s columns'
-expect_stderr_has 'question "1.2": the ACT score is missing (PLAN, DO, CHECK, ACT)'
-expect_stderr_has 'question "6.1": TARGETS: 160 is outside the scale'
+# each at the part it is about (the first part given, when one is missing)
+expect_stderr_has 'a2.yaml:4:18: PLAN: question "1.2": the ACT score is missing (PLAN, DO, CHECK, ACT)'
+expect_stderr_has 'a2.yaml:5:33: TARGETS: question "6.1": TARGETS: 160 is outside the scale'
+printf 'participant;question;plan;do;check;act;trends\r\nA4;1.1;60;50;40;130;\r\nA4;1.2;60;50;40;30;20\r\n' >"$T_TMP/a4.csv"
+t_run import --db "$caf" --write --model "$CAF" --param scoring=fine --round c1 "$T_TMP/a4.csv"
+expect_exit 1
+expect_stderr_has 'a4.csv:2:6: act: question "1.1": ACT: 130 is outside the scale'
+expect_stderr_has 'a4.csv:3:7: trends: question "1.2": TRENDS is not a part of the score (the parts are PLAN, DO, CHECK, ACT)'
 [ "$(sql "$caf" "select count(*) from qm_responses where participant = 'A2'")" = "0" ] || t_fail "A2 was stored (as ved ikke?)"
 printf 'participant;question;plan;do;check;act;trends;targets\r\nA3;1.1;55,5;50;45;40;;\r\nA3;6.1;;;;;70;65\r\n' >"$T_TMP/a3.csv"
 t_run import --db "$caf" --write --model "$CAF" --param scoring=fine --round c1 "$T_TMP/a3.csv"
