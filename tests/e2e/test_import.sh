@@ -178,12 +178,15 @@ expect_stderr_has 'conv.csv:4:2: citizen_id: "B9" is not in jc_citizens.id'
 head -3 "$T_TMP/conv.csv" >"$T_TMP/conv2.csv"
 t_run import --db "$jc" --write --model "$VEJLE" --what conversations "$T_TMP/conv2.csv"
 expect_exit 0
-printf 'conversation_id,indicator,score,hidden\nS1,motivation,0,\nS1,tillid,6,nej\nS1,helbred,3,ja\nS1,kaffe,3,\nS2,motivation,5,\nS1,helbred,2,\n' >"$T_TMP/scores.csv"
+printf 'conversation_id,indicator,score,hidden\nS1,motivation,0,\nS1,tillid,6,nej\nS1,helbred,3,ja\nS1,kaffe,3,\nS2,motivation,5,\nS1,helbred,2,\nS2,traeningsaktiviteter,2,\nS2,Tillid,2,\n' >"$T_TMP/scores.csv"
 t_run import --db "$jc" --write --model "$VEJLE" --what scores "$T_TMP/scores.csv"
 expect_exit 1
 expect_stderr_has 'scores.csv:2:3: score: 0 is outside the scale 1-5'
 expect_stderr_has 'scores.csv:3:3: score: 6 is outside the scale 1-5'
-expect_stderr_has 'scores.csv:5:2: indicator: "kaffe" is not a question of model vejle'
+expect_stderr_has 'scores.csv:5:2: indicator: "kaffe" is not a question of model vejle (its questions: moedestabilitet, arbejdsidentitet, motivation, tillid, helbred, traening)'
+# the one meant: the catalogue's title written out, a capital letter
+expect_stderr_has 'scores.csv:8:2: indicator: "traeningsaktiviteter" is not a question of model vejle (did you mean "traening"?)'
+expect_stderr_has 'scores.csv:9:2: indicator: "Tillid" is not a question of model vejle (did you mean "tillid"?)'
 expect_stderr_has 'scores.csv:7:1: conversation_id: the key (conversation_id, indicator) = (S1, helbred) is given twice (also at'
 [ "$(sql "$jc" "select count(*) from sqlite_master where name = 'jc_scores'")" = "0" ] || t_fail "scores (or their table) were written"
 printf 'conversation_id,indicator,score,hidden\nS1,motivation,1,\nS1,helbred,3,ja\nS2,motivation,5,\n' >"$T_TMP/scores2.csv"
