@@ -195,9 +195,16 @@ static int frozen_next(lua_State *L) {
   return 2;
 }
 
+/* pairs over a proxy: the original's own __pairs when it has one (a rule library lists its
+** rules that way: the REPL completes `consensus.` from it), else its fields, frozen */
 static int frozen_pairs(lua_State *L) {
   lua_getmetatable(L, 1);
   lua_getfield(L, -1, "__qm_original");
+  if (luaL_getmetafield(L, -1, "__pairs") != LUA_TNIL) {
+    lua_insert(L, -2);
+    lua_call(L, 1, 3);
+    return 3;
+  }
   lua_pushcclosure(L, frozen_next, 1);
   lua_pushvalue(L, 1);
   lua_pushnil(L);

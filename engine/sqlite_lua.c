@@ -296,6 +296,21 @@ static int stmt_columns(lua_State *L) {
   return 1;
 }
 
+/* st:decltypes(): for each result column, the declared type of the table column it is taken
+** from unchanged (a plain column reference, also through a view or subquery), else false —
+** qm check reads a dataset's declared qm type this way */
+static int stmt_decltypes(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  int n = sqlite3_column_count(s->st);
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    const char *t = sqlite3_column_decltype(s->st, i);
+    if (t) lua_pushstring(L, t); else lua_pushboolean(L, 0);
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
 /* the rows a statement changed: sqlite3_changes() keeps the count of the last INSERT, UPDATE
 ** or DELETE through later statements of other kinds, so it counts only when the connection's
 ** total moved while this one ran */
@@ -944,7 +959,7 @@ static void ensure_metatables(lua_State *L) {
   static const luaL_Reg stmt_methods[] = {
     { "bind", stmt_bind }, { "query", stmt_query }, { "rows", stmt_rows }, { "first", stmt_first },
     { "scalar", stmt_scalar }, { "exec", stmt_exec }, { "try", stmt_try }, { "columns", stmt_columns },
-    { "parameters", stmt_parameters }, { "reset", stmt_reset }, { "close", stmt_close }, { NULL, NULL } };
+    { "decltypes", stmt_decltypes }, { "parameters", stmt_parameters }, { "reset", stmt_reset }, { "close", stmt_close }, { NULL, NULL } };
   if (luaL_newmetatable(L, DB_MT)) {
     luaL_newlib(L, db_methods);
     lua_setfield(L, -2, "__index");

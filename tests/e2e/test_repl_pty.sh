@@ -87,7 +87,8 @@ lists ".mode " "box" "table" "column" "markdown" "line" "csv" "json"
 [ "$(screen | grep -c 'string')" = 0 ] || t_fail ".mode offered Lua globals"
 completes ".mode js" ".mode json" "mode name"
 completes ".headers of" ".headers off" "on/off"
-completes ".bail o" ".bail o" "on/off"
+completes ".bail of" ".bail off" "on/off of .bail"
+completes ".timer of" ".timer off" "on/off of .timer"
 completes ".schema enh" ".schema enheder" "table name"
 completes ".import x.csv enh" ".import x.csv enheder" "table after the file of .import"
 completes ".help dum" ".help dump" "command name"
@@ -103,9 +104,20 @@ tm send-keys C-l
 lists "kik:" "kik:find" "kik:questions" "kik:themes"
 screen | grep -q "_file\|_index" && t_fail "kik: offered engine internals: $(screen | grep -o '[a-z:]*_[a-z]*' | head -3)"
 tm send-keys C-l
-completes 'kik.questions["1.' 'kik.questions["1.' "collection ids"
+completes 'kik.questions["1' 'kik.questions["1.' "collection ids (the common start of 1.1, 1.2, 1.3)"
+tm send-keys C-l
+lists 'kik.questions["1.' '1.1"]' '1.2"]' '1.3"]'
+tm send-keys C-l
 completes 'kik.questions["2.1' 'kik.questions["2.1"]' "a question id"
 completes 'kik.themes["ledel' 'kik.themes["ledelse"]' "a theme id"
+
+t_case rule_libraries_complete_their_rules
+tm send-keys C-l
+lists "consensus." "consensus.median" "consensus.percent_agreement" "consensus.rwg"
+tm send-keys C-l
+completes "prioritise.impact_" "prioritise.impact_effort" "a prioritise rule"
+completes "scoring.weighted_" "scoring.weighted_mean" "a scoring rule"
+completes "scale.caf_f" "scale.caf_fine" "a scale"
 
 t_case continuation_prompt_for_unfinished_function
 line "function g()"

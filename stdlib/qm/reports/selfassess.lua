@@ -381,7 +381,7 @@ function M.konsensus(ctx, m, out)
       parts = parts_text(sc, medians, fmtnum) or "", flag = it.flag and ("! " .. (it.reason or "")) or "" }
     data[#data + 1] = json.object({ rank = i, question = it.question.id, text = it.question.text, stats = M.stats_data(qs),
       parts = parts_json(sc, ps, function(v)
-        return json.object({ median = fmtnum(v.median, 2), min = fmtnum(v.min), max = fmtnum(v.max) }, { "median", "min", "max" })
+        return json.object({ median = v.median, min = v.min, max = v.max }, { "median", "min", "max" })   -- unrounded
       end),
       proposal = it.proposal, flag = it.flag, reason = it.reason }, { "rank", "question", "text", "stats", "parts", "proposal", "flag", "reason" })
   end
@@ -485,8 +485,9 @@ function M.konsensusrapport(ctx, m, out, doc_in)
         rows[#rows + 1] = row
         dots[#dots + 1] = { label = q.id .. " " .. (q.text or ""), scores = individual[q.id] or {},
           agreed = c and c.dontknow == 0 and null_to_nil(c.score) or nil }
-        csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = fmtnum(qs.min), max = fmtnum(qs.max),
-          sd = fmtnum(qs.sd), n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
+        -- the CSV table is for programs: numbers unrounded, as in JSON
+        csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = qs.min, max = qs.max,
+          sd = qs.sd, n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
         tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text,
           agreed = c and (c.dontknow == 1 and "dontknow" or null_to_nil(c.score)) or nil, comment = row.comment,
           strengths = row.strengths, improvements = row.improvements, spread = M.stats_data(qs) },
@@ -619,8 +620,16 @@ function M.opfoelgning(ctx, m, out)
                         { m = m.id, u = r.unit_id, r = r.id, s = r.started })
   end
   if not prev_id then host.raise(host.exit.model, ("round \"%s\" has no previous round to compare with"):format(r.id), 0) end
-  local now_agreed, now_t, now_total = M.agreed(db, m, r.id)
-  local before_agreed, before_t, before_total = M.agreed(db, m, prev_id)
+  local now_agreed, now_t, now_total, now_pts = M.agreed(db, m, r.id)
+  local before_agreed, before_t, before_total, before_pts = M.agreed(db, m, prev_id)
+  -- a points-based model: each total out of its own maximum (the criteria assessed in it)
+  local max_before, max_now = before_pts[m] and before_pts[m].max, now_pts[m] and now_pts[m].max
+  local function total_text(v, max)
+    local t = fmtnum(fmtnum(v))   -- 67.99 -> 68.0 -> 68
+    if t == nil then return "-" end
+    if max then return ("%s af %s point"):format(tostring(t), tostring(fmtnum(max, 1))) end
+    return t
+  end
   local function v(c) return c and c.dontknow == 0 and null_to_nil(c.score) or nil end
   local rows, data = {}, json.array({})
   for _, th in ipairs(m:themes()) do
@@ -637,7 +646,7 @@ function M.opfoelgning(ctx, m, out)
   end
   local acts = db:first([[SELECT count(*) AS n, sum(status = 'done') AS done FROM qm_actions WHERE round_id = ?]], { prev_id })
   local doc = report.document { title = "Opfølgning", subtitle = ("Runde %s sammenlignet med %s, %s"):format(r.id, prev_id, unit_name(db, r.unit_id)) }
-  doc:keyvalues { { "Samlet score før", fmtnum(before_total) or "-" }, { "Samlet score nu", fmtnum(now_total) or "-" },
+  doc:keyvalues { { "Samlet score før", total_text(before_total, max_before) }, { "Samlet score nu", total_text(now_total, max_now) },
     { "Handlinger fra forrige runde", ("%d, heraf gennemført %d"):format(acts.n, null_to_nil(acts.done) or 0) } }
   local cats = {}
   for _, th in ipairs(m:themes()) do cats[#cats + 1] = { label = th.title or th.id, values = { before_t[th.id], now_t[th.id] } } end
@@ -648,8 +657,9 @@ function M.opfoelgning(ctx, m, out)
   doc:table { name = "changes", columns = { { key = "element", title = "Tema/spørgsmål" }, { key = "title", title = "Titel" },
     { key = "before", title = "Før" }, { key = "now", title = "Nu" }, { key = "change", title = "Ændring" } }, rows = rows }
   doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = before_total, score_now = now_total,
+    max_before = max_before, max_now = max_now,
     actions_before = acts.n, actions_done = null_to_nil(acts.done) or 0, questions = data },
-    { "model", "round", "previous", "score_before", "score_now", "actions_before", "actions_done", "questions" })
+    { "model", "round", "previous", "score_before", "score_now", "max_before", "max_now", "actions_before", "actions_done", "questions" })
   report.write(doc, ctx.opts.format, out)
 end
 
@@ -669,9 +679,21 @@ function M.rollup_data(ctx, db, m)
       WHERE latest = 1 ORDER BY unit_id]], { top = top or host.null, m = m.id })
   local per_theme, totals = {}, {}
   local weak = {}
+  -- a points-based model: each criterion's points and available points, each total's maximum
+  local points = { criteria = {}, max = {}, maxima = {} }
   for _, u in ipairs(units) do
-    local agreed, t, total = M.agreed(db, m, u.round_id)
+    local agreed, t, total, breakdown = M.agreed(db, m, u.round_id)
     if total then totals[#totals + 1] = total end
+    local pts = breakdown[m]
+    if pts then
+      points.based = true
+      if total then points.maxima[pts.max] = true end
+      for _, c in ipairs(pts.criteria) do
+        points.criteria[c.id] = points.criteria[c.id] or {}
+        if c.points then table.insert(points.criteria[c.id], c.points) end
+        points.max[c.id] = c.max
+      end
+    end
     for id, v in pairs(t) do
       if v then per_theme[id] = per_theme[id] or {}; table.insert(per_theme[id], v) end
     end
@@ -679,12 +701,16 @@ function M.rollup_data(ctx, db, m)
       if c.dontknow == 0 and c.score ~= host.null and m.target and c.score < m.target then weak[q] = (weak[q] or 0) + 1 end
     end
   end
-  return units, per_theme, totals, weak
+  return units, per_theme, totals, weak, points.based and points or nil
 end
 
 function M.rollup(ctx, m, out, doc_in)
   local db = need_db(ctx)
-  local units, per_theme, totals, weak = M.rollup_data(ctx, db, m)
+  local units, per_theme, totals, weak, points = M.rollup_data(ctx, db, m)
+  -- the total's maximum, when every unit's total has the same one (the same criteria assessed)
+  local total_max, n_maxima = nil, 0
+  if points then for mx in pairs(points.maxima) do total_max, n_maxima = mx, n_maxima + 1 end end
+  if n_maxima > 1 then total_max = nil end
   local top = ctx.opts.unit and ctx.opts.unit[1]
   local doc = doc_in and doc_in.doc or report.document { title = "Samlet billede — " .. (m.title or m.id),
     subtitle = top and ("Under " .. unit_name(db, top)) or "Hele organisationen" }
@@ -694,14 +720,35 @@ function M.rollup(ctx, m, out, doc_in)
     local v = per_theme[th.id] or {}
     local raw = { min = v[1] and math.min(table.unpack(v)), median = stats.median(v), mean = stats.mean(v),
                   max = v[1] and math.max(table.unpack(v)) }
+    local pm, pmax = nil, nil
+    if points then pm, pmax = stats.median(points.criteria[th.id] or {}), points.max[th.id] end
     rows[#rows + 1] = { theme = th.id, title = th.title, units = #v, min = fmtnum(raw.min), median = fmtnum(raw.median),
-      mean = fmtnum(raw.mean), max = fmtnum(raw.max) }
+      mean = fmtnum(raw.mean), max = fmtnum(raw.max), points_median = fmtnum(pm), points_max = fmtnum(pmax, 1) }
+    local keys = { "theme", "units", "min", "median", "mean", "max" }
+    if points then keys[#keys + 1] = "points_median"; keys[#keys + 1] = "points_max" end
     tdata[#tdata + 1] = json.object({ theme = th.id, units = #v, min = raw.min or host.null, median = raw.median or host.null,
-      mean = raw.mean or host.null, max = raw.max or host.null }, { "theme", "units", "min", "median", "mean", "max" })
+      mean = raw.mean or host.null, max = raw.max or host.null,
+      points_median = pm or host.null, points_max = pmax or host.null }, keys)
   end
-  doc:keyvalues { { "Enheder med en runde", #units }, { "Median af samlet score", fmtnum(stats.median(totals)) or "-" } }
-  doc:table { name = "themes", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" }, { key = "units", title = "Enheder" },
-    { key = "min", title = "Min" }, { key = "median", title = "Median" }, { key = "mean", title = "Gns." }, { key = "max", title = "Maks" } }, rows = rows }
+  local median_text = fmtnum(fmtnum(stats.median(totals))) or "-"
+  if total_max and median_text ~= "-" then
+    median_text = ("%s af %s point"):format(tostring(median_text), tostring(fmtnum(total_max, 1)))
+  elseif n_maxima > 1 then
+    local ms = {}
+    for mx in pairs(points.maxima) do ms[#ms + 1] = mx end
+    table.sort(ms)
+    for i, mx in ipairs(ms) do ms[i] = tostring(fmtnum(mx, 1)) end
+    median_text = ("%s (enhedernes maksimum er forskelligt: %s point)"):format(median_text, table.concat(ms, ", "))
+  end
+  doc:keyvalues { { "Enheder med en runde", #units }, { "Median af samlet score", median_text } }
+  local cols = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" }, { key = "units", title = "Enheder" },
+    { key = "min", title = points and "Min (%)" or "Min" }, { key = "median", title = points and "Median (%)" or "Median" },
+    { key = "mean", title = points and "Gns. (%)" or "Gns." }, { key = "max", title = points and "Maks (%)" or "Maks" } }
+  if points then
+    cols[#cols + 1] = { key = "points_median", title = "Point (median)" }
+    cols[#cols + 1] = { key = "points_max", title = "Maks point" }
+  end
+  doc:table { name = "themes", columns = cols, rows = rows }
   local common = {}
   for q, n in pairs(weak) do common[#common + 1] = { question = q, units = n, text = (m:find(q) or {}).text } end
   table.sort(common, function(a, b) if a.units ~= b.units then return a.units > b.units end return a.question < b.question end)
@@ -709,9 +756,11 @@ function M.rollup(ctx, m, out, doc_in)
   doc:heading("Fælles forbedringsområder (under målet " .. tostring(m.target or "-") .. ")", 3)
   doc:table { name = "common_areas", columns = { { key = "question", title = "Spørgsmål" }, { key = "units", title = "Enheder" },
     { key = "text", title = "Tekst" } }, rows = common }
+  local keys = { "model", "under", "units", "median_total", "conventions", "themes", "common_areas" }
+  if points then table.insert(keys, 5, "total_max") end
   local data = json.object({ model = m.id, under = top, units = #units, median_total = stats.median(totals) or host.null,
-    conventions = M.conventions(m), themes = tdata, common_areas = json.array(common) },
-    { "model", "under", "units", "median_total", "conventions", "themes", "common_areas" })
+    total_max = total_max or host.null, conventions = M.conventions(m), themes = tdata, common_areas = json.array(common) },
+    keys)
   if doc_in then return data end
   doc.data = data
   report.write(doc, ctx.opts.format, out)
