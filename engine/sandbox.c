@@ -195,14 +195,30 @@ static int frozen_next(lua_State *L) {
   return 2;
 }
 
+/* the original's own iterator (upvalue 1), its values frozen and guarded as __index gives them */
+static int frozen_custom_next(lua_State *L) {
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 2);
+  if (lua_isnil(L, 1)) return 1;
+  if (wants_freeze(L, 2)) { qmS_freeze(L, 2); lua_replace(L, 2); }
+  else guard_top(L);
+  return 2;
+}
+
 /* pairs over a proxy: the original's own __pairs when it has one (a rule library lists its
-** rules that way: the REPL completes `consensus.` from it), else its fields, frozen */
+** rules that way: the REPL completes `consensus.` from it), else its fields; either way the
+** values frozen and guarded */
 static int frozen_pairs(lua_State *L) {
   lua_getmetatable(L, 1);
   lua_getfield(L, -1, "__qm_original");
   if (luaL_getmetafield(L, -1, "__pairs") != LUA_TNIL) {
     lua_insert(L, -2);
     lua_call(L, 1, 3);
+    lua_pushvalue(L, -3);
+    lua_pushcclosure(L, frozen_custom_next, 1);
+    lua_replace(L, -4);
     return 3;
   }
   lua_pushcclosure(L, frozen_next, 1);
