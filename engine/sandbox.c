@@ -183,8 +183,9 @@ static int frozen_newindex(lua_State *L) {
   lua_getfield(L, lua_upvalueindex(1), "__qm_name");
   const char *name = lua_tostring(L, -1);
   const char *key = luaL_tolstring(L, 2, NULL);
-  return luaL_error(L, "cannot change %s%s%s: shared library tables are read-only in a model",
-                    name ? name : "", name ? "." : "", key);
+  if (name == NULL)  /* a module, or a value made for the model (a callback's view, params) */
+    return luaL_error(L, "cannot change %s: the tables qm gives a model are read-only", key);
+  return luaL_error(L, "cannot change %s.%s: shared library tables are read-only in a model", name, key);
 }
 
 static int frozen_next(lua_State *L) {

@@ -27,6 +27,17 @@ expect_stdout_has $'true\ttrue'
 expect_stdout_has "io"
 expect_stdout_lacks "stdlib/"
 
+t_case changing_a_callbacks_view_says_it_is_read_only_not_a_library
+# before: "cannot change opts: shared library tables are read-only" for the view of a callback
+cat >"$M/view.lua" <<'LUA'
+model "x" { title = "x", theme "t" { title = "t", indicator "i" { title = "i",
+  data = function(view, p) print(select(2, pcall(function() view.opts = {} end))) return {} end } } }
+LUA
+t_run run "$M/view.lua" --report status
+expect_exit 0
+expect_stdout_has "view.lua:2: cannot change opts: the tables qm gives a model are read-only"
+expect_stdout_lacks "shared library"
+
 t_case every_public_function_called_wrongly_names_no_engine_file
 # every function of every global and public module, called with wrong arguments
 cat >"$M/sweep.lua" <<'LUA'
