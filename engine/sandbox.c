@@ -12,6 +12,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include "qm.h"
+#include "qm_limits.h"
 #include "sandbox.h"
 
 /* ---- the allow-lists: the documentation and the tests read these too (docs/sandbox.md) */
@@ -126,7 +127,10 @@ static int has_position(const char *msg) {
 static int guard_done(lua_State *L, int status, lua_KContext ctx) {
   (void)ctx;
   if (status != LUA_OK && status != LUA_YIELD) {
-    const char *msg = qm_errmsg(L, -1);
+    /* a limit's error (memory, time, Ctrl-C) passes as it is: it is no mistake of the call */
+    QmLimits *lim = qmL_of(L);
+    int limit = (lim != NULL && lim->tripped != QM_TRIP_NONE) || strcmp(qm_errclassname(L, -1), "limit") == 0;
+    const char *msg = status == LUA_ERRRUN && !limit ? qm_errmsg(L, -1) : NULL;
     if (msg != NULL) {
       size_t skip = engine_position(msg);
       if (skip > 0 || !has_position(msg)) {

@@ -27,6 +27,28 @@ expect_stdout_has $'true\ttrue'
 expect_stdout_has "io"
 expect_stdout_lacks "stdlib/"
 
+t_case the_guard_passes_yields_and_limits_through
+# the guard around a public function calls it protected: a coroutine may still yield across it
+# (json.encode calling the model's iterator), and a limit's error passes unchanged (exit 4)
+cat >"$M/co.lua" <<'LUA'
+local json = require("qm.json")
+local co = coroutine.wrap(function()
+  local s = json.stream(function() local i = 0 return function() i = i + 1 if i <= 3 then coroutine.yield(i) return i end end end)
+  return json.encode({ s })
+end)
+print(co(), co(), co(), co())
+LUA
+t_run run "$M/co.lua"
+expect_exit 0
+expect_stdout_is $'1\t2\t3\t[[1,2,3]]'
+cat >"$M/lim.lua" <<'LUA'
+local json = require("qm.json")
+print(pcall(json.encode, { json.stream(function() return function() while true do end end end) }))
+LUA
+t_run run --timeout 0.5 "$M/lim.lua"
+expect_exit 4
+expect_stderr_has "qm: time limit of 0.5 s reached (raise it with --timeout)"
+
 t_case changing_a_callbacks_view_says_it_is_read_only_not_a_library
 # before: "cannot change opts: shared library tables are read-only" for the view of a callback
 cat >"$M/view.lua" <<'LUA'
