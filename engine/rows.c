@@ -66,6 +66,7 @@ static void buf_free(lua_State *L, Buf *b) {
 }
 
 static inline void put(lua_State *L, Buf *b, const char *s, size_t len) {
+  if (len == 0) return;  /* an empty cell: the buffer (and s) may be NULL, which memcpy may not take */
   if (b->n + len > b->cap) buf_need(L, b, len);
   memcpy(b->p + b->n, s, len);
   b->n += len;
@@ -77,6 +78,7 @@ static inline void putc_(lua_State *L, Buf *b, char c) {
 }
 
 static void put_spaces(lua_State *L, Buf *b, size_t n) {
+  if (n == 0) return;
   buf_need(L, b, n);
   memset(b->p + b->n, ' ', n);
   b->n += n;
