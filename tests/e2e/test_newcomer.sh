@@ -70,6 +70,44 @@ expect_stdout_has "<model kik: 8 themes, 20 questions, 5 indicators>"
 expect_stdout_has "20"
 expect_stdout_has '"caf2020"'
 
+t_case bundled_models_are_named_on_the_command_line_too
+# qm run/check NAME and --model NAME find a bundled model when there is no such file, as
+# qm repl NAME and use "NAME" do; a name that is neither lists the bundled ones
+cd "$T_TMP" || t_fail "no temporary folder"
+t_run check kik
+expect_exit 0
+expect_stdout_has "ok: "
+expect_stdout_has "kik/kik.lua"
+t_run run kik --report list
+expect_exit 0
+expect_stdout_has "konsensusrapport"
+t_run run "$M/kik/demo_data.lua" --db "$T_TMP/kik.db" --write
+expect_exit 0
+t_run consensus --db "$T_TMP/kik.db" --write --model kik --round 2025-aeblet --question 1.1 --score 60 --comment "Enige efter mødet" --by Teamet
+expect_exit 0
+t_run run kik --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet --format csv
+expect_exit 0
+expect_stdout_has "ledelse,1.1,60,"
+expect_stdout_has "Enige efter mødet"
+t_run check kiik
+expect_exit 3
+expect_stderr_has "cannot open kiik: no such file, and no bundled model of that name (did you mean kik?) (bundled: caf2020,"
+t_run run kiik
+expect_exit 3
+expect_stderr_has "cannot open kiik: no such file, and no bundled model of that name (did you mean kik?)"
+t_run consensus --db "$T_TMP/kik.db" --write --model kiik --round 2025-aeblet --question 1.1 --score 55
+expect_exit 3
+expect_stderr_has "cannot open kiik: no such file, and no bundled model of that name (did you mean kik?)"
+t_run run nope.lua
+expect_exit 3
+expect_stderr_has "cannot open nope.lua: no such file"
+expect_stderr_lacks "bundled"
+printf 'print("my own kik")\n' >"$T_TMP/kik"   # a file of that name comes first
+t_run run kik
+expect_exit 0
+expect_stdout_is "my own kik"
+cd - >/dev/null || true
+
 t_case misspelt_rules_and_options_are_named_at_the_models_line_in_check_and_run
 cat >"$T_TMP/rules.lua" <<'LUA'
 model "r" {

@@ -56,9 +56,7 @@ end
 function M.main(opts, args)
   local path = args[1]
   if not path then cli.usage_error("qm run needs a FILE (see qm run --help)") end
-  local f = io.open(path, "rb")
-  if not f then host.raise(host.exit.io, ("cannot open %s: no such file"):format(path), 0) end
-  f:close()
+  path = require("qm.lang.dsl").model_file(path)   -- a file, else a bundled model (qm run kik)
   if opts.format == "xlsx" and not opts.out and not context.stdout and host.isatty(1) then
     cli.usage_error("--format xlsx writes a binary file: give --out FILE.xlsx (or send it to a pipe)")
   end

@@ -175,9 +175,9 @@ function Context:declared_models()
   return require("qm.lang.dsl").models(self)
 end
 
--- Load a model file and return its (last) model.
+-- Load a model file (or a bundled model by name: --model kik) and return its (last) model.
 function Context:load_model(path)
-  self:dofile(path)
+  self:dofile(require("qm.lang.dsl").model_file(path))
   local ms = self:declared_models()
   return ms[#ms]
 end

@@ -655,23 +655,7 @@ end
 
 -- a model by file name, or a bundled model by name (.load kik)
 local function model_path(p)
-  local f = io.open(p, "rb")
-  if f then f:close() return p end
-  local dsl = require "qm.lang.dsl"
-  local found = dsl.find_used(S.ctx.scopes and S.ctx.scopes["."] or { dir = ".", named = "." }, p)
-  if found then return found end
-  -- neither a file nor a bundled model: say which bundled models there are
-  local names, seen = {}, {}
-  for _, d in ipairs(dsl.bundled_dirs()) do
-    for _, n in ipairs(host.listdir(d) or {}) do
-      if not seen[n] and host.stat(d .. "/" .. n .. "/" .. n .. ".lua") then seen[n] = true; names[#names + 1] = n end
-    end
-  end
-  table.sort(names)
-  local meant = require("qm.lang.construct").did_you_mean(p, names)
-  host.raise(host.exit.io, ("cannot open %s: no such file, and no bundled model of that name%s%s"):format(p,
-    meant and (" (did you mean " .. meant .. "?)") or "",
-    #names > 0 and (" (bundled: " .. table.concat(names, ", ") .. ")") or ""), 0)
+  return require("qm.lang.dsl").model_file(p)
 end
 
 function M.load_models(paths)
