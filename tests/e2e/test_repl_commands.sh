@@ -107,6 +107,9 @@ $'score  navn       id
  72.5  Æblet      a
        Solsikken  b'
 
+golden db_first_prints_its_record_in_select_order $'db:first("SELECT score, navn, id FROM enheder WHERE id = \'a\'")\nlocal r = db:first("SELECT 2 AS zeta, 1 AS alpha")\nr.extra = 0\nr\n{ zeta = 2, alpha = 1 }' \
+$'{ score = 72.5, navn = "Æblet", id = "a" }\n{ zeta = 2, alpha = 1, extra = 0 }\n{ alpha = 1, zeta = 2 }'
+
 golden indexes_of_the_database_and_of_a_table $'.indexes\n.indexes tekst\n.indexes enheder' \
 $'enheder_navn\nsqlite_autoindex_enheder_1\nenheder_navn\nsqlite_autoindex_enheder_1'
 
