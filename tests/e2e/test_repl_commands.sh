@@ -132,6 +132,24 @@ printf '.read %s\n.mode csv\nSELECT * FROM enheder ORDER BY id;\nSELECT k, v, le
 expect_exit 0
 expect_stdout_is $'id,navn,score\na,Æblet,72.5\nb,Solsikken,\nc,Tab\ther,60\nk,v,length(k)\n漢字,1,2\ne\xcc\x81,2,2\næøå,3,3\na|b,4,3\nname\nsqlite_autoindex_enheder_1\nenheder_navn'
 
+t_case dump_of_a_qm_database_restores_to_the_same_reports
+# the schema version (PRAGMA user_version) is part of the dump: without it the restored
+# database read as 'no qm data yet'
+"$QM" run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/kik.db" --write >/dev/null || t_fail "demo data"
+t_run_stdin $'.dump' repl --db "$T_TMP/kik.db"
+expect_exit 0
+v=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$T_TMP/kik.db")
+[ "${v:-0}" -gt 0 ] || t_fail "the demo database has no schema version"
+expect_stdout_has $'BEGIN TRANSACTION;\nPRAGMA user_version='"$v"$';\n'
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2], encoding="utf-8").read())' \
+  "$T_TMP/restored.db" "$T_OUT" || t_fail "the dump does not restore"
+"$QM" run kik --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet >"$T_TMP/a.txt" 2>&1
+t_run run kik --db "$T_TMP/restored.db" --report konsensusrapport --round 2025-aeblet
+expect_exit 0
+[ -s "$T_TMP/a.txt" ] && cmp -s "$T_TMP/a.txt" "$T_OUT" || t_fail "the restored database reports differently: $(head -3 "$T_ERR")"
+t_run_stdin $'.dump enheder' repl --db "$db"
+expect_stdout_lacks "user_version"
+
 golden parameters_are_set_listed_used_and_cleared $'.parameter set min 65\n.parameter set navn \'42\'\n.parameter list\nSELECT id FROM enheder WHERE score > :min;\nSELECT typeof(:navn) AS t, typeof(@min) AS u;\n.parameter clear navn\n.parameter list' \
 $':min = 65\n:navn = \'42\'\nid\n--\na\nt     u\n----  -------\ntext  integer\n:min = 65'
 

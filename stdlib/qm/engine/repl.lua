@@ -339,7 +339,7 @@ dot { name = "indexes", args = "[TABLE]", complete = { "table" }, short = "list 
 end }
 
 dot { name = "dump", args = "[TABLE...]", rest = "table", short = "the database (or tables) as SQL text",
-  long = "CREATE and INSERT statements in one transaction, as sqlite3's .dump: .output backup.sql, then .dump, then .read backup.sql into another database. sqlite_sequence is left out.",
+  long = "CREATE and INSERT statements in one transaction, as sqlite3's .dump, and the database's user_version (qm's schema version): .output backup.sql, then .dump, then .read backup.sql into another database. A database with qm's own tables (qm_*) is restored outside qm (sqlite3 copy.db < backup.sql): qm's tables are written only by qm's commands. sqlite_sequence is left out.",
   fn = function(args)
   local db = database()
   local wanted
@@ -351,6 +351,10 @@ dot { name = "dump", args = "[TABLE...]", rest = "table", short = "the database 
     end
   end
   out("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n")
+  -- the whole database keeps its schema version (qm's is PRAGMA user_version): without it
+  -- a restored qm database reads as one with no qm data
+  local version = not wanted and db:scalar("PRAGMA user_version") or 0
+  if version ~= 0 then out(("PRAGMA user_version=%d;\n"):format(version)) end
   local tables = db:rows("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
   for _, t in ipairs(tables) do
     if not wanted or wanted[t.name] then
