@@ -36,6 +36,13 @@ expect_stdout_is ""
 t_run run "$T_TMP/hello.lua"
 expect_stdout_is $'hej\t42\nanden linje'
 
+t_case out_in_a_folder_that_is_not_there_names_the_folder_not_a_tmp_file
+t_run run "$T_TMP/hello.lua" --out "$T_TMP/nope/hello.txt"
+expect_exit 3
+expect_stderr_has "qm: cannot write $T_TMP/nope/hello.txt: no folder $T_TMP/nope"
+expect_stderr_lacks ".tmp"
+[ ! -e "$T_TMP/nope" ] || t_fail "the folder was made"
+
 t_case print_in_a_model_run_comes_before_its_report_in_the_same_file
 printf 'print("note from the model")\nmodel "m" { title = "M", scale = scale.points { 0, 100 }, theme "t" { title = "T", question "1" { text = "?" } } }\n' >"$T_TMP/pm.lua"
 t_run run "$T_TMP/pm.lua" --out "$T_TMP/pm.txt"

@@ -291,7 +291,14 @@ function Context:output()
   if host.stat(tmp) then os.remove(tmp) end   -- a leftover (or a planted symlink): the name, not its target
   -- the guard is armed by create_new itself: a signal between the two would leave FILE.tmp
   local f, err = host.create_new(tmp, self.tmp_guard)
-  if not f then host.raise("io", ("cannot write %s: %s"):format(path, err), 0) end
+  if not f then
+    -- the user's FILE and why, not qm's FILE.tmp: "cannot write out/r.txt: no folder out"
+    local why = tostring(err)
+    if why:sub(1, #tmp + 2) == tmp .. ": " then why = why:sub(#tmp + 3) end
+    local dir = path:match("^(.+)/[^/]*$")
+    if dir and not host.stat(dir) then why = "no folder " .. dir end
+    host.raise("io", ("cannot write %s: %s"):format(path, why), 0)
+  end
   self.out = {
     write = function(_, ...)
       local ok, werr = f:write(...)
