@@ -310,6 +310,19 @@ expect_stderr_has "$T_TMP/dots.sql:4: usage: .import FILE TABLE"
 expect_stderr_has "stdin:7: cannot open $T_TMP/nope.db: no such file"
 expect_stderr_lacks "qm: "
 
+t_case read_output_and_once_name_the_file_and_why_in_qms_words
+mkdir -p "$T_TMP/mappe"
+t_run_stdin ".read '$T_TMP/nofile.sql'"$'\n'".output '$T_TMP/nope/x.txt'"$'\n'".once '$T_TMP/nope/y.txt'"$'\n'".read '$T_TMP/mappe'"$'\n'".output '$T_TMP/mappe'"$'\n1 + 1' repl
+expect_exit 1
+expect_stdout_is "2"
+expect_stderr_has "stdin:1: cannot read $T_TMP/nofile.sql: no such file"
+expect_stderr_has "stdin:2: cannot write $T_TMP/nope/x.txt: no folder $T_TMP/nope"
+expect_stderr_has "stdin:3: cannot write $T_TMP/nope/y.txt: no folder $T_TMP/nope"
+expect_stderr_has "stdin:4: cannot read $T_TMP/mappe: is a folder"
+expect_stderr_has "stdin:5: cannot write $T_TMP/mappe: is a folder"
+expect_stderr_lacks "stdlib/"
+expect_stderr_lacks "No such file or directory"
+
 t_case import_refuses_a_row_with_fewer_fields_than_the_header_as_qm_import_does
 printf 'a;b;c\n1;2;3\n4;5\n' >"$T_TMP/short.csv"
 t_run_stdin ".import '$T_TMP/short.csv' kort"$'\n.tables' repl

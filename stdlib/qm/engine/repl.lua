@@ -479,14 +479,27 @@ dot { name = "run", args = "MODEL [ARGS]", complete = { "file" }, rest = "file",
   if code ~= 0 then error(("the run ended with exit code %d"):format(code), 0) end
 end }
 
+-- why FILE cannot be opened, in qm's words: "no such file", "no folder out" (io.open's
+-- message repeats the name: "FILE: No such file or directory")
+local function open_error(path, err)
+  local why = tostring(err)
+  if why:sub(1, #path + 2) == path .. ": " then why = why:sub(#path + 3) end
+  local dir = path:match("^(.+)/[^/]*$")
+  if dir and not host.stat(dir) then return "no folder " .. dir end
+  if why == "No such file or directory" then return "no such file" end
+  if why == "Is a directory" then return "is a folder" end
+  return why
+end
+
 dot { name = "read", args = "FILE", complete = { "file" }, short = "run the commands in FILE",
   long = "Each line as if typed (Lua, SQL or dot-commands); an error names FILE:LINE, and the rest still runs unless .bail is on.",
   fn = function(args)
   if not args[1] then error("usage: .read FILE", 0) end
   local f, err = io.open(args[1], "r")
-  if not f then error("cannot read " .. args[1] .. ": " .. tostring(err), 0) end
-  local text = f:read("a")
+  if not f then error("cannot read " .. args[1] .. ": " .. open_error(args[1], err), 0) end
+  local text, rerr = f:read("a")
   f:close()
+  if not text then error("cannot read " .. args[1] .. ": " .. open_error(args[1], rerr or "is a folder"), 0) end
   return M.run_script(text, args[1])
 end }
 
@@ -573,7 +586,7 @@ dot { name = "output", args = "[FILE]", complete = { "file" }, short = "send out
   if args[1] then
     S.ctx:check_not_precious(args[1], ".output")
     local f, err = io.open(args[1], "w")
-    if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
+    if not f then error("cannot write " .. args[1] .. ": " .. open_error(args[1], err), 0) end
     S.output = f
   end
 end }
@@ -582,7 +595,7 @@ dot { name = "once", args = "FILE", complete = { "file" }, short = "send the nex
   if not args[1] then error("usage: .once FILE", 0) end
   S.ctx:check_not_precious(args[1], ".once")
   local f, err = io.open(args[1], "w")
-  if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
+  if not f then error("cannot write " .. args[1] .. ": " .. open_error(args[1], err), 0) end
   S.once = f
 end }
 
