@@ -109,6 +109,19 @@ t_run run nope.lua
 expect_exit 3
 expect_stderr_has "cannot open nope.lua: no such file"
 expect_stderr_lacks "bundled"
+# a model's folder means the model in it (models/kik: models/kik/kik.lua); another folder is
+# named as one (it was 'cannot read folder ' with no name)
+t_run check "$M/kik"
+expect_exit 0
+expect_stdout_has "ok: $M/kik/kik.lua"
+mkdir -p "$T_TMP/tom"
+t_run run "$T_TMP/tom"
+expect_exit 3
+expect_stderr_has "cannot open $T_TMP/tom: is a folder (give a model file, like kik.lua, or a bundled model's name)"
+t_run_stdin ".load '$T_TMP/tom'" repl
+expect_exit 1
+expect_stderr_has "stdin:1: cannot open $T_TMP/tom: is a folder"
+expect_stderr_lacks "cannot read folder"
 printf 'print("my own kik")\n' >"$T_TMP/kik"   # a file of that name comes first
 t_run run kik
 expect_exit 0

@@ -8,7 +8,8 @@ local Context = {}
 Context.__index = Context
 
 local function dirname(path)
-  return path:match("^(.*)/[^/]*$") or "."
+  local dir = path:match("^(.*)/[^/]*$")
+  return dir == "" and "/" or dir or "."
 end
 M.dirname = dirname
 

@@ -162,7 +162,20 @@ end
 function M.model_file(p)
   local host = require "qm.host"
   local f = io.open(p, "rb")
-  if f then f:close() return p end
+  if f then
+    local _, err = f:read(0)   -- a folder opens, and cannot be read
+    f:close()
+    if err and err:match("[Ii]s a directory") then
+      -- a model's folder (models/kik, or kik where the folder is) means its NAME/NAME.lua
+      local inner = p:gsub("/+$", "") .. "/" .. (p:gsub("/+$", ""):match("[^/]+$") or "") .. ".lua"
+      local g = io.open(inner, "rb")
+      if g then g:close() return inner end
+      host.raise(host.exit.io, ("cannot open %s: is a folder (give a model file, like kik.lua, or a bundled model's name)"):format(p), 0)
+    elseif err then
+      host.raise(host.exit.io, ("cannot open %s: %s"):format(p, err), 0)
+    end
+    return p
+  end
   local found = M.find_used({ dir = ".", named = "." }, p)
   if found then return found end
   if p:find("/", 1, true) or p:match("%.lua$") then   -- a file name, not a model's name
