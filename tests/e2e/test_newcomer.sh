@@ -60,6 +60,9 @@ expect_stderr_lacks "stdlib/"
 t_run check "$M/kik/kik.lua" --db "$T_TMP/notdb.db"
 expect_exit 3
 expect_stderr_has "cannot open database $T_TMP/notdb.db: file is not a database"
+t_run run "$T_TMP/hello.lua" --db "$T_TMP"
+expect_exit 3
+expect_stderr_has "cannot open database $T_TMP: is a folder (--db must be an SQLite database file)"
 t_run check "$M/kik/kik.lua" --db "$T_TMP/missing.db"
 expect_exit 3
 expect_stderr_has "cannot open database $T_TMP/missing.db: no such file"

@@ -28,7 +28,13 @@ function Context:database()
   if not f and not self.opts.write then
     host.raise(host.exit.io, ("cannot open database %s: no such file (give --write to create one)"):format(path), 0)
   end
-  if f then f:close() end
+  if f then
+    local _, rerr = f:read(0)   -- a folder opens, and cannot be read (SQLite: "disk I/O error")
+    f:close()
+    if rerr and rerr:match("[Ii]s a directory") then
+      host.raise(host.exit.io, ("cannot open database %s: is a folder (--db must be an SQLite database file)"):format(path), 0)
+    end
+  end
   -- the binding's error names the engine's line: the user's --db is the news
   local ok, db = pcall(host.opendb, path, { write = self.opts.write, create = self.opts.write })
   if not ok then
