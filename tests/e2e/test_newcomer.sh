@@ -99,6 +99,10 @@ t_run run kik --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet
 expect_exit 0
 expect_stdout_has "ledelse,1.1,60,"
 expect_stdout_has "Enige efter mødet"
+t_run test kik
+expect_exit 0
+expect_stdout_has "tests: "
+expect_stdout_has " passed, 0 failed"
 t_run check kiik
 expect_exit 3
 expect_stderr_has "cannot open kiik: no such file, and no bundled model of that name (did you mean kik?) (bundled: caf2020,"
