@@ -8,7 +8,8 @@ The conventions a document follows (docs/architecture.md, "Tests"):
   ```sh             a block of commands: each line (a trailing \\ continues it) runs with bash
                     in the document's own work folder and must exit 0, and nothing it prints
                     may name an engine file (stdlib/...)
-  ```sh no-test     shown, not run: installing packages, building, a browser (say why nearby)
+  ```sh no-test     shown, not run: installing packages, building, a browser (say why nearby);
+                    a qm command in one still has its options checked against qm help
   ```sh needs-xlsx  run only when qm was built with libxlsxwriter
   ```               (untagged) output or text; a line starting with `qm ` or `build/qm ` in
                     one is an error, so a command cannot be shown where it is never run
@@ -96,6 +97,18 @@ def help_options(command):
 MAN_RUN = ("kik.lua", "kik/kik.lua", "kik/demo_data.lua", "maalaftale.lua", "repl --db kik.db kik.lua")
 
 
+def option_problems(cmd):
+    """What is wrong with a qm command line's command and options (by `qm help COMMAND`)."""
+    words = cmd.split("#", 1)[0].split()
+    if words and words[0] in ("qm", "build/qm") and len(words) > 1:
+        opts = help_options(words[1])
+        if opts is None:
+            return [f"qm help {words[1]}: no such command"]
+        return [f"{w.split('=')[0]} is not an option of qm {words[1]}" for w in words[2:]
+                if w.startswith("--") and w.split("=")[0] not in opts]
+    return []
+
+
 def check_man(work, env):
     """(passed, failed): qm.1's examples — each option one its command takes, the runnable ones run."""
     passed = failed = 0
@@ -111,14 +124,7 @@ def check_man(work, env):
     ran = 0
     for cmd in examples:
         cmd = cmd.replace("/usr/share/qm/models/", "models/")
-        words = cmd.split()
-        opts = help_options(words[1])
-        problems = []
-        if opts is None:
-            problems.append(f"qm help {words[1]}: no such command")
-        else:
-            problems += [f"{w} is not an option of qm {words[1]}" for w in words[2:]
-                         if w.startswith("--") and w not in opts]
+        problems = option_problems(cmd)
         runs = any(f" {m} " in f" {cmd} " or f"/{m} " in f"{cmd} " for m in MAN_RUN) and "<" not in cmd
         if runs and not problems:
             ran += 1
@@ -194,7 +200,15 @@ def main():
                     continue
                 if not words or words[0] != "sh":
                     continue
-                if "no-test" in words or ("needs-xlsx" in words and not xlsx):
+                if "no-test" in words:
+                    # shown, not run: its qm commands' options must still be qm's
+                    for cmd in commands(body):
+                        problems = option_problems(cmd)
+                        if problems:
+                            failed += 1
+                            print(f"FAIL {rel}:{line}: {cmd}: {'; '.join(problems)} (a no-test block)")
+                    continue
+                if "needs-xlsx" in words and not xlsx:
                     continue
                 for cmd in commands(body):
                     total_run += 1
