@@ -10,6 +10,7 @@ The conventions a document follows (docs/architecture.md, "Tests"):
                     may name an engine file (stdlib/...)
   ```sh no-test     shown, not run: installing packages, building, a browser (say why nearby);
                     a qm command in one still has its options checked against qm help
+  `qm ...` inline   a command in the text: its options are checked the same way
   ```sh needs-xlsx  run only when qm was built with libxlsxwriter
   ```               (untagged) output or text; a line starting with `qm ` or `build/qm ` in
                     one is an error, so a command cannot be shown where it is never run
@@ -33,6 +34,7 @@ SRC = os.environ.get("QM_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path
 FENCE = re.compile(r"^```(.*)$")
 FILE_MARK = re.compile(r"^<!--\s*file:\s*(\S+)\s*-->\s*$")
 UNTAGGED_COMMAND = re.compile(r"^\s*(build/)?qm\s+[a-z-]")
+INLINE_COMMAND = re.compile(r"`((?:build/)?qm [a-z][^`]*)`")
 
 
 def blocks(path):
@@ -105,7 +107,7 @@ def option_problems(cmd):
         if opts is None:
             return [f"qm help {words[1]}: no such command"]
         return [f"{w.split('=')[0]} is not an option of qm {words[1]}" for w in words[2:]
-                if w.startswith("--") and w.split("=")[0] not in opts]
+                if w.startswith("--") and w.split("=")[0] not in opts | {"--help"}]
     return []
 
 
@@ -186,6 +188,14 @@ def main():
                 p, f = check_man(work, env)
                 passed, failed = passed + p, failed + f
                 continue
+            if doc != "scripts/demo.sh":
+                # a qm command inline in the text (`qm run FILE --report list`): its options
+                for n, text in enumerate(open(doc, encoding="utf-8").read().split("\n"), 1):
+                    for cmd in INLINE_COMMAND.findall(text):
+                        problems = option_problems(cmd)
+                        if problems:
+                            failed += 1
+                            print(f"FAIL {rel}:{n}: `{cmd}`: {'; '.join(problems)} (inline)")
             items = [("sh", demo_suggestions(), None, 1)] if doc == "scripts/demo.sh" else blocks(doc)
             for info, body, mark, line in items:
                 if mark:
