@@ -103,6 +103,22 @@ line=$(grep -n 'scoring = scoring.efqm' "$T_TMP/bad/efqm_typo.lua" | cut -d: -f1
 expect_stdout_has "efqm_typo.lua:$line: error: scoring.efqm on model \"efqm2020\": points are given for \"8\", which it does not score (did you mean \"7\"?)"
 expect_stdout_has "theme \"7\" has no points"
 
+t_case efqm_points_on_a_scale_that_is_no_percentage_is_a_warning
+# efqm reads each value as a percentage: a 3 on 1-5 would be 3 % of the points
+cat >"$T_TMP/bad/ef5.lua" <<'LUA'
+return model "ef5" { scale = scale.ordinal { 1, 5 },
+  scoring = scoring.efqm { points = { a = 100, b = 200 } },
+  theme "a" { question "a1" { text = "x" } },
+  theme "b" { scale = scale.percent {}, question "b1" { text = "y" } },
+}
+LUA
+t_run check "$T_TMP/bad/ef5.lua"
+expect_exit 0
+expect_stdout_has 'ef5.lua:2: warning: scoring.efqm on model "ef5": question "a1" is scored on 1-5, but efqm reads each value as a percentage (0-100): give it a percent scale'
+expect_stdout_lacks 'question "b1"'
+t_run check "$E/efqm2020.lua"
+expect_stdout_lacks "warning"
+
 t_case inherit_true_applies_a_rule_below_and_weights_are_1_by_default
 cat >"$T_TMP/bad/inherit.lua" <<'LUA'
 local scoring_rule = scoring.sum()

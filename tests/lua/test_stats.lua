@@ -69,6 +69,7 @@ t.test("infinity never passes as a number in a summary, and the median skips it"
   t.eq(stats.median({ 1, 2, math.huge }), 2.0)
   local s = stats.summary({ 1, 2, math.huge })
   t.eq(s.median, 2.0); t.eq(s.mean, nil); t.eq(s.reasons.mean, "not finite: a score is infinite")
+  t.eq(s.modes[3], math.huge); t.eq(s.reasons.modes, "a mode is infinite: null in JSON")
   t.eq(s.sd, nil); t.eq(s.max, nil)
 end)
 

@@ -302,6 +302,9 @@ function M.summary(xs, opts)
   local ms, top = modes(v)
   s.modes, s.mode_outside = ms, n - top
   s.mode, s.reasons.mode = pick_mode(ms, ties)
+  for _, x in ipairs(ms) do
+    if not finite(x) then s.reasons.modes = "a mode is infinite: null in JSON" end
+  end
   s.variance = variance(v, m)
   s.sd = s.variance and math.sqrt(s.variance)
   if not s.variance then

@@ -324,8 +324,27 @@ local function check_datasets(ctx, m)
   end
 end
 
+-- the questions whose score reaches a value unchanged in kind: the element itself when it is
+-- a question, else the questions below it through rules that keep the scale (mean, weighted
+-- mean, median); a sum, bands, efqm or a function of one's own changes the unit: not followed
+local keeps_scale = { mean = true, weighted_mean = true, median = true }
+local function scale_questions(e, out)
+  if e.kind == "question" then out[#out + 1] = e; return out end
+  if e.kind ~= "theme" and e.kind ~= "model" then return out end
+  local r = e:scoring_of()
+  if not (scoring.is_rule(r) and keeps_scale[r.name]) then return out end
+  for _, ch in ipairs(e.children or {}) do scale_questions(ch, out) end
+  return out
+end
+
+-- a scale that gives percentages (what efqm reads each value as): from 0 or more up to 100
+local function percent_scale(sc)
+  return sc.kind ~= "text" and type(sc.min) == "number" and sc.min >= 0 and sc.max == 100
+end
+
 -- scoring rules keyed by element ids (scoring.efqm's points): every key must be an id the
--- rule will score, and every element it scores must have its points
+-- rule will score, and every element it scores must have its points; the values it reads
+-- must be percentages (a 3 on 1-5 would count as 3 % of the points, without a word)
 local function check_scoring(ctx, m)
   local elements = { m }
   for _, e in ipairs(m:walk()) do elements[#elements + 1] = e end
@@ -358,6 +377,27 @@ local function check_scoring(ctx, m)
             { token = "scoring", suggestion = hint })
         end
       end
+    end
+    local off = {}   -- scale description -> { questions }, in the order met
+    local order = {}
+    for _, id in ipairs(rec.list) do
+      for _, q in ipairs(scale_questions(rec.ids[id], {})) do
+        local sc = q:scale_of()
+        if sc and not percent_scale(sc) then
+          local d = sc:describe()
+          if not off[d] then off[d] = {}; order[#order + 1] = d end
+          table.insert(off[d], q.id)
+        end
+      end
+    end
+    for _, d in ipairs(order) do
+      local qs = off[d]
+      local names = {}
+      for i = 1, math.min(#qs, 3) do names[i] = "\"" .. qs[i] .. "\"" end
+      local who = (#qs == 1 and "question " or "questions ") .. table.concat(names, ", ")
+        .. (#qs > 3 and (" and %d more"):format(#qs - 3) or "")
+      problem(ctx, "warning", where, ("%s: %s %s scored on %s, but efqm reads each value as a percentage (0-100): give %s a percent scale (scale.percent {} or scale.points { 0, 100 })")
+        :format(what, who, #qs == 1 and "is" or "are", d, #qs == 1 and "it" or "them"), { token = "scoring" })
     end
     for _, id in ipairs(rec.list) do
       local ch = rec.ids[id]
