@@ -8,7 +8,8 @@ local reports = require "qm.engine.reports"
 local M = {
   usage = "run FILE [ARGS...]",
   summary = "run a model or script in the sandbox and print its report",
-  help = "FILE is a Lua model or script. ARGS are passed to it as `...`.\n" ..
+  help = "FILE is a Lua model or script, or a bundled model by name (qm run kik) when there is\n" ..
+    "no such file. ARGS are passed to it as `...`.\n" ..
     "With --db the database is opened read-only unless --write is given.\n" ..
     "Data that does not fit what an indicator reads (a missing table or column, a value of the\n" ..
     "wrong type or outside its domain) makes it not evaluable, with a warning on stderr at the\n" ..
