@@ -157,6 +157,13 @@ expect_stdout_has "$T_TMP/rules.lua:4: consensus.percentagreement: no such conse
 expect_stdout_lacks "attempt to call a nil value"
 
 
+t_case an_indicators_kind_written_as_kind_points_to_type
+# the guides speak of an indicator's kind; spelling alone suggested "min"
+printf 'model "m" { title = "M",\n  theme "t" { title = "T",\n    indicator "i" { title = "I", kind = "value", sql = "SELECT 1 AS value" } } }\n' >"$T_TMP/kind.lua"
+t_run check "$T_TMP/kind.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/kind.lua:3: error: indicator \"i\": unknown field \"kind\" (did you mean \"type\"?)"
+
 t_case rule_errors_in_check_json_point_at_the_misspelt_word_and_carry_the_word_meant
 printf 'model "r" { title = "R",\n  consensus = consensus.percentagreement { k = 10 } }\n' >"$T_TMP/name.lua"
 printf 'model "r" { title = "R",\n  prioritise = prioritise.impact_effort { treshold = 3 } }\n' >"$T_TMP/opt.lua"
