@@ -377,6 +377,18 @@ expect_stderr_has 'table "jc_conversations" (progression.tables.conversations), 
 jc_sql "UPDATE jc_conversations SET date = '2010-06-01' WHERE id = 'v3'"
 t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
 expect_exit 0
+# a value with a comma in it and a score off the scale's range are named with their row
+jc_sql "UPDATE jc_scores SET indicator = 'tillid,motivation' WHERE rowid = 1"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'column "indicator", row 1: expected the id of a question of the model, got the text "tillid,motivation"'
+jc_sql "UPDATE jc_scores SET indicator = 'motivation' WHERE rowid = 1; UPDATE jc_scores SET score = 9.5 WHERE rowid = 1"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'column "score", row 1: expected a score on the scale 1-5, got'
+jc_sql "UPDATE jc_scores SET score = 3 WHERE rowid = 1"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 0
 python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/jc.db'); c.execute('ALTER TABLE jc_scores RENAME COLUMN hidden TO skjult'); c.commit()"
 t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
 expect_exit 1
