@@ -26,7 +26,7 @@ assert by["5"]["score"] == 53.333333333333336, by["5"]["score"]     # not rounde
 PY
 t_run run "$E/efqm2020.lua" --db "$T_TMP/efqm.db" --report konsensusrapport
 expect_exit 0
-expect_stdout_has "Samlet score: 563.3 af 1000 point"
+expect_stdout_has "Samlet score: 563,3 af 1000 point"
 grep -qE '^4 .*execution +60 +120 +200$' "$T_OUT" || t_fail "criterion 4 shows percent, points and maximum"
 expect_stdout_has "Score (%)"
 
@@ -111,6 +111,6 @@ assert got == want, got
 assert d["score"] == 497.5 / 9 == 55.27777777777778, d["score"]
 PY
 t_run run "$C/caf2020.lua" --param scoring=fine --db "$T_TMP/caf.db" --report konsensusrapport
-expect_stdout_has "Samlet score: 55.3"
+expect_stdout_has "Samlet score: 55,3"
 
 t_done

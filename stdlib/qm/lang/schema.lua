@@ -47,6 +47,9 @@ M.constructs = {
       { name = "coverage_of", type = "string", doc = "the theme whose sub-themes the plan's coverage report counts (default: the top themes)" },
       { name = "survey_sql", type = "string", doc = "a query giving (element, score) from a survey, for a score-based prioritisation" },
       { name = "progression", type = "table", doc = "progression settings (resultatbaseret styring): window, focus_max, coverage, target_group, tables" },
+      { name = "min_group", type = "integer", doc = "the smallest group whose figures a report that leaves the unit may show (roll-ups, benchmarks; default 5; --min-group overrides)" },
+      { name = "stable_labels", type = "boolean", doc = "svarrapport: give each participant the same P-label in every question (a reader can then follow one person; docs/reports.md)" },
+      { name = "wording", type = "table", doc = "report words this model changes: { da = { [\"key\"] = \"text\" }, en = { ... } } (keys from the report catalogue, docs/reports.md)" },
     },
   },
   theme = {

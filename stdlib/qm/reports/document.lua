@@ -12,6 +12,7 @@
 -- REPL does. report.write renders straight to a file; report.render returns a string.
 local json = require "qm.reports.json"
 local charts = require "qm.reports.charts"
+local i18n = require "qm.reports.i18n"
 
 local M = {}
 local Doc = {}
@@ -19,10 +20,14 @@ Doc.__index = Doc
 
 M.formats = { "text", "markdown", "csv", "json", "html", "xlsx" }
 
--- report.document{ title = ..., subtitle = ..., data = <value for JSON> }
+-- report.document{ title = ..., subtitle = ..., data = <value for JSON>, lang = "da" }
+-- With a lang (qm.reports.i18n), the formats for people (text, Markdown, HTML, xlsx) write
+-- numbers as that language does (64,9; 12.345) and its words for yes/no and "none"; CSV and
+-- JSON never depend on it. A document without one writes numbers as Lua does.
 function M.document(opts)
   opts = opts or {}
-  return setmetatable({ title = opts.title, subtitle = opts.subtitle, data = opts.data, blocks = {} }, Doc)
+  return setmetatable({ title = opts.title, subtitle = opts.subtitle, data = opts.data, lang = opts.lang,
+                        blocks = {} }, Doc)
 end
 
 -- opts.break_before: a printed page starts here (HTML print); level-2 headings always do
@@ -49,7 +54,10 @@ function Doc:list(items)
 end
 
 -- t = { name = "questions", sheet = <xlsx sheet name, default the heading above>,
---       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>}, ... },
+--       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>,
+--                    text=fn(v, row) -> the words people read (text, Markdown, HTML, xlsx, in
+--                    place of format; CSV keeps the value), wrap=<width of a text column in
+--                    characters, in text output>}, ... },
 --       rows = { {key = value, ...}, ... } or function() return <iterator of rows> end }
 function Doc:table(t)
   assert(t.columns and t.rows, "report table needs columns and rows")
@@ -141,24 +149,45 @@ end
 
 -- ---------------------------------------------------------------- cell values
 
-local function cell(col, row)
+-- a cell as text. L (the document's language, for people's formats): numbers written as
+-- the language does and the column's `text` applied; without L (CSV) the value as it is
+local function cell(col, row, L)
   local v = row[col.key]
-  if col.format then v = col.format(v, row) end
+  if L and col.text then v = col.text(v, row)
+  elseif col.format then v = col.format(v, row) end
   if v == nil then return "" end
   if type(v) == "number" then
+    if v ~= v then return "" end
+    if L then return L:num(v, 2) end
     if math.type(v) == "float" then
-      if v ~= v then return "" end
       local s = ("%.2f"):format(v)
       return (s:gsub("%.?0+$", ""))
     end
     return tostring(v)
   end
-  if type(v) == "boolean" then return v and "yes" or "no" end
+  if type(v) == "boolean" then
+    if L then return L(v and "word.yes" or "word.no") end
+    return v and "yes" or "no"
+  end
   local s = tostring(v)
   if s == "null" and type(v) == "userdata" then return "" end
   return s
 end
 M.cell = cell
+
+-- the words of a document's language, or nil
+local function words(doc)
+  if doc.lang then return i18n.new(doc.lang) end
+  return nil
+end
+M.words = words
+
+-- cell(col, row) for one document in a format for people
+local function cell_for(doc)
+  local L = words(doc)
+  return function(col, row) return cell(col, row, L) end, L
+end
+M.cell_for = cell_for
 
 -- display width in characters (code points), control characters shown escaped
 local function sanitize(s)
@@ -197,21 +226,50 @@ M.is_numeric_col = is_numeric_col
 
 -- ---------------------------------------------------------------- text
 
-local function text_table(t, out)
+-- the lines of a text at most `w` characters wide, broken between words (a word longer
+-- than w stands on its own line)
+local function wrap_text(s, w)
+  local lines, cur = {}, nil
+  for word in s:gmatch("%S+") do
+    if cur == nil then cur = word
+    elseif width(cur) + 1 + width(word) <= w then cur = cur .. " " .. word
+    else lines[#lines + 1] = cur; cur = word end
+  end
+  lines[#lines + 1] = cur or ""
+  return lines
+end
+M.wrap_text = wrap_text
+
+local function text_table(t, out, cellf, L)
   local cols = t.columns
   local w, right, n = {}, {}, 0
   local line, seen = {}, {}   -- seen: the cells of the rows measured for the widths
+  local wrapped = false
+  for _, c in ipairs(cols) do if c.wrap then wrapped = true end end
   local function cells_of(row)
     local cs = {}
-    for i, c in ipairs(cols) do cs[i] = (sanitize(cell(c, row)):gsub("\n", " ")) end
+    for i, c in ipairs(cols) do cs[i] = (sanitize(cellf(c, row)):gsub("\n", " ")) end
     return cs
   end
   local function row_line(row)
     n = n + 1
     local cs = seen[row] or cells_of(row)
     seen[row] = nil
-    for i in ipairs(cols) do line[i] = pad(cs[i], w[i], right[i]) end
-    out.line((table.concat(line, "  "):gsub("%s+$", "")))
+    if not wrapped then
+      for i in ipairs(cols) do line[i] = pad(cs[i], w[i], right[i]) end
+      out.line((table.concat(line, "  "):gsub("%s+$", "")))
+      return
+    end
+    -- a wrapped column continues on the next lines, the other columns blank there
+    local parts, height = {}, 1
+    for i, c in ipairs(cols) do
+      parts[i] = c.wrap and wrap_text(cs[i], w[i]) or { cs[i] }
+      if #parts[i] > height then height = #parts[i] end
+    end
+    for k = 1, height do
+      for i in ipairs(cols) do line[i] = pad(parts[i][k] or "", w[i], right[i]) end
+      out.line((table.concat(line, "  "):gsub("%s+$", "")))
+    end
   end
   local function header(rows)
     for i, c in ipairs(cols) do
@@ -226,16 +284,27 @@ local function text_table(t, out)
         if cw > w[i] then w[i] = cw end
       end
     end
+    -- a wrapped column is at most its width (and at least its longest word)
+    for i, c in ipairs(cols) do
+      if c.wrap and w[i] > c.wrap then
+        local longest = width(c.title or c.key)
+        for _, row in ipairs(rows) do
+          for word in (seen[row][i]):gmatch("%S+") do longest = math.max(longest, width(word)) end
+        end
+        w[i] = math.max(c.wrap, longest)
+      end
+    end
     for i, c in ipairs(cols) do line[i] = pad(c.title or c.key, w[i], right[i]) end
     out.line((table.concat(line, "  "):gsub("%s+$", "")))
     for i in ipairs(cols) do line[i] = string.rep("-", w[i]) end
     out.line(table.concat(line, "  "))
   end
   peek(t, header, row_line)
-  if n == 0 then out.line("(none)") end
+  if n == 0 then out.line(L and L("doc.none") or "(none)") end
 end
 
 local function render_text(doc, out)
+  local cellf, L = cell_for(doc)
   if doc.title then
     out.line(doc.title)
     out.line(string.rep("=", width(doc.title)))
@@ -252,15 +321,15 @@ local function render_text(doc, out)
       local w = 0
       for _, p in ipairs(b.pairs) do w = math.max(w, width(tostring(p[1]))) end
       for _, p in ipairs(b.pairs) do
-        out.line(pad(tostring(p[1]) .. ":", w + 1) .. " " .. sanitize(cell({ key = 2 }, p)))
+        out.line(pad(tostring(p[1]) .. ":", w + 1) .. " " .. sanitize(cellf({ key = 2 }, p)))
       end
     elseif b.kind == "list" then
       for _, item in ipairs(b.items) do out.line("  - " .. sanitize(tostring(item))) end
     elseif b.kind == "table" then
-      text_table(b, out)
+      text_table(b, out, cellf, L)
     elseif b.kind == "chart" then
       if b.spec.title then out.line(sanitize(b.spec.title) .. ":") end
-      text_table(charts.table(b.spec), out)
+      text_table(charts.table(b.spec), out, cellf, L)
     end
     out.line("")
   end
@@ -273,6 +342,7 @@ local function md_escape(s)
 end
 
 local function render_markdown(doc, out)
+  local cellf = cell_for(doc)
   if doc.title then
     out.line("# " .. md_escape(doc.title))
     out.line("")
@@ -285,7 +355,7 @@ local function render_markdown(doc, out)
       out.line(md_escape(b.text))
     elseif b.kind == "keyvalues" then
       for _, p in ipairs(b.pairs) do
-        out.line("- **" .. md_escape(tostring(p[1])) .. ":** " .. md_escape(cell({ key = 2 }, p)))
+        out.line("- **" .. md_escape(tostring(p[1])) .. ":** " .. md_escape(cellf({ key = 2 }, p)))
       end
     elseif b.kind == "list" then
       for _, item in ipairs(b.items) do out.line("- " .. md_escape(tostring(item))) end
@@ -305,7 +375,7 @@ local function render_markdown(doc, out)
         out.line("| " .. table.concat(rule, " | ") .. " |")
       end, function(row)
         local line = {}
-        for i, c in ipairs(t.columns) do line[i] = md_escape(cell(c, row)) end
+        for i, c in ipairs(t.columns) do line[i] = md_escape(cellf(c, row)) end
         out.line("| " .. table.concat(line, " | ") .. " |")
       end)
     end
@@ -397,12 +467,12 @@ M.html_escape = html_escape
 
 -- the page itself is qm.reports.html; it gets the cell values and alignment from here
 local function render_html(doc, out)
-  require("qm.reports.html").render(doc, out, { cell = cell, peek = peek, is_numeric_col = is_numeric_col })
+  require("qm.reports.html").render(doc, out, { cell = cell_for(doc), peek = peek, is_numeric_col = is_numeric_col })
 end
 
 -- xlsx is binary: written whole by qm.reports.xlsx (libxlsxwriter), then copied to the sink
 local function render_xlsx(doc, _, sink)
-  require("qm.reports.xlsx").write(doc, sink, { cell = cell, null = require("qm.host").null, chart_table = charts.table,
+  require("qm.reports.xlsx").write(doc, sink, { cell = cell_for(doc), null = require("qm.host").null, chart_table = charts.table,
     fail = function(msg)
       local host = require "qm.host"
       host.raise(host.exit.usage, msg, 0)

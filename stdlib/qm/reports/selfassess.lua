@@ -13,6 +13,7 @@ local time = require "qm.eval.time"
 local cli = require "qm.engine.cli"
 local host = require "qm.host"
 local charts = require "qm.reports.charts"
+local i18n = require "qm.reports.i18n"
 
 local M = {}
 
@@ -111,8 +112,14 @@ function M.round_stats(db, m, round_id)
   return out
 end
 
-local function state_conventions(doc, m)
-  doc:paragraph(stats.conventions_text { ties = consensus.ties_of(m.consensus) })
+local function state_conventions(doc, m, L)
+  doc:paragraph(M.conventions_text(m, L))
+end
+
+-- the conventions of the statistics as one sentence for people, in the report's language
+function M.conventions_text(m, L)
+  local ties = consensus.ties_of(m.consensus)
+  return L("conventions.text", { ties = L("ties." .. ties) })
 end
 
 local function fmtnum(v, d)
@@ -122,16 +129,29 @@ local function fmtnum(v, d)
   return tonumber(("%." .. (d or 1) .. "f"):format(v))
 end
 
--- charts: numbers with the report language's decimal mark (Danish comma unless --lang en),
--- and the model's scale as their axis
-local function chart_format(ctx, decimals)
-  return charts.number { decimals = decimals or 1, decimal = ctx.opts.lang == "en" and "." or "," }
+-- a number for people, or "–" when there is none
+local function shown(L, v, d)
+  if v == nil or v == host.null or v ~= v then return "–" end
+  return L:num(v, d or 1)
+end
+
+-- charts: numbers with the report language's decimal mark, and the model's scale as their axis
+local function chart_format(L, decimals)
+  return charts.number { decimals = decimals or 1, decimal = L.decimal }
 end
 
 local function scale_bounds(m)
   local s = m.scale
   return (s and s.min) or 0, (s and s.max) or 100
 end
+
+-- a question as people read it: its id and its words (the model's text, as written)
+local function question_words(m, id)
+  local q = id and m:find(id)
+  if q and q.text then return id .. " " .. q.text end
+  return id
+end
+M.question_words = question_words
 
 -- every participant's score per question of a round (not "ved ikke"), for the spread charts
 local function individual_scores(db, round_id)
@@ -146,18 +166,18 @@ local function individual_scores(db, round_id)
 end
 
 -- the themes' scores: a radar with the target ring (bars when a model has under three themes)
-local function themes_chart(ctx, m, title, values)
+local function themes_chart(L, m, title, values)
   local lo, hi = scale_bounds(m)
   local axes = {}
   for _, th in ipairs(m:themes()) do axes[#axes + 1] = { label = th.title or th.id, value = values[th.id] } end
   if #axes >= 3 then
-    return { type = "radar", title = title, min = lo, max = hi, target = m.target, format = chart_format(ctx),
-      labels = { axis = "Tema", value = "Aftalt score", target = "Mål" }, axes = axes }
+    return { type = "radar", title = title, min = lo, max = hi, target = m.target, format = chart_format(L),
+      labels = { axis = L("col.theme"), value = L("chart.agreed_score"), target = L("chart.target") }, axes = axes }
   end
   local cats = {}
   for i, a in ipairs(axes) do cats[i] = { label = a.label, values = { a.value } } end
-  return { type = "bars", title = title, min = lo, max = hi, target = m.target, format = chart_format(ctx),
-    series = { "Aftalt score" }, labels = { category = "Tema" }, categories = cats }
+  return { type = "bars", title = title, min = lo, max = hi, target = m.target, format = chart_format(L),
+    series = { L("chart.agreed_score") }, labels = { category = L("col.theme") }, categories = cats }
 end
 
 local function proposal(m, q, qs)
@@ -168,13 +188,15 @@ end
 
 -- ---------------------------------------------------------------- svarrapport
 
-local function participants(db, round_id, anonymise)
-  local codes, label = {}, {}
+-- the participants' labels: "names" (anonymise=false) their names, "stable" (the model's
+-- stable_labels = true) P1..Pn by participant code, the same in every question; "none" (the
+-- default when anonymised) no label at all
+local function participants(db, round_id, mode)
+  local label = {}
   for i, p in ipairs(db:rows("SELECT code, name, role FROM qm_participants WHERE round_id = ? ORDER BY code", { round_id })) do
-    codes[i] = p.code
-    label[p.code] = anonymise and ("P" .. i) or (null_to_nil(p.name) or p.code)
+    label[p.code] = mode == "stable" and ("P" .. i) or mode == "names" and (null_to_nil(p.name) or p.code) or nil
   end
-  return codes, label
+  return label
 end
 
 local function anonymise_of(ctx)
@@ -182,23 +204,63 @@ local function anonymise_of(ctx)
   return not (v == false or v == "false" or v == 0 or v == "nej" or v == "no")
 end
 
+-- how the svarrapport labels participants (docs/reports.md, "Small groups")
+function M.label_mode(ctx, m)
+  if not anonymise_of(ctx) then return "names" end
+  if m.stable_labels == true then return "stable" end
+  return "none"
+end
+
+-- value order: the scores from lowest to highest, then "ved ikke", then no score; equal
+-- scores by their texts, so the order says nothing about who answered
+local function value_order(a, b)
+  local function rank(x)
+    if x.dontknow == 1 then return 2 end
+    if x.score == nil or x.score == host.null then return 3 end
+    return 1
+  end
+  local ra, rb = rank(a), rank(b)
+  if ra ~= rb then return ra < rb end
+  if ra == 1 and a.score ~= b.score then return a.score < b.score end
+  for _, k in ipairs { "strengths", "improvements", "suggestions" } do
+    local x, y = tostring(null_to_nil(a[k]) or ""), tostring(null_to_nil(b[k]) or "")
+    if x ~= y then return x < y end
+  end
+  return false
+end
+
+local function score_text(L)
+  return function(v)
+    if v == "dontknow" then return L("word.dontknow") end
+    return v
+  end
+end
+
 function M.svarrapport(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = M.rounds(ctx, db, m, true)[1]
-  local anon = anonymise_of(ctx)
-  local _, label = participants(db, r.id, anon)
+  local mode = M.label_mode(ctx, m)
+  local label = participants(db, r.id, mode)
   local st = M.round_stats(db, m, r.id)
-  local doc = report.document { title = "Svarrapport — " .. (m.title or m.id),
-    subtitle = ("Runde %s, %s%s"):format(r.id, unit_name(db, r.unit_id), anon and " (anonymiseret)" or "") }
-  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, anonymised = anon, conventions = M.conventions(m),
-    themes = json.array({}) }, { "model", "round", "unit", "anonymised", "conventions", "themes" })
-  state_conventions(doc, m)
+  local doc = report.document { lang = L.lang, title = L("svarrapport.title", { model = m.title or m.id }),
+    subtitle = L("svarrapport.subtitle." .. mode, { round = r.id, unit = unit_name(db, r.unit_id) }) }
+  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, anonymised = mode ~= "names", labels = mode,
+    conventions = M.conventions(m), themes = json.array({}) },
+    { "model", "round", "unit", "anonymised", "labels", "conventions", "themes" })
+  state_conventions(doc, m, L)
+  if mode == "none" then doc:paragraph(L("svarrapport.value_order")) end
   local responses = {}
   for x in db:query("SELECT * FROM qm_responses WHERE round_id = ? ORDER BY question, participant", { r.id }) do
     responses[x.question] = responses[x.question] or {}
     table.insert(responses[x.question], x)
   end
   local csv_rows = {}
+  local cols = {}
+  if mode ~= "none" then cols[#cols + 1] = { key = "participant", title = L("col.participant") } end
+  cols[#cols + 1] = { key = "score", title = L("col.points"), align = "right", text = score_text(L) }
+  cols[#cols + 1] = { key = "strengths", title = L("col.strengths"), wrap = 40 }
+  cols[#cols + 1] = { key = "improvements", title = L("col.improvements"), wrap = 40 }
   for _, th in ipairs(m:themes()) do
     local tdata = json.object({ id = th.id, title = th.title, questions = json.array({}) }, { "id", "title", "questions" })
     doc:heading(("%s %s"):format(th.id, th.title or ""))
@@ -209,24 +271,26 @@ function M.svarrapport(ctx, m, out)
         local rows = {}
         local answers = json.array({})
         local list = responses[q.id] or {}
-        table.sort(list, function(a, b) return label[a.participant] < label[b.participant] end)
+        if mode == "none" then table.sort(list, value_order)
+        else table.sort(list, function(a, b) return label[a.participant] < label[b.participant] end) end
         for _, x in ipairs(list) do
-          local score = x.dontknow == 1 and "ved ikke" or fmtnum(null_to_nil(x.score))
-          local row = { participant = label[x.participant], score = score, strengths = null_to_nil(x.strengths),
+          local score = x.dontknow == 1 and "dontknow" or fmtnum(null_to_nil(x.score))
+          local who = label[x.participant]
+          local row = { participant = who, score = score, strengths = null_to_nil(x.strengths),
                         improvements = null_to_nil(x.improvements), suggestions = null_to_nil(x.suggestions) }
           rows[#rows + 1] = row
-          answers[#answers + 1] = json.object({ participant = row.participant, score = x.dontknow == 1 and "dontknow" or row.score,
+          answers[#answers + 1] = json.object({ participant = who or host.null, score = score,
             strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions },
             { "participant", "score", "strengths", "improvements", "suggestions" })
-          csv_rows[#csv_rows + 1] = { theme = th.id, question = q.id, participant = row.participant, score = score,
+          csv_rows[#csv_rows + 1] = { theme = th.id, question = q.id, participant = who, score = score,
             strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions }
         end
-        doc:table { name = "q" .. q.id, columns = { { key = "participant", title = "Deltager" }, { key = "score", title = "Point", align = "right" },
-          { key = "strengths", title = "Styrker" }, { key = "improvements", title = "Forbedringsområder" } }, rows = rows }
-        doc:paragraph(("n %d, ved ikke %d, gennemsnit %s, median %s, typetal %s, spredning %s-%s, standardafvigelse %s")
-          :format(qs.n, qs.dontknow or 0, tostring(fmtnum(qs.mean) or "-"), tostring(fmtnum(qs.median) or "-"),
-            qs.modes and table.concat(qs.modes, "/") or "-", tostring(fmtnum(qs.min) or "-"), tostring(fmtnum(qs.max) or "-"),
-            tostring(fmtnum(qs.sd) or "-")))
+        doc:table { name = "q" .. q.id, columns = cols, rows = rows }
+        local modes = {}
+        for i, v in ipairs(qs.modes or {}) do modes[i] = L:num(v, 1) end
+        doc:paragraph(L("svarrapport.stats", { n = qs.n, dontknow = qs.dontknow or 0, mean = shown(L, qs.mean),
+          median = shown(L, qs.median), modes = #modes > 0 and table.concat(modes, "/") or "–",
+          min = shown(L, qs.min), max = shown(L, qs.max), sd = shown(L, qs.sd) }))
         tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text, answers = answers,
           stats = M.stats_data(qs) }, { "id", "text", "answers", "stats" })
       end
@@ -283,27 +347,39 @@ function M.agenda_items(db, m, round_id)
 end
 
 function M.konsensus(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = M.rounds(ctx, db, m, true)[1]
   local items = consensus.agenda(M.agenda_items(db, m, r.id))
   local rows, data = {}, json.array({})
   for i, it in ipairs(items) do
     local qs = it.stats
+    local ms = {}
+    for k, v in ipairs(qs.modes or {}) do ms[k] = ("%g"):format(v) end
     rows[#rows + 1] = { rank = i, question = it.question.id, n = qs.n, dk = qs.dontknow, mean = fmtnum(qs.mean), median = fmtnum(qs.median),
-      modes = qs.modes and table.concat(qs.modes, "/") or "", range = fmtnum(qs.range), sd = fmtnum(qs.sd), iqr = fmtnum(qs.iqr),
-      within = qs.within_k and ("%.0f%% (±%g)"):format(qs.within_k * 100, qs.k) or "", rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
-      flag = it.flag and ("! " .. (it.reason or "")) or "" }
+      modes = #ms > 0 and table.concat(ms, "/") or nil, range = fmtnum(qs.range), sd = fmtnum(qs.sd), iqr = fmtnum(qs.iqr),
+      within = qs.within_k, k = qs.k, rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
+      flag = it.flag and (it.reason or "") or nil }
     data[#data + 1] = json.object({ rank = i, question = it.question.id, text = it.question.text, stats = M.stats_data(qs),
       proposal = it.proposal, flag = it.flag, reason = it.reason }, { "rank", "question", "text", "stats", "proposal", "flag", "reason" })
   end
-  local doc = report.document { title = "Konsensusseminar — dagsorden", subtitle = ("Runde %s, %s: flest uenigheder først"):format(r.id, unit_name(db, r.unit_id)),
+  local doc = report.document { lang = L.lang, title = L("konsensus.title"),
+    subtitle = L("konsensus.subtitle", { round = r.id, unit = unit_name(db, r.unit_id) }),
     data = json.object({ model = m.id, round = r.id, unit = r.unit_id, conventions = M.conventions(m), agenda = data },
       { "model", "round", "unit", "conventions", "agenda" }) }
-  state_conventions(doc, m)
-  doc:table { name = "agenda", columns = { { key = "rank", title = "#" }, { key = "question", title = "Spørgsmål" }, { key = "n", title = "n" },
-    { key = "dk", title = "VI" }, { key = "mean", title = "Gns." }, { key = "median", title = "Median" }, { key = "modes", title = "Typetal", align = "right" },
-    { key = "range", title = "Spænd" }, { key = "sd", title = "Sd" }, { key = "iqr", title = "IQR" }, { key = "within", title = "Inden for ±k", align = "right" },
-    { key = "rwg", title = "rwg" }, { key = "proposal", title = "Forslag" }, { key = "flag", title = "Drøftes" } }, rows = rows }
+  state_conventions(doc, m, L)
+  doc:table { name = "agenda", columns = { { key = "rank", title = "#" },
+    { key = "question", title = L("col.question"), text = function(v) return question_words(m, v) end, wrap = 44 },
+    { key = "n", title = "n" }, { key = "dk", title = L("konsensus.col.dontknow") }, { key = "mean", title = L("col.mean") },
+    { key = "median", title = L("col.median") },
+    { key = "modes", title = L("col.modes"), align = "right",
+      text = function(v) return v and (v:gsub("%.", L.decimal)) end },
+    { key = "range", title = L("col.range") }, { key = "sd", title = L("col.sd") }, { key = "iqr", title = "IQR" },
+    { key = "within", title = L("konsensus.col.within"), align = "right",
+      text = function(v, row) if v == nil then return nil end return L("konsensus.within", { share = v, k = row.k }) end },
+    { key = "rwg", title = "rwg" }, { key = "proposal", title = L("konsensus.col.proposal") },
+    { key = "flag", title = L("konsensus.col.discuss"), wrap = 36,
+      text = function(v) if v == nil then return nil end return "! " .. L:reason(v) end } }, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end
 
@@ -342,6 +418,7 @@ function M.agreed(db, m, round_id)
 end
 
 function M.konsensusrapport(ctx, m, out, doc_in)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
   local st = M.round_stats(db, m, r.id)
@@ -349,8 +426,8 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   local pts = breakdown[m]   -- a points-based model: points, percent and maximum per theme
   local pts_of = {}
   if pts then for _, c in ipairs(pts.criteria) do pts_of[c.id] = c end end
-  local doc = doc_in and doc_in.doc or report.document { title = "Konsensusrapport — " .. (m.title or m.id),
-    subtitle = ("Runde %s, %s"):format(r.id, unit_name(db, r.unit_id)) }
+  local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("konsensusrapport.title", { model = m.title or m.id }),
+    subtitle = L("sa.round_unit", { round = r.id, unit = unit_name(db, r.unit_id) }) }
   local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
     max = pts and pts.max or nil, conventions = M.conventions(m), themes = json.array({}) },
     { "model", "round", "unit", "score", "max", "conventions", "themes" })
@@ -361,21 +438,26 @@ function M.konsensusrapport(ctx, m, out, doc_in)
     summary[#summary + 1] = { theme = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1),
       points = c and fmtnum(c.points, 1), max = c and fmtnum(c.max, 1) }
   end
-  if doc_in then doc:heading("Konsensusrapport", 2) end
-  state_conventions(doc, m)
-  local total_text = fmtnum(total, 1) and tostring(fmtnum(total, 1)) or "-"
-  if pts then total_text = ("%s af %s point"):format(total_text, tostring(fmtnum(pts.max, 1))) end
-  doc:keyvalues { { "Samlet score", total_text }, { "Enhed", unit_name(db, r.unit_id) }, { "Runde", r.id } }
-  local cols = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
-    { key = "side", title = "Side" }, { key = "score", title = pts and "Score (%)" or "Score" } }
+  if doc_in then doc:heading(L("konsensusrapport.heading"), 2) end
+  state_conventions(doc, m, L)
+  local total_text = shown(L, total, 1)
+  if pts then total_text = L("konsensusrapport.points_of", { score = total_text, max = shown(L, pts.max, 1) }) end
+  doc:keyvalues { { L("konsensusrapport.total"), total_text }, { L("col.unit"), unit_name(db, r.unit_id) }, { L("col.round"), r.id } }
+  local cols = { { key = "theme", title = L("col.theme") }, { key = "title", title = L("col.title") },
+    { key = "side", title = L("col.side") }, { key = "score", title = pts and L("konsensusrapport.col.score_pct") or L("col.score") } }
   if pts then
-    cols[#cols + 1] = { key = "points", title = "Point" }
-    cols[#cols + 1] = { key = "max", title = "Maks" }
+    cols[#cols + 1] = { key = "points", title = L("col.points") }
+    cols[#cols + 1] = { key = "max", title = L("col.max") }
   end
-  doc:table { name = "themes", sheet = "Temaer", columns = cols, rows = summary }
-  doc:chart(themes_chart(ctx, m, "Temaernes aftalte score", tscores))
+  doc:table { name = "themes", sheet = L("konsensusrapport.sheet.themes"), columns = cols, rows = summary }
+  doc:chart(themes_chart(L, m, L("konsensusrapport.chart.themes"), tscores))
   local individual = individual_scores(db, r.id)
   local lo, hi = scale_bounds(m)
+  local qcols = { { key = "question", title = L("col.question"), text = function(v) return question_words(m, v) end, wrap = 40 },
+    { key = "agreed", title = L("col.agreed"), align = "right",
+      text = function(v) if v == nil then return L("konsensusrapport.not_agreed") end return score_text(L)(v) end },
+    { key = "spread", title = L("konsensusrapport.col.spread") }, { key = "strengths", title = L("col.strengths"), wrap = 28 },
+    { key = "improvements", title = L("col.improvements"), wrap = 28 }, { key = "comment", title = L("col.comment"), wrap = 28 } }
   for _, th in ipairs(m:themes()) do
     local dots = {}
     local c = pts_of[th.id]
@@ -386,8 +468,9 @@ function M.konsensusrapport(ctx, m, out, doc_in)
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
         local c, qs = agreed[q.id], st[q.id] or { n = 0 }
-        local score = c and (c.dontknow == 1 and "ved ikke" or fmtnum(null_to_nil(c.score))) or "(ikke aftalt)"
-        local spread = qs.n > 0 and ("%s-%s (sd %s, n %d)"):format(fmtnum(qs.min), fmtnum(qs.max), tostring(fmtnum(qs.sd) or "-"), qs.n) or "-"
+        local score = c and (c.dontknow == 1 and "dontknow" or fmtnum(null_to_nil(c.score))) or nil
+        local spread = qs.n > 0 and L("konsensusrapport.spread", { min = shown(L, qs.min), max = shown(L, qs.max),
+          sd = shown(L, qs.sd), n = qs.n }) or "–"
         local row = { question = q.id, agreed = score, spread = spread, strengths = c and null_to_nil(c.strengths),
                       improvements = c and null_to_nil(c.improvements), comment = c and null_to_nil(c.comment) }
         rows[#rows + 1] = row
@@ -401,14 +484,12 @@ function M.konsensusrapport(ctx, m, out, doc_in)
           { "id", "text", "agreed", "comment", "strengths", "improvements", "spread" })
       end
     end
-    doc:heading(("%s %s — %s"):format(th.id, th.title or "", tostring(fmtnum(tscores[th.id], 1) or "-")), 3, { break_before = true })
-    doc:table { name = "theme_" .. th.id, columns = { { key = "question", title = "Spørgsmål" }, { key = "agreed", title = "Aftalt", align = "right" },
-      { key = "spread", title = "Spredning (individuelt)" }, { key = "strengths", title = "Styrker" },
-      { key = "improvements", title = "Forbedringsområder" }, { key = "comment", title = "Kommentar" } }, rows = rows }
+    doc:heading(("%s %s — %s"):format(th.id, th.title or "", shown(L, tscores[th.id], 1)), 3, { break_before = true })
+    doc:table { name = "theme_" .. th.id, columns = qcols, rows = rows }
     if #dots > 0 then
-      doc:chart { type = "dots", title = (th.title or th.id) .. " — individuelle og aftalte point", min = lo, max = hi,
-        target = m.target, format = chart_format(ctx), rows = dots,
-        labels = { item = "Spørgsmål", scores = "Individuelle point", agreed = "Aftalt", target = "Mål" } }
+      doc:chart { type = "dots", title = L("konsensusrapport.chart.dots", { theme = th.title or th.id }), min = lo, max = hi,
+        target = m.target, format = chart_format(L), rows = dots,
+        labels = { item = L("col.question"), scores = L("chart.individual_scores"), agreed = L("col.agreed"), target = L("chart.target") } }
     end
     data.themes[#data.themes + 1] = tdata
   end
@@ -454,6 +535,7 @@ function M.areas(db, m, round_id)
 end
 
 function M.prioritering(ctx, m, out, doc_in)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
   local areas = M.areas(db, m, r.id)
@@ -464,11 +546,13 @@ function M.prioritering(ctx, m, out, doc_in)
     data[#data + 1] = json.object({ rank = a.rank, in_focus = a.in_focus, question = a.question, text = a.text, group = a.group,
       score = a.score, quadrant = a.quadrant, reason = a.reason }, { "rank", "in_focus", "question", "text", "group", "score", "quadrant", "reason" })
   end
-  local doc = doc_in and doc_in.doc or report.document { title = "Prioritering af forbedringsområder",
-    subtitle = ("Runde %s, %s"):format(r.id, unit_name(db, r.unit_id)) }
-  if doc_in then doc:heading("Prioriterede forbedringsområder", 2) end
-  doc:table { name = "areas", columns = { { key = "rank", title = "#" }, { key = "focus", title = "Fokus" }, { key = "question", title = "Spørgsmål" },
-    { key = "area", title = "Forbedringsområde" }, { key = "group", title = "Gruppe" }, { key = "score", title = "Score" }, { key = "reason", title = "Begrundelse" } }, rows = rows }
+  local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("prioritering.title"),
+    subtitle = L("sa.round_unit", { round = r.id, unit = unit_name(db, r.unit_id) }) }
+  if doc_in then doc:heading(L("prioritering.heading"), 2) end
+  doc:table { name = "areas", columns = { { key = "rank", title = "#" }, { key = "focus", title = L("prioritering.col.focus") },
+    { key = "question", title = L("col.question"), text = function(v) return question_words(m, v) end, wrap = 36 },
+    { key = "area", title = L("col.area"), wrap = 36 }, { key = "group", title = L("col.group") }, { key = "score", title = L("col.score") },
+    { key = "reason", title = L("col.reason"), text = function(v) return L:reason(v) end, wrap = 36 } }, rows = rows }
   if doc_in then return data end
   doc.data = json.object({ model = m.id, round = r.id, areas = data }, { "model", "round", "areas" })
   report.write(doc, ctx.opts.format, out)
@@ -493,6 +577,7 @@ function M.actions(db, round_id, as_of)
 end
 
 function M.handleplan(ctx, m, out, doc_in)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
   local as_of = ctx:as_of(m)
@@ -501,14 +586,18 @@ function M.handleplan(ctx, m, out, doc_in)
   for _, a in ipairs(list) do
     if a.overdue then overdue = overdue + 1 end
     rows[#rows + 1] = { id = a.id, title = a.title, owner = a.owner, start = a.start, deadline = a.deadline,
-      status = a.status .. (a.overdue and " (OVERSKREDET)" or ""), themes = a.themes }
+      status = a.status, overdue = a.overdue, themes = a.themes }
     data[#data + 1] = json.object(a, { "id", "title", "owner", "start", "deadline", "status", "overdue", "resources", "themes" })
   end
-  local doc = doc_in and doc_in.doc or report.document { title = "Handleplan", subtitle = ("Runde %s, %s — status pr. %s"):format(r.id, unit_name(db, r.unit_id), tostring(as_of)) }
-  if doc_in then doc:heading(("Handleplan (pr. %s)"):format(tostring(as_of)), 2) end
-  doc:keyvalues { { "Handlinger", #list }, { "Overskredne", overdue } }
-  doc:table { name = "actions", columns = { { key = "id", title = "#" }, { key = "title", title = "Handling" }, { key = "owner", title = "Ansvarlig" },
-    { key = "start", title = "Start" }, { key = "deadline", title = "Frist" }, { key = "status", title = "Status" }, { key = "themes", title = "Temaer" } }, rows = rows }
+  local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("handleplan.title"),
+    subtitle = L("handleplan.subtitle", { round = r.id, unit = unit_name(db, r.unit_id), date = tostring(as_of) }) }
+  if doc_in then doc:heading(L("handleplan.heading", { date = tostring(as_of) }), 2) end
+  doc:keyvalues { { L("handleplan.actions"), #list }, { L("handleplan.overdue"), overdue } }
+  doc:table { name = "actions", columns = { { key = "id", title = "#" }, { key = "title", title = L("col.action"), wrap = 40 },
+    { key = "owner", title = L("col.owner") }, { key = "start", title = L("col.start") }, { key = "deadline", title = L("col.deadline") },
+    { key = "status", title = L("col.status"), text = function(v) return L:status(v) end },
+    { key = "overdue", title = L("handleplan.col.overdue"), text = function(v) return v and L("word.yes") or "" end },
+    { key = "themes", title = L("col.themes") } }, rows = rows }
   if doc_in then return data end
   doc.data = json.object({ model = m.id, round = r.id, as_of = tostring(as_of), overdue = overdue, actions = data },
     { "model", "round", "as_of", "overdue", "actions" })
@@ -518,6 +607,7 @@ end
 -- ---------------------------------------------------------------- opfølgning
 
 function M.opfoelgning(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = M.rounds(ctx, db, m, true)[1]
   local prev_id = null_to_nil(r.previous_id)
@@ -537,24 +627,28 @@ function M.opfoelgning(ctx, m, out)
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
         local qa, qb = v(before_agreed[q.id]), v(now_agreed[q.id])
-        rows[#rows + 1] = { element = "  " .. q.id, title = "", before = fmtnum(qa), now = fmtnum(qb), change = qa and qb and fmtnum(qb - qa) or nil }
+        rows[#rows + 1] = { element = "  " .. q.id, title = q.text or "", before = fmtnum(qa), now = fmtnum(qb),
+                            change = qa and qb and fmtnum(qb - qa) or nil }
         data[#data + 1] = json.object({ question = q.id, theme = th.id, before = qa, now = qb, change = qa and qb and (qb - qa) or nil },
           { "question", "theme", "before", "now", "change" })
       end
     end
   end
   local acts = db:first([[SELECT count(*) AS n, sum(status = 'done') AS done FROM qm_actions WHERE round_id = ?]], { prev_id })
-  local doc = report.document { title = "Opfølgning", subtitle = ("Runde %s sammenlignet med %s, %s"):format(r.id, prev_id, unit_name(db, r.unit_id)) }
-  doc:keyvalues { { "Samlet score før", fmtnum(before_total) or "-" }, { "Samlet score nu", fmtnum(now_total) or "-" },
-    { "Handlinger fra forrige runde", ("%d, heraf gennemført %d"):format(acts.n, null_to_nil(acts.done) or 0) } }
+  local doc = report.document { lang = L.lang, title = L("opfoelgning.title"),
+    subtitle = L("opfoelgning.subtitle", { round = r.id, previous = prev_id, unit = unit_name(db, r.unit_id) }) }
+  doc:keyvalues { { L("opfoelgning.total_before"), fmtnum(before_total) or "–" }, { L("opfoelgning.total_now"), fmtnum(now_total) or "–" },
+    { L("opfoelgning.actions_before"), L("opfoelgning.actions_done", { n = acts.n, done = null_to_nil(acts.done) or 0 }) } }
   local cats = {}
   for _, th in ipairs(m:themes()) do cats[#cats + 1] = { label = th.title or th.id, values = { before_t[th.id], now_t[th.id] } } end
   local lo, hi = scale_bounds(m)
-  doc:chart { type = "bars", title = ("Temaernes score: runde %s og %s"):format(prev_id, r.id), min = lo, max = hi,
-    target = m.target, format = chart_format(ctx), series = { "Før (" .. prev_id .. ")", "Nu (" .. r.id .. ")" }, change = true,
-    labels = { category = "Tema", change = "Ændring" }, categories = cats }
-  doc:table { name = "changes", columns = { { key = "element", title = "Tema/spørgsmål" }, { key = "title", title = "Titel" },
-    { key = "before", title = "Før" }, { key = "now", title = "Nu" }, { key = "change", title = "Ændring" } }, rows = rows }
+  doc:chart { type = "bars", title = L("opfoelgning.chart", { previous = prev_id, round = r.id }), min = lo, max = hi,
+    target = m.target, format = chart_format(L), series = { L("opfoelgning.series.before", { round = prev_id }),
+      L("opfoelgning.series.now", { round = r.id }) }, change = true,
+    labels = { category = L("col.theme"), change = L("col.change") }, categories = cats }
+  doc:table { name = "changes", columns = { { key = "element", title = L("opfoelgning.col.element") },
+    { key = "title", title = L("opfoelgning.col.title"), wrap = 60 },
+    { key = "before", title = L("col.before") }, { key = "now", title = L("col.now") }, { key = "change", title = L("col.change") } }, rows = rows }
   doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = before_total, score_now = now_total,
     actions_before = acts.n, actions_done = null_to_nil(acts.done) or 0, questions = data },
     { "model", "round", "previous", "score_before", "score_now", "actions_before", "actions_done", "questions" })
@@ -563,14 +657,39 @@ end
 
 -- ---------------------------------------------------------------- roll-up
 
+-- the smallest group whose aggregates a report that leaves the unit may show (roll-ups,
+-- benchmarks): --min-group, else the model's min_group, else 5 (docs/reports.md)
+M.DEFAULT_MIN_GROUP = 5
+function M.min_group(ctx, m)
+  local v = ctx.opts["min-group"]
+  if v ~= nil then
+    if type(v) == "number" and v == math.floor(v) then v = math.tointeger(v) end
+    if math.type(v) ~= "integer" or v < 1 then
+      cli.usage_error(("--min-group %s: give a whole number of at least 1"):format(tostring(ctx.opts["min-group"])))
+    end
+    return v
+  end
+  v = m.min_group
+  if v == nil then return M.DEFAULT_MIN_GROUP end
+  if math.type(v) ~= "integer" or v < 1 then
+    host.raise(host.exit.model, ("%s: model \"%s\": min_group must be a whole number of at least 1"):format(m.where or "?", m.id), 0)
+  end
+  return v
+end
+
 -- unit results rolled up to a centre or the municipality: no participant data, only agreed
--- scores of each unit's latest round
+-- scores of each unit's latest round. A unit whose round has fewer respondents than
+-- min_group is suppressed: it is listed, but none of its scores is shown, and it is left out
+-- of every figure of the roll-up (so no total, median or count can be combined with the
+-- others to compute it back)
 function M.rollup_data(ctx, db, m)
   local top = ctx.opts.unit and ctx.opts.unit[1]
+  local min_group = M.min_group(ctx, m)
   local units = db:rows([[WITH RECURSIVE sub(id) AS (
         SELECT id FROM qm_units WHERE (:top IS NULL AND parent_id IS NULL) OR id = :top
         UNION ALL SELECT u.id FROM qm_units u JOIN sub ON u.parent_id = sub.id)
-      SELECT unit_id, id AS round_id FROM (
+      SELECT unit_id, id AS round_id,
+             (SELECT count(DISTINCT participant) FROM qm_responses x WHERE x.round_id = id) AS respondents FROM (
         SELECT r.unit_id, r.id, row_number() OVER (PARTITION BY r.unit_id
                  ORDER BY coalesce(r.started, '') DESC, r.id DESC) AS latest
         FROM qm_rounds r JOIN sub ON sub.id = r.unit_id WHERE r.model_id = :m)
@@ -579,24 +698,31 @@ function M.rollup_data(ctx, db, m)
   local weak = {}
   for _, u in ipairs(units) do
     local agreed, t, total = M.agreed(db, m, u.round_id)
-    if total then totals[#totals + 1] = total end
-    for id, v in pairs(t) do
-      if v then per_theme[id] = per_theme[id] or {}; table.insert(per_theme[id], v) end
-    end
-    for q, c in pairs(agreed) do
-      if c.dontknow == 0 and c.score ~= host.null and m.target and c.score < m.target then weak[q] = (weak[q] or 0) + 1 end
+    u.suppressed = u.respondents < min_group
+    u.score = total
+    if not u.suppressed then
+      if total then totals[#totals + 1] = total end
+      for id, v in pairs(t) do
+        if v then per_theme[id] = per_theme[id] or {}; table.insert(per_theme[id], v) end
+      end
+      for q, c in pairs(agreed) do
+        if c.dontknow == 0 and c.score ~= host.null and m.target and c.score < m.target then weak[q] = (weak[q] or 0) + 1 end
+      end
     end
   end
-  return units, per_theme, totals, weak
+  return units, per_theme, totals, weak, min_group
 end
 
 function M.rollup(ctx, m, out, doc_in)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
-  local units, per_theme, totals, weak = M.rollup_data(ctx, db, m)
+  local units, per_theme, totals, weak, min_group = M.rollup_data(ctx, db, m)
   local top = ctx.opts.unit and ctx.opts.unit[1]
-  local doc = doc_in and doc_in.doc or report.document { title = "Samlet billede — " .. (m.title or m.id),
-    subtitle = top and ("Under " .. unit_name(db, top)) or "Hele organisationen" }
-  if doc_in then doc:heading("Samlet billede for alle enheder", 2) end
+  local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("rollup.title", { model = m.title or m.id }),
+    subtitle = top and L("rollup.under", { unit = unit_name(db, top) }) or L("rollup.everything") }
+  if doc_in then doc:heading(L("rollup.heading"), 2) end
+  local suppressed = 0
+  for _, u in ipairs(units) do if u.suppressed then suppressed = suppressed + 1 end end
   local rows, tdata = {}, json.array({})
   for _, th in ipairs(m:themes()) do
     local v = per_theme[th.id] or {}
@@ -607,21 +733,43 @@ function M.rollup(ctx, m, out, doc_in)
     tdata[#tdata + 1] = json.object({ theme = th.id, units = #v, min = raw.min or host.null, median = raw.median or host.null,
       mean = raw.mean or host.null, max = raw.max or host.null }, { "theme", "units", "min", "median", "mean", "max" })
   end
-  doc:keyvalues { { "Enheder med en runde", #units }, { "Median af samlet score", fmtnum(stats.median(totals)) or "-" } }
-  doc:table { name = "themes", columns = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" }, { key = "units", title = "Enheder" },
-    { key = "min", title = "Min" }, { key = "median", title = "Median" }, { key = "mean", title = "Gns." }, { key = "max", title = "Maks" } }, rows = rows }
+  local median_total = stats.median(totals)
+  doc:keyvalues { { L("rollup.units"), #units }, { L("rollup.median_total"), fmtnum(median_total) or "–" } }
+  local urows, udata = {}, json.array({})
+  for _, u in ipairs(units) do
+    urows[#urows + 1] = { unit = unit_name(db, u.unit_id), round = u.round_id, respondents = u.respondents,
+      score = not u.suppressed and fmtnum(u.score, 1) or nil, suppressed = u.suppressed }
+    udata[#udata + 1] = json.object({ unit = u.unit_id, round = u.round_id, respondents = u.respondents,
+      score = (not u.suppressed and u.score) or host.null, suppressed = u.suppressed,
+      reason = u.suppressed and ("fewer than %d respondents"):format(min_group) or nil },
+      { "unit", "round", "respondents", "score", "suppressed", "reason" })
+  end
+  doc:heading(L("rollup.units_heading"), 3)
+  doc:table { name = "units", columns = { { key = "unit", title = L("col.unit") }, { key = "round", title = L("col.round") },
+    { key = "respondents", title = L("rollup.col.respondents") },
+    { key = "score", title = L("rollup.col.total"), align = "right",
+      text = function(v, row) if row.suppressed then return "–¹" end return v or "–" end } }, rows = urows }
+  if suppressed > 0 then
+    doc:paragraph(L("rollup.suppressed_note", { n = suppressed, min = min_group }))
+  end
+  doc:heading(L("rollup.themes_heading"), 3)
+  doc:table { name = "themes", columns = { { key = "theme", title = L("col.theme") }, { key = "title", title = L("col.title") },
+    { key = "units", title = L("rollup.col.units") }, { key = "min", title = L("col.min") }, { key = "median", title = L("col.median") },
+    { key = "mean", title = L("col.mean") }, { key = "max", title = L("col.max") } }, rows = rows }
   local common = {}
   for q, n in pairs(weak) do common[#common + 1] = { question = q, units = n, text = (m:find(q) or {}).text } end
   table.sort(common, function(a, b) if a.units ~= b.units then return a.units > b.units end return a.question < b.question end)
   while #common > 10 do table.remove(common) end
-  doc:heading("Fælles forbedringsområder (under målet " .. tostring(m.target or "-") .. ")", 3)
-  doc:table { name = "common_areas", columns = { { key = "question", title = "Spørgsmål" }, { key = "units", title = "Enheder" },
-    { key = "text", title = "Tekst" } }, rows = common }
-  local data = json.object({ model = m.id, under = top, units = #units, median_total = stats.median(totals) or host.null,
-    conventions = M.conventions(m), themes = tdata, common_areas = json.array(common) },
-    { "model", "under", "units", "median_total", "conventions", "themes", "common_areas" })
+  doc:heading(m.target and L("rollup.common", { target = m.target }) or L("rollup.common_no_target"), 3)
+  doc:table { name = "common_areas", columns = { { key = "question", title = L("col.question") }, { key = "units", title = L("rollup.col.units") },
+    { key = "text", title = L("col.text"), wrap = 60 } }, rows = common }
+  local data = json.object({ model = m.id, under = top, min_group = min_group, units = #units, suppressed_units = suppressed,
+    median_total = median_total or host.null, conventions = M.conventions(m), unit_scores = udata, themes = tdata,
+    common_areas = json.array(common) },
+    { "model", "under", "min_group", "units", "suppressed_units", "median_total", "conventions", "unit_scores", "themes", "common_areas" })
   if doc_in then return data end
   doc.data = data
+  doc.csv_table = "themes"
   report.write(doc, ctx.opts.format, out)
 end
 
@@ -721,25 +869,29 @@ local function exact(v)
 end
 
 function M.statistik(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local fmt = ctx.opts.format
   local rule = m.consensus or consensus.median {}
-  -- for people: rounded
+  -- for people: rounded, with the language's decimal mark
   local function num(v)
     if v == nil or v ~= v then return "" end
     if v == math.floor(v) and math.abs(v) < 1e15 then return tostring(math.tointeger(v)) end
-    return ("%.4g"):format(v)
+    return (("%.4g"):format(v):gsub("%.", L.decimal))
   end
+  -- the columns' titles for people (CSV and JSON keep the keys)
+  local heads = {}
+  for i, c in ipairs(stat_cols) do heads[i] = L("statistik.col." .. c) end
   local first = true
   if fmt == "csv" then out:write(table.concat(stat_cols, ","), "\r\n")
   elseif fmt == "json" then
     out:write('{"model":', json.encode(m.id), ',"conventions":', json.encode(M.conventions(m)), ',"questions":[')
   elseif fmt == "markdown" then
-    out:write(stats.conventions_text { ties = consensus.ties_of(rule) }, "\n\n")
-    out:write("| ", table.concat(stat_cols, " | "), " |\n|", string.rep(" ---: |", #stat_cols), "\n")
+    out:write(M.conventions_text(m, L), "\n\n")
+    out:write("| ", table.concat(heads, " | "), " |\n|", string.rep(" ---: |", #stat_cols), "\n")
   else
-    out:write(stats.conventions_text { ties = consensus.ties_of(rule) }, "\n")
-    out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(stat_cols)))
+    out:write(M.conventions_text(m, L), "\n")
+    out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(heads)))
   end
   local n, flagged = M.each_question(db, m, nil, rule,
     function(round, question, q, flag)
@@ -763,7 +915,7 @@ function M.statistik(ctx, m, out)
         local f = fmt == "csv" and exact or num
         local v = { round, question }
         for i = 3, #stat_cols - 1 do v[i] = f(q[stat_cols[i]]) end
-        v[#stat_cols] = flag and "1" or "0"
+        v[#stat_cols] = fmt == "csv" and (flag and "1" or "0") or (flag and L("word.yes") or L("word.no"))
         if fmt == "csv" then
           out:write(report.csv_field(v[1]), ",", report.csv_field(v[2]), ",", table.concat(v, ",", 3), "\r\n")
         elseif fmt == "markdown" then
@@ -776,7 +928,7 @@ function M.statistik(ctx, m, out)
     end)
   if fmt == "json" then out:write(first and "]}\n" or "\n]}\n") end
   if fmt ~= "json" and fmt ~= "csv" and not ctx.opts.quiet then
-    io.stderr:write(("%d questions, %d flagged for discussion\n"):format(n, flagged))
+    io.stderr:write(L("statistik.summary", { n = n, flagged = flagged }), "\n")
   end
 end
 
@@ -792,7 +944,9 @@ function M.demo(ctx, m, out)
     r = db:first("SELECT * FROM qm_rounds WHERE model_id = ? ORDER BY unit_id, coalesce(started, '') DESC, id DESC LIMIT 1", { m.id })
     if not r then host.raise(host.exit.model, "the database has no rounds: generate the demo data first", 0) end
   end
-  local doc = report.document { title = (m.title or m.id) .. " — " .. unit_name(db, r.unit_id), subtitle = "Runde " .. r.id }
+  local L = i18n.of(ctx, m)
+  local doc = report.document { lang = L.lang, title = L("demo.title", { model = m.title or m.id, unit = unit_name(db, r.unit_id) }),
+    subtitle = L("demo.subtitle", { round = r.id }) }
   local parts = { round = r, doc = doc }
   local data = json.object({}, { "konsensusrapport", "prioritering", "handleplan", "rollup" })
   data.konsensusrapport = M.konsensusrapport(ctx, m, out, parts)
@@ -815,11 +969,14 @@ registry.register("opfoelgning", M.opfoelgning, "a round compared with the previ
 registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality")
 -- the per-participant form a consultant hands out: fill in, then `qm import`
 function M.skema(ctx, m, out)
-  local lines = { ("# %s — individuel selvevaluering"):format(m.title or m.id),
-    "# Skriv dit deltagernummer, giv point til hvert spørgsmål (" .. (m.scale and m.scale:describe() or "") .. "),",
-    "# eller skriv vi (ved ikke). Styrker og forbedringsområder er frivillige.",
-    "# Aflever filen til tovholderen: qm import --db ... --write --model ... --round ... FIL.yaml",
-    "participant: P?", "answers:" }
+  local L = i18n.of(ctx, m)
+  local lines = { "# " .. L("skema.title", { model = m.title or m.id }) }
+  for _, l in ipairs { L("skema.how", { scale = m.scale and L:scale(m.scale) or L("skema.scale_per_question") }),
+                       L("skema.dontknow"), L("skema.hand_in") } do
+    for _, part in ipairs(report.wrap_text(l, 88)) do lines[#lines + 1] = "# " .. part end
+  end
+  lines[#lines + 1] = "participant: P?"
+  lines[#lines + 1] = "answers:"
   for _, th in ipairs(m:themes()) do
     lines[#lines + 1] = ("  # %s %s"):format(th.id, th.title or "")
     for _, q in ipairs(th.children) do
