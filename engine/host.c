@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -56,11 +59,6 @@ static int l_memory(lua_State *L) {
   return 1;
 }
 
-static int l_allowpath(lua_State *L) {
-  qmS_allowpath(L, luaL_checkstring(L, 1));
-  return 0;
-}
-
 static int l_modules(lua_State *L) {
   qmE_pushnames(L);
   return 1;
@@ -71,12 +69,38 @@ static int l_now(lua_State *L) {
   return 1;
 }
 
-/* host.raise(class, msg, level): an error with an exit class (see qm.h) */
+/* host.raise(class, msg, level): a typed error (see qm.h); class is a name ("io", "usage",
+** ...) or an exit code (host.exit.io) */
 static int l_raise(lua_State *L) {
-  int cls = (int)luaL_checkinteger(L, 1);
   const char *msg = luaL_checkstring(L, 2);
   int level = (int)luaL_optinteger(L, 3, 1);
-  return qm_raise(L, cls, level, "%s", msg);
+  const char *cls = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1)
+                                                   : qm_classname((int)luaL_checkinteger(L, 1));
+  if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
+  lua_pushstring(L, msg);
+  lua_concat(L, 2);
+  qm_pusherror(L, cls, lua_tostring(L, -1));
+  return lua_error(L);
+}
+
+/* host.errclass(err): the class of an error value ("model" for a plain Lua error) */
+static int l_errclass(lua_State *L) {
+  luaL_checkany(L, 1);
+  lua_pushstring(L, qm_errclassname(L, 1));
+  return 1;
+}
+
+/* host.rethrow(err, msg, level): raise msg (at level) with err's class */
+static int l_rethrow(lua_State *L) {
+  luaL_checkany(L, 1);
+  const char *msg = luaL_checkstring(L, 2);
+  int level = (int)luaL_optinteger(L, 3, 1);
+  const char *cls = qm_errclassname(L, 1);
+  if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
+  lua_pushstring(L, msg);
+  lua_concat(L, 2);
+  qm_pusherror(L, cls, lua_tostring(L, -1));
+  return lua_error(L);
 }
 
 /* host.opendb(path, {write=, create=, engine=}): the engine's own connection (may write qm_*
@@ -90,7 +114,6 @@ static int l_opendb(lua_State *L) {
     if (lua_getfield(L, 2, "engine") == LUA_TBOOLEAN && !lua_toboolean(L, -1)) flags &= ~QM_DB_ENGINE;
     lua_pop(L, 3);
   }
-  qmS_allowpath(L, path);
   qmDb_push_open(L, path, flags);
   return 1;
 }
@@ -132,16 +155,59 @@ static int l_remove_on_error(lua_State *L) {
   return 1;
 }
 
+/* host.stat(path) -> nil when nothing is there, else { kind = "file" | "dir" | "link" |
+** "fifo" | "char" | "block" | "socket", id = "dev:inode" } of the path itself (lstat: a
+** symlink is a "link", not what it points to) */
+static int l_stat(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat st;
+  if (lstat(path, &st) != 0) return 0;
+  const char *kind = S_ISREG(st.st_mode) ? "file" : S_ISDIR(st.st_mode) ? "dir" : S_ISLNK(st.st_mode) ? "link"
+                   : S_ISFIFO(st.st_mode) ? "fifo" : S_ISCHR(st.st_mode) ? "char" : S_ISBLK(st.st_mode) ? "block" : "socket";
+  lua_createtable(L, 0, 2);
+  lua_pushstring(L, kind);
+  lua_setfield(L, -2, "kind");
+  if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) return 1;  /* a dangling link: no id */
+  lua_pushfstring(L, "%I:%I", (lua_Integer)st.st_dev, (lua_Integer)st.st_ino);
+  lua_setfield(L, -2, "id");
+  return 1;
+}
+
+static int close_stream(lua_State *L) {
+  luaL_Stream *p = luaL_checkudata(L, 1, LUA_FILEHANDLE);
+  int res = fclose(p->f);
+  return luaL_fileresult(L, res == 0, NULL);
+}
+
+/* host.create_new(path) -> a Lua file open for writing a file that did not exist (O_EXCL,
+** not following a symlink), or nil, message */
+static int l_create_new(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_Stream *p = lua_newuserdatauv(L, sizeof *p, 0);
+  p->f = NULL;
+  p->closef = NULL;
+  luaL_setmetatable(L, LUA_FILEHANDLE);
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) return luaL_fileresult(L, 0, path);
+  p->f = fdopen(fd, "wb");
+  if (p->f == NULL) { int e = errno; close(fd); errno = e; return luaL_fileresult(L, 0, path); }
+  p->closef = close_stream;
+  return 1;
+}
+
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
-    { "isatty", l_isatty }, { "memory", l_memory }, { "allowpath", l_allowpath },
-    { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { "remove_on_error", l_remove_on_error }, { NULL, NULL } };
+    { "isatty", l_isatty }, { "memory", l_memory },
+    { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "errclass", l_errclass }, { "rethrow", l_rethrow }, { "opendb", l_opendb }, { "term_width", l_term_width },
+    { "remove_on_error", l_remove_on_error }, { "stat", l_stat }, { "create_new", l_create_new },
+    { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushliteral(L, QM_INSTALL_MODELS);
   lua_setfield(L, -2, "models_dir");
+  lua_pushliteral(L, QM_SOURCE_MODELS);
+  lua_setfield(L, -2, "source_models_dir");
   lua_pushboolean(L, QM_USE_LIBEDIT);
   lua_setfield(L, -2, "libedit");
   static const struct { const char *name; int code; } codes[] = {
@@ -222,12 +288,35 @@ static int is_model_frame(const lua_Debug *ar) {
   return ar->source[0] == '@' && strncmp(ar->source, "@stdlib/", 8) != 0 && ar->currentline > 0;
 }
 
+/* The length of a leading "file:line: " (the first ":digits: " in msg), 0 when none. */
+static size_t position_prefix(const char *msg) {
+  for (const char *p = msg; *p && *p != '\n'; p++) {
+    if (*p != ':' || p[1] < '0' || p[1] > '9') continue;
+    const char *q = p + 1;
+    while (*q >= '0' && *q <= '9') q++;
+    if (q[0] == ':' && q[1] == ' ') return (size_t)(q + 2 - msg);
+  }
+  return 0;
+}
+
+/* coroutine.wrap adds the position again at every level it passes: a recursion through 200
+** coroutines gave "f.lua:1: " 200 times. Keep one of a run of identical positions. */
+static const char *collapse_positions(const char *msg) {
+  size_t n = position_prefix(msg);
+  if (n == 0) return msg;
+  while (strncmp(msg + n, msg, n) == 0) msg += n;
+  return msg;
+}
+
+/* lua.c's msghandler, for qm: the message (of a string or a typed error) with the model's own
+** frames; a typed error stays typed (same class), so the exit code survives the traceback */
 static int msghandler(lua_State *L) {
-  const char *msg = lua_tostring(L, 1);
+  const char *msg = qm_errmsg(L, 1);
   if (msg == NULL) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) msg = lua_tostring(L, -1);
     else msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
+  msg = collapse_positions(msg);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   luaL_addstring(&b, msg);
@@ -244,6 +333,8 @@ static int msghandler(lua_State *L) {
     else luaL_addstring(&b, "in a function");
   }
   luaL_pushresult(&b);
+  qm_errreplace(L, 1, lua_tostring(L, -1));
+  lua_settop(L, 1);
   return 1;
 }
 
@@ -278,17 +369,18 @@ static int has_position(const char *msg) {
 
 int qmH_report(QmHost *h, int status) {
   lua_State *L = h->L;
-  const char *msg = lua_tostring(L, -1);
+  const char *msg = qm_errmsg(L, -1);
   if (msg == NULL) msg = status == LUA_ERRMEM ? "not enough memory" : "(no message)";
   int code;
   if (h->limits.tripped != QM_TRIP_NONE) {
     char why[160];
     qmL_describe(&h->limits, why, sizeof why);
-    code = h->limits.tripped == QM_TRIP_INTERRUPT ? QM_EXIT_INTERRUPT : QM_EXIT_LIMIT;
+    code = h->limits.tripped != QM_TRIP_INTERRUPT ? QM_EXIT_LIMIT
+         : qmL_terminating() ? 128 + qmL_terminating() : QM_EXIT_INTERRUPT;
     /* the message may be "not enough memory" from deep inside: say which limit */
     if (strstr(msg, why) == NULL) fprintf(stderr, "qm: %s\n", why);
   } else {
-    code = status == LUA_ERRMEM ? QM_EXIT_LIMIT : qm_errclass(L, msg);
+    code = status == LUA_ERRMEM ? QM_EXIT_LIMIT : qm_errexit(L, -1);
   }
   fprintf(stderr, "%s%s\n", has_position(msg) ? "" : "qm: ", msg);
   fflush(stderr);
@@ -296,23 +388,44 @@ int qmH_report(QmHost *h, int status) {
   return code;
 }
 
-int qmH_main(QmHost *h, int argc, char **argv) {
-  lua_State *L = h->L;
+/* Everything of a command runs inside this one protected function, as lua.c's pmain: the
+** arguments are C values until it runs, so no Lua error (not even a memory error while
+** building argv) escapes to C. Returns runner.main's exit code. */
+static int pmain(lua_State *L) {
+  int argc = (int)lua_tointeger(L, 1);
+  char **argv = lua_touserdata(L, 2);
   lua_getglobal(L, "require");
   lua_pushliteral(L, "qm.engine.runner");
-  int st = qmH_pcall(h, 1, 1);
-  if (st != LUA_OK) return qmH_report(h, st);
+  lua_call(L, 1, 1);
   lua_getfield(L, -1, "main");
-  lua_remove(L, -2);
   lua_createtable(L, argc, 0);
   for (int i = 0; i < argc; i++) {
     lua_pushstring(L, argv[i]);
     lua_rawseti(L, -2, i + 1);
   }
-  st = qmH_pcall(h, 1, 1);
+  lua_call(L, 1, 1);
+  lua_pushinteger(L, lua_isinteger(L, -1) ? lua_tointeger(L, -1) : QM_EXIT_OK);
+  return 1;
+}
+
+int qmH_main(QmHost *h, int argc, char **argv) {
+  lua_State *L = h->L;
+  if (!lua_checkstack(L, 4)) return QM_EXIT_LIMIT;
+  lua_pushcfunction(L, pmain);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  int st = qmH_pcall(h, 2, 1);
   if (st != LUA_OK) return qmH_report(h, st);
-  int code = (int)luaL_optinteger(L, -1, 0);
+  int code = (int)lua_tointeger(L, -1);
   lua_pop(L, 1);
-  fflush(stdout);
-  return code;
+  return qmH_check_stdout(code);
+}
+
+int qmH_check_stdout(int code) {
+  errno = 0;
+  int failed = fflush(stdout) != 0;
+  int err = errno;
+  if (!failed && !ferror(stdout)) return code;
+  fprintf(stderr, "qm: cannot write to standard output: %s\n", err ? strerror(err) : "write error");
+  return code == QM_EXIT_OK ? QM_EXIT_IO : code;
 }

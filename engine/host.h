@@ -31,7 +31,10 @@ int qmH_pcall(QmHost *h, int nargs, int nresults);
 /* Print the error on top of the stack to stderr ("qm: " only when it has no position) and
 ** return the exit code for it: the limit's code when one was hit, else its class. Pops it. */
 int qmH_report(QmHost *h, int status);
-/* Call require("qm.runner").main(argv) for argv[0..argc-1]; return qm's exit code. */
+/* After a command: flush stdout; when any write to it failed (a full disk, > /dev/full) say
+** so and return QM_EXIT_IO instead of a success `code`. */
+int qmH_check_stdout(int code);
+/* Call require("qm.engine.runner").main(argv) for argv[0..argc-1]; return qm's exit code. */
 int qmH_main(QmHost *h, int argc, char **argv);
 
 #endif

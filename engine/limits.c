@@ -18,7 +18,8 @@
 #define HOOK_EVERY 1000  /* instructions between checks while nothing is wrong */
 
 /* The process-wide state a signal handler needs; nothing else in qm is global and mutable. */
-static volatile sig_atomic_t interrupted = 0;  /* set by the SIGINT handler only */
+static volatile sig_atomic_t interrupted = 0;  /* set by the signal handler only */
+static volatile sig_atomic_t terminating = 0;  /* SIGTERM or SIGHUP when one came, else 0 */
 static volatile double interrupted_at = 0;     /* when that Ctrl-C came (handler only) */
 static volatile sig_atomic_t watching = 0;     /* a command runs under the watchdog */
 static char watchdog_msg[200];                 /* prepared before arming: the handler only writes */
@@ -87,7 +88,10 @@ const char *qmL_describe(const QmLimits *lim, char *buf, size_t len) {
   case QM_TRIP_TIME:
     snprintf(buf, len, "time limit of %g s reached (raise it with --timeout)", lim->timeout);
     break;
-  case QM_TRIP_INTERRUPT: snprintf(buf, len, "interrupted"); break;
+  case QM_TRIP_INTERRUPT:
+    if (terminating) snprintf(buf, len, "terminated (%s)", terminating == SIGHUP ? "SIGHUP" : "SIGTERM");
+    else snprintf(buf, len, "interrupted");
+    break;
   default: snprintf(buf, len, "no limit reached"); break;
   }
   return buf;
@@ -108,15 +112,18 @@ void qmL_arm(lua_State *L, QmLimits *lim) {
   lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 }
 
-/* Ctrl-C sets a flag the hook and qmL_poll act on. A command stuck inside one C call never
-** looks at it, so a second Ctrl-C, a second or more after an unanswered first, ends qm. */
+/* Ctrl-C sets a flag the hook and qmL_poll act on, and so do SIGTERM and SIGHUP (which also
+** say the session is to end): the command stops like after Ctrl-C, so the to-be-closed
+** guards run and a half-written --out FILE.tmp is removed. A command stuck inside one C
+** call never looks at the flag, so a second signal, a second or more after an unanswered
+** first, ends qm. */
 static void on_sigint(int sig) {
-  (void)sig;
+  if (sig == SIGTERM || sig == SIGHUP) terminating = sig;
   if (interrupted && watching && qmL_now() - interrupted_at >= SIGINT_PATIENCE) {
     static const char msg[] = "\nqm: interrupted (the running command did not stop, so qm ended)\n";
     ssize_t n = write(2, msg, sizeof msg - 1);
     (void)n;
-    _exit(QM_EXIT_INTERRUPT);
+    _exit(terminating ? 128 + terminating : QM_EXIT_INTERRUPT);
   }
   if (!interrupted) interrupted_at = qmL_now();
   interrupted = 1;
@@ -173,7 +180,11 @@ void qmL_catch_sigint(int on) {
   sa.sa_handler = on ? on_sigint : SIG_DFL;  /* no SA_RESTART: a blocked read sees EINTR */
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
 }
+
+int qmL_terminating(void) { return terminating; }
 
 int qmL_interrupted(void) { return interrupted != 0; }
 void qmL_clear_interrupt(void) { interrupted = 0; }

@@ -22,14 +22,26 @@ enum {
 void qm_pushnull(lua_State *L);
 int qm_isnull(lua_State *L, int idx);
 
-/* Raise an error carrying an exit class (QM_EXIT_IO for database/file errors, QM_EXIT_MODEL
-** for model/data errors). The message gets the usual "file:line:" of the Lua code at `level`
-** (1 = the function that called the C function; 0 = no position). Never returns. */
+/* Typed errors. An error qm raises carries its class: "model", "data", "usage", "io" or
+** "limit"; the exit code comes from the class (value.c's table, the one place), never from
+** the message's text. It is a userdata that reads like its message (tostring, .., err:match).
+** A plain Lua error (a string) is of class "model". */
+/* Raise an error of the class of exit code `exit_class` (QM_EXIT_IO for database/file errors,
+** QM_EXIT_MODEL for model errors, ...). The message gets the usual "file:line:" of the Lua code
+** at `level` (1 = the function that called the C function; 0 = no position). Never returns. */
 int qm_raise(lua_State *L, int exit_class, int level, const char *fmt, ...);
-
-/* The exit class recorded for `msg` by qm_raise, or QM_EXIT_MODEL when the error did not
-** come from qm_raise (a plain Lua error in a model). */
-int qm_errclass(lua_State *L, const char *msg);
+/* Push a new error of class `cls` with message `msg`. */
+void qm_pusherror(lua_State *L, const char *cls, const char *msg);
+/* The class name for an exit code ("io" for QM_EXIT_IO, ...). */
+const char *qm_classname(int exit_code);
+/* The message of the error value at idx (a string, or a typed error's), or NULL. */
+const char *qm_errmsg(lua_State *L, int idx);
+/* The class of the error value at idx ("model" for anything but a typed error). */
+const char *qm_errclassname(lua_State *L, int idx);
+/* The exit code for the error value at idx, from its class. */
+int qm_errexit(lua_State *L, int idx);
+/* Replace the error at idx with one of the same class whose message is `msg`. */
+void qm_errreplace(lua_State *L, int idx, const char *msg);
 
 /* Push the registry table at `key`, created with weak keys when missing. */
 void qm_weaktable(lua_State *L, const char *key);

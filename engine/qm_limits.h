@@ -43,6 +43,9 @@ const char *qmL_describe(const QmLimits *lim, char *buf, size_t len);
 ** need them). */
 void qmL_catch_sigint(int on);
 int qmL_interrupted(void);
+/* SIGTERM or SIGHUP when one of them stopped the command (qm is to end: exit 128 + it), else 0.
+** qmL_catch_sigint catches them too, the same way as SIGINT. */
+int qmL_terminating(void);
 /* The watchdog for the running command: if it is still running WATCHDOG_GRACE seconds after
 ** its deadline (stuck inside one C call, where the hook cannot see it), qm prints the time
 ** limit's message and exits with QM_EXIT_LIMIT; a second Ctrl-C a second after an unanswered

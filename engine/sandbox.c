@@ -6,6 +6,7 @@
 */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
@@ -22,6 +23,17 @@ static const char *const allowed_libs[] = { "string", "table", "math", "utf8", "
 static const char *const allowed_os[] = { "clock", "date", "difftime", "time", NULL };
 static const char *const allowed_gc_options[] = { "count", "collect", "step", NULL };
 
+/* globals the sandbox makes itself: safe versions of these (see newenv), and _G (the env) */
+static const char *const own_globals[] = { "load", "require", "collectgarbage", "os", "_G", NULL };
+/* the globals qm's own Lua adds to a model's environment (the model language, data access);
+** newenv refuses any other, so this list is the whole of it (db and store only with --db) */
+static const char *const model_globals[] = {
+  "model", "theme", "question", "indicator", "use", "scale", "scoring", "consensus",
+  "prioritise", "time", "yaml", "params", "null", "db", "store", NULL };
+/* the fields of the read-only view a model's callback gets instead of the run's context
+** (an indicator's data = function(view, params)); sandbox.view refuses any other */
+static const char *const view_fields[] = { "db", "params", "as_of", "warn", NULL };
+
 typedef struct { const char *name, *why; } Denied;
 static const Denied denied_globals[] = {
   { "io", "io is not available in a model: read data through db, or yaml.load_file for files in the model's folder" },
@@ -31,6 +43,11 @@ static const Denied denied_globals[] = {
   { "loadfile", "loadfile is not available in a model: use require for modules in the model's folder" },
   { "rawset", "rawset is not available in a model" },
   { NULL, NULL } };
+/* The functions of those modules that read files: a model's copy of each is bound to the
+** model's scope (its folder and the files named on the command line), fixed when the scope
+** is made (sandbox.scope); nothing a model does widens it. */
+static const struct { const char *module, *fn; } bound_readers[] = {
+  { "qm.yaml", "load_file" }, { "qm.db", "open" }, { NULL, NULL } };
 static const char *const denied_os[] = { "execute", "exit", "remove", "rename", "getenv",
                                          "tmpname", "setlocale", NULL };
 /* The stdlib modules a model may require: the public name, and the engine's module behind
@@ -46,7 +63,6 @@ static const PublicModule public_modules[] = {
   { NULL, NULL } };
 
 static const char FREEZE_MEMO[] = "qm.sandbox.frozen";  /* weak: original -> proxy */
-static const char ALLOWED_PATHS[] = "qm.sandbox.paths";
 
 /* ---------------------------------------------------------------- frozen tables */
 
@@ -217,53 +233,48 @@ static char *resolve(const char *path, char *out) {
   return out;
 }
 
-void qmS_allowpath(lua_State *L, const char *path) {
-  char full[PATH_MAX];
-  if (resolve(path, full) == NULL) return;
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, ALLOWED_PATHS);
-  lua_pushboolean(L, 1);
-  lua_setfield(L, -2, full);
-  lua_pop(L, 1);
-}
-
 static int inside(const char *full, const char *allowed) {
   size_t n = strlen(allowed);
   if (strncmp(full, allowed, n) != 0) return 0;
   return full[n] == '\0' || full[n] == '/' || strcmp(allowed, "/") == 0;
 }
 
-/* A relative path in a model means relative to the model file that names it (the Lua
-** function calling the C function that called us), not to the current directory. */
-static const char *relative_to_caller(lua_State *L, const char *path) {
-  lua_Debug ar;
-  if (path[0] == '/' || !lua_getstack(L, 1, &ar) || !lua_getinfo(L, "S", &ar)) return path;
-  if (ar.source[0] != '@') return path;
-  const char *src = ar.source + 1;
-  const char *slash = strrchr(src, '/');
-  if (slash == NULL) return path;
-  return lua_pushfstring(L, "%s%s", lua_pushlstring(L, src, (size_t)(slash - src + 1)), path);
-}
-
-void qmS_checkpath(lua_State *L, const char *path) {
-  char full[PATH_MAX];
+/* Resolve `path` against the scope at index `scope` (a relative path is relative to the
+** scope's folder, whatever file or chunk names it) into `full`; 1 when it is inside one of
+** the scope's roots (its folder, and files named on the command line). */
+static int in_scope(lua_State *L, int scope, const char *path, char *full) {
   int top = lua_gettop(L);
-  const char *given = path;
-  path = relative_to_caller(L, path);
-  if (resolve(path, full) != NULL) {
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, ALLOWED_PATHS);
+  scope = lua_absindex(L, scope);
+  if (path[0] != '/') {
+    lua_getfield(L, scope, "dir");
+    path = lua_pushfstring(L, "%s/%s", lua_tostring(L, -1), path);
+  }
+  int ok = 0;
+  if (resolve(path, full) != NULL && lua_getfield(L, scope, "roots") == LUA_TTABLE) {
     lua_pushnil(L);
-    while (lua_next(L, -2)) {
+    while (!ok && lua_next(L, -2)) {
       lua_pop(L, 1);
-      if (inside(full, lua_tostring(L, -1))) {
-        lua_settop(L, top);
-        lua_pushstring(L, full);
-        return;
-      }
+      if (lua_type(L, -1) == LUA_TSTRING && inside(full, lua_tostring(L, -1))) ok = 1;
     }
   }
   lua_settop(L, top);
+  return ok;
+}
+
+/* A reader bound to a scope (yaml.load_file, db.open as a model has them) is a C closure whose
+** first upvalue is the scope; the engine's own readers have none and read what it names. */
+void qmS_checkpath(lua_State *L, const char *path) {
+  char full[PATH_MAX];
+  if (lua_type(L, lua_upvalueindex(1)) != LUA_TTABLE) {
+    lua_pushstring(L, resolve(path, full) ? full : path);
+    return;
+  }
+  if (in_scope(L, lua_upvalueindex(1), path, full)) {
+    lua_pushstring(L, full);
+    return;
+  }
   qm_raise(L, QM_EXIT_IO, 1, "cannot read \"%s\": a model may only read files in its own folder "
-           "or files given on the command line", given);
+           "or files given on the command line", path);
 }
 
 void qmS_loadfile(lua_State *L, const char *path, const char *chunkname) {
@@ -317,7 +328,7 @@ static int valid_module_name(const char *name) {
   return 1;
 }
 
-/* upvalues: 1 env, 2 model folder (string), 3 cache table */
+/* upvalues: 1 env, 2 scope, 3 cache table (public name or module name -> value) */
 static int safe_require(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   if (lua_getfield(L, lua_upvalueindex(3), name) != LUA_TNIL) return 1;
@@ -331,7 +342,8 @@ static int safe_require(lua_State *L) {
     lua_call(L, 1, 1);
     if (lua_type(L, -1) == LUA_TTABLE) qmS_freeze(L, -1), lua_remove(L, -2);
   } else {
-    const char *dir = lua_tostring(L, lua_upvalueindex(2));
+    lua_getfield(L, lua_upvalueindex(2), "dir");
+    const char *dir = lua_tostring(L, -1);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     luaL_addstring(&b, dir);
@@ -340,6 +352,10 @@ static int safe_require(lua_State *L) {
     luaL_addstring(&b, ".lua");
     luaL_pushresult(&b);
     const char *path = lua_tostring(L, -1);
+    char full[PATH_MAX];
+    /* a symlink in the folder must not lead out of it */
+    if (realpath(path, full) == NULL || !inside(full, dir))
+      return luaL_error(L, "module \"%s\" not found: no stdlib module of that name and no file %s", name, path);
     FILE *f = fopen(path, "r");
     if (f == NULL) return luaL_error(L, "module \"%s\" not found: no stdlib module of that name and no file %s", name, path);
     fclose(f);
@@ -390,11 +406,88 @@ static void copy_lib(lua_State *L, const char *lib, const char *const *only) {
   lua_setfield(L, -2, "__qm_name");  /* named in "cannot change string.rep" messages */
 }
 
-/* sandbox.newenv{ dir = folder, globals = {name = value, ...} } -> env */
-static int l_newenv(lua_State *L) {
+static int listed(const char *const *list, const char *name) {
+  if (name == NULL) return 0;
+  for (int i = 0; list[i]; i++) if (strcmp(list[i], name) == 0) return 1;
+  return 0;
+}
+
+/* sandbox.view{ field = value, ... } -> a read-only proxy; only view_fields may be given */
+static int l_view(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING || !listed(view_fields, lua_tostring(L, -1)))
+      return luaL_error(L, "internal error: \"%s\" is not in sandbox.c's view_fields", luaL_tolstring(L, -1, NULL));
+  }
+  qmS_freeze(L, 1);
+  return 1;
+}
+
+/* sandbox.scope{ dir = folder, files = { path, ... } } -> scope: what the model files of one
+** folder may read, fixed now. { dir = resolved folder, roots = { [path] = true },
+** modules = { ["qm.yaml"] = copy with load_file bound to this scope, ["qm.db"] = ... } } */
+static int l_scope(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_getfield(L, 1, "dir");
   const char *dir = luaL_optstring(L, -1, ".");
+  char full[PATH_MAX];
+  if (realpath(dir, full) == NULL) return qm_raise(L, QM_EXIT_IO, 0, "cannot read folder %s", dir);
+  int scope = (lua_createtable(L, 0, 3), lua_gettop(L));
+  lua_pushstring(L, full);
+  lua_setfield(L, scope, "dir");
+  lua_newtable(L);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, full);
+  if (lua_getfield(L, 1, "files") == LUA_TTABLE) {
+    for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
+      if (resolve(lua_tostring(L, -1), full) != NULL) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -4, full);
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  lua_setfield(L, scope, "roots");
+  lua_newtable(L);                       /* modules */
+  for (int i = 0; bound_readers[i].module; i++) {
+    if (lua_getfield(L, -1, bound_readers[i].module) != LUA_TTABLE) {
+      lua_pop(L, 1);
+      lua_newtable(L);                   /* the model's copy of the module */
+      lua_getglobal(L, "require");
+      lua_pushstring(L, bound_readers[i].module);
+      lua_call(L, 1, 1);
+      lua_pushnil(L);
+      while (lua_next(L, -2)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -5);
+      }
+      lua_pop(L, 1);
+      lua_pushvalue(L, -1);
+      lua_setfield(L, -3, bound_readers[i].module);
+    }
+    lua_getfield(L, -1, bound_readers[i].fn);
+    lua_CFunction fn = lua_tocfunction(L, -1);
+    lua_pop(L, 1);
+    if (fn == NULL) return luaL_error(L, "%s.%s is not a C function", bound_readers[i].module, bound_readers[i].fn);
+    lua_pushvalue(L, scope);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, bound_readers[i].fn);
+    lua_pop(L, 1);
+  }
+  lua_setfield(L, scope, "modules");
+  return 1;
+}
+
+/* sandbox.newenv{ scope = sandbox.scope{...}, globals = {name = value, ...} } -> env */
+static int l_newenv(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  if (lua_getfield(L, 1, "scope") != LUA_TTABLE) return luaL_error(L, "newenv needs a scope");
+  int scope = lua_gettop(L);
   int base = (lua_newtable(L), lua_gettop(L));
   for (int i = 0; allowed_globals[i]; i++) {
     lua_getglobal(L, allowed_globals[i]);
@@ -424,6 +517,8 @@ static int l_newenv(lua_State *L) {
   if (lua_getfield(L, 1, "globals") == LUA_TTABLE) {
     lua_pushnil(L);
     while (lua_next(L, -2)) {
+      if (!listed(model_globals, lua_tostring(L, -2)))
+        return luaL_error(L, "internal error: global \"%s\" is not in sandbox.c's model_globals", lua_tostring(L, -2));
       if (lua_type(L, -1) == LUA_TTABLE) { qmS_freeze(L, -1); lua_remove(L, -2); }
       lua_pushvalue(L, -2);
       lua_insert(L, -2);
@@ -438,8 +533,18 @@ static int l_newenv(lua_State *L) {
   lua_pushcclosure(L, safe_load, 1);
   lua_setfield(L, base, "load");
   lua_pushvalue(L, env);
-  lua_pushstring(L, dir);
-  lua_newtable(L);
+  lua_pushvalue(L, scope);
+  lua_newtable(L);                       /* require's cache: the scope's bound modules */
+  lua_getfield(L, scope, "modules");
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    qmS_freeze(L, -1);
+    lua_remove(L, -2);
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -5);
+  }
+  lua_pop(L, 1);
   lua_pushcclosure(L, safe_require, 3);
   lua_setfield(L, base, "require");
   lua_createtable(L, 0, 2);
@@ -468,13 +573,18 @@ static int l_freeze(lua_State *L) {
   return 1;
 }
 
-static int l_allowpath(lua_State *L) {
-  qmS_allowpath(L, luaL_checkstring(L, 1));
-  return 0;
-}
-
-static int l_checkpath(lua_State *L) {
-  qmS_checkpath(L, luaL_checkstring(L, 1));
+/* sandbox.inside(path, dir) -> the resolved path of an existing regular file that `path`
+** (relative to dir, or absolute) names inside dir, or nil: what `use` may load */
+static int l_inside(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  const char *dir = luaL_checkstring(L, 2);
+  char rdir[PATH_MAX], full[PATH_MAX];
+  struct stat st;
+  if (realpath(dir, rdir) == NULL) return 0;
+  if (path[0] != '/') path = lua_pushfstring(L, "%s/%s", rdir, path);
+  if (realpath(path, full) == NULL || !inside(full, rdir)) return 0;
+  if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  lua_pushstring(L, full);
   return 1;
 }
 
@@ -499,24 +609,44 @@ static int l_lists(lua_State *L) {
     lua_setfield(L, -2, public_modules[i].name);
   }
   lua_setfield(L, -2, "modules");
+  static const struct { const char *key; const char *const *list; } more[] = {
+    { "model_globals", model_globals }, { "view", view_fields }, { "own_globals", own_globals } };
+  for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
+    lua_newtable(L);
+    for (int i = 0; more[k].list[i]; i++) { lua_pushstring(L, more[k].list[i]); lua_rawseti(L, -2, i + 1); }
+    lua_setfield(L, -2, more[k].key);
+  }
   return 1;
 }
 
 static int open_sandbox(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "newenv", l_newenv }, { "loadfile", l_loadfile }, { "freeze", l_freeze },
-    { "allowpath", l_allowpath }, { "checkpath", l_checkpath }, { "lists", l_lists },
+    { "scope", l_scope }, { "inside", l_inside }, { "view", l_view }, { "lists", l_lists },
     { NULL, NULL } };
   luaL_newlib(L, fns);
   return 1;
 }
 
 void qmS_init(lua_State *L) {
-  /* getmetatable("") must not hand a model the real string table */
+  /* getmetatable("") must not hand a model the real string table, and the methods every
+  ** string has (("").rep) come from a copy without dump, so ("").dump is nil in a model too */
   lua_pushliteral(L, "");
   if (lua_getmetatable(L, -1)) {
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    lua_newtable(L);
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -5);
+    }
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
   }
   lua_pop(L, 1);

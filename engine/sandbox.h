@@ -11,11 +11,10 @@
 void qmS_init(lua_State *L);
 /* Push a read-only proxy of the table at idx (nested tables are frozen too, memoised). */
 void qmS_freeze(lua_State *L, int idx);
-/* Allow the run to read `path` (a file or a folder and everything below it). */
-void qmS_allowpath(lua_State *L, const char *path);
-/* Resolve `path` (a relative one against the folder of the model file that names it) and
-** push it if the run may read it; otherwise raise an error naming it at
-** the caller's line. */
+/* For a C function that reads a file a model names: push the resolved path when the running
+** function may read it, else raise an error at the caller's line. A function bound to a
+** model's scope (upvalue 1, made by sandbox.scope) may read inside that scope only (a
+** relative path is relative to the scope's folder); the engine's own may read anything. */
 void qmS_checkpath(lua_State *L, const char *path);
 /* Load a Lua source file in text mode only; pushes the function or raises. */
 void qmS_loadfile(lua_State *L, const char *path, const char *chunkname);

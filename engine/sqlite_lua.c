@@ -404,15 +404,15 @@ static int db_prepare(lua_State *L) {
 /* re-raise the error on top after a protected call, at the position of the Lua code that
 ** called the db method (errors raised inside have none) */
 static int rethrow(lua_State *L) {
-  const char *msg = lua_tostring(L, -1);
+  const char *msg = qm_errmsg(L, -1);
   luaL_where(L, 1);
   const char *where = lua_tostring(L, -1);
   if (msg != NULL && where[0] != '\0' && strncmp(msg, where, strlen(where)) != 0) {
-    lua_insert(L, -2);
+    lua_pushstring(L, msg);
     lua_concat(L, 2);
-  } else {
-    lua_pop(L, 1);
+    qm_errreplace(L, -2, lua_tostring(L, -1));  /* same class, position prepended */
   }
+  lua_pop(L, 1);
   return lua_error(L);
 }
 

@@ -1,5 +1,5 @@
 /*
-** value.c — small shared values: the null sentinel and classified errors (see qm.h).
+** value.c — small shared values: the null sentinel and typed errors (see qm.h).
 ** Both live in the Lua registry, so there is no C global state here.
 */
 #include <errno.h>
@@ -9,7 +9,6 @@
 #include "qm.h"
 
 static const char NULL_KEY[] = "qm.null";
-static const char ERRCLASS_KEY[] = "qm.errclass";
 
 static int null_tostring(lua_State *L) {
   lua_pushliteral(L, "null");
@@ -41,6 +40,83 @@ int qm_isnull(lua_State *L, int idx) {
   return same;
 }
 
+/* ---------------------------------------------------------------- typed errors
+** An error qm raises is a userdata of metatable "qm.error" carrying its class and its message
+** (user values 1 and 2); the exit code comes from the class, here, in one table. It reads like
+** the message it carries: tostring, .., and string methods (err:match(...)) all work. A plain
+** Lua error (a string, or anything else) is of class "model". */
+
+static const struct { const char *name; int exit; } classes[] = {
+  { "model", QM_EXIT_MODEL }, { "data", QM_EXIT_MODEL }, { "usage", QM_EXIT_USAGE },
+  { "io", QM_EXIT_IO }, { "limit", QM_EXIT_LIMIT }, { NULL, 0 } };
+
+static const char ERROR_MT[] = "qm.error";
+
+const char *qm_classname(int exit_code) {
+  for (int i = 0; classes[i].name; i++)
+    if (classes[i].exit == exit_code) return classes[i].name;
+  return "model";
+}
+
+static int valid_class(const char *name) {
+  for (int i = 0; classes[i].name; i++)
+    if (strcmp(classes[i].name, name) == 0) return 1;
+  return 0;
+}
+
+static int error_tostring(lua_State *L) {
+  luaL_checkudata(L, 1, ERROR_MT);
+  lua_getiuservalue(L, 1, 2);
+  return 1;
+}
+
+/* err:method(...) calls the string method on the message */
+static int error_method(lua_State *L) {
+  lua_getiuservalue(L, 1, 2);
+  lua_replace(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+static int error_index(lua_State *L) {
+  luaL_checkudata(L, 1, ERROR_MT);
+  const char *key = luaL_checkstring(L, 2);
+  if (strcmp(key, "class") == 0) { lua_getiuservalue(L, 1, 1); return 1; }
+  if (strcmp(key, "message") == 0) { lua_getiuservalue(L, 1, 2); return 1; }
+  lua_getglobal(L, "string");
+  if (!lua_istable(L, -1) || lua_getfield(L, -1, key) != LUA_TFUNCTION) return 0;
+  lua_pushcclosure(L, error_method, 1);
+  return 1;
+}
+
+static int error_concat(lua_State *L) {
+  for (int i = 1; i <= 2; i++) {
+    if (luaL_testudata(L, i, ERROR_MT)) { lua_getiuservalue(L, i, 2); lua_replace(L, i); }
+    else luaL_tolstring(L, i, NULL), lua_replace(L, i);
+  }
+  lua_concat(L, 2);
+  return 1;
+}
+
+void qm_pusherror(lua_State *L, const char *cls, const char *msg) {
+  if (!valid_class(cls)) cls = "model";
+  lua_newuserdatauv(L, 0, 2);
+  lua_pushstring(L, cls);
+  lua_setiuservalue(L, -2, 1);
+  lua_pushstring(L, msg);
+  lua_setiuservalue(L, -2, 2);
+  if (luaL_newmetatable(L, ERROR_MT)) {
+    static const luaL_Reg mm[] = { { "__tostring", error_tostring }, { "__index", error_index },
+                                   { "__concat", error_concat }, { NULL, NULL } };
+    luaL_setfuncs(L, mm, 0);
+    lua_pushliteral(L, "qm.error");
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+}
+
 int qm_raise(lua_State *L, int exit_class, int level, const char *fmt, ...) {
   va_list ap;
   if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
@@ -48,29 +124,40 @@ int qm_raise(lua_State *L, int exit_class, int level, const char *fmt, ...) {
   lua_pushvfstring(L, fmt, ap);
   va_end(ap);
   lua_concat(L, 2);
-  /* remember message -> class; a stale entry is harmless because it is matched by text */
-  lua_pushvalue(L, -1);
-  lua_pushinteger(L, exit_class);
-  lua_setfield(L, LUA_REGISTRYINDEX, ERRCLASS_KEY);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, LUA_REGISTRYINDEX, "qm.errclass.msg");
-  lua_pop(L, 1);
+  qm_pusherror(L, qm_classname(exit_class), lua_tostring(L, -1));
   return lua_error(L);
 }
 
-int qm_errclass(lua_State *L, const char *msg) {
-  int cls = QM_EXIT_MODEL;
-  if (msg == NULL) return cls;
-  lua_getfield(L, LUA_REGISTRYINDEX, "qm.errclass.msg");
-  const char *last = lua_tostring(L, -1);
-  /* the error may have been re-raised with a traceback appended or a position prefixed */
-  if (last != NULL && strstr(msg, last) != NULL) {
-    lua_getfield(L, LUA_REGISTRYINDEX, ERRCLASS_KEY);
-    cls = (int)lua_tointeger(L, -1);
+const char *qm_errmsg(lua_State *L, int idx) {
+  if (luaL_testudata(L, idx, ERROR_MT)) {
+    lua_getiuservalue(L, idx, 2);
+    const char *msg = lua_tostring(L, -1);  /* kept alive by the user value */
     lua_pop(L, 1);
+    return msg;
   }
+  return lua_type(L, idx) == LUA_TSTRING || lua_type(L, idx) == LUA_TNUMBER ? lua_tostring(L, idx) : NULL;
+}
+
+const char *qm_errclassname(lua_State *L, int idx) {
+  if (!luaL_testudata(L, idx, ERROR_MT)) return "model";
+  lua_getiuservalue(L, idx, 1);
+  const char *cls = lua_tostring(L, -1);
   lua_pop(L, 1);
-  return cls;
+  return cls ? cls : "model";
+}
+
+int qm_errexit(lua_State *L, int idx) {
+  const char *cls = qm_errclassname(L, idx);
+  for (int i = 0; classes[i].name; i++)
+    if (strcmp(classes[i].name, cls) == 0) return classes[i].exit;
+  return QM_EXIT_MODEL;
+}
+
+void qm_errreplace(lua_State *L, int idx, const char *msg) {
+  idx = lua_absindex(L, idx);
+  if (luaL_testudata(L, idx, ERROR_MT)) qm_pusherror(L, qm_errclassname(L, idx), msg);
+  else lua_pushstring(L, msg);
+  lua_replace(L, idx);
 }
 
 void qm_weaktable(lua_State *L, const char *key) {

@@ -30,7 +30,7 @@
 typedef struct Repl {
   lua_State *L;
   QmHost *host;
-  int mod;               /* stack index of the qm.engine.repl module */
+  int modref;            /* registry reference to the qm.engine.repl module */
   char history[4096];    /* history file path, "" for none */
   int failed;            /* a command failed (the exit code in script mode) */
 } Repl;
@@ -40,19 +40,34 @@ static Repl *current = NULL;
 
 /* ---------------------------------------------------------------- calling Lua */
 
-/* call mod[fn] with nargs arguments already on the stack; 1 on success (nres results
-** left), 0 after printing the error */
-static int call(Repl *r, const char *fn, int nargs, int nres) {
-  lua_State *L = r->L;
-  lua_getfield(L, r->mod, fn);
-  lua_insert(L, -(nargs + 1));
-  int st = qmH_pcall(r->host, nargs, nres);
-  if (st != LUA_OK) {
-    qmH_report(r->host, st);
-    r->failed = 1;
-    return 0;
-  }
-  return 1;
+/* Every call into Lua from here runs inside one protected call (lua.c's pmain idea): the
+** arguments are C values pushed by `trampoline` inside the protected call, and results are
+** copied out inside it too, so no Lua error (a memory limit while pushing a 6 MB line, an
+** error while reading the candidates) can longjmp through readline's frames or end the
+** REPL. An error is printed and the call reports failure. */
+typedef struct Call {
+  Repl *r;
+  const char *fn;
+  const char *arg[2];    /* string arguments (NULL: none) */
+  size_t len[2];
+  int nargs;
+  int boolarg, has_bool; /* a boolean argument after the strings */
+  int sql_complete;      /* then sqlite3_complete as a Lua function */
+  int want;              /* 0 nothing, 1 boolean, 2 string into buf, 3 candidates */
+  int result;            /* the boolean */
+  char *buf;             /* the string result */
+  size_t buflen;
+  int cands;             /* 3: -1 for "complete file names", else the number copied */
+} Call;
+
+static char **candidates = NULL;
+static int ncandidates = 0, next_candidate = 0;
+
+static void free_candidates(void) {
+  for (int i = 0; i < ncandidates; i++) free(candidates[i]);
+  free(candidates);
+  candidates = NULL;
+  ncandidates = next_candidate = 0;
 }
 
 static int l_sql_complete(lua_State *L) {
@@ -60,36 +75,82 @@ static int l_sql_complete(lua_State *L) {
   return 1;
 }
 
+static int trampoline(lua_State *L) {
+  Call *c = lua_touserdata(L, 1);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->r->modref);
+  lua_getfield(L, -1, c->fn);
+  int n = 0;
+  for (int i = 0; i < c->nargs; i++, n++) lua_pushlstring(L, c->arg[i], c->len[i]);
+  if (c->has_bool) { lua_pushboolean(L, c->boolarg); n++; }
+  if (c->sql_complete) { lua_pushcfunction(L, l_sql_complete); n++; }
+  lua_call(L, n, c->want ? 1 : 0);
+  if (c->want == 1) c->result = lua_toboolean(L, -1);
+  if (c->want == 2 && c->buflen > 0) {
+    const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    snprintf(c->buf, c->buflen, "%s", v ? v : "");
+  }
+  if (c->want == 3) {
+    c->cands = -1;
+    if (lua_istable(L, -1)) {
+      lua_Integer k = luaL_len(L, -1);
+      int cap = k > 0 && k < 100000 ? (int)k : 0;
+      candidates = calloc((size_t)cap + 1, sizeof *candidates);
+      for (int i = 0; candidates && i < cap; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        char *copy = v ? strdup(v) : NULL;
+        if (copy) candidates[ncandidates++] = copy;
+        lua_pop(L, 1);
+      }
+      c->cands = ncandidates;
+    }
+  }
+  return 0;
+}
+
+/* run c inside a protected call; 1 on success, 0 after printing the error */
+static int run(Call *c) {
+  lua_State *L = c->r->L;
+  int top = lua_gettop(L);
+  if (!lua_checkstack(L, 4)) return 0;
+  lua_pushcfunction(L, trampoline);
+  lua_pushlightuserdata(L, c);
+  int st = qmH_pcall(c->r->host, 1, 0);
+  if (st != LUA_OK) {
+    qmH_report(c->r->host, st);
+    c->r->failed = 1;
+  }
+  lua_settop(L, top);
+  return st == LUA_OK;
+}
+
+static int call0(Repl *r, const char *fn) {
+  Call c = { .r = r, .fn = fn };
+  return run(&c);
+}
+
 /* is the gathered input complete (a whole Lua chunk, SQL up to ;, or a dot-command)? */
 static int input_complete(Repl *r, const char *input) {
-  lua_pushstring(r->L, input);
-  lua_pushcfunction(r->L, l_sql_complete);
-  if (!call(r, "complete_input", 2, 1)) return 1;
-  int done = lua_toboolean(r->L, -1);
-  lua_pop(r->L, 1);
-  return done;
+  Call c = { .r = r, .fn = "complete_input", .nargs = 1, .arg = { input }, .len = { strlen(input) }, .sql_complete = 1, .want = 1 };
+  if (!run(&c)) return 1;
+  return c.result;
 }
 
 static void execute(Repl *r, const char *input) {
-  lua_pushstring(r->L, input);
-  call(r, "execute", 1, 0);
+  Call c = { .r = r, .fn = "execute", .nargs = 1, .arg = { input }, .len = { strlen(input) } };
+  run(&c);
   fflush(stdout);
 }
 
 static int quitting(Repl *r) {
-  if (!call(r, "quitting", 0, 1)) return 0;
-  int q = lua_toboolean(r->L, -1);
-  lua_pop(r->L, 1);
-  return q;
+  Call c = { .r = r, .fn = "quitting", .want = 1 };
+  return run(&c) && c.result;
 }
 
 static const char *prompt(Repl *r, int continuing, char *buf, size_t len) {
-  lua_pushboolean(r->L, continuing);
+  Call c = { .r = r, .fn = "prompt", .has_bool = 1, .boolarg = continuing, .want = 2, .buf = buf, .buflen = len };
   buf[0] = '\0';
-  if (call(r, "prompt", 1, 1)) {
-    snprintf(buf, len, "%s", lua_tostring(r->L, -1) ? lua_tostring(r->L, -1) : "qm> ");
-    lua_pop(r->L, 1);
-  }
+  if (!run(&c) || buf[0] == '\0') snprintf(buf, len, "%s", continuing ? "...> " : "qm> ");
   return buf;
 }
 
@@ -123,16 +184,6 @@ static void remember(Repl *r, const char *entry) {
 
 /* ---------------------------------------------------------------- completion */
 
-static char **candidates = NULL;
-static int ncandidates = 0, next_candidate = 0;
-
-static void free_candidates(void) {
-  for (int i = 0; i < ncandidates; i++) free(candidates[i]);
-  free(candidates);
-  candidates = NULL;
-  ncandidates = next_candidate = 0;
-}
-
 static char *generator(const char *text, int state) {
   (void)text;
   if (state == 0) next_candidate = 0;
@@ -140,30 +191,18 @@ static char *generator(const char *text, int state) {
   return strdup(candidates[next_candidate++]);
 }
 
+/* readline's completion callback: the candidates come from Lua through one protected call;
+** an error there gives no candidates (and is printed), never a jump through readline */
 static char **complete(const char *text, int start, int end) {
   (void)end;
   Repl *r = current;
-  lua_State *L = r->L;
   free_candidates();
-  lua_pushstring(L, text);
-  lua_pushlstring(L, rl_line_buffer, (size_t)start + strlen(text));
-  if (!call(r, "complete", 2, 1)) return NULL;
-  if (!lua_istable(L, -1)) {  /* nil: a file name (readline's and libedit's own completer) */
-    lua_pop(L, 1);
-    rl_attempted_completion_over = 1;
-    return rl_completion_matches(text, rl_filename_completion_function);
-  }
+  Call c = { .r = r, .fn = "complete", .nargs = 2, .arg = { text, rl_line_buffer },
+             .len = { strlen(text), (size_t)start + strlen(text) }, .want = 3 };
   rl_attempted_completion_over = 1;
-  int n = (int)luaL_len(L, -1);
-  candidates = calloc((size_t)n + 1, sizeof *candidates);
-  for (int i = 0; candidates && i < n; i++) {
-    lua_rawgeti(L, -1, i + 1);
-    const char *s = lua_tostring(L, -1);
-    char *copy = s ? strdup(s) : NULL;
-    if (copy) candidates[ncandidates++] = copy;
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
+  if (!run(&c)) { free_candidates(); return NULL; }
+  if (c.cands < 0)  /* nil: a file name (readline's and libedit's own completer) */
+    return rl_completion_matches(text, rl_filename_completion_function);
   if (ncandidates == 0) return NULL;
 #if !QM_USE_LIBEDIT
   rl_completion_append_character = '\0';
@@ -230,6 +269,7 @@ static int read_line(const char *p, char **out) {
     int n = select(1, &fds, NULL, NULL, NULL);
     if (n < 0 && errno == EINTR) {
       if (!qmL_interrupted()) continue;
+      if (qmL_terminating()) { rl_callback_handler_remove(); return LINE_EOF; }  /* SIGTERM, SIGHUP */
       qmL_clear_interrupt();
 #if !QM_USE_LIBEDIT
       rl_free_line_state();
@@ -274,7 +314,11 @@ static void interactive(Repl *r) {
   rl_attempted_completion_function = complete;
   rl_basic_word_break_characters = word_breaks;
   rl_completion_word_break_hook = word_break_hook;
-  if (call(r, "banner", 0, 1)) { fputs(lua_tostring(r->L, -1), stdout); lua_pop(r->L, 1); }
+  {
+    char banner[2048];
+    Call c = { .r = r, .fn = "banner", .want = 2, .buf = banner, .buflen = sizeof banner };
+    if (run(&c)) fputs(banner, stdout);
+  }
   for (;;) {
     char *line = NULL;
     int st = read_line(prompt(r, buf != NULL, p, sizeof p), &line);
@@ -288,7 +332,7 @@ static void interactive(Repl *r) {
     execute(r, buf);
     free(buf);
     buf = NULL;
-    if (quitting(r)) break;
+    if (quitting(r) || qmL_terminating()) break;
   }
   free(buf);
   free_candidates();
@@ -318,7 +362,7 @@ static void scripted(Repl *r) {
     execute(r, buf);
     free(buf);
     buf = NULL;
-    if (quitting(r)) break;
+    if (quitting(r) || qmL_terminating()) break;
   }
   if (buf != NULL && !quitting(r)) {
     int blank = strspn(buf, " \t\n") == strlen(buf);
@@ -338,21 +382,24 @@ int qmR_run(lua_State *L, int opts_idx) {
   r.host = qmH_of(L);
   if (r.host == NULL) return luaL_error(L, "the REPL needs a qm host");
   opts_idx = lua_absindex(L, opts_idx);
+  /* still inside the caller's protected call: errors here end `qm repl` as any command's do */
   lua_getglobal(L, "require");
   lua_pushliteral(L, "qm.engine.repl");
   lua_call(L, 1, 1);
-  r.mod = lua_gettop(L);
-  int tty = isatty(0);
+  lua_getfield(L, -1, "start");
   lua_pushvalue(L, opts_idx);
+  int tty = isatty(0);
   lua_pushboolean(L, tty && isatty(1));
-  if (!call(&r, "start", 2, 0)) { lua_settop(L, r.mod - 1); return QM_EXIT_MODEL; }
+  lua_call(L, 2, 0);
+  r.modref = luaL_ref(L, LUA_REGISTRYINDEX);
   current = &r;
   qmL_catch_sigint(1);
   if (tty) interactive(&r); else scripted(&r);
   qmL_catch_sigint(0);
-  call(&r, "close", 0, 0);
+  call0(&r, "close");
   current = NULL;
-  lua_settop(L, r.mod - 1);
+  luaL_unref(L, LUA_REGISTRYINDEX, r.modref);
+  if (qmL_terminating()) return 128 + qmL_terminating();
   return tty ? QM_EXIT_OK : (r.failed ? QM_EXIT_MODEL : QM_EXIT_OK);
 }
 

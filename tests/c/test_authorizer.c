@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "check.h"
+#include "qm.h"
 #include "sqlite_lua.h"
 
 static char tmpdir[] = "/tmp/qm-auth-XXXXXX";
@@ -28,7 +29,7 @@ static int with_db(int flags, const char *code, char *err, size_t elen) {
     lua_setglobal(L, "h");
     ok = luaL_dostring(L, code) == LUA_OK;
   }
-  if (!ok) snprintf(err, elen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+  if (!ok) snprintf(err, elen, "%s", qm_errmsg(L, -1) ? qm_errmsg(L, -1) : "?");
   lua_close(L);
   return ok;
 }

@@ -79,7 +79,7 @@ TEST(test_alias_bomb_fails_fast_within_the_limits) {
   double t0 = seconds();
   CHECK(call_load(L, "load", text, len) == LUA_ERRRUN);
   double took = seconds() - t0;
-  const char *msg = lua_tostring(L, -1);
+  const char *msg = qm_errmsg(L, -1);
   CHECK(msg != NULL && strstr(msg, "yaml:") == msg);
   CHECK(msg != NULL && strstr(msg, "document too large after alias expansion (limit 10000 nodes)") != NULL);
   CHECK(took < 0.5);
@@ -92,7 +92,7 @@ TEST(test_flow_depth_bomb_fails_at_the_depth_limit) {
   memset(text, '[', 100000);
   memset(text + 100000, ']', 100000);
   CHECK(call_load(L, "load", text, 200000) == LUA_ERRRUN);
-  CHECK(strstr(lua_tostring(L, -1), "yaml:1:65: nesting too deep (limit 64 levels)") != NULL);
+  CHECK(strstr(qm_errmsg(L, -1), "yaml:1:65: nesting too deep (limit 64 levels)") != NULL);
   lua_close(L);
 }
 
@@ -108,7 +108,7 @@ TEST(test_block_depth_bomb_fails_at_the_depth_limit) {
   size_t len;
   const char *text = lua_tolstring(L, -1, &len);
   CHECK(call_load(L, "load", text, len) == LUA_ERRRUN);
-  CHECK(strstr(lua_tostring(L, -1), "yaml:65:65: nesting too deep (limit 64 levels)") != NULL);
+  CHECK(strstr(qm_errmsg(L, -1), "yaml:65:65: nesting too deep (limit 64 levels)") != NULL);
   lua_close(L);
 }
 
@@ -128,7 +128,7 @@ TEST(test_alias_cannot_exceed_depth) {
   size_t len;
   const char *text = lua_tolstring(L, -1, &len);
   CHECK(call_load(L, "load", text, len) == LUA_ERRRUN);
-  CHECK(strstr(lua_tostring(L, -1), "nesting too deep after alias expansion (limit 64 levels)") != NULL);
+  CHECK(strstr(qm_errmsg(L, -1), "nesting too deep after alias expansion (limit 64 levels)") != NULL);
   lua_close(L);
 }
 
@@ -136,7 +136,7 @@ TEST(test_syntax_error_in_load_all_unwinds) {
   lua_State *L = new_state();
   static const char doc[] = "a: 1\n---\nb: [1,\n";
   CHECK(call_load(L, "load_all", doc, sizeof doc - 1) == LUA_ERRRUN);
-  CHECK(strstr(lua_tostring(L, -1), "yaml:4:1: ") != NULL);
+  CHECK(strstr(qm_errmsg(L, -1), "yaml:4:1: ") != NULL);
   lua_close(L);
 }
 

@@ -60,7 +60,7 @@ t_case use_and_structure_work_from_a_folder_deeper_than_lua_short_names
 # Lua cuts a chunk's short name to 60 characters; paths must come from the full name
 DEEP="$T_TMP/a_folder_with_a_rather_long_name/and_another_level_below_it/and_one_more_level"
 mkdir -p "$DEEP/models" && cp -r "$QM_SOURCE_DIR/models/kik" "$DEEP/models/kik"
-mkdir -p "$DEEP/x/y/z" && cp "$L/extends.lua" "$DEEP/x/y/z/" && cp "$L/goodyaml.lua" "$L/goodyaml.yaml" "$DEEP/"
+mkdir -p "$DEEP/x/y/z" && cp "$L/extends.lua" "$DEEP/x/y/z/" && cp -r "$QM_SOURCE_DIR/models/kik" "$DEEP/x/y/z/kik" && cp "$L/goodyaml.lua" "$L/goodyaml.yaml" "$DEEP/"
 t_run check "$DEEP/x/y/z/extends.lua"
 expect_exit 0
 t_run run "$DEEP/goodyaml.lua" --format json

@@ -35,12 +35,16 @@ hostile require_escape 1 'require_escape.lua:1: module name "..secret" is not va
 hostile qm_host 1 'qm_host.lua:1: module "qm.host" is internal to qm'
 hostile debug_lib 1 "debug_lib.lua:1: debug is not available in a model"
 hostile string_dump 1 "string_dump.lua:1: string.dump is not allowed in a model"
+hostile string_dump_method 1 "string_dump_method.lua:2: attempt to call a nil value (field 'dump')"
 hostile binary_chunk 1 "binary_chunk.lua:2: binary chunks are not allowed"
 hostile binary_chunk_default 1 "attempt to load a binary chunk (mode is 't')"
 hostile modify_string 1 "modify_string.lua:1: cannot change string.rep: shared library tables are read-only"
 hostile string_metatable 1 "string_metatable.lua:2: attempt to index a boolean value"
 hostile rawset_frozen 1 "rawset_frozen.lua:1: rawset is not available in a model"
 hostile collectgarbage_stop 1 'collectgarbage_stop.lua:1: collectgarbage("stop") is not allowed'
+hostile callback_context 1 "callback_context.lua:4: attempt to index a nil value (field 'opts')" --report status
+hostile register_report 1 'register_report.lua:2: module "qm.lang" is internal to qm'
+hostile require_registry 1 'require_registry.lua:1: module "qm.engine.reports" is internal to qm'
 hostile infinite_loop 4 "time limit of 0.3 s reached" --timeout 0.3
 hostile infinite_loop_pcall 4 "time limit of 0.3 s reached" --timeout 0.3
 hostile coroutine_loop 4 "time limit of 0.3 s reached" --timeout 0.3

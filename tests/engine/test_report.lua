@@ -157,4 +157,48 @@ t.test("json.stream encodes an iterator as an array, written in pieces by json.w
   t.truthy(#pieces > 1, "several pieces")
 end)
 
+t.test("csv cells a spreadsheet would run as formulas are neutralised, numbers stay numbers", function()
+  local doc = report.document { title = "x" }
+  doc:table { name = "c", columns = { { key = "v", title = "v" } }, rows = {
+    { v = '=HYPERLINK("http://evil","x")' }, { v = "+cmd" }, { v = "-2+3" }, { v = "@SUM(A1)" },
+    { v = "\tx" }, { v = "\rx" }, { v = "  =1+1" }, { v = -3 }, { v = "-3" }, { v = "+2.5" }, { v = -1e3 }, { v = "a-b" } } }
+  local out = report.render(doc, "csv")
+  local lines = {}
+  for l in out:gmatch("(.-)\r\n") do lines[#lines + 1] = l end
+  t.eq(lines[2], [["'=HYPERLINK(""http://evil"",""x"")"]])
+  t.eq(lines[3], "'+cmd")
+  t.eq(lines[4], "'-2+3")
+  t.eq(lines[5], "'@SUM(A1)")
+  t.eq(lines[6], "'\tx")
+  t.eq(lines[7], '"\'\rx"', "a leading CR is neutralised (and quoted)")
+  t.eq(lines[8], "'  =1+1")
+  t.eq(lines[9], "-3")
+  t.eq(lines[10], "-3")
+  t.eq(lines[11], "+2.5")
+  t.eq(lines[12], "-1000")
+  t.eq(lines[13], "a-b")
+end)
+
+t.test("markdown shows text, never markup", function()
+  local doc = report.document { title = "<script>alert(1)</script>" }
+  doc:paragraph("# not a heading & [a link](http://x) *b* `c` ~~d~~")
+  doc:paragraph("- not a list")
+  doc:table { name = "c", columns = { { key = "v", title = "v" } }, rows = { { v = "<img src=x onerror=alert(1)> | x" } } }
+  local out = report.render(doc, "markdown")
+  t.falsy(out:find("<script>", 1, true), "no raw <script>: " .. out)
+  t.falsy(out:find("<img", 1, true), "no raw <img>")
+  t.truthy(out:find("&lt;script&gt;", 1, true), "HTML as entities")
+  t.truthy(out:find([[\# not a heading &amp; \[a link\](http://x) \*b\* \`c\` \~\~d\~\~]], 1, true), "markup escaped: " .. out)
+  t.truthy(out:find("\n\\- not a list", 1, true), "a list marker at the start is escaped")
+  t.truthy(out:find("&lt;img src=x onerror=alert(1)&gt; \\| x", 1, true), "table cell escaped")
+end)
+
+t.test("html escapes markup", function()
+  local doc = report.document { title = "<b>x</b>" }
+  doc:paragraph("<script>alert('x')</script> & \"q\"")
+  local out = report.render(doc, "html")
+  t.falsy(out:find("<script>", 1, true))
+  t.truthy(out:find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;", 1, true))
+end)
+
 t.done()

@@ -53,7 +53,6 @@ local function load_rows(path, errors)
     return {}
   end
   local yaml = require "qm.yaml"
-  host.allowpath(path)
   local ok, doc = pcall(yaml.load_file, path, { scalars = "string" })
   if not ok then errors[#errors + 1] = tostring(doc):gsub("^[^:]*import[^:]*:%d+: ", "") return {} end
   local function line_of(t, key)

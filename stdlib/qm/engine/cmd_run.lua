@@ -57,6 +57,8 @@ function M.main(opts, args)
     cli.usage_error("--format xlsx writes a binary file: give --out FILE.xlsx (or send it to a pipe)")
   end
   local ctx = context.new(opts)
+  ctx.files[#ctx.files + 1] = path
+  if opts.out then ctx:check_out(opts.out) end   -- before anything runs; again when writing
   -- leaving by an error removes a half-written --out file (a to-be-closed guard keeps the
   -- error's traceback intact, unlike a pcall). The host's guard removes it even after a
   -- limit, when no Lua code can run any more; the Lua one closes the file first when it can.

@@ -23,7 +23,6 @@ end
 function Context:database()
   if self.db ~= nil or not self.opts.db then return self.db end
   local path = self.opts.db
-  host.allowpath(path)
   local f = io.open(path, "rb")
   if not f and not self.opts.write then
     host.raise(host.exit.io, ("cannot open database %s: no such file (give --write to create one)"):format(path), 0)
@@ -49,9 +48,9 @@ end
 
 -- Globals a model file sees besides the sandbox's allow-list. Other stdlib modules add to
 -- them through qm.lang.dsl.globals(ctx) (the model language).
-function Context:globals()
+function Context:globals(scope)
   local g = {}
-  g.yaml = require "qm.yaml"
+  g.yaml = scope.modules["qm.yaml"]
   g.params = self.params
   g.null = host.null
   g.db = self:model_database()
@@ -64,16 +63,20 @@ function Context:globals()
   end
   -- not in a pcall: a broken stdlib module must say so, not surface later as "attempt to
   -- call a nil value (global 'model')"
-  for k, v in pairs(require("qm.lang.dsl").globals(self)) do g[k] = v end
+  for k, v in pairs(require("qm.lang.dsl").globals(self, scope)) do g[k] = v end
   return g
 end
 
--- The environment for files in folder `dir`; one per run and folder.
+-- The environment for files in folder `dir`; one per run and folder. What its files may read
+-- is fixed here: the folder and below, and the files named on the command line (--db).
 function Context:env(dir)
   self.envs = self.envs or {}
   if not self.envs[dir] then
-    host.allowpath(dir)
-    self.envs[dir] = sandbox.newenv { dir = dir, globals = self:globals() }
+    local scope = sandbox.scope { dir = dir, files = { self.opts.db } }
+    scope.named = dir
+    self.scopes = self.scopes or {}
+    self.scopes[dir] = scope
+    self.envs[dir] = sandbox.newenv { scope = scope, globals = self:globals(scope) }
   end
   return self.envs[dir]
 end
@@ -84,6 +87,21 @@ function Context:dofile(path, ...)
   self.files[#self.files + 1] = path
   local fn = sandbox.loadfile(path, env)
   return fn(...)
+end
+
+-- What a model's callback (an indicator's `data = function(view, params)`) gets instead of
+-- this context: a read-only table { db = the model's own connection (or nil), params = the
+-- run's --param values, as_of = "YYYY-MM-DD", warn = function(msg) }. One per date.
+function Context:callback_view(as_of)
+  local key = tostring(as_of)
+  self.views = self.views or {}
+  if not self.views[key] then
+    local params = {}
+    for k, v in pairs(self.params or {}) do params[k] = v end
+    self.views[key] = sandbox.view { db = self:model_database(), params = params, as_of = key,
+      warn = function(msg) self:warn(tostring(msg)) end }
+  end
+  return self.views[key]
 end
 
 -- The models this run declared (not those only loaded with use), in order.
@@ -127,33 +145,89 @@ end
 -- a .run command runs (nil = the process's stdout).
 M.stdout = nil
 
+-- The files --out must never replace: the database (and its journal files) and every model
+-- file the run loaded: { path, what } pairs.
+function Context:precious_files()
+  local list = {}
+  if self.opts.db then
+    list[#list + 1] = { self.opts.db, "is the database given with --db" }
+    for _, suffix in ipairs({ "-wal", "-shm", "-journal" }) do
+      list[#list + 1] = { self.opts.db .. suffix, "is the database's journal file" }
+    end
+  end
+  for _, f in ipairs(self.files) do list[#list + 1] = { f, "is the model file " .. f } end
+  return list
+end
+
+-- Raise (class io) unless `path` may take a report: a new file, or a regular file that is not
+-- the database or a loaded model file. Symlinks, folders, FIFOs and devices are refused: qm
+-- replaces the file by renaming over it, which would not write where a FIFO or device leads
+-- and would replace a symlink rather than what it names.
+function Context:check_out(path)
+  local function refuse(why)
+    host.raise("io", ("--out %s: %s; qm writes a report only to a new file or a regular file"):format(path, why), 0)
+  end
+  local st = host.stat(path)
+  if st == nil then return end
+  self:check_not_precious(path, "--out")
+  if st.kind == "link" then refuse("is a symbolic link") end
+  if st.kind ~= "file" then
+    refuse(({ dir = "is a folder", fifo = "is a FIFO", char = "is a device", block = "is a device",
+              socket = "is a socket" })[st.kind] or ("is a " .. st.kind))
+  end
+end
+
+-- Raise (class io) when `path` (or what a symlink there names) is the database or a loaded
+-- model file: the REPL's .output and .once write in place, and check this.
+function Context:check_not_precious(path, what)
+  local st = host.stat(path)
+  if st == nil or st.id == nil then return end
+  for _, p in ipairs(self:precious_files()) do
+    local ps = host.stat(p[1])
+    if ps and ps.id == st.id then
+      host.raise("io", ("%s %s: %s; qm will not write over it"):format(what, path, p[2]), 0)
+    end
+  end
+end
+
 -- An output that is written to --out only when the run succeeds (commit), else stdout.
--- With --out it streams into FILE.tmp and renames it on commit, so memory does not grow
--- with the size of a report and a failed run leaves no file behind.
+-- With --out it streams into FILE.tmp (created new, never through a symlink) and renames it
+-- on commit, so memory does not grow with the size of a report and a failed run leaves no
+-- file behind. Every write is checked: a failed one (a full disk) is an I/O error (exit 3).
 function Context:output()
   if self.out then return self.out end
   local path = self.opts.out
   if not path then
     local to = M.stdout or io.stdout
-    self.out = { write = function(_, ...) to:write(...) end, commit = function() if to.flush then to:flush() end end }
+    local name = M.stdout and "the output file" or "standard output"
+    local function check(ok, err)   -- io's files return nil, message on failure
+      if ok == nil and err ~= nil then host.raise("io", ("cannot write to %s: %s"):format(name, tostring(err)), 0) end
+    end
+    self.out = {
+      write = function(_, ...) check(to:write(...)) end,
+      commit = function() if to.flush then check(to:flush()) end end,
+    }
     return self.out
   end
+  self:check_out(path)
   local tmp = path .. ".tmp"
-  local f, err = io.open(tmp, "wb")
-  if not f then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, err), 0) end
+  if host.stat(tmp) then os.remove(tmp) end   -- a leftover (or a planted symlink): the name, not its target
+  local f, err = host.create_new(tmp)
+  if not f then host.raise("io", ("cannot write %s: %s"):format(path, err), 0) end
   if self.tmp_guard then self.tmp_guard:arm() end
   self.out = {
     write = function(_, ...)
       local ok, werr = f:write(...)
-      if not ok then host.raise(host.exit.io, ("cannot write %s: %s"):format(path, werr), 0) end
+      if not ok then host.raise("io", ("cannot write %s: %s"):format(path, werr), 0) end
     end,
     commit = function()
+      local fok, ferr = f:flush()
       local ok, cerr = f:close()
-      if not ok then os.remove(tmp) host.raise(host.exit.io, ("cannot write %s: %s"):format(path, cerr), 0) end
+      if not fok or not ok then os.remove(tmp) host.raise("io", ("cannot write %s: %s"):format(path, ferr or cerr), 0) end
       local rok, rerr = os.rename(tmp, path)
       if not rok then
         os.remove(tmp)
-        host.raise(host.exit.io, ("cannot write %s: %s"):format(path, rerr), 0)
+        host.raise("io", ("cannot write %s: %s"):format(path, rerr), 0)
       end
     end,
     abandon = function() pcall(f.close, f) os.remove(tmp) end,

@@ -438,6 +438,7 @@ end)
 dot("output", "[FILE]", "send output to FILE (no FILE: back to the screen)", "The file is created or truncated.", function(args)
   if S.output then S.output:close(); S.output = nil end
   if args[1] then
+    S.ctx:check_not_precious(args[1], ".output")
     local f, err = io.open(args[1], "w")
     if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
     S.output = f
@@ -445,6 +446,7 @@ dot("output", "[FILE]", "send output to FILE (no FILE: back to the screen)", "Th
 end)
 dot("once", "FILE", "send the next command's output to FILE", "Then output goes back where it was.", function(args)
   if not args[1] then error("usage: .once FILE", 0) end
+  S.ctx:check_not_precious(args[1], ".once")
   local f, err = io.open(args[1], "w")
   if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
   S.once = f
@@ -603,7 +605,7 @@ end
 
 -- the names a fresh environment can see (for completion of globals)
 local function base_names()
-  local g = S.ctx:globals()
+  local g = S.ctx:globals(S.ctx.scopes["."])
   local names = {}
   for k in pairs(g) do names[k] = true end
   for _, k in ipairs(require("qm.sandbox").lists().globals) do names[k] = true end

@@ -1,8 +1,8 @@
 -- reports.lua — the report registry. Each module under qm.reports.* registers its own reports
 -- here when it is loaded: register(name, fn(ctx, model, out) -> exit code or nil, doc). The
 -- registry names no report itself: a report asked for by name is looked up in the module of
--- that name first (qm.reports.status has "status"), and otherwise every qm.reports.* module
--- is loaded, so `qm check` and plain scripts load none of them.
+-- that name first (qm.reports.status has the report called status), and otherwise every
+-- qm.reports.* module is loaded, so `qm check` and plain scripts load none of them.
 -- Engine-internal: a model cannot reach the registry, so it cannot replace a report the
 -- engine then calls with its run context.
 local host = require "qm.host"

@@ -263,7 +263,7 @@ function M.api(engine_db, resolve)
   local function wrap(fn)
     return function(...)
       local res = table.pack(pcall(function(...) M.ensure(engine_db) return fn(engine_db, ...) end, ...))
-      if not res[1] then error((tostring(res[2]):gsub("^stdlib/[^:]+:%d+: ", "")), 2) end
+      if not res[1] then require("qm.host").rethrow(res[2], (tostring(res[2]):gsub("^stdlib/[^:]+:%d+: ", "")), 2) end
       return table.unpack(res, 2, res.n)
     end
   end

@@ -20,7 +20,8 @@ local function fetch(ctx, ind, as_of)
   local params = { as_of = tostring(as_of), year = as_of.y }
   for k, v in pairs(ind.params or {}) do params[k] = v end
   for k, v in pairs(ctx.params or {}) do params[k] = v end
-  if ind.data then return ind.data(ctx, params) or {} end
+  -- a model's data function gets a small read-only view made for it, never the run's context
+  if ind.data then return ind.data(ctx:callback_view(as_of), params) or {} end
   if not ind.sql then return nil, "no data: give the indicator sql or data" end
   local db = ctx:model_database()
   if not db then return nil, "no database (give --db)" end

@@ -11,7 +11,7 @@ local M = {}
 
 local problem, where_of, file_of = construct.problem, construct.where_of, construct.file_of
 
-local function finish_model(ctx, m, file)
+local function finish_model(ctx, m, file, scope)
   m._file = file or m.where:match("^(.*):%d+$")
   if m.extends ~= nil then
     if not model.is_model(m.extends) then
@@ -20,7 +20,7 @@ local function finish_model(ctx, m, file)
       extends.apply(ctx, m)
     end
   end
-  if m.structure then require("qm.lang.structure").add(ctx, m) end
+  if m.structure then require("qm.lang.structure").add(ctx, m, scope) end
   construct.index(ctx, m)
   check.model(ctx, m)
   ctx.models = ctx.models or {}
@@ -28,7 +28,41 @@ local function finish_model(ctx, m, file)
   return m
 end
 
-function M.globals(ctx)
+-- The bundled models' folders: the installed ones, else the source tree's (a build not
+-- installed); `use "kik"` finds models/kik/kik.lua there.
+function M.bundled_dirs()
+  local host = require "qm.host"
+  local out = {}
+  for _, d in ipairs({ host.models_dir, host.source_models_dir }) do
+    if d and d ~= "" then out[#out + 1] = d end
+  end
+  return out
+end
+
+-- The file `use path` loads, from a model whose scope is `scope`: a file in the model's own
+-- folder (or below), else a bundled model ("kik", "kik/kik.lua"). Never anything else, so
+-- `use` cannot widen what a model reads. Returns the path to load, or nil and why.
+function M.find_used(scope, path)
+  local sandbox = require "qm.sandbox"
+  if type(path) ~= "string" or path == "" then return nil, "use needs a file name, like use \"kik.lua\"" end
+  local bare = not path:find("/", 1, true) and not path:match("%.lua$")
+  local function local_file(p)
+    if sandbox.inside(p, scope.dir) then
+      return p:sub(1, 1) == "/" and p or (scope.named .. "/" .. p)
+    end
+  end
+  local found = local_file(path) or (bare and local_file(path .. ".lua"))
+  if found then return found end
+  for _, d in ipairs(M.bundled_dirs()) do
+    found = sandbox.inside(path, d) or (bare and sandbox.inside(path .. "/" .. path .. ".lua", d))
+    if found then return found end
+  end
+  return nil, ("use \"%s\": no such file in the model's folder (%s) and no bundled model of that name"):format(path, scope.named)
+end
+
+-- The constructors and rule libraries a model file in `scope` sees (sandbox.scope, with
+-- `named`: the folder as the user named it).
+function M.globals(ctx, scope)
   local g = {}
   g.theme = construct.constructor(ctx, "theme")
   g.question = construct.constructor(ctx, "question")
@@ -41,14 +75,13 @@ function M.globals(ctx)
     end
     return function(spec)
       local m = construct.build(ctx, "model", id, spec, where)
-      return finish_model(ctx, m, file)
+      return finish_model(ctx, m, file, scope)
     end
   end
-  -- use "other.lua": load another model file (relative to this file) and return its model
+  -- use "other.lua": load another model file and return its model (see find_used)
   g.use = function(path)
-    local file = file_of(2) or (where_of(2):match("^(.*):%d+$")) or "."
-    local dir = file:match("^(.*)/[^/]*$") or "."
-    local full = path:sub(1, 1) == "/" and path or (dir .. "/" .. path)
+    local full, why = M.find_used(scope, path)
+    if not full then error(why, 2) end
     local before = #(ctx.models or {})
     local ok, err = pcall(ctx.dofile, ctx, full)
     if not ok then error(err, 0) end

@@ -87,10 +87,11 @@ local function node_from_yaml(ctx, yaml, kind, t, parent_where)
 end
 
 -- model { structure = "kik.yaml" }: themes, questions and indicators from a YAML file
-function M.add(ctx, m)
-  local yaml = require "qm.yaml"
-  local dir = (m._file or m.where:match("^(.*):%d+$") or "."):match("^(.*)/[^/]*$") or "."
-  local path = m.structure:sub(1, 1) == "/" and m.structure or (dir .. "/" .. m.structure)
+-- The file is read with the model's own yaml (bound to its scope): a structure file outside
+-- the model's folder is refused like any other read.
+function M.add(ctx, m, scope)
+  local yaml = scope.modules["qm.yaml"]
+  local path = m.structure:sub(1, 1) == "/" and m.structure or (scope.named .. "/" .. m.structure)
   local ok, doc = pcall(yaml.load_file, path, { scalars = "string", name = path })
   if not ok then problem(ctx, "error", m.where, tostring(doc):gsub("^.-:%d+: cannot", "cannot")) return end
   if type(doc) ~= "table" then problem(ctx, "error", path .. ":1", "expected a mapping with themes") return end

@@ -337,22 +337,29 @@ end
 
 -- ---------------------------------------------------------------- markdown
 
-local function md_escape(s)
-  return (sanitize(s):gsub("([|\\`*_])", "\\%1"):gsub("\n", "<br>"))
+-- Text in Markdown is text, never markup: HTML (<script>) becomes entities, the characters
+-- that make emphasis, code, links, tables and strike-through are escaped with a backslash, and
+-- at the start of a block (`start`) so are headings, lists and quotes.
+local md_entities = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;" }
+local function md_escape(s, start)
+  s = sanitize(s):gsub("[&<>]", md_entities):gsub("([|\\`*_%[%]~])", "\\%1")
+  if start then s = s:gsub("^([#+-])", "\\%1"):gsub("^(%d+)([.)])", "%1\\%2") end
+  return (s:gsub("\n", "<br>"))
 end
+M.md_escape = md_escape
 
 local function render_markdown(doc, out)
   local cellf = cell_for(doc)
   if doc.title then
     out.line("# " .. md_escape(doc.title))
     out.line("")
-    if doc.subtitle then out.line(md_escape(doc.subtitle)); out.line("") end
+    if doc.subtitle then out.line(md_escape(doc.subtitle, true)); out.line("") end
   end
   for _, b in ipairs(doc.blocks) do
     if b.kind == "heading" then
       out.line(string.rep("#", math.min(b.level, 6)) .. " " .. md_escape(b.text))
     elseif b.kind == "paragraph" then
-      out.line(md_escape(b.text))
+      out.line(md_escape(b.text, true))
     elseif b.kind == "keyvalues" then
       for _, p in ipairs(b.pairs) do
         out.line("- **" .. md_escape(tostring(p[1])) .. ":** " .. md_escape(cellf({ key = 2 }, p)))
@@ -385,7 +392,16 @@ end
 
 -- ---------------------------------------------------------------- csv (RFC 4180)
 
+-- A cell that a spreadsheet would take for a formula (it begins with =, +, -, @, a tab or a
+-- carriage return) is neutralised with a leading single quote, as OWASP's CSV-injection
+-- guidance says (also after leading spaces, which some spreadsheets skip); a plain number
+-- ("-3", "+2.5", "-1e3") stays a number, and so does a lone "-" (a blank mark, no formula).
 local function csv_field(s)
+  local first, rest = s:match("^ *(.)(.*)$")
+  if (first == "=" or first == "+" or first == "-" or first == "@" or first == "\t" or first == "\r")
+     and rest ~= "" and not (tonumber(s) and s:match("^ *[-+]?[%d.]+[eE]?[-+]?%d*$")) then
+    s = "'" .. s
+  end
   if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
   return s
 end

@@ -10,7 +10,7 @@ local M = {}
 local Rule = {}
 Rule.__index = Rule
 Rule.__metatable = "prioritise rule"
-Rule.__call = function(self, areas, ctx) return self.fn(areas, ctx) end
+Rule.__call = function(self, areas) return self.fn(areas) end
 Rule.__tostring = function(self) return "<prioritise " .. self.name .. ">" end
 
 local function tie(a, b)
@@ -157,9 +157,9 @@ function M.moscow(opts)
   end, opts)
 end
 
--- apply(rule, areas): a rule, or a plain function returning the areas in order
-function M.apply(r, areas, ctx)
-  local out = r(areas, ctx)
+-- apply(rule, areas): a rule, or a plain function(areas) returning the areas in order
+function M.apply(r, areas)
+  local out = r(areas)
   if type(out) ~= "table" then error("a prioritise rule must return the areas in order", 2) end
   for i, a in ipairs(out) do
     a.rank = a.rank or i

@@ -1,4 +1,4 @@
-local kik = use "../../../models/kik/kik.lua"
+local kik = use "kik/kik.lua"
 model "kik_vejle" {
   extends = kik,
   title = "KIK, Vejle",

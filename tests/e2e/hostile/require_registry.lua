@@ -1,0 +1,1 @@
+require("qm.engine.reports").register("summary", function(ctx) ctx:env("/") end)
