@@ -28,8 +28,10 @@ function M.main(opts, args)
       errors = errors + 1
     else
       -- the report words a model changes (`wording`) are checked against the catalogue
-      local i18n = require "qm.reports.i18n"
-      for _, m in ipairs(ctx:declared_models()) do i18n.check_model(ctx, m) end
+      -- (loaded only then: qm check loads no report module otherwise)
+      for _, m in ipairs(ctx:declared_models()) do
+        if m.wording ~= nil then require("qm.reports.i18n").check_model(ctx, m) end
+      end
       local found = ctx:print_problems(io.stdout, true)
       errors = errors + found
       if #ctx:declared_models() == 0 and found == 0 and ctx.opts.verbose then io.stdout:write("note: no model declared\n") end

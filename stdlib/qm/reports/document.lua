@@ -227,15 +227,18 @@ M.is_numeric_col = is_numeric_col
 -- ---------------------------------------------------------------- text
 
 -- the lines of a text at most `w` characters wide, broken between words (a word longer
--- than w stands on its own line)
-local function wrap_text(s, w)
+-- than w stands on its own line); with `hang`, the lines after the first are indented by
+-- that many spaces (and are that much shorter), so a wrapped table cell reads as one
+local function wrap_text(s, w, hang)
   local lines, cur = {}, nil
+  local indent = string.rep(" ", hang or 0)
+  local function room() return #lines == 0 and w or w - #indent end
   for word in s:gmatch("%S+") do
     if cur == nil then cur = word
-    elseif width(cur) + 1 + width(word) <= w then cur = cur .. " " .. word
-    else lines[#lines + 1] = cur; cur = word end
+    elseif width(cur) + 1 + width(word) <= room() then cur = cur .. " " .. word
+    else lines[#lines + 1] = (#lines == 0 and "" or indent) .. cur; cur = word end
   end
-  lines[#lines + 1] = cur or ""
+  lines[#lines + 1] = (#lines == 0 and "" or indent) .. (cur or "")
   return lines
 end
 M.wrap_text = wrap_text
@@ -263,7 +266,7 @@ local function text_table(t, out, cellf, L)
     -- a wrapped column continues on the next lines, the other columns blank there
     local parts, height = {}, 1
     for i, c in ipairs(cols) do
-      parts[i] = c.wrap and wrap_text(cs[i], w[i]) or { cs[i] }
+      parts[i] = c.wrap and wrap_text(cs[i], w[i], 2) or { cs[i] }
       if #parts[i] > height then height = #parts[i] end
     end
     for k = 1, height do
@@ -284,12 +287,12 @@ local function text_table(t, out, cellf, L)
         if cw > w[i] then w[i] = cw end
       end
     end
-    -- a wrapped column is at most its width (and at least its longest word)
+    -- a wrapped column is at most its width (and at least its longest word, indented)
     for i, c in ipairs(cols) do
       if c.wrap and w[i] > c.wrap then
         local longest = width(c.title or c.key)
         for _, row in ipairs(rows) do
-          for word in (seen[row][i]):gmatch("%S+") do longest = math.max(longest, width(word)) end
+          for word in (seen[row][i]):gmatch("%S+") do longest = math.max(longest, width(word) + 2) end
         end
         w[i] = math.max(c.wrap, longest)
       end

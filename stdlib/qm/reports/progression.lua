@@ -176,7 +176,7 @@ function M.progression(ctx, m, out)
     subtitle = L("progression.subtitle", { date = as_of(ctx, m), level = L("progression.level." .. level) }),
     data = json.object({ model = m.id, as_of = as_of(ctx, m), level = level, rows = data }, { "model", "as_of", "level", "rows" }) }
   doc:table { name = "progression", columns = {
-    { key = "grp", title = L("progression.level." .. level),
+    { key = "grp", title = L("progression.col." .. level),
       text = function(v) if v == "jobcentre" then return L("progression.level.jobcentre") end return v end },
     { key = "indicator", title = L("col.indicator") }, { key = "citizens", title = L("progression.col.citizens") },
     { key = "fwd", title = L("progression.col.forward") }, { key = "bwd", title = L("progression.col.backward") },

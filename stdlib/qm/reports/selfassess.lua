@@ -648,7 +648,8 @@ function M.opfoelgning(ctx, m, out)
     labels = { category = L("col.theme"), change = L("col.change") }, categories = cats }
   doc:table { name = "changes", columns = { { key = "element", title = L("opfoelgning.col.element") },
     { key = "title", title = L("opfoelgning.col.title"), wrap = 60 },
-    { key = "before", title = L("col.before") }, { key = "now", title = L("col.now") }, { key = "change", title = L("col.change") } }, rows = rows }
+    { key = "before", title = L("col.before") }, { key = "now", title = L("col.now") },
+    { key = "change", title = L("col.change"), text = function(v) return v and ((v > 0 and "+" or "") .. L:num(v, 1)) end } }, rows = rows }
   doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = before_total, score_now = now_total,
     actions_before = acts.n, actions_done = null_to_nil(acts.done) or 0, questions = data },
     { "model", "round", "previous", "score_before", "score_now", "actions_before", "actions_done", "questions" })

@@ -111,6 +111,7 @@ registry.register("status", function(ctx, m, out)
     doc:table { name = "due", columns = { { key = "date", title = L("col.date") }, { key = "id", title = "Id" },
       { key = "title", title = L("col.indicator") }, { key = "phrase", title = L("status.col.as_written") } }, rows = due }
   end
+  doc:heading(L("status.indicators"), 3)
   doc:table { name = "indicators", columns = {
     { key = "theme", title = L("col.theme") }, { key = "id", title = "Id" }, { key = "title", title = L("col.indicator"), wrap = 40 },
     { key = "value", title = L("col.value"), align = "left", text = function(v) return L:reason(v) end },
