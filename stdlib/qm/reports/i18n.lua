@@ -314,7 +314,7 @@ function M.wording_problems(w)
         local text, orig = words[key], cat.messages[key]
         if orig == nil then
           local hint = type(key) == "string" and nearest(key, names) or nil
-          out[#out + 1] = ("wording.%s: no message %q in the report catalogue%s (docs/reports.md lists them)"):format(lang,
+          out[#out + 1] = ("wording.%s: no message %q in the report catalogue%s"):format(lang,
             tostring(key), hint and (" (did you mean \"" .. hint .. "\"?)") or "")
         elseif type(orig) == "table" and not (type(text) == "table" and type(text.one) == "string" and type(text.other) == "string") then
           out[#out + 1] = ("wording.%s[%q]: give the singular and plural forms, { one = \"...\", other = \"...\" }"):format(lang, key)
