@@ -94,7 +94,7 @@ t_run run "$QM_SOURCE_DIR/models/caf2020/caf2020.lua" --param scoring=fine --lan
 expect_stdout_has "CAF fine-tuned (enablers): plan, do, check, act each 0-100, averaged"
 expect_stdout_has "CAF fine-tuned (results): trends, targets each 0-100, averaged"
 t_run run "$QM_SOURCE_DIR/models/caf2020/caf2020.lua" --param scoring=fine
-expect_stdout_has "CAF finjusteret (indsatsområder): plan, do, check, act hver 0-100, gennemsnit"
+expect_stdout_has "CAF finjusteret (indsats): plan, do, check, act hver 0-100, gennemsnit"
 
 t_case extends_adapts_a_model_without_copying
 mkdir -p "$T_TMP/ext/tests/e2e/lang" "$T_TMP/ext/models"

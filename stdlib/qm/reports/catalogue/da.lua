@@ -64,7 +64,7 @@ return {
     ["scale.range_step"] = "{min}-{max} i trin af {step}",
     ["scale.caf_classic"] = "CAF klassisk ({panel}) {range}",
     ["scale.caf_fine"] = "CAF finjusteret ({panel}): {parts} hver 0-100, gennemsnit",
-    ["scale.panel.enablers"] = "indsatsområder",
+    ["scale.panel.enablers"] = "indsats",
     ["scale.panel.results"] = "resultater",
     ["scale.yesno"] = "ja/nej",
     ["scale.yesno_na"] = "ja/nej/ikke relevant",
