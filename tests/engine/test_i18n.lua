@@ -161,6 +161,9 @@ t.test("every reason template reads back the sentence it writes", function()
     if type(msg) == "table" then msg = msg.other end
     return (msg:gsub("{([%w_]+):?([%w%%]*)}", function(name, spec)
       local v = samples[name]
+      if v == nil then
+        v = ({ n = 3, ["%"] = 0.5, date = "2016-10-01", p = "no data", l = "2016 (4), 2017 (0)" })[spec] or "x"
+      end
       if spec == "%" then return ("%g%%"):format(v * 100) end
       return tostring(v)
     end))

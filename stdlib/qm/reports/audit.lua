@@ -50,11 +50,13 @@ local function theme_share(th, shares)
   return n > 0 and yes / n or nil, yes, n
 end
 
--- a share for people: "55 % (11/20)"; the raw text (CSV) keeps "55% (11/20)"
+-- a share for people: "55 % (11/20)", or "55 % (median)" when a theme's scoring rule gives
+-- it; the raw text (CSV) keeps "55% (11/20)"
 local function share_text(L, key)
   return function(v, row)
     local x = row["_" .. key]
     if not x then return v end
+    if x.rule then return L("audit.share_rule", { share = L:pct(x.share) or "–", rule = x.rule }) end
     return L("audit.share", { share = L:pct(x.share) or "–", yes = x.yes, n = x.n })
   end
 end

@@ -154,9 +154,10 @@ end
 -- messages (the rules write English) and the Danish catalogue's "period.*" (the engine labels
 -- periods in Danish: "3. kvartal 2016"), compiled to patterns once. {x} captures any text,
 -- {x:n} a number, {x:date} a date, {x:%} a percent, {x:p} a phrase that is itself read again
--- (a nested reason, a status word, a period). Templates with more literal text are tried
--- first, so "due {date}; open: {list}" wins over "due {date}", and a template that wraps
--- another text ("{reason:p} (shared with {id})") before all of them.
+-- (a nested reason, a status word, a period, a date), {x:l} a list of such phrases.
+-- Templates with more literal text are tried first, so "due {date}; open: {list}" wins over
+-- "due {date}", and a template that wraps another text ("{reason:p} (shared with {id})")
+-- before all of them.
 local compiled
 local CAPTURE = { n = "(%-?%d[%d%.]*)", ["%"] = "(%-?%d[%d%.]*)%%", date = "(%d%d%d%d%-%d%d%-%d%d)" }
 
@@ -212,6 +213,7 @@ function Words:reason(text, depth)
   depth = depth or 0
   if depth > 6 then return text end
   if text:match("^%-?%d+%.?%d*$") then return self:num(tonumber(text), 2) end
+  if text:match("^%d%d%d%d%-%d%d%-%d%d$") then return self:date(text) end
   for _, c in ipairs(compile()) do
     local caps = { text:match(c.pattern) }
     if caps[1] ~= nil or (#c.names == 0 and text:match(c.pattern)) then
@@ -221,6 +223,14 @@ function Words:reason(text, depth)
         if spec == "n" then args[name] = tonumber(v) or v
         elseif spec == "%" then args[name] = (tonumber(v) or 0) / 100
         elseif spec == "p" then args[name] = self:reason(v, depth + 1)
+        elseif spec == "l" then
+          -- a list "a, b (3), c": each item read again, a count in brackets kept
+          local items = {}
+          for item in (v .. ", "):gmatch("(.-), ") do
+            local what, count = item:match("^(.-) %((%-?%d+)%)$")
+            items[#items + 1] = what and (self:reason(what, depth + 1) .. " (" .. count .. ")") or self:reason(item, depth + 1)
+          end
+          args[name] = table.concat(items, ", ")
         else args[name] = v end
       end
       local out = self.messages[c.key]
@@ -228,7 +238,7 @@ function Words:reason(text, depth)
       return (out:gsub("{([%w_]+):?([%w%%]*)}", function(name, spec)
         local v = args[name]
         if v == nil then return "" end
-        if spec == "%" then return self:pct(v) end
+        if spec == "%" then return self:pct(v, 1) end
         if spec == "date" then return self:date(v) end
         if type(v) == "number" then return self:num(v, tonumber(spec) or 2) end
         return tostring(v)
