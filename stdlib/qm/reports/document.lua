@@ -231,14 +231,15 @@ M.is_numeric_col = is_numeric_col
 -- that many spaces (and are that much shorter), so a wrapped table cell reads as one
 local function wrap_text(s, w, hang)
   local lines, cur = {}, nil
-  local indent = string.rep(" ", hang or 0)
-  local function room() return #lines == 0 and w or w - #indent end
+  local lead = s:match("^ *")   -- a cell's own indentation (a criterion under its theme) stays
+  local indent = lead .. string.rep(" ", hang or 0)
+  local function room() return (#lines == 0 and w - #lead) or w - #indent end
   for word in s:gmatch("%S+") do
     if cur == nil then cur = word
     elseif width(cur) + 1 + width(word) <= room() then cur = cur .. " " .. word
-    else lines[#lines + 1] = (#lines == 0 and "" or indent) .. cur; cur = word end
+    else lines[#lines + 1] = (#lines == 0 and lead or indent) .. cur; cur = word end
   end
-  lines[#lines + 1] = (#lines == 0 and "" or indent) .. (cur or "")
+  lines[#lines + 1] = (#lines == 0 and lead or indent) .. (cur or "")
   return lines
 end
 M.wrap_text = wrap_text
