@@ -149,4 +149,43 @@ t_run run "$T_TMP/st/model.lua" --db "$db" --report svarrapport --round stor-r1
 expect_stdout_has "(anonymiseret, faste deltagernumre)"
 expect_stdout_has "P1"
 
+t_case progression_per_caseworker_hides_a_caseload_of_three_and_one_more_in_its_team
+jc="$T_TMP/jc.db"
+"$QM" run "$QM_SOURCE_DIR/models/resultatbaseret_styring/demo_data.lua" --db "$jc" --write --param citizens=400 >/dev/null
+# caseworker sb01 (team1) keeps three citizens; the others go to sb02
+python3 -c "
+import sqlite3; c = sqlite3.connect('$jc')
+c.execute(\"update jc_citizens set caseworker_id = 'sb02' where caseworker_id = 'sb01' and id not in (select id from jc_citizens where caseworker_id = 'sb01' order by id limit 3)\")
+c.commit()"
+V="$QM_SOURCE_DIR/models/resultatbaseret_styring/vejle.lua"
+t_run run "$V" --db "$jc" --report progression --param level=caseworker --as-of 2025-12-31 --format json
+expect_exit 0
+python3 - "$T_OUT" "$jc" <<'PY' || t_fail "suppressed per caseworker"
+import json, sqlite3, sys
+d = json.load(open(sys.argv[1]))
+team = dict(sqlite3.connect(sys.argv[2]).execute("select id, parent_id from qm_units"))
+assert d["min_group"] == 5, d["min_group"]
+rows = d["rows"]
+for r in rows:
+    if r["group"] == "sb01":
+        assert r["suppressed"] == "primary" and r["citizens"] == 3 and r["since_previous"] is None and r["distribution"] is None, r
+        assert r["reason"] == "fewer than 5 citizens", r
+# per indicator, team1's hidden rows hold at least 5 citizens together, and exactly one more
+# caseworker of team1 (the smallest) is hidden with sb01; no row of another team is hidden
+for ind in {r["indicator"] for r in rows}:
+    hidden = [r for r in rows if r["indicator"] == ind and r.get("suppressed")]
+    assert all(team[r["group"]] == "team1" for r in hidden), hidden
+    assert len(hidden) == 2 and sum(r["citizens"] for r in hidden) >= 5, hidden
+    second = [r for r in hidden if r["suppressed"] == "secondary"][0]
+    shown = [r["citizens"] for r in rows if r["indicator"] == ind and team[r["group"]] == "team1" and not r.get("suppressed")]
+    assert second["citizens"] <= min(shown), (second, shown)
+PY
+t_run run "$V" --db "$jc" --report progression --param level=caseworker --as-of 2025-12-31
+grep -qE '^sb01 ¹ +Mødestabilitet +3 +– +–' "$T_OUT" || t_fail "sb01's figures are – with a footnote mark"
+expect_stdout_has "¹ 12 rækker vises ikke: grupper på færre end 5 borgere"
+t_run run "$V" --db "$jc" --report progression --param level=caseworker --as-of 2025-12-31 --min-group 3 --format json
+python3 -c "import json; d = json.load(open('$T_OUT')); assert d['suppressed'] == 0, d['suppressed']" || t_fail "--min-group 3 hides nothing"
+t_run run "$V" --db "$jc" --report progression --param level=team --as-of 2025-12-31 --format json
+python3 -c "import json; d = json.load(open('$T_OUT')); assert d['suppressed'] == 0, d['suppressed']" || t_fail "teams are large enough"
+
 t_done

@@ -19,6 +19,7 @@ local charts = require "qm.reports.charts"
 local cli = require "qm.engine.cli"
 local time = require "qm.eval.time"
 local i18n = require "qm.reports.i18n"
+local groups = require "qm.reports.groups"
 
 local M = {}
 
@@ -72,6 +73,10 @@ local function target_filter(st, ctx)
   local tg = ctx.params.target_group or st.target_group
   if tg == nil then return "1", {} end
   return "c.target_group = :tg", { tg = tg }
+end
+
+local function has_table(db, name)
+  return db:scalar("SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", { name }) > 0
 end
 
 local function params(base, extra) for k, v in pairs(extra) do base[k] = v end return base end
@@ -155,38 +160,68 @@ function M.progression(ctx, m, out)
     if a.grp ~= b.grp then return tostring(a.grp) < tostring(b.grp) end
     return (order[a.indicator] or 1e9) < (order[b.indicator] or 1e9)
   end)
+  -- small groups (docs/reports.md): a caseworker's or team's figures over fewer than
+  -- min_group citizens are not shown, nor those of the smallest others under the same team
+  -- (or job centre) until the hidden ones hold min_group citizens together: the level above
+  -- has the totals, so one hidden group alone could be worked out from them
+  local min = groups.min_group(ctx, m)
+  local team_of = {}
+  if level == "caseworker" and has_table(db, "qm_units") then
+    for u in db:query("SELECT id, parent_id FROM qm_units") do team_of[tostring(u.id)] = tostring(u.parent_id) end
+  end
+  local n_suppressed = groups.suppress(rows, min, function(r) return r.citizens end,
+    function(r) return (level == "caseworker" and (team_of[tostring(r.grp)] or "") or "") .. "\0" .. r.indicator end)
+  local why = { primary = ("fewer than %d citizens"):format(min),
+                secondary = ("hidden with a smaller group, so that it cannot be worked out from the totals (secondary suppression)") }
   local data, trows = json.array({}), {}
   for _, r in ipairs(rows) do
     local e = m:find(r.indicator)
     local mc = r.mean_change_prev ~= host.null and r.mean_change_prev or nil
     local mf = r.mean_change_first ~= host.null and r.mean_change_first or nil
-    trows[#trows + 1] = { grp = r.grp, indicator = e and (e.title or e.text) or r.indicator, citizens = r.citizens,
-      fwd = r.forward_prev, bwd = r.backward_prev, same = r.same_prev, change = mc,
-      fwd1 = r.forward_first, bwd1 = r.backward_first, change1 = mf,
-      dist = ("%d/%d/%d/%d/%d"):format(r.s1, r.s2, r.s3, r.s4, r.s5), hidden = r.hidden }
-    data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens,
-      since_previous = json.object({ forward = r.forward_prev, backward = r.backward_prev, unchanged = r.same_prev,
-        mean_change = mc }, { "forward", "backward", "unchanged", "mean_change" }),
-      since_first = json.object({ forward = r.forward_first, backward = r.backward_first, unchanged = r.same_first,
-        mean_change = mf }, { "forward", "backward", "unchanged", "mean_change" }),
-      distribution = json.array({ r.s1, r.s2, r.s3, r.s4, r.s5 }), hidden = r.hidden },
-      { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden" })
+    if r.suppressed then
+      trows[#trows + 1] = { grp = r.grp, indicator = e and (e.title or e.text) or r.indicator, citizens = r.citizens,
+        suppressed = r.suppressed }
+      data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens, since_previous = host.null,
+        since_first = host.null, distribution = host.null, hidden = host.null, suppressed = r.suppressed, reason = why[r.suppressed] },
+        { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden", "suppressed", "reason" })
+    else
+      trows[#trows + 1] = { grp = r.grp, indicator = e and (e.title or e.text) or r.indicator, citizens = r.citizens,
+        fwd = r.forward_prev, bwd = r.backward_prev, same = r.same_prev, change = mc,
+        fwd1 = r.forward_first, bwd1 = r.backward_first, change1 = mf,
+        dist = ("%d/%d/%d/%d/%d"):format(r.s1, r.s2, r.s3, r.s4, r.s5), hidden = r.hidden }
+      data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens,
+        since_previous = json.object({ forward = r.forward_prev, backward = r.backward_prev, unchanged = r.same_prev,
+          mean_change = mc }, { "forward", "backward", "unchanged", "mean_change" }),
+        since_first = json.object({ forward = r.forward_first, backward = r.backward_first, unchanged = r.same_first,
+          mean_change = mf }, { "forward", "backward", "unchanged", "mean_change" }),
+        distribution = json.array({ r.s1, r.s2, r.s3, r.s4, r.s5 }), hidden = r.hidden },
+        { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden" })
+    end
   end
   local doc = report.document { lang = L.lang, title = L("progression.title", { model = m.title or m.id }),
     subtitle = L("progression.subtitle", { date = as_of(ctx, m), level = L("progression.level." .. level) }),
-    data = json.object({ model = m.id, as_of = as_of(ctx, m), level = level, rows = data }, { "model", "as_of", "level", "rows" }) }
+    data = json.object({ model = m.id, as_of = as_of(ctx, m), level = level, min_group = min, suppressed = n_suppressed, rows = data },
+      { "model", "as_of", "level", "min_group", "suppressed", "rows" }) }
+  -- a suppressed row: its figures "–", its group marked for the footnote
+  local function hide(f) return function(v, row) if row.suppressed then return "–" end if f then return f(v, row) end return v end end
   doc:table { name = "progression", columns = {
     { key = "grp", title = L("progression.col." .. level),
-      text = function(v) if v == "jobcentre" then return L("progression.level.jobcentre") end return v end },
+      text = function(v, row)
+        if v == "jobcentre" then v = L("progression.level.jobcentre") end
+        return row.suppressed and (tostring(v) .. " ¹") or v
+      end },
     { key = "indicator", title = L("col.indicator") }, { key = "citizens", title = L("progression.col.citizens") },
-    { key = "fwd", title = L("progression.col.forward") }, { key = "bwd", title = L("progression.col.backward") },
-    { key = "same", title = L("progression.col.unchanged") },
-    { key = "change", title = L("progression.col.mean_change"), align = "right", text = change_text(L) },
-    { key = "fwd1", title = L("progression.col.forward_first") },
-    { key = "bwd1", title = L("progression.col.backward_first") },
-    { key = "change1", title = L("progression.col.change_first"), align = "right", text = change_text(L) },
-    { key = "dist", title = L("progression.col.distribution"), align = "right" }, { key = "hidden", title = L("progression.col.hidden") } },
+    { key = "fwd", title = L("progression.col.forward"), align = "right", text = hide() },
+    { key = "bwd", title = L("progression.col.backward"), align = "right", text = hide() },
+    { key = "same", title = L("progression.col.unchanged"), align = "right", text = hide() },
+    { key = "change", title = L("progression.col.mean_change"), align = "right", text = hide(change_text(L)) },
+    { key = "fwd1", title = L("progression.col.forward_first"), align = "right", text = hide() },
+    { key = "bwd1", title = L("progression.col.backward_first"), align = "right", text = hide() },
+    { key = "change1", title = L("progression.col.change_first"), align = "right", text = hide(change_text(L)) },
+    { key = "dist", title = L("progression.col.distribution"), align = "right", text = hide() },
+    { key = "hidden", title = L("progression.col.hidden"), align = "right", text = hide() } },
     rows = trows }
+  if n_suppressed > 0 then doc:paragraph(L("progression.suppressed_note", { n = n_suppressed, min = min })) end
   -- progression over time: the mean score per indicator and month, one line per indicator.
   -- For people's formats only (another pass over the scores); JSON and CSV keep their shape.
   if ctx.opts.format ~= "json" and ctx.opts.format ~= "csv" then
@@ -337,9 +372,6 @@ end
 
 -- ---------------------------------------------------------------- one citizen, a caseload
 
-local function has_table(db, name)
-  return db:scalar("SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", { name }) > 0
-end
 
 local function num(v) if v == host.null then return nil end return v end
 local function change(a, b) if a == nil or b == nil then return nil end return a - b end

@@ -658,25 +658,8 @@ end
 
 -- ---------------------------------------------------------------- roll-up
 
--- the smallest group whose aggregates a report that leaves the unit may show (roll-ups,
--- benchmarks): --min-group, else the model's min_group, else 5 (docs/reports.md)
-M.DEFAULT_MIN_GROUP = 5
-function M.min_group(ctx, m)
-  local v = ctx.opts["min-group"]
-  if v ~= nil then
-    if type(v) == "number" and v == math.floor(v) then v = math.tointeger(v) end
-    if math.type(v) ~= "integer" or v < 1 then
-      cli.usage_error(("--min-group %s: give a whole number of at least 1"):format(tostring(ctx.opts["min-group"])))
-    end
-    return v
-  end
-  v = m.min_group
-  if v == nil then return M.DEFAULT_MIN_GROUP end
-  if math.type(v) ~= "integer" or v < 1 then
-    host.raise(host.exit.model, ("%s: model \"%s\": min_group must be a whole number of at least 1"):format(m.where or "?", m.id), 0)
-  end
-  return v
-end
+-- the smallest group whose figures a report that leaves the unit may show (qm.reports.groups)
+M.min_group = function(ctx, m) return require("qm.reports.groups").min_group(ctx, m) end
 
 -- unit results rolled up to a centre or the municipality: no participant data, only agreed
 -- scores of each unit's latest round. A unit whose round has fewer respondents than

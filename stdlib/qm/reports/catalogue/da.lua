@@ -272,6 +272,7 @@ return {
     ["progression.col.change_first"] = "Ændring siden første",
     ["progression.col.distribution"] = "Fordeling 1-5",
     ["progression.col.hidden"] = "Skjulte",
+    ["progression.suppressed_note"] = { one = "¹ {n} række vises ikke: en gruppe på færre end {min} borgere, eller en gruppe skjult sammen med en sådan, så den ikke kan regnes ud af tallene et niveau op.", other = "¹ {n} rækker vises ikke: grupper på færre end {min} borgere, eller grupper skjult sammen med en sådan, så den ikke kan regnes ud af tallene et niveau op." },
     ["stagnation.title"] = "{model} — manglende progression",
     ["stagnation.subtitle"] = { one = "Ingen fremgang over den seneste {n} samtale, pr. {date:date}", other = "Ingen fremgang over de seneste {n} samtaler, pr. {date:date}" },
     ["stagnation.count"] = "Borger-indikatorer uden fremgang",

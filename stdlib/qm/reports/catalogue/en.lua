@@ -273,6 +273,7 @@ return {
     ["progression.col.change_first"] = "Change since first",
     ["progression.col.distribution"] = "Distribution 1-5",
     ["progression.col.hidden"] = "Hidden",
+    ["progression.suppressed_note"] = { one = "¹ {n} row is not shown: a group of fewer than {min} citizens, or one hidden with such a group so that the group cannot be worked out from the totals one level up.", other = "¹ {n} rows are not shown: groups of fewer than {min} citizens, or groups hidden with one so that it cannot be worked out from the totals one level up." },
     ["stagnation.title"] = "{model} — no progression",
     ["stagnation.subtitle"] = { one = "No progress over the latest {n} conversation, as of {date:date}", other = "No progress over the latest {n} conversations, as of {date:date}" },
     ["stagnation.count"] = "Citizen-indicators without progress",
