@@ -19,6 +19,7 @@
 #include "stdlib_embed.h"
 #include "sqlite_lua.h"
 #include "yaml_lua.h"
+#include "csv_lua.h"
 #include "xlsx_lua.h"
 
 #define MAX_TRACE_FRAMES 8
@@ -195,17 +196,21 @@ static int l_create_new(lua_State *L) {
   return 1;
 }
 
+static int msghandler(lua_State *L);   /* host.msghandler: the error with the model's frames */
+
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "errclass", l_errclass }, { "rethrow", l_rethrow }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { "remove_on_error", l_remove_on_error }, { "stat", l_stat }, { "create_new", l_create_new },
+    { "remove_on_error", l_remove_on_error }, { "columns_of", qmDb_columns_of }, { "msghandler", msghandler }, { "stat", l_stat }, { "create_new", l_create_new },
     { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushliteral(L, QM_INSTALL_MODELS);
   lua_setfield(L, -2, "models_dir");
+  lua_pushliteral(L, QM_INSTALL_DOCS);
+  lua_setfield(L, -2, "docs_dir");
   lua_pushliteral(L, QM_SOURCE_MODELS);
   lua_setfield(L, -2, "source_models_dir");
   lua_pushboolean(L, QM_USE_LIBEDIT);
@@ -253,6 +258,7 @@ static int init_state(lua_State *L) {
   preload(L, "qm.host", open_host);
   preload(L, "qm.db", qmDb_open_lib);
   preload(L, "qm.yaml", qmY_open_lib);
+  preload(L, "qm.csv", qmCsv_open_lib);
   preload(L, "qm.xlsx", qmX_open_lib);
   return 0;
 }
@@ -371,6 +377,12 @@ int qmH_report(QmHost *h, int status) {
   lua_State *L = h->L;
   const char *msg = qm_errmsg(L, -1);
   if (msg == NULL) msg = status == LUA_ERRMEM ? "not enough memory" : "(no message)";
+  /* a position in the engine's own Lua means nothing to a user (the stdlib is built into
+  ** the binary): the message says what, the user's file and line come from the model. Who
+  ** develops the stdlib (QM_STDLIB_PATH) sees it. */
+  const char *dev = getenv("QM_STDLIB_PATH");
+  if ((dev == NULL || *dev == '\0') && strncmp(msg, "stdlib/", 7) == 0 && position_prefix(msg) > 0)
+    msg += position_prefix(msg);
   int code;
   if (h->limits.tripped != QM_TRIP_NONE) {
     char why[160];

@@ -28,8 +28,8 @@ static const char *const own_globals[] = { "load", "require", "collectgarbage", 
 /* the globals qm's own Lua adds to a model's environment (the model language, data access);
 ** newenv refuses any other, so this list is the whole of it (db and store only with --db) */
 static const char *const model_globals[] = {
-  "model", "theme", "question", "indicator", "use", "scale", "scoring", "consensus",
-  "prioritise", "time", "yaml", "params", "null", "db", "store", NULL };
+  "model", "theme", "question", "indicator", "dataset", "column", "use", "scale", "scoring",
+  "consensus", "prioritise", "time", "yaml", "params", "null", "db", "store", NULL };
 /* the fields of the read-only view a model's callback gets instead of the run's context
 ** (an indicator's data = function(view, params)); sandbox.view refuses any other */
 static const char *const view_fields[] = { "db", "params", "as_of", "warn", NULL };

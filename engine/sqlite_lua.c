@@ -148,6 +148,10 @@ static int bind_value(lua_State *L, Stmt *s, int i, int vidx, const char *name) 
   }
   default:
     if (qm_isnull(L, vidx)) { rc = sqlite3_bind_null(st, i); break; }
+    if (name == NULL) {   /* positional (stmt:try): the label is made only for the message */
+      return luaL_error(L, "parameter ?%d: cannot bind a %s value (use a number, string, boolean or null)",
+                        i, luaL_typename(L, vidx));
+    }
     return luaL_error(L, "parameter %s: cannot bind a %s value (use a number, string, boolean or null)",
                       name, luaL_typename(L, vidx));
   }
@@ -264,6 +268,62 @@ static int stmt_exec(lua_State *L) {
   return 1;
 }
 
+/* A table keyed by column names keeps no order, so db:rows remembers the query's column
+** order of each result it gives (a weak side table: result -> { names }); the REPL prints
+** the columns in SELECT order from it (qmDb_columns_of). */
+static const char COLUMNS_OF[] = "qm.db.columns";
+
+static void remember_columns(lua_State *L, sqlite3_stmt *st, int result) {
+  result = lua_absindex(L, result);
+  int n = sqlite3_column_count(st);
+  qm_weaktable(L, COLUMNS_OF);
+  lua_pushvalue(L, result);
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    lua_pushstring(L, sqlite3_column_name(st, i));
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+int qmDb_columns_of(lua_State *L) {
+  luaL_checkany(L, 1);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, COLUMNS_OF) != LUA_TTABLE) { lua_pushnil(L); return 1; }
+  lua_pushvalue(L, 1);
+  lua_rawget(L, -2);
+  return 1;
+}
+
+/* stmt:try(v1, v2, ...): bind the arguments to ?1, ?2, ... (no table per call: the fast path
+** of an import), step once; true when it ran, or false and SQLite's message when a constraint
+** refused the row (UNIQUE, CHECK, NOT NULL, FOREIGN KEY), so a caller can list bad rows and
+** go on. Any other error raises as usual. */
+static int stmt_try(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  sqlite3_stmt *st = s->st;
+  sqlite3_reset(st);
+  int n = sqlite3_bind_parameter_count(st);
+  int given = lua_gettop(L) - 1;
+  if (given != n) return luaL_error(L, "try: the statement has %d parameter%s, %d given", n, n == 1 ? "" : "s", given);
+  for (int i = 1; i <= n; i++) bind_value(L, s, i, i + 1, NULL);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+    sqlite3_reset(st);
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  if ((rc & 0xFF) == SQLITE_CONSTRAINT) {
+    lua_pushboolean(L, 0);
+    lua_pushstring(L, sqlite3_errmsg(s->db->conn));
+    sqlite3_reset(st);
+    return 2;
+  }
+  const char *sql = sqlite3_sql(st);
+  sqlite3_reset(st);
+  return db_error(L, s->db, rc, sql);
+}
+
 static int stmt_rows(lua_State *L) {
   Stmt *s = check_stmt(L, 1);
   int as_array = lua_isstring(L, 3) && strcmp(lua_tostring(L, 3), "array") == 0;
@@ -274,6 +334,7 @@ static int stmt_rows(lua_State *L) {
     push_row(L, s->st, as_array);
     lua_rawseti(L, -2, ++n);
   }
+  if (!as_array) remember_columns(L, s->st, -1);
   sqlite3_reset(s->st);
   return 1;
 }
@@ -673,7 +734,7 @@ static void ensure_metatables(lua_State *L) {
     { "readonly", db_readonly }, { NULL, NULL } };
   static const luaL_Reg stmt_methods[] = {
     { "bind", stmt_bind }, { "query", stmt_query }, { "rows", stmt_rows }, { "first", stmt_first },
-    { "scalar", stmt_scalar }, { "exec", stmt_exec }, { "columns", stmt_columns },
+    { "scalar", stmt_scalar }, { "exec", stmt_exec }, { "try", stmt_try }, { "columns", stmt_columns },
     { "reset", stmt_reset }, { "close", stmt_close }, { NULL, NULL } };
   if (luaL_newmetatable(L, DB_MT)) {
     luaL_newlib(L, db_methods);

@@ -21,5 +21,8 @@ int qmDb_open_lib(lua_State *L);
 void qmDb_push_open(lua_State *L, const char *path, int flags);
 /* The sqlite3 connection of the handle at idx (raises if it is not an open handle). */
 sqlite3 *qmDb_check(lua_State *L, int idx);
+/* lua_CFunction (engine-only, host.columns_of): the column names, in the query's order, of a
+** result table db:rows gave; nil for any other value. */
+int qmDb_columns_of(lua_State *L);
 
 #endif

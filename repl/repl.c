@@ -1,15 +1,18 @@
 /*
 ** repl.c — the analyst's interactive shell: the terminal side. Reads input with GNU
 ** readline (or libedit's compatible interface), keeps a de-duplicated, bounded history
-** file, completes with candidates from the Lua side (stdlib/qm/internal/repl.lua), gathers
+** file (multi-line entries kept whole), completes with candidates from the Lua side
+** (stdlib/qm/engine/repl.lua), gathers
 ** multi-line input until it is complete, and turns Ctrl-C into "stop this command" or
 ** "clear this line" rather than "quit". Without a terminal it reads commands from stdin
-** like `sqlite3 < file`: no prompts, no banner.
+** like `sqlite3 < file`: no prompts, no banner, errors at the script's own line.
 */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <unistd.h>
 #include <sqlite3.h>
@@ -52,6 +55,8 @@ typedef struct Call {
   size_t len[2];
   int nargs;
   int boolarg, has_bool; /* a boolean argument after the strings */
+  long intarg;           /* an integer argument after those (has_int) */
+  int has_int;
   int sql_complete;      /* then sqlite3_complete as a Lua function */
   int want;              /* 0 nothing, 1 boolean, 2 string into buf, 3 candidates */
   int result;            /* the boolean */
@@ -82,6 +87,7 @@ static int trampoline(lua_State *L) {
   int n = 0;
   for (int i = 0; i < c->nargs; i++, n++) lua_pushlstring(L, c->arg[i], c->len[i]);
   if (c->has_bool) { lua_pushboolean(L, c->boolarg); n++; }
+  if (c->has_int) { lua_pushinteger(L, (lua_Integer)c->intarg); n++; }
   if (c->sql_complete) { lua_pushcfunction(L, l_sql_complete); n++; }
   lua_call(L, n, c->want ? 1 : 0);
   if (c->want == 1) c->result = lua_toboolean(L, -1);
@@ -136,9 +142,13 @@ static int input_complete(Repl *r, const char *input) {
   return c.result;
 }
 
-static void execute(Repl *r, const char *input) {
-  Call c = { .r = r, .fn = "execute", .nargs = 1, .arg = { input }, .len = { strlen(input) } };
-  run(&c);
+/* run one input; `line` is the line of standard input it began on (0 at a terminal), so
+** errors in a script name the script's own line. A command can fail without raising (a
+** .read whose commands reported their own errors): it returns false. */
+static void execute(Repl *r, const char *input, long line) {
+  Call c = { .r = r, .fn = "execute", .nargs = 1, .arg = { input }, .len = { strlen(input) },
+             .has_int = 1, .intarg = line, .want = 1 };
+  if (run(&c) && !c.result) r->failed = 1;
   fflush(stdout);
 }
 
@@ -164,6 +174,74 @@ static void history_path(Repl *r) {
   else r->history[0] = '\0';
 }
 
+/* The history file is qm's own: a first line naming the format, then one entry per line
+** with a line break inside an entry written as \n and a backslash as \\, so a multi-line
+** entry (a function typed over several lines) comes back as one entry after a restart, with
+** GNU readline and libedit alike (their own files split such an entry, or differ). A file
+** without the first line (written by an older qm) is read as readline's or libedit's. */
+#define HISTORY_FORMAT "#qm-history-1"
+
+/* undo the escapes in place: \n, \\ (qm's), or libedit's octal escapes (\040) */
+static void unescape(char *s, int octal) {
+  char *w = s;
+  for (char *p = s; *p; p++) {
+    if (*p != '\\' || p[1] == '\0') { *w++ = *p; continue; }
+    if (!octal && p[1] == 'n') { *w++ = '\n'; p++; }
+    else if (!octal && p[1] == '\\') { *w++ = '\\'; p++; }
+    else if (octal && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+      *w++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+      p += 3;
+    } else if (octal && p[1] == '\\') { *w++ = '\\'; p++; }
+    else *w++ = *p;
+  }
+  *w = '\0';
+}
+
+static void history_load(Repl *r) {
+  FILE *f = fopen(r->history, "r");
+  if (f == NULL) return;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int first = 1, ours = 0, libedit = 0;
+  while ((n = getline(&line, &cap, f)) >= 0) {
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    if (first) {
+      first = 0;
+      if (strcmp(line, HISTORY_FORMAT) == 0) { ours = 1; continue; }
+      if (strcmp(line, "_HiStOrY_V2_") == 0) { libedit = 1; continue; }
+    }
+    if (ours || libedit) unescape(line, libedit);
+    if (*line) add_history(line);
+  }
+  free(line);
+  fclose(f);
+}
+
+/* write the history to FILE.tmp (readable by the user only: it holds their queries) and
+** rename it over FILE, so a full disk or a second qm never leaves half a file */
+static void history_save(Repl *r) {
+  char tmp[sizeof r->history + 8];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", r->history) >= (int)sizeof tmp) return;
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+  if (fd < 0) return;
+  FILE *f = fdopen(fd, "w");
+  if (f == NULL) { close(fd); remove(tmp); return; }
+  fputs(HISTORY_FORMAT "\n", f);
+  HIST_ENTRY **list = history_list();
+  for (int i = 0; list && list[i]; i++) {
+    for (const char *p = list[i]->line; *p; p++) {
+      if (*p == '\n') fputs("\\n", f);
+      else if (*p == '\\') fputs("\\\\", f);
+      else if (*p != '\r') fputc(*p, f);
+    }
+    fputc('\n', f);
+  }
+  int bad = ferror(f);
+  if (fclose(f) != 0 || bad) { remove(tmp); return; }
+  if (rename(tmp, r->history) != 0) remove(tmp);
+}
+
 /* add an entry, removing an earlier identical one, and save the bounded file at once so
 ** nothing is lost if the terminal goes away */
 static void remember(Repl *r, const char *entry) {
@@ -177,9 +255,7 @@ static void remember(Repl *r, const char *entry) {
     }
   }
   add_history(entry);
-  if (r->history[0]) {
-    if (write_history(r->history) == 0) history_truncate_file(r->history, HISTORY_MAX);
-  }
+  if (r->history[0]) history_save(r);
 }
 
 /* ---------------------------------------------------------------- completion */
@@ -216,7 +292,7 @@ static char word_breaks[] = " \t\n\"'`@$><=;|&{(,+-*/%^~#[]";
 static char file_breaks[] = " \t\n";
 
 static char *breaks_for_line(void) {
-  static const char *const file_cmds[] = { ".load", ".read", ".output", ".once", ".open", ".run" };
+  static const char *const file_cmds[] = { ".load", ".read", ".output", ".once", ".open", ".run", ".import" };
   const char *p = rl_line_buffer;
   while (*p == ' ' || *p == '\t') p++;
   for (size_t i = 0; i < sizeof file_cmds / sizeof file_cmds[0]; i++) {
@@ -305,7 +381,7 @@ static void interactive(Repl *r) {
   history_path(r);
   using_history();
   stifle_history(HISTORY_MAX);
-  if (r->history[0]) read_history(r->history);
+  if (r->history[0]) history_load(r);
   rl_readline_name = "qm";
 #if !QM_USE_LIBEDIT
   rl_catch_signals = 0;
@@ -329,7 +405,7 @@ static void interactive(Repl *r) {
     if (buf == NULL) break;
     if (!input_complete(r, buf)) continue;
     remember(r, buf);
-    execute(r, buf);
+    execute(r, buf, 0);
     free(buf);
     buf = NULL;
     if (quitting(r) || qmL_terminating()) break;
@@ -344,6 +420,7 @@ static void scripted(Repl *r) {
   char chunk[8192];
   char *line = NULL;
   size_t len = 0;
+  long lineno = 0, first = 0;   /* the line being read; the line the gathered input began on */
   while (fgets(chunk, sizeof chunk, stdin) != NULL) {
     /* a line may be longer than the chunk: gather it */
     size_t n = strlen(chunk);
@@ -355,11 +432,13 @@ static void scripted(Repl *r) {
     if (n > 0 && chunk[n - 1] != '\n' && !feof(stdin)) continue;
     if (len > 0 && line[len - 1] == '\n') line[--len] = '\0';
     if (len > 0 && line[len - 1] == '\r') line[--len] = '\0';
+    lineno++;
+    if (buf == NULL) first = lineno;
     buf = append(buf, line);
     len = 0;
     if (buf == NULL) break;
     if (!input_complete(r, buf)) continue;
-    execute(r, buf);
+    execute(r, buf, first);
     free(buf);
     buf = NULL;
     if (quitting(r) || qmL_terminating()) break;
@@ -367,7 +446,7 @@ static void scripted(Repl *r) {
   if (buf != NULL && !quitting(r)) {
     int blank = strspn(buf, " \t\n") == strlen(buf);
     if (!blank) {
-      fprintf(stderr, "qm: incomplete input at the end: %s\n", buf);
+      fprintf(stderr, "stdin:%ld: incomplete input at the end: %s\n", first, buf);
       r->failed = 1;
     }
   }
@@ -410,8 +489,18 @@ static int l_repl(lua_State *L) {
   return 1;
 }
 
+/* terminal.cputime() -> user, sys: the CPU seconds qm has used (.timer) */
+static int l_cputime(lua_State *L) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) != 0) memset(&ru, 0, sizeof ru);
+  lua_pushnumber(L, (lua_Number)ru.ru_utime.tv_sec + (lua_Number)ru.ru_utime.tv_usec / 1e6);
+  lua_pushnumber(L, (lua_Number)ru.ru_stime.tv_sec + (lua_Number)ru.ru_stime.tv_usec / 1e6);
+  return 2;
+}
+
 int qmR_open_lib(lua_State *L) {
-  static const luaL_Reg fns[] = { { "repl", l_repl }, { NULL, NULL } };
+  static const luaL_Reg fns[] = { { "repl", l_repl }, { "cputime", l_cputime },
+                                  { "sql_complete", l_sql_complete }, { NULL, NULL } };
   luaL_newlib(L, fns);
   return 1;
 }

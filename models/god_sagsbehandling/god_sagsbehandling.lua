@@ -59,6 +59,24 @@ model "god_sagsbehandling" {
       unit = "møder med et andet antal sager",
       sql = [[SELECT count(*) FILTER (WHERE cases <> 2) AS value FROM gs_training WHERE date <= :as_of]] },
   },
+  -- the method's own tables (qm import --table NAME FILE; the audit answers: --what audit).
+  -- A checklist item's `done` is the date it was done (or yes/no): never free text, so "0",
+  -- "nej" or "" can no longer count as done.
+  dataset "gs_checklist" { key = { "list", "item" },
+    column "list" { type = "enum", values = { "forberedelse", "aktiviteter" }, required = true, aliases = { "tjekliste" } },
+    column "item" { type = "text", required = true, aliases = { "punkt" } },
+    column "done" { type = "done", aliases = { "udført" } },
+  },
+  dataset "gs_events" {
+    column "kind" { type = "text", required = true, aliases = { "art" } },
+    column "date" { type = "date", required = true, aliases = { "dato" } },
+  },
+  dataset "gs_training" { title = "Træningsmøder",
+    column "date" { type = "date", required = true, aliases = { "dato" } },
+    column "hours" { type = "number", min = 0, max = 24, aliases = { "timer" } },
+    column "caseworkers" { type = "integer", min = 0, aliases = { "sagsbehandlere" } },
+    column "cases" { type = "integer", min = 0, aliases = { "sager" } },
+  },
   plan = {
     { id = 1, title = "Beslut den lokale ramme", owner = "Topledelsen", time = "senest 31. januar 2008" },
     { id = 2, title = "Træningsmøder for alle sagsbehandlere", owner = "Nærmeste ledere", time = "1. halvår 2008" },

@@ -79,8 +79,9 @@ local function agree(round, year)
       comment = "Gruppen vurderede lavere efter drøftelse af dokumentationen"
     end
     local improvement = pick(improvements)
+    local strength = pick(strengths)
     store.consensus { round = round, question = q.id, score = score, dontknow = score == nil,
-      strengths = pick(strengths), improvements = improvement ~= "" and improvement or nil, comment = comment,
+      strengths = strength ~= "" and strength or nil, improvements = improvement ~= "" and improvement or nil, comment = comment,
       by = "Konsensusseminar", at = ("%d-04-15T10:00:00Z"):format(year) }
     agreed[round][#agreed[round] + 1] = { question = q.id, score = score, improvements = improvement }
   end

@@ -79,5 +79,20 @@ model "videndeling" {
     { id = "9", reason = "Peger udad: læring i samarbejde med andre" },
   },
   coverage_of = "karakteristika",
+  -- the organisation's own tables (qm import --table NAME FILE)
+  dataset "dlo_trin1" { key = { "unit_id", "item" },
+    column "unit_id" { type = "text", required = true, aliases = { "enhed" } },
+    column "item" { type = "text", required = true, aliases = { "punkt" } },
+    column "done" { type = "done" },
+  },
+  dataset "dlo_events" {
+    column "action" { type = "enum", values = { "velkomstmesse", "kerneviden", "workshop" }, required = true, aliases = { "aktivitet" } },
+    column "date" { type = "date", required = true, aliases = { "dato" } },
+  },
+  dataset "dlo_temperatur" { title = "Temperaturmåling pr. enhed og karakteristikum", key = { "unit_id", "characteristic" },
+    column "unit_id" { type = "text", required = true, aliases = { "enhed" } },
+    column "characteristic" { type = "element", of = "theme", required = true, aliases = { "karakteristikum" } },
+    column "score" { type = "integer", required = true, min = 1, max = 5 },
+  },
   survey_sql = [[SELECT characteristic AS element, score FROM dlo_temperatur]],
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The national benchmark at a tiny scale: it generates, runs the three passes, agrees on the
-# number of questions and prints qm's peak memory. (Figures: bench/README.md.)
+# number of questions and prints qm's peak memory; the import benchmark likewise. (Figures:
+# bench/README.md.)
 source "$(dirname "$0")/lib.sh"
 : "${QM_BUILD_DIR:?}"
 t_case benchmark_runs_at_small_scale
@@ -15,4 +16,12 @@ t_case statistik_report_streams_every_question
 t_run run "$QM_SOURCE_DIR/models/kik/kik.lua" --db "$T_TMP/data/n.db" --report statistik --format csv
 expect_exit 0
 [ "$(wc -l <"$T_OUT")" -eq 3921 ] || t_fail "expected 3920 rows and a header"
+t_case import_benchmark_runs_at_small_scale
+# bench/import.py with 4000 answers; against the sqlite3 shell when it is installed
+base=(--answers 4000 --qm "$QM" --data "$T_TMP/import")
+command -v sqlite3 >/dev/null || base+=(--no-baseline)
+python3 "$QM_SOURCE_DIR/bench/import.py" "${base[@]}" >"$T_OUT" 2>"$T_ERR"; T_RC=$?
+expect_exit 0
+expect_stdout_has "bench=import case=qm rows=4000 seconds="
+command -v sqlite3 >/dev/null && expect_stdout_has "bench=import case=ratio rows=4000"
 t_done

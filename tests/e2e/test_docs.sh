@@ -27,4 +27,19 @@ expect_exit 0
 while read -r construct field; do
   grep -qF -- "\`$field\`" "$QM_SOURCE_DIR/docs/language.md" || t_fail "docs/language.md does not mention $construct field \`$field\`"
 done <"$T_OUT"
+t_case the_rule_reference_is_generated_from_the_declarations
+t_engine "$QM_SOURCE_DIR/tests/engine/rule_reference.lua"
+expect_exit 0
+python3 - "$T_OUT" "$QM_SOURCE_DIR/docs/language.md" >"$T_TMP/ref.diff" <<'PY' || t_fail "docs/language.md's rule reference differs from the declarations (regenerate it with qm_engine_test tests/engine/rule_reference.lua): $(cat "$T_TMP/ref.diff")"
+import sys, difflib
+want = open(sys.argv[1], encoding="utf-8").read().strip("\n")
+doc = open(sys.argv[2], encoding="utf-8").read()
+start = doc.find(want.split("\n", 1)[0])
+end = doc.find("<!-- end of the rule reference -->")
+got = doc[start:end + len("<!-- end of the rule reference -->")] if start >= 0 and end >= 0 else ""
+if got != want:
+    print("\n".join(difflib.unified_diff(got.split("\n"), want.split("\n"), "docs/language.md", "generated", lineterm="")))
+    sys.exit(1)
+PY
+
 t_done

@@ -47,20 +47,20 @@ before=$(python3 -c "import sqlite3; print(sqlite3.connect('$a').execute('select
 printf 'round,case_id,criterion,answer\nfoer,1,borger_inddraget,ja\nfoer,1,borger_inddraget,nej\nefter,2,begrundelse,ja\nfoer,3,nope,ja\nfoer,,formaal,ja\nfoer,4,formaal,maaske\nfoer,7,borger_inddraget,ja\n' >"$T_TMP/bad.csv"
 t_run import --db "$a" --write --what audit --model "$M" "$T_TMP/bad.csv"
 expect_exit 1
-expect_stderr_has "bad.csv:3: case_id: case 1 has two answers to borger_inddraget in round foer (first at"
-expect_stderr_has 'bad.csv:4: round: unknown round "efter" (model god_sagsbehandling has rounds foer, med)'
-expect_stderr_has 'bad.csv:5: criterion: unknown criterion "nope"'
-expect_stderr_has "bad.csv:6: case_id: missing"
-expect_stderr_has 'bad.csv:7: answer: criterion "formaal": maaske is not yes or no'
-expect_stderr_has "bad.csv:8: case_id: case 7 already has an answer to borger_inddraget in round foer"
-expect_stderr_has "6 errors: nothing was imported"
+expect_stderr_has "bad.csv:3:2: case_id: case 1 has two answers to borger_inddraget in round foer (first at"
+expect_stderr_has 'bad.csv:4:1: round: unknown round "efter" (model god_sagsbehandling has rounds foer, med)'
+expect_stderr_has 'bad.csv:5:3: criterion: unknown criterion "nope"'
+expect_stderr_has "bad.csv:6:2: case_id: missing"
+expect_stderr_has 'bad.csv:7:4: answer: criterion "formaal": maaske is not yes or no'
+expect_stderr_has "bad.csv:8:2: case_id: case 7 already has an answer to borger_inddraget in round foer"
+expect_stderr_has "6 errors in 7 rows: nothing was imported"
 after=$(python3 -c "import sqlite3; print(sqlite3.connect('$a').execute('select count(*) from gs_audit').fetchone()[0])")
 [ "$before" = "$after" ] || t_fail "rows written: $before -> $after"
 printf 'case_id,borger_inddraget,begrundlese\n20,ja,ja\n21,nej,ja\n' >"$T_TMP/typo.csv"
 t_run import --db "$a" --write --what audit --model "$M" --round med "$T_TMP/typo.csv"
 expect_exit 1
 expect_stderr_has 'typo.csv:1: column begrundlese: unknown criterion "begrundlese"'
-expect_stderr_has "1 error: nothing was imported"
+expect_stderr_has "1 error in 2 rows: nothing was imported"
 t_run import --db "$a" --write --what audit --model "$M" "$T_TMP/typo.csv"
 expect_exit 1
 expect_stderr_has "typo.csv:2: round: missing (add a round column or give --round R)"

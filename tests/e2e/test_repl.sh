@@ -35,8 +35,8 @@ $'id  navn\n--  -----\na   Æblet'
 golden mode_csv $'.mode csv\nSELECT * FROM enheder ORDER BY id;' \
 $'id,navn,score\na,Æblet,72.5\nb,Solsikken,\nc,Tab\there,60'
 
-golden mode_json $'.mode json\nSELECT id, score FROM enheder WHERE id IN (\'a\', \'b\') ORDER BY id;' \
-$'[\n  {\n    "id": "a",\n    "score": 72.5\n  },\n  {\n    "id": "b"\n  }\n]'
+golden mode_json_writes_null_for_null $'.mode json\nSELECT id, score FROM enheder WHERE id IN (\'a\', \'b\') ORDER BY id;' \
+$'[\n  {\n    "id": "a",\n    "score": 72.5\n  },\n  {\n    "id": "b",\n    "score": null\n  }\n]'
 
 golden mode_markdown $'.mode markdown\nSELECT id, score FROM enheder ORDER BY id;' \
 $'| id | score |\n| --- | ----: |\n| a  |  72.5 |\n| b  |       |\n| c  |    60 |'
@@ -84,7 +84,9 @@ expect_stdout_is $'2\n4'
 
 t_case timer_prints_run_time
 t_run_stdin $'.timer on\n1' repl
-expect_stdout_has "Run time: "
+expect_stdout_has "Run Time: real "
+expect_stdout_has " user "
+expect_stdout_has " sys "
 
 t_case read_runs_a_file_of_commands
 printf 'local y = 5\ny * 3\n.mode csv\nSELECT 1 AS one;\n' >"$T_TMP/cmds.txt"

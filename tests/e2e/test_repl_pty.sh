@@ -14,11 +14,13 @@ export QM_HISTORY="$T_TMP/history"
 db="$T_TMP/p.db"
 python3 -c "import sqlite3; c=sqlite3.connect('$db'); c.execute('CREATE TABLE enheder(id, navn)'); c.commit()"
 
-start() {
+start() {  # start [ARGS...]: a session (default: --db and the KIK model)
   tm kill-server 2>/dev/null
   n_start=$((n_start + 1))
   sock="qmtest-$$-$n_start"
-  tm new-session -d -x 120 -y 40 "env QM_HISTORY='$QM_HISTORY' TERM=xterm '$QM' repl --db '$db' --timeout 60 '$QM_SOURCE_DIR/models/kik/kik.lua'; echo EXITED:\$?; sleep 30"
+  local args="--db '$db' --timeout 60 '$QM_SOURCE_DIR/models/kik/kik.lua'"
+  [ $# -gt 0 ] && args="$*"
+  tm new-session -d -x 120 -y 40 "env QM_HISTORY='$QM_HISTORY' TERM=xterm '$QM' repl $args; echo EXITED:\$?; sleep 30"
   wait_for "qm> " || t_fail "no prompt"
 }
 screen() { tm capture-pane -p -J; }
@@ -71,6 +73,40 @@ completes "SELECT * FROM enh" "FROM enheder" table
 completes ".tab" ".tables" dot-command
 completes "strin" "string" global
 
+# lists TYPED SHOWN...: type, press Tab twice (the list of candidates), expect every SHOWN
+lists() {
+  local typed=$1; shift
+  keys "$typed"; tm send-keys Tab; sleep 0.3; tm send-keys Tab
+  for want in "$@"; do wait_for "$want" 10 || t_fail "completing $typed: $want not offered"; done
+  tm send-keys C-u; tm send-keys C-l
+}
+
+t_case each_dot_command_completes_its_own_arguments
+tm send-keys C-l
+lists ".mode " "box" "table" "column" "markdown" "line" "csv" "json"
+[ "$(screen | grep -c 'string')" = 0 ] || t_fail ".mode offered Lua globals"
+completes ".mode js" ".mode json" "mode name"
+completes ".headers of" ".headers off" "on/off"
+completes ".bail o" ".bail o" "on/off"
+completes ".schema enh" ".schema enheder" "table name"
+completes ".import x.csv enh" ".import x.csv enheder" "table after the file of .import"
+completes ".help dum" ".help dump" "command name"
+line ".parameter set aar 2025"
+completes ".parameter clear a" ".parameter clear aar" "parameter name"
+
+t_case db_completes_every_method_of_the_handle
+tm send-keys C-l
+lists "db:" "db:changes" "db:readonly" "db:last_insert_rowid" "db:rows" "db:tables"
+
+t_case model_objects_offer_no_internals_and_collections_complete_ids
+tm send-keys C-l
+lists "kik:" "kik:find" "kik:questions" "kik:themes"
+screen | grep -q "_file\|_index" && t_fail "kik: offered engine internals: $(screen | grep -o '[a-z:]*_[a-z]*' | head -3)"
+tm send-keys C-l
+completes 'kik.questions["1.' 'kik.questions["1.' "collection ids"
+completes 'kik.questions["2.1' 'kik.questions["2.1"]' "a question id"
+completes 'kik.themes["ledel' 'kik.themes["ledelse"]' "a theme id"
+
 t_case continuation_prompt_for_unfinished_function
 line "function g()"
 wait_for "...> " || t_fail "no continuation prompt"
@@ -80,6 +116,7 @@ wait_for "42" || t_fail "function result"
 t_case ctrl_c_stops_a_long_lua_loop_and_qm_stays
 line "while true do end"
 interrupt_until "interrupted" || t_fail "loop not interrupted"
+screen | grep -q "stdlib/" && t_fail "the interrupt named an engine file: $(screen | grep stdlib/)"
 line "1 + 1"
 wait_for "2" || t_fail "no prompt after interrupt"
 
@@ -87,6 +124,7 @@ t_case ctrl_c_stops_a_long_query
 tm send-keys C-l
 line "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c;"
 interrupt_until "interrupted" || t_fail "query not interrupted"
+screen | grep -q "stdlib/" && t_fail "the interrupt named an engine file: $(screen | grep stdlib/)"
 [ "$(count EXITED)" = 0 ] || t_fail "qm exited"
 
 t_case ctrl_c_at_the_prompt_clears_the_line
@@ -100,18 +138,34 @@ line "g()"   # typed before: the history keeps it once, at its latest place
 line_ready "x_marker = 123" || t_fail "no prompt after the line"
 tm send-keys C-d
 wait_for "EXITED:0" || t_fail "Ctrl-D did not leave with 0"
-# libedit writes its own format (a _HiStOrY_V2_ header, spaces as \040)
-hist=$(sed 's/\\040/ /g' "$QM_HISTORY" 2>/dev/null)
+# qm's own format: a first line naming it, one entry per line
+hist=$(cat "$QM_HISTORY" 2>/dev/null)
+[ "$(head -1 "$QM_HISTORY")" = "#qm-history-1" ] || t_fail "the history file does not name its format"
 grep -qF "x_marker = 123" <<<"$hist" || t_fail "history not written"
 [ "$(grep -c '^g()$' <<<"$hist")" = 1 ] || t_fail "history entries duplicated"
-[ "$(grep -v '^_HiStOrY_V2_' <<<"$hist" | tail -2 | head -1)" = "g()" ] || t_fail "a repeated entry did not move to the end"
+[ "$(tail -2 <<<"$hist" | head -1)" = "g()" ] || t_fail "a repeated entry did not move to the end"
 start
 tm send-keys Up
 wait_for "x_marker = 123" || t_fail "history not read back"
 tm send-keys C-u
 
-t_case reverse_search_finds_an_earlier_entry
+t_case a_multi_line_entry_comes_back_whole_after_a_restart
 tm send-keys C-l
+line "function h7()"; line "  return 7"; line "end"
+line_ready "h7()" || t_fail "no prompt"
+tm send-keys C-d
+wait_for "EXITED:0" || t_fail "Ctrl-D did not leave"
+# one line in the file, the line breaks escaped
+grep -qxF 'function h7()\n  return 7\nend' "$QM_HISTORY" || t_fail "the history file split the entry: $(tail -5 "$QM_HISTORY")"
+start
+tm send-keys Up Up
+wait_for "return 7" || t_fail "Up did not bring back the entry"
+tm send-keys C-e Enter
+line "h7 ~= nil and h7() + 35"
+wait_for "42" || t_fail "the recalled multi-line entry did not define h7"
+
+t_case reverse_search_finds_an_earlier_entry
+tm send-keys C-l; sleep 0.3
 line_ready "0" || t_fail "no prompt"  # leave the history position (Up moved it) at the end
 tm send-keys C-r; keys "x_mar"
 wait_for "x_marker = 123" || t_fail "Ctrl-R did not find the entry"
@@ -130,6 +184,15 @@ if "$QM" --version | grep -q "GNU readline"; then   # libedit has no quoted comp
   mkdir -p "$T_TMP/Kvalitet 2026" && cp "$QM_SOURCE_DIR/models/kik/kik.lua" "$T_TMP/Kvalitet 2026/"
   completes ".load '$T_TMP/Kvalitet 2026/ki" "Kvalitet 2026/kik.lua'" "quoted file name with a space"
 fi
+tm send-keys C-d
+wait_for "EXITED:0"
+
+t_case without_db_the_banner_says_the_database_is_in_memory
+start "--timeout 60"
+wait_for "database: in memory" || t_fail "the banner does not say the database is in memory"
+line "CREATE TABLE x(a);"
+line_ready "SELECT count(*) AS n FROM x;" || t_fail "no prompt"
+wait_for "│ 0 │" || t_fail "SQL did not run on the in-memory database"
 tm send-keys C-d
 wait_for "EXITED:0"
 

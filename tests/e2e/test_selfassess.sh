@@ -20,10 +20,10 @@ t_case bad_import_lists_every_bad_row_and_writes_nothing
 before=$(dump)
 t_run import --db "$db" --write --model "$M" --round r1 "$S/bad.csv"
 expect_exit 1
-expect_stderr_has 'bad.csv:2: score: question "1": 120 is outside the scale 0-100 in steps of 5'
-expect_stderr_has 'bad.csv:3: question: unknown question "9" (not in model mini)'
-expect_stderr_has 'bad.csv:4: question: participant P2 has already answered question 2 in round r1'
-expect_stderr_has 'bad.csv:6: score: question "1": abc is not a number'
+expect_stderr_has 'bad.csv:2:3: score: question "1": 120 is outside the scale 0-100 in steps of 5'
+expect_stderr_has 'bad.csv:3:2: question: unknown question "9" (not in model mini)'
+expect_stderr_has 'bad.csv:4:2: question: participant P2 has already answered question 2 in round r1'
+expect_stderr_has 'bad.csv:6:3: score: question "1": "abc" is not a number'
 expect_stderr_has 'P5 would be participant number 6, but model mini allows at most 4'
 expect_stderr_has "nothing was imported"
 [ "$before" = "$(dump)" ] || t_fail "the database changed"
@@ -181,10 +181,15 @@ t_case reports_are_deterministic
 "$QM" run "$M" --db "$db" --report konsensusrapport --round r1 --format json >"$T_TMP/b.json"
 cmp -s "$T_TMP/a.json" "$T_TMP/b.json" || t_fail "two runs differ"
 
-t_case a_report_needs_a_round_when_there_are_several
-t_run run "$M" --db "$db" --report konsensusrapport
-expect_exit 2
-expect_stderr_has "choose a round with --round"
+t_case without_round_a_report_about_one_round_takes_the_latest_and_says_so
+t_run run "$M" --db "$db" --report konsensusrapport --format json
+expect_exit 0
+expect_stdout_has '"round": "r2"'
+expect_stderr_has "no --round given: reporting on round r2"
+expect_stderr_has "started 2026-03-01), the latest of 4; others: r1, formround, u2r1 (choose with --round ID)"
+t_run run "$M" --db "$db" --report konsensusrapport --format json --quiet
+expect_exit 0
+expect_stderr_lacks "no --round given"
 
 t_case read_only_run_cannot_write_engine_tables_from_the_model
 printf 'db:exec("DELETE FROM qm_responses")\n' >"$S/evil.lua"

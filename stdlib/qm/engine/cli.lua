@@ -154,7 +154,7 @@ function M.help(commands, order, exit_codes, only)
   out[#out + 1] = "  QM_STDLIB_PATH             read the stdlib from this folder instead of the binary"
   out[#out + 1] = "  QM_HISTORY                 REPL history file (default ~/.qm_history)"
   out[#out + 1] = ""
-  out[#out + 1] = "Documentation: docs/ in the source tree; man qm."
+  out[#out + 1] = ("Documentation: man qm; the guides in %s (docs/ in the source tree)."):format(require("qm.host").docs_dir or "share/doc/qm")
   return table.concat(out, "\n") .. "\n"
 end
 

@@ -57,6 +57,7 @@ function M.main(opts, args)
     cli.usage_error("--format xlsx writes a binary file: give --out FILE.xlsx (or send it to a pipe)")
   end
   local ctx = context.new(opts)
+  ctx.print_to_output = true
   ctx.files[#ctx.files + 1] = path
   if opts.out then ctx:check_out(opts.out) end   -- before anything runs; again when writing
   -- leaving by an error removes a half-written --out file (a to-be-closed guard keeps the

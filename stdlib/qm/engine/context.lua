@@ -28,7 +28,13 @@ function Context:database()
     host.raise(host.exit.io, ("cannot open database %s: no such file (give --write to create one)"):format(path), 0)
   end
   if f then f:close() end
-  self.db = host.opendb(path, { write = self.opts.write, create = self.opts.write })
+  -- the binding's error names the engine's line: the user's --db is the news
+  local ok, db = pcall(host.opendb, path, { write = self.opts.write, create = self.opts.write })
+  if not ok then
+    local why = tostring(db):match("cannot open database .-: (.*)$") or tostring(db)
+    host.rethrow(db, ("cannot open database %s: %s (--db must be an SQLite database file)"):format(path, why), 0)
+  end
+  self.db = db
   return self.db
 end
 
@@ -54,6 +60,10 @@ function Context:globals(scope)
   g.params = self.params
   g.null = host.null
   g.db = self:model_database()
+  if self.checking and not self.opts.db then
+    -- qm check runs without data: a file that uses db or store is a script that needs one
+    g.db, g.store = self:needs_database("db"), self:needs_database("store")
+  end
   if self.opts.db then
     -- the store checks scores against the round's model: the latest loaded one with its id
     g.store = require("qm.engine.store").api(self:database(), function(id)
@@ -67,6 +77,24 @@ function Context:globals(scope)
   return g
 end
 
+-- What `db` and `store` are when a file is checked without --db: touching them is an error
+-- at the file's line, and the run remembers where (qm check then says the file is a data
+-- script, not a model).
+function Context:needs_database(name)
+  local ctx = self
+  return setmetatable({}, {
+    __index = function(_, k)
+      -- the model's frame: the first file chunk up the stack that is not the stdlib (a
+      -- frozen proxy's C frame may sit between)
+      local where = require("qm.lang.construct").model_where(1) or "?"
+      ctx.needs_db = ctx.needs_db or { name = name, where = where }
+      error(("%s: %s.%s needs a database, and qm check runs without one (give --db FILE to check against data)")
+        :format(where, name, tostring(k)), 0)
+    end,
+    __metatable = name .. " (no database)",
+  })
+end
+
 -- The environment for files in folder `dir`; one per run and folder. What its files may read
 -- is fixed here: the folder and below, and the files named on the command line (--db).
 function Context:env(dir)
@@ -77,6 +105,17 @@ function Context:env(dir)
     self.scopes = self.scopes or {}
     self.scopes[dir] = scope
     self.envs[dir] = sandbox.newenv { scope = scope, globals = self:globals(scope) }
+    if self.print_to_output then
+      -- `print` in a run writes to the run's output (--out FILE, or stdout), in order with
+      -- the report; with --format xlsx, where the output is a spreadsheet, to stderr
+      local ctx = self
+      rawset(self.envs[dir], "print", function(...)
+        local parts = table.pack(...)
+        for i = 1, parts.n do parts[i] = tostring(parts[i]) end
+        local text = table.concat(parts, "\t", 1, parts.n) .. "\n"
+        if ctx.opts.format == "xlsx" then io.stderr:write(text) else ctx:output():write(text) end
+      end)
+    end
   end
   return self.envs[dir]
 end

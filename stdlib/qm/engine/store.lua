@@ -5,7 +5,7 @@
 -- changes it only through the functions here, which keep history and check what they write.
 local M = {}
 
-M.version = 1
+M.version = 2
 
 -- migrations[n] takes a database from version n-1 to n
 local migrations = {
@@ -55,6 +55,17 @@ local migrations = {
     old_value TEXT, new_value TEXT, comment TEXT, changed_by TEXT, changed_at TEXT);
   CREATE TABLE qm_measurements (
     indicator TEXT NOT NULL, unit_id TEXT, period TEXT, date TEXT, value REAL, note TEXT);
+  ]],
+  -- 2: the parts of a composite score (CAF fine-tuned: PLAN, DO, CHECK, ACT; TRENDS, TARGETS)
+  -- kept beside the averaged score, and the scoring a round's answers were given on
+  [[
+  ALTER TABLE qm_rounds ADD COLUMN scoring TEXT;
+  CREATE TABLE qm_response_parts (
+    round_id TEXT NOT NULL, participant TEXT NOT NULL, question TEXT NOT NULL, part TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (round_id, question, participant, part),
+    FOREIGN KEY (round_id, question, participant) REFERENCES qm_responses(round_id, question, participant))
+    WITHOUT ROWID;
   ]],
 }
 
@@ -127,8 +138,44 @@ function M.add_round(db, r)
   if not db:first("SELECT 1 FROM qm_units WHERE id = ?", { r.unit }) then
     fail(("round \"%s\": unit \"%s\" does not exist"):format(tostring(r.id), tostring(r.unit)))
   end
-  exec(db, "INSERT INTO qm_rounds(id, model_id, unit_id, started, previous_id) VALUES (:id, :model, :unit, :started, :previous)",
-    { id = r.id, model = r.model, unit = r.unit, started = r.started, previous = r.previous })
+  exec(db, "INSERT INTO qm_rounds(id, model_id, unit_id, started, previous_id, scoring) VALUES (:id, :model, :unit, :started, :previous, :scoring)",
+    { id = r.id, model = r.model, unit = r.unit, started = r.started, previous = r.previous, scoring = r.scoring })
+end
+
+-- The scoring a model's questions are answered on, recorded with a round when its first
+-- answers come in: the scales' descriptions ("CAF classical enablers 0-5; ..."). A report
+-- on the round with the model loaded another way (CAF 2020 without --param scoring=fine)
+-- is refused instead of printing fine-tuned numbers under the classical heading.
+function M.scoring_of(m)
+  local seen, list = {}, {}
+  for _, q in ipairs(m:questions()) do
+    local sc = q:scale_of()
+    local d = sc and sc:describe()
+    if d and not seen[d] then seen[d] = true; list[#list + 1] = d end
+  end
+  table.sort(list)
+  return table.concat(list, "; ")
+end
+
+-- nil when the round may be read or written with model m, else why not
+function M.scoring_mismatch(r, m)
+  local recorded = r.scoring
+  if recorded == nil or recorded == NULL or recorded == "" then return nil end
+  local now = M.scoring_of(m)
+  if recorded == now then return nil end
+  local hint = ""
+  if recorded:match("CAF fine%-tuned") and not now:match("CAF fine%-tuned") then hint = " (run with --param scoring=fine)"
+  elseif recorded:match("CAF classical") and not now:match("CAF classical") then hint = " (run without --param scoring=fine)" end
+  return ("round \"%s\" was scored on %s, but model %s is loaded with %s: load it the way the round was scored%s")
+    :format(r.id, recorded, m.id, now, hint)
+end
+
+-- record the model's scoring with a round that has none yet (rounds made before schema 2)
+function M.record_scoring(db, r, m)
+  if r.scoring == nil or r.scoring == NULL or r.scoring == "" then
+    db:exec("UPDATE qm_rounds SET scoring = ? WHERE id = ?", { M.scoring_of(m), r.id })
+    r.scoring = M.scoring_of(m)
+  end
 end
 
 function M.round(db, id)
@@ -156,6 +203,19 @@ end
 function M.add_response(db, x)
   exec(db, [[INSERT INTO qm_responses(round_id, participant, question, score, dontknow, strengths, improvements, suggestions)
             VALUES (:round, :participant, :question, :score, :dontknow, :strengths, :improvements, :suggestions)]], x)
+  M.add_parts(db, x.round, x.participant, x.question, x.parts)
+end
+
+-- the parts of a composite score ({ PLAN = 60, ... }), beside the response
+function M.add_parts(db, round, participant, question, parts)
+  if not parts then return end
+  local names = {}
+  for k in pairs(parts) do names[#names + 1] = k end
+  table.sort(names)
+  for _, k in ipairs(names) do
+    db:exec("INSERT INTO qm_response_parts(round_id, participant, question, part, value) VALUES (?, ?, ?, ?, ?)",
+      { round, participant, question, k, parts[k] })
+  end
 end
 
 -- record (or change) the agreed score of a question; every change is kept in the history
@@ -238,10 +298,12 @@ local function checked_score(m, round, x, what)
     return y
   end
   if x.score == nil then fail(("%s: question \"%s\": score missing (dontknow = true for \"don't know\")"):format(what, q.id)) end
-  local v, msg = q:scale_of():check(x.score)
+  local sc = q:scale_of()
+  local v, msg = sc:check(x.score)
   if v == nil then fail(("%s: question \"%s\": %s"):format(what, q.id, msg)) end
   if type(v) ~= "number" then fail(("%s: question \"%s\": %s is not a score"):format(what, q.id, tostring(x.score))) end
   y.score, y.dontknow = v, 0
+  if type(x.score) == "table" and sc.parts then y.parts = sc:parts_of(x.score) end
   return y
 end
 
@@ -268,7 +330,14 @@ function M.api(engine_db, resolve)
     end
   end
   api.unit = wrap(M.add_unit)
-  api.round = wrap(M.add_round)
+  api.round = wrap(function(db, r)
+    if type(r) ~= "table" then fail("store.round needs a table { id = ..., model = ..., unit = ... }") end
+    local m = resolve and r.model and resolve(r.model)
+    local x = {}
+    for k, v in pairs(r) do x[k] = v end
+    if m and x.scoring == nil then x.scoring = M.scoring_of(m) end
+    return M.add_round(db, x)
+  end)
   api.participant = wrap(function(db, round, p, max) return M.add_participant(db, round, p, max) end)
   api.response = wrap(function(db, x)
     local r, m = round_and_model(x, "store.response")
@@ -278,6 +347,9 @@ function M.api(engine_db, resolve)
     if not db:first("SELECT 1 FROM qm_participants WHERE round_id = ? AND code = ?", { r.id, tostring(x.participant) }) then
       fail(("store.response: \"%s\" is not a participant of round \"%s\" (add it with store.participant)"):format(tostring(x.participant), r.id))
     end
+    local why = M.scoring_mismatch(r, m)
+    if why then fail("store.response: " .. why) end
+    M.record_scoring(db, r, m)
     local y = checked_score(m, r, x, "store.response")
     if db:first("SELECT 1 FROM qm_responses WHERE round_id = ? AND participant = ? AND question = ?", { r.id, tostring(x.participant), y.question }) then
       fail(("store.response: participant %s has already answered question %s in round %s"):format(tostring(x.participant), y.question, r.id))

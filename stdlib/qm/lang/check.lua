@@ -1,7 +1,7 @@
 -- check.lua — what `qm check` finds in a finished model beyond each construct's own fields:
 -- questions without a scale, targets off the scale, weights a rule ignores, unused scales,
 -- indicators' deadlines and windows that cannot be read, dependencies and links to elements
--- the model does not have, cycles, and the plan's times. Problems are collected on the run.
+-- the model does not have, cycles, the plan's times, and declared datasets. Problems are collected on the run.
 local scoring = require "qm.rules.scoring"
 local time = require "qm.eval.time"
 local evalplan = require "qm.eval.plan"
@@ -128,6 +128,91 @@ local function check_plan(ctx, m)
 end
 
 
+-- datasets: a table name SQL can use, columns whose options fit their type, a key of its
+-- own columns, references to a declared dataset's column, scales that exist
+local type_options = { min = { integer = true, number = true }, max = { integer = true, number = true },
+  values = { enum = true }, scale = { scale = true }, of = { element = true } }
+
+local function check_datasets(ctx, m)
+  local seen = {}
+  for _, d in ipairs(m.datasets or {}) do
+    local dl = label("dataset", d.id)
+    if not d.id:match("^[%a_][%w_]*$") then
+      problem(ctx, "error", d.where, ("%s: a table name is letters, digits and _ (not starting with a digit)"):format(dl))
+    end
+    if d.id:lower():match("^qm_") or d.id:lower():match("^sqlite_") then
+      problem(ctx, "error", d.where, ("%s: names starting with qm_ or sqlite_ are the engine's"):format(dl))
+    end
+    if seen[d.id] then problem(ctx, "error", d.where, ("%s is declared twice (first at %s)"):format(dl, seen[d.id].where)) end
+    seen[d.id] = d
+    local cols = {}
+    if not d.columns or #d.columns == 0 then
+      problem(ctx, "error", d.where, ("%s has no columns: add column \"name\" { type = \"text\" }"):format(dl))
+    end
+    for _, c in ipairs(d.columns or {}) do
+      local cl = ("%s: column \"%s\""):format(dl, c.id)
+      if not c.id:match("^[%a_][%w_]*$") then
+        problem(ctx, "error", c.where, ("%s: a column name is letters, digits and _"):format(cl))
+      end
+      if cols[c.id:lower()] then problem(ctx, "error", c.where, ("%s is declared twice"):format(cl)) end
+      cols[c.id:lower()] = c
+      for opt, allowed in pairs(type_options) do
+        if c[opt] ~= nil and c.type and not allowed[c.type] then
+          local kinds = {}
+          for k in pairs(allowed) do kinds[#kinds + 1] = k end
+          table.sort(kinds)
+          problem(ctx, "error", c.where, ("%s: %s applies to a column of type %s, not %s"):format(cl, opt, table.concat(kinds, " or "), c.type))
+        end
+      end
+      if c.type == "enum" and (c.values == nil or #c.values == 0) then
+        problem(ctx, "error", c.where, ("%s: an enum needs values = { ... }"):format(cl))
+      end
+      if c.min and c.max and c.min > c.max then
+        problem(ctx, "error", c.where, ("%s: min %s is above max %s"):format(cl, tostring(c.min), tostring(c.max)))
+      end
+      if c.type == "scale" then
+        local sc = c.scale
+        if type(sc) == "string" then sc = type(m.scales) == "table" and m.scales[sc] or nil
+          if not sc then problem(ctx, "error", c.where, ("%s: scale \"%s\" is not one of the model's scales"):format(cl, c.scale)) end
+        elseif sc ~= nil and not require("qm.rules.scale").is_scale(sc) then
+          problem(ctx, "error", c.where, ("%s: scale must be a scale or the name of one of the model's scales"):format(cl))
+        elseif sc == nil and not m.scale then
+          problem(ctx, "error", c.where, ("%s: the model has no scale: give the column one"):format(cl))
+        end
+      end
+      if c.default ~= nil and c.type then
+        local ok, msg = require("qm.lang.types").check({ type = c.type, min = c.min, max = c.max, values = c.values,
+          scale = c.scale, of = c.of }, c.default, { model = m })
+        if not ok then problem(ctx, "error", c.where, ("%s: default %s"):format(cl, msg)) end
+      end
+    end
+    for _, k in ipairs(list(d.key)) do
+      if not cols[k:lower()] then problem(ctx, "error", d.where, ("%s: key names \"%s\", which is not one of its columns"):format(dl, k)) end
+    end
+  end
+  for _, d in ipairs(m.datasets or {}) do
+    for _, c in ipairs(d.columns or {}) do
+      if c.references then
+        local t, col = c.references:match("^([%a_][%w_]*)%.([%a_][%w_]*)$")
+        t = t or c.references
+        local target = seen[t]
+        if not target then
+          problem(ctx, "error", c.where, ("dataset \"%s\": column \"%s\": references \"%s\", which is not a dataset of the model"):format(d.id, c.id, t))
+        else
+          local key = col or (type(target.key) == "string" and target.key) or (type(target.key) == "table" and #target.key == 1 and target.key[1])
+          local found = false
+          for _, tc in ipairs(target.columns or {}) do if tc.id == key then found = true end end
+          if not key then
+            problem(ctx, "error", c.where, ("dataset \"%s\": column \"%s\": references \"%s\", which has no one-column key: name the column (\"%s.id\")"):format(d.id, c.id, t, t))
+          elseif not found then
+            problem(ctx, "error", c.where, ("dataset \"%s\": column \"%s\": references \"%s.%s\", which is not a column"):format(d.id, c.id, t, key))
+          end
+        end
+      end
+    end
+  end
+end
+
 -- scoring rules keyed by element ids (scoring.efqm's points): every key must be an id the
 -- rule will score, and every element it scores must have its points
 local function check_scoring(ctx, m)
@@ -228,6 +313,7 @@ function M.model(ctx, m)
   check_agreements(ctx, m)
   check_plan(ctx, m)
   check_scoring(ctx, m)
+  check_datasets(ctx, m)
 end
 
 return M

@@ -22,6 +22,20 @@ function M.where_of(level)
   return file .. ":" .. info.currentline
 end
 
+-- "file:line" of the nearest model code up the stack, from `level` (counted as where_of
+-- counts): C frames (a frozen library's proxy) and the stdlib's own frames are skipped
+function M.model_where(level)
+  for l = level + 1, level + 12 do
+    local info = debug.getinfo(l, "Sl")
+    if not info then break end
+    if info.what ~= "C" and info.currentline > 0 and not info.source:match("^@stdlib/") then
+      local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+      return file .. ":" .. info.currentline
+    end
+  end
+  return nil
+end
+
 -- the full path of the model file that called the construct: short_src above is cut to
 -- 60 characters for messages, so paths are resolved from the chunk's source instead
 function M.file_of(level)
@@ -32,6 +46,9 @@ end
 
 function M.did_you_mean(name, known)
   local best, bestd
+  for _, k in ipairs(known) do
+    if k:lower() == name:lower() then return k end   -- TITLE meant title
+  end
   for _, k in ipairs(known) do
     local d = schema.distance(name, k)
     if d <= math.max(2, #k // 3) and (bestd == nil or d < bestd) then best, bestd = k, d end
@@ -58,7 +75,7 @@ function M.build(run, kind, id, spec, where)
           problem(run, "error", v.where, ("%s cannot contain %s"):format(label(kind, id), label(v.kind, v.id)))
         end
       else
-        problem(run, "error", where, ("%s: item %d is not a theme, question or indicator (did you forget a field name?)"):format(label(kind, id), k))
+        problem(run, "error", where, ("%s: item %d is not a theme, question, indicator, dataset or column (did you forget a field name?)"):format(label(kind, id), k))
       end
     elseif type(k) ~= "string" then
       problem(run, "error", where, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)))
@@ -81,8 +98,11 @@ function M.build(run, kind, id, spec, where)
   for i = 1, #spec do
     local c = spec[i]
     if model.is_element(c) then
-      c.parent = node
-      node.children[#node.children + 1] = c
+      -- datasets and their columns are the model's data, not elements of its tree
+      local list = (c.kind == "dataset" and "datasets") or (c.kind == "column" and "columns") or "children"
+      if list ~= "children" then c.owner = node else c.parent = node end
+      node[list] = node[list] or {}
+      node[list][#node[list] + 1] = c
     end
   end
   for _, f in ipairs(decl.fields) do

@@ -1,5 +1,5 @@
 -- dsl.lua — the model language as a model file sees it: the constructors `model`, `theme`,
--- `question`, `indicator`, `use`, and the rule libraries `scale`, `scoring`, `time`,
+-- `question`, `indicator`, `dataset`, `column`, `use`, and the rule libraries `scale`, `scoring`, `time`,
 -- `consensus`, `prioritise`. globals(run) makes them for one run; a finished model is
 -- extended, indexed and checked, and recorded on the run (run.models, run.problems).
 local construct = require "qm.lang.construct"
@@ -10,6 +10,81 @@ local extends = require "qm.lang.extends"
 local M = {}
 
 local problem, where_of, file_of = construct.problem, construct.where_of, construct.file_of
+local schema = require "qm.lang.schema"
+
+-- A rule library as a model sees it (`consensus`, `prioritise`, `scoring`, `scale`): the
+-- library's own values and functions, but each constructor call is checked against its
+-- declaration (schema.rules) first: an unknown option (with "did you mean"), a value of the
+-- wrong type or a missing required one is an error at the model's line, and so is an
+-- unknown rule name. The call to the library's constructor is a tail call, so the
+-- constructor's own errors still point at the model's line.
+local function rule_library(libname, lib)
+  local decl = schema.rules[libname]
+  local wrapped = {}
+  local function check(c, opts)
+    if opts ~= nil and type(opts) ~= "table" then return end  -- the constructor says what it takes
+    local why
+    for key, v in pairs(opts or {}) do
+      if type(key) == "string" then
+        local o = c.by_name[key]
+        if not o then
+          local hint = construct.did_you_mean(key, c.names)
+          why = ("unknown option %s%s"):format(key, hint and (" (did you mean " .. hint .. "?)")
+            or (#c.names > 0 and (" (options: " .. table.concat(c.names, ", ") .. ")") or " (it takes none)"))
+        else
+          local ok, msg = schema.check_type(o, v)
+          if not ok then why = ("%s %s"):format(key, msg) end
+        end
+        if why then break end
+      end
+    end
+    if not why then
+      for _, o in ipairs(c.options) do
+        if o.required and (opts == nil or opts[o.name] == nil) then
+          why = ("needs %s = ... (%s)"):format(o.name, o.doc)
+          break
+        end
+      end
+    end
+    if why then error(("%s: %s.%s: %s"):format(where_of(3), libname, c.name, why), 0) end
+  end
+  local known = {}
+  for _, n in ipairs(decl.names) do known[#known + 1] = n end
+  for _, n in ipairs(decl.helpers or {}) do known[#known + 1] = n end
+  return setmetatable({}, {
+    __index = function(_, name)
+      if name == "__qm_name" then return libname end   -- the sandbox's read-only message
+      local v = lib[name]
+      local c = decl.by_name[name]
+      if c and type(v) == "function" then
+        if not wrapped[name] then
+          wrapped[name] = function(opts, ...)
+            check(c, opts)
+            return v(opts, ...)
+          end
+        end
+        return wrapped[name]
+      end
+      if v ~= nil then return v end
+      local hint = type(name) == "string" and construct.did_you_mean(name, known)
+      local where = construct.model_where(2)
+      error(("%s%s.%s: no such %s rule%s (%s rules: %s)"):format(where and (where .. ": ") or "", libname, tostring(name),
+        libname, hint and (" (did you mean " .. libname .. "." .. hint .. "?)") or "", libname, table.concat(decl.names, ", ")), 0)
+    end,
+    __newindex = function() error(("%s is read-only"):format(libname), 2) end,
+    __pairs = function(t)
+      local names = {}
+      for k in pairs(lib) do if type(k) == "string" then names[#names + 1] = k end end
+      table.sort(names)
+      local i = 0
+      return function()
+        i = i + 1
+        if names[i] then return names[i], t[names[i]] end
+      end, t, nil
+    end,
+    __metatable = libname .. " rules",
+  })
+end
 
 local function finish_model(ctx, m, file, scope)
   m._file = file or m.where:match("^(.*):%d+$")
@@ -67,6 +142,8 @@ function M.globals(ctx, scope)
   g.theme = construct.constructor(ctx, "theme")
   g.question = construct.constructor(ctx, "question")
   g.indicator = construct.constructor(ctx, "indicator")
+  g.dataset = construct.constructor(ctx, "dataset")
+  g.column = construct.constructor(ctx, "column")
   g.model = function(id)
     local where, file = where_of(2), file_of(2)
     if type(id) ~= "string" or id == "" then
@@ -90,10 +167,16 @@ function M.globals(ctx, scope)
     m._used = true
     return m
   end
-  g.scale = require "qm.rules.scale"
-  g.scoring = require "qm.rules.scoring"
-  g.consensus = require "qm.rules.consensus"
-  g.prioritise = require "qm.rules.prioritise"
+  g.scale = rule_library("scale", require "qm.rules.scale")
+  g.scoring = rule_library("scoring", require "qm.rules.scoring")
+  g.consensus = rule_library("consensus", require "qm.rules.consensus")
+  g.prioritise = rule_library("prioritise", require "qm.rules.prioritise")
+  -- require "qm.scale" (and the others) gives the same checked library as the global
+  if scope and scope.modules then
+    for _, name in ipairs({ "scale", "scoring", "consensus", "prioritise" }) do
+      scope.modules["qm." .. name] = g[name]
+    end
+  end
   g.time = require "qm.eval.time"
   return g
 end

@@ -20,6 +20,15 @@ function M.apply(ctx, m)
   for k, v in pairs(copy) do
     if m[k] == nil and k ~= "kind" and k ~= "id" and k ~= "where" and k ~= "extends" and k:sub(1, 1) ~= "_" then m[k] = v end
   end
+  -- datasets: the base's, with the extending model's own added (or replacing one of the same name)
+  if base.datasets and m.datasets ~= base.datasets then
+    local mine = {}
+    for _, d in ipairs(m.datasets or {}) do mine[d.id:lower()] = true end
+    local merged = {}
+    for _, d in ipairs(base.datasets) do if not mine[d.id:lower()] then merged[#merged + 1] = d end end
+    for _, d in ipairs(m.datasets or {}) do merged[#merged + 1] = d end
+    m.datasets = merged
+  end
   local own = m.children
   m.children = copy.children
   for _, c in ipairs(m.children) do c.parent = m end

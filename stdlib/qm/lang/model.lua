@@ -3,6 +3,7 @@
 --   m.kind == "model", m.id, m.title, m.scale, m.max_participants, m.consensus, m.prioritise,
 --   m.scoring, m.where ("file:line"), m.source, m.quote, m.meta, m.children (top themes)
 --   m:themes(), m:questions(), m:indicators(), m:walk() (all, author's order), m:find(id);
+--   m.datasets (declared tables, each with .columns), m:dataset(name);
 --   m.themes.ledelse, kik.questions["1.1"] (collections indexed by id)
 --   element e: e.kind, e.id, e.title, e.text, e.parent, e.children, e.where, e.aliases,
 --   e.weight, e.side, e.meta, e:scale_of() (own scale or inherited up the tree)
@@ -130,6 +131,13 @@ end
 function Model:find(id)
   id = tostring(id)
   return self._index and self._index[id]
+end
+
+-- a dataset the model declares (its own or its base's), by table name (any case)
+function Model:dataset(name)
+  name = tostring(name):lower()
+  for _, d in ipairs(self.datasets or {}) do if d.id:lower() == name then return d end end
+  return nil
 end
 
 -- the path of ids from the top, e.g. "ledelse/1.1"

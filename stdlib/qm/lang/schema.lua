@@ -22,7 +22,7 @@ end
 M.constructs = {
   model = {
     doc = "a quality model: themes, questions, indicators and the rules that score them",
-    children = { theme = true, question = true, indicator = true },
+    children = { theme = true, question = true, indicator = true, dataset = true },
     fields = with_common {
       { name = "scale", type = "scale", doc = "the scale questions are answered on, unless a theme or question says otherwise" },
       { name = "scales", type = "table", doc = "named scales for reuse (a warning when one is unused)" },
@@ -118,6 +118,34 @@ M.constructs = {
   },
 }
 
+-- a model's own data: the tables its SQL reads, declared so that `qm import --table NAME`
+-- loads them typed and checked, and so that checks of what indicators read use the same
+-- vocabulary (qm.lang.types). Datasets and columns are not elements of the model's tree.
+M.constructs.dataset = {
+  doc = "a table of the municipality's own data the model reads: its columns, their types and value domains",
+  children = { column = true },
+  fields = with_common {
+    { name = "key", type = "strings", doc = "the column or columns that identify a row: no two rows may have the same" },
+  },
+}
+
+M.constructs.column = {
+  doc = "a column of a dataset: its type and the values it may hold",
+  children = nil,
+  fields = with_common {
+    { name = "type", type = "enum", values = require("qm.lang.types").names, required = true,
+      doc = "the type of the column's values (the types are listed in docs/import.md)" },
+    { name = "required", type = "boolean", default = false, doc = "true: a row must give a value (a blank is an error)" },
+    { name = "min", type = "number", doc = "integer and number: the smallest value allowed" },
+    { name = "max", type = "number", doc = "integer and number: the largest value allowed" },
+    { name = "values", type = "strings", doc = "enum: the values allowed" },
+    { name = "scale", type = "any", doc = "scale: the scale of the values (a scale, or the name of one in the model's scales; default: the model's scale)" },
+    { name = "of", type = "enum", values = { "question", "indicator", "theme" }, doc = "element: the kind of element the id must name" },
+    { name = "references", type = "string", doc = "another dataset whose key the value must be (\"jc_citizens\" or \"jc_citizens.id\")" },
+    { name = "default", type = "any", doc = "the value stored when a row leaves the column blank" },
+  },
+}
+
 for _, c in pairs(M.constructs) do
   c.by_name, c.names = {}, {}
   for _, f in ipairs(c.fields) do
@@ -125,6 +153,114 @@ for _, c in pairs(M.constructs) do
     c.names[#c.names + 1] = f.name
   end
   table.sort(c.names)
+end
+
+-- The rule libraries a model names (`consensus.median { max_range = 30 }`), declared like the
+-- fields above: each constructor with its settings (name, type, default, doc). dsl.lua checks
+-- every call against them, so an unknown rule or setting is an error at the model's line with
+-- "did you mean"; docs/language.md's rule reference is generated from them (test_docs.sh) and
+-- editors complete from them. `helpers` are the library's other names a model may use.
+local top = { name = "top", type = "integer", doc = "how many areas are in focus (the rest are ranked too)" }
+local max = { name = "max", type = "integer", doc = "the same as top" }
+local asc = { name = "asc", type = "boolean", default = false, doc = "rank the lowest value first" }
+local flag = { name = "flag", type = "function", doc = "function(q) returning true or a reason: also flag the question" }
+local k = { name = "k", type = "number", doc = "the distance for within_k (\"within ±k of the median\"), in the scale's unit; default one step of the question's scale" }
+local inherit = { name = "inherit", type = "boolean", default = false, doc = "also apply the rule to every element below without a rule of its own" }
+local labels = { name = "labels", type = "table", doc = "{ [score] = \"label\" }: anchor texts" }
+local range = {
+  { name = "min", type = "number", doc = "the lowest value (or the first number: { 0, 100 })" },
+  { name = "max", type = "number", doc = "the highest value (or the second number)" },
+}
+local function with(list, ...)
+  local out = {}
+  for _, f in ipairs(list) do out[#out + 1] = f end
+  for _, f in ipairs({ ... }) do out[#out + 1] = f end
+  return out
+end
+
+M.rules = {
+  scale = {
+    doc = "the scale a question is answered on",
+    helpers = { "dontknow", "na", "is_scale", "caf_labels", "caf_parts" },
+    constructors = {
+      { name = "points", example = "scale.points { 0, 100, step = 5 }", doc = "scores from min to max in steps (KIK and CAF points)",
+        options = with(range, { name = "step", type = "number", default = 1, doc = "the distance between two scores" }, labels) },
+      { name = "ordinal", example = "scale.ordinal { 1, 5, labels = { [1] = \"...\", [5] = \"...\" } }", doc = "whole steps with anchor labels",
+        options = with(range, labels) },
+      { name = "yesno", example = "scale.yesno { na = true }", doc = "1 = ja, 0 = nej",
+        options = { { name = "na", type = "boolean", default = false, doc = "allow scale.na, \"ikke relevant\"" } } },
+      { name = "percent", example = "scale.percent {}", doc = "any number from 0 to 100", options = { labels } },
+      { name = "count", example = "scale.count {}", doc = "whole numbers from 0", options = { labels } },
+      { name = "text", example = "scale.text {}", doc = "free text",
+        options = { { name = "max_length", type = "integer", doc = "the longest text allowed, in characters" } } },
+      { name = "caf_classic", example = "scale.caf_classic { panel = \"enablers\" }", doc = "CAF classical 0-5 with the PDCA labels",
+        options = { { name = "panel", type = "enum", values = { "enablers", "results" }, default = "enablers", doc = "which CAF panel's labels" } } },
+      { name = "caf_fine", example = "scale.caf_fine { panel = \"enablers\" }", doc = "CAF fine-tuned: each part 0-100, the score their mean",
+        options = { { name = "panel", type = "enum", values = { "enablers", "results" }, default = "enablers", doc = "PLAN/DO/CHECK/ACT (enablers) or TRENDS/TARGETS (results)" } } },
+    },
+  },
+  scoring = {
+    doc = "how an element's score rolls up from its questions and sub-themes",
+    helpers = { "is_rule", "apply", "band", "keys", "names", "inherits" },
+    constructors = {
+      { name = "mean", example = "scoring.mean()", doc = "the plain mean", options = { inherit } },
+      { name = "weighted_mean", example = "scoring.weighted_mean()", doc = "Σ wₖ sₖ / Σ wₖ (weight 1 when none is set)", options = { inherit } },
+      { name = "median", example = "scoring.median()", doc = "the median (ignores weights)", options = { inherit } },
+      { name = "sum", example = "scoring.sum()", doc = "the sum",
+        options = { { name = "weighted", type = "boolean", default = false, doc = "Σ wₖ sₖ instead of the plain sum" }, inherit } },
+      { name = "bands", example = "scoring.bands { {0, 10, points = 0}, {11, 30, points = 1} }", doc = "the band the value falls in gives the points",
+        options = { { name = "of", type = "rule", doc = "the rule that gives the value (default scoring.mean())" }, inherit } },
+      { name = "efqm", example = "scoring.efqm { points = { [\"1\"] = 100, [\"4\"] = 200 } }", doc = "Σ awarded % × available points / 100 (EFQM RADAR)",
+        options = { { name = "points", type = "table", doc = "{ [id] = available points }; without it each element's weight" }, inherit } },
+    },
+  },
+  consensus = {
+    doc = "proposes a consensus score per question and flags the questions to discuss",
+    helpers = { "on_scale", "k_of", "ties_of", "apply", "agenda" },
+    constructors = {
+      { name = "median", example = "consensus.median { max_range = 30 }", doc = "the median; flagged when the range is wider than max_range",
+        options = { { name = "max_range", type = "number", doc = "the widest range of scores that needs no discussion" }, k, flag } },
+      { name = "mean", example = "consensus.mean { max_sd = 15 }", doc = "the mean; flagged when the standard deviation is above max_sd",
+        options = { { name = "max_sd", type = "number", doc = "the largest standard deviation that needs no discussion" }, k, flag } },
+      { name = "mode_rule", example = "consensus.mode_rule {}", doc = "the mode; flagged unless at most 2 (8-10 raters) or 3 (11-13) fall outside it",
+        options = { { name = "ties", type = "enum", values = { "median", "lowest", "highest", "flag" }, default = "median", doc = "what tied modes give: their middle, the lowest, the highest, or a flag" }, k, flag } },
+      { name = "rwg", example = "consensus.rwg { cutoff = 0.70 }", doc = "the median; flagged when rwg is below the cutoff",
+        options = { { name = "cutoff", type = "number", default = 0.70, doc = "the lowest rwg that counts as agreement" }, k, flag } },
+      { name = "percent_agreement", example = "consensus.percent_agreement { k = 10, threshold = 0.75 }", doc = "the median; flagged when fewer than threshold of the scores lie within ±k of it",
+        options = { { name = "threshold", type = "number", default = 0.75, doc = "the share (0-1) that must lie within ±k" }, k, flag } },
+    },
+  },
+  prioritise = {
+    doc = "orders the improvement areas and marks those in focus",
+    helpers = { "apply" },
+    constructors = {
+      { name = "gap", example = "prioritise.gap { target = 75, top = 5 }", doc = "the largest gap between target and agreed score first",
+        options = { { name = "target", type = "number", doc = "the score areas are measured against (an area's own target wins)" }, top, max, asc } },
+      { name = "impact_effort", example = "prioritise.impact_effort { threshold = 3 }", doc = "quick wins first, then major projects, fill-ins, thankless tasks",
+        options = { { name = "threshold", type = "number", default = 3, doc = "where high impact and high effort begin" }, top, max, asc } },
+      { name = "ipa", example = "prioritise.ipa { crosshair = \"midpoint\" }", doc = "importance-performance analysis: \"concentrate here\" first",
+        options = {
+          { name = "crosshair", type = "enum", values = { "midpoint", "mean" }, default = "midpoint", doc = "where the quadrants divide: fixed midpoints, or the areas' means" },
+          { name = "midpoint", type = "number", doc = "both midpoints at once" },
+          { name = "importance_midpoint", type = "number", default = 3, doc = "where high importance begins" },
+          { name = "performance_midpoint", type = "number", default = 50, doc = "where high performance begins" },
+          top, max, asc } },
+      { name = "weighted", example = "prioritise.weighted { weights = { impact = 2, urgency = 1 } }", doc = "Σ wₖ sₖ / Σ wₖ over each area's criteria",
+        options = { { name = "weights", type = "table", required = true, doc = "{ criterion = weight }" }, top, max, asc } },
+      { name = "rice", example = "prioritise.rice {}", doc = "reach × impact × confidence ÷ effort", options = { top, max, asc } },
+      { name = "moscow", example = "prioritise.moscow {}", doc = "must, should, could, won't", options = { top, max, asc } },
+    },
+  },
+}
+
+for _, lib in pairs(M.rules) do
+  lib.by_name, lib.names = {}, {}
+  for _, c in ipairs(lib.constructors) do
+    lib.by_name[c.name] = c
+    lib.names[#lib.names + 1] = c.name
+    c.by_name, c.names = {}, {}
+    for _, o in ipairs(c.options) do c.by_name[o.name] = o; c.names[#c.names + 1] = o.name end
+  end
 end
 
 local function is_rule(v)

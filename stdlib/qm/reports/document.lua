@@ -189,23 +189,15 @@ local function cell_for(doc)
 end
 M.cell_for = cell_for
 
--- display width in characters (code points), control characters shown escaped
+-- control characters shown escaped
 local function sanitize(s)
   return (s:gsub("[%z\1-\8\11-\31\127]", function(c) return ("\\x%02x"):format(c:byte()) end))
 end
 M.sanitize = sanitize
 
-local function width(s)
-  local ok, n = pcall(utf8.len, s)
-  return (ok and n) or #s
-end
+-- columns on a terminal: æøå one, CJK two, combining marks none (qm.reports.width)
+local width, pad = require("qm.reports.width").of, require("qm.reports.width").pad
 M.width = width
-
-local function pad(s, w, right)
-  local gap = w - width(s)
-  if gap <= 0 then return s end
-  return right and (string.rep(" ", gap) .. s) or (s .. string.rep(" ", gap))
-end
 M.pad = pad
 
 -- right-aligned when every value (in the rows seen) is a number, and there is one: a

@@ -26,6 +26,64 @@ local M = {}
 local defaults = { citizens = "jc_citizens", conversations = "jc_conversations", scores = "jc_scores",
                    focus = "jc_focus", interventions = "jc_interventions" }
 
+-- The tables these reports read, declared as data in the type vocabulary (qm.lang.types):
+-- `qm import --what citizens|conversations|scores|focus|interventions` (or --table with the
+-- model's name for it) loads them checked against this, into the table the model's
+-- progression.tables names. `references` names another role; its table is the model's.
+-- A model that declares a dataset of the same name uses its own declaration instead.
+M.tables = {
+  citizens = { key = { "id" }, doc = "the citizens in the job centre's care", columns = {
+    { name = "id", type = "text", required = true, aliases = { "borger", "borger_id", "citizen" }, doc = "the citizen's id" },
+    { name = "caseworker_id", type = "text", aliases = { "sagsbehandler", "caseworker" }, doc = "the caseworker (a unit in qm_units)" },
+    { name = "target_group", type = "text", aliases = { "målgruppe", "maalgruppe" }, doc = "the target group" },
+    { name = "start_date", type = "date", required = true, aliases = { "start", "startdato" }, doc = "when the course began" },
+    { name = "end_date", type = "date", aliases = { "slut", "slutdato" }, doc = "when it ended (blank: still running)" } } },
+  conversations = { key = { "id" }, doc = "the conversations at which citizens are scored", columns = {
+    { name = "id", type = "text", required = true, aliases = { "samtale", "samtale_id", "conversation" }, doc = "the conversation's id" },
+    { name = "citizen_id", type = "text", required = true, references = "citizens", aliases = { "borger", "borger_id", "citizen" }, doc = "the citizen" },
+    { name = "date", type = "date", required = true, aliases = { "dato" }, doc = "the day of the conversation" } } },
+  scores = { key = { "conversation_id", "indicator" }, doc = "each indicator's score at a conversation", columns = {
+    { name = "conversation_id", type = "text", required = true, references = "conversations", aliases = { "samtale", "samtale_id", "conversation" }, doc = "the conversation" },
+    { name = "indicator", type = "element", of = "question", required = true, aliases = { "indikator", "område", "omraade", "fokuspunkt" },
+      doc = "one of the model's indicators (its questions)" },
+    { name = "score", type = "scale", aliases = { "point", "score_1_5" }, doc = "the score on the model's scale (blank: not scored)" },
+    { name = "hidden", type = "boolean", default = 0, aliases = { "skjult" }, doc = "kept from the citizen (default no)" } } },
+  focus = { doc = "focus points: the indicators a citizen works on, from opened to closed", columns = {
+    { name = "citizen_id", type = "text", required = true, references = "citizens", aliases = { "borger", "borger_id", "citizen" }, doc = "the citizen" },
+    { name = "indicator", type = "element", of = "question", required = true, aliases = { "indikator", "fokuspunkt", "område" },
+      doc = "one of the model's indicators (the catalogue)" },
+    { name = "opened", type = "date", required = true, aliases = { "åbnet", "aabnet" }, doc = "when it was chosen" },
+    { name = "closed", type = "date", aliases = { "lukket" }, doc = "when it was closed (blank: open)" },
+    { name = "reason", type = "text", aliases = { "grund", "årsag" }, doc = "why it was closed (nået, godt på vej, ...)" } } },
+  interventions = { doc = "interventions (indsatser) a citizen takes part in", columns = {
+    { name = "citizen_id", type = "text", required = true, references = "citizens", aliases = { "borger", "borger_id", "citizen" }, doc = "the citizen" },
+    { name = "intervention", type = "text", required = true, aliases = { "indsats" }, doc = "the intervention" },
+    { name = "start_date", type = "date", aliases = { "start", "startdato" }, doc = "when it began" },
+    { name = "end_date", type = "date", aliases = { "slut", "slutdato" }, doc = "when it ended" } } },
+}
+M.roles = { "citizens", "conversations", "scores", "focus", "interventions" }
+
+-- focus points: more open at once than the model's focus_max is listed as a warning (the
+-- fokus report counts such citizens; the data is kept as it happened). One query over the
+-- imported rows (temp.qm_import_rows: rid = the row's rowid), at most one line per row.
+M.tables.focus.check = function(m)
+  local max = m.progression and m.progression.focus_max
+  if not max then return nil end
+  return {
+    level = "warning", column = "opened",
+    sql = [[SELECT r.rid AS rid, f.citizen_id AS citizen, f.opened AS opened,
+              (SELECT count(*) FROM {tbl} g WHERE g.citizen_id = f.citizen_id AND g.opened <= f.opened
+                 AND (g.closed IS NULL OR g.closed > f.opened)) AS n
+            FROM temp.qm_import_rows r JOIN {tbl} f ON f.rowid = r.rid
+            WHERE n > :max ORDER BY r.rid]],
+    params = { max = max },
+    message = function(r)
+      return ("citizen %s has %d focus points open from %s, more than the model's focus_max %d")
+        :format(tostring(r.citizen), r.n, tostring(r.opened), max)
+    end,
+  }
+end
+
 local function settings(m)
   local p = m.progression or {}
   local t = {}
@@ -46,6 +104,11 @@ local function settings(m)
   end
   return { tables = t, window = p.window or 3, focus_max = p.focus_max, coverage_days = p.coverage_days, coverage = cov,
            target_group = p.target_group }
+end
+
+-- the model's table for each role (progression.tables, else the jc_* defaults)
+function M.table_names(m)
+  return settings(m).tables
 end
 
 local function sql(template, t)

@@ -28,8 +28,23 @@ end
 
 -- ---------------------------------------------------------------- rounds
 
--- the rounds a report is about: --round, or the latest round of each --unit, or the only one
+local function unit_name(db, id)
+  return db:scalar("SELECT name FROM qm_units WHERE id = ?", { id }) or id
+end
+
+-- the rounds a report is about: --round, or the latest round of each --unit, or the only
+-- one, or (for a report about one round) the latest; each scored the way the model is
+-- loaded (store.scoring_mismatch)
 function M.rounds(ctx, db, m, want_one)
+  local list = M.find_rounds(ctx, db, m, want_one)
+  for _, r in ipairs(list) do
+    local why = store.scoring_mismatch(r, m)
+    if why then host.raise(host.exit.model, why, 0) end
+  end
+  return list
+end
+
+function M.find_rounds(ctx, db, m, want_one)
   if ctx.opts.round then
     local r = store.round(db, ctx.opts.round)
     if not r then host.raise(host.exit.model, ("no round \"%s\" in the database"):format(ctx.opts.round), 0) end
@@ -51,16 +66,25 @@ function M.rounds(ctx, db, m, want_one)
   local all = db:rows("SELECT * FROM qm_rounds WHERE model_id = ? ORDER BY id", { m.id })
   if #all == 0 then host.raise(host.exit.model, ("the database has no rounds of model \"%s\""):format(m.id), 0) end
   if want_one and #all > 1 then
-    local ids = {}
-    for i, r in ipairs(all) do if i <= 8 then ids[#ids + 1] = r.id end end
-    cli.usage_error(("choose a round with --round (or --unit): %s%s"):format(table.concat(ids, ", "), #all > 8 and ", ..." or ""))
+    -- no --round: the latest round (by start date, then id), and a word on stderr about
+    -- which one it is and how to choose another
+    local latest = db:first([[SELECT * FROM qm_rounds WHERE model_id = ?
+                              ORDER BY coalesce(started, '') DESC, id LIMIT 1]], { m.id })
+    if not ctx.opts.quiet then
+      local others = {}
+      for _, r in ipairs(db:rows([[SELECT id FROM qm_rounds WHERE model_id = ? AND id <> ?
+                                   ORDER BY coalesce(started, '') DESC, id LIMIT 6]], { m.id, latest.id })) do
+        others[#others + 1] = r.id
+      end
+      io.stderr:write(("qm: no --round given: reporting on round %s (%s%s), the latest of %d; others: %s%s (choose with --round ID)\n")
+        :format(latest.id, unit_name(db, latest.unit_id), latest.started and (", started " .. latest.started) or "",
+                #all, table.concat(others, ", "), #all - 1 > #others and ", ..." or ""))
+    end
+    return { latest }
   end
   return all
 end
 
-local function unit_name(db, id)
-  return db:scalar("SELECT name FROM qm_units WHERE id = ?", { id }) or id
-end
 
 -- ---------------------------------------------------------------- statistics
 
@@ -236,6 +260,39 @@ local function score_text(L)
   end
 end
 
+-- the parts of composite scores (CAF fine-tuned) of a round: question -> participant ->
+-- { PLAN = 60, ... }; empty when the round has none
+function M.parts(db, round_id)
+  local out = {}
+  for x in db:query("SELECT question, participant, part, value FROM qm_response_parts WHERE round_id = ?", { round_id }) do
+    out[x.question] = out[x.question] or {}
+    out[x.question][x.participant] = out[x.question][x.participant] or {}
+    out[x.question][x.participant][x.part] = x.value
+  end
+  return out
+end
+
+-- "PLAN 60 · DO 50 · CHECK 40 · ACT 30" in the scale's order
+local function parts_text(sc, values, fmt)
+  if not values or not sc or not sc.parts then return nil end
+  local bits = {}
+  for _, p in ipairs(sc.parts) do
+    local v = values[p:upper()]
+    if v ~= nil then bits[#bits + 1] = ("%s %s"):format(p:upper(), tostring(fmt(v))) end
+  end
+  return #bits > 0 and table.concat(bits, " · ") or nil
+end
+
+local function parts_json(sc, values, each)
+  if not values or not sc or not sc.parts then return nil end
+  local keys, o = {}, {}
+  for _, p in ipairs(sc.parts) do
+    local k = p:upper()
+    if values[k] ~= nil then keys[#keys + 1] = k; o[k] = each and each(values[k]) or values[k] end
+  end
+  return json.object(o, keys)
+end
+
 function M.svarrapport(ctx, m, out)
   local L = i18n.of(ctx, m)
   local db = need_db(ctx)
@@ -255,6 +312,7 @@ function M.svarrapport(ctx, m, out)
     responses[x.question] = responses[x.question] or {}
     table.insert(responses[x.question], x)
   end
+  local parts = M.parts(db, r.id)
   local csv_rows = {}
   local cols = {}
   if mode ~= "none" then cols[#cols + 1] = { key = "participant", title = L("col.participant") } end
@@ -273,19 +331,31 @@ function M.svarrapport(ctx, m, out)
         local list = responses[q.id] or {}
         if mode == "none" then table.sort(list, value_order)
         else table.sort(list, function(a, b) return label[a.participant] < label[b.participant] end) end
+        local sc = q:scale_of()
+        local qparts = sc and sc.parts and parts[q.id] or nil
         for _, x in ipairs(list) do
           local score = x.dontknow == 1 and "dontknow" or fmtnum(null_to_nil(x.score))
           local who = label[x.participant]
-          local row = { participant = who, score = score, strengths = null_to_nil(x.strengths),
+          local pv = qparts and qparts[x.participant]
+          local row = { participant = who, score = score, parts = parts_text(sc, pv, fmtnum), pv = pv,
+                        strengths = null_to_nil(x.strengths),
                         improvements = null_to_nil(x.improvements), suggestions = null_to_nil(x.suggestions) }
           rows[#rows + 1] = row
           answers[#answers + 1] = json.object({ participant = who or host.null, score = score,
-            strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions },
-            { "participant", "score", "strengths", "improvements", "suggestions" })
+            parts = parts_json(sc, pv), strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions },
+            { "participant", "score", "parts", "strengths", "improvements", "suggestions" })
           csv_rows[#csv_rows + 1] = { theme = th.id, question = q.id, participant = who, score = score,
-            strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions }
+            parts = row.parts, strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions }
         end
-        doc:table { name = "q" .. q.id, columns = cols, rows = rows }
+        local columns = {}
+        for _, c in ipairs(cols) do
+          columns[#columns + 1] = c
+          if c.key == "score" and qparts then
+            columns[#columns + 1] = { key = "parts", title = L("col.parts"),
+              text = function(_, row) return parts_text(sc, row.pv, function(v) return L:num(v, 1) end) end }
+          end
+        end
+        doc:table { name = "q" .. q.id, columns = columns, rows = rows }
         local modes = {}
         for i, v in ipairs(qs.modes or {}) do modes[i] = L:num(v, 1) end
         doc:paragraph(L("svarrapport.stats", { n = qs.n, dontknow = qs.dontknow or 0, mean = shown(L, qs.mean),
@@ -300,8 +370,10 @@ function M.svarrapport(ctx, m, out)
   doc.data = data
   if ctx.opts.format == "csv" then
     local d2 = report.document {}
-    d2:table { columns = { { key = "theme" }, { key = "question" }, { key = "participant" }, { key = "score" },
-      { key = "strengths" }, { key = "improvements" }, { key = "suggestions" } }, rows = csv_rows }
+    local columns = { { key = "theme" }, { key = "question" }, { key = "participant" }, { key = "score" } }
+    if next(parts) then columns[#columns + 1] = { key = "parts" } end
+    for _, k in ipairs({ "strengths", "improvements", "suggestions" }) do columns[#columns + 1] = { key = k } end
+    d2:table { columns = columns, rows = csv_rows }
     doc = d2
   end
   report.write(doc, ctx.opts.format, out)
@@ -346,29 +418,51 @@ function M.agenda_items(db, m, round_id)
   return items
 end
 
+-- per question of a round, the parts' medians and ranges: question -> { PLAN = { median, min, max } }
+function M.part_stats(db, round_id)
+  local out = {}
+  for x in db:query([[SELECT question, part, median(value) AS median, min(value) AS min, max(value) AS max
+                      FROM qm_response_parts WHERE round_id = ? GROUP BY question, part]], { round_id }) do
+    out[x.question] = out[x.question] or {}
+    out[x.question][x.part] = { median = x.median, min = x.min, max = x.max }
+  end
+  return out
+end
+
 function M.konsensus(ctx, m, out)
   local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = M.rounds(ctx, db, m, true)[1]
   local items = consensus.agenda(M.agenda_items(db, m, r.id))
+  local pstats = M.part_stats(db, r.id)
   local rows, data = {}, json.array({})
   for i, it in ipairs(items) do
     local qs = it.stats
     local ms = {}
     for k, v in ipairs(qs.modes or {}) do ms[k] = ("%g"):format(v) end
+    local sc = it.question:scale_of()
+    local ps = pstats[it.question.id]
+    local medians
+    if ps then
+      medians = {}
+      for k, v in pairs(ps) do medians[k] = v.median end
+    end
     rows[#rows + 1] = { rank = i, question = it.question.id, n = qs.n, dk = qs.dontknow, mean = fmtnum(qs.mean), median = fmtnum(qs.median),
       modes = #ms > 0 and table.concat(ms, "/") or nil, range = fmtnum(qs.range), sd = fmtnum(qs.sd), iqr = fmtnum(qs.iqr),
       within = qs.within_k, k = qs.k, rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
-      flag = it.flag and (it.reason or "") or nil }
+      parts = parts_text(sc, medians, fmtnum), sc = sc, medians = medians, flag = it.flag and (it.reason or "") or nil }
     data[#data + 1] = json.object({ rank = i, question = it.question.id, text = it.question.text, stats = M.stats_data(qs),
-      proposal = it.proposal, flag = it.flag, reason = it.reason }, { "rank", "question", "text", "stats", "proposal", "flag", "reason" })
+      parts = parts_json(sc, ps, function(v)
+        return json.object({ median = fmtnum(v.median, 2), min = fmtnum(v.min), max = fmtnum(v.max) }, { "median", "min", "max" })
+      end),
+      proposal = it.proposal, flag = it.flag, reason = it.reason }, { "rank", "question", "text", "stats", "parts", "proposal", "flag", "reason" })
   end
   local doc = report.document { lang = L.lang, title = L("konsensus.title"),
     subtitle = L("konsensus.subtitle", { round = r.id, unit = unit_name(db, r.unit_id) }),
     data = json.object({ model = m.id, round = r.id, unit = r.unit_id, conventions = M.conventions(m), agenda = data },
       { "model", "round", "unit", "conventions", "agenda" }) }
   state_conventions(doc, m, L)
-  doc:table { name = "agenda", columns = { { key = "rank", title = "#" },
+  local columns = { { key = "rank", title = "#" },
     { key = "question", title = L("col.question"), text = function(v) return question_words(m, v) end, wrap = 44 },
     { key = "n", title = "n" }, { key = "dk", title = L("konsensus.col.dontknow") }, { key = "mean", title = L("col.mean") },
     { key = "median", title = L("col.median") },
@@ -377,9 +471,14 @@ function M.konsensus(ctx, m, out)
     { key = "range", title = L("col.range") }, { key = "sd", title = L("col.sd") }, { key = "iqr", title = "IQR" },
     { key = "within", title = L("konsensus.col.within"), align = "right",
       text = function(v, row) if v == nil then return nil end return L("konsensus.within", { share = v, k = row.k }) end },
-    { key = "rwg", title = "rwg" }, { key = "proposal", title = L("konsensus.col.proposal") },
-    { key = "flag", title = L("konsensus.col.discuss"), wrap = 36,
-      text = function(v) if v == nil then return nil end return "! " .. L:reason(v) end } }, rows = rows }
+    { key = "rwg", title = "rwg" }, { key = "proposal", title = L("konsensus.col.proposal") } }
+  if next(pstats) then
+    columns[#columns + 1] = { key = "parts", title = L("konsensus.col.parts"),
+      text = function(_, row) return parts_text(row.sc, row.medians, function(v) return L:num(v, 1) end) end }
+  end
+  columns[#columns + 1] = { key = "flag", title = L("konsensus.col.discuss"), wrap = 36,
+    text = function(v) if v == nil then return nil end return "! " .. L:reason(v) end }
+  doc:table { name = "agenda", columns = columns, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end
 
@@ -855,6 +954,10 @@ end
 function M.statistik(ctx, m, out)
   local L = i18n.of(ctx, m)
   local db = need_db(ctx)
+  for r in db:query("SELECT id, scoring FROM qm_rounds WHERE model_id = ? AND scoring IS NOT NULL GROUP BY scoring", { m.id }) do
+    local why = store.scoring_mismatch(r, m)
+    if why then host.raise(host.exit.model, why, 0) end
+  end
   local fmt = ctx.opts.format
   local rule = m.consensus or consensus.median {}
   -- for people: rounded, with the language's decimal mark
@@ -954,9 +1057,19 @@ registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) e
 -- the per-participant form a consultant hands out: fill in, then `qm import`
 function M.skema(ctx, m, out)
   local L = i18n.of(ctx, m)
+  -- the scale(s) the form is filled in on: the model's, else each distinct question scale's
+  local scales = m.scale and L:scale(m.scale) or nil
+  if not scales then
+    local seen, list = {}, {}
+    for _, q in ipairs(m:questions()) do
+      local d = q:scale_of() and L:scale(q:scale_of())
+      if d and not seen[d] then seen[d] = true; list[#list + 1] = d end
+    end
+    table.sort(list)
+    scales = #list > 0 and table.concat(list, "; ") or L("skema.scale_per_question")
+  end
   local lines = { "# " .. L("skema.title", { model = m.title or m.id }) }
-  for _, l in ipairs { L("skema.how", { scale = m.scale and L:scale(m.scale) or L("skema.scale_per_question") }),
-                       L("skema.dontknow"), L("skema.hand_in") } do
+  for _, l in ipairs { L("skema.how", { scale = scales }), L("skema.dontknow"), L("skema.hand_in") } do
     for _, part in ipairs(report.wrap_text(l, 88)) do lines[#lines + 1] = "# " .. part end
   end
   lines[#lines + 1] = "participant: P?"
@@ -966,7 +1079,15 @@ function M.skema(ctx, m, out)
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
         lines[#lines + 1] = ("  # %s"):format(q.text)
-        lines[#lines + 1] = ("  %q: { score: , strengths: \"\", improvements: \"\" }"):format(q.id)
+        local sc = q:scale_of()
+        if sc and sc.parts then
+          -- a composite score (CAF fine-tuned): each part 0-100, all blank = don't know
+          local parts = {}
+          for _, p in ipairs(sc.parts) do parts[#parts + 1] = p:upper() .. ": " end
+          lines[#lines + 1] = ("  %q: { %s, strengths: \"\", improvements: \"\" }"):format(q.id, table.concat(parts, ", "))
+        else
+          lines[#lines + 1] = ("  %q: { score: , strengths: \"\", improvements: \"\" }"):format(q.id)
+        end
       end
     end
   end

@@ -195,19 +195,42 @@ function M.caf_fine(opts)
   return new("caf_fine", { min = 0, max = 100, panel = panel, parts = parts },
     function(self, v)
       if type(v) == "number" then return numeric(self, v) end
-      if type(v) ~= "table" then
-        return nil, "a fine-tuned CAF score is a table of " .. table.concat(parts, ", ") .. " (each 0-100)"
-      end
+      local values, err = self:parts_of(v)
+      if not values then return nil, err end
       local sum = 0
-      for _, p in ipairs(parts) do
-        local x = v[p] or v[p:upper()]
-        if x == nil then return nil, ("the %s score is missing (%s)"):format(p:upper(), table.concat(parts, ", ")) end
-        local n, err = numeric(self, x)
-        if not n then return nil, p:upper() .. ": " .. err end
-        sum = sum + n
-      end
+      for _, p in ipairs(parts) do sum = sum + values[p:upper()] end
       return sum / #parts
     end)
+end
+
+-- the parts of a composite score (CAF fine-tuned): { PLAN = 60, DO = 50, ... } keyed by the
+-- upper-case part name, each checked 0-100; nil and a message for a missing part, a part
+-- off the scale, or a key that is not a part ({ scroe = 60 } is an error, never "don't know")
+function Scale:parts_of(v)
+  local parts = self.parts
+  if not parts then return nil, ("the scale %s has no parts"):format(self:describe()) end
+  local names = {}
+  for _, p in ipairs(parts) do names[#names + 1] = p:upper() end
+  if type(v) ~= "table" then
+    return nil, "a fine-tuned CAF score is a table of " .. table.concat(names, ", ") .. " (each 0-100)"
+  end
+  local out = {}
+  for k, x in pairs(v) do
+    local key = type(k) == "string" and k:upper() or nil
+    local known = false
+    for _, p in ipairs(names) do if p == key then known = true end end
+    if not known then
+      return nil, ("%s is not a part of the score (the parts are %s)"):format(tostring(k), table.concat(names, ", "))
+    end
+    if out[key] ~= nil then return nil, ("%s is given twice"):format(key) end
+    local n, err = numeric(self, x)
+    if not n then return nil, key .. ": " .. err end
+    out[key] = n
+  end
+  for _, p in ipairs(names) do
+    if out[p] == nil then return nil, ("the %s score is missing (%s)"):format(p, table.concat(names, ", ")) end
+  end
+  return out
 end
 
 function M.is_scale(v) return made[v] == true end

@@ -55,6 +55,7 @@ return {
     ["col.before"] = "Før",
     ["col.now"] = "Nu",
     ["col.text"] = "Tekst",
+    ["col.parts"] = "Delscorer",
     -- charts
     ["chart.agreed_score"] = "Aftalt score",
     ["chart.target"] = "Mål",
@@ -93,6 +94,7 @@ return {
     ["konsensus.within"] = "{share:%} (±{k})",
     ["konsensus.col.proposal"] = "Forslag",
     ["konsensus.col.discuss"] = "Drøftes",
+    ["konsensus.col.parts"] = "Delscorer (median)",
     -- self-assessment: konsensusrapport
     ["konsensusrapport.title"] = "Konsensusrapport — {model}",
     ["konsensusrapport.heading"] = "Konsensusrapport",

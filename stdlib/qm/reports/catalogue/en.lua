@@ -56,6 +56,7 @@ return {
     ["col.before"] = "Before",
     ["col.now"] = "Now",
     ["col.text"] = "Text",
+    ["col.parts"] = "Part scores",
     -- charts
     ["chart.agreed_score"] = "Agreed score",
     ["chart.target"] = "Target",
@@ -94,6 +95,7 @@ return {
     ["konsensus.within"] = "{share:%} (±{k})",
     ["konsensus.col.proposal"] = "Proposal",
     ["konsensus.col.discuss"] = "Discuss",
+    ["konsensus.col.parts"] = "Part scores (median)",
     -- self-assessment: konsensusrapport
     ["konsensusrapport.title"] = "Consensus report — {model}",
     ["konsensusrapport.heading"] = "Consensus report",

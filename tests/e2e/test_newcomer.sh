@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The command line as a newcomer meets it (issue 14): a data script given to qm check, print
+# with --out, a --db that is not a database, bundled models by name, misspelt rules — each
+# answered with the user's file and line and what to do, never an engine file.
+source "$(dirname "$0")/lib.sh"
+M="$QM_SOURCE_DIR/models"
+
+t_case check_on_a_data_script_says_it_declares_no_model_and_how_to_run_it
+t_run check "$M/kik/demo_data.lua"
+expect_exit 1
+line=$(grep -n '^store\.' "$M/kik/demo_data.lua" | head -1 | cut -d: -f1)
+expect_stdout_has "$M/kik/demo_data.lua: declares no model: it is a script that uses store ($M/kik/demo_data.lua:$line), which needs a database."
+expect_stdout_has "qm run $M/kik/demo_data.lua --db FILE --write"
+expect_stdout_lacks "attempt to index a nil value"
+expect_stdout_lacks "ok:"
+
+t_case check_on_a_script_without_a_model_says_there_is_nothing_to_check
+printf 'local x = 1 + 1\n' >"$T_TMP/plain.lua"
+t_run check "$T_TMP/plain.lua"
+expect_exit 0
+expect_stdout_has "plain.lua: note: declares no model, so there is nothing to check"
+expect_stdout_lacks "ok:"
+
+t_case check_of_a_model_that_reads_data_while_loading_names_its_line
+printf 'model "m" { title = "M",\n  theme "t" { title = db:scalar("SELECT 1") } }\n' >"$T_TMP/reads.lua"
+t_run check "$T_TMP/reads.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/reads.lua:2: db.scalar needs a database, and qm check runs without one (give --db FILE to check against data)"
+
+t_case print_goes_to_the_output_file_with_out
+printf 'print("hej", 42)\nprint("anden linje")\n' >"$T_TMP/hello.lua"
+t_run run "$T_TMP/hello.lua" --out "$T_TMP/hello.txt"
+expect_exit 0
+expect_stdout_is ""
+[ "$(cat "$T_TMP/hello.txt")" = $'hej\t42\nanden linje' ] || t_fail "hello.txt: $(cat "$T_TMP/hello.txt")"
+t_run run "$T_TMP/hello.lua"
+expect_stdout_is $'hej\t42\nanden linje'
+
+t_case print_in_a_model_run_comes_before_its_report_in_the_same_file
+printf 'print("note from the model")\nmodel "m" { title = "M", scale = scale.points { 0, 100 }, theme "t" { title = "T", question "1" { text = "?" } } }\n' >"$T_TMP/pm.lua"
+t_run run "$T_TMP/pm.lua" --out "$T_TMP/pm.txt"
+expect_exit 0
+[ "$(head -1 "$T_TMP/pm.txt")" = "note from the model" ] || t_fail "first line: $(head -1 "$T_TMP/pm.txt")"
+grep -q "Spørgsmål\|question\|T" "$T_TMP/pm.txt" || t_fail "the report is missing from the file"
+
+t_case a_db_that_is_not_a_database_is_named_without_engine_files
+printf 'this is not sqlite\n' >"$T_TMP/notdb.db"
+t_run run "$T_TMP/hello.lua" --db "$T_TMP/notdb.db"
+expect_exit 3
+expect_stderr_has "cannot open database $T_TMP/notdb.db: file is not a database (--db must be an SQLite database file)"
+expect_stderr_lacks "stdlib/"
+
+t_case bundled_models_are_used_by_name
+mkdir -p "$T_TMP/mine"
+printf 'local kik = use "kik"\nmodel "min" { extends = kik, title = "Min KIK" }\n' >"$T_TMP/mine/min.lua"
+t_run check "$T_TMP/mine/min.lua"
+expect_exit 0
+expect_stdout_has "ok:"
+t_run_stdin $'.load kik\n#kik:questions()\nlocal c = use "caf2020"\nc.id' repl
+expect_exit 0
+expect_stdout_has "<model kik: 8 themes, 20 questions, 5 indicators>"
+expect_stdout_has "20"
+expect_stdout_has '"caf2020"'
+
+t_case misspelt_rules_and_options_are_named_at_the_models_line_in_check_and_run
+cat >"$T_TMP/rules.lua" <<'LUA'
+model "r" {
+  title = "R",
+  scale = scale.points { 0, 100, step = 5 },
+  prioritise = prioritise.impact_effort { treshold = 3 },
+  theme "t" { title = "T", question "1" { text = "?" } },
+}
+LUA
+t_run check "$T_TMP/rules.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/rules.lua:4: prioritise.impact_effort: unknown option treshold (did you mean threshold?)"
+t_run run "$T_TMP/rules.lua"
+expect_exit 1
+expect_stderr_has "$T_TMP/rules.lua:4: prioritise.impact_effort: unknown option treshold (did you mean threshold?)"
+sed -i 's/prioritise.impact_effort { treshold = 3 }/consensus.percentagreement { k = 10 }/; s/prioritise =/consensus =/' "$T_TMP/rules.lua"
+t_run check "$T_TMP/rules.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/rules.lua:4: consensus.percentagreement: no such consensus rule (did you mean consensus.percent_agreement?)"
+expect_stdout_lacks "attempt to call a nil value"
+
+t_done
