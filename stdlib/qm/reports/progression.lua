@@ -232,7 +232,8 @@ function M.progression(ctx, m, out)
   if level == "caseworker" and has_table(db, "qm_units") then
     for u in db:query("SELECT id, parent_id FROM qm_units") do team_of[tostring(u.id)] = tostring(u.parent_id) end
   end
-  local n_suppressed = groups.suppress(rows, min, function(r) return r.citizens end,
+  -- (the job centre's own figures, level=jobcentre, are the unit's and stay complete)
+  local n_suppressed = level == "jobcentre" and 0 or groups.suppress(rows, min, function(r) return r.citizens end,
     function(r) return (level == "caseworker" and (team_of[tostring(r.grp)] or "") or "") .. "\0" .. r.indicator end)
   local why = { primary = ("fewer than %d citizens"):format(min),
                 secondary = ("hidden with a smaller group, so that it cannot be worked out from the totals (secondary suppression)") }
