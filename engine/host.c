@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -77,7 +78,7 @@ static int l_raise(lua_State *L) {
   int level = (int)luaL_optinteger(L, 3, 1);
   const char *cls = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1)
                                                    : qm_classname((int)luaL_checkinteger(L, 1));
-  if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
+  qm_where(L, level);
   lua_pushstring(L, msg);
   lua_concat(L, 2);
   qm_pusherror(L, cls, lua_tostring(L, -1));
@@ -97,15 +98,53 @@ static int l_rethrow(lua_State *L) {
   const char *msg = luaL_checkstring(L, 2);
   int level = (int)luaL_optinteger(L, 3, 1);
   const char *cls = qm_errclassname(L, 1);
-  if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
+  qm_where(L, level);
   lua_pushstring(L, msg);
   lua_concat(L, 2);
   qm_pusherror(L, cls, lua_tostring(L, -1));
   return lua_error(L);
 }
 
-/* host.opendb(path, {write=, create=, engine=}): the engine's own connection (may write qm_*
-** tables when writing was asked for), or with engine=false the connection a model's `db` is. */
+/* host.limited(fn, ...): call fn in protected mode under a limit of its own: a fresh time limit
+** (--timeout from now, with the watchdog) and the memory limit. A limit hit inside is that
+** call's failure, not the command's: afterwards the limits are cleared and no deadline runs
+** until the next call, so a server can wait for its next request as long as it likes (qm lsp
+** calls it once per message). Returns true, fn's results; or false, the error, and "time" or
+** "memory" when a limit stopped it. Ctrl-C, SIGTERM and SIGHUP are not swallowed: they stop
+** the command as anywhere else. */
+static int l_limited(lua_State *L) {
+  QmHost *h = qmH_of(L);
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  int nargs = lua_gettop(L) - 1;
+  qmL_restart(&h->limits);
+  qmL_arm(L, &h->limits);
+  qmL_watch(&h->limits);
+  int st = lua_pcall(L, nargs, LUA_MULTRET, 0);
+  qmL_unwatch();
+  QmTrip trip = h->limits.tripped;
+  if (trip == QM_TRIP_INTERRUPT) return lua_error(L);  /* still tripped: the command stops */
+  h->limits.tripped = QM_TRIP_NONE;
+  h->limits.deadline = 0;
+  qmL_arm(L, &h->limits);  /* the hook back to its usual pace */
+  if (st == LUA_OK) {
+    lua_pushboolean(L, 1);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+  }
+  if (trip == QM_TRIP_MEMORY || st == LUA_ERRMEM) lua_gc(L, LUA_GCCOLLECT);
+  lua_pushboolean(L, 0);
+  lua_insert(L, -2);
+  if (trip == QM_TRIP_TIME) lua_pushliteral(L, "time");
+  else if (trip == QM_TRIP_MEMORY || st == LUA_ERRMEM) lua_pushliteral(L, "memory");
+  else lua_pushnil(L);
+  return 3;
+}
+
+/* host.opendb(path, {write=, create=, engine=, memory=}): the engine's own connection (may write
+** qm_* tables when writing was asked for), or with engine=false the connection a model's `db`
+** is. memory=true: path names an in-memory database shared by every connection that opens the
+** same name while one is open (qm test's fresh database per test, with the engine's and the
+** model's connection). */
 static int l_opendb(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int flags = QM_DB_ENGINE;
@@ -113,7 +152,8 @@ static int l_opendb(lua_State *L) {
     if (lua_getfield(L, 2, "write") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_WRITE;
     if (lua_getfield(L, 2, "create") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_CREATE;
     if (lua_getfield(L, 2, "engine") == LUA_TBOOLEAN && !lua_toboolean(L, -1)) flags &= ~QM_DB_ENGINE;
-    lua_pop(L, 3);
+    if (lua_getfield(L, 2, "memory") == LUA_TBOOLEAN && lua_toboolean(L, -1)) flags |= QM_DB_MEMORY;
+    lua_pop(L, 4);
   }
   qmDb_push_open(L, path, flags);
   return 1;
@@ -174,6 +214,29 @@ static int l_stat(lua_State *L) {
   return 1;
 }
 
+/* host.listdir(path) -> the names in a folder (not . and ..), sorted; or nil, message */
+static int l_listdir(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  DIR *d = opendir(path);
+  if (d == NULL) return luaL_fileresult(L, 0, path);
+  lua_newtable(L);
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    lua_pushstring(L, e->d_name);
+    lua_rawseti(L, -2, ++n);
+  }
+  closedir(d);
+  /* sorted in Lua's order: table.sort */
+  lua_getglobal(L, "table");
+  lua_getfield(L, -1, "sort");
+  lua_pushvalue(L, -3);
+  lua_call(L, 1, 0);
+  lua_pop(L, 1);
+  return 1;
+}
+
 static int close_stream(lua_State *L) {
   luaL_Stream *p = luaL_checkudata(L, 1, LUA_FILEHANDLE);
   int res = fclose(p->f);
@@ -196,13 +259,32 @@ static int l_create_new(lua_State *L) {
   return 1;
 }
 
+/* host.take_stdout() -> a Lua file writing to what standard output was; from then on file
+** descriptor 1 (and so stdout, print and io.write) goes to standard error. A protocol on stdout
+** (qm lsp) keeps the channel to itself: nothing a model prints can corrupt it. */
+static int l_take_stdout(lua_State *L) {
+  luaL_Stream *p = lua_newuserdatauv(L, sizeof *p, 0);
+  p->f = NULL;
+  p->closef = NULL;
+  luaL_setmetatable(L, LUA_FILEHANDLE);
+  fflush(stdout);
+  int fd = fcntl(1, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0) return luaL_fileresult(L, 0, "standard output");
+  p->f = fdopen(fd, "wb");
+  if (p->f == NULL) { int e = errno; close(fd); errno = e; return luaL_fileresult(L, 0, "standard output"); }
+  p->closef = close_stream;
+  if (dup2(2, 1) < 0) return luaL_fileresult(L, 0, "standard error");
+  return 1;
+}
+
 static int msghandler(lua_State *L);   /* host.msghandler: the error with the model's frames */
 
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory },
     { "modules", l_modules }, { "now", l_now }, { "raise", l_raise }, { "errclass", l_errclass }, { "rethrow", l_rethrow }, { "opendb", l_opendb }, { "term_width", l_term_width },
-    { "remove_on_error", l_remove_on_error }, { "columns_of", qmDb_columns_of }, { "msghandler", msghandler }, { "stat", l_stat }, { "create_new", l_create_new },
+    { "remove_on_error", l_remove_on_error }, { "limited", l_limited }, { "take_stdout", l_take_stdout }, { "listdir", l_listdir },
+    { "columns_of", qmDb_columns_of }, { "msghandler", msghandler }, { "stat", l_stat }, { "create_new", l_create_new },
     { NULL, NULL } };
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);

@@ -28,8 +28,12 @@ int qm_isnull(lua_State *L, int idx);
 ** A plain Lua error (a string) is of class "model". */
 /* Raise an error of the class of exit code `exit_class` (QM_EXIT_IO for database/file errors,
 ** QM_EXIT_MODEL for model errors, ...). The message gets the usual "file:line:" of the Lua code
-** at `level` (1 = the function that called the C function; 0 = no position). Never returns. */
+** at `level` (1 = the function that called the C function; 0 = no position); when that code is
+** the engine's own (a stdlib chunk), the innermost model line above it instead, or no
+** position: a user never sees an engine file. Never returns. */
 int qm_raise(lua_State *L, int exit_class, int level, const char *fmt, ...);
+/* Push the position qm_raise gives an error at `level` ("model.lua:12: ", or ""). */
+void qm_where(lua_State *L, int level);
 /* Push a new error of class `cls` with message `msg`. */
 void qm_pusherror(lua_State *L, const char *cls, const char *msg);
 /* The class name for an exit code ("io" for QM_EXIT_IO, ...). */

@@ -30,6 +30,10 @@ static const char *const own_globals[] = { "load", "require", "collectgarbage", 
 static const char *const model_globals[] = {
   "model", "theme", "question", "indicator", "dataset", "column", "use", "scale", "scoring",
   "consensus", "prioritise", "time", "yaml", "params", "null", "db", "store", NULL };
+/* the globals a test file (qm test, NAME.test.lua) gets instead: the test constructor and the
+** expectations it holds, and the same data helpers a model has; newenv{test = true} */
+static const char *const test_globals[] = {
+  "test", "indicator", "consensus", "report", "contains", "near", "yaml", "null", NULL };
 /* the fields of the read-only view a model's callback gets instead of the run's context
 ** (an indicator's data = function(view, params)); sandbox.view refuses any other */
 static const char *const view_fields[] = { "db", "params", "as_of", "warn", NULL };
@@ -483,7 +487,8 @@ static int l_scope(lua_State *L) {
   return 1;
 }
 
-/* sandbox.newenv{ scope = sandbox.scope{...}, globals = {name = value, ...} } -> env */
+/* sandbox.newenv{ scope = sandbox.scope{...}, globals = {name = value, ...}, test = (a test file: the
+** globals come from test_globals) } -> env */
 static int l_newenv(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   if (lua_getfield(L, 1, "scope") != LUA_TTABLE) return luaL_error(L, "newenv needs a scope");
@@ -513,12 +518,17 @@ static int l_newenv(lua_State *L) {
   lua_pop(L, 1);
   lua_pushcfunction(L, safe_collectgarbage);
   lua_setfield(L, base, "collectgarbage");
-  /* extra globals from the stdlib: the model language, db, yaml, params ... */
+  /* extra globals from the stdlib: the model language, db, yaml, params ... (a test file's:
+  ** the test vocabulary) */
+  lua_getfield(L, 1, "test");
+  const char *const *extra = lua_toboolean(L, -1) ? test_globals : model_globals;
+  lua_pop(L, 1);
   if (lua_getfield(L, 1, "globals") == LUA_TTABLE) {
     lua_pushnil(L);
     while (lua_next(L, -2)) {
-      if (!listed(model_globals, lua_tostring(L, -2)))
-        return luaL_error(L, "internal error: global \"%s\" is not in sandbox.c's model_globals", lua_tostring(L, -2));
+      if (!listed(extra, lua_tostring(L, -2)))
+        return luaL_error(L, "internal error: global \"%s\" is not in sandbox.c's %s", lua_tostring(L, -2),
+                          extra == test_globals ? "test_globals" : "model_globals");
       if (lua_type(L, -1) == LUA_TTABLE) { qmS_freeze(L, -1); lua_remove(L, -2); }
       lua_pushvalue(L, -2);
       lua_insert(L, -2);
@@ -610,7 +620,8 @@ static int l_lists(lua_State *L) {
   }
   lua_setfield(L, -2, "modules");
   static const struct { const char *key; const char *const *list; } more[] = {
-    { "model_globals", model_globals }, { "view", view_fields }, { "own_globals", own_globals } };
+    { "model_globals", model_globals }, { "view", view_fields }, { "own_globals", own_globals },
+    { "test_globals", test_globals } };
   for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
     lua_newtable(L);
     for (int i = 0; more[k].list[i]; i++) { lua_pushstring(L, more[k].list[i]); lua_rawseti(L, -2, i + 1); }

@@ -149,11 +149,11 @@ static int bind_value(lua_State *L, Stmt *s, int i, int vidx, const char *name) 
   default:
     if (qm_isnull(L, vidx)) { rc = sqlite3_bind_null(st, i); break; }
     if (name == NULL) {   /* positional (stmt:try): the label is made only for the message */
-      return luaL_error(L, "parameter ?%d: cannot bind a %s value (use a number, string, boolean or null)",
-                        i, luaL_typename(L, vidx));
+      return qm_raise(L, QM_EXIT_MODEL, 1, "parameter ?%d: cannot bind a %s value (use a number, string, boolean or null)",
+                      i, luaL_typename(L, vidx));
     }
-    return luaL_error(L, "parameter %s: cannot bind a %s value (use a number, string, boolean or null)",
-                      name, luaL_typename(L, vidx));
+    return qm_raise(L, QM_EXIT_MODEL, 1, "parameter %s: cannot bind a %s value (use a number, string, boolean or null)",
+                    name, luaL_typename(L, vidx));
   }
   if (rc != SQLITE_OK) return db_error(L, s->db, rc, NULL);
   return 0;
@@ -168,8 +168,8 @@ static void bind_params(lua_State *L, Stmt *s, int pidx) {
   if (n == 0) return;
   if (lua_isnoneornil(L, pidx)) {
     const char *name = sqlite3_bind_parameter_name(st, 1);
-    luaL_error(L, "parameter %s not given (the SQL has %d parameter%s; pass a table)",
-               name ? name : "?1", n, n == 1 ? "" : "s");
+    qm_raise(L, QM_EXIT_MODEL, 1, "parameter %s not given (the SQL has %d parameter%s; pass a table)",
+             name ? name : "?1", n, n == 1 ? "" : "s");
     return;
   }
   luaL_checktype(L, pidx, LUA_TTABLE);
@@ -179,13 +179,13 @@ static void bind_params(lua_State *L, Stmt *s, int pidx) {
       lua_Integer pos = name && name[1] ? (lua_Integer)strtol(name + 1, NULL, 10) : i;
       lua_geti(L, pidx, pos);
       if (lua_isnil(L, -1) && pos > (lua_Integer)luaL_len(L, pidx))
-        luaL_error(L, "parameter ?%d not given", (int)pos);
+        qm_raise(L, QM_EXIT_MODEL, 1, "parameter ?%d not given", (int)pos);
       char label[24];
       snprintf(label, sizeof label, "?%d", (int)pos);
       bind_value(L, s, i, -1, label);
     } else {
       if (lua_getfield(L, pidx, name + 1) == LUA_TNIL)
-        luaL_error(L, "parameter %s not given", name);
+        qm_raise(L, QM_EXIT_MODEL, 1, "parameter %s not given", name);
       bind_value(L, s, i, -1, name);
     }
     lua_pop(L, 1);
@@ -255,6 +255,20 @@ static int stmt_columns(lua_State *L) {
   for (int i = 0; i < n; i++) {
     lua_pushstring(L, sqlite3_column_name(s->st, i));
     lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/* st:parameters(): the statement's parameter names as written (":year", "@x", "$y"), and
+** "?N" for positional ones, in order */
+static int stmt_parameters(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  int n = sqlite3_bind_parameter_count(s->st);
+  lua_createtable(L, n, 0);
+  for (int i = 1; i <= n; i++) {
+    const char *name = sqlite3_bind_parameter_name(s->st, i);
+    if (name == NULL) lua_pushfstring(L, "?%d", i); else lua_pushstring(L, name);
+    lua_rawseti(L, -2, i);
   }
   return 1;
 }
@@ -462,11 +476,53 @@ static int db_prepare(lua_State *L) {
   return 1;
 }
 
+/* db:try_prepare(sql): like prepare, but a statement SQLite cannot compile against this
+** database (SQLITE_ERROR: syntax, no such table or column, ...) is a value, not an error:
+** nil, SQLite's own message (no position, no SQL excerpt) and the byte offset of the error
+** in the SQL (0-based; nil when SQLite does not know it). The data contract makes such an
+** indicator "not evaluable" with the reason. Refusals (the authorizer) and failures of the
+** database itself still raise, as in prepare. */
+static int db_try_prepare(lua_State *L) {
+  Db *d = check_db(L, 1);
+  const char *sql = luaL_checkstring(L, 2);
+  sqlite3_stmt *st = NULL;
+  const char *tail = NULL;
+  d->guard.reason[0] = '\0';
+  int rc = sqlite3_prepare_v2(d->conn, sql, -1, &st, &tail);
+  if (rc == SQLITE_ERROR) {
+#if SQLITE_VERSION_NUMBER >= 3038000
+    int off = sqlite3_error_offset(d->conn);
+#else
+    int off = -1;
+#endif
+    lua_pushnil(L);
+    lua_pushstring(L, sqlite3_errmsg(d->conn));
+    if (off >= 0) lua_pushinteger(L, off); else lua_pushnil(L);
+    return 3;
+  }
+  if (rc != SQLITE_OK) return db_error(L, d, rc, sql);
+  while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';')) tail++;
+  if (st == NULL || (tail && *tail)) {
+    sqlite3_finalize(st);
+    lua_pushnil(L);
+    lua_pushstring(L, st == NULL ? "no SQL statement" : "more than one statement (a query is one SELECT)");
+    lua_pushnil(L);
+    return 3;
+  }
+  sqlite3_finalize(st);
+  /* compiled once to learn that it compiles; prepare() makes the statement object the
+  ** usual way (a second compile is cheap next to running the query) */
+  lua_settop(L, 2);
+  Stmt *s = prepare(L, 1, sql, NULL);
+  (void)s;
+  return 1;
+}
+
 /* re-raise the error on top after a protected call, at the position of the Lua code that
 ** called the db method (errors raised inside have none) */
 static int rethrow(lua_State *L) {
   const char *msg = qm_errmsg(L, -1);
-  luaL_where(L, 1);
+  qm_where(L, 1);
   const char *where = lua_tostring(L, -1);
   if (msg != NULL && where[0] != '\0' && strncmp(msg, where, strlen(where)) != 0) {
     lua_pushstring(L, msg);
@@ -681,7 +737,17 @@ void qmDb_push_open(lua_State *L, const char *path, int flags) {
   int oflags = (flags & QM_DB_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
   if (flags & QM_DB_CREATE) oflags |= SQLITE_OPEN_CREATE;
   oflags |= SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path, &d->conn, oflags, NULL);
+  const char *target = path;
+  char uri[128];
+  if (flags & QM_DB_MEMORY) {
+    /* a shared in-memory database: a plain name only, so the URI says nothing else */
+    size_t n = strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+    if (n == 0 || path[n] != '\0' || n > 64) { luaL_error(L, "an in-memory database's name must be letters, digits, _ and -"); return; }
+    snprintf(uri, sizeof uri, "file:%s?mode=memory&cache=shared", path);
+    target = uri;
+    oflags |= SQLITE_OPEN_URI;
+  }
+  int rc = sqlite3_open_v2(target, &d->conn, oflags, NULL);
   if (rc != SQLITE_OK) {
     const char *msg = d->conn ? sqlite3_errmsg(d->conn) : sqlite3_errstr(rc);
     lua_pushstring(L, msg);
@@ -728,14 +794,14 @@ static int l_open(lua_State *L) {
 static void ensure_metatables(lua_State *L) {
   static const luaL_Reg db_methods[] = {
     { "query", db_query }, { "rows", db_rows }, { "first", db_first }, { "scalar", db_scalar },
-    { "exec", db_exec }, { "prepare", db_prepare }, { "transaction", db_transaction },
+    { "exec", db_exec }, { "prepare", db_prepare }, { "try_prepare", db_try_prepare }, { "transaction", db_transaction },
     { "close", db_close }, { "changes", db_changes }, { "last_insert_rowid", db_last_insert_rowid },
     { "tables", db_tables }, { "columns", db_columns }, { "path", db_path },
     { "readonly", db_readonly }, { NULL, NULL } };
   static const luaL_Reg stmt_methods[] = {
     { "bind", stmt_bind }, { "query", stmt_query }, { "rows", stmt_rows }, { "first", stmt_first },
     { "scalar", stmt_scalar }, { "exec", stmt_exec }, { "try", stmt_try }, { "columns", stmt_columns },
-    { "reset", stmt_reset }, { "close", stmt_close }, { NULL, NULL } };
+    { "parameters", stmt_parameters }, { "reset", stmt_reset }, { "close", stmt_close }, { NULL, NULL } };
   if (luaL_newmetatable(L, DB_MT)) {
     luaL_newlib(L, db_methods);
     lua_setfield(L, -2, "__index");

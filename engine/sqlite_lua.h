@@ -12,7 +12,8 @@
 enum {
   QM_DB_WRITE = 1,   /* open read-write (default: read-only) */
   QM_DB_CREATE = 2,  /* create the file if missing (implies WRITE) */
-  QM_DB_ENGINE = 4   /* the engine's own connection: may write the engine's qm_* tables */
+  QM_DB_ENGINE = 4,  /* the engine's own connection: may write the engine's qm_* tables */
+  QM_DB_MEMORY = 8   /* path names a shared in-memory database (no file) */
 };
 
 /* luaopen-style: the "qm.db" module for models and the stdlib */

@@ -117,9 +117,25 @@ void qm_pusherror(lua_State *L, const char *cls, const char *msg) {
   lua_setmetatable(L, -2);
 }
 
+/* The position an error raised at `level` shows, as luaL_where gives it, except that an
+** engine file (a chunk of the stdlib) is never named to a user: the innermost frame of the
+** model's own code above it instead (the model line that led there), or no position. */
+void qm_where(lua_State *L, int level) {
+  lua_Debug ar;
+  if (level <= 0 || !lua_getstack(L, level, &ar) || !lua_getinfo(L, "Sl", &ar)) { lua_pushliteral(L, ""); return; }
+  if (strncmp(ar.source, "@stdlib/", 8) != 0) { luaL_where(L, level); return; }
+  for (int up = level + 1; lua_getstack(L, up, &ar); up++) {
+    if (lua_getinfo(L, "Sl", &ar) && ar.source[0] == '@' && strncmp(ar.source, "@stdlib/", 8) != 0 && ar.currentline > 0) {
+      lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+      return;
+    }
+  }
+  lua_pushliteral(L, "");
+}
+
 int qm_raise(lua_State *L, int exit_class, int level, const char *fmt, ...) {
   va_list ap;
-  if (level > 0) luaL_where(L, level); else lua_pushliteral(L, "");
+  qm_where(L, level);
   va_start(ap, fmt);
   lua_pushvfstring(L, fmt, ap);
   va_end(ap);

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 for doc in language tutorial; do
   dir="$T_TMP/$doc"; mkdir -p "$dir/docs" "$dir/models"
-  cp -r "$QM_SOURCE_DIR/models/kik" "$dir/models/"
+  cp -r "$QM_SOURCE_DIR/models/kik" "$QM_SOURCE_DIR/models/resultatbaseret_styring" "$dir/models/"
   python3 - "$QM_SOURCE_DIR/docs/$doc.md" "$dir/docs" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
@@ -18,6 +18,23 @@ PY
     t_run check "$f"
     expect_exit 0
   done
+done
+
+# the tables of what each indicator kind and report reads are made from the declaration
+for which in kinds reports; do
+  t_case "docs_language_inputs_${which}_table_is_the_declaration"
+  t_engine "$QM_SOURCE_DIR/tests/engine/inputs_doc.lua" "$which"
+  expect_exit 0
+  python3 - "$QM_SOURCE_DIR/docs/language.md" "$which" "$T_OUT" <<'PY' >"$T_TMP/inputs.txt" 2>&1
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"<!-- inputs:%s [^\n]*-->\n(.*?)<!-- /inputs:%s -->" % (sys.argv[2], sys.argv[2]), text, re.S)
+want = open(sys.argv[3], encoding="utf-8").read()
+if not m: sys.exit("no inputs:%s block in docs/language.md" % sys.argv[2])
+if m.group(1) != want:
+    sys.exit("docs/language.md's %s table differs from qm.lang.inputs; regenerate it:\n%s" % (sys.argv[2], want))
+PY
+  [ $? -eq 0 ] || t_fail "$(cat "$T_TMP/inputs.txt")"
 done
 
 t_case every_field_of_the_language_is_in_the_reference

@@ -179,7 +179,7 @@ tm send-keys C-l
 completes "kik.themes.le" "kik.themes.ledelse" field
 completes "SELECT na" "SELECT navn" column
 ln -s "$QM_SOURCE_DIR/models" "$T_TMP/models"   # the checkout's own path may hold spaces
-completes ".load $T_TMP/models/kik/ki" "models/kik/kik.lua" "file name"
+completes ".load $T_TMP/models/kik/demo_d" "models/kik/demo_data.lua" "file name"   # (kik. is kik.lua or kik.test.lua)
 if "$QM" --version | grep -q "GNU readline"; then   # libedit has no quoted completion
   mkdir -p "$T_TMP/Kvalitet 2026" && cp "$QM_SOURCE_DIR/models/kik/kik.lua" "$T_TMP/Kvalitet 2026/"
   completes ".load '$T_TMP/Kvalitet 2026/ki" "Kvalitet 2026/kik.lua'" "quoted file name with a space"

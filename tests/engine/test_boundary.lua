@@ -264,6 +264,7 @@ t.test("docs/sandbox.md lists exactly what a model sees", function()
   for k in pairs(lists.modules) do mods[#mods + 1] = k end
   same(line_set("%- Public modules: "), mods, "public modules")
   same(line_set("%- A callback's view: "), lists.view, "callback view")
+  same(line_set("%- A test file's globals from qm: "), lists.test_globals, "test file globals")
 end)
 
 os.execute("rm -rf '" .. dir .. "'")

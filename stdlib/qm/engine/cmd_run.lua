@@ -9,8 +9,13 @@ local M = {
   usage = "run FILE [ARGS...]",
   summary = "run a model or script in the sandbox and print its report",
   help = "FILE is a Lua model or script. ARGS are passed to it as `...`.\n" ..
-    "With --db the database is opened read-only unless --write is given.",
-  options = {},
+    "With --db the database is opened read-only unless --write is given.\n" ..
+    "Data that does not fit what an indicator reads (a missing table or column, a value of the\n" ..
+    "wrong type or outside its domain) makes it not evaluable, with a warning on stderr at the\n" ..
+    "indicator's line; with --strict any such warning ends the run with exit code 1.",
+  options = {
+    { name = "strict", kind = "flag", doc = "exit 1 when any indicator's data does not fit what it reads (the warnings on stderr)" },
+  },
 }
 
 -- With --format xlsx a report must write a document (qm.reports.document's write finds the
@@ -70,6 +75,11 @@ function M.main(opts, args)
   end })
   ctx:dofile(path, table.unpack(args, 2))
   local result = report_model(ctx) or host.exit.ok
+  if result == host.exit.ok and opts.strict and ctx.data_problems and #ctx.data_problems > 0 then
+    local n = #ctx.data_problems
+    io.stderr:write(("%d indicator%s not evaluable because of the data (--strict)\n"):format(n, n == 1 and " is" or "s are"))
+    result = host.exit.model
+  end
   if result ~= host.exit.ok then
     if ctx.out and ctx.out.abandon then ctx.out.abandon() end
     return result

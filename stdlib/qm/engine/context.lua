@@ -52,6 +52,19 @@ function Context:warn(msg)
   if not self.opts.quiet then io.stderr:write("warning: ", msg, "\n") end
 end
 
+-- Data that does not fit what an indicator reads (qm.eval.contract): once per indicator and
+-- run, "file:line: warning: indicator "id" is not evaluable: reason" on stderr at the
+-- indicator's line in the model. `qm run --strict` ends with exit 1 when there was any.
+function Context:data_problem(ind, p)
+  self.data_problems = self.data_problems or {}
+  self.data_problem_seen = self.data_problem_seen or {}
+  if self.data_problem_seen[ind] then return end
+  self.data_problem_seen[ind] = true
+  local msg = ("indicator \"%s\" is not evaluable: %s"):format(ind.id, p.message)
+  self.data_problems[#self.data_problems + 1] = { where = ind.where, id = ind.id, msg = msg, problem = p }
+  if not self.opts.quiet then io.stderr:write(("%s: warning: %s\n"):format(ind.where or "?", msg)) end
+end
+
 -- Globals a model file sees besides the sandbox's allow-list. Other stdlib modules add to
 -- them through qm.lang.dsl.globals(ctx) (the model language).
 function Context:globals(scope)
@@ -128,6 +141,18 @@ function Context:dofile(path, ...)
   return fn(...)
 end
 
+-- Run a model file's text (not read from disk: an editor's unsaved buffer) in the sandbox as
+-- if it were the file at `path`: its folder's environment, its name in every position. Text
+-- only (a binary chunk is refused), a first line "#..." skipped as loadfile does.
+function Context:dotext(path, text, ...)
+  local env = self:env(dirname(path))
+  self.files[#self.files + 1] = path
+  if text:sub(1, 1) == "#" then text = "--" .. text end
+  local fn, err = load(text, "@" .. path, "t", env)
+  if not fn then error(err, 0) end
+  return fn(...)
+end
+
 -- What a model's callback (an indicator's `data = function(view, params)`) gets instead of
 -- this context: a read-only table { db = the model's own connection (or nil), params = the
 -- run's --param values, as_of = "YYYY-MM-DD", warn = function(msg) }. One per date.
@@ -156,16 +181,13 @@ function Context:load_model(path)
 end
 
 -- Print the problems found so far (errors; warnings too when asked) as "file:line: level:
--- message"; returns the number of errors.
+-- message", at the line the problem concerns and in qm check's order (qm.engine.findings);
+-- returns the number of errors.
 function Context:print_problems(stream, show_warnings)
-  local errors = 0
-  for _, p in ipairs(self.problems or {}) do
-    if p.level == "error" then errors = errors + 1 end
-    if p.level == "error" or show_warnings then
-      stream:write(("%s: %s: %s\n"):format(p.where, p.level, p.msg))
-    end
-  end
-  return errors
+  local found = require("qm.engine.findings").new()
+  found:add_problems(self.problems)
+  stream:write(found:text(show_warnings))
+  return found:count("error")
 end
 
 -- The evaluation date: --as-of, else the model's as_of, else today.

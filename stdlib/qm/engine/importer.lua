@@ -50,6 +50,10 @@ end
 function Import:at(name)
   local cur = self.cur
   if not cur then return "?" end
+  if cur.kind == "lua" then
+    return ("%s:%d: %srow %d%s"):format(cur.path, cur.line, cur.label and (cur.label .. ", ") or "", cur.row,
+      name and (": " .. (cur.keys[name] or name)) or "")
+  end
   if cur.kind == "csv" then
     local i = name and cur.index[name]
     if i then return ("%s:%d:%d: %s"):format(cur.path, cur.reader:line(i), i, cur.header[i]) end
@@ -299,14 +303,106 @@ local function each_yaml(self, path, decl, fn)
   self.cur = nil
 end
 
--- each(path, decl, fn): every row of the file, parsed and checked against decl, given to
--- fn(row) when its values are good (fn may still fail it with imp:fail)
+-- ---------------------------------------------------------------- rows given as Lua values
+
+-- A source of rows written in Lua (qm test's fixtures: `data = { kik_klager = { { unit_id = "A",
+-- year = 2025 }, ... } }`): M.rows(name, line, list) makes one that Import:each reads like a
+-- file, each value parsed as if it were a file's text (numbers, true/false, null), so the
+-- same columns, types and checks apply; positions read "test.lua:12: row 3: column".
+-- A list may start with { columns = { names } } rows as arrays, or be rows of column = value.
+local Rows = {}
+Rows.__index = Rows
+Rows.__tostring = function(r) return ("%s:%d"):format(r.name, r.line) end
+
+function M.rows(name, line, list, label)
+  return setmetatable({ name = name, line = line, list = list, label = label }, Rows)
+end
+function M.is_rows(v) return getmetatable(v) == Rows end
+
+local function lua_text(v)
+  local host_null = host.null
+  if v == nil or v == host_null then return nil end
+  if math.type(v) == "integer" then return tostring(v) end
+  if type(v) == "number" then
+    for prec = 15, 17 do   -- the shortest text that reads back as the same number
+      local t = ("%." .. prec .. "g"):format(v)
+      if tonumber(t) == v then return t end
+    end
+  end
+  if type(v) == "boolean" then return v and "true" or "false" end
+  return v
+end
+
+local function each_rows(self, src, decl, fn)
+  local lookup = lookup_of(decl)
+  local env = { decimal = ".", model = self.model }
+  self.env = env
+  local list = src.list
+  if type(list) ~= "table" then
+    self:error(("%s: expected a list of rows { { column = value, ... }, ... }"):format(tostring(src)))
+    return
+  end
+  local header = type(list.columns) == "table" and list.columns or nil
+  local row = {}
+  for i, t in ipairs(list) do
+    local cur = { kind = "lua", path = src.name, line = src.line, row = i, keys = {}, label = src.label }
+    self.cur = cur
+    self.rows = self.rows + 1
+    if type(t) ~= "table" then
+      self:error(("%s: row %d is not a table { column = value, ... }"):format(tostring(src), i))
+    else
+      self.row_bad = false
+      for k in pairs(row) do row[k] = nil end
+      local keys = {}
+      if header then
+        for j, name in ipairs(header) do keys[#keys + 1] = { name = tostring(name), v = t[j] } end
+        if #t > #header then self:error(("%s: row %d has %d values, but columns names %d"):format(tostring(src), i, #t, #header)) self.row_bad = true end
+      else
+        for k, v in pairs(t) do keys[#keys + 1] = { name = tostring(k), v = v } end
+        table.sort(keys, function(a, b) return a.name < b.name end)
+      end
+      for _, kv in ipairs(keys) do
+        local col = lookup[types.lower(kv.name)] or (decl.extra and decl.extra(kv.name))
+        if not col then
+          self:error(("%s: %srow %d: %s: not one of %s's columns (%s)%s"):format(tostring(src), src.label and (src.label .. ", ") or "", i, kv.name, decl.name,
+            names_of(decl), did_you_mean(types.lower(kv.name), decl)))
+          self.row_bad = true
+        elseif cur.keys[col.name] ~= nil then
+          self:error(("%s: %srow %d: %s: %s is given twice"):format(tostring(src), src.label and (src.label .. ", ") or "", i, kv.name, col.name))
+          self.row_bad = true
+        else
+          cur.keys[col.name] = kv.name
+          local v = kv.v
+          if type(v) == "table" and v ~= host.null and not col.nested then
+            self:fail(col.name, "expected one value, not a list or mapping")
+          else
+            local x, msg = value(col, type(v) == "table" and v or lua_text(v), env)
+            if msg then self:fail(col.name, msg) end
+            row[col.name] = x
+          end
+        end
+      end
+      for _, c in ipairs(decl.columns) do
+        if c.required and cur.keys[c.name] == nil and not (decl.optional_columns and decl.optional_columns(cur.keys, c)) then
+          self:error(("%s: %srow %d: %s is missing"):format(tostring(src), src.label and (src.label .. ", ") or "", i, c.name))
+          self.row_bad = true
+        end
+      end
+      if not self.row_bad then fn(row) end
+    end
+  end
+  self.cur = nil
+end
+
+-- each(path, decl, fn): every row of the file (or of M.rows' Lua rows), parsed and checked
+-- against decl, given to fn(row) when its values are good (fn may still fail it with imp:fail)
 function Import:each(path, decl, fn)
   self.files = self.files + 1
   self.paths = self.paths or {}
   self.paths[self.files] = path
   local before = self.rows
-  if path:lower():match("%.csv$") or path:lower():match("%.txt$") then each_csv(self, path, decl, fn)
+  if M.is_rows(path) then each_rows(self, path, decl, fn)
+  elseif path:lower():match("%.csv$") or path:lower():match("%.txt$") then each_csv(self, path, decl, fn)
   elseif path:lower():match("%.ya?ml$") then each_yaml(self, path, decl, fn)
   else self:error(("%s: give a .csv, .yaml or .yml file"):format(path)) end
   return self.rows - before

@@ -7,7 +7,7 @@ local cli = require "qm.engine.cli"
 local M = {}
 
 -- The commands, in the order --help lists them. A new command is a module and a line here.
-local order = { "run", "check", "import", "consensus", "area", "action", "repl" }
+local order = { "run", "check", "test", "import", "consensus", "area", "action", "repl", "lsp" }
 local modules = {
   run = "qm.engine.cmd_run",
   check = "qm.engine.cmd_check",
@@ -16,6 +16,8 @@ local modules = {
   area = "qm.engine.cmd_area",
   action = "qm.engine.cmd_action",
   repl = "qm.engine.cmd_repl",
+  test = "qm.engine.cmd_test",
+  lsp = "qm.engine.cmd_lsp",
 }
 
 local exit_codes = {

@@ -1,124 +1,56 @@
--- indicator.lua — evaluates indicators to a status as of a date. The status vocabulary:
---   achieved      the target or deadline is met
---   on track      not finished, but nothing has failed so far
---   not achieved  a target or deadline was missed (severity "warning" for soft targets)
---   pending       not due yet, or inactive until its condition is recorded
---   not evaluable cannot be judged, with the reason (no baseline, deadline has no year, no data)
--- Data comes from the indicator's `sql` (named parameters from --param, plus :as_of and
--- :year) or its `data` function; the columns each kind reads are in docs/language.md.
+-- indicator.lua — evaluates indicators to a status as of a date. The statuses are disjoint;
+-- docs/language.md ("Statuses") defines each exactly, per kind:
+--   pending       the rule does not apply yet: its window has not started, its condition is
+--                 not recorded, or (judgement) nothing is judged yet and no deadline has passed
+--   on track      the rule applies, nothing due so far was missed, and something is still due
+--   achieved      everything required is met and nothing more is due
+--   not achieved  something due was missed (severity "soft" for hard = false, else "hard")
+--   not evaluable cannot be judged; the reason says why (and `problem` when the data does not
+--                 fit what the kind reads: the column, what was expected, what came)
+-- A deadline or period is missed only once the as-of date is past its last day. Rows come
+-- from qm.eval.contract, checked against the kind's declared inputs (qm.lang.inputs).
+-- Every result carries in fields what its reason says in words (docs/language.md lists them).
 local time = require "qm.eval.time"
+local contract = require "qm.eval.contract"
+local inputs = require "qm.lang.inputs"
+local host = require "qm.host"
 
 local M = {}
 M.statuses = { "achieved", "on track", "not achieved", "pending", "not evaluable" }
 
-local null_value
-local function present(v) return v ~= nil and v ~= null_value end
+local null = host.null
+local function present(v) return v ~= nil and v ~= null end
 
--- the rows of an indicator's data as of a date
-local function fetch(ctx, ind, as_of)
-  null_value = require("qm.host").null
-  local params = { as_of = tostring(as_of), year = as_of.y }
-  for k, v in pairs(ind.params or {}) do params[k] = v end
-  for k, v in pairs(ctx.params or {}) do params[k] = v end
-  -- a model's data function gets a small read-only view made for it, never the run's context
-  if ind.data then return ind.data(ctx:callback_view(as_of), params) or {} end
-  if not ind.sql then return nil, "no data: give the indicator sql or data" end
-  local db = ctx:model_database()
-  if not db then return nil, "no database (give --db)" end
-  return db:rows(ind.sql, params)
+-- numbers as people read them: 6.4, 12, 0.5
+local function num(v)
+  if math.type(v) == "float" and v == math.floor(v) and math.abs(v) < 2^53 then return tostring(math.tointeger(v)) end
+  if type(v) == "number" then return (("%.6g"):format(v)) end
+  return tostring(v)
 end
 
-local function date_of(v) if present(v) then return time.parse_date(tostring(v):sub(1, 10)) end end
-
--- rows known as of the date: a row dated after it, or for a period that has not started by
--- it ("2017" as of 2016-10-15), is not known yet; rows without either are always known
-local function known(rows, as_of)
-  local out = {}
-  for _, r in ipairs(rows) do
-    local d = r.date and present(r.date) and date_of(r.date)
-    if not d and r.period and present(r.period) then
-      local w = time.read(tostring(r.period), "window")
-      d = w and not w.year_missing and w.period.first or nil
-    end
-    if not d or d <= as_of then out[#out + 1] = r end
-  end
-  return out
+-- a share as a percentage without misleading rounding: 0.5 -> "50%", 0.899 -> "89.9%"
+local function pct(x)
+  local s = ("%.1f"):format(x * 100):gsub("%.0$", "")
+  return s .. "%"
 end
+M.pct = pct
 
-local function by_unit(rows)
-  local groups, order = {}, {}
-  for _, r in ipairs(rows) do
-    local u = present(r.unit_id) and tostring(r.unit_id) or ""
-    if not groups[u] then groups[u] = {}; order[#order + 1] = u end
-    table.insert(groups[u], r)
-  end
-  table.sort(order)
-  return groups, order
-end
+local function date_of(v) if present(v) then return time.parse_date(v) end end
 
-local function latest(rows)
-  local best
-  for _, r in ipairs(rows) do
-    if present(r.value) and (best == nil or tostring(r.date or "") >= tostring(best.date or "")) then best = r end
-  end
-  return best
-end
 
-local function meets(ind, v)
+local function meets(ind, v, lo, hi)
   local incl = ind.inclusive ~= false
-  if ind.min ~= nil and (incl and v < ind.min or not incl and v <= ind.min) then return false end
-  if ind.max ~= nil and (incl and v > ind.max or not incl and v >= ind.max) then return false end
+  if lo ~= nil and (incl and v < lo or not incl and v <= lo) then return false end
+  if hi ~= nil and (incl and v > hi or not incl and v >= hi) then return false end
   return true
 end
 
 local function target_text(ind)
   local incl = ind.inclusive ~= false
   local parts = {}
-  if ind.min ~= nil then parts[#parts + 1] = (incl and "≥ " or "> ") .. tostring(ind.min) end
-  if ind.max ~= nil then parts[#parts + 1] = (incl and "≤ " or "< ") .. tostring(ind.max) end
+  if ind.min ~= nil then parts[#parts + 1] = (incl and "≥ " or "> ") .. num(ind.min) end
+  if ind.max ~= nil then parts[#parts + 1] = (incl and "≤ " or "< ") .. num(ind.max) end
   return table.concat(parts, " and ")
-end
-
--- ---------------------------------------------------------------- kinds
-
-local kinds = {}
-
--- value / target: the latest value against min/max
-function kinds.value(ind, rows)
-  local r = latest(rows)
-  if not r then return { status = "not evaluable", reason = "no data" } end
-  local v = r.value
-  if ind.min == nil and ind.max == nil then
-    return { status = "not evaluable", reason = "no target (documentation only)", value = v }
-  end
-  if meets(ind, v) then return { status = "achieved", value = v, reason = "target " .. target_text(ind) } end
-  return { status = "not achieved", value = v, severity = ind.hard == false and "warning" or "failure",
-           reason = ("%s misses the target %s%s"):format(tostring(v), target_text(ind), ind.hard == false and " (soft target: a warning)" or "") }
-end
-kinds.target = kinds.value
-kinds.documentation = kinds.value
-
--- direction: the latest value against the baseline (the earliest value, or the baseline period's)
-function kinds.direction(ind, rows)
-  local base
-  if type(ind.baseline) == "number" then base = { value = ind.baseline, date = "baseline" } end
-  local sorted = {}
-  for _, r in ipairs(rows) do if present(r.value) then sorted[#sorted + 1] = r end end
-  table.sort(sorted, function(a, b) return tostring(a.date or a.period or "") < tostring(b.date or b.period or "") end)
-  if type(ind.baseline) == "string" then
-    for _, r in ipairs(sorted) do
-      if tostring(r.period or r.date or ""):sub(1, #ind.baseline) == ind.baseline then base = r break end
-    end
-  end
-  if not base then base = ind.baseline == nil and #sorted >= 2 and sorted[1] or nil end
-  if not base then return { status = "not evaluable", reason = "no baseline" } end
-  local cur = sorted[#sorted]
-  if not cur or cur == base then return { status = "not evaluable", reason = "no measurement after the baseline", value = base.value } end
-  local want = ind.direction or (ind.better == "lower" and "decrease" or "increase")
-  local change = cur.value - base.value
-  local ok = (want == "decrease" and change < 0) or (want == "increase" and change > 0)
-  return { status = ok and "achieved" or "not achieved", value = cur.value, baseline = base.value,
-           reason = ("%s → %s (%s wanted)"):format(tostring(base.value), tostring(cur.value), want) }
 end
 
 -- Every time field of an indicator, read by the one reader (time.read) as the kind of time
@@ -175,31 +107,184 @@ function M.no_year(times)
   return nil
 end
 
+-- the deadlines of an indicator, in order (a list, or one phrase that may be a comma list)
 function M.deadlines_of(ind)
   local t = M.read_times(ind)
-  return t and t.deadlines or {}
+  local out = {}
+  for _, d in ipairs(t and t.deadlines or {}) do out[#out + 1] = d end
+  table.sort(out, function(a, b)
+    if a.year_missing or b.year_missing then return false end
+    return a.date < b.date
+  end)
+  return out
 end
 
--- completion: every unit (rows: unit_id, done = date or null; one row per completion) by
--- each deadline. With recurring deadlines every unit must complete once in each interval
+local function deadline_label(d)
+  return d.phrase and d.phrase ~= tostring(d.date) and (tostring(d.date) .. " (" .. d.phrase .. ")") or tostring(d.date)
+end
+
+-- ---------------------------------------------------------------- kinds
+
+local kinds = {}
+
+-- value / target: the latest value against min/max
+local function latest(rows)
+  local best, best_key
+  for _, r in ipairs(rows) do
+    if present(r.value) then
+      local key = present(r.date) and r.date or ""
+      if best == nil or key >= best_key then best, best_key = r, key end
+    end
+  end
+  return best
+end
+
+function kinds.value(ind, rows)
+  local r = latest(rows)
+  if not r then return { status = "not evaluable", reason = "no data" } end
+  local v = r.value
+  local out = { value = v, date = present(r.date) and r.date or nil }
+  if ind.min == nil and ind.max == nil then
+    out.status, out.reason = "not evaluable", "no target (documentation only)"
+    return out
+  end
+  out.target = { min = ind.min, max = ind.max, inclusive = ind.inclusive ~= false }
+  if meets(ind, v, ind.min, ind.max) then
+    out.status, out.reason = "achieved", ("%s meets the target %s"):format(num(v), target_text(ind))
+  else
+    out.status, out.reason = "not achieved", ("%s misses the target %s%s"):format(num(v), target_text(ind),
+      ind.hard == false and " (soft target: a warning)" or "")
+  end
+  return out
+end
+kinds.target = kinds.value
+kinds.documentation = function(ind, rows)
+  local r = latest(rows)
+  if not r then return { status = "not evaluable", reason = "no data" } end
+  return { status = "not evaluable", reason = "no target (documentation only)", value = r.value,
+           date = present(r.date) and r.date or nil }
+end
+
+-- the span of time a measurement covers: its period, else its date
+local function span_of(r)
+  if present(r.period) then
+    local p = r.period
+    local y = tonumber(p:sub(1, 4))
+    local q = p:match("^%d%d%d%d%-Q(%d)$")
+    local h = p:match("^%d%d%d%d%-H(%d)$")
+    local mo = p:match("^%d%d%d%d%-(%d%d)$")
+    if q then return time.quarter(y, tonumber(q)) end
+    if h then return time.half(y, tonumber(h)) end
+    if mo then return time.month(y, tonumber(mo)) end
+    return time.year(y)
+  end
+  if present(r.date) then local d = time.parse_date(r.date) return { first = d, last = d } end
+  return nil
+end
+
+-- the window a baseline phrase or period names, or nil and why
+function M.baseline_window(b)
+  if type(b) ~= "string" then return nil, "the baseline is a number or a period/phrase in quotes" end
+  local types = require "qm.lang.types"
+  local p = types.period(b)
+  if p then return span_of({ period = p }) end
+  local r, err = time.read(b)
+  if not r then return nil, err end
+  if r.year_missing then return nil, ("the baseline \"%s\" has no year"):format(b) end
+  if r.what == "window" then return r.period end
+  if r.what == "deadline" and not r.exclusive then return { first = r.date, last = r.date } end
+  return nil, ("the baseline \"%s\" is %s, not a period or a date"):format(b, r.what == "recurrence" and "a recurrence" or "a deadline before a date")
+end
+
+-- rows known as of the date: a row dated after it, or for a period that has not started by
+-- it ("2017" as of 2016-10-15), is not known yet; rows without either are always known
+local function known(rows, as_of)
+  local out = {}
+  for _, r in ipairs(rows) do
+    local d = date_of(r.date)
+    if not d and present(r.period) then d = span_of(r).first end
+    if not d or d <= as_of then out[#out + 1] = r end
+  end
+  return out
+end
+
+local function when_of(r) return present(r.period) and r.period or (present(r.date) and r.date or nil) end
+
+-- direction: the latest value against the baseline (a number, the measurement of the
+-- baseline's period or date, or else the first measurement)
+function kinds.direction(ind, rows)
+  local sorted = {}
+  for i, r in ipairs(rows) do
+    if present(r.value) then
+      local s = span_of(r)
+      if not s then
+        return { status = "not evaluable", reason = ("row %d has a value but neither a period nor a date"):format(i),
+                 problem = { kind = "value", column = "period or date", row = i, expected = "a period or a date", got = "NULL",
+                             message = ("column \"period or date\", row %d: expected a period or a date, got NULL"):format(i) } }
+      end
+      sorted[#sorted + 1] = { r = r, span = s, i = i }
+    end
+  end
+  table.sort(sorted, function(a, b)
+    if a.span.last ~= b.span.last then return a.span.last < b.span.last end
+    if a.span.first ~= b.span.first then return a.span.first < b.span.first end
+    return a.i < b.i
+  end)
+  local base, base_info
+  if type(ind.baseline) == "number" then
+    base = { value = ind.baseline }
+    base_info = { value = ind.baseline, from = "number" }
+  elseif type(ind.baseline) == "string" then
+    local w, err = M.baseline_window(ind.baseline)
+    if not w then return { status = "not evaluable", reason = err } end
+    for _, x in ipairs(sorted) do
+      if x.span.first <= w.last and x.span.last >= w.first then base = x end
+    end
+    if not base then
+      return { status = "not evaluable", reason = ("no measurement for the baseline \"%s\" (%s to %s)")
+        :format(ind.baseline, tostring(w.first), tostring(w.last)) }
+    end
+    base_info = { value = base.r.value, at = when_of(base.r), from = "baseline", phrase = ind.baseline }
+  elseif #sorted >= 2 then
+    base = sorted[1]
+    base_info = { value = base.r.value, at = when_of(base.r), from = "first measurement" }
+  else
+    return { status = "not evaluable", reason = #sorted == 0 and "no data" or "no baseline: one measurement, and no baseline given" }
+  end
+  local cur = sorted[#sorted]
+  local base_value = base.r and base.r.value or base.value
+  if not cur or cur == base or (base.span and cur.span.last <= base.span.last) then
+    return { status = "not evaluable", reason = "no measurement after the baseline", baseline = base_info }
+  end
+  local want = ind.direction or (ind.better == "lower" and "decrease" or "increase")
+  local change = tonumber(("%.12g"):format(cur.r.value - base_value))   -- 4.2 - 5.1 is -0.9, not -0.899999...
+  local ok = (want == "decrease" and change < 0) or (want == "increase" and change > 0)
+  local at = when_of(cur.r)
+  return { status = ok and "achieved" or "not achieved", value = cur.r.value, at = at, baseline = base_info,
+           change = change, wanted = want,
+           reason = ("%s (%s) → %s (%s): %s wanted"):format(num(base_value), base_info.at or "the baseline given",
+             num(cur.r.value), at, want) }
+end
+
+-- completion: every unit (rows: unit_id, done = date or NULL; one row per completion) by
+-- each deadline. With several deadlines every unit must complete once in each interval
 -- (after the previous deadline, up to and including this one).
 function kinds.completion(ind, rows, as_of)
   local ds = M.deadlines_of(ind)
   if #ds == 0 then return { status = "not evaluable", reason = "no deadline" } end
-  for _, x in ipairs(ds) do
-    if x.year_missing then return { status = "not evaluable", reason = "deadline has no year" } end
-  end
   local units, order, done = {}, {}, {}
   for _, r in ipairs(rows) do
     local u = tostring(r.unit_id)
     if not units[u] then units[u] = true; order[#order + 1] = u; done[u] = {} end
-    local when = r.done and present(r.done) and date_of(r.done)
+    local when = date_of(r.done)
     if when and when <= as_of then table.insert(done[u], when) end
   end
   table.sort(order)
   if #order == 0 then return { status = "not evaluable", reason = "no units to complete" } end
-  local prev
-  for i, d in ipairs(ds) do
+  -- each deadline's interval: past ones are met or missed, the first one not past is the
+  -- current one, later ones are not due yet
+  local list, prev, missed, current = {}, nil, {}, nil
+  for _, d in ipairs(ds) do
     local ok_units, open = 0, {}
     for _, u in ipairs(order) do
       local hit = false
@@ -208,27 +293,47 @@ function kinds.completion(ind, rows, as_of)
       end
       if hit then ok_units = ok_units + 1 else open[#open + 1] = u end
     end
-    local progress = ("%d of %d"):format(ok_units, #order)
-    local label = d.phrase or tostring(d.date)
+    local entry = { date = tostring(d.date), phrase = d.phrase, done = ok_units, units = #order, open = open, label = deadline_label(d) }
     if as_of > d.date then
-      if #open > 0 then
-        return { status = "not achieved", value = progress,
-                 reason = ("not done by %s (%s): %s"):format(tostring(d.date), label, table.concat(open, ", ")) }
-      end
-      if i == #ds then return { status = "achieved", value = progress, reason = "all done by every deadline" } end
+      entry.status = #open == 0 and "achieved" or "not achieved"
+      if #open > 0 then missed[#missed + 1] = entry end
+    elseif current == nil then
+      entry.status = #open == 0 and "achieved" or "on track"
+      current = entry
     else
-      if #open == 0 and i == #ds then return { status = "achieved", value = progress, reason = "all done by " .. tostring(d.date) } end
-      return { status = #open == 0 and "on track" or "on track", value = progress, due = d.date,
-               reason = ("due %s (%s)%s"):format(tostring(d.date), label, #open > 0 and ("; open: " .. table.concat(open, ", ")) or "; all done so far") }
+      entry.status = "pending"
     end
+    list[#list + 1] = entry
     prev = d.date
   end
-  return { status = "achieved", reason = "all done" }
+  local result
+  local function progress(e) return ("%d of %d"):format(e.done, e.units) end
+  if #missed > 0 then
+    local parts = {}
+    for _, e in ipairs(missed) do parts[#parts + 1] = ("by %s: %s"):format(e.label, table.concat(e.open, ", ")) end
+    result = { status = "not achieved", value = progress(missed[1]), deadline = missed[1].date, open = missed[1].open,
+               reason = "not done " .. table.concat(parts, "; ") }
+  elseif current == nil then
+    result = { status = "achieved", value = progress(list[#list]), open = {}, reason = "all done by every deadline" }
+  elseif current.status == "achieved" and current == list[#list] then
+    result = { status = "achieved", value = progress(current), open = {}, reason = "all done by " .. current.label }
+  elseif current.status == "achieved" then
+    local more = #list - #missed
+    for i, e in ipairs(list) do if e == current then more = #list - i end end
+    result = { status = "on track", value = progress(current), due = current.date, open = {},
+               reason = ("all done for %s; %d more deadline%s"):format(current.label, more, more == 1 and "" or "s") }
+  else
+    result = { status = "on track", value = progress(current), due = current.date, open = current.open,
+               reason = ("due %s; open: %s"):format(current.label, table.concat(current.open, ", ")) }
+  end
+  for _, e in ipairs(list) do e.label = nil end
+  result.deadlines = list
+  return result
 end
 
 local function event_dates(rows)
   local out = {}
-  for _, r in ipairs(rows) do if present(r.date) then out[#out + 1] = tostring(r.date):sub(1, 10) end end
+  for _, r in ipairs(rows) do if present(r.date) then out[#out + 1] = r.date end end
   return out
 end
 
@@ -258,7 +363,8 @@ function kinds.frequency(ind, rows, as_of)
   local r = time.check_frequency(event_dates(rows), { count = count, per = per, window = win, open = open }, as_of)
   local last = r.periods and r.periods[#r.periods]
   r.value = last and (last.count .. " in " .. last.label) or nil
-  if r.status == "not achieved" and ind.hard == false then r.severity = "warning" end
+  r.required = { count = count, per = per }
+  r.window = { first = tostring(win.first), last = not open and tostring(win.last) or nil }
   return r
 end
 
@@ -270,84 +376,115 @@ function kinds.max_gap(ind, rows, as_of)
   local dates = event_dates(rows)
   local r = time.check_max_gap(dates, rec.max_gap, (window_of(ind, rec, as_of)), as_of)
   r.value = r.largest and (r.largest .. " days") or nil
+  r.max_gap = ind.max_gap or ind.every
   -- a cadence with a shortest gap too ("hver 4.-6. uge"): when the next one is due
   if rec.min_gap and #dates > 0 then
     table.sort(dates)
     local from, to = time.due_window(dates[#dates], rec.min_gap, rec.max_gap)
     r.due_from, r.due_to = tostring(from), tostring(to)
-    local asd = time.parse_date(as_of)
-    if asd > to then
+    if as_of > to then
       r.status, r.reason = "not achieved", ("overdue: the next was due %s to %s"):format(tostring(from), tostring(to))
-    else
+    elseif r.status ~= "not achieved" then
       r.reason = (r.reason or "") .. ("; next due %s to %s"):format(tostring(from), tostring(to))
     end
   end
-  if r.status == "not achieved" and ind.hard == false then r.severity = "warning" end
   return r
 end
 
--- share: of audited cases where the criterion applies, the share that meets it (rows: met = 1/0/null)
+-- share: of audited cases where the criterion applies, the share that meets it (rows: met)
 function kinds.share(ind, rows)
   local yes, applicable = 0, 0
   for _, r in ipairs(rows) do
     if present(r.met) then
       applicable = applicable + 1
-      if r.met == 1 or r.met == true or r.met == "yes" or r.met == "ja" then yes = yes + 1 end
+      if r.met == 1 then yes = yes + 1 end
     end
   end
   if applicable == 0 then return { status = "not evaluable", reason = "no applicable cases" } end
   local share = yes / applicable
-  local value = ("%d of %d (%.0f%%)"):format(yes, applicable, share * 100)
-  if not ind.threshold then return { status = "not evaluable", reason = "no threshold", value = value, share = share } end
-  local ok = share >= ind.threshold
-  return { status = ok and "achieved" or "not achieved", value = value, share = share,
-           reason = ("%.0f%% %s the threshold %.0f%%"):format(share * 100, ok and "meets" or "is below", ind.threshold * 100) }
+  local value = ("%d of %d (%s)"):format(yes, applicable, pct(share))
+  local out = { value = value, share = share, yes = yes, applicable = applicable }
+  if not ind.threshold then out.status, out.reason = "not evaluable", "no threshold"; return out end
+  local incl = ind.inclusive ~= false
+  out.threshold, out.inclusive = ind.threshold, incl
+  local ok = incl and share >= ind.threshold or (not incl and share > ind.threshold)
+  out.status = ok and "achieved" or "not achieved"
+  out.reason = ("%s %s the threshold %s%s"):format(pct(share), ok and "meets" or "is below", incl and "" or "more than ",
+    pct(ind.threshold))
+  if not ok and not incl and share == ind.threshold then out.reason = ("%s is not more than %s"):format(pct(share), pct(ind.threshold)) end
+  return out
 end
 
--- checklist: every item done (rows: item, done = date/1 or null/0)
+-- checklist: every item done (rows: item, done = date, 1/0 or NULL); with a deadline, an
+-- item dated after it was done late
 function kinds.checklist(ind, rows, as_of)
   local items = type(ind.items) == "string" and { ind.items } or ind.items or {}
-  local done = {}
+  if #items == 0 then return { status = "not evaluable", reason = "no items" } end
+  local d = ind.deadline and M.deadlines_of(ind)[1]
+  local done, late = {}, {}
   for _, r in ipairs(rows) do
-    local d = r.done
-    if present(d) and d ~= 0 and d ~= false then
-      local when = type(d) == "string" and d:match("^%d%d%d%d%-") and date_of(d)
-      if not when or when <= as_of then done[tostring(r.item)] = true end
+    local v = r.done
+    if present(v) and v ~= 0 then
+      local when = type(v) == "string" and time.parse_date(v) or nil
+      if not when or when <= as_of then
+        if when and d and when > d.date then late[r.item] = tostring(when) else done[r.item] = when and tostring(when) or true end
+      end
     end
   end
-  local open, n = {}, 0
-  for _, it in ipairs(items) do if done[it] then n = n + 1 else open[#open + 1] = it end end
-  if #items == 0 then return { status = "not evaluable", reason = "no items" } end
-  local value = ("%d of %d"):format(n, #items)
-  if n == #items then return { status = "achieved", value = value, reason = "all items done" } end
-  local st = "on track"
-  if ind.deadline then
-    local d = M.deadlines_of(ind)[1]
-    if d and d.year_missing then st = "not evaluable"
-    elseif d and as_of > d.date then st = "not achieved" end
+  local open, finished, late_list, n = {}, {}, {}, 0
+  for _, it in ipairs(items) do
+    if done[it] then n = n + 1; finished[#finished + 1] = it
+    elseif late[it] then n = n + 1; finished[#finished + 1] = it; late_list[#late_list + 1] = it
+    else open[#open + 1] = it end
   end
-  return { status = st, value = value, reason = "open: " .. table.concat(open, "; ") }
+  local value = ("%d of %d"):format(n, #items)
+  local out = { value = value, done = finished, open = open, done_late = #late_list > 0 and late_list or nil,
+                deadline = d and tostring(d.date) or nil }
+  if #open == 0 and #late_list == 0 then out.status, out.reason = "achieved", "all items done"; return out end
+  if d and (as_of > d.date or #open == 0) then
+    -- past the deadline with items open, or every item done but some after the deadline
+    out.status = "not achieved"
+    local parts = {}
+    if #open > 0 then parts[#parts + 1] = ("not done by %s: %s"):format(deadline_label(d), table.concat(open, "; ")) end
+    if #late_list > 0 then parts[#parts + 1] = ("done after %s: %s"):format(deadline_label(d), table.concat(late_list, "; ")) end
+    out.reason = table.concat(parts, "; ")
+  else
+    out.status = "on track"
+    out.reason = (d and ("due %s; "):format(deadline_label(d)) or "") .. "open: " .. table.concat(open, "; ")
+  end
+  return out
 end
+
+local verdict_status = {}
+for _, v in ipairs(inputs.verdicts) do verdict_status[v[1]] = v[2] end
 
 -- judgement: the latest judgement by the named body (rows: body, date, verdict, note)
-function kinds.judgement(ind, rows)
+function kinds.judgement(ind, rows, as_of)
   local best
   for _, r in ipairs(rows) do
-    if (ind.body == nil or r.body == ind.body) and (best == nil or tostring(r.date) > tostring(best.date)) then best = r end
+    if (ind.body == nil or r.body == ind.body) and (best == nil or r.date >= best.date) then best = r end
   end
-  if not best then return { status = "pending", reason = "no judgement recorded by " .. (ind.body or "anyone") } end
-  local verdict = tostring(best.verdict)
-  local map = { achieved = "achieved", opfyldt = "achieved", ["on track"] = "on track", ["not achieved"] = "not achieved", ["ikke opfyldt"] = "not achieved" }
-  return { status = map[verdict] or "not evaluable", value = verdict,
-           reason = ("judged by %s on %s%s"):format(tostring(best.body), tostring(best.date), present(best.note) and (": " .. best.note) or "") }
+  local d = ind.deadline and M.deadlines_of(ind)[1]
+  if not best then
+    if d and as_of > d.date then
+      return { status = "not achieved", deadline = tostring(d.date),
+               reason = ("no judgement by %s recorded by %s"):format(ind.body or "anyone", deadline_label(d)) }
+    end
+    return { status = "pending", deadline = d and tostring(d.date) or nil,
+             reason = ("no judgement recorded by %s%s"):format(ind.body or "anyone", d and ("; due " .. deadline_label(d)) or "") }
+  end
+  local st = verdict_status[best.verdict]
+  return { status = st, value = best.verdict, judgement = { body = best.body, date = best.date, verdict = best.verdict,
+             note = present(best.note) and best.note or nil },
+           reason = ("judged by %s on %s%s"):format(tostring(best.body), best.date, present(best.note) and (": " .. best.note) or "") }
 end
 
--- prepost: mean after against mean before (rows: phase = pre/post or før/efter, value)
+-- prepost: mean after against mean before (rows: phase = pre/før or post/efter, value)
 function kinds.prepost(ind, rows)
   local sum, n = { pre = 0, post = 0 }, { pre = 0, post = 0 }
   local map = { pre = "pre", ["før"] = "pre", post = "post", efter = "post" }
   for _, r in ipairs(rows) do
-    local ph = map[tostring(r.phase)]
+    local ph = map[r.phase]
     if ph and present(r.value) then sum[ph] = sum[ph] + r.value; n[ph] = n[ph] + 1 end
   end
   if n.pre == 0 or n.post == 0 then return { status = "not evaluable", reason = "needs measurements before and after" } end
@@ -355,60 +492,63 @@ function kinds.prepost(ind, rows)
   local better = ind.better or "higher"
   local ok = better == "higher" and post > pre or better == "lower" and post < pre
   return { status = ok and "achieved" or "not achieved", value = ("%.2f → %.2f"):format(pre, post),
-           reason = ("mean before %.2f, after %.2f (%s is better)"):format(pre, post, better) }
+           pre = { mean = pre, n = n.pre }, post = { mean = post, n = n.post }, better = better,
+           reason = ("mean before %.2f (%d), after %.2f (%d): %s is better"):format(pre, n.pre, post, n.post, better) }
 end
 
--- conditional: inactive (pending) until the condition is recorded (rows: decided = date),
--- then judged by its deadline (rows: done = date)
+-- conditional: pending until the condition is recorded (rows: decided = date), then done by
+-- its deadline (rows: done = date)
 function kinds.conditional(ind, rows, as_of)
   local decided, done
   for _, r in ipairs(rows) do
-    if present(r.decided) and date_of(r.decided) <= as_of then decided = date_of(r.decided) end
-    if present(r.done) and date_of(r.done) <= as_of then done = date_of(r.done) end
+    local dd, dn = date_of(r.decided), date_of(r.done)
+    if dd and dd <= as_of and (decided == nil or dd < decided) then decided = dd end
+    if dn and dn <= as_of and (done == nil or dn < done) then done = dn end
   end
-  if not decided then return { status = "pending", reason = "inactive until recorded: " .. (ind.condition or "its condition") } end
-  if not ind.deadline then
-    return { status = done and "achieved" or "on track", reason = "activated " .. tostring(decided) }
+  if not decided then
+    return { status = "pending", reason = "inactive until recorded: " .. (ind.condition or "its condition") }
   end
-  local d = M.deadlines_of(ind)[1]
-  local st, why = d:status(as_of, done and tostring(done))
-  return { status = st, reason = why .. " (activated " .. tostring(decided) .. ")" }
+  local out = { decided = tostring(decided), done = done and tostring(done) or nil }
+  local d = ind.deadline and M.deadlines_of(ind)[1]
+  out.deadline = d and tostring(d.date) or nil
+  local act = "; activated " .. tostring(decided)
+  if done then
+    if d and done > d.date then
+      out.status, out.reason = "not achieved", ("done %s, after the deadline %s%s"):format(tostring(done), deadline_label(d), act)
+    else
+      out.status, out.reason = "achieved", "done " .. tostring(done) .. act
+    end
+  elseif d and as_of > d.date then
+    out.status, out.reason = "not achieved", ("not done by %s%s"):format(deadline_label(d), act)
+  else
+    out.status, out.reason = "on track", (d and ("due " .. deadline_label(d)) or "not done yet") .. act
+  end
+  return out
 end
 
 M.kinds = kinds
 
 -- ---------------------------------------------------------------- evaluation
 
--- evaluate(ctx, ind, as_of) -> { status, reason, value, ..., units = { {unit, status, ...} } }
-function M.evaluate(ctx, ind, as_of)
-  -- a shared indicator: the other one's measurement, evaluated once per run
-  if ind.uses then
-    local m = ind
-    while m.parent do m = m.parent end
-    local other = m:find(ind.uses)
-    if not other or other.kind ~= "indicator" then return { status = "not evaluable", reason = "uses \"" .. ind.uses .. "\", which is not an indicator" } end
-    ctx.shared_results = ctx.shared_results or {}
-    local r = ctx.shared_results[other] or M.evaluate(ctx, other, as_of)
-    ctx.shared_results[other] = r
-    local copy = {}
-    for k, v in pairs(r) do copy[k] = v end
-    copy.reason = (r.reason or "") .. " (shared with " .. other.id .. ")"
-    return copy
+local function with_severity(ind, r)
+  if r.status == "not achieved" then r.severity = ind.hard == false and "soft" or "hard" end
+  for _, u in ipairs(r.units or {}) do with_severity(ind, u) end
+  return r
+end
+
+local rank = { ["not achieved"] = 1, ["not evaluable"] = 2, ["on track"] = 3, pending = 4, achieved = 5 }
+M.rank = rank
+
+-- per unit: the rows of each unit evaluated alone; the whole organisation's rows (unit_id
+-- NULL) decide the overall status, else every unit must achieve it (the worst unit decides)
+local function per_unit(ind, rows, as_of, eval)
+  local groups, order = {}, {}
+  for _, r in ipairs(rows) do
+    local u = present(r.unit_id) and tostring(r.unit_id) or ""
+    if not groups[u] then groups[u] = {}; order[#order + 1] = u end
+    table.insert(groups[u], r)
   end
-  -- a time phrase that cannot be read, or whose year was lost, makes any kind of indicator
-  -- not evaluable (qm check reports both with the same reader)
-  local times, terr = M.read_times(ind)
-  if not times then return { status = "not evaluable", reason = terr } end
-  local ny = M.no_year(times)
-  if ny then return { status = "not evaluable", reason = ny } end
-  local rows, err = fetch(ctx, ind, as_of)
-  if not rows then return { status = "not evaluable", reason = err } end
-  rows = known(rows, as_of)
-  local eval = kinds[ind.type or "value"]
-  if ind.deadline and (ind.type == "value" or ind.type == nil) then eval = kinds.completion end
-  local per_unit = ind.scope and ind.type ~= "completion"
-  if not per_unit then return eval(ind, rows, as_of) end
-  local groups, order = by_unit(rows)
+  table.sort(order)
   local units = {}
   for _, u in ipairs(order) do
     if u ~= "" then
@@ -418,21 +558,75 @@ function M.evaluate(ctx, ind, as_of)
     end
   end
   local overall
+  local scope = ind.scope or "units"
   if groups[""] then
-    overall = eval(ind, groups[""], as_of)   -- rows for the whole organisation (unit_id NULL)
+    overall = eval(ind, groups[""], as_of)   -- rows for the whole organisation
   else
-    -- no whole-organisation rows: the units decide; every unit must achieve it
-    local count, worst = {}, nil
-    local rank = { ["not achieved"] = 1, ["not evaluable"] = 2, pending = 3, ["on track"] = 4, achieved = 5 }
+    local count, worst, worst_units = {}, nil, {}
     for _, r in ipairs(units) do
       count[r.status] = (count[r.status] or 0) + 1
       if worst == nil or rank[r.status] < rank[worst] then worst = r.status end
     end
-    overall = { status = worst or "not evaluable", value = ("%d of %d units"):format(count.achieved or 0, #units),
-                reason = #units == 0 and "no data" or ("%d of %d %s achieved it"):format(count.achieved or 0, #units, ind.scope) }
+    for _, r in ipairs(units) do if r.status == worst and worst ~= "achieved" then worst_units[#worst_units + 1] = r.unit end end
+    local same = #units > 0
+    for _, r in ipairs(units) do if r.status ~= units[1].status or r.reason ~= units[1].reason then same = false end end
+    if same and units[1].status == "not evaluable" then
+      overall = { status = "not evaluable", reason = ("every one of %d %s: %s"):format(#units, scope, units[1].reason) }
+    else
+      overall = { status = worst or "not evaluable", value = ("%d of %d units"):format(count.achieved or 0, #units),
+                  reason = #units == 0 and "no data" or ("%d of %d %s achieved it%s"):format(count.achieved or 0, #units, scope,
+                    #worst_units > 0 and ("; %s: %s"):format(worst, table.concat(worst_units, ", ")) or "") }
+    end
   end
   overall.units = units
+  overall.scope = scope
   return overall
+end
+
+-- a problem with the data: at the indicator's line, once per run, on the run's record
+local function report_problem(run, ind, p)
+  p.where = ind.where
+  if run and run.data_problem then run:data_problem(ind, p) end
+end
+
+-- evaluate(run, ind, as_of) -> { status, reason, value, ..., units = { {unit, status, ...} } }
+function M.evaluate(run, ind, as_of)
+  -- a shared indicator: the other one's measurement, evaluated once per run
+  if ind.uses then
+    local m = ind
+    while m.parent do m = m.parent end
+    local other = m:find(ind.uses)
+    if not other or other.kind ~= "indicator" then return { status = "not evaluable", reason = "uses \"" .. ind.uses .. "\", which is not an indicator" } end
+    run.shared_results = run.shared_results or {}
+    local r = run.shared_results[other] or M.evaluate(run, other, as_of)
+    run.shared_results[other] = r
+    local copy = {}
+    for k, v in pairs(r) do copy[k] = v end
+    copy.reason = (r.reason or "") .. " (shared with " .. other.id .. ")"
+    copy.shared_with = other.id
+    return copy
+  end
+  -- a time phrase that cannot be read, or whose year was lost, makes any kind of indicator
+  -- not evaluable (qm check reports both with the same reader)
+  local times, terr = M.read_times(ind)
+  if not times then return { status = "not evaluable", reason = terr } end
+  local ny = M.no_year(times)
+  if ny then return { status = "not evaluable", reason = ny } end
+  local rows, p = contract.rows(run, ind, as_of)
+  if not rows then
+    local data_problem = p.kind ~= "none" and p.kind ~= "database"
+    if data_problem then report_problem(run, ind, p) end
+    return { status = "not evaluable", reason = p.message, problem = data_problem and p or nil }
+  end
+  rows = known(rows, as_of)
+  local kind = ind.type or "value"
+  local eval = kinds[kind]
+  local has_units = false
+  if kind ~= "completion" and kind ~= "conditional" then
+    for _, r in ipairs(rows) do if present(r.unit_id) then has_units = true break end end
+  end
+  if ind.scope or has_units then return with_severity(ind, per_unit(ind, rows, as_of, eval)) end
+  return with_severity(ind, eval(ind, rows, as_of))
 end
 
 return M

@@ -649,8 +649,13 @@ local function sorted_dates(events, as_of)
   return out
 end
 
---- check_frequency(events, {count=, per=, window=Period}, as_of) -> result
---- { status, reason, periods = { {label, count, ok, complete} } }
+--- check_frequency(events, {count=, per=, window=Period, open=}, as_of) -> result
+--- { status, reason, periods = { {label, first, last, count, required, ok, complete, status} } }
+--- A period is complete once the as-of date is past its last day (on its last day events can
+--- still come); its status is "met" (count reached), "missed" (complete and short) or "open".
+--- Statuses: pending before the window starts; not achieved when a complete period was
+--- missed; achieved when every period of the window is met and the window's last day is
+--- reached (never for an open window: one that runs on from its start); on track otherwise.
 function M.check_frequency(events, rule, as_of)
   as_of = M.parse_date(as_of)
   local evs = sorted_dates(events, as_of)
@@ -658,55 +663,73 @@ function M.check_frequency(events, rule, as_of)
   if not win then return { status = "not evaluable", reason = "no window given" } end
   local p = M.period_of(rule.per, win.first)
   local result = { periods = {} }
-  local missed, open = 0, false
+  local missed, all_met = {}, true
   while p.first <= win.last do
     local n = 0
     for _, d in ipairs(evs) do if p:contains(d) and win:contains(d) then n = n + 1 end end
-    local complete = p.last <= as_of
+    local complete = p.last < as_of
     local ok = n >= rule.count
+    if not ok then all_met = false end
     if p.first <= as_of then
-      result.periods[#result.periods + 1] = { label = p:label("da"), count = n, ok = ok, complete = complete }
-      if complete and not ok then missed = missed + 1 end
-      if not complete then open = true end
+      local st = ok and "met" or (complete and "missed" or "open")
+      result.periods[#result.periods + 1] = { label = p:label("da"), first = tostring(p.first < win.first and win.first or p.first),
+        last = tostring((p.last > win.last and not rule.open) and win.last or p.last), count = n, required = rule.count, ok = ok,
+        complete = complete, status = st }
+      if st == "missed" then missed[#missed + 1] = ("%s (%d)"):format(p:label("da"), n) end
     end
     p = p:next()
   end
-  if missed > 0 then
-    result.status, result.reason = "not achieved", ("%d period%s with fewer than %d"):format(missed, missed == 1 and "" or "s", rule.count)
+  if #missed > 0 then
+    result.status, result.reason = "not achieved", ("%d period%s with fewer than %d: %s"):format(#missed,
+      #missed == 1 and "" or "s", rule.count, table.concat(missed, ", "))
   elseif as_of < win.first then
     result.status, result.reason = "pending", "the window starts " .. tostring(win.first)
-  elseif as_of >= win.last and not open and not rule.open then
+  elseif as_of >= win.last and all_met and not rule.open then
     result.status, result.reason = "achieved", "every period had at least " .. rule.count
   else
-    result.status, result.reason = "on track", "every finished period had at least " .. rule.count
+    local cur = result.periods[#result.periods]
+    result.status, result.reason = "on track", ("every finished period had at least %d%s"):format(rule.count,
+      cur and not cur.complete and (("; %s so far: %d"):format(cur.label, cur.count)) or "")
   end
   return result
 end
 
---- check_max_gap(events, gap {n, unit}, window, as_of) -> { status, reason, largest (days) }
+--- check_max_gap(events, gap {n, unit}, window, as_of) -> { status, reason, largest (days),
+--- from, to (the largest gap's ends), late = { from, to, days, running } (the first gap too
+--- long; running when no event closed it by the as-of date) }. The gap still running at the
+--- as-of date counts: it is too long once the as-of date is past the day the next event was due.
 function M.check_max_gap(events, gap, win, as_of)
   as_of = M.parse_date(as_of)
   local evs = sorted_dates(events, as_of)
   local start = win and win.first or (evs[1] or as_of)
   local stop = win and (win.last < as_of and win.last or as_of) or as_of
   if as_of < start then return { status = "pending", reason = "the window starts " .. tostring(start), largest = 0 } end
-  local prev, largest, worst_from = start, 0, nil
+  local prev, largest, worst_from, worst_to = start, 0, nil, nil
   local inside = {}
   for _, d in ipairs(evs) do if d >= start and d <= stop then inside[#inside + 1] = d end end
+  local n_events = #inside
   inside[#inside + 1] = stop
-  local late = false
-  for _, d in ipairs(inside) do
+  local late
+  for i, d in ipairs(inside) do
     local g = d.days - prev.days
-    if g > largest then largest, worst_from = g, prev end
-    if g > gap_days(gap, prev) then late = true end
+    if g > largest then largest, worst_from, worst_to = g, prev, d end
+    if not late and g > gap_days(gap, prev) then
+      late = { from = tostring(prev), to = tostring(d), days = g, running = i > n_events }
+    end
     prev = d
   end
   if late then
-    return { status = "not achieved", largest = largest,
-             reason = ("a gap of %d days from %s, more than %d %s"):format(largest, tostring(worst_from), gap[1], gap[2]) }
+    local r = { status = "not achieved", largest = largest, from = tostring(worst_from), to = tostring(worst_to), late = late }
+    if late.running then
+      r.reason = ("no event from %s to %s (%d days), more than %d %s"):format(late.from, late.to, late.days, gap[1], gap[2])
+    else
+      r.reason = ("a gap of %d days from %s to %s, more than %d %s"):format(late.days, late.from, late.to, gap[1], gap[2])
+    end
+    return r
   end
   local done = win and as_of >= win.last
-  return { status = done and "achieved" or "on track", largest = largest, reason = ("largest gap %d days"):format(largest) }
+  return { status = done and "achieved" or "on track", largest = largest, from = worst_from and tostring(worst_from),
+           to = worst_to and tostring(worst_to), reason = ("largest gap %d days"):format(largest) }
 end
 
 --- time.after(date, gap {n, unit}) -> the date `gap` after `date`, in calendar terms: months,

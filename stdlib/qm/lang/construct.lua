@@ -6,10 +6,13 @@ local model = require "qm.lang.model"
 
 local M = {}
 
--- record a problem ("error" or "warning") at "file:line" on the run
-function M.problem(run, level, where, msg)
+-- record a problem ("error" or "warning") at "file:line" on the run. `about` (optional) says
+-- what it concerns, so tools can point at it: { kind =, id = (the element), field = (its
+-- field), offset = (bytes into the field's text), suggestion = (the "did you mean" word) }
+function M.problem(run, level, where, msg, about)
   run.problems = run.problems or {}
-  table.insert(run.problems, { level = level, where = where or "?", msg = msg })
+  -- (about must be a table: a caller passing msg:gsub(...) hands on gsub's count too)
+  table.insert(run.problems, { level = level, where = where or "?", msg = msg, about = type(about) == "table" and about or nil })
 end
 local problem = M.problem
 
@@ -65,31 +68,33 @@ function M.build(run, kind, id, spec, where)
   local decl = schema.constructs[kind]
   local node = model.new(kind, { kind = kind, id = id, where = where, children = {} })
   if type(spec) ~= "table" then
-    problem(run, "error", where, ("%s: expected { ... } after %s \"%s\", got %s"):format(label(kind, id), kind, id, type(spec)))
+    problem(run, "error", where, ("%s: expected { ... } after %s \"%s\", got %s"):format(label(kind, id), kind, id, type(spec)), { kind = kind, id = id })
     return node
   end
   for k, v in pairs(spec) do
     if math.type(k) == "integer" then
       if model.is_element(v) then
         if not decl.children or not decl.children[v.kind] then
-          problem(run, "error", v.where, ("%s cannot contain %s"):format(label(kind, id), label(v.kind, v.id)))
+          problem(run, "error", v.where, ("%s cannot contain %s"):format(label(kind, id), label(v.kind, v.id)), { kind = v.kind, id = v.id })
         end
       else
-        problem(run, "error", where, ("%s: item %d is not a theme, question, indicator, dataset or column (did you forget a field name?)"):format(label(kind, id), k))
+        problem(run, "error", where, ("%s: item %d is not a theme, question, indicator, dataset or column (did you forget a field name?)"):format(label(kind, id), k), { kind = kind, id = id })
       end
     elseif type(k) ~= "string" then
-      problem(run, "error", where, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)))
+      problem(run, "error", where, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)), { kind = kind, id = id })
     else
       local f = decl.by_name[k]
       if not f then
         local hint = did_you_mean(k, decl.names)
         problem(run, "error", where, ("%s: unknown field \"%s\"%s"):format(label(kind, id), k,
-          hint and (" (did you mean \"" .. hint .. "\"?)") or (" (fields: " .. table.concat(decl.names, ", ") .. ")")))
+          hint and (" (did you mean \"" .. hint .. "\"?)") or (" (fields: " .. table.concat(decl.names, ", ") .. ")")),
+          { kind = kind, id = id, field = k, suggestion = hint })
       else
         local ok, msg = schema.check_type(f, v)
         if not ok then
-          problem(run, "error", where, ("%s: %s %s"):format(label(kind, id), k, msg))
+          problem(run, "error", where, ("%s: %s %s"):format(label(kind, id), k, msg), { kind = kind, id = id, field = k, value = true })
         else
+          for _, m in ipairs(schema.check_nested(f, v)) do problem(run, "error", where, ("%s: %s"):format(label(kind, id), m)) end
           node[k] = v
         end
       end
@@ -107,7 +112,7 @@ function M.build(run, kind, id, spec, where)
   end
   for _, f in ipairs(decl.fields) do
     if f.required and node[f.name] == nil then
-      problem(run, "error", where, ("%s: %s is required (%s)"):format(label(kind, id), f.name, f.doc))
+      problem(run, "error", where, ("%s: %s is required (%s)"):format(label(kind, id), f.name, f.doc), { kind = kind, id = id })
     end
     if node[f.name] == nil and f.default ~= nil then node[f.name] = f.default end
   end
@@ -137,7 +142,8 @@ function M.index(run, m)
   local function add(key, e, what)
     local prev = index[key]
     if prev and prev ~= e then
-      problem(run, "error", e.where, ("duplicate id \"%s\": %s at %s has it too%s"):format(key, label(prev.kind, prev.id), prev.where, what))
+      problem(run, "error", e.where, ("duplicate id \"%s\": %s at %s has it too%s"):format(key, label(prev.kind, prev.id), prev.where, what),
+        { kind = e.kind, id = e.id })
     else
       index[key] = e
     end

@@ -38,15 +38,33 @@ M.constructs = {
       { name = "version", type = "string", doc = "the model's version" },
       { name = "target", type = "number", doc = "the target score improvement areas are measured against" },
       { name = "default_report", type = "string", doc = "the report qm run produces without --report" },
-      { name = "as_of", type = "string", doc = "the date indicators are evaluated as of, unless --as-of is given" },
-      { name = "parties", type = "table", doc = "who agreed the model (goal agreements): { center =, counterparty =, agreed = }" },
+      { name = "as_of", type = "date", doc = "the date indicators are evaluated as of, unless --as-of is given" },
+      { name = "parties", type = "table", doc = "who agreed the model (goal agreements): { center =, counterparty =, agreed = }", fields = {
+        { name = "center", type = "string", doc = "the unit whose agreement it is" },
+        { name = "counterparty", type = "string", doc = "who it is agreed with" },
+        { name = "agreed", type = "date", doc = "when it was agreed (YYYY-MM-DD)" } } },
       { name = "contributions", type = "table", doc = "contributions to other units' agreements (goal agreements): { { to = unit, goal = text, efforts = { ids } }, ... }" },
       { name = "plan", type = "table", doc = "an action plan declared in the model: { { id, title, owner, time, links = { ... } }, ... }" },
       { name = "priorities", type = "table", doc = "a prioritisation recorded with reasons: { { id = element, reason = \"...\" }, ... }" },
-      { name = "audit", type = "table", doc = "case audits: { table = name (round, case_id, criterion, answer 1/0/NULL), rounds = { in order }, baseline = round }" },
+      { name = "audit", type = "table", doc = "case audits: { table = name (round, case_id, criterion, answer 1/0/NULL), rounds = { in order }, baseline = round }", fields = {
+        { name = "table", type = "name", doc = "the table of answers (default audit_answers)" },
+        { name = "rounds", type = "list", doc = "the rounds in order (default: as found, sorted)" },
+        { name = "baseline", type = "string", doc = "the round themes are prioritised from (default: the first)" } } },
       { name = "coverage_of", type = "string", doc = "the theme whose sub-themes the plan's coverage report counts (default: the top themes)" },
       { name = "survey_sql", type = "string", doc = "a query giving (element, score) from a survey, for a score-based prioritisation" },
-      { name = "progression", type = "table", doc = "progression settings (resultatbaseret styring): window, focus_max, coverage, target_group, tables" },
+      { name = "progression", type = "table", doc = "progression settings (resultatbaseret styring): window, focus_max, coverage, target_group, tables", fields = {
+        { name = "window", type = "integer", min = 2, doc = "how many conversations without progression raise a flag (default 3)" },
+        { name = "focus_max", type = "integer", min = 1, doc = "the most focus points open at a time" },
+        { name = "coverage", type = "string", doc = "citizens in the job centre more than this length of time must be scored, in calendar months (\"et halvt år\", the default; \"et år\")" },
+        { name = "coverage_days", type = "integer", min = 0, doc = "instead of coverage: more than this many days" },
+        { name = "coverage_goal", type = "number", min = 0, max = 1, doc = "the share (0-1) of those citizens that must be scored (default 1)" },
+        { name = "target_group", type = "values", doc = "the target group, or a list of them, the reports are about" },
+        { name = "tables", type = "table", doc = "the municipality's table names", fields = {
+          { name = "citizens", type = "name", doc = "default jc_citizens" },
+          { name = "conversations", type = "name", doc = "default jc_conversations" },
+          { name = "scores", type = "name", doc = "default jc_scores" },
+          { name = "focus", type = "name", doc = "default jc_focus" },
+          { name = "interventions", type = "name", doc = "default jc_interventions" } } } } },
       { name = "min_group", type = "integer", doc = "the smallest group whose figures a report that leaves the unit may show (roll-ups, benchmarks; default 5; --min-group overrides)" },
       { name = "stable_labels", type = "boolean", doc = "svarrapport: give each participant the same P-label in every question (a reader can then follow one person; docs/reports.md)" },
       { name = "wording", type = "table", doc = "report words this model changes: { da = { [\"key\"] = \"text\" }, en = { ... } } (keys from the report catalogue, docs/reports.md)" },
@@ -293,6 +311,25 @@ function M.check_type(f, v)
     for _, x in ipairs(f.values) do if x == v then return true end end
     return false, "must be one of " .. table.concat(f.values, ", ") .. (type(v) == "string" and (", not \"" .. v .. "\"") or "")
   end
+  if t == "date" then
+    return type(v) == "string" and v:match("^%d%d%d%d%-%d%d%-%d%d$") ~= nil and pcall(require("qm.eval.time").parse_date, v),
+      "must be a date like \"2016-10-01\""
+  end
+  if t == "name" then
+    return type(v) == "string" and v:match("^[%a_][%w_]*$") ~= nil, "must be a table name (letters, digits and _)"
+  end
+  if t == "values" then
+    local function one(x) return type(x) == "string" or type(x) == "number" end
+    if one(v) then return true end
+    if type(v) ~= "table" or #v == 0 then return false, "must be a text or number, or a list of them" end
+    for _, x in ipairs(v) do if not one(x) then return false, "must be a text or number, or a list of them" end end
+    return true
+  end
+  if t == "list" then
+    if type(v) ~= "table" then return false, "must be a list { \"a\", \"b\" }" end
+    for _, x in ipairs(v) do if type(x) ~= "string" then return false, "must be a list of texts" end end
+    return true
+  end
   if t == "deadline" then
     if type(v) == "string" then return true end
     if type(v) == "table" then
@@ -302,6 +339,43 @@ function M.check_type(f, v)
     return false, "must be a date or a Danish phrase like \"ultimo 2017\", or a list of them"
   end
   return false, "has an unknown type " .. tostring(t)
+end
+
+-- check_nested(field, value) -> a list of messages for a table field whose sub-fields are
+-- declared (`fields`): an unknown key (with "did you mean"), a value of the wrong type, a
+-- number outside its min/max. Messages start with the path: "progression.focus_max must ...".
+function M.check_nested(f, v, path, out)
+  out = out or {}
+  path = path or f.name
+  if not f.fields or type(v) ~= "table" then return out end
+  local by = {}
+  for _, sf in ipairs(f.fields) do by[sf.name] = sf end
+  local keys = {}
+  for k in pairs(v) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  for _, k in ipairs(keys) do
+    local x = v[k]
+    local sf = type(k) == "string" and by[k]
+    if not sf then
+      local names, best, bestd = {}, nil, nil
+      for _, s2 in ipairs(f.fields) do
+        names[#names + 1] = s2.name
+        local d = type(k) == "string" and M.distance(k, s2.name) or 99
+        if d <= math.max(2, #s2.name // 3) and (bestd == nil or d < bestd) then best, bestd = s2.name, d end
+      end
+      out[#out + 1] = ("%s: unknown field \"%s\"%s"):format(path, tostring(k),
+        best and (" (did you mean \"" .. best .. "\"?)") or (" (fields: " .. table.concat(names, ", ") .. ")"))
+    else
+      local ok, msg = M.check_type(sf, x)
+      if not ok then out[#out + 1] = ("%s.%s %s"):format(path, k, msg)
+      else
+        if type(x) == "number" and sf.min ~= nil and x < sf.min then out[#out + 1] = ("%s.%s must be at least %s, not %s"):format(path, k, sf.min, x) end
+        if type(x) == "number" and sf.max ~= nil and x > sf.max then out[#out + 1] = ("%s.%s must be at most %s, not %s"):format(path, k, sf.max, x) end
+        M.check_nested(sf, x, path .. "." .. k, out)
+      end
+    end
+  end
+  return out
 end
 
 -- Levenshtein distance, for "did you mean"

@@ -11,6 +11,8 @@ local json = require "qm.reports.json"
 local host = require "qm.host"
 local cli = require "qm.engine.cli"
 local i18n = require "qm.reports.i18n"
+local scoring = require "qm.rules.scoring"
+local contract = require "qm.eval.contract"
 
 local M = {}
 
@@ -20,6 +22,7 @@ local function setup(ctx, m)
   if not t:match("^[%a_][%w_]*$") then error(("audit.table: %q is not a table name"):format(t), 0) end
   local db = ctx:model_database()
   if not db then cli.usage_error("the audit report needs the audit data: give --db FILE") end
+  contract.check_report(db, m, "audit", { answers = t })
   return db, t, a
 end
 
@@ -40,13 +43,36 @@ end
 
 local function pct(x) return x and ("%.0f%%"):format(x * 100) or "-" end
 
--- a theme's share: all its criteria's applicable answers together
+-- the scoring rule a theme declares (its own, else a parent's, up to the model's), or nil
+local function declared_rule(th)
+  local e = th
+  while e do
+    if e.scoring ~= nil then return e.scoring end
+    e = e.parent
+  end
+  return nil
+end
+
+local function rule_name(r)
+  if r == nil then return "pooled" end
+  return scoring.is_rule(r) and r.name or "function"
+end
+
+-- a theme's share. Without a scoring rule: all its criteria's applicable answers together
+-- (pooled). With one (the theme's `scoring`, else a parent's or the model's): the rule over
+-- the criteria's shares (values 0-1, weight = the question's weight), criteria without an
+-- applicable answer left out. yes and n are the pooled counts either way.
 local function theme_share(th, shares)
-  local yes, n = 0, 0
+  local yes, n, items = 0, 0, {}
   for _, q in ipairs(th:questions()) do
     local s = shares and shares[q.id]
-    if s then yes = yes + s.yes; n = n + s.applicable end
+    if s then
+      yes = yes + s.yes; n = n + s.applicable
+      if s.share then items[#items + 1] = { id = q.id, value = s.share, weight = q.weight } end
+    end
   end
+  local rule = declared_rule(th)
+  if rule ~= nil and #items > 0 then return scoring.apply(rule, items), yes, n end
   return n > 0 and yes / n or nil, yes, n
 end
 
@@ -80,20 +106,25 @@ function M.audit(ctx, m, out)
       cats[#cats + 1] = { label = th.title or th.id, values = vals }
     end
     local row = { element = th.title or th.id }
-    local td = json.object({ id = th.id, title = th.title, rounds = {}, criteria = json.array({}) }, { "id", "title", "rounds", "criteria" })
+    local td = json.object({ id = th.id, title = th.title, scoring = rule_name(declared_rule(th)), rounds = {}, criteria = json.array({}) },
+      { "id", "title", "scoring", "rounds", "change", "criteria" })
     for _, r in ipairs(rounds) do
       local s, yes, n = theme_share(th, shares[r])
-      row[r] = n > 0 and ("%s (%d/%d)"):format(pct(s), yes, n) or "-"
-      row["_" .. r] = n > 0 and { share = s, yes = yes, n = n } or nil
-      td.rounds[r] = json.object({ share = s, yes = yes, applicable = n }, { "share", "yes", "applicable" })
+      local rule = declared_rule(th)
+      row[r] = n > 0 and (rule ~= nil and ("%s (%s)"):format(pct(s), rule_name(rule)) or ("%s (%d/%d)"):format(pct(s), yes, n)) or "-"
+      td.rounds[r] = json.object({ share = (s), yes = yes, applicable = n }, { "share", "yes", "applicable" })
+      row["_" .. r] = n > 0 and { share = s, yes = yes, n = n, rule = rule ~= nil and rule_name(rule) or nil } or nil
     end
     local s1, s2 = theme_share(th, shares[first]), theme_share(th, shares[last])
-    if #rounds >= 2 and s1 and s2 then row.change = ("%+.0f"):format((s2 - s1) * 100) end
+    if #rounds >= 2 and s1 and s2 then
+      row.change = ("%+.0f"):format((s2 - s1) * 100)
+      td.change = json.object({ from = first, to = last, share = (s2 - s1) }, { "from", "to", "share" })
+    end
     rows[#rows + 1] = row
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
         local qr = { element = "  " .. (q.title or q.text) }
-        local qd = json.object({ id = q.id, text = q.text, rounds = {} }, { "id", "text", "rounds" })
+        local qd = json.object({ id = q.id, text = q.text, rounds = {} }, { "id", "text", "rounds", "change" })
         for _, r in ipairs(rounds) do
           local s = shares[r] and shares[r][q.id]
           qr[r] = s and ("%s (%d/%d)"):format(pct(s.share), s.yes, s.applicable) or "-"
@@ -103,7 +134,10 @@ function M.audit(ctx, m, out)
         end
         local a1 = shares[first] and shares[first][q.id]
         local a2 = shares[last] and shares[last][q.id]
-        if #rounds >= 2 and a1 and a2 and a1.share and a2.share then qr.change = ("%+.0f"):format((a2.share - a1.share) * 100) end
+        if #rounds >= 2 and a1 and a2 and a1.share and a2.share then
+          qr.change = ("%+.0f"):format((a2.share - a1.share) * 100)
+          qd.change = json.object({ from = first, to = last, share = (a2.share - a1.share) }, { "from", "to", "share" })
+        end
         rows[#rows + 1] = qr
         td.criteria[#td.criteria + 1] = qd
       end
@@ -130,18 +164,21 @@ function M.prioritering(ctx, m, out)
   local db, tbl, a = setup(ctx, m)
   local shares, found = M.shares(db, tbl)
   local base = a.baseline or (a.rounds and a.rounds[1]) or found[1]
-  if not base or not shares[base] then host.raise(host.exit.model, ("no audit round \"%s\" in %s"):format(tostring(base), tbl), 0) end
+  if not base or not shares[base] then
+    host.raise(host.exit.model, ("%s: no audit round \"%s\" in table \"%s\""):format(m.where or "?", tostring(base), tbl), 0)
+  end
   local list = {}
   for i, th in ipairs(m:themes()) do
     local s, yes, n = theme_share(th, shares[base])
-    if n > 0 then list[#list + 1] = { id = th.id, title = th.title, share = s, yes = yes, n = n, order = i } end
+    if n > 0 then list[#list + 1] = { id = th.id, title = th.title, share = s, yes = yes, n = n, order = i, rule = declared_rule(th) } end
   end
   table.sort(list, function(x, y) if x.share ~= y.share then return x.share < y.share end return x.order < y.order end)
   local rows, data = {}, json.array({})
   for i, t in ipairs(list) do
-    rows[i] = { rank = i, theme = t.title or t.id, share = ("%s (%d/%d)"):format(pct(t.share), t.yes, t.n),
-                _share = { share = t.share, yes = t.yes, n = t.n } }
-    data[i] = json.object({ rank = i, id = t.id, share = t.share }, { "rank", "id", "share" })
+    rows[i] = { rank = i, theme = t.title or t.id, share = t.rule ~= nil and ("%s (%s)"):format(pct(t.share), rule_name(t.rule))
+      or ("%s (%d/%d)"):format(pct(t.share), t.yes, t.n),
+      _share = { share = t.share, yes = t.yes, n = t.n, rule = t.rule ~= nil and rule_name(t.rule) or nil } }
+    data[i] = json.object({ rank = i, id = t.id, share = (t.share), scoring = rule_name(t.rule) }, { "rank", "id", "share", "scoring" })
   end
   local doc = report.document { lang = L.lang, title = L("audit_prioritering.title", { model = m.title or m.id }),
     subtitle = L("audit_prioritering.subtitle", { baseline = base }),

@@ -92,6 +92,7 @@ function M.priorities(ctx, m, out)
   local scored = json.array({})
   local db = ctx:model_database()
   if m.survey_sql and db then
+    require("qm.eval.contract").check_query(db, m, "prioriteter", "survey", m.survey_sql, ctx.params)
     local srows = {}
     for r in db:query("SELECT element, avg(score) AS mean, count(*) AS n FROM (" .. m.survey_sql .. ") GROUP BY element ORDER BY mean, element", ctx.params) do
       local e = m:find(tostring(r.element))

@@ -17,6 +17,7 @@ local json = require "qm.reports.json"
 local host = require "qm.host"
 local charts = require "qm.reports.charts"
 local cli = require "qm.engine.cli"
+local contract = require "qm.eval.contract"
 local time = require "qm.eval.time"
 local i18n = require "qm.reports.i18n"
 local groups = require "qm.reports.groups"
@@ -115,10 +116,14 @@ local function sql(template, t)
   return (template:gsub("{(%w+)}", t))
 end
 
-local function db_of(ctx)
+-- the database and settings, with the tables this report reads checked against their
+-- declaration (qm.lang.inputs): a missing table or column is named with its setting
+local function open(ctx, m, roles)
   local db = ctx:model_database()
   if not db then cli.usage_error("this report needs the job centre's data: give --db FILE") end
-  return db
+  local st = settings(m)
+  contract.check_report(db, m, "progression", st.tables, roles)
+  return db, st
 end
 
 local function as_of(ctx, m) return tostring(ctx:as_of(m)) end
@@ -132,10 +137,14 @@ local function level_expr(ctx)
   cli.usage_error(("--param level=%s: use caseworker, team or jobcentre"):format(tostring(level)))
 end
 
+-- the target group (--param target_group, else progression.target_group): one, or a list
 local function target_filter(st, ctx)
   local tg = ctx.params.target_group or st.target_group
   if tg == nil then return "1", {} end
-  return "c.target_group = :tg", { tg = tg }
+  if type(tg) ~= "table" then tg = { tg } end
+  local marks, p = {}, {}
+  for i, v in ipairs(tg) do marks[i] = ":tg" .. i; p["tg" .. i] = v end
+  return "c.target_group IN (" .. table.concat(marks, ", ") .. ")", p
 end
 
 local function has_table(db, name)
@@ -202,7 +211,7 @@ local function change_text(L) return function(v) return v ~= nil and L:num(v, 2,
 
 function M.progression(ctx, m, out)
   local L = i18n.of(ctx, m)
-  local db, st = db_of(ctx), settings(m)
+  local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   local group, level = level_expr(ctx)
   local tf, tp = target_filter(st, ctx)
   local q = per_pair(st.tables) .. sql([[
@@ -301,7 +310,7 @@ end
 -- conversations earlier: the signal to reconsider the intervention
 function M.stagnation(ctx, m, out)
   local L = i18n.of(ctx, m)
-  local db, st = db_of(ctx), settings(m)
+  local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   local w = math.tointeger(ctx.params.window or st.window)
   if not w or w < 1 then cli.usage_error("the window must be a whole number of conversations") end
   local tf, tp = target_filter(st, ctx)
@@ -339,7 +348,7 @@ end
 
 function M.completeness(ctx, m, out)
   local L = i18n.of(ctx, m)
-  local db, st = db_of(ctx), settings(m)
+  local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   local n = #m:questions()
   local q = sql([[SELECT c.caseworker_id, count(*) AS conversations, sum(k.scored = :n) AS complete,
       sum(k.scored < :n) AS incomplete FROM (
@@ -371,7 +380,7 @@ end
 
 function M.focus(ctx, m, out)
   local L = i18n.of(ctx, m)
-  local db, st = db_of(ctx), settings(m)
+  local db, st = open(ctx, m, { "focus" })
   local t = as_of(ctx, m)
   local max = st.focus_max
   local open = db:rows(sql([[SELECT citizen_id, count(*) AS open, group_concat(indicator, ', ') AS indicators
@@ -409,7 +418,7 @@ end
 -- mean change since the first score for citizens in each intervention (while enrolled)
 function M.interventions(ctx, m, out)
   local L = i18n.of(ctx, m)
-  local db, st = db_of(ctx), settings(m)
+  local db, st = open(ctx, m, { "citizens", "conversations", "scores", "interventions" })
   local q = per_pair(st.tables) .. sql([[
     SELECT i.intervention, count(DISTINCT s.citizen_id) AS citizens, count(*) AS scores,
            avg(s.score - s.first) AS mean_change, sum(s.score > s.first) AS forward, sum(s.score < s.first) AS backward
@@ -580,7 +589,7 @@ end
 -- citizen, one row per citizen and indicator
 function M.citizen(ctx, m, out)
   local L = i18n.of(ctx, m)
-  local db, st = db_of(ctx), settings(m)
+  local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   if ctx.params.citizen then return one_citizen(ctx, m, out, db, st, tostring(ctx.params.citizen)) end
   local t = as_of(ctx, m)
   local tf, tp = target_filter(st, ctx)
@@ -608,7 +617,7 @@ end
 -- be scored; coverage = those with at least one scored conversation
 function M.coverage(ctx, m, out)
   local L = i18n.of(ctx, m)
-  local db, st = db_of(ctx), settings(m)
+  local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   local t = as_of(ctx, m)
   local tf, tp = target_filter(st, ctx)
   -- the scored citizens as one set (IN), not a subquery per citizen

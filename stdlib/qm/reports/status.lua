@@ -16,11 +16,48 @@ local function theme_path(e)
   return table.concat(names, " / ")
 end
 
+-- the keys every result may carry (qm.eval.indicator), in the order JSON shows them; keys
+-- whose value is a list even when empty
+local RESULT_KEYS = { "unit", "status", "severity", "value", "reason", "problem", "date", "at", "target", "baseline",
+  "change", "wanted", "deadline", "due", "deadlines", "open", "done", "done_late", "periods", "required", "window",
+  "largest", "from", "to", "late", "max_gap", "due_from", "due_to", "share", "yes", "applicable", "threshold",
+  "inclusive", "judgement", "pre", "post", "better", "decided", "shared_with", "scope", "units" }
+local LISTS = { open = true, done = true, done_late = true, deadlines = true, periods = true, units = true }
+local PROBLEM_KEYS = { "kind", "message", "table", "column", "parameter", "row", "unit", "expected", "got", "where" }
+
+local function to_json(v, key)
+  if type(v) ~= "table" or getmetatable(v) ~= nil then return v end
+  if #v > 0 or (next(v) == nil and LISTS[key]) then
+    local a = json.array({})
+    for i, x in ipairs(v) do a[i] = to_json(x) end
+    return a
+  end
+  local o = {}
+  for k, x in pairs(v) do o[k] = to_json(x, k) end
+  return json.object(o, key == "problem" and PROBLEM_KEYS or RESULT_KEYS)
+end
+
+-- an indicator's result as JSON: what its reason says in words, in fields
+local function result_json(r)
+  local o = {}
+  for k, v in pairs(r) do o[k] = to_json(v, k) end
+  return o
+end
+
+local function status_text(r) return r.status .. (r.severity == "soft" and " (warning)" or "") end
+
+-- a value as the text report shows it: 90.0 -> "90", 6.4 -> "6.4"
+local function shown(v)
+  if v == nil then return "" end
+  if math.type(v) == "float" and v == math.floor(v) and math.abs(v) < 2^53 then return tostring(math.tointeger(v)) end
+  return tostring(v)
+end
+
 registry.register("status", function(ctx, m, out)
   local L = i18n.of(ctx, m)
   local as_of = ctx:as_of(m)
   -- a status for people: the word, and "(warning)" for a soft target missed
-  local function status_text(_, row)
+  local function status_words(_, row)
     return L:status(row.status_key) .. (row.warning and (" (" .. L("status.warning") .. ")") or "")
   end
   local rows, data = {}, json.array({})
@@ -29,21 +66,22 @@ registry.register("status", function(ctx, m, out)
   for _, ind in ipairs(m:indicators()) do
     local r = indicator.evaluate(ctx, ind, as_of)
     counts[r.status] = (counts[r.status] or 0) + 1
-    local warning = r.severity == "warning"
-    lights[#lights + 1] = { label = ind.title or ind.id, word = status_text(nil, { status_key = r.status, warning = warning }),
-      status = (warning and r.status ~= "achieved") and "warning" or r.status }
+    local warning = r.severity == "soft"
+    lights[#lights + 1] = { label = ind.title or ind.id, word = status_words(nil, { status_key = r.status, warning = warning }),
+      status = (warning and r.status == "not achieved") and "warning" or r.status }
     rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = ind.type or "value",
-                        value = r.value ~= nil and tostring(r.value) or "", status = r.status .. (warning and " (warning)" or ""),
-                        status_key = r.status, warning = warning, reason = r.reason or "" }
-    local units = json.array({})
+                        value = shown(r.value), status = status_text(r), status_key = r.status, warning = warning,
+                        reason = r.reason or "" }
     for _, u in ipairs(r.units or {}) do
-      rows[#rows + 1] = { theme = "", id = "  " .. u.unit, title = "", kind = "", value = u.value ~= nil and tostring(u.value) or "",
-                          status = u.status, status_key = u.status, reason = u.reason or "" }
-      units[#units + 1] = json.object({ unit = u.unit, status = u.status, reason = u.reason, value = u.value }, { "unit", "status", "value", "reason" })
+      rows[#rows + 1] = { theme = "", id = "  " .. u.unit, title = "", kind = "", value = shown(u.value),
+                          status = status_text(u), status_key = u.status, warning = u.severity == "soft", reason = u.reason or "" }
     end
-    data[#data + 1] = json.object({ id = ind.id, title = ind.title, theme = theme_path(ind), kind = ind.type or "value",
-      status = r.status, severity = r.severity, reason = r.reason, value = r.value, units = #units > 0 and units or nil,
-      source = ind.source, quote = ind.quote }, { "id", "title", "theme", "kind", "status", "severity", "value", "reason", "units", "source", "quote" })
+    local o = result_json(r)
+    o.id, o.title, o.theme, o.kind, o.source, o.quote = ind.id, ind.title, theme_path(ind), ind.type or "value", ind.source, ind.quote
+    local keys = { "id", "title", "theme", "kind" }
+    for _, k in ipairs(RESULT_KEYS) do keys[#keys + 1] = k end
+    keys[#keys + 1] = "source"; keys[#keys + 1] = "quote"
+    data[#data + 1] = json.object(o, keys)
   end
   local summary = {}
   for _, s in ipairs(indicator.statuses) do summary[#summary + 1] = { L:status(s), counts[s] or 0 } end
@@ -115,7 +153,7 @@ registry.register("status", function(ctx, m, out)
   doc:table { name = "indicators", columns = {
     { key = "theme", title = L("col.theme") }, { key = "id", title = "Id" }, { key = "title", title = L("col.indicator"), wrap = 40 },
     { key = "value", title = L("col.value"), align = "left", text = function(v) return L:reason(v) end },
-    { key = "status", title = L("col.status"), text = status_text },
+    { key = "status", title = L("col.status"), text = status_words },
     { key = "reason", title = L("status.col.why"), text = function(v) return L:reason(v) end, wrap = 50 } }, rows = rows }
   doc:section(L("status.dependencies"), { name = "dependencies", columns = { { key = "effort", title = L("status.col.effort") },
     { key = "relation", title = "", text = function(v) return L("status.relation." .. v) end }, { key = "other", title = L("status.col.other") },

@@ -325,7 +325,7 @@ return {
     ["coverage.goal"] = "Mål",
     -- god sagsbehandling: case audits
     ["audit.title"] = "{model} — sagsaudit",
-    ["audit.subtitle"] = "Andel af de relevante sager, der opfylder kriteriet (ikke relevant tæller ikke med)",
+    ["audit.subtitle"] = "Andel af de relevante sager, der opfylder kriteriet (ikke relevant tæller ikke med); et tema med scoring samler kriteriernes andele efter sin regel",
     ["audit.col.element"] = "Tema/kriterium",
     ["audit.share"] = "{share} ({yes}/{n})",
     ["audit.share_rule"] = "{share} ({rule})",

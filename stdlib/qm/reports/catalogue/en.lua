@@ -326,7 +326,7 @@ return {
     ["coverage.goal"] = "Goal",
     -- god sagsbehandling: case audits
     ["audit.title"] = "{model} — case audit",
-    ["audit.subtitle"] = "Share of the applicable cases that meet the criterion (not applicable does not count)",
+    ["audit.subtitle"] = "Share of the applicable cases that meet the criterion (not applicable does not count); a theme with a scoring rule rolls up its criteria's shares by that rule",
     ["audit.col.element"] = "Theme/criterion",
     ["audit.share"] = "{share} ({yes}/{n})",
     ["audit.share_rule"] = "{share} ({rule})",
