@@ -50,6 +50,8 @@ end
 -- language's decimal mark and thousands separator; fixed = true keeps the zeros
 local function number(cat, v, decimals, fixed)
   if v == nil or v ~= v then return nil end
+  -- the common case, a small whole number, without any work (a streamed table writes many)
+  if math.type(v) == "integer" and v > -10000 and v < 10000 then return tostring(v) end
   if v == math.huge then return "∞" elseif v == -math.huge then return "-∞" end
   local s
   if math.type(v) == "integer" then s = tostring(v)
