@@ -28,7 +28,8 @@ static const char *const own_globals[] = { "load", "require", "collectgarbage", 
 /* the globals qm's own Lua adds to a model's environment (the model language, data access);
 ** newenv refuses any other, so this list is the whole of it (db and store only with --db) */
 static const char *const model_globals[] = {
-  "model", "theme", "question", "indicator", "dataset", "column", "use", "scale", "scoring",
+  "model", "theme", "question", "indicator", "dataset", "column", "report", "section", "use",
+  "scale", "scoring",
   "consensus", "prioritise", "time", "yaml", "params", "null", "db", "store", NULL };
 /* the globals a test file (qm test, NAME.test.lua) gets instead: the test constructor and the
 ** expectations it holds, and the same data helpers a model has; newenv{test = true} */

@@ -18,6 +18,40 @@ model "god_sagsbehandling" {
   scale = yn,
   as_of = "2008-12-31",
   audit = { table = "gs_audit", rounds = { "foer", "med" }, baseline = "foer" },
+  -- the criteria ranked by how much they improved between two audit rounds: a report the
+  -- model declares (docs/language.md, "report, section"), in every format like the bundled ones
+  report "forbedring" {
+    title = "Kriterier efter forbedring mellem auditrunderne",
+    description = "the criteria ranked by their improvement between two audit rounds (--param fra=, til=)",
+    needs = { "audit", "db" },
+    params = { fra = "foer", til = "med" },
+    section "kriterier" {
+      title = "Forbedring pr. kriterium",
+      text = "Andelen af relevante sager, der opfylder kriteriet, i hver runde (ikke relevant tæller ikke med), " ..
+        "størst forbedring først.",
+      sql = [[
+        WITH andel AS (
+          SELECT criterion, round, count(answer) AS relevante,
+                 1.0 * sum(answer = 1) / nullif(count(answer), 0) AS andel
+          FROM gs_audit GROUP BY criterion, round)
+        SELECT f.criterion AS kriterium, f.andel AS foer, t.andel AS efter, t.andel - f.andel AS forbedring,
+               f.relevante AS sager_foer, t.relevante AS sager_efter
+        FROM andel f JOIN andel t ON t.criterion = f.criterion
+        WHERE f.round = :fra AND t.round = :til
+        ORDER BY forbedring DESC, kriterium]],
+      columns = {
+        { "kriterium", "Kriterium", element = true },
+        { "foer", "Før", format = "percent" },
+        { "efter", "Efter", format = "percent" },
+        { "forbedring", "Forbedring", format = "percent" },
+        { "sager_foer", "Sager før", format = "integer" },
+        { "sager_efter", "Sager efter", format = "integer" },
+      },
+      chart = { type = "bars", title = "Før og efter", label = "kriterium", values = { "foer", "efter" }, series = { "Før", "Efter" },
+                percent = true, min = 0, max = 1, change = true, labels = { category = "Kriterium", change = "Forbedring" } },
+      empty = "Ingen kriterier er auditeret i begge runder.",
+    },
+  },
   theme "vurdering" { title = "Ensartet vurdering og dokumentation", quote = "forskellig vurderingspraksis og ikke-ensartet dokumentation",
     question "henvendelse" { title = "Dokumenteret henvendelse/ansøgning", text = "Er henvendelsen eller ansøgningen dokumenteret?" },
     question "funktionsvurdering" { title = "Funktionsvurdering", text = "Er der lavet en funktions- og ressourcevurdering?" },

@@ -14,6 +14,9 @@ test "audit: andelen ja af de relevante sager, før og med metoden, og forskelle
     rounds = { foer = { share = 2 / 3, yes = 2, applicable = 3 }, med = { share = 1, yes = 3, applicable = 3 } },
     change = { from = "foer", to = "med", share = 1 / 3 } } } },
   report "audit" { at = "themes.1.criteria", rows = { { id = "henvendelse", rounds = { foer = { not_applicable = 1 } } } } },
+  -- the model's own report: the criteria ranked by improvement, the shares unrounded
+  report "forbedring" { at = "sections.1.rows", count = 1,
+    rows = { { kriterium = "henvendelse", foer = 2 / 3, efter = 1, forbedring = 1 / 3, sager_foer = 3, sager_efter = 3 } } },
 }
 
 test "tjekliste for forberedelsen: alle fem punkter inden udgangen af 1. kvartal 2008" {

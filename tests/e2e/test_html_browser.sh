@@ -67,6 +67,10 @@ t_case audit_rounds_compared_with_bars
 page audit 1 1 -- "$M/god_sagsbehandling/god_sagsbehandling.lua" --db "$T_TMP/gs.db" --report audit
 grep -q 'qm-chart-bars' "$OUT/audit.html" || t_fail "no before/after bars"
 
+t_case a_model_declared_report_in_the_browser
+page gs_forbedring 1 1 -- "$M/god_sagsbehandling/god_sagsbehandling.lua" --db "$T_TMP/gs.db" --report forbedring
+grep -q 'qm-chart-bars' "$OUT/gs_forbedring.html" || t_fail "no before/after bars"
+
 t_case status_report_shows_traffic_lights_with_words
 page maal_status 1 1 -- "$M/maalaftale/maalaftale.lua" --db "$T_TMP/maal.db" --report status
 grep -q 'qm-chart-lights' "$OUT/maal_status.html" || t_fail "no status lights"

@@ -38,8 +38,9 @@ $'id,navn,score\na,Æblet,72.5\nb,Solsikken,\nc,Tab\there,60'
 golden mode_json_writes_null_for_null $'.mode json\nSELECT id, score FROM enheder WHERE id IN (\'a\', \'b\') ORDER BY id;' \
 $'[\n  {\n    "id": "a",\n    "score": 72.5\n  },\n  {\n    "id": "b",\n    "score": null\n  }\n]'
 
+# the reports' Markdown (one table renderer): cells unpadded, numbers right-aligned by the rule
 golden mode_markdown $'.mode markdown\nSELECT id, score FROM enheder ORDER BY id;' \
-$'| id | score |\n| --- | ----: |\n| a  |  72.5 |\n| b  |       |\n| c  |    60 |'
+$'| id | score |\n| --- | ---: |\n| a | 72.5 |\n| b |  |\n| c | 60 |'
 
 golden mode_line $'.mode line\nSELECT id, navn FROM enheder WHERE id = \'a\';' \
 $'  id = a\nnavn = Æblet'

@@ -72,7 +72,20 @@ score = 72.5
 score = '
 
 golden markdown_escapes_pipes $'.mode markdown\nSELECT k, v FROM tekst WHERE v IN (3, 4) ORDER BY v;' \
-$'| k    | v |\n| ---- | --: |\n| æøå  | 3 |\n| a\\|b | 4 |'
+$'| k | v |\n| --- | ---: |\n| æøå | 3 |\n| a\\|b | 4 |'
+
+# Markdown is text, never markup (as in a report's Markdown): emphasis, code, HTML escaped
+golden markdown_escapes_emphasis_code_and_html $'.mode markdown\nSELECT \'*fed* `kode` <b>x</b>\' AS t;' \
+$'| t |\n| --- |\n| \\*fed\\* \\`kode\\` &lt;b&gt;x&lt;/b&gt; |'
+
+# a .mode html table is the one a report's HTML page has: numbers right-aligned, text escaped
+golden html_writes_the_reports_table $'.mode html\nSELECT id, score, navn FROM enheder WHERE id IN (\'a\', \'b\') ORDER BY id;' \
+$'<div class="table-wrap"><table>\n<thead><tr><th scope="col">id</th><th scope="col" class="n">score</th><th scope="col">navn</th></tr></thead><tbody>\n<tr><td>a</td><td class="n">72.5</td><td>Æblet</td></tr>\n<tr><td>b</td><td class="n"></td><td>Solsikken</td></tr>\n</tbody></table></div>'
+
+# a column of numbers has its header over the numbers; a column of only NULLs is text
+golden column_aligns_numeric_headers_right_and_empty_columns_left $'SELECT 1234567 AS n, NULL AS tom, \'x\' AS t;' \
+$'      n  tom  t\n-------  ---  -\n1234567       x'
+
 
 golden json_keeps_types_and_writes_null $'.mode json\nSELECT id, score, length(navn) AS n FROM enheder WHERE id IN (\'a\', \'b\') ORDER BY id;' \
 $'[

@@ -5,25 +5,10 @@ local t = require "testing"
 local html = require "qm.reports.html"
 local xlsx = require "qm.reports.xlsx"
 
--- the helpers the report module hands the renderer, in their simplest form
+-- the helpers the report module hands the renderer: the document's own
 local h = {
-  cell = function(col, row)
-    local v = row[col.key]
-    if col.format then v = col.format(v, row) end
-    return v == nil and "" or tostring(v)
-  end,
-  peek = function(tb, on_head, on_row)
-    on_head(tb.rows)
-    for _, r in ipairs(tb.rows) do on_row(r) end
-  end,
-  is_numeric_col = function(col, rows)
-    local seen = false
-    for _, r in ipairs(rows) do
-      local v = r[col.key]
-      if v ~= nil then if type(v) ~= "number" then return false end seen = true end
-    end
-    return seen
-  end,
+  cell = function(col, row) return require("qm.reports.document").cell(col, row, true) end,
+  write_table = require("qm.reports.document").write_table,
 }
 
 local function render(doc)

@@ -15,7 +15,7 @@ M.global_options = {
   { name = "format", kind = "string", arg = "FMT", doc = "output format: text, json, csv, markdown, html (a printable page with charts), xlsx (needs --out or a pipe)", default = "text",
     choices = { "text", "json", "csv", "markdown", "html", "xlsx" } },
   { name = "out", kind = "string", arg = "FILE", doc = "write the output to FILE (written only when the run succeeds)" },
-  { name = "report", kind = "string", arg = "NAME", doc = "which report to produce; --report list shows every report" },
+  { name = "report", kind = "string", arg = "NAME", doc = "which report to produce; --report list shows the reports that apply to the model" },
   { name = "lang", kind = "string", arg = "LANG", doc = "the reports' language: da (Danish, the default) or en (English); JSON and CSV are the same in both" },
   { name = "min-group", kind = "number", arg = "N", doc = "smallest group whose figures a roll-up may show (default: the model's min_group, else 5)" },
   { name = "quiet", kind = "flag", doc = "no warnings on stderr" },

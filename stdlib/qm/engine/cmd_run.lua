@@ -39,16 +39,17 @@ local function report_model(ctx)
   local m = models[#models]
   local name = ctx.opts.report or (ctx.opts.db and (m.default_report or (#m:indicators() > 0 and "status"))) or "summary"
   if name == "list" then
-    -- --report list: every report with its one line, for choosing one
-    local all = reports.all()
+    -- --report list: the reports that apply to this model (its own marked), one line each
     local out = xlsx_guard(ctx:output(), name, ctx.opts.format)
-    for _, n in ipairs(reports.names()) do out:write(("%-20s %s\n"):format(n, all[n].doc)) end
+    for _, e in ipairs(reports.applicable(ctx, m)) do
+      local note = {}
+      if e.own then note[#note + 1] = e.replaces and "the model's own, in place of the bundled one" or "the model's own" end
+      if e.pending then note[#note + 1] = e.pending end
+      out:write(("%-20s %s%s\n"):format(e.name, e.doc, #note > 0 and (" (" .. table.concat(note, "; ") .. ")") or ""))
+    end
     return host.exit.ok
   end
-  local r = reports.get(name)
-  if not r then
-    cli.usage_error(("no report \"%s\" (reports: %s)"):format(name, table.concat(reports.names(), ", ")))
-  end
+  local r = reports.find(ctx, m, name)
   return r.fn(ctx, m, xlsx_guard(ctx:output(), name, ctx.opts.format))
 end
 

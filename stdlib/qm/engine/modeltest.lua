@@ -492,9 +492,14 @@ end
 function checks.report(run, e, res)
   local reports = require "qm.engine.reports"
   local json = require "qm.reports.json"
-  local r = reports.get(e.id)
+  -- the model's own reports too (report "id" { ... } in the model)
+  local all = reports.for_model(run.model)
+  local r = all[e.id]
   if not r then
-    return fail(res, e, nil, nil, nil, ("no report \"%s\" (reports: %s)"):format(e.id, table.concat(reports.names(), ", ")))
+    local names = {}
+    for name in pairs(all) do names[#names + 1] = name end
+    table.sort(names)
+    return fail(res, e, nil, nil, nil, ("no report \"%s\" (reports: %s)"):format(e.id, table.concat(names, ", ")))
   end
   run.reports = run.reports or {}
   local doc = run.reports[e.id]
@@ -712,11 +717,14 @@ function M.check_file(run, path, text, opts)
               problem(run, "error", e.where, ("%s \"%s\": model %s has no %s \"%s\"%s"):format(e.kind, e.id, m.id, want, e.id,
                 hint and (" (did you mean \"" .. hint .. "\"?)") or ""), about)
             end
-          elseif e.kind == "report" and not reports.get(e.id) then
-            local hint = construct.did_you_mean(e.id, reports.names())
+          elseif e.kind == "report" and not reports.for_model(m)[e.id] then
+            local names = {}
+            for name in pairs(reports.for_model(m)) do names[#names + 1] = name end
+            table.sort(names)
+            local hint = construct.did_you_mean(e.id, names)
             about.suggestion = hint
             problem(run, "error", e.where, ("report \"%s\": no such report%s"):format(e.id,
-              hint and (" (did you mean \"" .. hint .. "\"?)") or (" (reports: " .. table.concat(reports.names(), ", ") .. ")")), about)
+              hint and (" (did you mean \"" .. hint .. "\"?)") or (" (reports: " .. table.concat(names, ", ") .. ")")), about)
           end
         end
       end

@@ -7,11 +7,15 @@
 -- data contract (qm.lang.inputs); its parameters against what a run gives (:as_of, :year,
 -- the indicator's params, --param). With --db the tables the model's reports read
 -- (audit.table, progression.tables) and the tables it declares (dataset) are checked too.
+-- The sections of the model's own reports (report "id" { section "id" { sql = ... } }) are
+-- compiled the same way: the columns the section's `columns` and chart name must be among the
+-- query's, and its parameters given by the report's params, :as_of, :year or --param.
 -- Problems are recorded on the run at the model's line, the SQL's own position where SQLite
 -- names one. Nothing is evaluated and nothing is written.
 local host = require "qm.host"
 local construct = require "qm.lang.construct"
 local inputs = require "qm.lang.inputs"
+local lang_reports = require "qm.lang.reports"
 
 local problem = construct.problem
 
@@ -169,6 +173,47 @@ local function check_datasets(ctx, db, m)
   end
 end
 
+-- the SQL of the model's own reports' sections
+local function check_reports(ctx, db, with_db, m)
+  for _, rep in ipairs(m.reports or {}) do
+    for _, s in ipairs(rep.sections or {}) do
+      if type(s.sql) == "string" then
+        local what = ("report \"%s\": section \"%s\""):format(rep.id, s.id)
+        local about = { kind = "section", id = s.id, field = "sql" }
+        local st = prepare(ctx, db, with_db, s.sql, s.where, about, what)
+        if st then
+          local have = st:columns()
+          local set = {}
+          for _, c in ipairs(have) do set[c] = true end
+          local wanted = {}
+          for _, c in ipairs(lang_reports.columns(s) or {}) do wanted[#wanted + 1] = { c.key, "columns" } end
+          if type(s.chart) == "table" then
+            for _, k in ipairs(lang_reports.chart_keys(s.chart)) do wanted[#wanted + 1] = { k, "the chart" } end
+          end
+          for _, w in ipairs(wanted) do
+            if not set[w[1]] then
+              local hint = construct.did_you_mean(w[1], have)
+              problem(ctx, "error", s.where, ("%s: %s names column \"%s\", which the query does not give%s (it gives %s)")
+                :format(what, w[2], w[1], hint and (" — did you mean \"" .. hint .. "\"?") or "", table.concat(have, ", ")),
+                { kind = "section", id = s.id, field = w[2] == "columns" and "columns" or "chart", suggestion = hint })
+            end
+          end
+          for _, name in ipairs(st:parameters()) do
+            local key = name:sub(2)
+            if name:sub(1, 1) == "?" then
+              problem(ctx, "error", s.where, ("%s: the query has a positional parameter %s: name it (:name) and give it in the report's params"):format(what, name), about)
+            elseif not GIVEN[key] and not (type(rep.params) == "table" and rep.params[key] ~= nil) and not (ctx.params or {})[key] then
+              problem(ctx, "error", s.where, ("%s: the query uses %s, which the report does not give: add params = { %s = ... } to the report, or give --param %s=VALUE")
+                :format(what, name, key, key), about)
+            end
+          end
+          st:close()
+        end
+      end
+    end
+  end
+end
+
 -- Check the SQL of every model the run declared (and what it extends). db: the model's
 -- connection to --db, or nil (then an empty in-memory database).
 function M.check(ctx, db)
@@ -208,6 +253,7 @@ function M.check(ctx, db)
         st:close()
       end
     end
+    check_reports(ctx, db, with_db, m)
     if with_db then
       check_report_tables(ctx, db, m)
       check_datasets(ctx, db, m)

@@ -2,8 +2,8 @@
 -- questions without a scale, targets off the scale, weights a rule ignores, unused scales,
 -- indicators' time phrases (each read as the kind of time its field takes), thresholds and
 -- fields a kind does not read, settings naming what the model lacks, dependencies and links
--- to elements the model does not have, cycles, and the plan's times, and declared
--- datasets. Problems are collected on the run.
+-- to elements the model does not have, cycles, and the plan's times, declared
+-- datasets and the model's own reports (qm.lang.reports). Problems are collected on the run.
 local scoring = require "qm.rules.scoring"
 local time = require "qm.eval.time"
 local evalplan = require "qm.eval.plan"
@@ -412,6 +412,7 @@ function M.model(ctx, m)
   check_plan(ctx, m)
   check_scoring(ctx, m)
   check_datasets(ctx, m)
+  require("qm.lang.reports").check(ctx, m)
 end
 
 return M

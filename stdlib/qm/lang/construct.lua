@@ -60,6 +60,9 @@ function M.did_you_mean(name, known)
 end
 local did_you_mean = M.did_you_mean
 
+-- the constructs kept in a list of their own on their owner, not in its tree of children
+M.lists = { dataset = "datasets", column = "columns", report = "reports", section = "sections" }
+
 function M.label(kind, id) return ("%s \"%s\""):format(kind, id) end
 local label = M.label
 
@@ -103,8 +106,9 @@ function M.build(run, kind, id, spec, where)
   for i = 1, #spec do
     local c = spec[i]
     if model.is_element(c) then
-      -- datasets and their columns are the model's data, not elements of its tree
-      local list = (c.kind == "dataset" and "datasets") or (c.kind == "column" and "columns") or "children"
+      -- datasets and their columns are the model's data, reports and their sections what it
+      -- shows: not elements of its tree
+      local list = M.lists[c.kind] or "children"
       if list ~= "children" then c.owner = node else c.parent = node end
       node[list] = node[list] or {}
       node[list][#node[list] + 1] = c

@@ -1,5 +1,5 @@
 -- dsl.lua — the model language as a model file sees it: the constructors `model`, `theme`,
--- `question`, `indicator`, `dataset`, `column`, `use`, and the rule libraries `scale`, `scoring`, `time`,
+-- `question`, `indicator`, `dataset`, `column`, `report`, `section`, `use`, and the rule libraries `scale`, `scoring`, `time`,
 -- `consensus`, `prioritise`. globals(run) makes them for one run; a finished model is
 -- extended, indexed and checked, and recorded on the run (run.models, run.problems).
 local construct = require "qm.lang.construct"
@@ -144,6 +144,8 @@ function M.globals(ctx, scope)
   g.indicator = construct.constructor(ctx, "indicator")
   g.dataset = construct.constructor(ctx, "dataset")
   g.column = construct.constructor(ctx, "column")
+  g.report = construct.constructor(ctx, "report")
+  g.section = construct.constructor(ctx, "section")
   g.model = function(id)
     local where, file = where_of(2), file_of(2)
     if type(id) ~= "string" or id == "" then

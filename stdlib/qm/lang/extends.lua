@@ -69,6 +69,15 @@ function M.apply(ctx, m)
     for _, d in ipairs(m.datasets or {}) do merged[#merged + 1] = d end
     m.datasets = merged
   end
+  -- reports: the base's, with the extending model's own added (or replacing one of the same id)
+  if base.reports and m.reports ~= base.reports then
+    local mine = {}
+    for _, r in ipairs(m.reports or {}) do mine[r.id] = true end
+    local merged = {}
+    for _, r in ipairs(base.reports) do if not mine[r.id] then merged[#merged + 1] = r end end
+    for _, r in ipairs(m.reports or {}) do merged[#merged + 1] = r end
+    m.reports = merged
+  end
   local own = m.children
   m.children = copy.children
   for _, c in ipairs(m.children) do c.parent = m end

@@ -22,7 +22,7 @@ end
 M.constructs = {
   model = {
     doc = "a quality model: themes, questions, indicators and the rules that score them",
-    children = { theme = true, question = true, indicator = true, dataset = true },
+    children = { theme = true, question = true, indicator = true, dataset = true, report = true },
     fields = with_common {
       { name = "scale", type = "scale", doc = "the scale questions are answered on, unless a theme or question says otherwise" },
       { name = "scales", type = "table", doc = "named scales for reuse (a warning when one is unused)" },
@@ -163,6 +163,100 @@ M.constructs.column = {
     { name = "default", type = "any", doc = "the value stored when a row leaves the column blank" },
   },
 }
+
+-- What a report needs of a model (and, with --db, of its database) before it applies: the
+-- bundled reports declare it when they register (qm.engine.reports), a model's own reports
+-- with `needs = { ... }`. `--report list` shows only the reports whose needs the model meets;
+-- qm.engine.reports holds the test of each name.
+M.needs = {
+  { name = "questions", doc = "the model has questions" },
+  { name = "indicators", doc = "the model has indicators" },
+  { name = "rounds", doc = "assessment rounds of the model in the database (qm import --what responses); without --db the report is listed as needing one" },
+  { name = "audit", doc = "case-audit settings: audit = { table = ..., rounds = ... }" },
+  { name = "progression", doc = "progression settings: progression = { ... } (the job-centre models)" },
+  { name = "plan", doc = "an action plan in the model: plan = { ... }" },
+  { name = "priorities", doc = "a recorded prioritisation (priorities = { ... }) or a survey (survey_sql)" },
+  { name = "db", doc = "a database (--db)" },
+}
+M.need_names = {}
+for _, n in ipairs(M.needs) do M.need_names[#M.need_names + 1] = n.name end
+
+-- a model's own reports: a title, sections with text, a table from SQL or Lua and a chart
+-- from the same vocabulary as the bundled reports' (qm.reports.charts, docs/reports.md).
+-- Reports and sections are not elements of the model's tree (like datasets and columns).
+M.constructs.report = {
+  doc = "a report the model declares: a title and sections, each with text, a table from SQL or Lua, and a chart",
+  children = { section = true },
+  fields = with_common {
+    { name = "subtitle", type = "string", doc = "the line under the title" },
+    { name = "needs", type = "strings", doc = "what the report needs to apply (" .. table.concat(M.need_names, ", ") .. "): --report list leaves it out of the list for a model or database without it" },
+    { name = "params", type = "table", doc = "default values of the SQL's named parameters (:name), which --param overrides" },
+  },
+}
+
+M.constructs.section = {
+  doc = "a part of a model's report: a heading, text, one table (from sql or rows) and a chart of the table's rows",
+  children = nil,
+  fields = with_common {
+    { name = "text", type = "string", doc = "a paragraph under the heading" },
+    { name = "sql", type = "string", doc = "the query giving the table's rows; named parameters from the report's params, --param, :as_of and :year" },
+    { name = "rows", type = "function", doc = "a Lua function(view) returning the table's rows (an array of records), instead of sql; view = { db, params, as_of, warn }" },
+    { name = "columns", type = "table", doc = "the columns shown, in order: { { \"key\", \"Title\", format = ..., decimals = ..., element = true }, ... } (default: every column of the query)" },
+    { name = "chart", type = "table", doc = "a chart of the table's rows: { type = \"bars\", label = \"column\", values = { ... }, ... } (the chart fields below)" },
+    { name = "empty", type = "string", doc = "the text shown when the table has no rows" },
+  },
+}
+
+-- the fields of a section's column: { "key", "Title", ... } or { key = , title = , ... }
+M.report_column = {
+  { name = "key", type = "string", doc = "the row's key: the query's column name (or the first item)" },
+  { name = "title", type = "string", doc = "the column's heading (or the second item; default the key)" },
+  { name = "format", type = "enum", values = { "number", "percent", "integer", "text" }, doc = "how a number is shown: number (decimals, default 2), percent (a share 0-1 as 45%), integer; JSON and CSV keep the value" },
+  { name = "decimals", type = "integer", doc = "the decimals a number or percent is shown with" },
+  { name = "element", type = "boolean", doc = "the value is an element id of the model: shown with the element's title" },
+}
+
+-- a section's chart: the chart vocabulary (docs/reports.md), with column names of the
+-- section's rows where the data goes. The fields each chart type reads:
+M.report_chart = {
+  common = {
+    { name = "type", type = "enum", values = { "radar", "dots", "bars", "lights", "lines" }, required = true, doc = "the kind of chart" },
+    { name = "title", type = "string", doc = "the chart's title (default the section's)" },
+    { name = "desc", type = "string", doc = "the text alternative (default: every label with its value)" },
+    { name = "min", type = "number", doc = "the scale's lowest value (default 0)" },
+    { name = "max", type = "number", doc = "the scale's highest value (default the largest value)" },
+    { name = "target", type = "number", doc = "a target drawn as a dashed ring or line (radar, dots, bars)" },
+    { name = "labels", type = "table", doc = "the legend's words and the data table's column titles (docs/reports.md)" },
+    { name = "percent", type = "boolean", doc = "the values are shares 0-1, shown as percentages" },
+    { name = "decimals", type = "integer", doc = "the decimals numbers are shown with (default 1)" },
+    { name = "label", type = "string", doc = "the column with each item's, axis' or category's label (not lines)" },
+  },
+  radar = { { name = "value", type = "string", required = true, doc = "radar: the column with each axis' value" } },
+  bars = {
+    { name = "values", type = "strings", required = true, doc = "bars: the columns of the bars in each category (before, after, ...)" },
+    { name = "series", type = "strings", doc = "bars: the series' names (default the columns' titles)" },
+    { name = "change", type = "boolean", doc = "bars: add last - first to the data table" },
+  },
+  dots = {
+    { name = "scores", type = "string", required = true, doc = "dots: the column with each item's scores, as a list of numbers (\"40,55,60\", group_concat)" },
+    { name = "agreed", type = "string", doc = "dots: the column with the agreed score" },
+  },
+  lights = {
+    { name = "status", type = "string", required = true, doc = "lights: the column with each item's status key (achieved, on_track, at_risk, failed, ...)" },
+    { name = "word", type = "string", doc = "lights: the column with the status word shown beside the light (default the key)" },
+  },
+  lines = {
+    { name = "x", type = "string", required = true, doc = "lines: the column with the x value (a date, a month), in order" },
+    { name = "series", type = "string", required = true, doc = "lines: the column naming each line" },
+    { name = "value", type = "string", required = true, doc = "lines: the column with the value" },
+  },
+}
+for _, list in pairs(M.report_chart) do
+  list.by_name = {}
+  for _, f in ipairs(list) do list.by_name[f.name] = f end
+end
+M.report_column.by_name = {}
+for _, f in ipairs(M.report_column) do M.report_column.by_name[f.name] = f end
 
 for _, c in pairs(M.constructs) do
   c.by_name, c.names = {}, {}

@@ -188,7 +188,7 @@ function M.prioritering(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-registry.register("audit", M.audit, "case audits: the share of applicable cases meeting each criterion and theme, per round, compared")
-registry.register("audit_prioritering", M.prioritering, "themes ordered by the baseline audit, lowest share first")
+registry.register("audit", M.audit, "case audits: the share of applicable cases meeting each criterion and theme, per round, compared", { "audit", "db" })
+registry.register("audit_prioritering", M.prioritering, "themes ordered by the baseline audit, lowest share first", { "audit", "db" })
 
 return M

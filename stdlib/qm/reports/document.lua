@@ -7,9 +7,10 @@
 --
 -- A table's rows are an array, or a function returning an iterator (for example
 -- `function() return db:query(sql) end`): such a table is streamed, row by row, so a list
--- of a million rows is written without holding it. Aligned text takes its column widths
--- from the first ALIGN_ROWS rows (a longer value later widens only its own row), as the
--- REPL does. report.write renders straight to a file; report.render returns a string.
+-- of a million rows is written without holding it. Tables are written by the one table
+-- renderer (qm.reports.tables), the REPL's too: aligned text takes its column widths from
+-- the first rows (all of an array), a longer value later widens only its own row.
+-- report.write renders straight to a file; report.render returns a string.
 local json = require "qm.reports.json"
 local charts = require "qm.reports.charts"
 local i18n = require "qm.reports.i18n"
@@ -20,7 +21,7 @@ Doc.__index = Doc
 
 M.formats = { "text", "markdown", "csv", "json", "html", "xlsx" }
 
--- report.document{ title = ..., subtitle = ..., data = <value for JSON>, lang = "da" }
+-- report.document{ title = ..., subtitle = ..., data = <value for JSON> }
 -- With a lang (qm.reports.i18n), the formats for people (text, Markdown, HTML, xlsx) write
 -- numbers as that language does (64,9; 12.345) and its words for yes/no and "none"; CSV and
 -- JSON never depend on it. A document without one writes numbers as Lua does.
@@ -56,8 +57,7 @@ end
 -- t = { name = "questions", sheet = <xlsx sheet name, default the heading above>,
 --       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>,
 --                    text=fn(v, row) -> the words people read (text, Markdown, HTML, xlsx, in
---                    place of format; CSV keeps the value), wrap=<width of a text column in
---                    characters, in text output>}, ... },
+--                    place of format; CSV keeps the value)}, ... },
 --       rows = { {key = value, ...}, ... } or function() return <iterator of rows> end }
 function Doc:table(t)
   assert(t.columns and t.rows, "report table needs columns and rows")
@@ -85,7 +85,6 @@ function Doc:section(heading, t, level)
   return self:table(t)
 end
 
-M.ALIGN_ROWS = 1000
 
 -- for row in each_row(t): an array's rows or a streamed table's iterator (a generic-for
 -- iterator with its closing value, so a query's statement is finalized even on error)
@@ -98,32 +97,6 @@ local function each_row(t)
   end
 end
 M.each_row = each_row
-
--- the rows a renderer looks at before writing (alignment): all of an array, the first
--- ALIGN_ROWS of a stream. `rest(fn)` then calls fn for every later row of the stream.
-local function peek(t, on_head, on_row)
-  if type(t.rows) == "table" then
-    on_head(t.rows)
-    for _, r in ipairs(t.rows) do on_row(r) end
-    return
-  end
-  local head, flushed = {}, false
-  for r in t.rows() do
-    if flushed then on_row(r)
-    else
-      head[#head + 1] = r
-      if #head >= M.ALIGN_ROWS then
-        on_head(head); flushed = true
-        for _, h in ipairs(head) do on_row(h) end
-        head = nil
-      end
-    end
-  end
-  if not flushed then
-    on_head(head)
-    for _, h in ipairs(head) do on_row(h) end
-  end
-end
 
 -- ---------------------------------------------------------------- output
 
@@ -149,13 +122,15 @@ end
 
 -- ---------------------------------------------------------------- cell values
 
--- a cell as text. L (the document's language, for people's formats): numbers written as
--- the language does and the column's `text` applied; without L (CSV) the value as it is
-local function cell(col, row, L)
+-- a cell as text; `people` (text, Markdown, HTML, xlsx): the column's `text` applied, which
+-- CSV leaves out (it keeps the value); when `people` is the document's language (an
+-- i18n words object), numbers are written as that language does and yes/no in its words
+local function cell(col, row, people)
   local v = row[col.key]
-  if L and col.text then v = col.text(v, row)
+  if people and col.text then v = col.text(v, row)
   elseif col.format then v = col.format(v, row) end
   if v == nil then return "" end
+  local L = type(people) == "table" and people or nil
   if type(v) == "number" then
     if v ~= v then return "" end
     if L then return L:num(v, 2) end
@@ -182,121 +157,65 @@ local function words(doc)
 end
 M.words = words
 
--- cell(col, row) for one document in a format for people
+-- cell(col, row) as people read it in one document (its language's numbers and words), and
+-- the language
 local function cell_for(doc)
   local L = words(doc)
-  return function(col, row) return cell(col, row, L) end, L
+  local people = L or true
+  return function(col, row) return cell(col, row, people) end, L
 end
 M.cell_for = cell_for
 
--- control characters shown escaped
-local function sanitize(s)
-  return (s:gsub("[%z\1-\8\11-\31\127]", function(c) return ("\\x%02x"):format(c:byte()) end))
-end
+-- control characters shown escaped (the one table renderer's, qm.reports.tables)
+local tables = require "qm.reports.tables"
+local sanitize = tables.sanitize
 M.sanitize = sanitize
+M.wrap_text = tables.wrap_text
 
 -- columns on a terminal: æøå one, CJK two, combining marks none (qm.reports.width)
 local width, pad = require("qm.reports.width").of, require("qm.reports.width").pad
 M.width = width
 M.pad = pad
 
--- right-aligned when every value (in the rows seen) is a number, and there is one: a
--- column with no values at all is text, left-aligned
-local function is_numeric_col(col, rows)
-  if col.align then return col.align == "right" end
-  local any = false
-  for _, r in ipairs(rows) do
-    local v = r[col.key]
-    if v ~= nil and not (type(v) == "userdata" and tostring(v) == "null") then
-      if type(v) ~= "number" then return false end
-      any = true
-    end
-  end
-  return any
-end
-M.is_numeric_col = is_numeric_col
 
 -- ---------------------------------------------------------------- text
 
--- the lines of a text at most `w` characters wide, broken between words (a word longer
--- than w stands on its own line); with `hang`, the lines after the first are indented by
--- that many spaces (and are that much shorter), so a wrapped table cell reads as one
-local function wrap_text(s, w, hang)
-  local lines, cur = {}, nil
-  local lead = s:match("^ *")   -- a cell's own indentation (a criterion under its theme) stays
-  local indent = lead .. string.rep(" ", hang or 0)
-  local function room() return (#lines == 0 and w - #lead) or w - #indent end
-  for word in s:gmatch("%S+") do
-    if cur == nil then cur = word
-    elseif width(cur) + 1 + width(word) <= room() then cur = cur .. " " .. word
-    else lines[#lines + 1] = (#lines == 0 and lead or indent) .. cur; cur = word end
+-- a table's columns as the table renderer takes them, and its writer's options: the cells as
+-- people read them (or, for CSV, as they are), values for alignment, an array measured whole
+-- (cellf(col, row): a cell as people read it, for every format but CSV)
+local function table_writer(format, t, out, opts, cellf)
+  local cols, tcols = t.columns, {}
+  for i, c in ipairs(cols) do
+    tcols[i] = { title = (format == "csv" and c.key) or c.title or c.key, align = c.align, wrap = c.wrap }
   end
-  lines[#lines + 1] = (#lines == 0 and lead or indent) .. (cur or "")
-  return lines
+  cellf = cellf or function(c, row) return cell(c, row, true) end
+  opts = opts or {}
+  opts.line = out.line
+  if format == "csv" then
+    opts.text = function(i, row) return cell(cols[i], row) end
+  else
+    opts.text = function(i, row) return cellf(cols[i], row) end
+  end
+  opts.value = function(i, row) return row[cols[i].key] end
+  if type(t.rows) == "table" then
+    opts.hold = math.max(#t.rows, tables.ALIGN_ROWS)
+    opts.rows = #t.rows
+  end
+  return tables.new(format, tcols, opts)
 end
-M.wrap_text = wrap_text
+M.table_writer = table_writer
+M.ALIGN_ROWS = tables.ALIGN_ROWS
+
+-- write table t in `format` with the table renderer: rows as they come
+local function write_table(format, t, out, opts, cellf)
+  local w = table_writer(format, t, out, opts, cellf)
+  for row in each_row(t) do w.row(row) end
+  w.finish()
+end
+M.write_table = write_table
 
 local function text_table(t, out, cellf, L)
-  local cols = t.columns
-  local w, right, n = {}, {}, 0
-  local line, seen = {}, {}   -- seen: the cells of the rows measured for the widths
-  local wrapped = false
-  for _, c in ipairs(cols) do if c.wrap then wrapped = true end end
-  local function cells_of(row)
-    local cs = {}
-    for i, c in ipairs(cols) do cs[i] = (sanitize(cellf(c, row)):gsub("\n", " ")) end
-    return cs
-  end
-  local function row_line(row)
-    n = n + 1
-    local cs = seen[row] or cells_of(row)
-    seen[row] = nil
-    if not wrapped then
-      for i in ipairs(cols) do line[i] = pad(cs[i], w[i], right[i]) end
-      out.line((table.concat(line, "  "):gsub("%s+$", "")))
-      return
-    end
-    -- a wrapped column continues on the next lines, the other columns blank there
-    local parts, height = {}, 1
-    for i, c in ipairs(cols) do
-      parts[i] = c.wrap and wrap_text(cs[i], w[i], 2) or { cs[i] }
-      if #parts[i] > height then height = #parts[i] end
-    end
-    for k = 1, height do
-      for i in ipairs(cols) do line[i] = pad(parts[i][k] or "", w[i], right[i]) end
-      out.line((table.concat(line, "  "):gsub("%s+$", "")))
-    end
-  end
-  local function header(rows)
-    for i, c in ipairs(cols) do
-      w[i] = width(c.title or c.key)
-      right[i] = is_numeric_col(c, rows)
-    end
-    for _, row in ipairs(rows) do
-      local cs = cells_of(row)
-      seen[row] = cs
-      for i in ipairs(cols) do
-        local cw = width(cs[i])
-        if cw > w[i] then w[i] = cw end
-      end
-    end
-    -- a wrapped column is at most its width (and at least its longest word, indented)
-    for i, c in ipairs(cols) do
-      if c.wrap and w[i] > c.wrap then
-        local longest = width(c.title or c.key)
-        for _, row in ipairs(rows) do
-          for word in (seen[row][i]):gmatch("%S+") do longest = math.max(longest, width(word) + 2) end
-        end
-        w[i] = math.max(c.wrap, longest)
-      end
-    end
-    for i, c in ipairs(cols) do line[i] = pad(c.title or c.key, w[i], right[i]) end
-    out.line((table.concat(line, "  "):gsub("%s+$", "")))
-    for i in ipairs(cols) do line[i] = string.rep("-", w[i]) end
-    out.line(table.concat(line, "  "))
-  end
-  peek(t, header, row_line)
-  if n == 0 then out.line(L and L("doc.none") or "(none)") end
+  write_table("column", t, out, { newlines = " ", empty = L and L("doc.none") or "(none)" }, cellf)
 end
 
 local function render_text(doc, out)
@@ -333,15 +252,7 @@ end
 
 -- ---------------------------------------------------------------- markdown
 
--- Text in Markdown is text, never markup: HTML (<script>) becomes entities, the characters
--- that make emphasis, code, links, tables and strike-through are escaped with a backslash, and
--- at the start of a block (`start`) so are headings, lists and quotes.
-local md_entities = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;" }
-local function md_escape(s, start)
-  s = sanitize(s):gsub("[&<>]", md_entities):gsub("([|\\`*_%[%]~])", "\\%1")
-  if start then s = s:gsub("^([#+-])", "\\%1"):gsub("^(%d+)([.)])", "%1\\%2") end
-  return (s:gsub("\n", "<br>"))
-end
+local md_escape = tables.md_escape
 M.md_escape = md_escape
 
 local function render_markdown(doc, out)
@@ -367,20 +278,7 @@ local function render_markdown(doc, out)
         if b.spec.title then out.line("**" .. md_escape(b.spec.title) .. "**"); out.line("") end
         b = charts.table(b.spec)
       end
-      local t = b
-      peek(t, function(rows)
-        local head, rule = {}, {}
-        for i, c in ipairs(t.columns) do
-          head[i] = md_escape(c.title or c.key)
-          rule[i] = is_numeric_col(c, rows) and "---:" or "---"
-        end
-        out.line("| " .. table.concat(head, " | ") .. " |")
-        out.line("| " .. table.concat(rule, " | ") .. " |")
-      end, function(row)
-        local line = {}
-        for i, c in ipairs(t.columns) do line[i] = md_escape(cellf(c, row)) end
-        out.line("| " .. table.concat(line, " | ") .. " |")
-      end)
+      write_table("markdown", b, out, nil, cellf)
     end
     out.line("")
   end
@@ -388,19 +286,7 @@ end
 
 -- ---------------------------------------------------------------- csv (RFC 4180)
 
--- A cell that a spreadsheet would take for a formula (it begins with =, +, -, @, a tab or a
--- carriage return) is neutralised with a leading single quote, as OWASP's CSV-injection
--- guidance says (also after leading spaces, which some spreadsheets skip); a plain number
--- ("-3", "+2.5", "-1e3") stays a number, and so does a lone "-" (a blank mark, no formula).
-local function csv_field(s)
-  local first, rest = s:match("^ *(.)(.*)$")
-  if (first == "=" or first == "+" or first == "-" or first == "@" or first == "\t" or first == "\r")
-     and rest ~= "" and not (tonumber(s) and s:match("^ *[-+]?[%d.]+[eE]?[-+]?%d*$")) then
-    s = "'" .. s
-  end
-  if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
-  return s
-end
+local csv_field = tables.csv_field
 M.csv_field = csv_field
 
 -- CSV is one table: the one named by doc.csv_table, else the first. Other tables are left
@@ -411,13 +297,7 @@ local function render_csv(doc, out)
     if b.kind == "table" and (doc.csv_table == nil or b.name == doc.csv_table) then t = b; break end
   end
   if not t then return end
-  local line = {}
-  for i, c in ipairs(t.columns) do line[i] = csv_field(c.key) end
-  out.line(table.concat(line, ","))
-  for row in each_row(t) do
-    for i, c in ipairs(t.columns) do line[i] = csv_field(cell(c, row)) end
-    out.line(table.concat(line, ","))
-  end
+  write_table("csv", t, out, { guard = true })
 end
 
 -- ---------------------------------------------------------------- json
@@ -472,14 +352,13 @@ end
 
 -- ---------------------------------------------------------------- html
 
-local function html_escape(s)
-  return (s:gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }))
-end
-M.html_escape = html_escape
+M.html_escape = tables.html_escape
 
 -- the page itself is qm.reports.html; it gets the cell values and alignment from here
 local function render_html(doc, out)
-  require("qm.reports.html").render(doc, out, { cell = cell_for(doc), peek = peek, is_numeric_col = is_numeric_col })
+  local cellf = cell_for(doc)
+  require("qm.reports.html").render(doc, out, { cell = cellf,
+    write_table = function(format, t, o, opts) return write_table(format, t, o, opts, cellf) end })
 end
 
 -- xlsx is binary: written whole by qm.reports.xlsx (libxlsxwriter), then copied to the sink

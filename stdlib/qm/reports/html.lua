@@ -97,37 +97,13 @@ function M.levels(blocks)
 end
 
 -- a table: streamed rows written as they arrive; numeric columns right-aligned (decided on
--- the first rows, as text does). h: the report's cell, peek and is_numeric_col
+-- the first rows, as text does): the table renderer's html format (qm.reports.tables), through
+-- h.write_table (the document's cells)
 local function write_table(t, out, h, caption)
-  local cols = t.columns
-  local nrows = type(t.rows) == "table" and #t.rows or nil
-  local classes = {}
-  if nrows and nrows <= 25 then classes[#classes + 1] = "short" end
-  if #cols >= 9 then classes[#classes + 1] = "wide" end
-  out.line(('<div class="table-wrap"><table%s>'):format(#classes > 0 and (' class="%s"'):format(table.concat(classes, " ")) or ""))
-  if caption then out.line("<caption>" .. esc(caption) .. "</caption>") end
-  local numeric = {}
-  local any = false
-  h.peek(t, function(rows)
-    local ths = {}
-    for i, c in ipairs(cols) do
-      numeric[i] = h.is_numeric_col(c, rows)
-      ths[i] = (numeric[i] and '<th scope="col" class="n">' or '<th scope="col">') .. esc(c.title or c.key) .. "</th>"
-    end
-    out.line("<thead><tr>" .. table.concat(ths) .. "</tr></thead><tbody>")
-  end, function(row)
-    any = true
-    local tds = {}
-    for i, c in ipairs(cols) do
-      tds[i] = (numeric[i] and '<td class="n">' or "<td>") .. esc(h.cell(c, row)) .. "</td>"
-    end
-    out.line("<tr>" .. table.concat(tds) .. "</tr>")
-  end)
-  if not any then out.line(('<tr><td class="empty" colspan="%d">–</td></tr>'):format(#cols)) end
-  out.line("</tbody></table></div>")
+  h.write_table("html", t, out, { caption = caption })
 end
 
--- render(doc, out, h): out.line(s) writes a line; h = { cell, peek, is_numeric_col }
+-- render(doc, out, h): out.line(s) writes a line; h = { cell, write_table }
 function M.render(doc, out, h)
   local lang = doc.lang or i18n.default
   local L = i18n.new(lang)   -- the page's few words of its own (contents, page, ...)

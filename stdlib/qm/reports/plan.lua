@@ -111,8 +111,8 @@ function M.priorities(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-registry.register("plan", M.plan, "the model's action plan: owners, the kind of time each action has, what is due as of --as-of")
-registry.register("daekning", M.coverage, "which themes have actions in the plan, and how many")
-registry.register("prioriteter", M.priorities, "the prioritisation recorded with reasons, and a survey-based order beside it")
+registry.register("plan", M.plan, "the model's action plan: owners, the kind of time each action has, what is due as of --as-of", { "plan" })
+registry.register("daekning", M.coverage, "which themes have actions in the plan, and how many", { "plan" })
+registry.register("prioriteter", M.priorities, "the prioritisation recorded with reasons, and a survey-based order beside it", { "priorities" })
 
 return M

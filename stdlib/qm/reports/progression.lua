@@ -643,12 +643,12 @@ function M.coverage(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-registry.register("progression", M.progression, "forward/backward/unchanged and mean change per indicator (--param level=caseworker|team|jobcentre)")
-registry.register("stagnation", M.stagnation, "citizens with no progression over the model's window of conversations")
-registry.register("completeness", M.completeness, "conversations where every indicator was scored, per caseworker")
-registry.register("fokus", M.focus, "open focus points, the maximum at a time, closing reasons, renewals")
-registry.register("indsatser", M.interventions, "which interventions go with progression")
-registry.register("borger", M.citizen, "progression per citizen and indicator: one citizen's conversations (--param citizen=ID), a caseload (--param caseworker=ID) or all")
-registry.register("coverage", M.coverage, "the coverage goal: citizens more than half a year in the job centre who are scored")
+registry.register("progression", M.progression, "forward/backward/unchanged and mean change per indicator (--param level=caseworker|team|jobcentre)", { "progression", "db" })
+registry.register("stagnation", M.stagnation, "citizens with no progression over the model's window of conversations", { "progression", "db" })
+registry.register("completeness", M.completeness, "conversations where every indicator was scored, per caseworker", { "progression", "db" })
+registry.register("fokus", M.focus, "open focus points, the maximum at a time, closing reasons, renewals", { "progression", "db" })
+registry.register("indsatser", M.interventions, "which interventions go with progression", { "progression", "db" })
+registry.register("borger", M.citizen, "progression per citizen and indicator: one citizen's conversations (--param citizen=ID), a caseload (--param caseworker=ID) or all", { "progression", "db" })
+registry.register("coverage", M.coverage, "the coverage goal: citizens more than half a year in the job centre who are scored", { "progression", "db" })
 
 return M

@@ -1047,13 +1047,13 @@ function M.demo(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-registry.register("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question")
-registry.register("konsensus", M.konsensus, "the consensus meeting's agenda: statistics, proposals, most disagreement first")
-registry.register("konsensusrapport", function(ctx, m, out) return M.konsensusrapport(ctx, m, out) end, "agreed scores, strengths and improvement areas per theme, with the spread")
-registry.register("prioritering", function(ctx, m, out) return M.prioritering(ctx, m, out) end, "improvement areas ordered by the model's rule")
-registry.register("handleplan", function(ctx, m, out) return M.handleplan(ctx, m, out) end, "actions with owners and deadlines, overdue as of --as-of")
-registry.register("opfoelgning", M.opfoelgning, "a round compared with the previous round of the same unit")
-registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality")
+registry.register("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question", { "questions", "rounds" })
+registry.register("konsensus", M.konsensus, "the consensus meeting's agenda: statistics, proposals, most disagreement first", { "questions", "rounds" })
+registry.register("konsensusrapport", function(ctx, m, out) return M.konsensusrapport(ctx, m, out) end, "agreed scores, strengths and improvement areas per theme, with the spread", { "questions", "rounds" })
+registry.register("prioritering", function(ctx, m, out) return M.prioritering(ctx, m, out) end, "improvement areas ordered by the model's rule", { "questions", "rounds" })
+registry.register("handleplan", function(ctx, m, out) return M.handleplan(ctx, m, out) end, "actions with owners and deadlines, overdue as of --as-of", { "questions", "rounds" })
+registry.register("opfoelgning", M.opfoelgning, "a round compared with the previous round of the same unit", { "questions", "rounds" })
+registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality", { "questions", "rounds" })
 -- the per-participant form a consultant hands out: fill in, then `qm import`
 function M.skema(ctx, m, out)
   local L = i18n.of(ctx, m)
@@ -1094,8 +1094,8 @@ function M.skema(ctx, m, out)
   out:write(table.concat(lines, "\n"), "\n")
 end
 
-registry.register("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)")
-registry.register("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)")
-registry.register("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)")
+registry.register("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)", { "questions" })
+registry.register("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)", { "questions", "rounds" })
+registry.register("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)", { "questions", "rounds" })
 
 return M

@@ -162,5 +162,5 @@ registry.register("status", function(ctx, m, out)
   doc:section(L("status.contributions"), { name = "contributions", columns = { { key = "to", title = L("status.col.to") },
     { key = "goal", title = L("status.col.goal") }, { key = "efforts", title = L("status.col.through") } }, rows = contributions })
   report.write(doc, ctx.opts.format, out)
-end, "every indicator's status as of --as-of, with reasons")
+end, "every indicator's status as of --as-of, with reasons", { "indicators" })
 
