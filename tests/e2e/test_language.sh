@@ -188,4 +188,21 @@ python3 -c "import json; d = json.load(open('$T_OUT')); assert d['suppressed'] =
 t_run run "$V" --db "$jc" --report progression --param level=team --as-of 2025-12-31 --format json
 python3 -c "import json; d = json.load(open('$T_OUT')); assert d['suppressed'] == 0, d['suppressed']" || t_fail "teams are large enough"
 
+t_case a_model_declared_report_writes_numbers_in_the_reports_language
+mkdir -p "$T_TMP/decl"
+cat >"$T_TMP/decl/m.lua" <<'QM'
+model "m" {
+  scale = scale.points { 0, 100 },
+  theme "t" { question "q" { text = "?" } },
+  report "tal" { title = "Tal", section "s" { title = "Afsnit", sql = [[SELECT 64.94 AS v, 12345 AS n]] } },
+}
+QM
+t_run run "$T_TMP/decl/m.lua" --db "$db" --report tal
+expect_exit 0
+grep -qE '^64,94 +12\.345$' "$T_OUT" || t_fail "Danish numbers in a model's report"
+t_run run "$T_TMP/decl/m.lua" --db "$db" --report tal --lang en
+grep -qE '^64\.94 +12345$' "$T_OUT" || t_fail "English numbers in a model's report"
+t_run run "$T_TMP/decl/m.lua" --db "$db" --report tal --format html
+expect_stdout_has '<html lang="da">'
+
 t_done

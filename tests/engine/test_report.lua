@@ -219,7 +219,7 @@ t.test("a document in Danish writes numbers with a decimal comma and thousands d
   t.truthy(out:find("opfyldt", 1, true), "a column's text function for people")
   t.truthy(out:find("  ja\n", 1, true) or out:find("  ja$"), "true is ja: " .. out)
   local md = report.render(lang_doc("en"), "markdown")
-  t.truthy(md:find("12,345.6", 1, true), md)
+  t.truthy(md:find("12345.6", 1, true), md)
 end)
 
 t.test("CSV and JSON do not depend on the document's language, nor on a column's text function", function()

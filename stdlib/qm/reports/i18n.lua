@@ -38,9 +38,10 @@ end
 -- ---------------------------------------------------------------- numbers
 
 -- digits grouped by threes from five digits up (4500, 12.345): a four-digit number, a year
--- above all, is written without a separator in both languages
+-- above all, is written without a separator; a language without a separator (English)
+-- writes none
 local function group(int, sep)
-  if #int <= 4 then return int end
+  if #int <= 4 or sep == "" then return int end
   local out = int:reverse():gsub("(%d%d%d)", "%1" .. sep):reverse()
   if out:sub(1, #sep) == sep then out = out:sub(#sep + 1) end
   return out

@@ -7,7 +7,8 @@
 return {
   lang = "en",
   name = "English",
-  number = { decimal = ".", group = "," },
+  -- no thousands separator: an English report's numbers read as the REPL and CSV write them
+  number = { decimal = ".", group = "" },
   percent = "{n}%",
   date = "{d} {month} {y}",
   months = { "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
