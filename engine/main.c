@@ -76,6 +76,6 @@ int main(int argc, char **argv) {
   }
   qmH_preload(h, "qm.terminal", qmR_open_lib);
   int code = qmH_main(h, n, argv + 1);
-  qmH_free(h);
+  qmH_exit(h);   /* databases closed; the memory is left to the system (host.h) */
   return code;
 }

@@ -19,13 +19,15 @@
 #define DB_MT "qm.db"
 #define STMT_MT "qm.stmt"
 #define PROGRESS_EVERY 10000  /* VM steps between limit checks */
+static const char OPEN_DBS[] = "qm.db.handles";  /* weak keys: every handle, for qmDb_close_all */
 
 typedef struct Stmt Stmt;
 
 typedef struct Db {
-  sqlite3 *conn;         /* NULL once closed */
+  sqlite3 *conn;         /* NULL once closed, or until first use when deferred */
   char *path;
   int flags;
+  int deferred;          /* QM_DB_DEFER: opened by the first method that needs it */
   int tx_depth;          /* nesting of :transaction */
   QmLimits *limits;      /* of the state that opened it; NULL for a plain state */
   QmGuard guard;         /* what the authorizer allows, and why it refused last */
@@ -40,8 +42,14 @@ struct Stmt {
 
 /* ---------------------------------------------------------------- helpers */
 
+static void open_conn(lua_State *L, Db *d);
+
 static Db *check_db(lua_State *L, int idx) {
   Db *d = luaL_checkudata(L, idx, DB_MT);
+  if (d->conn == NULL && d->deferred) {
+    open_conn(L, d);     /* raises when it cannot; the next use tries again */
+    d->deferred = 0;
+  }
   if (d->conn == NULL) luaL_error(L, "the database %s is closed", d->path ? d->path : "");
   return d;
 }
@@ -652,6 +660,7 @@ static void close_db(Db *d) {
 
 static int db_close(lua_State *L) {
   Db *d = luaL_checkudata(L, 1, DB_MT);
+  d->deferred = 0;
   close_db(d);
   return 0;
 }
@@ -666,7 +675,9 @@ static int db_gc(lua_State *L) {
 
 static int db_tostring(lua_State *L) {
   Db *d = luaL_checkudata(L, 1, DB_MT);
-  if (d->conn == NULL) lua_pushfstring(L, "<db %s (closed)>", d->path ? d->path : "");
+  if (d->conn == NULL && d->deferred)
+    lua_pushfstring(L, "<db %s (%s)>", d->path, (d->flags & QM_DB_WRITE) ? "read-write" : "read-only");
+  else if (d->conn == NULL) lua_pushfstring(L, "<db %s (closed)>", d->path ? d->path : "");
   else lua_pushfstring(L, "<db %s (%s)>", d->path, sqlite3_db_readonly(d->conn, "main") ? "read-only" : "read-write");
   return 1;
 }
@@ -734,6 +745,30 @@ void qmDb_push_open(lua_State *L, const char *path, int flags) {
   if (flags & QM_DB_CREATE) flags |= QM_DB_WRITE;
   d->flags = flags;
   d->limits = qmL_of(L);
+  qm_weaktable(L, OPEN_DBS);
+  lua_pushvalue(L, -2);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+  if (flags & QM_DB_DEFER) d->deferred = 1;
+  else open_conn(L, d);
+}
+
+void qmDb_close_all(lua_State *L) {
+  qm_weaktable(L, OPEN_DBS);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    Db *d = luaL_testudata(L, -1, DB_MT);
+    if (d != NULL) { d->deferred = 0; close_db(d); }
+  }
+  lua_pop(L, 1);
+}
+
+/* opens d->path as d->flags say; on failure closes what was opened and raises */
+static void open_conn(lua_State *L, Db *d) {
+  const char *path = d->path;
+  int flags = d->flags;
   int oflags = (flags & QM_DB_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
   if (flags & QM_DB_CREATE) oflags |= SQLITE_OPEN_CREATE;
   oflags |= SQLITE_OPEN_NOMUTEX;

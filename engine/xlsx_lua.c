@@ -7,7 +7,8 @@
 ** closed. Closing writes the file; a workbook collected or closed by an error (__gc/__close)
 ** is freed without writing anything.
 ** libxlsxwriter is optional at build time (QM_HAVE_XLSX): without it the module exists,
-** says `available = false` and names the Debian package to install.
+** says `available = false` and names the Debian package to install. With it, the library is
+** opened only when a workbook is made (below), so no other command pays for loading it.
 */
 #include <math.h>
 #include <string.h>
@@ -16,7 +17,48 @@
 #include "xlsx_lua.h"
 
 #if QM_HAVE_XLSX
+#include <dlfcn.h>
 #include <xlsxwriter.h>
+
+/* libxlsxwriter is opened when the first workbook is made (dlopen), not linked: with
+** libcrypto, minizip and zlib behind it, loading it at every start cost each qm command about
+** 1.2 ms (4.8 M instructions, more than all of `qm check`), and only --format xlsx uses it.
+** QM_XLSX_SONAME is the library's name as the build found it (CMakeLists.txt). The functions
+** qm calls, resolved once into `lx`: */
+#define LXW_FUNCTIONS(X) \
+  X(workbook_new_opt) X(workbook_add_format) X(workbook_add_worksheet) \
+  X(workbook_validate_sheet_name) X(workbook_close) X(lxw_workbook_free) X(lxw_strerror) \
+  X(format_set_bold) X(format_set_italic) X(format_set_text_wrap) X(format_set_bottom) \
+  X(format_set_font_size) X(format_set_bg_color) X(format_set_num_format) X(format_set_align) \
+  X(worksheet_write_string) X(worksheet_write_number) X(worksheet_write_datetime) \
+  X(worksheet_write_blank) X(worksheet_freeze_panes) X(worksheet_set_column)
+
+static struct {
+#define X(fn) __typeof__(fn) *fn;
+  LXW_FUNCTIONS(X)
+#undef X
+} lx;
+static int lx_loaded = 0;
+
+/* opens the library and resolves every function, or raises saying what is missing */
+static void load_lxw(lua_State *L) {
+  if (lx_loaded) return;
+  void *lib = dlopen(QM_XLSX_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL) {
+    const char *why = dlerror();
+    luaL_error(L, "xlsx: cannot load %s, the libxlsxwriter qm was built with (%s): install it "
+               "(Debian: the package libxlsxwriter-dev depends on)", QM_XLSX_SONAME, why ? why : "?");
+  }
+#define X(fn) \
+  if ((*(void **)&lx.fn = dlsym(lib, #fn)) == NULL) { \
+    dlclose(lib); \
+    luaL_error(L, "xlsx: %s has no function %s (another version than qm was built with)", \
+               QM_XLSX_SONAME, #fn); \
+  }
+  LXW_FUNCTIONS(X)
+#undef X
+  lx_loaded = 1;
+}
 
 static const char WB_MT[] = "qm.xlsx.workbook";
 static const char WS_MT[] = "qm.xlsx.sheet";
@@ -69,7 +111,7 @@ static lxw_col_t col_arg(lua_State *L, int i) {
 }
 
 static int check_err(lua_State *L, lxw_error err, const char *what) {
-  if (err != LXW_NO_ERROR) return luaL_error(L, "xlsx: %s: %s", what, lxw_strerror(err));
+  if (err != LXW_NO_ERROR) return luaL_error(L, "xlsx: %s: %s", what, lx.lxw_strerror(err));
   return 0;
 }
 
@@ -78,11 +120,12 @@ static int check_err(lua_State *L, lxw_error err, const char *what) {
 /* xlsx.workbook(path) -> workbook (constant memory: rows go to temporary files as written) */
 static int l_workbook(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  load_lxw(L);
   Workbook *w = lua_newuserdatauv(L, sizeof *w, 0);
   memset(w, 0, sizeof *w);
   luaL_setmetatable(L, WB_MT);
   lxw_workbook_options opts = { .constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
-  w->wb = workbook_new_opt(path, &opts);
+  w->wb = lx.workbook_new_opt(path, &opts);
   if (w->wb == NULL) return luaL_error(L, "xlsx: cannot create a workbook for %s", path);
   w->fmt[0] = NULL;
   w->nfmt = 1;
@@ -94,26 +137,26 @@ static int l_format(lua_State *L) {
   Workbook *w = check_wb(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   if (w->nfmt >= MAX_FORMATS) return luaL_error(L, "xlsx: more than %d formats", MAX_FORMATS - 1);
-  lxw_format *f = workbook_add_format(w->wb);
+  lxw_format *f = lx.workbook_add_format(w->wb);
   if (f == NULL) return luaL_error(L, "xlsx: out of memory");
-  if (lua_getfield(L, 2, "bold") != LUA_TNIL && lua_toboolean(L, -1)) format_set_bold(f);
+  if (lua_getfield(L, 2, "bold") != LUA_TNIL && lua_toboolean(L, -1)) lx.format_set_bold(f);
   lua_pop(L, 1);
-  if (lua_getfield(L, 2, "italic") != LUA_TNIL && lua_toboolean(L, -1)) format_set_italic(f);
+  if (lua_getfield(L, 2, "italic") != LUA_TNIL && lua_toboolean(L, -1)) lx.format_set_italic(f);
   lua_pop(L, 1);
-  if (lua_getfield(L, 2, "wrap") != LUA_TNIL && lua_toboolean(L, -1)) format_set_text_wrap(f);
+  if (lua_getfield(L, 2, "wrap") != LUA_TNIL && lua_toboolean(L, -1)) lx.format_set_text_wrap(f);
   lua_pop(L, 1);
-  if (lua_getfield(L, 2, "border_bottom") != LUA_TNIL && lua_toboolean(L, -1)) format_set_bottom(f, LXW_BORDER_THIN);
+  if (lua_getfield(L, 2, "border_bottom") != LUA_TNIL && lua_toboolean(L, -1)) lx.format_set_bottom(f, LXW_BORDER_THIN);
   lua_pop(L, 1);
-  if (lua_getfield(L, 2, "size") != LUA_TNIL) format_set_font_size(f, luaL_checknumber(L, -1));
+  if (lua_getfield(L, 2, "size") != LUA_TNIL) lx.format_set_font_size(f, luaL_checknumber(L, -1));
   lua_pop(L, 1);
-  if (lua_getfield(L, 2, "bg") != LUA_TNIL) format_set_bg_color(f, (lxw_color_t)luaL_checkinteger(L, -1));
+  if (lua_getfield(L, 2, "bg") != LUA_TNIL) lx.format_set_bg_color(f, (lxw_color_t)luaL_checkinteger(L, -1));
   lua_pop(L, 1);
-  if (lua_getfield(L, 2, "num_format") != LUA_TNIL) format_set_num_format(f, luaL_checkstring(L, -1));
+  if (lua_getfield(L, 2, "num_format") != LUA_TNIL) lx.format_set_num_format(f, luaL_checkstring(L, -1));
   lua_pop(L, 1);
   if (lua_getfield(L, 2, "align") != LUA_TNIL) {
     const char *a = luaL_checkstring(L, -1);
-    if (strcmp(a, "right") == 0) format_set_align(f, LXW_ALIGN_RIGHT);
-    else if (strcmp(a, "left") == 0) format_set_align(f, LXW_ALIGN_LEFT);
+    if (strcmp(a, "right") == 0) lx.format_set_align(f, LXW_ALIGN_RIGHT);
+    else if (strcmp(a, "left") == 0) lx.format_set_align(f, LXW_ALIGN_LEFT);
   }
   lua_pop(L, 1);
   w->fmt[w->nfmt] = f;
@@ -125,14 +168,14 @@ static int l_format(lua_State *L) {
 static int l_sheet(lua_State *L) {
   Workbook *w = check_wb(L, 1);
   const char *name = luaL_checkstring(L, 2);
-  lxw_error err = workbook_validate_sheet_name(w->wb, name);
-  if (err != LXW_NO_ERROR) return luaL_error(L, "xlsx: sheet name \"%s\": %s", name, lxw_strerror(err));
+  lxw_error err = lx.workbook_validate_sheet_name(w->wb, name);
+  if (err != LXW_NO_ERROR) return luaL_error(L, "xlsx: sheet name \"%s\": %s", name, lx.lxw_strerror(err));
   Sheet *s = lua_newuserdatauv(L, sizeof *s, 1);
   s->ws = NULL;
   luaL_setmetatable(L, WS_MT);
   lua_pushvalue(L, 1);
   lua_setiuservalue(L, -2, 1);
-  s->ws = workbook_add_worksheet(w->wb, name);
+  s->ws = lx.workbook_add_worksheet(w->wb, name);
   if (s->ws == NULL) return luaL_error(L, "xlsx: cannot add sheet \"%s\"", name);
   return 1;
 }
@@ -142,7 +185,7 @@ static int l_close(lua_State *L) {
   Workbook *w = check_wb(L, 1);
   lxw_workbook *wb = w->wb;
   w->wb = NULL;
-  lxw_error err = workbook_close(wb);
+  lxw_error err = lx.workbook_close(wb);
   return check_err(L, err, "writing the workbook");
 }
 
@@ -150,7 +193,7 @@ static int l_close(lua_State *L) {
 static int l_discard(lua_State *L) {
   Workbook *w = luaL_checkudata(L, 1, WB_MT);
   if (w->wb != NULL) {
-    lxw_workbook_free(w->wb);
+    lx.lxw_workbook_free(w->wb);
     w->wb = NULL;
   }
   return 0;
@@ -172,9 +215,9 @@ static int l_string(lua_State *L) {
   size_t len;
   const char *str = luaL_checklstring(L, 4, &len);
   lxw_format *f = format_arg(L, w, 5);
-  if (len == 0) return check_err(L, worksheet_write_blank(s->ws, r, c, f), "writing a cell");
+  if (len == 0) return check_err(L, lx.worksheet_write_blank(s->ws, r, c, f), "writing a cell");
   if (strlen(str) != len) return luaL_error(L, "xlsx: a text with a zero byte cannot be written to a cell");
-  return check_err(L, worksheet_write_string(s->ws, r, c, str, f), "writing a cell");
+  return check_err(L, lx.worksheet_write_string(s->ws, r, c, str, f), "writing a cell");
 }
 
 static int l_number(lua_State *L) {
@@ -184,8 +227,8 @@ static int l_number(lua_State *L) {
   lxw_col_t c = col_arg(L, 3);
   double v = luaL_checknumber(L, 4);
   lxw_format *f = format_arg(L, w, 5);
-  if (!isfinite(v)) return check_err(L, worksheet_write_blank(s->ws, r, c, f), "writing a cell");
-  return check_err(L, worksheet_write_number(s->ws, r, c, v, f), "writing a cell");
+  if (!isfinite(v)) return check_err(L, lx.worksheet_write_blank(s->ws, r, c, f), "writing a cell");
+  return check_err(L, lx.worksheet_write_number(s->ws, r, c, v, f), "writing a cell");
 }
 
 /* sheet:date(row, col, year, month, day, format): the format must have a date num_format */
@@ -202,12 +245,12 @@ static int l_date(lua_State *L) {
   lxw_format *f = format_arg(L, w, 7);
   if (dt.year < 1900 || dt.year > 9999 || dt.month < 1 || dt.month > 12 || dt.day < 1 || dt.day > 31)
     return luaL_error(L, "xlsx: %d-%d-%d is not a date a spreadsheet can hold", dt.year, dt.month, dt.day);
-  return check_err(L, worksheet_write_datetime(s->ws, r, c, &dt, f), "writing a cell");
+  return check_err(L, lx.worksheet_write_datetime(s->ws, r, c, &dt, f), "writing a cell");
 }
 
 static int l_freeze(lua_State *L) {
   Sheet *s = check_ws(L, 1, NULL);
-  worksheet_freeze_panes(s->ws, row_arg(L, 2), col_arg(L, 3));
+  lx.worksheet_freeze_panes(s->ws, row_arg(L, 2), col_arg(L, 3));
   return 0;
 }
 
@@ -215,7 +258,7 @@ static int l_width(lua_State *L) {
   Sheet *s = check_ws(L, 1, NULL);
   lxw_col_t c = col_arg(L, 2);
   double width = luaL_checknumber(L, 3);
-  return check_err(L, worksheet_set_column(s->ws, c, c, width, NULL), "setting a column width");
+  return check_err(L, lx.worksheet_set_column(s->ws, c, c, width, NULL), "setting a column width");
 }
 
 static const luaL_Reg wb_methods[] = {

@@ -2,14 +2,15 @@
 # setup.sh [--tests] [--bench] — installs the Debian packages qm needs to build and test, and
 # nothing else. With --tests also what only the tests use (Chromium, for the HTML reports in a
 # real browser): scripts/test.sh asks for it, a user's build does not. With --bench what only
-# the benchmarks use (the sqlite3 shell, the baseline of bench/import.py; GNU time).
+# the benchmarks use: the sqlite3 shell (the baseline of bench/import.py and a peer of
+# bench/startup.sh), GNU time, and for bench/startup.sh lua5.4, hyperfine and valgrind.
 # Safe to run again: it only calls apt-get when a package is missing.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libyaml-dev
           libreadline-dev libedit-dev libxlsxwriter-dev python3 tmux)
 test_packages=(chromium)
-bench_packages=(sqlite3 time)
+bench_packages=(sqlite3 time lua5.4 hyperfine valgrind)
 for arg in "$@"; do
   case "$arg" in
     --tests) packages+=("${test_packages[@]}") ;;

@@ -116,10 +116,19 @@ t_case long_lists_stream_in_a_few_megabytes_of_lua_memory
 t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format json --max-memory 8M
 expect_exit 0
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["rows"]) > 16000' "$T_OUT" || t_fail "JSON lacks rows or does not parse"
-# a limit hit while a streamed report is written to --out leaves no file behind
-t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format text --max-memory 2M --out "$T_TMP/half.txt"
+# a limit hit while a streamed report is written to --out leaves no file behind. The limit
+# is found, not fixed (what qm needs before the first row changes as the stdlib does): the
+# first that stops the report after its first rows, as the run to stdout shows
+limit=""
+for k in $(seq 1200 200 4000); do
+  t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format text --max-memory "${k}K"
+  if [ "$T_RC" -eq 4 ] && [ "$(grep -c . "$T_OUT")" -gt 100 ]; then limit="${k}K"; break; fi
+  [ "$T_RC" -eq 0 ] && break
+done
+[ -n "$limit" ] || t_fail "no memory limit stops the borger report after its first rows"
+t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format text --max-memory "${limit:-1M}" --out "$T_TMP/half.txt"
 expect_exit 4
-expect_stderr_has "memory limit of 2 MB reached"
+expect_stderr_has "memory limit of"
 expect_no_file "$T_TMP/half.txt"
 expect_no_file "$T_TMP/half.txt.tmp"
 # ...but a FILE.tmp qm never opened is not its to remove

@@ -171,4 +171,47 @@ t.test("long labels wrap into lines and are cut with an ellipsis", function()
   t.eq(charts.wrap("kort", 12, 2), { "kort" })
 end)
 
+t.test("check refuses what svg refuses, with the same message, and draws nothing", function()
+  local bad = {
+    { type = "radar", max = 1, axes = { { label = "a", value = 1 }, { label = "b", value = 1 } } },
+    { type = "dots" },
+    { type = "bars", categories = {}, series = {} },
+    { type = "lights" },
+    { type = "lines", x = {}, series = {} },
+    { type = "pie" },
+    { type = "radar", min = 5, max = 5, axes = { { label = "a" }, { label = "b" }, { label = "c" } } },
+    { type = "dots", rows = {}, format = "%d" },
+  }
+  for i, spec in ipairs(bad) do
+    local ok1, e1 = pcall(charts.svg, spec)
+    local ok2, e2 = pcall(charts.check, spec)
+    t.falsy(ok1, "svg refuses bad spec " .. i)
+    t.eq(ok2, false, "check refuses bad spec " .. i)
+    t.eq(e2, e1, "the same message for bad spec " .. i)
+  end
+  t.eq(charts.check(radar4({ 1, 2, 3, 4 })), nil, "a good spec: nothing to say")
+end)
+
+t.test("a document checks its charts without drawing them; HTML draws each once", function()
+  local document = require "qm.reports.document"
+  local drawn, real = 0, charts.svg
+  charts.svg = function(spec, id, check_only)
+    if not check_only then drawn = drawn + 1 end
+    return real(spec, id, check_only)
+  end
+  local ok, err = pcall(function()
+    local doc = document.document { title = "T" }
+    doc:chart(radar4({ 10, 20, 30, 40 }))
+    doc:chart({ type = "dots", rows = { { label = "q", scores = { 1, 2 }, agreed = 2 } }, max = 5 })
+    t.eq(drawn, 0, "checked, not drawn")
+    t.truthy(document.render(doc, "text"):find("Aftalt", 1, true), "text has the chart's table")
+    t.eq(drawn, 0, "text never draws")
+    t.truthy(document.render(doc, "html"):find("<svg", 1, true), "html has the svg")
+    t.eq(drawn, 2, "html draws each chart once")
+    t.raises(function() doc:chart({ type = "dots" }) end, "a dot chart needs rows")
+  end)
+  charts.svg = real
+  if not ok then error(err, 0) end
+end)
+
 t.done()

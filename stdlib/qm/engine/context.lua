@@ -39,11 +39,13 @@ function Context:database()
 end
 
 -- The connection a model's `db` global is: the same file, but the engine's own qm_* tables
--- are read-only to it (the authorizer), whatever --write says.
+-- are read-only to it (the authorizer), whatever --write says. It opens the file at its first
+-- use (most models never query `db`: the reports use the engine's connection); the engine's
+-- connection, opened first, has already checked that the file is a database.
 function Context:model_database()
   if self.mdb ~= nil or not self.opts.db then return self.mdb end
   self:database()
-  self.mdb = host.opendb(self.opts.db, { write = self.opts.write, engine = false })
+  self.mdb = host.opendb(self.opts.db, { write = self.opts.write, engine = false, defer = true })
   return self.mdb
 end
 

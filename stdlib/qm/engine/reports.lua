@@ -4,9 +4,11 @@
 -- vocabulary of qm.lang.schema.needs: `--report list` shows only the reports that apply to
 -- the model, its own reports (`report "id" { ... }`, qm.reports.declared) among them, and an
 -- unknown name is a usage error with "did you mean". The registry names no report itself: a
--- report asked for by name is looked up in the module of that name first (qm.reports.status
--- has the report called status), and otherwise every qm.reports.* module is loaded, so
--- `qm check` and plain scripts load none of them.
+-- report asked for by name is looked up in the module the build's index names for it
+-- (host.report_index(), made by cmake/embed_stdlib.c from the register calls in the stdlib's
+-- sources), then in the module of that name (qm.reports.status has the report called
+-- status), and only then in every qm.reports.* module. So `qm check` and plain scripts load
+-- none of them, and one report loads only its own module.
 -- Engine-internal: a model cannot reach the registry, so it cannot replace a report the
 -- engine then calls with its run context.
 local host = require "qm.host"
@@ -20,10 +22,16 @@ local loaded_all = false
 local known_need = {}
 for _, n in ipairs(schema.need_names) do known_need[n] = true end
 
+-- the module whose main chunk calls register: "@stdlib/qm/reports/x.lua" -> "qm.reports.x"
+local function registering_module()
+  local path = debug.getinfo(3, "S").source:match("^@stdlib/(.*)%.lua$")
+  return path and (path:gsub("/", "."))
+end
+
 function M.register(name, fn, doc, needs)
   assert(type(name) == "string" and type(fn) == "function", "register(name, fn, doc, needs)")
   for _, n in ipairs(needs or {}) do assert(known_need[n], "register: unknown need " .. tostring(n)) end
-  reports[name] = { name = name, fn = fn, doc = doc or "", needs = needs or {} }
+  reports[name] = { name = name, fn = fn, doc = doc or "", needs = needs or {}, module = registering_module() }
 end
 
 -- the names of the stdlib's report modules: every embedded module under qm.reports.
@@ -42,15 +50,17 @@ local function load_all()
   loaded_all = true
 end
 
--- the bundled report of that name ({ name, fn, doc, needs }), or nil
+-- the report of that name ({ name, fn, doc, needs, module }), or nil: first from the module
+-- the build's index names, then from the module of the report's name, else from every report
+-- module (with QM_STDLIB_PATH the index may be stale: that only costs loading a module)
 function M.get(name)
   if reports[name] then return reports[name] end
-  local own = "qm.reports." .. tostring(name)
-  for _, mod in ipairs(M.modules()) do
-    if mod == own then require(mod) break end
-  end
-  if reports[name] then return reports[name] end
-  load_all()
+  local have = {}
+  for _, mod in ipairs(M.modules()) do have[mod] = true end
+  local indexed, own = host.report_index()[name], "qm.reports." .. tostring(name)
+  if have[indexed] then require(indexed) end
+  if not reports[name] and have[own] then require(own) end
+  if not reports[name] then load_all() end
   return reports[name]
 end
 
@@ -140,14 +150,18 @@ end
 -- The report called `name` for model m. An unknown name, or one that does not apply to the
 -- model, is a usage error that says so, suggests a near name and lists the applicable ones.
 function M.find(ctx, m, name)
-  local all = M.for_model(m)
+  -- the model's own report of that name, else the bundled one, loading only its module: every
+  -- report module is loaded only when the name is unknown or does not apply (to list them)
+  local r = own_reports(m)[name] or M.get(name)
+  local ok, why
+  if r then
+    ok, why = M.applies(ctx, m, r)
+    if ok ~= false then return r end
+  end
   local names = {}
   for _, e in ipairs(M.applicable(ctx, m)) do names[#names + 1] = e.name end
-  local r = all[name]
   local cli = require "qm.engine.cli"
   if r then
-    local ok, why = M.applies(ctx, m, r)
-    if ok ~= false then return r end
     cli.usage_error(("the report \"%s\" does not apply to model \"%s\": %s (reports for it: %s)")
       :format(name, m.id, why, table.concat(names, ", ")))
   end

@@ -46,7 +46,7 @@ function M.main(argv)
   local first = argv[1]
   if first == "--version" or first == "version" then
     io.stdout:write("qm ", host.version, " (", _VERSION, ", line editing: ",
-      host.libedit and "libedit" or "GNU readline", ")\n")
+      host.libedit and "libedit" or "GNU readline", ", stdlib: ", (host.stdlib()), ")\n")
     return host.exit.ok
   end
   if first == "--help" or first == "-h" or first == "help" then

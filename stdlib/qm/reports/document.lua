@@ -67,11 +67,12 @@ function Doc:table(t)
   return self
 end
 
--- spec: a chart (qm.reports.charts; docs/reports.md); checked now, so a bad spec is an
--- error at the producer's line, not while writing
+-- spec: a chart (qm.reports.charts; docs/reports.md); checked now (its table made, its shape
+-- and scale checked, the SVG not drawn), so a bad spec is an error at the producer's line,
+-- not while writing
 function Doc:chart(spec)
   local ok, err = pcall(charts.table, spec)
-  if ok then ok, err = pcall(charts.svg, spec, "check") end
+  if ok then ok, err = pcall(charts.check, spec) end
   if not ok then error(err, 2) end
   self.blocks[#self.blocks + 1] = { kind = "chart", spec = spec }
   return self

@@ -178,34 +178,38 @@ local function skip(s, pos)
   return s:find("[^ \t\r\n]", pos) or #s + 1
 end
 
+local ESCAPES = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t", ['"'] = '"', ["\\"] = "\\", ["/"] = "/" }
+
+-- the string starting at pos (its opening quote); runs without escapes are taken whole
 local function decode_string(s, pos)
-  local out, i = {}, pos + 1
+  local out, i = nil, pos + 1
   while true do
-    local c = s:sub(i, i)
-    if c == "" then decode_error(s, i, "unterminated string") end
-    if c == '"' then return table.concat(out), i + 1 end
-    if c == "\\" then
-      local e = s:sub(i + 1, i + 1)
-      local map = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t", ['"'] = '"', ["\\"] = "\\", ["/"] = "/" }
-      if map[e] then out[#out + 1] = map[e]; i = i + 2
-      elseif e == "u" then
-        local hex = s:sub(i + 2, i + 5)
-        if not hex:match("^%x%x%x%x$") then decode_error(s, i, "bad \\u escape") end
-        local cp = tonumber(hex, 16)
-        i = i + 6
-        if cp >= 0xD800 and cp <= 0xDBFF and s:sub(i, i + 1) == "\\u" then
-          local lo = tonumber(s:sub(i + 2, i + 5), 16)
-          if lo and lo >= 0xDC00 and lo <= 0xDFFF then
-            cp = 0x10000 + (cp - 0xD800) * 0x400 + (lo - 0xDC00)
-            i = i + 6
-          end
-        end
-        out[#out + 1] = utf8.char(cp)
-      else decode_error(s, i, "bad escape") end
-    else
-      out[#out + 1] = c
-      i = i + 1
+    local j = s:find('["\\]', i)
+    if not j then decode_error(s, #s + 1, "unterminated string") end
+    if s:byte(j) == 34 then   -- the closing quote
+      if not out then return s:sub(i, j - 1), j + 1 end
+      out[#out + 1] = s:sub(i, j - 1)
+      return table.concat(out), j + 1
     end
+    out = out or {}
+    out[#out + 1] = s:sub(i, j - 1)
+    i = j
+    local e = s:sub(i + 1, i + 1)
+    if ESCAPES[e] then out[#out + 1] = ESCAPES[e]; i = i + 2
+    elseif e == "u" then
+      local hex = s:sub(i + 2, i + 5)
+      if not hex:match("^%x%x%x%x$") then decode_error(s, i, "bad \\u escape") end
+      local cp = tonumber(hex, 16)
+      i = i + 6
+      if cp >= 0xD800 and cp <= 0xDBFF and s:sub(i, i + 1) == "\\u" then
+        local lo = tonumber(s:sub(i + 2, i + 5), 16)
+        if lo and lo >= 0xDC00 and lo <= 0xDFFF then
+          cp = 0x10000 + (cp - 0xD800) * 0x400 + (lo - 0xDC00)
+          i = i + 6
+        end
+      end
+      out[#out + 1] = utf8.char(cp)
+    else decode_error(s, i, "bad escape") end
   end
 end
 
@@ -248,9 +252,9 @@ function decode_value(s, pos, null)
       pos = pos + 1
     end
   elseif c == '"' then return decode_string(s, pos)
-  elseif s:find("^true", pos) then return true, pos + 4
-  elseif s:find("^false", pos) then return false, pos + 5
-  elseif s:find("^null", pos) then return null, pos + 4
+  elseif c == "t" and s:find("^true", pos) then return true, pos + 4
+  elseif c == "f" and s:find("^false", pos) then return false, pos + 5
+  elseif c == "n" and s:find("^null", pos) then return null, pos + 4
   else
     local num = s:match("^-?%d+%.?%d*[eE]?[-+]?%d*", pos)
     if not num or num == "" or num == "-" then decode_error(s, pos, "unexpected character " .. (c == "" and "(end)" or c)) end

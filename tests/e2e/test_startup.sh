@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Start-up loads only what a command needs (QM_STDLIB_TRACE lists every stdlib module as it
+# loads): qm --version the runner alone, qm check no report and no database code, one report
+# its own module and not the other reports; a model's db opens only when it is used. At exit
+# qm closes its databases but does not free the Lua state (qmH_exit): nothing is left open.
+source "$(dirname "$0")/lib.sh"
+kik="$QM_SOURCE_DIR/models/kik/kik.lua"
+loaded() { sed -n 's/^qm: stdlib \([^:]*\): .*/\1/p' "$T_ERR" | sort | tr '\n' ' '; }
+
+t_case version_loads_only_the_runner
+QM_STDLIB_TRACE=1 t_run --version
+expect_exit 0
+[ "$(loaded)" = "qm.engine.cli qm.engine.runner " ] || t_fail "loaded: $(loaded)"
+
+t_case check_loads_no_report_and_no_store
+QM_STDLIB_TRACE=1 t_run check "$kik"
+expect_exit 0
+expect_stderr_has "qm: stdlib qm.lang.dsl: "
+expect_stderr_lacks "qm: stdlib qm.reports."
+expect_stderr_lacks "qm: stdlib qm.engine.store:"
+expect_stderr_lacks "qm: stdlib qm.engine.reports:"
+
+t_case one_report_loads_its_module_and_no_other_report
+"$QM" run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/kik.db" --write >/dev/null
+QM_STDLIB_TRACE=1 t_run run "$kik" --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet
+expect_exit 0
+expect_stdout_has "Konsensusrapport"
+expect_stderr_has "qm: stdlib qm.reports.selfassess: "
+for other in progression audit status summary plan; do
+  expect_stderr_lacks "qm: stdlib qm.reports.$other:"
+done
+
+t_case report_list_still_finds_every_report
+t_run run "$kik" --db "$T_TMP/kik.db" --report list
+expect_exit 0
+# every report module is loaded for the list, so each report that applies to KIK is found
+for r in konsensusrapport statistik status summary svarrapport; do expect_stdout_has "$r "; done
+expect_stdout_lacks "progression "   # a job-centre report: does not apply to KIK
+
+t_case unknown_report_still_lists_every_report
+t_run run "$kik" --db "$T_TMP/kik.db" --report nosuch
+expect_exit 2
+expect_stderr_has 'no report "nosuch"'
+expect_stderr_has "konsensusrapport"
+
+t_case a_model_that_uses_db_gets_it_on_first_use
+cat >"$T_TMP/q.lua" <<'LUA'
+print(tostring(db):match("%(read%-only%)") ~= nil)
+print(db:scalar("SELECT count(*) FROM qm_rounds") > 0)
+LUA
+t_run run "$T_TMP/q.lua" --db "$T_TMP/kik.db"
+expect_exit 0
+expect_stdout_is "true
+true"
+
+t_case spreadsheets_library_is_not_loaded_at_start
+# libxlsxwriter (and libcrypto, minizip, zlib behind it) is opened by the first workbook
+# (engine/xlsx_lua.c), so no other command pays for loading it
+objdump -p "$QM" >"$T_OUT" 2>&1 || t_fail "objdump failed"
+expect_stdout_has "NEEDED"
+expect_stdout_lacks "libxlsxwriter"
+expect_stdout_lacks "libcrypto"
+
+t_case exit_closes_every_database_connection
+# a written database in WAL mode keeps its -wal and -shm files only while a connection is open
+cat >"$T_TMP/dangling.lua" <<'LUA'
+for r in db:query("SELECT id FROM qm_rounds") do break end
+local st = db:prepare("SELECT count(*) FROM qm_rounds")
+print(st:scalar() > 0)
+LUA
+"$QM" run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/w.db" --write >/dev/null
+t_run run "$T_TMP/dangling.lua" --db "$T_TMP/w.db" --write
+expect_exit 0
+expect_stdout_is "true"
+expect_file "$T_TMP/w.db"
+expect_no_file "$T_TMP/w.db-wal"
+expect_no_file "$T_TMP/w.db-shm"
+
+t_done
