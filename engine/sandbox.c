@@ -300,7 +300,15 @@ void qmS_loadfile(lua_State *L, const char *path, const char *chunkname) {
   }
   int st = luaL_loadbufferx(L, src, len, chunkname, "t");
   lua_remove(L, -2);
-  if (st != LUA_OK) lua_error(L);  /* a syntax error: "file:line: message" already */
+  if (st != LUA_OK) {
+    /* a syntax error reads "file:line: message" already; but Lua's parser says only "C stack
+    ** overflow" when the text nests too deeply (found by fuzzing): name the file, say why */
+    const char *msg = lua_tostring(L, -1);
+    if (msg != NULL && strstr(msg, "C stack overflow") != NULL && strncmp(msg, chunkname + 1, strlen(chunkname + 1)) != 0)
+      qm_raise(L, QM_EXIT_MODEL, 0, "%s: the text nests too deeply to be read (more than about 200 levels of "
+               "tables, calls or blocks inside each other)", path);
+    lua_error(L);
+  }
 }
 
 /* ---------------------------------------------------------------- require for models */

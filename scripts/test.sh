@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh — the whole test suite: installs what is missing, builds qm twice (normal, and with
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every ctest test in both builds.
+# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every ctest test in both builds; then
+# runs every fuzz target briefly (QM_FUZZ_SECONDS each, default 20; 0 skips; docs/fuzzing.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -15,4 +16,7 @@ if [ "${QM_SKIP_SANITIZERS:-0}" != 1 ]; then
   "$root/scripts/build.sh" "$root/build-asan" -DQM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$root/build-asan" -j"$jobs" --output-on-failure
+fi
+if [ "${QM_FUZZ_SECONDS:-20}" != 0 ]; then
+  "$root/scripts/fuzz.sh" --all "${QM_FUZZ_SECONDS:-20}"
 fi

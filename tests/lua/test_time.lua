@@ -145,4 +145,33 @@ t.test("impossible dates and unreadable years are reading errors, never raised",
   end
 end)
 
+-- found by fuzzing (fuzz/time.lua; docs/fuzzing.md): readings that cannot happen are reading
+-- errors (or, for a phrase about time without a year, "no year"), never a window that ends
+-- before it starts, an impossible recurrence, or a recurrence where a deadline is wanted
+t.test("fuzz findings: backwards windows and impossible recurrences are not read as such", function()
+  for _, phrase in ipairs { "fra 3. kvartal 2015 til udgangen af 1207", "løbende 2011-2009",
+                            "hver 4.-3. uge", "hver 0. uge", "0x/året", "0 gange om året",
+                            "99999999999999999999x/året" } do
+    local r, err = time.parse(phrase)
+    t.truthy(r == nil or r.year_missing, phrase .. " was read as a " .. tostring(r and r.what))
+    t.truthy(r ~= nil or (err and not err:find("stdlib/", 1, true)), phrase .. ": " .. tostring(err))
+  end
+  local _, err = time.parse("fra 3. kvartal 2015 til udgangen af 1207")
+  t.truthy(err:find("ends before it starts", 1, true), err)
+  -- the same phrases, the right way round, still read
+  t.eq(window("fra 2015 til udgangen af 2016"), "2015-01-01..2016-12-31")
+  local r = assert(time.parse("hver 4.-6. uge"))
+  t.eq(r.min_gap[1], 4); t.eq(r.max_gap[1], 6)
+end)
+
+t.test("fuzz findings: a recurrence in a list of deadlines is an error, not a deadline without a date", function()
+  local list, err = time.parse_list("hver 4.-6. uge")
+  t.eq(list, nil)
+  t.truthy(err:find('"hver 4.-6. uge" is a recurrence, not a deadline', 1, true), err)
+  list, err = time.parse_list("Ultimo 2017, hver anden måned")
+  t.eq(list, nil)
+  t.truthy(err:find('"hver anden måned" is a recurrence', 1, true), err)
+  t.eq(#assert(time.parse_list("Udgangen af 3. kvartal 2016, Ultimo 2017")), 2)
+end)
+
 t.done()

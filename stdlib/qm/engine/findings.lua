@@ -76,6 +76,8 @@ function M:add_error(err, path)
     f.stopped = true
     return f
   end
+  -- "file: message" (about the whole file) is put on that file without saying it twice
+  if msg:sub(1, #path + 2) == path .. ": " then msg = msg:sub(#path + 3) end
   local f = self:add("error", msg, path, nil)
   f.stopped = true
   return f

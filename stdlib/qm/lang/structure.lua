@@ -45,25 +45,49 @@ local function scale_from_yaml(v)
   return s
 end
 
-local function node_from_yaml(ctx, yaml, kind, t, parent_where)
-  local where = (yaml.where(t) or parent_where):match("^(.*:%d+):%d+$") or parent_where
+-- "file:line" of the value under key k of a loaded table (the item itself when k is nil)
+local function line_of(yaml, t, k, default)
+  return (yaml.where(t, k) or default):match("^(.*:%d+):%d+$") or default
+end
+
+-- the list under `key` (themes, questions, indicators), or nil after a problem at `where`
+local function list_of(ctx, yaml, v, key, where)
+  if type(v) ~= "table" or (#v == 0 and next(v) ~= nil) then
+    problem(ctx, "error", where, ("%s must be a list, one \"- id: ...\" item a line"):format(key))
+    return nil
+  end
+  return v
+end
+
+local function node_from_yaml(ctx, yaml, kind, t, where)
+  if type(t) ~= "table" or #t > 0 then
+    -- an item that is not a mapping: "- " alone, "- text", "- [a, b]"
+    problem(ctx, "error", where, ("%s: expected a mapping like \"- id: ...\", got %s"):format(kind,
+      t == yaml.null and "nothing" or type(t) == "table" and "a list" or ("\"%s\""):format(tostring(t))))
+    return nil
+  end
+  where = line_of(yaml, t, nil, where)
   local id = t.id
   if id == nil or id == yaml.null then
     problem(ctx, "error", where, kind .. " without an id")
+    id = "?"
+  elseif type(id) ~= "string" then
+    problem(ctx, "error", where, ("%s: the id must be text, like id: ledelse"):format(kind))
     id = "?"
   end
   local spec = {}
   local decl = schema.constructs[kind]
   for _, k in ipairs(yaml.keys(t)) do
     local v = t[k]
-    local fwhere = (yaml.where(t, k) or where):match("^(.*:%d+):%d+$") or where
-    if k == "id" then
+    local fwhere = line_of(yaml, t, k, where)
+    if type(k) ~= "string" then
+      problem(ctx, "error", fwhere, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)))
+    elseif k == "id" then
       -- the id
     elseif yaml_fields[k:gsub("s$", "")] and k == yaml_fields[k:gsub("s$", "")] then
-      if type(v) ~= "table" then problem(ctx, "error", fwhere, k .. " must be a list")
-      else
-        for _, child in ipairs(v) do
-          spec[#spec + 1] = node_from_yaml(ctx, yaml, k:gsub("s$", ""), child, fwhere)
+      if list_of(ctx, yaml, v, k, fwhere) then
+        for i, child in ipairs(v) do
+          spec[#spec + 1] = node_from_yaml(ctx, yaml, (k:gsub("s$", "")), child, line_of(yaml, v, i, fwhere))
         end
       end
     else
@@ -94,7 +118,7 @@ function M.add(ctx, m, scope)
   local path = m.structure:sub(1, 1) == "/" and m.structure or (scope.named .. "/" .. m.structure)
   local ok, doc = pcall(yaml.load_file, path, { scalars = "string", name = path })
   if not ok then problem(ctx, "error", m.where, tostring(doc):gsub("^.-:%d+: cannot", "cannot")) return end
-  if type(doc) ~= "table" then problem(ctx, "error", path .. ":1", "expected a mapping with themes") return end
+  if type(doc) ~= "table" or #doc > 0 then problem(ctx, "error", path .. ":1", "expected a mapping with themes") return end
   for _, k in ipairs(yaml.keys(doc)) do
     if k ~= "themes" and k ~= "questions" and k ~= "indicators" then
       local f = schema.constructs.model.by_name[k]
@@ -107,9 +131,11 @@ function M.add(ctx, m, scope)
     end
   end
   for _, key in ipairs({ "themes", "questions", "indicators" }) do
-    if type(doc[key]) == "table" then
-      for _, t in ipairs(doc[key]) do
-        local c = node_from_yaml(ctx, yaml, key:gsub("s$", ""), t, path .. ":1")
+    local list = doc[key] ~= nil and doc[key] ~= yaml.null
+      and list_of(ctx, yaml, doc[key], key, line_of(yaml, doc, key, path .. ":1"))
+    for i, t in ipairs(list or {}) do
+      local c = node_from_yaml(ctx, yaml, (key:gsub("s$", "")), t, line_of(yaml, list, i, path .. ":1"))
+      if c then
         c.parent = m
         m.children[#m.children + 1] = c
       end

@@ -10,7 +10,21 @@ local M = {}
 local Rule = {}
 Rule.__index = Rule
 Rule.__metatable = "scoring rule"
-Rule.__call = function(self, items) return self.fn(items) end
+-- A rule called from a model's code: items are { { value = n [, weight = w] }, ... }; anything
+-- else is an error at the caller's line, never inside the rule (found by fuzzing)
+Rule.__call = function(self, items)
+  if type(items) ~= "table" then
+    error(("scoring %s: expected a list of items like { { value = 3, weight = 2 } }, got %s"):format(self.name, type(items)), 2)
+  end
+  local copy = {}
+  for i, it in ipairs(items) do
+    if type(it) ~= "table" or type(it.value) ~= "number" then
+      error(("scoring %s: item %d needs a number value, like { value = 3 }"):format(self.name, i), 2)
+    end
+    copy[i] = { value = it.value, weight = it.weight }
+  end
+  return M.apply(self, copy)
+end
 Rule.__tostring = function(self) return "<scoring " .. self.name .. ">" end
 local made = setmetatable({}, { __mode = "k" })
 
