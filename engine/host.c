@@ -14,9 +14,11 @@
 #include <unistd.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include <sqlite3.h>
 #include "qm.h"
 #include "host.h"
 #include "sandbox.h"
+#include "sql_budget.h"
 #include "stdlib_embed.h"
 #include "sqlite_lua.h"
 #include "yaml_lua.h"
@@ -51,7 +53,15 @@ static int l_term_width(lua_State *L) {
 
 static int l_memory(lua_State *L) {
   QmHost *h = qmH_of(L);
-  lua_createtable(L, 0, 3);
+  lua_createtable(L, 0, 7);
+  lua_pushinteger(L, (lua_Integer)qmB_sqlite_used());
+  lua_setfield(L, -2, "sqlite");
+  lua_pushinteger(L, (lua_Integer)qmB_sqlite_peak());
+  lua_setfield(L, -2, "sqlite_peak");
+  lua_pushinteger(L, (lua_Integer)qmB_temp_used());
+  lua_setfield(L, -2, "temp");
+  lua_pushinteger(L, (lua_Integer)qmB_temp_peak());
+  lua_setfield(L, -2, "temp_peak");
   lua_pushinteger(L, (lua_Integer)h->limits.used);
   lua_setfield(L, -2, "used");
   lua_pushinteger(L, (lua_Integer)h->limits.peak);
@@ -263,10 +273,13 @@ static int close_stream(lua_State *L) {
   return luaL_fileresult(L, res == 0, NULL);
 }
 
-/* host.create_new(path) -> a Lua file open for writing a file that did not exist (O_EXCL,
-** not following a symlink), or nil, message */
+/* host.create_new(path [, guard]) -> a Lua file open for writing a file that did not exist
+** (O_EXCL, not following a symlink), or nil, message. A remove_on_error guard given is armed
+** in the same C call, so no Lua instruction (where a limit or a signal stops the run) comes
+** between the file's creation and the guard's knowing it is ours. */
 static int l_create_new(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  char *guard = lua_isnoneornil(L, 2) ? NULL : luaL_checkudata(L, 2, "qm.remove_on_error");
   luaL_Stream *p = lua_newuserdatauv(L, sizeof *p, 0);
   p->f = NULL;
   p->closef = NULL;
@@ -274,8 +287,9 @@ static int l_create_new(lua_State *L) {
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) return luaL_fileresult(L, 0, path);
   p->f = fdopen(fd, "wb");
-  if (p->f == NULL) { int e = errno; close(fd); errno = e; return luaL_fileresult(L, 0, path); }
+  if (p->f == NULL) { int e = errno; close(fd); unlink(path); errno = e; return luaL_fileresult(L, 0, path); }
   p->closef = close_stream;
+  if (guard != NULL) guard[0] = 1;
   return 1;
 }
 
@@ -355,6 +369,7 @@ static int init_state(lua_State *L) {
   lua_pushlightuserdata(L, h);
   lua_setfield(L, LUA_REGISTRYINDEX, "qm.host.ptr");
   luaL_openlibs(L);
+  qmL_open_coroutines(L);
   qmE_install(L);
   qmS_init(L);
   preload(L, "qm.host", open_host);
@@ -365,13 +380,39 @@ static int init_state(lua_State *L) {
   return 0;
 }
 
+/* Lua 5.4 reports an error raised in a finalizer (__gc) as a warning, in pieces; models cannot
+** call warn, so every warning is such an error: say it, and make the exit code say it. */
+static void on_warning(void *ud, const char *msg, int tocont) {
+  QmHost *h = ud;
+  if (h->warning_len == 0 && !tocont && msg[0] == '@') return;  /* a control message */
+  size_t n = strlen(msg), room = sizeof h->warning - 1 - h->warning_len;
+  if (n > room) n = room;
+  memcpy(h->warning + h->warning_len, msg, n);
+  h->warning_len += n;
+  h->warning[h->warning_len] = '\0';
+  if (tocont) return;
+  fprintf(stderr, "qm: %s\n", h->warning);
+  fflush(stderr);
+  h->finalizer_errors++;
+  h->warning_len = 0;
+}
+
 QmHost *qmH_new(size_t max_memory, double timeout) {
+  /* SQLite's memory and temporary files count against the same budget as Lua's heap; a
+  ** program that started SQLite before (the benchmark) gets no cap on it, so must ask none */
+  int rc = qmB_install();
+  if (rc != SQLITE_OK && max_memory > 0) {
+    fprintf(stderr, "qm: cannot set up SQLite's memory budget: %s\n", sqlite3_errstr(rc));
+    return NULL;
+  }
   QmHost *h = calloc(1, sizeof *h);
   if (h == NULL) return NULL;
   qmL_init(&h->limits, max_memory, timeout);
   h->L = lua_newstate(qmL_alloc, &h->limits);
   if (h->L == NULL) { free(h); return NULL; }
+  qmB_attach(&h->limits);
   lua_atpanic(h->L, panic);
+  lua_setwarnf(h->L, on_warning, h);
   lua_pushcfunction(h->L, init_state);
   lua_pushlightuserdata(h->L, h);
   if (lua_pcall(h->L, 1, 0, 0) != LUA_OK) {
@@ -383,6 +424,20 @@ QmHost *qmH_new(size_t max_memory, double timeout) {
   return h;
 }
 
+int qmH_close(QmHost *h) {
+  if (h == NULL) return 0;
+  if (h->L) {
+    /* finalizers run no hooks: only the watchdog can end one that does not return */
+    qmL_watch_close(&h->limits);
+    lua_close(h->L);  /* __gc closes statements before their connections */
+    qmL_unwatch();
+  }
+  qmB_detach(&h->limits);
+  int failed = h->finalizer_errors > 0;
+  free(h);
+  return failed;
+}
+
 /* the host qmH_exit left: a pointer leak checkers see, so the state counts as reachable */
 static QmHost *volatile exited_host;
 
@@ -391,8 +446,18 @@ static int close_databases(lua_State *L) {
   return 0;
 }
 
-void qmH_exit(QmHost *h) {
-  if (h == NULL) return;
+int qmH_exit(QmHost *h, int code) {
+  if (h == NULL) return code;
+  if (h->finalizer_errors > 0 && code == QM_EXIT_OK) code = QM_EXIT_MODEL;
+  lua_getfield(h->L, LUA_REGISTRYINDEX, QM_MODEL_FINALIZERS);
+  int model_finalizers = lua_toboolean(h->L, -1);
+  lua_pop(h->L, 1);
+  if (model_finalizers) {
+    fflush(stdout);
+    if (qmH_close(h) != 0 && code == QM_EXIT_OK) code = QM_EXIT_MODEL;
+    fflush(stderr);
+    return code;
+  }
   exited_host = h;
   /* protected: after a memory limit even this may fail, and then the files are left as
   ** after a crash (SQLite recovers them at the next open) rather than qm aborting */
@@ -401,12 +466,11 @@ void qmH_exit(QmHost *h) {
   if (lua_pcall(h->L, 0, 0, 0) != LUA_OK) lua_pop(h->L, 1);
   fflush(stdout);
   fflush(stderr);
+  return code;
 }
 
 void qmH_free(QmHost *h) {
-  if (h == NULL) return;
-  if (h->L) lua_close(h->L);  /* __gc closes statements before their connections */
-  free(h);
+  (void)qmH_close(h);
 }
 
 /* ---------------------------------------------------------------- errors */
@@ -477,6 +541,7 @@ int qmH_pcall(QmHost *h, int nargs, int nresults) {
   qmL_catch_sigint(1);
   qmL_watch(&h->limits);
   int st = lua_pcall(L, nargs, nresults, base);
+  if (st != LUA_OK) qmL_poll(&h->limits);  /* settles a memory refusal the error came from */
   /* also after a nested call: what called it is a REPL about to wait for the analyst */
   qmL_unwatch();
   qmL_catch_sigint(0);
@@ -507,7 +572,7 @@ int qmH_report(QmHost *h, int status) {
     msg += position_prefix(msg);
   int code;
   if (h->limits.tripped != QM_TRIP_NONE) {
-    char why[160];
+    char why[320];
     qmL_describe(&h->limits, why, sizeof why);
     code = h->limits.tripped != QM_TRIP_INTERRUPT ? QM_EXIT_LIMIT
          : qmL_terminating() ? 128 + qmL_terminating() : QM_EXIT_INTERRUPT;

@@ -11,6 +11,9 @@
 typedef struct QmHost {
   lua_State *L;
   QmLimits limits;
+  int finalizer_errors;   /* errors raised in __gc (Lua reports them as warnings) */
+  char warning[512];      /* the warning being assembled from its pieces */
+  size_t warning_len;
 } QmHost;
 
 /* Create the state: capped allocator, hook, standard libraries for the engine's own Lua,
@@ -18,12 +21,18 @@ typedef struct QmHost {
 ** memory runs out. */
 QmHost *qmH_new(size_t max_memory, double timeout);
 void qmH_free(QmHost *h);
-/* End the process's run without freeing the state: close its databases (as their __gc would:
-** SQLite finishes its files as on any close) and flush stdout and stderr, then leave the
-** memory to the operating system. Freeing every Lua object one by one was 4-7 % of a short
-** command (qm check, a report). The state stays reachable (a static), so leak checkers do not
-** count it. For main() only: anything else that makes hosts frees them with qmH_free. */
-void qmH_exit(QmHost *h);
+/* Close the state (its finalizers run under the time limit's watchdog) and free h; non-zero
+** when a finalizer raised an error during the run or while closing (qm's exit is then not 0). */
+int qmH_close(QmHost *h);
+/* End the process's run and return its exit code (`code`, or 1 when a finalizer raised an
+** error and code was 0). Normally without freeing the state: close its databases (as their
+** __gc would: SQLite finishes its files as on any close) and flush stdout and stderr, then
+** leave the memory to the operating system — freeing every Lua object one by one was 4-7 % of
+** a short command (qm check, a report); the state stays reachable (a static), so leak checkers
+** do not count it. When a model gave an object a finalizer (__gc), the state is closed
+** instead (qmH_close), so the finalizer runs under the time limit and its error is reported.
+** For main() only: anything else that makes hosts frees them with qmH_free. */
+int qmH_exit(QmHost *h, int code);
 /* The host that owns L (NULL for a state qmH_new did not make). */
 QmHost *qmH_of(lua_State *L);
 

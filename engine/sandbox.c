@@ -188,6 +188,23 @@ static void push_denied(lua_State *L, const char *fmt, const char *name) {
   lua_pushcclosure(L, denied_call, 1);
 }
 
+/* setmetatable for models: as Lua's, but a metatable with __gc marks the run as having model
+** finalizers. qm leaves its memory to the system at exit (qmH_exit) and so runs no finalizer
+** then; when a model set one, the state is closed instead, so the finalizer runs under the
+** time limit and its error is reported. (Lua 5.4 marks an object for finalization only when
+** its metatable has __gc at the time of setmetatable, so this catches every such object.) */
+static int safe_setmetatable(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL) {
+    lua_pushboolean(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, QM_MODEL_FINALIZERS);
+  }
+  lua_settop(L, 2);
+  lua_getglobal(L, "setmetatable");  /* the real one: the model's _ENV is not _G */
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
 static int safe_collectgarbage(lua_State *L) {
   const char *opt = luaL_optstring(L, 1, "collect");
   for (int i = 0; allowed_gc_options[i]; i++) {
@@ -527,6 +544,8 @@ static int l_newenv(lua_State *L) {
   lua_pop(L, 1);
   lua_pushcfunction(L, safe_collectgarbage);
   lua_setfield(L, base, "collectgarbage");
+  lua_pushcfunction(L, safe_setmetatable);
+  lua_setfield(L, base, "setmetatable");
   /* extra globals from the stdlib: the model language, db, yaml, params ... (a test file's:
   ** the test vocabulary) */
   lua_getfield(L, 1, "test");

@@ -6,6 +6,9 @@
 
 #include <lua.h>
 
+/* registry key: true once a model gave an object a metatable with __gc (see qmH_exit) */
+#define QM_MODEL_FINALIZERS "qm.sandbox.model_finalizers"
+
 /* Prepare a fresh state: protect the string metatable, register the private "qm.sandbox"
 ** module (stdlib only). Called once by qmH_new. */
 void qmS_init(lua_State *L);

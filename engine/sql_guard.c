@@ -1,24 +1,144 @@
 /*
-** sql_guard.c — the SQLite authorizer for every connection qm opens. Model SQL may not
-** ATTACH files, load extensions, write in a read-only run, change the engine's own qm_*
-** tables, or set pragmas that weaken the database. The refusal's reason is kept so the
-** error says why, not just "not authorized".
+** sql_guard.c — the SQLite authorizer for every connection qm opens. It denies by default:
+** every action code SQLite can ask about is listed below with its rule, and one it does not
+** list is refused. Model SQL may not ATTACH files, load extensions, write in a read-only run,
+** create triggers, touch anything named qm_* (the engine's), set the schema version, or set
+** any pragma but a few harmless ones (names compared without case). The refusal's reason is
+** kept so the error says why, not just "not authorized". docs/db.md lists the rules.
 */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include "sql_guard.h"
 
-/* pragmas nobody may set: they can corrupt the file or loosen SQLite's own defences */
-static const char *const denied_pragmas[] = {
-  "writable_schema", "schema_version", "trusted_schema", "cell_size_check", "legacy_file_format",
-  "journal_mode", "locking_mode", "mmap_size", "temp_store_directory", "data_store_directory", NULL };
+typedef enum {
+  R_ALLOW,     /* reading, transactions, savepoints, recursive queries */
+  R_DENY,      /* never: the reason is in the table */
+  R_WRITE,     /* a change of the rows of table a1 (ANALYZE: statistics of a1) */
+  R_ALTER,     /* ALTER TABLE: a1 is the database, a2 the table */
+  R_SCHEMA,    /* create or drop object a1 (on table a2, for indexes and triggers) */
+  R_TEMP,      /* create or drop a TEMP object: lives and dies with the connection */
+  R_TRIGGER,   /* create a trigger: the engine only */
+  R_PRAGMA,
+  R_FUNCTION
+} Rule;
 
-static int is_engine_table(const char *name) {
-  return name != NULL && strncmp(name, "qm_", 3) == 0;
+typedef struct { int code; Rule rule; const char *why; } Action;
+
+/* every action code of SQLite's authorizer (sqlite3.h, "Authorizer Action Codes") */
+static const Action actions[] = {
+  { SQLITE_CREATE_INDEX, R_SCHEMA, NULL },
+  { SQLITE_CREATE_TABLE, R_SCHEMA, NULL },
+  { SQLITE_CREATE_TEMP_INDEX, R_TEMP, NULL },
+  { SQLITE_CREATE_TEMP_TABLE, R_TEMP, NULL },
+  { SQLITE_CREATE_TEMP_TRIGGER, R_TRIGGER, NULL },
+  { SQLITE_CREATE_TEMP_VIEW, R_TEMP, NULL },
+  { SQLITE_CREATE_TRIGGER, R_TRIGGER, NULL },
+  { SQLITE_CREATE_VIEW, R_SCHEMA, NULL },
+  { SQLITE_DELETE, R_WRITE, NULL },
+  { SQLITE_DROP_INDEX, R_SCHEMA, NULL },
+  { SQLITE_DROP_TABLE, R_SCHEMA, NULL },
+  { SQLITE_DROP_TEMP_INDEX, R_TEMP, NULL },
+  { SQLITE_DROP_TEMP_TABLE, R_TEMP, NULL },
+  { SQLITE_DROP_TEMP_TRIGGER, R_TEMP, NULL },
+  { SQLITE_DROP_TEMP_VIEW, R_TEMP, NULL },
+  { SQLITE_DROP_TRIGGER, R_SCHEMA, NULL },
+  { SQLITE_DROP_VIEW, R_SCHEMA, NULL },
+  { SQLITE_INSERT, R_WRITE, NULL },
+  { SQLITE_PRAGMA, R_PRAGMA, NULL },
+  { SQLITE_READ, R_ALLOW, NULL },
+  { SQLITE_SELECT, R_ALLOW, NULL },
+  { SQLITE_TRANSACTION, R_ALLOW, NULL },
+  { SQLITE_UPDATE, R_WRITE, NULL },
+  { SQLITE_ATTACH, R_DENY, "ATTACH and DETACH are not allowed: qm works on the database it was given" },
+  { SQLITE_DETACH, R_DENY, "ATTACH and DETACH are not allowed: qm works on the database it was given" },
+  { SQLITE_ALTER_TABLE, R_ALTER, NULL },
+  { SQLITE_REINDEX, R_SCHEMA, NULL },
+  { SQLITE_ANALYZE, R_WRITE, NULL },
+  { SQLITE_CREATE_VTABLE, R_DENY, "virtual tables cannot be created or dropped from qm" },
+  { SQLITE_DROP_VTABLE, R_DENY, "virtual tables cannot be created or dropped from qm" },
+  { SQLITE_FUNCTION, R_FUNCTION, NULL },
+  { SQLITE_SAVEPOINT, R_ALLOW, NULL },
+  { SQLITE_RECURSIVE, R_ALLOW, NULL },
+  { SQLITE_COPY, R_DENY, "COPY is not allowed" },  /* no longer used by SQLite */
+};
+
+/* What a pragma may do on a model's connection: M_NO (refused), M_READ (only read, without an
+** argument), M_QUERY (read with an argument that names a table, index or check), M_SET (a
+** per-connection setting a model may change). The engine's connection may use every pragma
+** but those with E_NO: they corrupt files or loosen SQLite's own defences, for anyone. */
+enum { M_NO, M_READ, M_QUERY, M_SET };
+enum { E_OK, E_NO };
+typedef struct { const char *name; int model, engine; } Pragma;
+
+static const Pragma pragmas[] = {
+  { "application_id", M_READ, E_OK },
+  { "auto_vacuum", M_READ, E_OK },
+  { "automatic_index", M_SET, E_OK },
+  { "busy_timeout", M_READ, E_OK },
+  { "cache_size", M_SET, E_OK },
+  { "case_sensitive_like", M_SET, E_OK },
+  { "cell_size_check", M_NO, E_NO },
+  { "collation_list", M_READ, E_OK },
+  { "compile_options", M_READ, E_OK },
+  { "data_store_directory", M_NO, E_NO },
+  { "data_version", M_READ, E_OK },
+  { "defer_foreign_keys", M_SET, E_OK },
+  { "database_list", M_READ, E_OK },
+  { "encoding", M_READ, E_OK },
+  { "foreign_key_check", M_QUERY, E_OK },
+  { "foreign_key_list", M_QUERY, E_OK },
+  { "foreign_keys", M_SET, E_OK },     /* the connection's own checks (a dump turns them off) */
+  { "freelist_count", M_READ, E_OK },
+  { "function_list", M_READ, E_OK },
+  { "hard_heap_limit", M_NO, E_NO },   /* process-wide: qm keeps SQLite's budget itself */
+  { "index_info", M_QUERY, E_OK },
+  { "index_list", M_QUERY, E_OK },
+  { "index_xinfo", M_QUERY, E_OK },
+  { "integrity_check", M_QUERY, E_OK },
+  { "journal_mode", M_READ, E_OK },
+  { "legacy_alter_table", M_NO, E_NO },
+  { "legacy_file_format", M_NO, E_NO },
+  { "locking_mode", M_READ, E_OK },
+  { "max_page_count", M_READ, E_OK },
+  { "mmap_size", M_NO, E_NO },
+  { "module_list", M_READ, E_OK },
+  { "page_count", M_READ, E_OK },
+  { "page_size", M_READ, E_OK },
+  { "pragma_list", M_READ, E_OK },
+  { "query_only", M_SET, E_OK },
+  { "quick_check", M_QUERY, E_OK },
+  { "reverse_unordered_selects", M_SET, E_OK },
+  { "schema_version", M_READ, E_NO },  /* E_NO: setting it; reading is fine (below) */
+  { "soft_heap_limit", M_NO, E_NO },
+  { "table_info", M_QUERY, E_OK },
+  { "table_list", M_QUERY, E_OK },
+  { "table_xinfo", M_QUERY, E_OK },
+  { "temp_store", M_READ, E_OK },
+  { "temp_store_directory", M_NO, E_NO },
+  { "threads", M_NO, E_NO },           /* SQLite's helper threads would allocate beside Lua */
+  { "trusted_schema", M_NO, E_NO },
+  { "user_version", M_READ, E_OK },    /* the engine's schema version */
+  { "writable_schema", M_NO, E_NO },
+};
+
+/* functions no connection may call (also disabled at the connection where SQLite can) */
+static const char *const denied_functions[] = { "load_extension", "fts3_tokenizer", NULL };
+
+static int is_engine_name(const char *name) {
+  return name != NULL && strncasecmp(name, "qm_", 3) == 0;
 }
 
 static int is_temp(const char *dbname) {
-  return dbname != NULL && strcmp(dbname, "temp") == 0;
+  return dbname != NULL && strcasecmp(dbname, "temp") == 0;
+}
+
+/* SQLite's own schema table: changed as the bookkeeping of a CREATE or DROP already checked
+** (users cannot write it directly: defensive mode, writable_schema refused) */
+static int is_schema_table(const char *name) {
+  return name != NULL && (strcasecmp(name, "sqlite_master") == 0 || strcasecmp(name, "sqlite_schema") == 0 ||
+                          strcasecmp(name, "sqlite_temp_master") == 0 ||
+                          strcasecmp(name, "sqlite_temp_schema") == 0);
 }
 
 /* keep "before ARG after" as the reason and refuse */
@@ -27,58 +147,105 @@ static int deny(QmGuard *g, const char *before, const char *arg, const char *aft
   return SQLITE_DENY;
 }
 
-/* a statement that changes table `table` in database `dbname` */
-static int check_write(QmGuard *g, const char *table, const char *dbname) {
+static int read_only(QmGuard *g) {
+  return deny(g, "the database is open read-only: writing needs --write", NULL, "");
+}
+
+/* "table qm_units belongs to the engine ..." */
+static int engine_only(QmGuard *g, const char *kind, const char *name) {
+  snprintf(g->reason, sizeof g->reason, "%s %s belongs to the engine and can only be changed "
+           "through qm's own functions (names starting with qm_ are qm's)", kind, name);
+  return SQLITE_DENY;
+}
+
+/* what a1 of a CREATE or DROP names */
+static const char *object_kind(int action) {
+  switch (action) {
+  case SQLITE_CREATE_INDEX: case SQLITE_DROP_INDEX: case SQLITE_CREATE_TEMP_INDEX:
+  case SQLITE_DROP_TEMP_INDEX: case SQLITE_REINDEX: return "index";
+  case SQLITE_CREATE_VIEW: case SQLITE_DROP_VIEW: case SQLITE_CREATE_TEMP_VIEW:
+  case SQLITE_DROP_TEMP_VIEW: return "view";
+  case SQLITE_CREATE_TRIGGER: case SQLITE_DROP_TRIGGER: case SQLITE_CREATE_TEMP_TRIGGER:
+  case SQLITE_DROP_TEMP_TRIGGER: return "trigger";
+  default: return "table";
+  }
+}
+
+/* a change (action) of table `table` in database `dbname` */
+static int check_write(QmGuard *g, int action, const char *table, const char *dbname) {
+  if (is_temp(dbname)) return SQLITE_OK;  /* temporary tables live and die with the connection */
+  if (is_schema_table(table)) return SQLITE_OK;
+  if (!g->writable) return read_only(g);
+  if (!g->engine && is_engine_name(table)) return engine_only(g, "table", table);
+  /* the planner's statistics steer the engine's queries too: a model may drop them (DROP
+  ** TABLE and ANALYZE do) but not write them; sqlite_sequence concerns only a model's own
+  ** tables (no qm_* table uses AUTOINCREMENT) */
+  if (!g->engine && table != NULL && strncasecmp(table, "sqlite_stat", 11) == 0 && action != SQLITE_DELETE)
+    return deny(g, "table ", table, " is SQLite's own and cannot be written from a model");
+  return SQLITE_OK;
+}
+
+/* create or drop `object` (on `table`, for an index or trigger) in database `dbname` */
+static int check_schema(QmGuard *g, int action, const char *object, const char *table, const char *dbname) {
+  if (!g->engine && is_engine_name(object)) return engine_only(g, object_kind(action), object);
+  if (!g->engine && is_engine_name(table)) return engine_only(g, "table", table);
   if (is_temp(dbname)) return SQLITE_OK;
-  /* SQLite reports its own schema bookkeeping (e.g. for pragma_table_info) as updates of
-  ** sqlite_master; users cannot write it (defensive mode, writable_schema refused) */
-  if (table != NULL && (strcmp(table, "sqlite_master") == 0 || strcmp(table, "sqlite_schema") == 0)) return SQLITE_OK;  /* temporary tables live and die with the connection */
-  if (!g->writable) return deny(g, "the database is open read-only: writing needs --write", NULL, "");
-  if (!g->engine && is_engine_table(table))
-    return deny(g, "table ", table, " belongs to the engine and can only be changed through qm's own functions");
+  if (!g->writable) return read_only(g);
+  return SQLITE_OK;
+}
+
+static int check_pragma(QmGuard *g, const char *name, const char *arg) {
+  const Pragma *p = NULL;
+  for (size_t i = 0; name != NULL && i < sizeof pragmas / sizeof pragmas[0]; i++)
+    if (strcasecmp(name, pragmas[i].name) == 0) { p = &pragmas[i]; break; }
+  if (g->engine) {
+    if (p != NULL && p->engine == E_NO && arg != NULL) return deny(g, "PRAGMA ", name, " cannot be set from qm");
+    return SQLITE_OK;
+  }
+  int mode = p ? p->model : M_NO;
+  if (mode == M_NO) return deny(g, "PRAGMA ", name, " is not available to a model");
+  if (mode == M_READ && arg != NULL) {
+    if (strcasecmp(p->name, "user_version") == 0 || strcasecmp(p->name, "application_id") == 0)
+      return deny(g, "PRAGMA ", name, " belongs to the engine (it is qm's schema version) and cannot be set from a model");
+    return deny(g, "PRAGMA ", name, " can be read but not set from a model");
+  }
+  return SQLITE_OK;
+}
+
+static int check_function(QmGuard *g, const char *name) {
+  for (int i = 0; name != NULL && denied_functions[i]; i++)
+    if (strcasecmp(name, denied_functions[i]) == 0) return deny(g, "", name, " is not allowed");
   return SQLITE_OK;
 }
 
 static int authorize(void *ud, int action, const char *a1, const char *a2, const char *dbname,
-                     const char *trigger) {
+                     const char *inner) {
   QmGuard *g = ud;
-  (void)trigger;
-  switch (action) {
-  case SQLITE_ATTACH:
-  case SQLITE_DETACH:
-    return deny(g, "ATTACH and DETACH are not allowed: qm works on the database it was given", NULL, "");
-  case SQLITE_FUNCTION:
-    if (a2 && strcmp(a2, "load_extension") == 0)
-      return deny(g, "load_extension is not allowed", NULL, "");
-    return SQLITE_OK;
-  case SQLITE_PRAGMA:
-    if (a2 == NULL) return SQLITE_OK;  /* reading a pragma */
-    for (int i = 0; denied_pragmas[i]; i++)
-      if (a1 && strcmp(a1, denied_pragmas[i]) == 0 && !(g->engine && strcmp(a1, "journal_mode") == 0))
-        return deny(g, "PRAGMA ", a1, " cannot be set from qm");
-    if (!g->writable && a1 && strcmp(a1, "user_version") == 0)
-      return deny(g, "the database is open read-only: writing needs --write", NULL, "");
-    return SQLITE_OK;
-  case SQLITE_INSERT: case SQLITE_UPDATE: case SQLITE_DELETE:
-  case SQLITE_CREATE_TABLE: case SQLITE_DROP_TABLE: case SQLITE_CREATE_INDEX:
-  case SQLITE_DROP_INDEX: case SQLITE_CREATE_TRIGGER: case SQLITE_DROP_TRIGGER:
-  case SQLITE_ANALYZE: case SQLITE_REINDEX:
-    return check_write(g, a1 && (action == SQLITE_CREATE_INDEX || action == SQLITE_DROP_INDEX ||
-                                 action == SQLITE_CREATE_TRIGGER || action == SQLITE_DROP_TRIGGER) ? a2 : a1,
-                       dbname);
-  case SQLITE_ALTER_TABLE:
-    return check_write(g, a2, a1);  /* for ALTER, a1 is the database and a2 the table */
-  case SQLITE_CREATE_VIEW: case SQLITE_DROP_VIEW:
-    return check_write(g, a1, dbname);
-  case SQLITE_CREATE_VTABLE: case SQLITE_DROP_VTABLE:
-    return deny(g, "virtual tables cannot be created or dropped from qm", NULL, "");
-  case SQLITE_CREATE_TEMP_TABLE: case SQLITE_CREATE_TEMP_INDEX: case SQLITE_CREATE_TEMP_TRIGGER:
-  case SQLITE_CREATE_TEMP_VIEW: case SQLITE_DROP_TEMP_TABLE: case SQLITE_DROP_TEMP_INDEX:
-  case SQLITE_DROP_TEMP_TRIGGER: case SQLITE_DROP_TEMP_VIEW:
-    return SQLITE_OK;
-  default:
-    return SQLITE_OK;
+  (void)inner;  /* the trigger or view an action comes from: judged like any other action */
+  const Action *act = NULL;
+  for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+    if (actions[i].code == action) { act = &actions[i]; break; }
+  if (act == NULL) {
+    char code[48];
+    snprintf(code, sizeof code, "%d", action);
+    return deny(g, "SQL action ", code, " is not known to qm and so not allowed");
   }
+  switch (act->rule) {
+  case R_ALLOW: return SQLITE_OK;
+  case R_DENY: return deny(g, act->why, NULL, "");
+  case R_WRITE: return check_write(g, action, a1, dbname);
+  case R_ALTER: return check_write(g, action, a2, a1);
+  case R_SCHEMA: return check_schema(g, action, a1, action == SQLITE_REINDEX ? NULL : a2, dbname);
+  case R_TEMP: return SQLITE_OK;  /* the connection's own: even qm_* names shadow only for it */
+  case R_TRIGGER:
+    if (!g->engine)
+      return deny(g, "triggers cannot be created from a model (a trigger would run with the rights "
+                  "of whoever writes the table)", NULL, "");
+    return check_schema(g, action, a1, a2, dbname);
+  case R_PRAGMA: return check_pragma(g, a1, a2);
+  case R_FUNCTION: return check_function(g, a2);
+  }
+  return deny(g, "not allowed", NULL, "");
 }
 
 void qmG_install(sqlite3 *db, QmGuard *g, int writable, int engine) {
@@ -86,4 +253,10 @@ void qmG_install(sqlite3 *db, QmGuard *g, int writable, int engine) {
   g->engine = engine;
   g->reason[0] = '\0';
   sqlite3_set_authorizer(db, authorize, g);
+}
+
+int qmG_listed(int action) {
+  for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+    if (actions[i].code == action) return 1;
+  return 0;
 }

@@ -14,5 +14,7 @@ typedef struct QmGuard {
 
 /* Install the authorizer on db; g must live as long as the connection. */
 void qmG_install(sqlite3 *db, QmGuard *g, int writable, int engine);
+/* Whether the authorizer's table lists action code `action` (one it does not is refused). */
+int qmG_listed(int action);
 
 #endif

@@ -45,6 +45,8 @@ typedef struct Acc {
   double inline_vals[INLINE_VALUES];
 } Acc;
 
+static void fail(sqlite3_context *ctx, Acc *a, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
 static void fail(sqlite3_context *ctx, Acc *a, const char *fmt, ...) {
   char msg[320];
   va_list ap;

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <lauxlib.h>
 #include "qm.h"
 #include "qm_limits.h"
 #include "sandbox.h"
 #include "sqlfuncs.h"
+#include "sql_budget.h"
 #include "sql_guard.h"
 #include "sqlite_lua.h"
 
@@ -32,6 +34,7 @@ typedef struct Db {
   QmLimits *limits;      /* of the state that opened it; NULL for a plain state */
   QmGuard guard;         /* what the authorizer allows, and why it refused last */
   Stmt *stmts;           /* open statements, finalized before the connection closes */
+  char saved_error[256];  /* SQLite's message kept across a ROLLBACK that would replace it */
 } Db;
 
 struct Stmt {
@@ -67,12 +70,36 @@ sqlite3 *qmDb_check(lua_State *L, int idx) {
 
 /* Raise an SQLite error, preferring the authorizer's or the limit's reason. */
 static int db_error(lua_State *L, Db *d, int rc, const char *sql) {
-  if (rc == SQLITE_INTERRUPT && d->limits && d->limits->tripped != QM_TRIP_NONE) {
-    char why[160];
+  size_t held[3];
+  int refused = qmB_take_refusal(held);
+  if (d->limits != NULL && d->limits->tripped == QM_TRIP_NONE) {
+    /* the memory budget: SQLite's allocations, or a temporary file it refused to grow */
+    QmLimits *lim = d->limits;
+    if (rc == SQLITE_NOMEM) qmL_trip_memory(lim, QM_MEM_SQLITE);
+    else if (rc == SQLITE_FULL && refused == QM_MEM_TEMP) qmL_trip_memory(lim, QM_MEM_TEMP);
+    if (lim->tripped == QM_TRIP_MEMORY && refused != 0) {  /* as it was when refused */
+      lim->held_lua = held[0];
+      lim->held_sqlite = held[1];
+      lim->held_temp = held[2];
+    }
+  }
+  if ((rc == SQLITE_INTERRUPT || rc == SQLITE_NOMEM || rc == SQLITE_FULL) &&
+      d->limits && d->limits->tripped != QM_TRIP_NONE) {
+    char why[320];
     qmL_describe(d->limits, why, sizeof why);
+    qmL_stop(L);
     return luaL_error(L, "%s", why);  /* the hook and qmH_report classify it */
   }
-  const char *msg = sqlite3_errmsg(d->conn);
+  const char *msg = d->saved_error[0] ? d->saved_error : sqlite3_errmsg(d->conn);
+  char copy[sizeof d->saved_error];
+  snprintf(copy, sizeof copy, "%s", msg);
+  msg = copy;
+  d->saved_error[0] = '\0';
+  if (rc == SQLITE_BUSY)
+    msg = "the database is locked: another connection reads or writes it (a db:query loop of this "
+          "run still open, or another program). In SQLite's default rollback journal a write waits "
+          "until readers finish: read the rows first (db:rows), or switch the file to WAL once: "
+          "sqlite3 FILE 'PRAGMA journal_mode=WAL'";
   /* SQL the rules refuse is the model's error (exit 1), like any sandbox refusal; a database
   ** that fails (cannot open, corrupt, busy, disk full) is an I/O error (exit 3) */
   int cls = (rc == SQLITE_AUTH || rc == SQLITE_READONLY) ? QM_EXIT_MODEL : QM_EXIT_IO;
@@ -267,6 +294,13 @@ static int stmt_columns(lua_State *L) {
   return 1;
 }
 
+/* the rows a statement changed: sqlite3_changes() keeps the count of the last INSERT, UPDATE
+** or DELETE through later statements of other kinds, so it counts only when the connection's
+** total moved while this one ran */
+static sqlite3_int64 changed_by(sqlite3 *conn, sqlite3_int64 total_before) {
+  return sqlite3_total_changes64(conn) != total_before ? sqlite3_changes64(conn) : 0;
+}
+
 /* st:parameters(): the statement's parameter names as written (":year", "@x", "$y"), and
 ** "?N" for positional ones, in order */
 static int stmt_parameters(lua_State *L) {
@@ -284,9 +318,10 @@ static int stmt_parameters(lua_State *L) {
 static int stmt_exec(lua_State *L) {
   Stmt *s = check_stmt(L, 1);
   bind_params(L, s, 2);
+  sqlite3_int64 before = sqlite3_total_changes64(s->db->conn);
   while (step(L, s)) {}
   sqlite3_reset(s->st);
-  lua_pushinteger(L, sqlite3_changes(s->db->conn));
+  lua_pushinteger(L, (lua_Integer)changed_by(s->db->conn, before));
   return 1;
 }
 
@@ -580,10 +615,10 @@ static int db_query(lua_State *L) {
 
 /* exec(sql [, params]): several statements without params, one with */
 static int db_exec(lua_State *L) {
-  Db *d = check_db(L, 1);
+  check_db(L, 1);
   const char *sql = luaL_checkstring(L, 2);
   int has_params = !lua_isnoneornil(L, 3);
-  int total = 0;
+  lua_Integer total = 0;
   while (sql && *sql) {
     const char *tail = NULL;
     Stmt *s = prepare(L, 1, sql, &tail);
@@ -600,7 +635,7 @@ static int db_exec(lua_State *L) {
     int st = lua_pcall(L, 2, 1, 0);
     stmt_finalize(s);
     if (st != LUA_OK) return rethrow(L);
-    total += sqlite3_changes(d->conn);
+    total += lua_tointeger(L, -1);  /* stmt_exec's count for this statement */
     lua_pop(L, 2);
     sql = tail;
   }
@@ -642,6 +677,7 @@ static int db_transaction(lua_State *L) {
   if (depth == 0) {
     int rc = sqlite3_exec(d->conn, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
+      snprintf(d->saved_error, sizeof d->saved_error, "%s", sqlite3_errmsg(d->conn));
       sqlite3_exec(d->conn, "ROLLBACK", NULL, NULL, NULL);
       return db_error(L, d, rc, "COMMIT");
     }
@@ -733,6 +769,65 @@ static int db_columns(lua_State *L) {
 
 static void ensure_metatables(lua_State *L);
 
+/* Is path on a file system mounted read-only (a CD, a read-only share, a locked USB stick)? */
+static int on_readonly_media(const char *path) {
+  struct statvfs sv;
+  return statvfs(path, &sv) == 0 && (sv.f_flag & ST_RDONLY) != 0;
+}
+
+/* Is path an SQLite database in WAL mode (its header's read and write versions are 2)? */
+static int is_wal_file(const char *path) {
+  unsigned char h[20];
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return 0;
+  size_t n = fread(h, 1, sizeof h, f);
+  fclose(f);
+  return n == sizeof h && memcmp(h, "SQLite format 3", 16) == 0 && h[18] == 2 && h[19] == 2;
+}
+
+/* "file:PATH?immutable=1" with PATH escaped as a URI path */
+static char *immutable_uri(const char *path) {
+  size_t n = strlen(path);
+  char *uri = malloc(n * 3 + 32);
+  if (uri == NULL) return NULL;
+  char *o = uri;
+  o += sprintf(o, "file:");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f) o += sprintf(o, "%%%02X", *p);
+    else *o++ = (char)*p;
+  }
+  strcpy(o, "?immutable=1");
+  return uri;
+}
+
+/* open d->conn; 0 or an SQLite error code with d->conn possibly set (for its message) */
+static int open_file(Db *d, const char *path, int flags) {
+  int budgeted = qmB_install() == SQLITE_OK;
+  int oflags = (flags & QM_DB_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+  if (flags & QM_DB_CREATE) oflags |= SQLITE_OPEN_CREATE;
+  oflags |= SQLITE_OPEN_NOMUTEX;
+  if (flags & QM_DB_MEMORY) oflags |= SQLITE_OPEN_URI;  /* path is "file:NAME?mode=memory..." */
+  /* without --write, temporary files count against --max-memory (sql_budget.c); a shared
+  ** in-memory database is shared only between connections of the same VFS: the default */
+  const char *vfs = (!(flags & (QM_DB_WRITE | QM_DB_MEMORY)) && budgeted) ? QM_BUDGET_VFS : NULL;
+  int rc = sqlite3_open_v2(path, &d->conn, oflags, vfs);
+  /* a read-only open of a file that is not a database fails only at first use: check now */
+  if (rc == SQLITE_OK) rc = sqlite3_exec(d->conn, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+  if (rc == SQLITE_CANTOPEN && !(flags & (QM_DB_WRITE | QM_DB_MEMORY)) && is_wal_file(path) &&
+      on_readonly_media(path)) {
+    /* a WAL database on read-only media: SQLite cannot make its -shm file there; nothing can
+    ** change the file either, so it may be read as immutable */
+    char *uri = immutable_uri(path);
+    if (uri == NULL) return SQLITE_NOMEM;
+    sqlite3_close_v2(d->conn);
+    d->conn = NULL;
+    rc = sqlite3_open_v2(uri, &d->conn, oflags | SQLITE_OPEN_URI, vfs);
+    free(uri);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(d->conn, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+  }
+  return rc;
+}
+
 void qmDb_push_open(lua_State *L, const char *path, int flags) {
   ensure_metatables(L);
   Db *d = lua_newuserdatauv(L, sizeof *d, 0);
@@ -769,9 +864,6 @@ void qmDb_close_all(lua_State *L) {
 static void open_conn(lua_State *L, Db *d) {
   const char *path = d->path;
   int flags = d->flags;
-  int oflags = (flags & QM_DB_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
-  if (flags & QM_DB_CREATE) oflags |= SQLITE_OPEN_CREATE;
-  oflags |= SQLITE_OPEN_NOMUTEX;
   const char *target = path;
   char uri[128];
   if (flags & QM_DB_MEMORY) {
@@ -780,36 +872,48 @@ static void open_conn(lua_State *L, Db *d) {
     if (n == 0 || path[n] != '\0' || n > 64) { luaL_error(L, "an in-memory database's name must be letters, digits, _ and -"); return; }
     snprintf(uri, sizeof uri, "file:%s?mode=memory&cache=shared", path);
     target = uri;
-    oflags |= SQLITE_OPEN_URI;
   }
-  int rc = sqlite3_open_v2(target, &d->conn, oflags, NULL);
+  int rc = open_file(d, target, flags);
+  if (rc == SQLITE_OK) {
+    sqlite3_extended_result_codes(d->conn, 0);
+    sqlite3_db_config(d->conn, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+    sqlite3_db_config(d->conn, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(d->conn, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    sqlite3_db_config(d->conn, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, NULL);
+    /* the engine's writes fire no trigger, whoever made it (a model, another tool): its
+    ** tables change only as qm changes them (docs/db.md) */
+    if (flags & QM_DB_ENGINE) sqlite3_db_config(d->conn, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+    sqlite3_busy_timeout(d->conn, 5000);
+    /* SQLITE_LIMIT_LENGTH stays SQLite's (1e9): set to the budget, SQLite's strings grow by
+    ** a row at a time between half of it and it (each row copying the whole string), so the
+    ** budget's allocator refuses the doubling instead */
+    rc = qmSql_register(d->conn);
+  }
+  if (rc == SQLITE_OK && d->limits != NULL && d->limits->max_memory > 0 &&
+      d->limits->max_memory / 16 < (size_t)2000 * 1024) {
+    /* a small budget: page caches (and the sorts sized from them) of a 16th of it, not 2 MB */
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%zu", d->limits->max_memory / 16 / 1024);
+    rc = sqlite3_exec(d->conn, pragma, NULL, NULL, NULL);
+  }
+  /* the journal mode stays as the file has it (docs/db.md) */
+  if (rc == SQLITE_OK && (flags & QM_DB_WRITE))
+    rc = sqlite3_exec(d->conn, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
   if (rc != SQLITE_OK) {
-    const char *msg = d->conn ? sqlite3_errmsg(d->conn) : sqlite3_errstr(rc);
-    lua_pushstring(L, msg);
+    lua_pushstring(L, d->conn ? sqlite3_errmsg(d->conn) : sqlite3_errstr(rc));
     close_db(d);
-    qm_raise(L, QM_EXIT_IO, 1, "cannot open database %s: %s", path, lua_tostring(L, -1));
-    return;
-  }
-  sqlite3_extended_result_codes(d->conn, 0);
-  sqlite3_db_config(d->conn, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
-  sqlite3_db_config(d->conn, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_db_config(d->conn, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-  sqlite3_busy_timeout(d->conn, 5000);
-  rc = qmSql_register(d->conn);
-  if (rc == SQLITE_OK && (flags & QM_DB_WRITE)) {
-    rc = sqlite3_exec(d->conn, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON", NULL, NULL, NULL);
-  }
-  if (rc != SQLITE_OK) {
-    lua_pushstring(L, sqlite3_errmsg(d->conn));
-    close_db(d);
-    qm_raise(L, QM_EXIT_IO, 1, "cannot open database %s: %s", path, lua_tostring(L, -1));
-    return;
-  }
-  /* a read-only open of a file that is not a database fails only at first use: check now */
-  rc = sqlite3_exec(d->conn, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
-  if (rc != SQLITE_OK) {
-    lua_pushstring(L, sqlite3_errmsg(d->conn));
-    close_db(d);
+    if (rc == SQLITE_NOMEM && d->limits != NULL) {
+      qmL_trip_memory(d->limits, QM_MEM_SQLITE);
+      char why[320];
+      qmL_stop(L);
+      luaL_error(L, "%s", qmL_describe(d->limits, why, sizeof why));
+      return;
+    }
+    if (rc == SQLITE_CANTOPEN && !(flags & (QM_DB_WRITE | QM_DB_MEMORY)) && is_wal_file(path))
+      lua_pushfstring(L, "%s (the database is in WAL mode, so SQLite must be able to create its "
+                      "-shm file beside it: make the folder writable, or switch the file to the "
+                      "default journal once: sqlite3 FILE 'PRAGMA journal_mode=DELETE')",
+                      lua_tostring(L, -1));
     qm_raise(L, QM_EXIT_IO, 1, "cannot open database %s: %s", path, lua_tostring(L, -1));
     return;
   }

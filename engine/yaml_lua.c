@@ -50,11 +50,14 @@ typedef struct {
   yaml_parser_t parser;
   yaml_event_t event;
   int has_parser, has_event;
+  QmLimits *lim;      /* libyaml's buffers are set aside in --max-memory while it parses */
+  size_t reserved;
 } Parser;
 
 static void parser_release(Parser *p) {
   if (p->has_event) { yaml_event_delete(&p->event); p->has_event = 0; }
   if (p->has_parser) { yaml_parser_delete(&p->parser); p->has_parser = 0; }
+  if (p->lim != NULL) { qmL_release(p->lim, p->reserved); p->lim = NULL; p->reserved = 0; }
 }
 
 static int parser_gc(lua_State *L) {
@@ -128,7 +131,7 @@ static void next_event(Ctx *c) {
   if (!yaml_parser_parse(&p->parser, &p->event)) parse_failed(c);
   p->has_event = 1;
   if (c->lim != NULL && ++c->events % QMY_POLL_EVERY == 0 && qmL_poll(c->lim)) {
-    char why[160];
+    char why[320];
     luaL_error(c->L, "%s", qmL_describe(c->lim, why, sizeof why));
   }
 }
@@ -570,6 +573,17 @@ static int load_text(lua_State *L, int textidx, const char *defname, int all) {
   if (!yaml_parser_initialize(&c.p->parser))
     return qm_raise(L, QM_EXIT_LIMIT, 0, "%s: not enough memory to start the YAML parser", c.name);
   c.p->has_parser = 1;
+  /* libyaml allocates outside Lua: its buffers grow to about the longest scalar, at most the
+  ** text's size (docs/yaml.md), so that much of the budget is set aside while it parses */
+  if (c.lim != NULL) {
+    if (qmL_reserve(c.lim, c.len) != 0) {
+      char why[320];
+      qmL_stop(L);
+      return luaL_error(L, "%s", qmL_describe(c.lim, why, sizeof why));
+    }
+    c.p->lim = c.lim;
+    c.p->reserved = c.len;
+  }
   yaml_parser_set_input_string(&c.p->parser, (const unsigned char *)c.text, c.len);
 
   lua_Integer ndocs = 0;

@@ -55,6 +55,29 @@ hostile memory_string_rep 4 "memory limit of 64 MB reached" --max-memory 64M
 hostile memory_table_growth 4 "memory limit of 64 MB reached" --max-memory 64M
 hostile memory_pcall 4 "memory limit of 64 MB reached" --max-memory 64M
 hostile deep_recursion 1 "stack overflow"
+hostile coroutine_before_deadline 4 "time limit of 0.3 s reached" --timeout 0.3
+# finalizers: hooks do not run inside __gc, the watchdog ends one that never returns
+# (the collector may run it during the command or when the state closes: either way, stopped)
+hostile gc_loop 4 "a finalizer (__gc)" --timeout 1
+hostile gc_error 1 "qm: error in __gc (gc_error.lua:1: finalizer failed)"
+# ... and an object still alive when the run ends: qm then closes the state under the limit
+hostile gc_loop_at_exit 4 "a finalizer (__gc)" --timeout 1
+hostile gc_error_at_exit 1 "qm: error in __gc (gc_error_at_exit.lua:2: finalizer failed at exit)"
+
+# SQL: one budget for Lua and SQLite (--max-memory), temporary files twice that on disk
+python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript('CREATE TABLE my_audit(a); CREATE TABLE qm_consensus_history(x); INSERT INTO qm_consensus_history VALUES (1);')
+c.commit()" "$T_TMP/h.db"
+hostile sql_printf_bomb 4 "memory limit of 64 MB reached inside SQLite" --db "$T_TMP/h.db" --max-memory 64M
+hostile sql_group_concat_bomb 4 "memory limit of 16 MB reached inside SQLite" --db "$T_TMP/h.db" --max-memory 16M
+hostile sql_median_one_group 4 "memory limit of 16 MB reached inside SQLite" --db "$T_TMP/h.db" --max-memory 16M
+hostile sql_temp_table_bomb 4 "temporary-file limit of 16 MB reached by SQLite's temporary files" --db "$T_TMP/h.db" --max-memory 8M
+# the engine's tables are the engine's
+hostile sql_trigger 1 "sql_trigger.lua:3: SQL error: triggers cannot be created from a model" --db "$T_TMP/h.db" --write
+hostile sql_user_version 1 "sql_user_version.lua:2: SQL error: PRAGMA user_version belongs to the engine" --db "$T_TMP/h.db" --write
+hostile sql_pragma_case 1 "sql_pragma_case.lua:1: SQL error: PRAGMA TRUSTED_SCHEMA is not available to a model" --db "$T_TMP/h.db"
 
 t_case ctrl_c_twice_ends_a_command_stuck_in_one_call
 # (a background job starts with SIGINT ignored until qm installs its handler: give it a second)

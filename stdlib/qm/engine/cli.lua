@@ -19,8 +19,8 @@ M.global_options = {
   { name = "lang", kind = "string", arg = "LANG", doc = "the reports' language: da (Danish, the default) or en (English); JSON and CSV are the same in both" },
   { name = "min-group", kind = "number", arg = "N", doc = "smallest group whose figures a roll-up may show (default: the model's min_group, else 5)" },
   { name = "quiet", kind = "flag", doc = "no warnings on stderr" },
-  { name = "max-memory", kind = "host", arg = "SIZE", doc = "memory limit for the Lua state, e.g. 256M (default 512M)" },
-  { name = "timeout", kind = "host", arg = "SECONDS", doc = "time limit per command, 0 = none (default 300)" },
+  { name = "max-memory", kind = "host", arg = "SIZE", doc = "one memory budget for Lua and SQLite, 1M to 1T, e.g. 256M (default 512M)" },
+  { name = "timeout", kind = "host", arg = "SECONDS", doc = "time limit per command, 0 = none, at most 1000000 (default 300)" },
 }
 
 -- A usage error ends qm with exit code 2 and the message, without a position.

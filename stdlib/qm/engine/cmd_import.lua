@@ -137,9 +137,11 @@ function M.main(opts, args)
   local g2 <close> = created and host.remove_on_error(opts.db .. "-wal") or nil
   local g3 <close> = created and host.remove_on_error(opts.db .. "-shm") or nil
   local g4 <close> = created and host.remove_on_error(opts.db .. "-journal") or nil
+  -- armed before the database is made: armed after, a signal (Ctrl-C, SIGTERM) or a limit in
+  -- the few instructions between could leave the new file behind
+  if created then g1:arm() g2:arm() g3:arm() g4:arm() end
   local ctx = context.new(opts)
   local db = ctx:database()
-  if created then g1:arm() g2:arm() g3:arm() g4:arm() end
   store.migrate(db)
   local imp = importer.new { model = m, strict = opts.strict }
   local msg

@@ -70,7 +70,7 @@ function M.main(opts, args)
   -- error's traceback intact, unlike a pcall). The host's guard removes it even after a
   -- limit, when no Lua code can run any more; the Lua one closes the file first when it can.
   local tmp_guard <close> = opts.out and host.remove_on_error(opts.out .. ".tmp") or nil
-  ctx.tmp_guard = tmp_guard   -- armed by Context:output once it has opened the file
+  ctx.tmp_guard = tmp_guard   -- armed by host.create_new in Context:output as it creates the file
   local guard <close> = setmetatable({}, { __close = function(_, err)
     if err ~= nil and ctx.out and ctx.out.abandon then ctx.out.abandon() end
   end })

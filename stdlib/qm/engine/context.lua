@@ -275,9 +275,9 @@ function Context:output()
   self:check_out(path)
   local tmp = path .. ".tmp"
   if host.stat(tmp) then os.remove(tmp) end   -- a leftover (or a planted symlink): the name, not its target
-  local f, err = host.create_new(tmp)
+  -- the guard is armed by create_new itself: a signal between the two would leave FILE.tmp
+  local f, err = host.create_new(tmp, self.tmp_guard)
   if not f then host.raise("io", ("cannot write %s: %s"):format(path, err), 0) end
-  if self.tmp_guard then self.tmp_guard:arm() end
   self.out = {
     write = function(_, ...)
       local ok, werr = f:write(...)

@@ -1,0 +1,3 @@
+setmetatable({}, { __gc = function() error("finalizer failed") end })
+collectgarbage()
+print("done")

@@ -1,0 +1,1 @@
+db:exec("PRAGMA TRUSTED_SCHEMA=1")

@@ -1,0 +1,2 @@
+-- qm would refuse the database afterwards
+db:exec("PRAGMA user_version = 999")
