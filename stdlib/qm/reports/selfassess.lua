@@ -369,7 +369,7 @@ function M.svarrapport(ctx, m, out)
   end
   doc.data = data
   if ctx.opts.format == "csv" then
-    local d2 = report.document {}
+    local d2 = report.document { lang = L.lang }
     local columns = { { key = "theme" }, { key = "question" }, { key = "participant" }, { key = "score" } }
     if next(parts) then columns[#columns + 1] = { key = "parts" } end
     for _, k in ipairs({ "strengths", "improvements", "suggestions" }) do columns[#columns + 1] = { key = k } end
@@ -595,7 +595,7 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   if doc_in then return data end
   doc.data = data
   if ctx.opts.format == "csv" then
-    doc = report.document {}
+    doc = report.document { lang = L.lang }
     doc:table { columns = { { key = "theme" }, { key = "question" }, { key = "agreed" }, { key = "min" }, { key = "max" }, { key = "sd" },
       { key = "n" }, { key = "strengths" }, { key = "improvements" }, { key = "comment" } }, rows = csv }
   end
