@@ -62,6 +62,7 @@ static inline int peek_byte(QmCsv *r) {
   return r->buf[r->buf_pos];
 }
 
+__attribute__((format(printf, 4, 5)))
 static int fail(QmCsv *r, long line, int field, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -313,6 +313,30 @@ static int l_take_stdout(lua_State *L) {
 
 static int msghandler(lua_State *L);   /* host.msghandler: the error with the model's frames */
 
+/* Pushes a folder of qm's installation: `rel` (relative to the folder of the running binary,
+** "../share/qm/models" for PREFIX/bin/qm) when it is there, so qm installed under any --prefix
+** finds its own models and guides; else `configured` (the configured prefix's folder). */
+static void push_install_dir(lua_State *L, const char *rel, const char *configured) {
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  exe[n > 0 ? n : 0] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (slash != NULL) {
+    *slash = '\0';
+    lua_pushfstring(L, "%s/%s", exe, rel);
+    char *found = realpath(lua_tostring(L, -1), NULL);
+    lua_pop(L, 1);
+    struct stat st;
+    if (found != NULL && stat(found, &st) == 0 && S_ISDIR(st.st_mode)) {
+      lua_pushstring(L, found);
+      free(found);
+      return;
+    }
+    free(found);  /* free(NULL) is a no-op */
+  }
+  lua_pushstring(L, configured);
+}
+
 static int open_host(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "isatty", l_isatty }, { "memory", l_memory },
@@ -323,9 +347,9 @@ static int open_host(lua_State *L) {
   luaL_newlib(L, fns);
   lua_pushliteral(L, QM_VERSION);
   lua_setfield(L, -2, "version");
-  lua_pushliteral(L, QM_INSTALL_MODELS);
+  push_install_dir(L, QM_INSTALL_MODELS_REL, QM_INSTALL_MODELS);
   lua_setfield(L, -2, "models_dir");
-  lua_pushliteral(L, QM_INSTALL_DOCS);
+  push_install_dir(L, QM_INSTALL_DOCS_REL, QM_INSTALL_DOCS);
   lua_setfield(L, -2, "docs_dir");
   lua_pushliteral(L, QM_SOURCE_MODELS);
   lua_setfield(L, -2, "source_models_dir");
@@ -511,8 +535,23 @@ static int msghandler(lua_State *L) {
   msg = collapse_positions(msg);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
-  luaL_addstring(&b, msg);
+  /* an error at a line of the engine's own Lua (a model passed a library function what it
+  ** does not take): the user's file and line are where the model called it, the innermost
+  ** model frame. Who develops the stdlib (QM_STDLIB_PATH) keeps the engine's position. */
+  const char *dev = getenv("QM_STDLIB_PATH");
   lua_Debug ar;
+  if ((dev == NULL || *dev == '\0') && strncmp(msg, "stdlib/", 7) == 0 && position_prefix(msg) > 0) {
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+      if (!lua_getinfo(L, "Sl", &ar)) continue;
+      /* a model file's frame, or input typed at the REPL (its chunks are named "=stdin:LINE") */
+      if (!is_model_frame(&ar) && !(ar.source[0] == '=' && ar.currentline > 0)) continue;
+      msg += position_prefix(msg);
+      lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+      luaL_addvalue(&b);
+      break;
+    }
+  }
+  luaL_addstring(&b, msg);
   int shown = 0;
   for (int level = 1; lua_getstack(L, level, &ar); level++) {
     if (!lua_getinfo(L, "Sln", &ar) || !is_model_frame(&ar)) continue;

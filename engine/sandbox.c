@@ -105,9 +105,16 @@ static int frozen_next(lua_State *L) {
   return 2;
 }
 
+/* pairs over a proxy: the original's own __pairs when it has one (a rule library lists its
+** rules that way: the REPL completes `consensus.` from it), else its fields, frozen */
 static int frozen_pairs(lua_State *L) {
   lua_getmetatable(L, 1);
   lua_getfield(L, -1, "__qm_original");
+  if (luaL_getmetafield(L, -1, "__pairs") != LUA_TNIL) {
+    lua_insert(L, -2);
+    lua_call(L, 1, 3);
+    return 3;
+  }
   lua_pushcclosure(L, frozen_next, 1);
   lua_pushvalue(L, 1);
   lua_pushnil(L);
@@ -283,6 +290,17 @@ static int in_scope(lua_State *L, int scope, const char *path, char *full) {
   return ok;
 }
 
+/* Note in the scope's `read` set that its files read `full`: --out and the REPL's .output
+** refuse every file a run read (Context:precious_files). */
+static void note_read(lua_State *L, int scope, const char *full) {
+  scope = lua_absindex(L, scope);
+  if (lua_getfield(L, scope, "read") == LUA_TTABLE) {
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, full);
+  }
+  lua_pop(L, 1);
+}
+
 /* A reader bound to a scope (yaml.load_file, db.open as a model has them) is a C closure whose
 ** first upvalue is the scope; the engine's own readers have none and read what it names. */
 void qmS_checkpath(lua_State *L, const char *path) {
@@ -292,6 +310,7 @@ void qmS_checkpath(lua_State *L, const char *path) {
     return;
   }
   if (in_scope(L, lua_upvalueindex(1), path, full)) {
+    note_read(L, lua_upvalueindex(1), full);
     lua_pushstring(L, full);
     return;
   }
@@ -389,6 +408,7 @@ static int safe_require(lua_State *L) {
     FILE *f = fopen(path, "r");
     if (f == NULL) return luaL_error(L, "module \"%s\" not found: no stdlib module of that name and no file %s", name, path);
     fclose(f);
+    note_read(L, lua_upvalueindex(2), full);
     lua_pushfstring(L, "@%s", path);
     qmS_loadfile(L, path, lua_tostring(L, -1));
     lua_pushvalue(L, lua_upvalueindex(1));
@@ -457,6 +477,7 @@ static int l_view(lua_State *L) {
 
 /* sandbox.scope{ dir = folder, files = { path, ... } } -> scope: what the model files of one
 ** folder may read, fixed now. { dir = resolved folder, roots = { [path] = true },
+** read = { [path] = true } (filled as its files read: yaml.load_file, db.open, require),
 ** modules = { ["qm.yaml"] = copy with load_file bound to this scope, ["qm.db"] = ... } } */
 static int l_scope(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
@@ -482,6 +503,8 @@ static int l_scope(lua_State *L) {
   }
   lua_pop(L, 1);
   lua_setfield(L, scope, "roots");
+  lua_newtable(L);                       /* read: { [full path] = true } of what its files read */
+  lua_setfield(L, scope, "read");
   lua_newtable(L);                       /* modules */
   for (int i = 0; bound_readers[i].module; i++) {
     if (lua_getfield(L, -1, bound_readers[i].module) != LUA_TTABLE) {

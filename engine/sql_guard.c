@@ -2,8 +2,9 @@
 ** sql_guard.c — the SQLite authorizer for every connection qm opens. It denies by default:
 ** every action code SQLite can ask about is listed below with its rule, and one it does not
 ** list is refused. Model SQL may not ATTACH files, load extensions, write in a read-only run,
-** create triggers, touch anything named qm_* (the engine's), set the schema version, or set
-** any pragma but a few harmless ones (names compared without case). The refusal's reason is
+** create triggers, touch anything named qm_* (the engine's; nor rename a table to such a
+** name), set the schema version, or set any pragma but a few harmless ones (names compared
+** without case). The refusal's reason is
 ** kept so the error says why, not just "not authorized". docs/db.md lists the rules.
 */
 #include <stdio.h>
@@ -194,6 +195,90 @@ static int check_schema(QmGuard *g, int action, const char *object, const char *
   return SQLITE_OK;
 }
 
+/* One token of SQL text `s` after white space and comments, into tok (a quoted identifier
+** without its quotes); returns the text after it, or NULL at the end or when it does not fit.
+** Identifier characters as SQLite's tokenizer has them: letters, digits, _, $ and bytes of
+** UTF-8 sequences. */
+static int ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+static const char *sql_token(const char *s, char *tok, size_t n) {
+  for (;;) {
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v') s++;
+    if (s[0] == '-' && s[1] == '-') { while (*s != '\0' && *s != '\n') s++; continue; }
+    if (s[0] == '/' && s[1] == '*') {
+      const char *end = strstr(s + 2, "*/");
+      if (end == NULL) return NULL;
+      s = end + 2;
+      continue;
+    }
+    break;
+  }
+  if (*s == '\0') return NULL;
+  size_t k = 0;
+  char q = *s == '[' ? ']' : (*s == '"' || *s == '`' || *s == '\'') ? *s : '\0';
+  if (q != '\0') {
+    for (s++;; s++) {
+      if (*s == '\0') return NULL;
+      if (*s == q) {
+        if (q != ']' && s[1] == q) s++;  /* a doubled quote is one quote character */
+        else { s++; break; }
+      }
+      if (k + 1 >= n) return NULL;
+      tok[k++] = *s;
+    }
+  } else if (ident_char(*s)) {
+    while (ident_char(*s)) {
+      if (k + 1 >= n) return NULL;
+      tok[k++] = *s++;
+    }
+  } else {
+    tok[k++] = *s++;  /* punctuation, one character */
+  }
+  tok[k] = '\0';
+  return s;
+}
+
+/* ALTER TABLE [schema.]name RENAME TO new: 1, the new name in `to`; 0 for another ALTER TABLE
+** (a column added, renamed or dropped); -1 when the text cannot be read so. */
+static int renamed_to(const char *sql, char *to, size_t n) {
+  char tok[256];
+  const char *s = sql;
+  if ((s = sql_token(s, tok, sizeof tok)) == NULL || strcasecmp(tok, "ALTER") != 0) return -1;
+  if ((s = sql_token(s, tok, sizeof tok)) == NULL || strcasecmp(tok, "TABLE") != 0) return -1;
+  if ((s = sql_token(s, tok, sizeof tok)) == NULL) return -1;  /* the table, or its schema */
+  if ((s = sql_token(s, tok, sizeof tok)) == NULL) return -1;
+  if (strcmp(tok, ".") == 0) {
+    if ((s = sql_token(s, tok, sizeof tok)) == NULL) return -1;  /* the table */
+    if ((s = sql_token(s, tok, sizeof tok)) == NULL) return -1;
+  }
+  if (strcasecmp(tok, "RENAME") != 0) return 0;
+  if ((s = sql_token(s, tok, sizeof tok)) == NULL) return -1;
+  if (strcasecmp(tok, "TO") != 0) return 0;  /* RENAME [COLUMN] a TO b */
+  return sql_token(s, to, n) == NULL ? -1 : 1;
+}
+
+/* ALTER TABLE on a model's connection: besides the write rules, never a new qm_* name
+** (SQLite tells the authorizer only the old one, so the new one is read from the text) */
+static int check_alter(QmGuard *g, int action, const char *table, const char *dbname) {
+  int rc = check_write(g, action, table, dbname);
+  /* no text: SQLite preparing the statement again after a schema change; the same text
+  ** was checked when it was first prepared */
+  if (rc != SQLITE_OK || g->engine || is_temp(dbname) || g->sql == NULL) return rc;
+  char to[256];
+  int r = renamed_to(g->sql, to, sizeof to);
+  if (r < 0)
+    return deny(g, "ALTER TABLE ", table, ": qm cannot read what the table is renamed to, so a model may not run it");
+  if (r == 1 && is_engine_name(to)) {
+    snprintf(g->reason, sizeof g->reason, "table %.80s cannot be renamed to %.80s: names starting with "
+             "qm_ are qm's", table, to);
+    return SQLITE_DENY;
+  }
+  return SQLITE_OK;
+}
+
 static int check_pragma(QmGuard *g, const char *name, const char *arg) {
   const Pragma *p = NULL;
   for (size_t i = 0; name != NULL && i < sizeof pragmas / sizeof pragmas[0]; i++)
@@ -234,7 +319,7 @@ static int authorize(void *ud, int action, const char *a1, const char *a2, const
   case R_ALLOW: return SQLITE_OK;
   case R_DENY: return deny(g, act->why, NULL, "");
   case R_WRITE: return check_write(g, action, a1, dbname);
-  case R_ALTER: return check_write(g, action, a2, a1);
+  case R_ALTER: return check_alter(g, action, a2, a1);
   case R_SCHEMA: return check_schema(g, action, a1, action == SQLITE_REINDEX ? NULL : a2, dbname);
   case R_TEMP: return SQLITE_OK;  /* the connection's own: even qm_* names shadow only for it */
   case R_TRIGGER:
@@ -252,6 +337,7 @@ void qmG_install(sqlite3 *db, QmGuard *g, int writable, int engine) {
   g->writable = writable;
   g->engine = engine;
   g->reason[0] = '\0';
+  g->sql = NULL;
   sqlite3_set_authorizer(db, authorize, g);
 }
 

@@ -10,6 +10,9 @@ typedef struct QmGuard {
   int writable;        /* the connection was opened for writing */
   int engine;          /* the engine's own connection: may change qm_* tables */
   char reason[256];    /* why the last statement was refused, for the error message */
+  const char *sql;     /* the SQL being prepared (set around sqlite3_prepare_v2 by whoever
+                       ** prepares a model's SQL), else NULL: the new name of ALTER TABLE ...
+                       ** RENAME TO is only in the text */
 } QmGuard;
 
 /* Install the authorizer on db; g must live as long as the connection. */

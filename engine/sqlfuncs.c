@@ -247,10 +247,13 @@ static Acc *final_acc(sqlite3_context *ctx) {
   return a;
 }
 
-/* values span more than a scale of A options step apart can: A or step is wrong */
+/* values span more than a scale of A options step apart can: A or step is wrong. An
+** infinite score is no sign of a wrong A or step: the statistics it reaches are null with
+** the reason (docs/statistics.md) */
 static int check_span(sqlite3_context *ctx, Acc *a, const char *fn) {
   if (isnan(a->A)) return 0;
   double span = a->vals[a->n - 1] - a->vals[0], most = (a->A - 1) * a->step;
+  if (isinf(span)) return 0;
   if (!(span <= most * (1 + 1e-9))) {
     fail(ctx, a, "%s(): the scores span %g, more than a scale of %g answer options %g apart can (%g): "
          "give the scale's step in the scores' unit (on 0-100 in steps of 5: A = 21, step = 5)",
@@ -440,11 +443,14 @@ static void final_consensus(sqlite3_context *ctx) {
   json_num(s, why, "mode", p.mode, p.why_mode);
   sqlite3_str_appendall(s, ",\"modes\":[");
   int64_t pos = 0, at;
+  int infinite_mode = 0;
   for (int first = 1; (at = qmStat_next_mode(a->vals, a->n, p.modes.top, &pos)) >= 0; first = 0) {
     if (!first) sqlite3_str_appendchar(s, 1, ',');
     if (isfinite(a->vals[at])) append_number(s, a->vals[at]);
-    else sqlite3_str_appendall(s, "null");
+    else { sqlite3_str_appendall(s, "null"); infinite_mode = 1; }
   }
+  if (infinite_mode)   /* the null in the list gets its reason like every other null */
+    sqlite3_str_appendf(why, "%s\"modes\":\"a mode is infinite: null in JSON\"", sqlite3_str_length(why) ? "," : "");
   sqlite3_str_appendf(s, "],\"mode_outside\":%lld", (long long)p.mode_outside);
   json_num(s, why, "sd", p.sd, p.why_sd);
   json_num(s, why, "variance", p.variance, p.why_sd);

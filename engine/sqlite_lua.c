@@ -237,7 +237,9 @@ static Stmt *prepare(lua_State *L, int dbidx, const char *sql, const char **tail
   lua_pushvalue(L, dbidx);
   lua_setiuservalue(L, -2, 1);  /* the statement keeps its connection alive */
   d->guard.reason[0] = '\0';
+  d->guard.sql = sql;
   int rc = sqlite3_prepare_v2(d->conn, sql, -1, &s->st, tail);
+  d->guard.sql = NULL;
   if (rc != SQLITE_OK) { db_error(L, d, rc, sql); return NULL; }
   s->db = d;
   s->next = d->stmts;
@@ -289,6 +291,21 @@ static int stmt_columns(lua_State *L) {
   lua_createtable(L, n, 0);
   for (int i = 0; i < n; i++) {
     lua_pushstring(L, sqlite3_column_name(s->st, i));
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/* st:decltypes(): for each result column, the declared type of the table column it is taken
+** from unchanged (a plain column reference, also through a view or subquery), else false —
+** qm check reads a dataset's declared qm type this way */
+static int stmt_decltypes(lua_State *L) {
+  Stmt *s = check_stmt(L, 1);
+  int n = sqlite3_column_count(s->st);
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    const char *t = sqlite3_column_decltype(s->st, i);
+    if (t) lua_pushstring(L, t); else lua_pushboolean(L, 0);
     lua_rawseti(L, -2, i + 1);
   }
   return 1;
@@ -531,7 +548,9 @@ static int db_try_prepare(lua_State *L) {
   sqlite3_stmt *st = NULL;
   const char *tail = NULL;
   d->guard.reason[0] = '\0';
+  d->guard.sql = sql;
   int rc = sqlite3_prepare_v2(d->conn, sql, -1, &st, &tail);
+  d->guard.sql = NULL;
   if (rc == SQLITE_ERROR) {
 #if SQLITE_VERSION_NUMBER >= 3038000
     int off = sqlite3_error_offset(d->conn);
@@ -940,7 +959,7 @@ static void ensure_metatables(lua_State *L) {
   static const luaL_Reg stmt_methods[] = {
     { "bind", stmt_bind }, { "query", stmt_query }, { "rows", stmt_rows }, { "first", stmt_first },
     { "scalar", stmt_scalar }, { "exec", stmt_exec }, { "try", stmt_try }, { "columns", stmt_columns },
-    { "parameters", stmt_parameters }, { "reset", stmt_reset }, { "close", stmt_close }, { NULL, NULL } };
+    { "decltypes", stmt_decltypes }, { "parameters", stmt_parameters }, { "reset", stmt_reset }, { "close", stmt_close }, { NULL, NULL } };
   if (luaL_newmetatable(L, DB_MT)) {
     luaL_newlib(L, db_methods);
     lua_setfield(L, -2, "__index");

@@ -12,6 +12,7 @@
 ** with abort(), so libFuzzer saves the input. Lua code gets coverage feedback through a line
 ** hook that feeds libFuzzer's extra counters (the interpreter itself is not instrumented).
 */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,7 +33,7 @@
 #error "QM_FUZZ_NAME (the target's name) must be defined by the build"
 #endif
 
-#define HOOK_EVERY 1000      /* instructions between limit checks, as the host's own hook */
+#define HOOK_EVERY 1000      /* instructions between the harness's checks of the limits */
 #define TIME_GRACE 3.0       /* seconds past the time limit before "the limit did not hold" */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -45,7 +46,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 __attribute__((used, section("__libfuzzer_extra_counters")))
 static uint8_t lua_cov[COV_SIZE];
 
-static lua_Hook limits_hook;      /* the host's count hook (limits.c), chained for count events */
 static const char *cov_source;    /* last chunk source seen, and its hash */
 static uint32_t cov_source_hash;
 static uint32_t cov_prev;         /* previous location, for edges (prev -> current line) */
@@ -56,9 +56,13 @@ static uint32_t hash_source(const char *s) {
   return h;
 }
 
+/* The line hook for coverage; on its count events it looks at the limits as the host's timer
+** would (the host sets no hook while nothing is wrong: limits.c). A limit reached hands the
+** thread to the limits' own hook, which raises the limit's error from then on. */
 static void fuzz_hook(lua_State *L, lua_Debug *ar) {
   if (ar->event != LUA_HOOKLINE) {
-    limits_hook(L, ar);
+    QmLimits *lim = qmL_of(L);
+    if (lim != NULL && qmL_poll(lim)) qmL_stop(L);
     return;
   }
   if (!lua_getinfo(L, "S", ar) || ar->source == NULL) return;
@@ -92,6 +96,33 @@ static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The host's timer ends the process (_exit) when a command is still running WATCHDOG_GRACE
+** after its deadline, where no hook can stop it (one long C call, a finalizer). Under the
+** fuzzer that is a finding whose input must be kept: the first alarm (the deadline) goes to
+** the host's handler; a later one aborts, and libFuzzer saves the input. */
+static void (*host_on_alarm)(int);
+static volatile sig_atomic_t alarms_seen;
+
+static void on_alarm(int sig) {
+  if (alarms_seen++ == 0) { host_on_alarm(sig); return; }
+  static const char msg[] = "\n==qm-fuzz== finding: the time limit did not hold (the run was "
+                            "stuck inside one C call or a finalizer past its deadline)\n";
+  ssize_t n = write(2, msg, sizeof msg - 1);
+  (void)n;
+  abort();
+}
+
+/* wrap the handler qmL_watch has just installed for this input */
+static void watch_alarm(void) {
+  struct sigaction sa;
+  if (sigaction(SIGALRM, NULL, &sa) != 0) finding("sigaction: cannot read the SIGALRM handler");
+  if (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN) return;  /* no time limit */
+  if (sa.sa_handler != on_alarm) host_on_alarm = sa.sa_handler;
+  alarms_seen = 0;
+  sa.sa_handler = on_alarm;
+  if (sigaction(SIGALRM, &sa, NULL) != 0) finding("sigaction: cannot set the SIGALRM handler");
 }
 
 /* ---------------------------------------------------------------- helpers for drivers */
@@ -228,8 +259,7 @@ static QmHost *new_host(int *run_ref) {
   QmHost *h = qmH_new(64u * 1024 * 1024, 10.0);
   if (h == NULL) finding("qmH_new failed");
   lua_State *L = h->L;
-  limits_hook = lua_gethook(L);
-  if (limits_hook == NULL) finding("the host has no limits hook");
+  if (qmL_of(L) != &h->limits) finding("the host's state does not allocate through its limits");
   lua_pushcfunction(L, traceback);
   char chunkname[128];
   snprintf(chunkname, sizeof chunkname, "@fuzz/%s.lua", target_name);
@@ -280,10 +310,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cov_source = NULL;
   cov_prev = 0;
   qmL_restart(&h->limits);
+  qmL_arm(L, &h->limits);
   lua_sethook(L, fuzz_hook, LUA_MASKLINE | LUA_MASKCOUNT, HOOK_EVERY);
+  /* the host's timer too, as qm runs a command: at the deadline it sets the limits' hook even
+  ** where the line hook is gone (the limits' hook removes itself after an allocation that Lua's
+  ** emergency collection saved) */
+  qmL_watch(&h->limits);
+  watch_alarm();
   double t0 = now();
   int st = lua_pcall(L, 1, 0, 1);
   double elapsed = now() - t0;
+  qmL_unwatch();
   if (h->limits.max_memory && h->limits.used > h->limits.max_memory)
     finding("the memory limit did not hold: %zu bytes in use, limit %zu", h->limits.used,
             h->limits.max_memory);

@@ -2,16 +2,16 @@
 # setup.sh [--tests] [--bench] [--fuzz] — installs the Debian packages qm needs to build and
 # test, and nothing else. With --tests also what only the tests use (Chromium, for the HTML
 # reports in a real browser; clang and its fuzzer runtime, for the fuzz targets that
-# scripts/test.sh runs): scripts/test.sh asks for it, a user's build does not. With --bench what
-# only the benchmarks use: the sqlite3 shell (the baseline of bench/import.py and a peer of
-# bench/startup.sh), GNU time, and for bench/startup.sh lua5.4, hyperfine and valgrind. With
-# --fuzz only the fuzzing tools (scripts/fuzz.sh asks).
+# scripts/test.sh runs; groff, to render the man page): scripts/test.sh asks for it, a user's
+# build does not. With --bench what only the benchmarks use: the sqlite3 shell (the baseline
+# of bench/import.py and a peer of bench/startup.sh), GNU time, and for bench/startup.sh
+# lua5.4, hyperfine and valgrind. With --fuzz only the fuzzing tools (scripts/fuzz.sh asks).
 # Safe to run again: it only calls apt-get when a package is missing.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libyaml-dev
           libreadline-dev libedit-dev libxlsxwriter-dev python3 tmux)
-test_packages=(chromium)
+test_packages=(chromium groff-base)
 fuzz_packages=(clang libclang-rt-dev)
 bench_packages=(sqlite3 time lua5.4 hyperfine valgrind)
 for arg in "$@"; do

@@ -13,6 +13,17 @@ test "klassisk: medianen foreslås, mere end 2 trins spredning drøftes" {
   consensus "1.2" { median = 4, range = 1, flag = false, proposal = 4 },
 }
 
+test "klassisk: rwg på temaets skala 0-5 (seks svarmuligheder), ikke modellens eller 5" {
+  round = "caf-2026", unit = "afd1",
+  data = {
+    units = units,
+    responses = { columns = { "participant", "question", "score" },      -- issue 10's panel
+      { "P1", "2.1", 3 }, { "P2", "2.1", 4 }, { "P3", "2.1", 4 }, { "P4", "2.1", 5 }, { "P5", "2.1", 3 } },
+  },
+  -- s² = 0.7, σ²EU = (6² - 1) / 12: rwg = 1 - 0.7 / (35 / 12) = 0.76 (with A = 5 it was 0.65)
+  consensus "2.1" { n = 5, A = 6, step = 1, rwg = near(0.76, 1e-12), k = 1, within_k = 1 },
+}
+
 test "klassisk: et kriterium er gennemsnittet af dets underkriterier, modellen af kriterierne" {
   round = "caf-2026", unit = "afd1",
   data = {

@@ -55,6 +55,19 @@ test "konsensus: medianen foreslås, spredning over 30 point sættes på dagsord
   report "konsensus" { at = "agenda", rows = { { question = "1.1" } } },          -- the most disagreement first
 }
 
+test "konsensus: rwg i skalatrin (21 svarmuligheder á 5 point), inden for ±k er ét trin (±5)" {
+  round = "2025-aeblet", unit = "aeblet",
+  data = {
+    units = units,
+    responses = { columns = { "participant", "question", "score" },    -- issue 10's panel, sd 8.7
+      { "P1", "1.1", 60 }, { "P2", "1.1", 70 }, { "P3", "1.1", 70 }, { "P4", "1.1", 75 }, { "P5", "1.1", 80 },
+      { "P6", "1.1", 65 }, { "P7", "1.1", 70 }, { "P8", "1.1", 90 }, { "P9", "1.1", 70 } },
+  },
+  -- rwg = 1 - (75.69 / 5²) / ((21² - 1) / 12) = 0.917 (in points it was 0); 6 of 9 within ±5 of 70
+  consensus "1.1" { n = 9, median = 70, A = 21, step = 5, k = 5, rwg = near(0.9174242424242425, 1e-12),
+                    within_k = near(6 / 9, 1e-12), flag = false },
+}
+
 test "prioritering: størst afstand til målet 75 først, fem i fokus" {
   round = "2025-aeblet", unit = "aeblet",
   data = {

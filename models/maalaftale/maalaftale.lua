@@ -99,9 +99,11 @@ model "maalaftale_cpp" {
       depends_on = { "effektiv_topledelse" },
       description = "The agreement's section on this sub-effort is not in our sources: add its indicators" },
   },
-  -- the centre's own tables the indicators read (qm import --table NAME FILE); `done` is a
-  -- date (done that day) or yes/no, never free text
-  dataset "cpp_lirk" { column "unit_id" { type = "text", required = true, aliases = { "center" } }, column "done" { type = "done" } },
+  -- the centre's own tables the indicators read (qm import --table NAME FILE). A completion's
+  -- `done` (and a condition's `decided`) is the date it happened: the deadlines are judged by
+  -- it, so "ja" without a date is refused at the import, never counted; the checklist's
+  -- `done` (GUFI) may be yes/no
+  dataset "cpp_lirk" { column "unit_id" { type = "text", required = true, aliases = { "center" } }, column "done" { type = "date" } },
   dataset "cpp_sygefravaer" { title = "Sygefravær pr. center og periode (uden center: hele CPP)",
     column "unit_id" { type = "text", aliases = { "center" } },
     column "period" { type = "period", required = true, aliases = { "periode" } },
@@ -111,8 +113,8 @@ model "maalaftale_cpp" {
     column "period" { type = "period", required = true, aliases = { "periode" } },
     column "value" { type = "number", required = true, min = 0, aliases = { "værdi" } },
   },
-  dataset "cpp_ledertrivsel" { column "unit_id" { type = "text", required = true, aliases = { "center" } }, column "done" { type = "done" } },
-  dataset "cpp_lus" { column "unit_id" { type = "text", required = true, aliases = { "center" } }, column "done" { type = "done" } },
+  dataset "cpp_ledertrivsel" { column "unit_id" { type = "text", required = true, aliases = { "center" } }, column "done" { type = "date" } },
+  dataset "cpp_lus" { column "unit_id" { type = "text", required = true, aliases = { "center" } }, column "done" { type = "date" } },
   dataset "cpp_forloeb" { title = "Udbudte forløb med antal tilmeldte",
     column "date" { type = "date", required = true, aliases = { "dato" } },
     column "tilmeldte" { type = "integer", min = 0 },
@@ -123,7 +125,7 @@ model "maalaftale_cpp" {
     column "phase" { type = "enum", values = { "før", "efter" }, required = true, aliases = { "fase" } },
     column "value" { type = "number", required = true, aliases = { "værdi" } },
   },
-  dataset "cpp_roadshow" { column "unit_id" { type = "text", required = true, aliases = { "med_udvalg" } }, column "done" { type = "done" } },
+  dataset "cpp_roadshow" { column "unit_id" { type = "text", required = true, aliases = { "med_udvalg" } }, column "done" { type = "date" } },
   dataset "cpp_gule_kort" {
     column "period" { type = "period", required = true, aliases = { "periode" } },
     column "value" { type = "integer", required = true, min = 0, aliases = { "antal" } },
@@ -133,10 +135,10 @@ model "maalaftale_cpp" {
     column "item" { type = "text", required = true, aliases = { "punkt" } },
     column "done" { type = "done" },
   },
-  dataset "cpp_indmelding" { column "unit_id" { type = "text", required = true, aliases = { "center" } }, column "done" { type = "done" } },
+  dataset "cpp_indmelding" { column "unit_id" { type = "text", required = true, aliases = { "center" } }, column "done" { type = "date" } },
   dataset "cpp_betingelse" {
-    column "decided" { type = "done", title = "when (whether) the condition was decided" },
-    column "done" { type = "done" },
+    column "decided" { type = "date", title = "when the condition was decided" },
+    column "done" { type = "date" },
   },
   dataset "cpp_vurdering" { title = "Vurderinger (fokusgruppe, chefgruppen)",
     column "body" { type = "text", required = true, aliases = { "organ" } },

@@ -167,6 +167,35 @@ TEST(engine_names_are_the_engines_in_any_case) {
   if (err[0]) fprintf(stderr, "  %s\n", err);
 }
 
+TEST(a_table_cannot_be_renamed_to_an_engine_name) {
+  /* SQLite tells the authorizer only the old name: the new one is read from the statement */
+  char err[400];
+  const char *renames[] = { "ALTER TABLE t RENAME TO qm_x", "ALTER TABLE t RENAME TO \"QM_X\"",
+    "ALTER TABLE main.t RENAME TO [Qm_x]", "alter /* c */ table t -- c\n rename\tto `qm_x`",
+    "ALTER TABLE \"t\" RENAME TO 'qm_x'" };
+  for (size_t i = 0; i < sizeof renames / sizeof renames[0]; i++) {
+    char code[200];
+    snprintf(code, sizeof code, "h:exec([==[%s]==])", renames[i]);
+    CHECK(!with_db(QM_DB_WRITE, code, err, sizeof err));
+    CHECK(strstr(err, "cannot be renamed to") != NULL && strstr(err, "qm_ are qm's") != NULL);
+    if (strstr(err, "cannot be renamed to") == NULL) fprintf(stderr, "  %s: %s\n", renames[i], err);
+  }
+  CHECK(with_db(0, "assert(h:scalar(\"SELECT count(*) FROM sqlite_schema WHERE name = 't'\") == 1)", err, sizeof err));
+  /* a statement it cannot read as a rename is refused for a model */
+  CHECK(!with_db(QM_DB_WRITE, "h:exec('EXPLAIN ALTER TABLE t RENAME TO qm_x')", err, sizeof err));
+  CHECK(strstr(err, "cannot read what the table is renamed to") != NULL);
+  /* other renames, columns (any name) and a connection's TEMP tables stay allowed */
+  CHECK(with_db(QM_DB_WRITE, "h:exec('ALTER TABLE t RENAME TO t2; ALTER TABLE t2 ADD COLUMN qm_b; "
+                             "ALTER TABLE t2 RENAME COLUMN qm_b TO c; ALTER TABLE t2 RENAME TO t; "
+                             "ALTER TABLE t DROP COLUMN c; "
+                             "CREATE TEMP TABLE tt(a); ALTER TABLE temp.tt RENAME TO qm_tt')", err, sizeof err));
+  if (err[0]) fprintf(stderr, "  %s\n", err);
+  /* the engine's own connection may */
+  CHECK(with_db(QM_DB_WRITE | QM_DB_ENGINE, "h:exec('ALTER TABLE t RENAME TO qm_t; ALTER TABLE qm_t RENAME TO t')",
+                err, sizeof err));
+  if (err[0]) fprintf(stderr, "  %s\n", err);
+}
+
 TEST(every_authorizer_action_code_has_a_listed_rule) {
   for (int code = 0; code <= SQLITE_RECURSIVE; code++) {
     CHECK(qmG_listed(code));
@@ -260,6 +289,7 @@ int main(void) {
   RUN(schema_version_cannot_be_set_by_a_model_even_with_write);
   RUN(models_cannot_create_triggers);
   RUN(engine_names_are_the_engines_in_any_case);
+  RUN(a_table_cannot_be_renamed_to_an_engine_name);
   RUN(every_authorizer_action_code_has_a_listed_rule);
   RUN(fts3_tokenizer_is_refused);
   RUN(engine_writes_fire_no_trigger_and_model_writes_cannot_ride_one);

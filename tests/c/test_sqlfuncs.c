@@ -241,6 +241,20 @@ TEST(infinity_never_reaches_json_and_median_skips_it) {
   CHECK(strstr(text(db, "SELECT consensus_stats(x, NULL, 1) FROM v WHERE g='a'", buf, sizeof buf),
                "\"mean\":null") != NULL);
   CHECK(strstr(buf, "\"mean\":\"not finite: a score is infinite\"") != NULL);
+  /* 1 2 inf: each once, so inf is one of the modes: null in the list, with its reason */
+  CHECK(strstr(buf, "\"modes\":[1,2,null]") != NULL);
+  CHECK(strstr(buf, "\"modes\":\"a mode is infinite: null in JSON\"") != NULL);
+  CHECK(strstr(text(db, "SELECT consensus_stats(x, NULL, 1) FROM v WHERE g='b'", buf, sizeof buf),
+               "\"modes\":[1,null]") != NULL);
+  CHECK(strstr(buf, "\"modes\":\"a mode") != NULL);
+  /* on a scale with answer options too: an infinite score is no wrong A or step (was the error
+  ** "the scores span inf, ... give the scale's step"), its statistics are null with reasons */
+  const char *js = text(db, "SELECT consensus_stats(x, 5, 1) FROM v WHERE g='a'", buf, sizeof buf);
+  CHECK(strstr(js, "\"rwg\":null") != NULL);
+  CHECK(strstr(js, "\"rwg\":\"undefined: a score is infinite\"") != NULL);
+  CHECK(strstr(js, "span") == NULL);
+  value(db, "SELECT rwg(x, 5) FROM v WHERE g='c'", &n);
+  CHECK(n);
   sqlite3_close(db);
 }
 

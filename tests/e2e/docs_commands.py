@@ -8,6 +8,8 @@ The conventions a document follows (docs/architecture.md, "Tests"):
                     may name an engine file (stdlib/...)
   ```sh no-test     shown, not run: installing packages, building, a browser (say why nearby)
   ```sh needs-xlsx  run only when qm was built with libxlsxwriter
+  ```               (untagged) output or text; a line starting with `qm ` or `build/qm ` in
+                    one is an error, so a command cannot be shown where it is never run
   <!-- file: PATH --> on the line before any fenced block: the block is written to PATH in
                     the work folder (before the commands after it run), so a tutorial's own
                     files exist when its commands use them
@@ -27,6 +29,7 @@ SRC = os.environ.get("QM_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path
 
 FENCE = re.compile(r"^```(.*)$")
 FILE_MARK = re.compile(r"^<!--\s*file:\s*(\S+)\s*-->\s*$")
+UNTAGGED_COMMAND = re.compile(r"^\s*(build/)?qm\s+[a-z-]")
 
 
 def blocks(path):
@@ -113,6 +116,11 @@ def main():
                     os.makedirs(os.path.dirname(target) or work, exist_ok=True)
                     open(target, "w", encoding="utf-8").write(body)
                 words = info.split()
+                if not words and any(UNTAGGED_COMMAND.match(l) for l in body.split("\n")):
+                    # a command shown outside an ```sh block would never run: tag it
+                    failed += 1
+                    print(f"FAIL {rel}:{line}: a qm command in an untagged block (use ```sh, or ```sh no-test and say why)")
+                    continue
                 if not words or words[0] != "sh":
                     continue
                 if "no-test" in words or ("needs-xlsx" in words and not xlsx):

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue 9, point 8: output that cannot destroy. --out refuses the open database, a loaded
-# model file, symlinks, FIFOs and devices; FILE.tmp is never written through a planted
-# symlink; failed writes to stdout are exit 3 with the reason; SIGTERM and SIGHUP stop a run
-# and leave no FILE.tmp, as Ctrl-C does.
+# model file, every file the model read, symlinks, FIFOs and devices; FILE.tmp is never
+# written through a planted symlink; failed writes to stdout are exit 3 with the reason;
+# SIGTERM and SIGHUP stop a run and leave no FILE.tmp, as Ctrl-C does.
 source "$(dirname "$0")/lib.sh"
 M="$T_TMP/m"; mkdir -p "$M"
 printf 'model "x" { title = "x", scale = scale.points { 0, 100 }, theme "t" { title = "t", question "1" { text = "?" } } }\n' >"$M/x.lua"
@@ -36,6 +36,41 @@ t_run run "$M/y.lua" --out "$M/x.lua"
 expect_exit 3
 expect_stderr_has "is the model file"
 cmp -s "$M/x.lua" "$T_TMP/x_copy.lua" || t_fail "the used model file changed"
+
+t_case out_refuses_every_file_the_model_read
+# a required module, a YAML structure file, a YAML data file and a database opened with
+# qm.db.open are what the model reads as much as its own file: --out must not replace them
+R="$T_TMP/r"; mkdir -p "$R"
+printf 'return { n = 1 }\n' >"$R/helper.lua"
+printf 'themes:\n  - id: t\n    title: T\n    questions:\n      - id: "1"\n        text: q\n' >"$R/structure.yaml"
+printf 'a: 1\n' >"$R/data.yaml"
+python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE z(a)'); c.commit()" "$R/other.db"
+cat >"$R/m.lua" <<'LUA'
+local h = require "helper"
+local d = yaml.load_file("data.yaml")
+local o = require("qm.db").open("other.db")
+assert(o:scalar("SELECT count(*) FROM z") == 0)
+model "r" { title = "r", scale = scale.points { 0, 100 }, structure = "structure.yaml" }
+LUA
+for f in helper.lua structure.yaml data.yaml other.db; do
+  cp "$R/$f" "$T_TMP/before"
+  t_run run "$R/m.lua" --report summary --out "$R/$f"
+  expect_exit 3
+  expect_stderr_has "--out $R/$f: is a file the model read"
+  cmp -s "$R/$f" "$T_TMP/before" || t_fail "$f was replaced"
+  expect_no_file "$R/$f.tmp"
+done
+# ... also when the model reads it only after the report's output began
+printf 'print("first")\nlocal d = yaml.load_file("data.yaml")\nprint("second")\n' >"$R/late.lua"
+cp "$R/data.yaml" "$T_TMP/before"
+t_run run "$R/late.lua" --out "$R/data.yaml"
+expect_exit 3
+expect_stderr_has "is a file the model read"
+cmp -s "$R/data.yaml" "$T_TMP/before" || t_fail "data.yaml was replaced"
+expect_no_file "$R/data.yaml.tmp"
+t_run run "$R/m.lua" --report summary --out "$R/report.txt"
+expect_exit 0
+grep -q "Themes" "$R/report.txt" || t_fail "a new file next to them was not written"
 
 t_case out_refuses_a_symlink
 printf 'keep\n' >"$T_TMP/target.txt"
@@ -87,6 +122,30 @@ printf 'print("hello")\n' >"$M/p.lua"
 "$QM" run "$M/p.lua" >/dev/full 2>"$T_ERR"; T_RC=$?
 expect_exit 3
 expect_stderr_has "cannot write to standard output"
+
+t_case out_on_a_full_disk_is_exit_3_and_leaves_no_file
+# a 16 KB file system in a private mount namespace (needs root; skipped where there is none):
+# the write that does not fit is exit 3 with the reason, and neither FILE nor FILE.tmp stays
+printf 'for i = 1, 2000 do print(("line %%d of a long report"):format(i)) end\n' >"$M/long.lua"
+mkdir -p "$T_TMP/small"
+if unshare -m --propagation private true 2>/dev/null; then
+  unshare -m --propagation private sh -c '
+    mount -t tmpfs -o size=16k tmpfs "$1" || exit 77
+    "$2" run "$3" --out "$1/r.txt"; rc=$?
+    ls -A "$1" >&2
+    exit $rc' sh "$T_TMP/small" "$QM" "$M/long.lua" >"$T_OUT" 2>"$T_ERR" </dev/null
+  T_RC=$?
+  if [ "$T_RC" -eq 77 ]; then
+    echo "  (skipped: no tmpfs mount here)"
+  else
+    expect_exit 3
+    expect_stderr_has "cannot write $T_TMP/small/r.txt: No space left on device"
+    expect_stderr_lacks "r.txt.tmp"
+    ! grep -qx "r.txt" "$T_ERR" || t_fail "the cut report was left as r.txt"
+  fi
+else
+  echo "  (skipped: no mount namespace here)"
+fi
 
 for sig in TERM HUP; do
   t_case "sig${sig}_stops_a_run_and_leaves_no_tmp_file"

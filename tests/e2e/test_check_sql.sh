@@ -41,6 +41,74 @@ expect_stdout_has "error: dataset \"kik_venteliste\": table kik_venteliste in th
 # nothing was written: the database file is byte for byte what it was
 [ "$(sha256sum <"$T_TMP/broken.db")" = "$before" ] || t_fail "qm check changed the database"
 
+t_case every_bundled_model_with_sql_names_a_missing_table_and_column_at_the_line_that_reads_it
+# model, demo database, a table to drop, a column to rename (table.column), and the lines
+# the findings belong at (found by text in the model, so the test follows the model's edits)
+broke() {
+  cp "$T_TMP/$2.db" "$T_TMP/broke-$1.db"
+  python3 - "$T_TMP/broke-$1.db" "$3" "$4" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute(f"DROP TABLE {sys.argv[2]}")
+t, col = sys.argv[3].split(".")
+c.execute(f"ALTER TABLE {t} RENAME COLUMN {col} TO {col}_x")
+c.commit()
+PY
+}
+f="$M/maalaftale/maalaftale.lua"; broke maalaftale maalaftale cpp_erfa cpp_lus.done
+t_run check "$f" --db "$T_TMP/broke-maalaftale.db"
+expect_exit 1
+expect_stdout_has "maalaftale.lua:$(line_of "$f" "FROM cpp_erfa"): error: indicator \"erfa\": table \"cpp_erfa\" does not exist in the database"
+expect_stdout_has "maalaftale.lua:$(line_of "$f" "FROM cpp_lus"): error: indicator \"lus\": column \"done\" does not exist in the tables the query reads"
+f="$M/god_sagsbehandling/god_sagsbehandling.lua"; broke gs god_sagsbehandling gs_training gs_audit.answer
+t_run check "$f" --db "$T_TMP/broke-gs.db"
+expect_exit 1
+expect_stdout_has "god_sagsbehandling.lua:$(line_of "$f" "AS value FROM gs_training"): error: indicator \"traening_varighed\": table \"gs_training\" does not exist in the database"
+expect_stdout_has "god_sagsbehandling.lua:$(line_of "$f" "audit = {"): error: model \"god_sagsbehandling\": table \"gs_audit\" (audit.table) has no column answer"
+f="$M/videndeling/videndeling.lua"; broke vd videndeling dlo_events dlo_trin1.item
+t_run check "$f" --db "$T_TMP/broke-vd.db"
+expect_exit 1
+expect_stdout_has "videndeling.lua:$(line_of "$f" "action = 'workshop'"): error: indicator"
+expect_stdout_has "table \"dlo_events\" does not exist in the database"
+expect_stdout_has "videndeling.lua:$(line_of "$f" "FROM dlo_trin1"): error: indicator"
+expect_stdout_has "column \"item\" does not exist in the tables the query reads"
+f="$M/resultatbaseret_styring/esbjerg.lua"; broke jc resultatbaseret_styring jc_focus jc_scores.hidden
+t_run check "$f" --db "$T_TMP/broke-jc.db"
+expect_exit 1
+expect_stdout_has "esbjerg.lua:$(line_of "$f" "progression = {"): error: model \"esbjerg\": table \"jc_scores\" (progression.tables.scores) has no column hidden"
+# focus points are optional for the progression reports, but the fokus report stops without
+# them: a warning, not "ok"
+expect_stdout_has "esbjerg.lua:$(line_of "$f" "progression = {"): warning: model \"esbjerg\": table \"jc_focus\" (progression.tables.focus) does not exist in the database: the fokus report needs it"
+
+t_case a_dataset_column_whose_type_the_kind_reading_it_refuses_is_a_warning_at_the_indicator
+cat >"$T_TMP/types.lua" <<'LUA'
+model "typer" {
+  title = "Typer",
+  theme "t" { title = "T",
+    indicator "trivsel" { type = "completion", deadline = "ultimo 2016", sql = [[SELECT unit_id, done FROM trivsel]] },
+    indicator "omdoebt" { type = "completion", deadline = "ultimo 2016", sql = [[SELECT unit_id, udfoert AS Done FROM trivsel]] },
+    indicator "dato" { type = "completion", deadline = "ultimo 2016", sql = [[SELECT unit_id, dato AS done FROM trivsel]] },
+    indicator "tjek" { type = "checklist", items = { "a" }, sql = [[SELECT item, done FROM tjek]] },
+    indicator "andel" { type = "share", threshold = 0.5, sql = [[SELECT dato AS met FROM trivsel]] },
+    indicator "beregnet" { type = "completion", deadline = "ultimo 2016", sql = [[SELECT unit_id, nullif(done, 0) AS done FROM trivsel]] },
+  },
+  dataset "trivsel" {
+    column "unit_id" { type = "text", required = true },
+    column "done" { type = "done" }, column "udfoert" { type = "done" }, column "dato" { type = "date" },
+  },
+  dataset "tjek" { column "item" { type = "text" }, column "done" { type = "done" } },
+}
+LUA
+t_run check "$T_TMP/types.lua"
+expect_exit 0
+expect_stdout_has 'types.lua:4: warning: indicator "trivsel": column "done" comes from dataset trivsel, whose column done is type = "done" (a date or yes/no), but a completion indicator reads a date there'
+expect_stdout_has '(declare it type = "date")'
+expect_stdout_has 'types.lua:5: warning: indicator "omdoebt": column "done" comes from dataset trivsel, whose column udfoert is type = "done"'
+expect_stdout_has 'types.lua:8: warning: indicator "andel": column "met" comes from dataset trivsel, whose column dato is type = "date" (a date), but a share indicator reads yes/no'
+expect_stdout_lacks 'indicator "dato"'
+expect_stdout_lacks 'indicator "tjek"'
+expect_stdout_lacks 'indicator "beregnet"'
+
 t_case the_same_errors_in_json_with_columns_at_the_names
 t_run check "$M/kik/kik.lua" --db "$T_TMP/broken.db" --format json
 expect_exit 1

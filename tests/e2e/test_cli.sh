@@ -10,6 +10,7 @@ expect_stdout_has "check FILE..."
 expect_stdout_has "--max-memory SIZE"
 expect_stdout_has "exit codes:"
 expect_stdout_has "4    memory or time limit reached"
+expect_stdout_has "143  stopped by SIGTERM (129: by SIGHUP)"
 
 t_case help_for_one_command
 t_run help run

@@ -73,7 +73,10 @@ model "cb" { title = "CB", theme "t" { title = "T",
       and p.as_of == "2017-01-01" and p.year == 2017 and p.x == 5
     return { { value = ok and 1 or 0 } }
   end },
-  indicator "bad" { type = "target", min = 1, data = function() return { 1, 2 } end } } }
+  indicator "bad" { type = "target", min = 1, data = function() return { 1, 2 } end },
+  indicator "tabel" { type = "target", min = 1, data = function() return { { value = { 3 } } } end },
+  indicator "lua_ja" { type = "checklist", items = { "a", "b" }, data = function()
+    return { { item = "a", done = true }, { item = "b", done = false } } end } } }
 EOF
 t_run run "$T_TMP/cb.lua" --db "$T_TMP/empty.db" --as-of 2017-01-01 --param x=5 --format json
 expect_exit 0
@@ -81,6 +84,10 @@ python3 -c "
 import json; s = {i['id']: i for i in json.load(open('$T_OUT'))['indicators']}
 assert s['cb']['status'] == 'achieved', s['cb']
 assert s['bad']['status'] == 'not evaluable' and 'row 1 is number' in s['bad']['reason'], s['bad']
+# a table where a value belongs is named, never taken for NULL (no data)
+assert s['tabel']['status'] == 'not evaluable' and s['tabel']['reason'] == 'column \"value\", row 1: expected a number, got a table', s['tabel']
+# Lua's own true and false are yes and no
+assert s['lua_ja']['status'] == 'on track' and s['lua_ja']['done'] == ['a'] and s['lua_ja']['open'] == ['b'], s['lua_ja']
 " || t_fail "data callback"
 
 t_case strict_turns_the_warnings_into_exit_1_and_quiet_silences_them
@@ -191,6 +198,8 @@ model "bad" { title = "Bad", coverage_of = "ingen",
     indicator "d" { type = "direction", baseline = "hvert år", sql = "SELECT period, value FROM x" },
     indicator "g" { type = "max_gap", max_gap = "2 gange årligt", window = "2016", sql = "SELECT date FROM x" },
     indicator "v" { type = "target", min = 5, max = 3, sql = "SELECT value FROM x" },
+    indicator "p" { type = "target", min = 1, params = { enheder = { "a", "b" }, aar = 2016 },
+      sql = "SELECT value FROM x WHERE unit_id = :enheder AND year = :aar" },
   },
 }
 EOF
@@ -201,6 +210,9 @@ expect_stdout_has 'indicator "f": inclusive has no meaning for a frequency indic
 expect_stdout_has 'indicator "d": baseline: the baseline "hvert år" is a recurrence, not a period or a date'
 expect_stdout_has 'indicator "g": max_gap: "2 gange årligt" is a count per period, not a longest gap'
 expect_stdout_has 'indicator "v": min 5 is above max 3'
+# a list where one value belongs passes no more (a run would make it not evaluable)
+expect_stdout_has 'indicator "p": params.enheder is a table: a query parameter is one value'
+expect_stdout_lacks 'params.aar'
 expect_stdout_has 'progression: unknown field "windw" (did you mean "window"?)'
 expect_stdout_has 'progression.coverage_goal must be at most 1, not 50'
 expect_stdout_has 'progression.target_group must be a text or number, or a list of them'
@@ -263,7 +275,7 @@ expect_exit 1
 expect_stderr_has 'the audit report reads table "svar" (audit.table), which does not exist in the database'
 expect_stderr_lacks "stdlib/"
 
-t_case a_target_group_list_works_and_a_missing_column_is_named
+t_case a_target_group_list_works_and_a_missing_column_or_a_value_outside_its_domain_is_named
 python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/jc.db'); c.executescript(open('$C/jobcentre.sql').read()); c.commit()"
 cat >"$T_TMP/vt.lua" <<EOF
 local vejle = use "$QM_SOURCE_DIR/models/resultatbaseret_styring/vejle.lua"
@@ -275,6 +287,29 @@ python3 -c "
 import json; d = json.load(open('$T_OUT'))
 assert d['eligible'] == 2 and d['covered'] == 1, d
 " || t_fail "coverage over a list of target groups"
+# values outside their domains, put there with SQL (not through the import), stop the
+# report naming the table, column, row and value, instead of counting in its figures
+jc_sql() { python3 -c "import sqlite3, sys; c = sqlite3.connect('$T_TMP/jc.db'); c.executescript(sys.argv[1]); c.commit()" "$1"; }
+jc_sql "INSERT INTO jc_scores VALUES ('v1', 'tillid', 6, 0)"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'vt.lua:2: table "jc_scores" (progression.tables.scores), column "score", row 3: expected a score on the scale 1-5, got the whole number 6'
+expect_stdout_lacks "Tillid"
+jc_sql "UPDATE jc_scores SET score = 2 WHERE score = 6; UPDATE jc_scores SET hidden = 'x' WHERE rowid = 2"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'column "hidden", row 2: expected yes/no (1/0, ja/nej, yes/no, true/false), got the text "x"'
+jc_sql "UPDATE jc_scores SET hidden = 'ja' WHERE rowid = 2; UPDATE jc_scores SET indicator = 'trivsel' WHERE rowid = 1"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'column "indicator", row 1: expected the id of a question of the model, got the text "trivsel"'
+jc_sql "UPDATE jc_scores SET indicator = 'motivation' WHERE rowid = 1; UPDATE jc_conversations SET date = '2010-02-30' WHERE id = 'v3'"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'table "jc_conversations" (progression.tables.conversations), column "date", row 2: expected a date, got the text "2010-02-30"'
+jc_sql "UPDATE jc_conversations SET date = '2010-06-01' WHERE id = 'v3'"
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
+expect_exit 0
 python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/jc.db'); c.execute('ALTER TABLE jc_scores RENAME COLUMN hidden TO skjult'); c.commit()"
 t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-01-01
 expect_exit 1

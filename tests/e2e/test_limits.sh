@@ -56,6 +56,26 @@ expect_exit 4
 expect_stderr_has "memory limit of 16 MB reached inside SQLite"
 expect_stdout_lacks "went on"
 
+t_case memory_limit_names_the_yaml_loader_when_its_share_does_not_fit
+# libyaml allocates outside Lua: the document's size is set aside in the budget while it
+# parses, so 23 MB held in Lua and a 10 MB document do not fit 32 MB, and the message says
+# which part ran out (with 64 MB the same script loads the document)
+cat >"$T_TMP/yaml_budget.lua" <<'LUA'
+local doc = ("x"):rep(10 * 1024 * 1024)
+collectgarbage("collect")
+local keep = {}
+for i = 1, 13 * 1024 do keep[i] = ("k"):rep(1000) .. i end
+collectgarbage("collect")
+print("loaded", #yaml.load(doc))
+LUA
+t_run run --max-memory 32M "$T_TMP/yaml_budget.lua"
+expect_exit 4
+expect_stderr_has "memory limit of 32 MB reached by the YAML loader"
+expect_stdout_lacks "loaded"
+t_run run --max-memory 64M "$T_TMP/yaml_budget.lua"
+expect_exit 0
+expect_stdout_is $'loaded\t10485760'
+
 t_case a_database_qm_creates_keeps_the_default_journal_and_a_wal_one_stays_wal
 printf 'print("x")\n' >"$T_TMP/x.lua"
 t_run run --db "$T_TMP/new.db" --write "$T_TMP/x.lua"

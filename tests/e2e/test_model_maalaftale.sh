@@ -10,6 +10,24 @@ t_case check_warns_about_the_deadline_whose_year_was_lost
 t_run check "$M"
 expect_exit 0
 expect_stdout_has 'warning: indicator "evaluering": deadline "ultimo" has no year'
+# the completions' and the condition's tables are declared as the indicators read them
+expect_stdout_lacks 'comes from dataset'
+[ "$(grep -c warning: "$T_OUT")" -eq 1 ] || t_fail "more warnings than the lost year"
+
+t_case a_completion_done_that_is_yes_without_a_date_is_refused_at_the_import_not_at_every_run
+# "ja" says nothing about the deadline: before, the import took it and every run then said
+# the indicator was not evaluable; now the file's line says what to write
+printf 'center;done\r\nborger;ja\r\nborn;01-05-2016\r\n' >"$T_TMP/lus.csv"
+t_run import --db "$T_TMP/lus.db" --write --model "$M" --table cpp_lus "$T_TMP/lus.csv"
+expect_exit 1
+expect_stderr_has 'lus.csv:2:2: done: "ja" is not a date'
+expect_no_file "$T_TMP/lus.db"
+printf 'center;done\r\nborger;\r\nborn;01-05-2016\r\n' >"$T_TMP/lus.csv"
+t_run import --db "$T_TMP/lus.db" --write --model "$M" --table cpp_lus "$T_TMP/lus.csv"
+expect_exit 0
+t_run run "$M" --db "$T_TMP/lus.db" --as-of 2016-10-01 --format json
+expect_exit 0
+json "assert s['lus']['status'] == 'on track' and s['lus']['open'] == ['borger'], s['lus']"
 
 "$QM" run "$QM_SOURCE_DIR/models/maalaftale/demo_data.lua" --db "$db" --write >/dev/null || t_fail "demo data"
 
@@ -82,5 +100,10 @@ t_run run "$M" --db "$db" --as-of 2016-10-01 --format markdown
 expect_exit 0
 t_run run "$M" --db "$db" --as-of 2016-10-01 --format csv
 expect_stdout_has "theme,id,title,value,status,reason"
+
+t_case a_shared_indicator_is_of_the_kind_of_the_one_it_shares
+t_run run "$M" --db "$db" --as-of 2017-01-15 --format json
+expect_exit 0
+json "assert s['lirk_ad2']['kind'] == 'completion' and s['lirk_ad2']['shared_with'] == 'lirk' and s['lirk_ad2']['deadlines'] == s['lirk']['deadlines'], s['lirk_ad2']"
 
 t_done

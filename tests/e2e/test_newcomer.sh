@@ -49,6 +49,14 @@ t_run run "$T_TMP/hello.lua" --db "$T_TMP/notdb.db"
 expect_exit 3
 expect_stderr_has "cannot open database $T_TMP/notdb.db: file is not a database (--db must be an SQLite database file)"
 expect_stderr_lacks "stdlib/"
+# qm check --db too: the database's error (exit 3), not a finding in the model (exit 1)
+t_run check "$M/kik/kik.lua" --db "$T_TMP/notdb.db"
+expect_exit 3
+expect_stderr_has "cannot open database $T_TMP/notdb.db: file is not a database"
+t_run check "$M/kik/kik.lua" --db "$T_TMP/missing.db"
+expect_exit 3
+expect_stderr_has "cannot open database $T_TMP/missing.db: no such file"
+expect_stdout_is ""
 
 t_case bundled_models_are_used_by_name
 mkdir -p "$T_TMP/mine"
@@ -82,5 +90,58 @@ t_run check "$T_TMP/rules.lua"
 expect_exit 1
 expect_stdout_has "$T_TMP/rules.lua:4: consensus.percentagreement: no such consensus rule (did you mean consensus.percent_agreement?)"
 expect_stdout_lacks "attempt to call a nil value"
+
+
+t_case rule_errors_in_check_json_point_at_the_misspelt_word_and_carry_the_word_meant
+printf 'model "r" { title = "R",\n  consensus = consensus.percentagreement { k = 10 } }\n' >"$T_TMP/name.lua"
+printf 'model "r" { title = "R",\n  prioritise = prioritise.impact_effort { treshold = 3 } }\n' >"$T_TMP/opt.lua"
+for f in name opt; do
+  t_run check --format json "$T_TMP/$f.lua"
+  expect_exit 1
+  python3 - "$T_OUT" "$f" <<'PY' || t_fail "$f.lua: $(cat "$T_OUT")"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert len(f) == 1, f
+want = {"name": (25, 41, "percent_agreement"), "opt": (43, 51, "threshold")}[sys.argv[2]]
+got = (f[0]["line"], f[0]["column"], f[0]["end_column"], f[0]["suggestion"])
+assert got == (2,) + want, got
+PY
+done
+
+t_case a_rule_given_something_but_a_table_names_the_models_line_not_an_engine_file
+for call in 'consensus.median(5)' 'prioritise.impact_effort(3)' 'scoring.mean(1)' 'scale.yesno(1)' 'scale.caf_fine("x")'; do
+  printf 'local r = %s\nmodel "x" { title = "X" }\n' "$call" >"$T_TMP/notable.lua"
+  t_run check "$T_TMP/notable.lua"
+  expect_exit 1
+  expect_stdout_has "$T_TMP/notable.lua:1: ${call%%(*}: takes a table of options, like ${call%%.*}."
+  expect_stdout_lacks "stdlib/"
+  expect_stdout_lacks "attempt to index"
+done
+
+t_case a_rule_value_without_a_name_is_an_error_not_ignored
+printf 'local c = consensus.median { 5 }\nmodel "x" { title = "X" }\n' >"$T_TMP/pos.lua"
+t_run check "$T_TMP/pos.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/pos.lua:1: consensus.median: options are named (max_range, k, flag): 5 has no name"
+printf 'local s = scale.points { 0, 100, 5 }\nmodel "x" { title = "X" }\n' >"$T_TMP/pos.lua"
+t_run check "$T_TMP/pos.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/pos.lua:1: scale.points: takes the minimum and the maximum first, then options by name (min, max, step, labels): 5 is item 3"
+printf 'local s = scale.points { 0, 100, step = 5 }\nlocal b = scoring.bands { {0, 10, points = 0}, {11, 30, points = 1} }\nmodel "x" { title = "X" }\n' >"$T_TMP/pos.lua"
+t_run check "$T_TMP/pos.lua"
+expect_exit 0
+
+
+t_case an_error_inside_a_library_function_names_the_line_that_called_it
+printf 'local x = 1\nlocal r = require("qm.json").decode(5)\n' >"$T_TMP/lib.lua"
+t_run run "$T_TMP/lib.lua"
+expect_exit 1
+expect_stderr_has "$T_TMP/lib.lua:2: attempt to index a number value"
+expect_stderr_lacks "qm: attempt"
+expect_stderr_lacks "stdlib/"
+t_run_stdin $'x = 1\nrequire("qm.json").decode(5)' repl
+expect_exit 1
+expect_stderr_has "stdin:2: attempt to index a number value"
+expect_stderr_lacks "qm: attempt"
 
 t_done

@@ -130,7 +130,7 @@ done
 # the 200K steps above (and the collector's timing makes it ragged): look just below the
 # first limit that ran the whole report, in 10K steps
 if [ -z "$limit" ] && [ -n "$ok_at" ]; then
-  for k in $(seq $((ok_at - 10)) -10 $((ok_at - 200))); do
+  for k in $(seq $((ok_at - 10)) -10 $((ok_at - 600))); do
     t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format text --max-memory "${k}K"
     if [ "$T_RC" -eq 4 ] && [ "$(grep -c . "$T_OUT")" -gt 100 ]; then limit="${k}K"; break; fi
   done

@@ -156,6 +156,20 @@ expect_stdout_has 'model fravaer has no indicator "sygefravar" (did you mean "sy
 expect_stdout_has "ok    ingen data: den forrige tests rækker er væk"
 rm "$D/fravaer.ids.test.lua"
 
+t_case a_misspelt_field_of_an_expectation_fails_with_did_you_mean
+cat >"$D/fravaer.felt.test.lua" <<'LUA'
+test "stavefejl i et felt" {
+  as_of = "2025-12-31", params = { year = 2025 },
+  data = { syg = { { unit_id = "a", year = 2025, procent = 6 } } },
+  indicator "sygefravaer" { unit = "a", stauts = "not achieved" },
+}
+LUA
+t_run test "$D/fravaer.felt.test.lua"
+expect_exit 1
+expect_stdout_has 'fravaer.felt.test.lua:4: indicator "sygefravaer" (unit a): stauts'
+expect_stdout_has '(the result has no field stauts (did you mean "status"?))'
+rm "$D/fravaer.felt.test.lua"
+
 t_case a_test_file_runs_in_the_sandbox
 cat >"$D/fravaer.sandbox.test.lua" <<'LUA'
 local f = io.open("/etc/passwd")

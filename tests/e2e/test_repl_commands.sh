@@ -276,4 +276,67 @@ t_run_stdin ".import '$T_TMP/c.csv' cc" repl --db "$db"
 expect_exit 1
 expect_stderr_has "the database is open read-only: .import needs qm started with --write"
 
+
+t_case dot_command_errors_in_a_script_name_the_scripts_line
+printf 'SELECT 1 AS a;\n.mode foo\n\n.import\n.nosuch\n' >"$T_TMP/dots.sql"
+t_run_stdin $'SELECT 1 AS a;\n.mode foo\n\n.import\n.nosuch\n'".read '$T_TMP/dots.sql'"$'\n.open \''"$T_TMP"$'/nope.db\'' repl
+expect_exit 1
+expect_stderr_has "stdin:2: unknown mode foo (modes:"
+expect_stderr_has "stdin:4: usage: .import FILE TABLE"
+expect_stderr_has "stdin:5: unknown command .nosuch"
+expect_stderr_has "$T_TMP/dots.sql:2: unknown mode foo"
+expect_stderr_has "$T_TMP/dots.sql:4: usage: .import FILE TABLE"
+expect_stderr_has "stdin:7: cannot open $T_TMP/nope.db: no such file"
+expect_stderr_lacks "qm: "
+
+t_case import_refuses_a_row_with_fewer_fields_than_the_header_as_qm_import_does
+printf 'a;b;c\n1;2;3\n4;5\n' >"$T_TMP/short.csv"
+t_run_stdin ".import '$T_TMP/short.csv' kort"$'\n.tables' repl
+expect_exit 1
+expect_stdout_is ""
+expect_stderr_has "$T_TMP/short.csv:3: 2 fields, but the header names 3 columns"
+
+
+t_case pairs_over_a_rule_library_lists_its_rules_and_it_stays_read_only
+t_run_stdin $'local n = {}\nfor k in pairs(consensus) do n[#n + 1] = k end\ntable.sort(n)\ntable.concat(n, " ")\nconsensus.median = nil' repl
+expect_exit 1
+expect_stdout_has "median"
+expect_stdout_has "percent_agreement"
+expect_stdout_has "mode_rule"
+expect_stderr_has "stdin:5: cannot change consensus.median"
+
+
+golden column_mode_is_set_back_after_another $'.mode csv\nSELECT 1 AS a, \'x\' AS b;\n.mode column\nSELECT 1 AS a, \'x\' AS b;' \
+$'a,b\n1,x\na  b\n-  -\n1  x'
+
+t_case quit_ends_a_script_there_with_exit_0
+t_run_stdin $'1 + 1\n.quit\n2 + 2\nerror("not reached")' repl
+expect_exit 0
+expect_stdout_is "2"
+expect_stderr_lacks "not reached"
+
+
+t_case load_of_a_name_that_is_neither_a_file_nor_a_bundled_model_lists_the_bundled_ones
+t_run_stdin $'.load kiik' repl
+expect_exit 1
+expect_stderr_has "stdin:1: cannot open kiik: no such file, and no bundled model of that name (did you mean kik?) (bundled: caf2020,"
+t_run repl nope
+expect_exit 3
+expect_stderr_has "cannot open nope: no such file, and no bundled model of that name (bundled: caf2020,"
+
+
+t_case a_misspelt_sql_word_without_a_semicolon_gets_a_hint_with_luas_error
+t_run_stdin $'SELEC * FROM enheder\nfoo bar' repl
+expect_exit 1
+expect_stderr_has "stdin:1: syntax error near '*' (if this is SQL: did you mean SELECT? SQL ends with ;)"
+expect_stderr_has "stdin:2: syntax error near 'bar'"
+expect_stderr_lacks "stdin:2: syntax error near 'bar' (if"
+
+
+t_case import_reads_a_tab_separated_file_with_decimal_commas
+printf 'Enhed\tProcent\naeblet\t4,5\nsol\t12\n' >"$T_TMP/tab.csv"
+t_run_stdin ".import '$T_TMP/tab.csv' tab"$'\n.mode csv\nSELECT Enhed, Procent, typeof(Procent) FROM tab;' repl
+expect_exit 0
+expect_stdout_is $'imported 2 rows into tab\nEnhed,Procent,typeof(Procent)\naeblet,4.5,real\nsol,12,integer'
+
 t_done

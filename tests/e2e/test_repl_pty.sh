@@ -87,7 +87,8 @@ lists ".mode " "box" "table" "column" "markdown" "line" "csv" "json"
 [ "$(screen | grep -c 'string')" = 0 ] || t_fail ".mode offered Lua globals"
 completes ".mode js" ".mode json" "mode name"
 completes ".headers of" ".headers off" "on/off"
-completes ".bail o" ".bail o" "on/off"
+completes ".bail of" ".bail off" "on/off of .bail"
+completes ".timer of" ".timer off" "on/off of .timer"
 completes ".schema enh" ".schema enheder" "table name"
 completes ".import x.csv enh" ".import x.csv enheder" "table after the file of .import"
 completes ".help dum" ".help dump" "command name"
@@ -103,9 +104,20 @@ tm send-keys C-l
 lists "kik:" "kik:find" "kik:questions" "kik:themes"
 screen | grep -q "_file\|_index" && t_fail "kik: offered engine internals: $(screen | grep -o '[a-z:]*_[a-z]*' | head -3)"
 tm send-keys C-l
-completes 'kik.questions["1.' 'kik.questions["1.' "collection ids"
+completes 'kik.questions["1' 'kik.questions["1.' "collection ids (the common start of 1.1, 1.2, 1.3)"
+tm send-keys C-l
+lists 'kik.questions["1.' '1.1"]' '1.2"]' '1.3"]'
+tm send-keys C-l
 completes 'kik.questions["2.1' 'kik.questions["2.1"]' "a question id"
 completes 'kik.themes["ledel' 'kik.themes["ledelse"]' "a theme id"
+
+t_case rule_libraries_complete_their_rules
+tm send-keys C-l
+lists "consensus." "consensus.median" "consensus.percent_agreement" "consensus.rwg"
+tm send-keys C-l
+completes "prioritise.impact_" "prioritise.impact_effort" "a prioritise rule"
+completes "scoring.weighted_" "scoring.weighted_mean" "a scoring rule"
+completes "scale.caf_f" "scale.caf_fine" "a scale"
 
 t_case continuation_prompt_for_unfinished_function
 line "function g()"
@@ -193,6 +205,25 @@ wait_for "database: in memory" || t_fail "the banner does not say the database i
 line "CREATE TABLE x(a);"
 line_ready "SELECT count(*) AS n FROM x;" || t_fail "no prompt"
 wait_for "│ 0 │" || t_fail "SQL did not run on the in-memory database"
+tm send-keys C-d
+wait_for "EXITED:0"
+
+t_case an_error_while_completing_is_shown_and_the_repl_goes_on
+# completion runs Lua from readline's callback (issue 9, point 10): an error there is caught
+# inside the protected call, printed, and the line editor keeps going; a completion that
+# never ends is stopped by --timeout like any command
+start "--timeout 2"
+line_ready 't = setmetatable({}, { __pairs = function() error("pairs refused") end })' || t_fail "no prompt"
+keys "t.a"; tm send-keys Tab
+wait_for "pairs refused" || t_fail "the completion's error was not shown"
+tm send-keys C-u
+line_ready 'w = setmetatable({}, { __pairs = function() while true do end end })' || t_fail "no prompt"
+keys "w.a"; tm send-keys Tab
+wait_for "time limit of 2 s reached" 10 || t_fail "a completion that never ends was not stopped"
+tm send-keys C-u
+line "print(40 + 2)"
+wait_for "42" || t_fail "the REPL did not go on after errors while completing"
+[ "$(count EXITED)" = 0 ] || t_fail "qm exited"
 tm send-keys C-d
 wait_for "EXITED:0"
 

@@ -63,7 +63,13 @@ expect_stdout_has 'bad.lua:4: error: indicator "gap_count": max_gap: "2 gange å
 expect_stdout_has 'bad.lua:5: error: indicator "gap_words": every: "hver anden måned" has no count per period'
 t_run run "$T_TMP/m/bad.lua" --format json --as-of 2016-10-15
 expect_no_crash
+expect_exit 1
 expect_stderr_lacks "stdlib/"
+# the run reads the phrases as qm check does: the same messages, and nothing runs
+expect_stderr_has 'bad.lua:3: error: indicator "ongoing": deadline: "løbende" is a recurrence, not a deadline'
+expect_stderr_has 'bad.lua:4: error: indicator "gap_count": max_gap: "2 gange årligt" is a count per period, not a longest gap'
+expect_stderr_has "3 errors in the model: nothing was run"
+[ -s "$T_OUT" ] && t_fail "a run with errors in its time fields wrote output"
 
 t_case more_than_half_a_year_and_a_year_are_calendar_months
 cat >"$T_TMP/m/cal.lua" <<'LUA'
@@ -81,5 +87,31 @@ LUA
 t_run run "$T_TMP/m/cal.lua"
 expect_exit 0
 expect_stdout_has "calendar ok"
+
+t_case a_max_gap_of_half_a_year_or_a_year_is_counted_in_calendar_months
+# 2016-07-01 to 2017-01-01 is 184 days and exactly six months; 2015-03-01 to 2016-03-01 is
+# 366 days and exactly a year (183 and 365 days counted both as too long)
+cat >"$T_TMP/m/gaps.lua" <<'LUA'
+local function rows(list) return function() return list end end
+return model "gaps" {
+  as_of = "2017-02-01",
+  theme "t" {
+    indicator "half_exact" { type = "max_gap", max_gap = "hvert ½ år", window = "fra 2. halvår 2016 til udgangen af 2017",
+      data = rows { { date = "2016-07-01" }, { date = "2017-01-01" } } },
+    indicator "half_one_day_more" { type = "max_gap", max_gap = "hvert ½ år", window = "fra 2. halvår 2016 til udgangen af 2017",
+      data = rows { { date = "2016-07-01" }, { date = "2017-01-02" } } },
+    indicator "year_over_29_feb" { type = "max_gap", max_gap = "årligt", window = "fra 2015 til udgangen af 2016",
+      data = rows { { date = "2015-01-01" }, { date = "2015-03-01" }, { date = "2016-03-01" }, { date = "2016-12-01" } } },
+    indicator "year_one_day_more" { type = "max_gap", max_gap = "årligt", window = "fra 2015 til udgangen af 2016",
+      data = rows { { date = "2015-01-01" }, { date = "2015-03-01" }, { date = "2016-03-02" }, { date = "2016-12-01" } } },
+  },
+}
+LUA
+t_run run "$T_TMP/m/gaps.lua" --report status --format json
+expect_exit 0
+json "assert s['half_exact']['status']=='on track', s['half_exact']"
+json "assert s['half_one_day_more']['status']=='not achieved', s['half_one_day_more']"
+json "assert s['year_over_29_feb']['status']=='achieved', s['year_over_29_feb']"
+json "assert s['year_one_day_more']['status']=='not achieved', s['year_one_day_more']"
 
 t_done

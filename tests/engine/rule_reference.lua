@@ -8,7 +8,11 @@ add("## Rule reference")
 add("Every rule a model can name, with its options, as `qm check` and `qm run` check them: an")
 add("unknown rule or option, or an option of the wrong type, is an error at the model's line with")
 add("the name meant (`kik.lua:12: prioritise.impact_effort: unknown option treshold (did you mean")
-add("threshold?)`). Any rule may also be your own Lua function.")
+add("threshold?)`; `qm check --format json` gives the word meant as `suggestion`). Options are")
+add("given by name in a table: a value without a name is an error (`consensus.median { 5 }`;")
+add("`scale.points { 0, 100, 5 }`, where `step = 5` was meant), except the minimum and maximum")
+add("of `scale.points` and `scale.ordinal` and the bands of `scoring.bands`. Any rule may also be")
+add("your own Lua function.")
 for _, libname in ipairs({ "scale", "scoring", "consensus", "prioritise" }) do
   local lib = schema.rules[libname]
   add("")

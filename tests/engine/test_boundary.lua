@@ -1,6 +1,7 @@
 -- The model boundary (issue 9, point 1): walks every value a model can reach — from its
 -- environment, from require of every public module, and from the arguments of every callback
--- the engine calls (an indicator's data function, consensus, scoring and prioritise rules) —
+-- the engine calls (an indicator's data function, consensus, scoring and prioritise rules, a
+-- section's rows in the model's own report) —
 -- the way a model can walk them (pairs and next, getmetatable as it answers, the string
 -- metatable), and fails if anything of the engine is among them: the run context, io, debug,
 -- package, the real _G, package.loaded, the report registry, qm.host, qm.sandbox, the engine's
@@ -36,6 +37,9 @@ model "probe" {
     question "1" { text = "q" },
     indicator "i" { title = "i", data = function(view, params) keep("data", view, params) return {} end },
   },
+  report "own" { title = "own",
+    section "s" { title = "s", rows = function(view) keep("rows", view) return { { a = 1 } } end },
+  },
 }
 store.unit { id = "u", kind = "enhed", name = "U" }
 store.round { id = "r1", model = "probe", unit = "u", started = "2025-03-01" }
@@ -54,13 +58,14 @@ local sink = { write = function() end, commit = function() end }
 for _, name in ipairs({ "konsensus", "konsensusrapport", "prioritering", "status" }) do
   reports.get(name).fn(ctx, m, sink)
 end
+reports.find(ctx, m, "own").fn(ctx, m, sink)   -- the model's own report, its section's rows
 
 local captured = rawget(env, "captured")
 local kinds = {}
 for _, c in ipairs(captured) do kinds[c[1]] = true end
 
 t.test("every callback was called with its arguments", function()
-  for _, k in ipairs({ "consensus", "scoring", "prioritise", "data" }) do
+  for _, k in ipairs({ "consensus", "scoring", "prioritise", "data", "rows" }) do
     t.truthy(kinds[k], "callback " .. k .. " was called")
   end
 end)
@@ -221,12 +226,20 @@ t.test("nothing of the engine is reachable from the environment or any callback'
   t.truthy(seen[env.time.parse] and seen[env.db] and seen[env.store.response], "the walk reached the API")
 end)
 
-t.test("the data callback gets a read-only view, not the run context", function()
+for _, callback in ipairs({ "data", "rows" }) do
+t.test("the " .. callback .. " callback gets a read-only view, not the run context", function()
   local view
-  for _, c in ipairs(captured) do if c[1] == "data" then view = c[2] end end
+  for _, c in ipairs(captured) do if c[1] == callback then view = c[2] end end
   t.truthy(view ~= ctx, "not the context")
   t.eq(view.as_of, "2025-10-01")
-  t.eq(view.db == env.db, true, "the model's own connection")
+  if callback == "data" then
+    t.eq(view.db == env.db, true, "the model's own connection")
+  else
+    -- a report's sections read through a read-only connection of the model's (even with --write)
+    t.eq(view.db ~= ctx:database() and view.db ~= env.db, true, "a connection of the report's own")
+    t.eq(view.db:readonly(), true, "read-only")
+    t.raises(function() view.db:exec("DELETE FROM qm_units") end, "read-only")
+  end
   t.raises(function() view.opts = {} end, "cannot change")
   t.eq(view.env, nil)
   t.eq(view.output, nil)
@@ -235,6 +248,7 @@ t.test("the data callback gets a read-only view, not the run context", function(
   table.sort(keys)
   t.eq(keys, { "as_of", "db", "params", "warn" })
 end)
+end
 
 -- ---------------------------------------------------------------- docs/sandbox.md
 

@@ -130,6 +130,9 @@ t.test("the rules' English reasons are written in Danish, numbers and dates incl
     { "62% within ±5 of the median, below 75%", "62 % inden for ±5 fra medianen, under 75 %" },
     { "range 65 is wider than 30", "spændet 65 er større end 30" },
     { "quick win (impact 4, effort 1)", "hurtig gevinst (effekt 4, indsats 1)" },
+    { "impact or effort not given", "effekt eller indsats er ikke angivet" },
+    { "urgency, reach not given", "urgency, reach er ikke angivet" },   -- the model's own criteria
+    { "nobody scored it", "ingen gav point" },
     { "gap 35 to target 75", "35 point under målet 75" },
     { "2 per year from 2009-01-01", "2 pr. år fra 1. januar 2009" },
     { "4.6", "4,6" },

@@ -76,6 +76,13 @@ end)
 t.test("weighted scoring, RICE and MoSCoW", function()
   t.eq(ids(prioritise.apply(prioritise.weighted { weights = { impact = 2, urgency = 1 } }, {
     { id = "a", criteria = { impact = 1, urgency = 5 }, order = 1 }, { id = "b", criteria = { impact = 4, urgency = 1 }, order = 2 } })), { "b", "a" })
+  -- an area without a weighted criterion (or a misspelt one) is not ranked on the others alone
+  local r = prioritise.apply(prioritise.weighted { weights = { impact = 2, urgency = 1 } }, {
+    { id = "a", impact = 5, order = 1 }, { id = "b", impact = 1, urgency = 1, order = 2 } })
+  t.eq(ids(r), { "b", "a" })
+  t.eq(r[2].reason, "urgency not given"); t.eq(r[1].reason, "weighted score")
+  t.eq(r[1].in_focus, true); t.eq(r[2].in_focus, false, "an area the rule cannot value is not in focus")
+  t.raises(function() prioritise.weighted { weights = { impact = "2" } } end, "weights are { criterion = number, ... }")
   t.eq(ids(prioritise.apply(prioritise.rice {}, {
     { id = "a", reach = 100, impact = 1, confidence = 0.5, effort = 10, order = 1 },
     { id = "b", reach = 10, impact = 3, confidence = 1, effort = 1, order = 2 } })), { "b", "a" })
@@ -102,6 +109,12 @@ t.test("scales accept what is on them and refuse the rest", function()
   local yn = scale.yesno { na = true }
   t.eq(yn:check("ja"), 1); t.eq(yn:check("nej"), 0); t.eq(yn:check("na"), scale.na)
   t.eq(select(2, scale.yesno {}:check("na")), "\"not applicable\" is not allowed on this scale (yes/no)")
+  -- yes and no are exactly the boolean type's words (what a yes/no column holds), any case
+  t.eq(yn:check("TRUE"), 1); t.eq(yn:check(" false "), 0); t.eq(yn:check("Ja"), 1); t.eq(yn:check("1"), 1)
+  t.eq(yn:check(true), 1); t.eq(yn:check(0), 0)
+  t.eq(select(2, yn:check("j")), "j is not yes or no (1/0, ja/nej, yes/no, true/false, or ikke relevant/na)")
+  t.eq(select(2, scale.yesno {}:check("y")), "y is not yes or no (1/0, ja/nej, yes/no, true/false)")
+  t.eq(select(2, yn:check(2)), "2 is not yes or no (1/0, ja/nej, yes/no, true/false, or ikke relevant/na)")
   local o = scale.ordinal { 1, 5, labels = { [1] = "Går rigtig skidt", [5] = "Topscore" } }
   t.eq(o.options, 5); t.eq(o:label(5), "Topscore"); t.eq(select(2, o:check(2.5)), "2.5 is not on the scale 1-5")
   local c = scale.caf_classic { panel = "results" }
@@ -111,6 +124,8 @@ t.test("scales accept what is on them and refuse the rest", function()
   t.truthy(select(2, f:check { plan = 80 }):find("DO score is missing", 1, true))
   t.eq(scale.percent {}:check(33.3), 33.3); t.eq(select(2, scale.count {}:check(1.5)), "1.5 is not a whole number, but the scale is count (0 or more)")
   t.eq(scale.text {}:check("fint"), "fint")
+  t.eq(select(2, scale.percent {}:check(1 / 0)), "inf is outside the scale percent 0-100")   -- was "nil is ..."
+  t.eq(select(2, pts:check(-1 / 0)), "-inf is outside the scale 0-100 in steps of 5")
 end)
 
 t.test("statistics of small panels", function()
@@ -133,6 +148,17 @@ t.test("the mode rule resolves tied modes by its ties option, not downwards", fu
   t.eq(p.flag, true)
   t.raises(function() consensus.mode_rule { ties = "smallest" } end, "ties must be")
   t.raises(function() consensus.percent_agreement { k = -1 } end, "k must be a number of at least 0")
+  -- a percentage for rwg's cutoff flagged every question
+  t.raises(function() consensus.rwg { cutoff = 70 } end, "consensus.rwg: cutoff must be a number from 0 to 1")
+end)
+
+t.test("a question nobody scored is flagged, and 'all don't know' only when they said so", function()
+  local none = stats.summary({}, {})
+  none.dontknow = 0
+  t.eq(consensus.apply(consensus.median {}, none, pts).reason, "nobody scored it")
+  none.dontknow = 3
+  local p = consensus.apply(consensus.median {}, none, pts)
+  t.eq(p.flag, true); t.eq(p.reason, "nobody scored it (all don't know)")
 end)
 
 t.test("percent agreement states the k it used", function()

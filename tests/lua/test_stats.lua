@@ -69,7 +69,18 @@ t.test("infinity never passes as a number in a summary, and the median skips it"
   t.eq(stats.median({ 1, 2, math.huge }), 2.0)
   local s = stats.summary({ 1, 2, math.huge })
   t.eq(s.median, 2.0); t.eq(s.mean, nil); t.eq(s.reasons.mean, "not finite: a score is infinite")
+  t.eq(s.modes[3], math.huge); t.eq(s.reasons.modes, "a mode is infinite: null in JSON")
   t.eq(s.sd, nil); t.eq(s.max, nil)
+end)
+
+t.test("an infinite score on a scale with answer options gives nil with reasons, not a span error", function()
+  -- the span check is for a wrong A or step; an infinite score says nothing about those
+  local s = stats.summary({ 1, 2, math.huge }, { A = 5 })
+  t.eq(s.median, 2.0); t.eq(s.rwg, nil); t.eq(s.reasons.rwg, "undefined: a score is infinite")
+  t.eq(s.sd, nil); t.eq(s.reasons.sd, "undefined: a score is infinite")
+  local r, why = stats.rwg({ -math.huge, 1, 2 }, 5)
+  t.eq(r, nil); t.eq(why, "undefined: a score is infinite")
+  t.raises(function() stats.rwg({ 1, 2, 30 }, 5) end, "the scores span 29")
 end)
 
 t.test("variance is two-pass: large offsets lose nothing", function()

@@ -63,7 +63,7 @@ function M.check(opts, path, text, found)
         :format(ctx.needs_db.name, ctx.needs_db.where, path), path, nil)
       f.stopped = true
     else
-      found:add_error(err, path)
+      found:add_error(err, path, ctx.rule_error)
     end
   elseif declared == 0 and #(ctx.problems or {}) == 0 then
     found:add("note", "declares no model, so there is nothing to check", path, nil)
@@ -80,6 +80,12 @@ function M.main(opts, args)
   -- the language loads outside the pcall below: a broken stdlib is the engine's error (on
   -- stderr), not a problem of the model being checked
   require "qm.lang.dsl"
+  -- a --db that cannot be opened is the database's error (exit 3, as for qm run), not a
+  -- finding in each model: a scheduled `qm check --db` tells the two apart by the exit code
+  if opts.db then
+    local db = context.new(opts):database()
+    db:close()
+  end
   local found = findings.new()
   local nomodel = 0
   for _, path in ipairs(args) do

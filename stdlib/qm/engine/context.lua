@@ -208,17 +208,31 @@ end
 -- a .run command runs (nil = the process's stdout).
 M.stdout = nil
 
--- The files --out must never replace: the database (and its journal files) and every model
--- file the run loaded: { path, what } pairs.
+-- The files --out must never replace: the database (and its journal files), every model
+-- file the run loaded, and every file its models read (a module they required, a YAML
+-- structure or data file, a database opened with qm.db.open, and its journal files):
+-- { path, what } pairs.
 function Context:precious_files()
   local list = {}
+  local journals = { "-wal", "-shm", "-journal" }
   if self.opts.db then
     list[#list + 1] = { self.opts.db, "is the database given with --db" }
-    for _, suffix in ipairs({ "-wal", "-shm", "-journal" }) do
+    for _, suffix in ipairs(journals) do
       list[#list + 1] = { self.opts.db .. suffix, "is the database's journal file" }
     end
   end
   for _, f in ipairs(self.files) do list[#list + 1] = { f, "is the model file " .. f } end
+  local read = {}
+  for _, scope in pairs(self.scopes or {}) do
+    for f in pairs(scope.read or {}) do read[#read + 1] = f end
+  end
+  table.sort(read)
+  for _, f in ipairs(read) do
+    list[#list + 1] = { f, "is a file the model read (" .. f .. ")" }
+    for _, suffix in ipairs(journals) do
+      list[#list + 1] = { f .. suffix, "is the journal file of a database the model read (" .. f .. ")" }
+    end
+  end
   return list
 end
 
@@ -287,6 +301,10 @@ function Context:output()
       local fok, ferr = f:flush()
       local ok, cerr = f:close()
       if not fok or not ok then os.remove(tmp) host.raise("io", ("cannot write %s: %s"):format(path, ferr or cerr), 0) end
+      -- the model may have read the file since --out was first checked (a YAML file it
+      -- loaded after the report began): checked again before replacing it
+      local pok, perr = pcall(self.check_not_precious, self, path, "--out")
+      if not pok then os.remove(tmp) error(perr, 0) end
       local rok, rerr = os.rename(tmp, path)
       if not rok then
         os.remove(tmp)

@@ -65,14 +65,18 @@ function M:add_problems(problems)
 end
 
 -- an error that stopped loading `path`: "file:line: message" (a syntax error, an error raised
--- by the model's code) or a message without a position (put on the file itself)
-function M:add_error(err, path)
+-- by the model's code) or a message without a position (put on the file itself). `known`
+-- (optional) = { msg =, about = } says what the language knows about an error it raised (a
+-- misspelt rule or rule option: the word and the one meant); used when msg is that error.
+function M:add_error(err, path, known)
   local msg = tostring(err):match("^[^\n]*")   -- the message, not a traceback after it
   local file, line, rest = msg:match("^(.-):(%d+): (.*)$")
   if file and not file:find("\n") then
     -- Lua's syntax errors say the word they stopped at: "... near 'titel'"
     local near = rest:match("near '([^']*)'$")
-    local f = self:add("error", rest, file, tonumber(line), near and { token = near } or nil)
+    local about = near and { token = near } or nil
+    if known and known.msg == msg then about = known.about end
+    local f = self:add("error", rest, file, tonumber(line), about)
     f.stopped = true
     return f
   end

@@ -407,7 +407,16 @@ local function compare(res, e, label, result, skip)
   for _, k in ipairs(keys) do
     local got = result[k]
     if not matches(e.spec[k], got) then
-      fail(res, e, k, e.spec[k], got, result.reason and k ~= "reason" and ("reason: " .. tostring(result.reason)) or nil)
+      local note = result.reason and k ~= "reason" and ("reason: " .. tostring(result.reason)) or nil
+      if got == nil then
+        -- a field the result does not have: most likely a misspelt one (stauts)
+        local have = {}
+        for rk in pairs(result) do if type(rk) == "string" then have[#have + 1] = rk end end
+        table.sort(have)
+        local hint = construct.did_you_mean(k, have)
+        if hint then note = ("the result has no field %s (did you mean \"%s\"?)"):format(k, hint) end
+      end
+      fail(res, e, k, e.spec[k], got, note)
       res[#res].what = label
     end
   end

@@ -211,7 +211,20 @@ end
 -- or that is misspelt (`SELEC * FROM t;`): SQLite is asked. Valid SQL runs as SQL; for a
 -- misspelt SQL word SQLite's message (and the word meant) is more use than Lua's.
 local function lua_or_sql(src, where, lua_err)
-  if not src:match(";%s*$") or not S.db then return nil end
+  if not src:match(";%s*$") then
+    -- no ";": it stays Lua's error, with a hint when it begins with a misspelt SQL word
+    -- (`SELEC * FROM t`) that is not a name the session knows
+    local word = src:match("^%s*(%a+)")
+    if word and #word >= 4 and S.env[word] == nil then
+      for _, w in ipairs(sql_words) do
+        if #w >= 5 and w ~= word:upper() and distance(word:upper(), w) <= (#word >= 5 and 2 or 1) then
+          error(tostring(lua_err) .. (" (if this is SQL: did you mean %s? SQL ends with ;)"):format(w), 0)
+        end
+      end
+    end
+    return nil
+  end
+  if not S.db then return nil end
   local first = qmdb.split(src)[1]
   local ok, err = pcall(function() local st <close> = S.db:prepare(first) end)
   if ok then return "sql" end
@@ -376,7 +389,7 @@ local function import_value(text, decimal)
 end
 
 dot { name = "import", args = "FILE TABLE", complete = { "file", "table" }, short = "load a CSV file into a table (made from its header when new)",
-  long = "Reads FILE as qm import does (the delimiter , ; or tab found from the header, a UTF-8 byte order mark skipped, decimal commas in ; and tab files, RFC 4180 quotes, text that is not UTF-8 refused), in one transaction: a bad row writes nothing. The header names the columns: a new TABLE gets them; an existing one must have each (in any order). Empty fields are NULL, plain numbers numbers (\"007\" stays text), everything else text. Needs a writable database (--write, or the in-memory one).",
+  long = "Reads FILE as qm import does (the delimiter , ; or tab found from the header, a UTF-8 byte order mark skipped, decimal commas in ; and tab files, RFC 4180 quotes, text that is not UTF-8 refused), in one transaction: a bad row (more or fewer fields than the header) writes nothing. The header names the columns: a new TABLE gets them; an existing one must have each (in any order). Empty fields are NULL, plain numbers numbers (\"007\" stays text), everything else text. Needs a writable database (--write, or the in-memory one).",
   fn = function(args)
   if not args[1] or not args[2] then error("usage: .import FILE TABLE", 0) end
   local path, tname = args[1], args[2]
@@ -422,8 +435,8 @@ dot { name = "import", args = "FILE TABLE", complete = { "file", "table" }, shor
       if fields == false then error(line, 0) end
       local count = 0
       for k in pairs(fields) do if math.type(k) == "integer" and k > count then count = k end end
-      if count > #cols then
-        error(("%s:%d: %d fields, but the header names %d columns"):format(path, line, count, #cols), 0)
+      if count ~= #cols then   -- as qm import: a short row is not filled up with NULLs
+        error(("%s:%d: %d field%s, but the header names %d columns"):format(path, line, count, count == 1 and "" or "s", #cols), 0)
       end
       for i = 1, #cols do values[i] = import_value(fields[i], decimal) end
       local ok, why = st:try(table.unpack(values, 1, #cols))
@@ -644,8 +657,21 @@ end
 local function model_path(p)
   local f = io.open(p, "rb")
   if f then f:close() return p end
-  local found = require("qm.lang.dsl").find_used(S.ctx.scopes and S.ctx.scopes["."] or { dir = ".", named = "." }, p)
-  return found or p
+  local dsl = require "qm.lang.dsl"
+  local found = dsl.find_used(S.ctx.scopes and S.ctx.scopes["."] or { dir = ".", named = "." }, p)
+  if found then return found end
+  -- neither a file nor a bundled model: say which bundled models there are
+  local names, seen = {}, {}
+  for _, d in ipairs(dsl.bundled_dirs()) do
+    for _, n in ipairs(host.listdir(d) or {}) do
+      if not seen[n] and host.stat(d .. "/" .. n .. "/" .. n .. ".lua") then seen[n] = true; names[#names + 1] = n end
+    end
+  end
+  table.sort(names)
+  local meant = require("qm.lang.construct").did_you_mean(p, names)
+  host.raise(host.exit.io, ("cannot open %s: no such file, and no bundled model of that name%s%s"):format(p,
+    meant and (" (did you mean " .. meant .. "?)") or "",
+    #names > 0 and (" (bundled: " .. table.concat(names, ", ") .. ")") or ""), 0)
 end
 
 function M.load_models(paths)
@@ -845,7 +871,15 @@ end
 
 -- one complete input (Lua chunk, SQL statement(s) or dot-command)
 local function run_input(input, where)
-  if input:match("^%s*%.") then return M.dot(input:match("^%s*(.-)%s*$")) end
+  if input:match("^%s*%.") then
+    -- a dot-command's own error says what, not where: in a script it gets the script's line
+    -- (an error that already names a place, a model's or a .read file's, keeps it)
+    local ok, res = pcall(M.dot, input:match("^%s*(.-)%s*$"))
+    if ok then return res end
+    local msg = tostring(res)
+    if where.line and not msg:match("^[^\n]-:%d+: ") then host.rethrow(res, position(where) .. msg, 0) end
+    error(res, 0)
+  end
   if S.sql_mode or M.is_sql(input) then return eval_sql(input, where) end
   if not input:match("%S") then return end
   local _, err = M.compile_lua(input, chunk_name(where))

@@ -27,6 +27,7 @@ local exit_codes = {
   { host.exit.io, "database or file I/O error" },
   { host.exit.limit, "memory or time limit reached" },
   { host.exit.interrupt, "interrupted (Ctrl-C)" },
+  { 143, "stopped by SIGTERM (129: by SIGHUP); an unfinished --out file is removed" },
 }
 M.exit_codes = exit_codes
 

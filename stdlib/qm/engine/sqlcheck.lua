@@ -134,6 +134,10 @@ local function check_report_tables(ctx, db, m)
             if not t.optional then
               problem(ctx, "error", m.where, ("model \"%s\": the %s reports read table \"%s\" (%s), which does not exist in the database")
                 :format(m.id, family, name, t.setting), about)
+            elseif t.needed_by then
+              -- the other reports run without it; the one that needs it would stop
+              problem(ctx, "warning", m.where, ("model \"%s\": table \"%s\" (%s) does not exist in the database: the %s report needs it (the other %s reports run without it)")
+                :format(m.id, name, t.setting, t.needed_by, family), about)
             end
           else
             local lower = {}
@@ -171,6 +175,68 @@ local function check_datasets(ctx, db, m)
       end
     end
   end
+end
+
+-- A dataset column whose type admits values the indicator kind reading it refuses: `done`
+-- (a date or yes/no) read by a completion, whose `done` must be a date, imports "ja" and then
+-- makes the indicator not evaluable at every run. Found by preparing each indicator's SQL
+-- against an in-memory database of the model's declared tables, each column's declared SQL
+-- type naming its dataset type (qm_done_3_2: dataset 3, column 2), which SQLite gives back
+-- for a result column taken unchanged from a table (st:decltypes()).
+-- the dataset types whose values the kind's column type refuses (text is checked at run)
+local REFUSED = {
+  date = { done = true, boolean = true, number = true, integer = true, period = true, enum = true, scale = true, element = true },
+  number = { date = true, done = true, period = true, enum = true, element = true },
+  boolean = { date = true, done = true, number = true, period = true, enum = true, scale = true, element = true },
+  done = { number = true, integer = true, period = true, enum = true, scale = true, element = true },
+  period = { date = true, done = true, boolean = true, number = true, enum = true, scale = true, element = true },
+}
+
+local function check_dataset_types(ctx, m)
+  local datasets = m.datasets or {}
+  if #datasets == 0 then return end
+  local inds = {}
+  for _, ind in ipairs(m:indicators()) do
+    local decl = inputs.kinds[ind.type or "value"]
+    if type(ind.sql) == "string" and decl then inds[#inds + 1] = { ind = ind, decl = decl } end
+  end
+  if #inds == 0 then return end
+  local mem = host.opendb(":memory:", { write = true, create = true, engine = false })
+  for di, d in ipairs(datasets) do
+    local defs = {}
+    for ci, c in ipairs(d.columns or {}) do
+      if type(c.id) == "string" and type(c.type) == "string" and c.type:match("^%a+$") then
+        defs[#defs + 1] = ('"%s" qm_%s_%d_%d'):format(c.id, c.type, di, ci)
+      end
+    end
+    if #defs > 0 and type(d.id) == "string" then
+      pcall(mem.exec, mem, ('CREATE TABLE "%s" (%s)'):format(d.id, table.concat(defs, ", ")))
+    end
+  end
+  local types = require "qm.lang.types"
+  for _, x in ipairs(inds) do
+    local ind, decl = x.ind, x.decl
+    local ok, st = pcall(mem.try_prepare, mem, ind.sql)
+    if ok and st then
+      local names, dts = st:columns(), st:decltypes()
+      st:close()
+      for _, col in ipairs(decl.columns or {}) do
+        for i, n in ipairs(names) do
+          local t, di, ci = tostring(dts[i] or ""):match("^qm_(%a+)_(%d+)_(%d+)$")
+          if n:lower() == col.name and t and REFUSED[col.type] and REFUSED[col.type][t] then
+            local d = datasets[tonumber(di)]
+            local c = d.columns[tonumber(ci)]
+            problem(ctx, "warning", ind.where, ("indicator \"%s\": column \"%s\" comes from dataset %s, whose column %s is type = \"%s\" (%s), "
+              .. "but a %s indicator reads %s there: a value the import accepts would make the indicator not evaluable (declare it type = \"%s\")")
+              :format(ind.id, col.name, d.id, c.id, t, types.describe({ type = t }), ind.type or "value",
+                inputs.describe(col), col.type),
+              { kind = "indicator", id = ind.id, field = "sql" })
+          end
+        end
+      end
+    end
+  end
+  mem:close()
 end
 
 -- the SQL of the model's own reports' sections
@@ -254,6 +320,7 @@ function M.check(ctx, db)
       end
     end
     check_reports(ctx, db, with_db, m)
+    check_dataset_types(ctx, m)
     if with_db then
       check_report_tables(ctx, db, m)
       check_datasets(ctx, db, m)

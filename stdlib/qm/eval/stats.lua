@@ -180,9 +180,12 @@ local function rwg(n, var, A, step)
   return r < 0 and 0.0 or r
 end
 
+-- an infinite score is no sign of a wrong A or step: the statistics it reaches are nil with
+-- the reason
 local function check_span(fn, v, A, step, level)
   if A == nil or #v == 0 then return end
   local span, most = v[#v] - v[1], (A - 1) * step
+  if span == math.huge then return end
   if not (span <= most * (1 + 1e-9)) then
     fail(fn, ("the scores span %g, more than a scale of %d answer options %g apart can (%g): give the scale's step in the scores' unit (on 0-100 in steps of 5: A = 21, step = 5)")
       :format(span, A, step, most), (level or 2) + 1)
@@ -299,6 +302,9 @@ function M.summary(xs, opts)
   local ms, top = modes(v)
   s.modes, s.mode_outside = ms, n - top
   s.mode, s.reasons.mode = pick_mode(ms, ties)
+  for _, x in ipairs(ms) do
+    if not finite(x) then s.reasons.modes = "a mode is infinite: null in JSON" end
+  end
   s.variance = variance(v, m)
   s.sd = s.variance and math.sqrt(s.variance)
   if not s.variance then

@@ -113,6 +113,21 @@ local function check_indicators(ctx, m)
     elseif not ind.sql and not ind.data then
       problem(ctx, "warning", ind.where, ("%s has no sql or data: it will be not evaluable"):format(what), { kind = "indicator", id = ind.id })
     end
+    -- a query parameter is one value: a list here would pass and only fail when run
+    if type(ind.params) == "table" then
+      local names = {}
+      for k in pairs(ind.params) do names[#names + 1] = k end
+      table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
+      for _, k in ipairs(names) do
+        local v = ind.params[k]
+        if type(k) ~= "string" then
+          problem(ctx, "error", ind.where, ("%s: params are { name = value }, a parameter's name is a word"):format(what), { kind = "indicator", id = ind.id, field = "params" })
+        elseif type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean" then
+          problem(ctx, "error", ind.where, ("%s: params.%s is a %s: a query parameter is one value (text, a number or true/false)"):format(what, k, type(v)),
+            { kind = "indicator", id = ind.id, field = "params" })
+        end
+      end
+    end
     if ind.sql and ind.data then
       problem(ctx, "error", ind.where, ("%s: give sql or data, not both"):format(what), { kind = "indicator", id = ind.id, field = "data" })
     end
@@ -309,8 +324,27 @@ local function check_datasets(ctx, m)
   end
 end
 
+-- the questions whose score reaches a value unchanged in kind: the element itself when it is
+-- a question, else the questions below it through rules that keep the scale (mean, weighted
+-- mean, median); a sum, bands, efqm or a function of one's own changes the unit: not followed
+local keeps_scale = { mean = true, weighted_mean = true, median = true }
+local function scale_questions(e, out)
+  if e.kind == "question" then out[#out + 1] = e; return out end
+  if e.kind ~= "theme" and e.kind ~= "model" then return out end
+  local r = e:scoring_of()
+  if not (scoring.is_rule(r) and keeps_scale[r.name]) then return out end
+  for _, ch in ipairs(e.children or {}) do scale_questions(ch, out) end
+  return out
+end
+
+-- a scale that gives percentages (what efqm reads each value as): from 0 or more up to 100
+local function percent_scale(sc)
+  return sc.kind ~= "text" and type(sc.min) == "number" and sc.min >= 0 and sc.max == 100
+end
+
 -- scoring rules keyed by element ids (scoring.efqm's points): every key must be an id the
--- rule will score, and every element it scores must have its points
+-- rule will score, and every element it scores must have its points; the values it reads
+-- must be percentages (a 3 on 1-5 would count as 3 % of the points, without a word)
 local function check_scoring(ctx, m)
   local elements = { m }
   for _, e in ipairs(m:walk()) do elements[#elements + 1] = e end
@@ -343,6 +377,27 @@ local function check_scoring(ctx, m)
             { token = "scoring", suggestion = hint })
         end
       end
+    end
+    local off = {}   -- scale description -> { questions }, in the order met
+    local order = {}
+    for _, id in ipairs(rec.list) do
+      for _, q in ipairs(scale_questions(rec.ids[id], {})) do
+        local sc = q:scale_of()
+        if sc and not percent_scale(sc) then
+          local d = sc:describe()
+          if not off[d] then off[d] = {}; order[#order + 1] = d end
+          table.insert(off[d], q.id)
+        end
+      end
+    end
+    for _, d in ipairs(order) do
+      local qs = off[d]
+      local names = {}
+      for i = 1, math.min(#qs, 3) do names[i] = "\"" .. qs[i] .. "\"" end
+      local who = (#qs == 1 and "question " or "questions ") .. table.concat(names, ", ")
+        .. (#qs > 3 and (" and %d more"):format(#qs - 3) or "")
+      problem(ctx, "warning", where, ("%s: %s %s scored on %s, but efqm reads each value as a percentage (0-100): give %s a percent scale (scale.percent {} or scale.points { 0, 100 })")
+        :format(what, who, #qs == 1 and "is" or "are", d, #qs == 1 and "it" or "them"), { token = "scoring" })
     end
     for _, id in ipairs(rec.list) do
       local ch = rec.ids[id]
@@ -386,8 +441,10 @@ function M.model(ctx, m)
     if e.weight ~= nil and e.parent then
       local r = e.parent:scoring_of()
       if scoring.is_rule(r) and not r.uses_weights then
-        problem(ctx, "warning", e.where, ("%s: weight %s given but %s scores by %s, which ignores weights (use scoring = scoring.weighted_mean())")
-          :format(label(e.kind, e.id), tostring(e.weight), label(e.parent.kind, e.parent.id), r.name), { kind = e.kind, id = e.id, field = "weight" })
+        -- a sum keeps its kind: the weighted form of a sum is a weighted sum, not a mean
+        local use = r.name == "sum" and "scoring.sum { weighted = true }" or "scoring.weighted_mean()"
+        problem(ctx, "warning", e.where, ("%s: weight %s given but %s scores by %s, which ignores weights (use scoring = %s)")
+          :format(label(e.kind, e.id), tostring(e.weight), label(e.parent.kind, e.parent.id), r.name, use), { kind = e.kind, id = e.id, field = "weight" })
       end
     end
   end

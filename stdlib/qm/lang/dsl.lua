@@ -18,35 +18,55 @@ local schema = require "qm.lang.schema"
 -- wrong type or a missing required one is an error at the model's line, and so is an
 -- unknown rule name. The call to the library's constructor is a tail call, so the
 -- constructor's own errors still point at the model's line.
-local function rule_library(libname, lib)
+-- A rule error stops the file; ctx.rule_error says what it is about (the misspelt word and
+-- the one meant), so `qm check --format json` and editors can point at the word and offer the
+-- fix as they do for a misspelt field (cmd_check hands it to findings:add_error).
+local function rule_library(ctx, libname, lib)
   local decl = schema.rules[libname]
   local wrapped = {}
+  local function fail(msg, token, suggestion)
+    if ctx then ctx.rule_error = { msg = msg, about = { token = token, suggestion = suggestion } } end
+    error(msg, 0)
+  end
   local function check(c, opts)
-    if opts ~= nil and type(opts) ~= "table" then return end  -- the constructor says what it takes
-    local why
-    for key, v in pairs(opts or {}) do
+    local why, token, hint
+    if opts ~= nil and type(opts) ~= "table" then
+      why = ("takes a table of options, like %s, not a %s"):format(c.example, type(opts))
+      token = c.name
+    end
+    for key, v in pairs(type(opts) == "table" and opts or {}) do
       if type(key) == "string" then
         local o = c.by_name[key]
         if not o then
-          local hint = construct.did_you_mean(key, c.names)
+          hint = construct.did_you_mean(key, c.names)
           why = ("unknown option %s%s"):format(key, hint and (" (did you mean " .. hint .. "?)")
             or (#c.names > 0 and (" (options: " .. table.concat(c.names, ", ") .. ")") or " (it takes none)"))
+          token = key
         else
           local ok, msg = schema.check_type(o, v)
-          if not ok then why = ("%s %s"):format(key, msg) end
+          if not ok then why = ("%s %s"):format(key, msg); token = key end
         end
-        if why then break end
+      elseif math.type(key) == "integer" and key > (c.items and c.items.max or 0) then
+        -- a value without a name: { 5 } meant max_range = 5, { 0, 100, 5 } meant step = 5
+        local shown = (type(v) == "number" or type(v) == "boolean") and tostring(v)
+          or type(v) == "string" and ('"' .. v .. '"') or ("a " .. type(v))
+        why = c.items and ("takes %s, then options by name (%s): %s is item %d")
+          :format(c.items.doc, table.concat(c.names, ", "), shown, key)
+          or ("options are named (%s): %s has no name"):format(#c.names > 0 and table.concat(c.names, ", ") or "it takes none", shown)
+        token = c.name
       end
+      if why then break end
     end
     if not why then
       for _, o in ipairs(c.options) do
         if o.required and (opts == nil or opts[o.name] == nil) then
           why = ("needs %s = ... (%s)"):format(o.name, o.doc)
+          token = c.name
           break
         end
       end
     end
-    if why then error(("%s: %s.%s: %s"):format(where_of(3), libname, c.name, why), 0) end
+    if why then fail(("%s: %s.%s: %s"):format(where_of(3), libname, c.name, why), token, hint) end
   end
   local known = {}
   for _, n in ipairs(decl.names) do known[#known + 1] = n end
@@ -66,10 +86,11 @@ local function rule_library(libname, lib)
         return wrapped[name]
       end
       if v ~= nil then return v end
-      local hint = type(name) == "string" and construct.did_you_mean(name, known)
+      local hint = type(name) == "string" and construct.did_you_mean(name, known) or nil
       local where = construct.model_where(2)
-      error(("%s%s.%s: no such %s rule%s (%s rules: %s)"):format(where and (where .. ": ") or "", libname, tostring(name),
-        libname, hint and (" (did you mean " .. libname .. "." .. hint .. "?)") or "", libname, table.concat(decl.names, ", ")), 0)
+      fail(("%s%s.%s: no such %s rule%s (%s rules: %s)"):format(where and (where .. ": ") or "", libname, tostring(name),
+        libname, hint and (" (did you mean " .. libname .. "." .. hint .. "?)") or "", libname, table.concat(decl.names, ", ")),
+        type(name) == "string" and name or nil, hint)
     end,
     __newindex = function() error(("%s is read-only"):format(libname), 2) end,
     __pairs = function(t)
@@ -169,10 +190,10 @@ function M.globals(ctx, scope)
     m._used = true
     return m
   end
-  g.scale = rule_library("scale", require "qm.rules.scale")
-  g.scoring = rule_library("scoring", require "qm.rules.scoring")
-  g.consensus = rule_library("consensus", require "qm.rules.consensus")
-  g.prioritise = rule_library("prioritise", require "qm.rules.prioritise")
+  g.scale = rule_library(ctx, "scale", require "qm.rules.scale")
+  g.scoring = rule_library(ctx, "scoring", require "qm.rules.scoring")
+  g.consensus = rule_library(ctx, "consensus", require "qm.rules.consensus")
+  g.prioritise = rule_library(ctx, "prioritise", require "qm.rules.prioritise")
   -- require "qm.scale" (and the others) gives the same checked library as the global
   if scope and scope.modules then
     for _, name in ipairs({ "scale", "scoring", "consensus", "prioritise" }) do

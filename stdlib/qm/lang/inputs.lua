@@ -9,6 +9,7 @@
 --   M.kinds[kind] = { doc = "...", fields = { indicator fields the kind reads },
 --                     columns = { column, ... }, any_of = { { "period", "date" } } }
 --   M.reports[name] = { doc = "...", tables = { { role =, setting =, default =, optional =,
+--                       needed_by = (the one report an optional table is needed by),
 --                       check =, columns = { column, ... } }, ... },
 --                       queries = { { role =, setting = (the model field holding the SQL),
 --                       columns = { column, ... } } } }
@@ -200,14 +201,14 @@ M.reports = {
         { name = "score", type = "scale", doc = "the score on the model's scale", null = "not scored" },
         { name = "hidden", type = "boolean", doc = "kept from the citizen", null = "no" },
       } },
-      { role = "focus", setting = "progression.tables.focus", default = "jc_focus", optional = true, columns = {
+      { role = "focus", setting = "progression.tables.focus", default = "jc_focus", optional = true, needed_by = "fokus", columns = {
         { name = "citizen_id", type = "text", required = true, doc = "the citizen" },
         { name = "indicator", type = "element", of = "question", required = true, doc = "the focus point" },
         { name = "opened", type = "date", required = true, doc = "chosen" },
         { name = "closed", type = "date", doc = "closed", null = "open" },
         { name = "reason", type = "text", doc = "why it was closed" },
       } },
-      { role = "interventions", setting = "progression.tables.interventions", default = "jc_interventions", optional = true, columns = {
+      { role = "interventions", setting = "progression.tables.interventions", default = "jc_interventions", optional = true, needed_by = "indsatser", columns = {
         { name = "citizen_id", type = "text", required = true, doc = "the citizen" },
         { name = "intervention", type = "text", required = true, doc = "the intervention" },
         { name = "start_date", type = "date", doc = "started" },
@@ -293,7 +294,8 @@ function M.markdown(which)
         local cols = {}
         for _, c in ipairs(t.columns) do cols[#cols + 1] = column_line(c) end
         out[#out + 1] = ("| %s | %s (`%s`, default `%s`)%s | %s |"):format(name, t.role, t.setting, t.default,
-          t.optional and ", optional" or "", table.concat(cols, "; "))
+          t.optional and (", optional" .. (t.needed_by and (" (the " .. t.needed_by .. " report needs it)") or "")) or "",
+          table.concat(cols, "; "))
       end
     end
   else

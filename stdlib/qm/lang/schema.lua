@@ -108,7 +108,7 @@ M.constructs = {
       { name = "unit", type = "string", doc = "what the value counts (count, percent, days, ...)" },
       { name = "better", type = "enum", values = { "higher", "lower" }, doc = "which direction is better" },
       { name = "sql", type = "string", doc = "the query giving the data; named parameters (:year) come from --param" },
-      { name = "data", type = "function", doc = "a Lua function(ctx, params) giving the data rows, instead of sql" },
+      { name = "data", type = "function", doc = "a Lua function(view, params) giving the data rows, instead of sql; view = { db, params, as_of, warn }, read-only" },
       { name = "params", type = "table", doc = "default values for the query's parameters" },
       { name = "min", type = "number", doc = "target: the lowest acceptable value" },
       { name = "max", type = "number", doc = "target: the highest acceptable value" },
@@ -271,7 +271,9 @@ end
 -- fields above: each constructor with its settings (name, type, default, doc). dsl.lua checks
 -- every call against them, so an unknown rule or setting is an error at the model's line with
 -- "did you mean"; docs/language.md's rule reference is generated from them (test_docs.sh) and
--- editors complete from them. `helpers` are the library's other names a model may use.
+-- editors complete from them. `helpers` are the library's other names a model may use;
+-- `items` says what a constructor takes without names ({ 0, 100 }), and how many: any other
+-- value without a name is an error ({ 0, 100, 5 } meant step = 5).
 local top = { name = "top", type = "integer", doc = "how many areas are in focus (the rest are ranked too)" }
 local max = { name = "max", type = "integer", doc = "the same as top" }
 local asc = { name = "asc", type = "boolean", default = false, doc = "rank the lowest value first" }
@@ -296,8 +298,10 @@ M.rules = {
     helpers = { "dontknow", "na", "is_scale", "caf_labels", "caf_parts" },
     constructors = {
       { name = "points", example = "scale.points { 0, 100, step = 5 }", doc = "scores from min to max in steps (KIK and CAF points)",
+        items = { max = 2, doc = "the minimum and the maximum first" },
         options = with(range, { name = "step", type = "number", default = 1, doc = "the distance between two scores" }, labels) },
       { name = "ordinal", example = "scale.ordinal { 1, 5, labels = { [1] = \"...\", [5] = \"...\" } }", doc = "whole steps with anchor labels",
+        items = { max = 2, doc = "the minimum and the maximum first" },
         options = with(range, labels) },
       { name = "yesno", example = "scale.yesno { na = true }", doc = "1 = ja, 0 = nej",
         options = { { name = "na", type = "boolean", default = false, doc = "allow scale.na, \"ikke relevant\"" } } },
@@ -321,6 +325,7 @@ M.rules = {
       { name = "sum", example = "scoring.sum()", doc = "the sum",
         options = { { name = "weighted", type = "boolean", default = false, doc = "Σ wₖ sₖ instead of the plain sum" }, inherit } },
       { name = "bands", example = "scoring.bands { {0, 10, points = 0}, {11, 30, points = 1} }", doc = "the band the value falls in gives the points",
+        items = { max = math.huge, doc = "the bands" },
         options = { { name = "of", type = "rule", doc = "the rule that gives the value (default scoring.mean())" }, inherit } },
       { name = "efqm", example = "scoring.efqm { points = { [\"1\"] = 100, [\"4\"] = 200 } }", doc = "Σ awarded % × available points / 100 (EFQM RADAR)",
         options = { { name = "points", type = "table", doc = "{ [id] = available points }; without it each element's weight" }, inherit } },
@@ -357,7 +362,7 @@ M.rules = {
           { name = "importance_midpoint", type = "number", default = 3, doc = "where high importance begins" },
           { name = "performance_midpoint", type = "number", default = 50, doc = "where high performance begins" },
           top, max, asc } },
-      { name = "weighted", example = "prioritise.weighted { weights = { impact = 2, urgency = 1 } }", doc = "Σ wₖ sₖ / Σ wₖ over each area's criteria",
+      { name = "weighted", example = "prioritise.weighted { weights = { impact = 2, importance = 1 } }", doc = "Σ wₖ sₖ / Σ wₖ over each area's criteria (impact, effort, importance, reach, confidence: qm area records them); an area without one of them is not ranked",
         options = { { name = "weights", type = "table", required = true, doc = "{ criterion = weight }" }, top, max, asc } },
       { name = "rice", example = "prioritise.rice {}", doc = "reach × impact × confidence ÷ effort", options = { top, max, asc } },
       { name = "moscow", example = "prioritise.moscow {}", doc = "must, should, could, won't", options = { top, max, asc } },

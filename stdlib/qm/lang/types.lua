@@ -217,6 +217,7 @@ M.list = {
     end,
     check = function(v)
       if v == 1 or v == 0 then return math.tointeger(v) end
+      if v == true then return 1 elseif v == false then return 0 end
       if type(v) == "string" then
         if v:match("^%d%d%d%d%-%d%d%-%d%d$") and valid_date(v:sub(1, 4), v:sub(6, 7), v:sub(9, 10)) then return v end
         local b = M.boolean_words[trim(v):lower()]
@@ -342,9 +343,14 @@ end
 -- as the engine uses it; or false, message
 function M.check(col, v, env)
   local t = type_of(col)
-  if v == nil or (type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean") then
+  -- NULL is nil or the database's null (a userdata); a table or function a data function
+  -- gave is no value at all, never NULL ("no data" would hide it)
+  if v == nil or type(v) == "userdata" then
     if col.required then return false, "missing (the column is required)" end
     return true, nil
+  end
+  if type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean" then
+    return false, ("a Lua %s is not a value"):format(type(v))
   end
   local x, msg = t.check(v, col, env)
   if x == nil then return false, msg end

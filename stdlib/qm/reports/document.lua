@@ -123,9 +123,21 @@ end
 
 -- ---------------------------------------------------------------- cell values
 
+-- a number for programs (CSV): unrounded, the shortest text that reads back as the same
+-- number (as JSON writes it); a whole number without ".0"
+local function exact(v)
+  if v == math.floor(v) and math.abs(v) < 2^53 then return ("%d"):format(v) end
+  for prec = 15, 16 do
+    local t = ("%." .. prec .. "g"):format(v)
+    if tonumber(t) == v then return t end
+  end
+  return ("%.17g"):format(v)
+end
+
 -- a cell as text; `people` (text, Markdown, HTML, xlsx): the column's `text` applied, which
--- CSV leaves out (it keeps the value); when `people` is the document's language (an
--- i18n words object), numbers are written as that language does and yes/no in its words
+-- CSV leaves out (it keeps the value, and numbers unrounded); when `people` is the document's
+-- language (an i18n words object), numbers are written as that language does and yes/no in
+-- its words
 local function cell(col, row, people)
   local v = row[col.key]
   if people and col.text then v = col.text(v, row)
@@ -136,6 +148,10 @@ local function cell(col, row, people)
     if v ~= v then return "" end
     if L then return L:num(v, 2) end
     if math.type(v) == "float" then
+      if not people then
+        if v == math.huge or v == -math.huge then return "" end
+        return exact(v)
+      end
       local s = ("%.2f"):format(v)
       return (s:gsub("%.?0+$", ""))
     end

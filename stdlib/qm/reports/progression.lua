@@ -72,11 +72,12 @@ M.tables.focus.check = function(m)
   if not max then return nil end
   return {
     level = "warning", column = "opened",
-    sql = [[SELECT r.rid AS rid, f.citizen_id AS citizen, f.opened AS opened,
-              (SELECT count(*) FROM {tbl} g WHERE g.citizen_id = f.citizen_id AND g.opened <= f.opened
-                 AND (g.closed IS NULL OR g.closed > f.opened)) AS n
+    -- a join (SQLite indexes the focus table by citizen once), not a subquery per row
+    sql = [[SELECT r.rid AS rid, f.citizen_id AS citizen, f.opened AS opened, count(*) AS n
             FROM temp.qm_import_rows r JOIN {tbl} f ON f.rowid = r.rid
-            WHERE n > :max ORDER BY r.rid]],
+            JOIN {tbl} g ON g.citizen_id = f.citizen_id AND g.opened <= f.opened
+              AND (g.closed IS NULL OR g.closed > f.opened)
+            GROUP BY r.rid HAVING n > :max ORDER BY r.rid]],
     params = { max = max },
     message = function(r)
       return ("citizen %s has %d focus points open from %s, more than the model's focus_max %d")

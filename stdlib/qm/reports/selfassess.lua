@@ -449,11 +449,11 @@ function M.konsensus(ctx, m, out)
     end
     rows[#rows + 1] = { rank = i, question = it.question.id, n = qs.n, dk = qs.dontknow, mean = fmtnum(qs.mean), median = fmtnum(qs.median),
       modes = #ms > 0 and table.concat(ms, "/") or nil, range = fmtnum(qs.range), sd = fmtnum(qs.sd), iqr = fmtnum(qs.iqr),
-      within = qs.within_k, k = qs.k, rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
+      within = fmtnum(qs.within_k, 2), k = qs.k, rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
       parts = parts_text(sc, medians, fmtnum), sc = sc, medians = medians, flag = it.flag and (it.reason or "") or nil }
     data[#data + 1] = json.object({ rank = i, question = it.question.id, text = it.question.text, stats = M.stats_data(qs),
       parts = parts_json(sc, ps, function(v)
-        return json.object({ median = fmtnum(v.median, 2), min = fmtnum(v.min), max = fmtnum(v.max) }, { "median", "min", "max" })
+        return json.object({ median = v.median, min = v.min, max = v.max }, { "median", "min", "max" })   -- unrounded
       end),
       proposal = it.proposal, flag = it.flag, reason = it.reason }, { "rank", "question", "text", "stats", "parts", "proposal", "flag", "reason" })
   end
@@ -575,8 +575,9 @@ function M.konsensusrapport(ctx, m, out, doc_in)
         rows[#rows + 1] = row
         dots[#dots + 1] = { label = q.id .. " " .. (q.text or ""), scores = individual[q.id] or {},
           agreed = c and c.dontknow == 0 and null_to_nil(c.score) or nil }
-        csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = fmtnum(qs.min), max = fmtnum(qs.max),
-          sd = fmtnum(qs.sd), n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
+        -- the CSV table is for programs: numbers unrounded, as in JSON
+        csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = qs.min, max = qs.max,
+          sd = qs.sd, n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
         tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text,
           agreed = c and (c.dontknow == 1 and "dontknow" or null_to_nil(c.score)) or nil, comment = row.comment,
           strengths = row.strengths, improvements = row.improvements, spread = M.stats_data(qs) },
@@ -716,8 +717,16 @@ function M.opfoelgning(ctx, m, out)
                         { m = m.id, u = r.unit_id, r = r.id, s = r.started })
   end
   if not prev_id then host.raise(host.exit.model, ("round \"%s\" has no previous round to compare with"):format(r.id), 0) end
-  local now_agreed, now_t, now_total = M.agreed(db, m, r.id)
-  local before_agreed, before_t, before_total = M.agreed(db, m, prev_id)
+  local now_agreed, now_t, now_total, now_pts = M.agreed(db, m, r.id)
+  local before_agreed, before_t, before_total, before_pts = M.agreed(db, m, prev_id)
+  -- a points-based model: each total out of its own maximum (the criteria assessed in it)
+  local max_before, max_now = before_pts[m] and before_pts[m].max, now_pts[m] and now_pts[m].max
+  local function total_text(v, max)
+    local t = fmtnum(fmtnum(v))   -- 67.99 -> 68.0 -> 68
+    if t == nil then return "–" end
+    if max then return L("konsensusrapport.points_of", { score = shown(L, t, 1), max = shown(L, fmtnum(max, 1), 1) }) end
+    return t
+  end
   local function v(c) return c and c.dontknow == 0 and null_to_nil(c.score) or nil end
   local rows, data = {}, json.array({})
   for _, th in ipairs(m:themes()) do
@@ -736,7 +745,7 @@ function M.opfoelgning(ctx, m, out)
   local acts = db:first([[SELECT count(*) AS n, sum(status = 'done') AS done FROM qm_actions WHERE round_id = ?]], { prev_id })
   local doc = report.document { lang = L.lang, title = L("opfoelgning.title"),
     subtitle = L("opfoelgning.subtitle", { round = r.id, previous = prev_id, unit = unit_name(db, r.unit_id) }) }
-  doc:keyvalues { { L("opfoelgning.total_before"), fmtnum(before_total) or "–" }, { L("opfoelgning.total_now"), fmtnum(now_total) or "–" },
+  doc:keyvalues { { L("opfoelgning.total_before"), total_text(before_total, max_before) }, { L("opfoelgning.total_now"), total_text(now_total, max_now) },
     { L("opfoelgning.actions_before"), L("opfoelgning.actions_done", { n = acts.n, done = null_to_nil(acts.done) or 0 }) } }
   local cats = {}
   for _, th in ipairs(m:themes()) do cats[#cats + 1] = { label = th.title or th.id, values = { before_t[th.id], now_t[th.id] } } end
@@ -750,8 +759,9 @@ function M.opfoelgning(ctx, m, out)
     { key = "before", title = L("col.before") }, { key = "now", title = L("col.now") },
     { key = "change", title = L("col.change"), text = function(v) return v and ((v > 0 and "+" or "") .. L:num(v, 1)) end } }, rows = rows }
   doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = before_total, score_now = now_total,
+    max_before = max_before, max_now = max_now,
     actions_before = acts.n, actions_done = null_to_nil(acts.done) or 0, questions = data },
-    { "model", "round", "previous", "score_before", "score_now", "actions_before", "actions_done", "questions" })
+    { "model", "round", "previous", "score_before", "score_now", "max_before", "max_now", "actions_before", "actions_done", "questions" })
   report.write(doc, ctx.opts.format, out)
 end
 
@@ -779,12 +789,24 @@ function M.rollup_data(ctx, db, m)
       WHERE latest = 1 ORDER BY unit_id]], { top = top or host.null, m = m.id })
   local per_theme, totals = {}, {}
   local weak = {}
+  -- a points-based model: each criterion's points and available points, each total's maximum
+  local points = { criteria = {}, max = {}, maxima = {} }
   for _, u in ipairs(units) do
-    local agreed, t, total = M.agreed(db, m, u.round_id)
+    local agreed, t, total, breakdown = M.agreed(db, m, u.round_id)
     u.suppressed = u.respondents < min_group
     u.score = total
     if not u.suppressed then
       if total then totals[#totals + 1] = total end
+      local pts = breakdown[m]
+      if pts then
+        points.based = true
+        if total then points.maxima[pts.max] = true end
+        for _, c in ipairs(pts.criteria) do
+          points.criteria[c.id] = points.criteria[c.id] or {}
+          if c.points then table.insert(points.criteria[c.id], c.points) end
+          points.max[c.id] = c.max
+        end
+      end
       for id, v in pairs(t) do
         if v then per_theme[id] = per_theme[id] or {}; table.insert(per_theme[id], v) end
       end
@@ -793,13 +815,17 @@ function M.rollup_data(ctx, db, m)
       end
     end
   end
-  return units, per_theme, totals, weak, min_group
+  return units, per_theme, totals, weak, min_group, points.based and points or nil
 end
 
 function M.rollup(ctx, m, out, doc_in)
   local L = i18n.of(ctx, m)
   local db = need_db(ctx)
-  local units, per_theme, totals, weak, min_group = M.rollup_data(ctx, db, m)
+  local units, per_theme, totals, weak, min_group, points = M.rollup_data(ctx, db, m)
+  -- the total's maximum, when every unit's total has the same one (the same criteria assessed)
+  local total_max, n_maxima = nil, 0
+  if points then for mx in pairs(points.maxima) do total_max, n_maxima = mx, n_maxima + 1 end end
+  if n_maxima > 1 then total_max = nil end
   local top = ctx.opts.unit and ctx.opts.unit[1]
   local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("rollup.title", { model = m.title or m.id }),
     subtitle = top and L("rollup.under", { unit = unit_name(db, top) }) or L("rollup.everything") }
@@ -811,13 +837,29 @@ function M.rollup(ctx, m, out, doc_in)
     local v = per_theme[th.id] or {}
     local raw = { min = v[1] and math.min(table.unpack(v)), median = stats.median(v), mean = stats.mean(v),
                   max = v[1] and math.max(table.unpack(v)) }
+    local pm, pmax = nil, nil
+    if points then pm, pmax = stats.median(points.criteria[th.id] or {}), points.max[th.id] end
     rows[#rows + 1] = { theme = th.id, title = th.title, units = #v, min = fmtnum(raw.min), median = fmtnum(raw.median),
-      mean = fmtnum(raw.mean), max = fmtnum(raw.max) }
+      mean = fmtnum(raw.mean), max = fmtnum(raw.max), points_median = fmtnum(pm), points_max = fmtnum(pmax, 1) }
+    local keys = { "theme", "units", "min", "median", "mean", "max" }
+    if points then keys[#keys + 1] = "points_median"; keys[#keys + 1] = "points_max" end
     tdata[#tdata + 1] = json.object({ theme = th.id, units = #v, min = raw.min or host.null, median = raw.median or host.null,
-      mean = raw.mean or host.null, max = raw.max or host.null }, { "theme", "units", "min", "median", "mean", "max" })
+      mean = raw.mean or host.null, max = raw.max or host.null,
+      points_median = points and (pm or host.null) or nil, points_max = points and (pmax or host.null) or nil }, keys)
   end
   local median_total = stats.median(totals)
-  doc:keyvalues { { L("rollup.units"), #units }, { L("rollup.median_total"), fmtnum(median_total) or "–" } }
+  local median_text = fmtnum(fmtnum(median_total))
+  if median_text == nil then median_text = "–"
+  elseif total_max then
+    median_text = L("konsensusrapport.points_of", { score = shown(L, median_text, 1), max = shown(L, fmtnum(total_max, 1), 1) })
+  elseif n_maxima > 1 then
+    local ms = {}
+    for mx in pairs(points.maxima) do ms[#ms + 1] = mx end
+    table.sort(ms)
+    for i, mx in ipairs(ms) do ms[i] = shown(L, fmtnum(mx, 1), 1) end
+    median_text = L("rollup.maxima_differ", { median = shown(L, median_text, 1), maxima = table.concat(ms, ", ") })
+  end
+  doc:keyvalues { { L("rollup.units"), #units }, { L("rollup.median_total"), median_text } }
   local urows, udata = {}, json.array({})
   for _, u in ipairs(units) do
     urows[#urows + 1] = { unit = unit_name(db, u.unit_id), round = u.round_id, respondents = u.respondents,
@@ -836,9 +878,16 @@ function M.rollup(ctx, m, out, doc_in)
     doc:paragraph(L("rollup.suppressed_note", { n = suppressed, min = min_group }))
   end
   doc:heading(L("rollup.themes_heading"), 3)
-  doc:table { name = "themes", columns = { { key = "theme", title = L("col.theme") }, { key = "title", title = L("col.title") },
-    { key = "units", title = L("rollup.col.units") }, { key = "min", title = L("col.min") }, { key = "median", title = L("col.median") },
-    { key = "mean", title = L("col.mean") }, { key = "max", title = L("col.max") } }, rows = rows }
+  -- a points-based model's theme scores are percentages of their maximum
+  local function pct(title) return points and L("rollup.col.percent", { col = title }) or title end
+  local cols = { { key = "theme", title = L("col.theme") }, { key = "title", title = L("col.title") },
+    { key = "units", title = L("rollup.col.units") }, { key = "min", title = pct(L("col.min")) }, { key = "median", title = pct(L("col.median")) },
+    { key = "mean", title = pct(L("col.mean")) }, { key = "max", title = pct(L("col.max")) } }
+  if points then
+    cols[#cols + 1] = { key = "points_median", title = L("rollup.col.points_median") }
+    cols[#cols + 1] = { key = "points_max", title = L("rollup.col.points_max") }
+  end
+  doc:table { name = "themes", columns = cols, rows = rows }
   local common = {}
   for q, n in pairs(weak) do common[#common + 1] = { question = q, units = n, text = (m:find(q) or {}).text } end
   table.sort(common, function(a, b) if a.units ~= b.units then return a.units > b.units end return a.question < b.question end)
@@ -846,10 +895,11 @@ function M.rollup(ctx, m, out, doc_in)
   doc:heading(m.target and L("rollup.common", { target = m.target }) or L("rollup.common_no_target"), 3)
   doc:table { name = "common_areas", columns = { { key = "question", title = L("col.question") }, { key = "units", title = L("rollup.col.units") },
     { key = "text", title = L("col.text"), wrap = 60 } }, rows = common }
+  local keys = { "model", "under", "min_group", "units", "suppressed_units", "median_total", "conventions", "unit_scores", "themes", "common_areas" }
+  if points then table.insert(keys, 7, "total_max") end
   local data = json.object({ model = m.id, under = top, min_group = min_group, units = #units, suppressed_units = suppressed,
-    median_total = median_total or host.null, conventions = M.conventions(m), unit_scores = udata, themes = tdata,
-    common_areas = json.array(common) },
-    { "model", "under", "min_group", "units", "suppressed_units", "median_total", "conventions", "unit_scores", "themes", "common_areas" })
+    median_total = median_total or host.null, total_max = points and (total_max or host.null) or nil, conventions = M.conventions(m),
+    unit_scores = udata, themes = tdata, common_areas = json.array(common) }, keys)
   if doc_in then return data end
   doc.data = data
   doc.csv_table = "themes"

@@ -53,6 +53,14 @@ local function shown(v)
   return tostring(v)
 end
 
+-- the kind an indicator's result is of: a shared one's (uses = "lirk") is the other's, whose
+-- result and fields it carries
+local function kind_of(m, ind)
+  local other = ind.uses and m:find(ind.uses)
+  if other and other.kind == "indicator" then return other.type or "value" end
+  return ind.type or "value"
+end
+
 registry.register("status", function(ctx, m, out)
   local L = i18n.of(ctx, m)
   local as_of = ctx:as_of(m)
@@ -69,7 +77,7 @@ registry.register("status", function(ctx, m, out)
     local warning = r.severity == "soft"
     lights[#lights + 1] = { label = ind.title or ind.id, word = status_words(nil, { status_key = r.status, warning = warning }),
       status = (warning and r.status == "not achieved") and "warning" or r.status }
-    rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = ind.type or "value",
+    rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = kind_of(m, ind),
                         value = shown(r.value), status = status_text(r), status_key = r.status, warning = warning,
                         reason = r.reason or "" }
     for _, u in ipairs(r.units or {}) do
@@ -77,7 +85,7 @@ registry.register("status", function(ctx, m, out)
                           status = status_text(u), status_key = u.status, warning = u.severity == "soft", reason = u.reason or "" }
     end
     local o = result_json(r)
-    o.id, o.title, o.theme, o.kind, o.source, o.quote = ind.id, ind.title, theme_path(ind), ind.type or "value", ind.source, ind.quote
+    o.id, o.title, o.theme, o.kind, o.source, o.quote = ind.id, ind.title, theme_path(ind), kind_of(m, ind), ind.source, ind.quote
     local keys = { "id", "title", "theme", "kind" }
     for _, k in ipairs(RESULT_KEYS) do keys[#keys + 1] = k end
     keys[#keys + 1] = "source"; keys[#keys + 1] = "quote"

@@ -43,7 +43,11 @@ end
 -- decision, no table and no text per question.
 local function builtin(name, opts, propose, test, why)
   local r = rule(name, function(q, s)
-    if q.n == 0 then return { score = nil, flag = true, reason = "nobody scored it (all don't know)" } end
+    if q.n == 0 then
+      -- "all don't know" only when somebody said so; a question nobody answered is not that
+      local dk = (q.dontknow or 0) > 0
+      return { score = nil, flag = true, reason = dk and "nobody scored it (all don't know)" or "nobody scored it" }
+    end
     local flagged = test(q)
     local reason = flagged and why(q) or nil
     if not flagged then
@@ -109,6 +113,10 @@ end
 function M.rwg(opts)
   opts = opts or {}
   local cutoff = opts.cutoff or 0.70
+  -- rwg lies between 0 and 1: a cutoff of 70 (a percentage) would flag every question
+  if type(cutoff) ~= "number" or cutoff ~= cutoff or cutoff < 0 or cutoff > 1 then
+    error(("consensus.rwg: cutoff must be a number from 0 to 1 (rwg's range; 0.70 is the usual one), not %s"):format(tostring(cutoff)), 2)
+  end
   return builtin("rwg", opts, function(q) return q.median end,
     function(q) return q.rwg == nil or q.rwg ~= q.rwg or q.rwg < cutoff end,
     function(q)

@@ -35,7 +35,8 @@ local function ranked(name, areas, key, opts, reason)
   local top = opts.top or opts.max
   for i, a in ipairs(list) do
     a.rank = i
-    a.in_focus = top == nil or i <= top
+    -- an area the rule could not value (no score, a criterion not given) is never in focus
+    a.in_focus = a._key ~= nil and (top == nil or i <= top)
     a.reason = reason(a)
     a._key = nil
   end
@@ -114,21 +115,43 @@ function M.ipa(opts)
   end, opts)
 end
 
---- prioritise.weighted { weights = { impact = 2, urgency = 1 } }: Σ wₖ sₖ / Σ wₖ over each
---- area's criteria (area.criteria[k], or area[k]).
+--- prioritise.weighted { weights = { impact = 2, importance = 1 } }: Σ wₖ sₖ / Σ wₖ over each
+--- area's criteria (area.criteria[k], or area[k]). An area without one of the weighted
+--- criteria is not ranked ("urgency not given"): leaving it out of the sum would rank the
+--- area on the other criteria alone, and a misspelt criterion would count for nothing.
 function M.weighted(opts)
   opts = opts or {}
   local w = opts.weights or error("prioritise.weighted needs weights = { criterion = weight, ... }", 2)
+  local keys = {}
+  for k, wk in pairs(w) do
+    if type(k) ~= "string" or type(wk) ~= "number" or wk ~= wk then
+      error(("prioritise.weighted: weights are { criterion = number, ... }, not [%s] = %s"):format(tostring(k), tostring(wk)), 2)
+    end
+    keys[#keys + 1] = k
+  end
+  table.sort(keys)
+  local function value(a, k)
+    local v = a.criteria and a.criteria[k]
+    if v == nil then v = a[k] end
+    return type(v) == "number" and v or nil
+  end
+  local function missing(a)
+    local out = {}
+    for _, k in ipairs(keys) do if value(a, k) == nil then out[#out + 1] = k end end
+    return out
+  end
   return rule("weighted", function(areas)
     return ranked("weighted", areas, function(a)
+      if #missing(a) > 0 then return nil end
       local s, ws = 0, 0
-      for k, wk in pairs(w) do
-        local v = (a.criteria and a.criteria[k]) or a[k]
-        if type(v) == "number" then s = s + wk * v; ws = ws + wk end
-      end
+      for _, k in ipairs(keys) do s = s + w[k] * value(a, k); ws = ws + w[k] end
       if ws == 0 then return nil end
       return s / ws
-    end, opts, function(a) return "weighted score" end)
+    end, opts, function(a)
+      local m = missing(a)
+      if #m > 0 then return table.concat(m, ", ") .. " not given" end
+      return "weighted score"
+    end)
   end, opts)
 end
 

@@ -5,6 +5,8 @@
 -- A Scale has: kind, min, max, step, options (the number of answer options, A in rwg; nil
 -- for a scale without a countable set of options: percent, count, CAF fine-tuned, text),
 -- labels (value -> label), and the methods check(v), describe(), midpoint(), label(v).
+local types = require "qm.lang.types"
+
 local M = {}
 
 local DONTKNOW = setmetatable({}, { __tostring = function() return "don't know" end, __metatable = "dontknow" })
@@ -20,8 +22,8 @@ local made = setmetatable({}, { __mode = "k" })
 function Scale.__tostring(s) return "<scale " .. s:describe() .. ">" end
 
 local function fmt(n)
-  if math.type(n) == "float" and n == math.floor(n) then return tostring(math.tointeger(n)) end
-  return tostring(n)
+  if math.type(n) == "float" and n == math.floor(n) and math.tointeger(n) then return tostring(math.tointeger(n)) end
+  return tostring(n)   -- inf stays "inf" (math.tointeger gives nil for it)
 end
 
 function Scale:describe()
@@ -125,8 +127,8 @@ function M.ordinal(opts)
   return new("ordinal", { min = lo, max = hi, step = 1, integer = true, options = hi - lo + 1, labels = labels })
 end
 
-local yes_words = { [true] = 1, [1] = 1, yes = 1, ja = 1, y = 1, j = 1 }
-local no_words = { [false] = 0, [0] = 0, no = 0, nej = 0, n = 0 }
+-- yes and no are the words of the boolean type (qm.lang.types: 1/0, ja/nej, yes/no,
+-- true/false, any case) and nothing else, so an answer and a yes/no column agree
 local na_words = { na = true, ["n/a"] = true, ["ikke relevant"] = true, ir = true }
 
 --- scale.yesno { na = true }: 1 = yes, 0 = no, scale.na = not applicable (when allowed).
@@ -135,14 +137,17 @@ function M.yesno(opts)
   return new("yesno", { min = 0, max = 1, options = 2, allow_na = opts.na == true,
                         labels = { [1] = "ja", [0] = "nej" } },
     function(self, v)
-      local key = type(v) == "string" and v:lower() or v
-      if yes_words[key] then return 1 end
-      if no_words[key] then return 0 end
-      if na_words[key] then
+      local words = types.boolean_words
+      if v == true or v == 1 then return 1 end
+      if v == false or v == 0 then return 0 end
+      local key = type(v) == "string" and types.lower(types.trim(v)) or nil
+      if key and words[key] then return words[key] end
+      if key and na_words[key] then
         if self.allow_na then return NA end
         return nil, "\"not applicable\" is not allowed on this scale (yes/no)"
       end
-      return nil, ("%s is not yes or no"):format(tostring(v))
+      return nil, ("%s is not yes or no (%s%s)"):format(tostring(v), types.boolean_list,
+        self.allow_na and ", or ikke relevant/na" or "")
     end)
 end
 

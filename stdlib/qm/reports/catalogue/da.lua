@@ -147,6 +147,10 @@ return {
     ["rollup.col.units"] = "Enheder",
     ["rollup.common"] = "Fælles forbedringsområder (under målet {target})",
     ["rollup.common_no_target"] = "Fælles forbedringsområder",
+    ["rollup.maxima_differ"] = "{median} (enhedernes maksimum er forskelligt: {maxima} point)",
+    ["rollup.col.percent"] = "{col} (%)",
+    ["rollup.col.points_median"] = "Point (median)",
+    ["rollup.col.points_max"] = "Maks point",
     -- self-assessment: statistik, skema, demo
     ["statistik.col.round"] = "runde",
     ["statistik.col.question"] = "spørgsmål",
@@ -468,6 +472,7 @@ return {
     ["reason.q.overkill"] = "måske for meget",
     ["reason.ipa_missing"] = "vigtighed eller præstation er ikke angivet",
     ["reason.weighted"] = "vægtet score",
+    ["reason.weighted_missing"] = "{criteria} er ikke angivet",
     ["reason.rice_missing"] = "rækkevidde, effekt, sikkerhed eller indsats er ikke angivet",
     ["reason.rice"] = "RICE {x}",
     ["reason.moscow.must"] = "skal",

@@ -149,6 +149,10 @@ return {
     ["rollup.col.units"] = "Units",
     ["rollup.common"] = "Common areas for improvement (below the target {target})",
     ["rollup.common_no_target"] = "Common areas for improvement",
+    ["rollup.maxima_differ"] = "{median} (the units' maxima differ: {maxima} points)",
+    ["rollup.col.percent"] = "{col} (%)",
+    ["rollup.col.points_median"] = "Points (median)",
+    ["rollup.col.points_max"] = "Max points",
     -- self-assessment: statistik, skema, demo
     ["statistik.col.round"] = "round",
     ["statistik.col.question"] = "question",
@@ -470,6 +474,7 @@ return {
     ["reason.q.overkill"] = "possible overkill",
     ["reason.ipa_missing"] = "importance or performance not given",
     ["reason.weighted"] = "weighted score",
+    ["reason.weighted_missing"] = "{criteria} not given",
     ["reason.rice_missing"] = "reach, impact, confidence or effort not given",
     ["reason.rice"] = "RICE {x:n}",
     ["reason.moscow.must"] = "must",
