@@ -70,7 +70,7 @@ cmp -s "$R/data.yaml" "$T_TMP/before" || t_fail "data.yaml was replaced"
 expect_no_file "$R/data.yaml.tmp"
 t_run run "$R/m.lua" --report summary --out "$R/report.txt"
 expect_exit 0
-grep -q "Themes" "$R/report.txt" || t_fail "a new file next to them was not written"
+grep -q "Temaer" "$R/report.txt" || t_fail "a new file next to them was not written"   # the summary, in Danish
 
 t_case out_refuses_a_symlink
 printf 'keep\n' >"$T_TMP/target.txt"
