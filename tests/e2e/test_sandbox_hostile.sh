@@ -33,6 +33,7 @@ hostile package_loadlib 1 "package_loadlib.lua:1: package is not available in a 
 hostile require_c_module 1 'require_c_module.lua:1: module "socket.core" not found'
 hostile require_escape 1 'require_escape.lua:1: module name "..secret" is not valid'
 hostile qm_host 1 'qm_host.lua:1: module "qm.host" is internal to qm'
+hostile stats_formulas 1 'stats_formulas.lua:1: module "qm.stats.formulas" is internal to qm'
 hostile debug_lib 1 "debug_lib.lua:1: debug is not available in a model"
 hostile string_dump 1 "string_dump.lua:1: string.dump is not allowed in a model"
 hostile string_dump_method 1 "string_dump_method.lua:2: attempt to call a nil value (field 'dump')"

@@ -1,5 +1,5 @@
--- stats.lua — statistics of one panel (a Lua array of scores), with the same definitions and
--- the same argument checks as the SQL functions in engine/stats.c and engine/sqlfuncs.c.
+-- stats.lua — statistics of one panel (a Lua array of scores): the same formulas as the SQL
+-- functions (engine/stats.c, through qm.stats.formulas) and the same argument checks.
 -- Work on many rows belongs in SQL; this is for a rule, a test or the REPL. The API and its
 -- conventions (sample sd, inclusive quantiles, rwg in scale steps, ties of the mode) are
 -- documented in docs/statistics.md. Every function checks its input: numbers only (never
@@ -93,92 +93,10 @@ end
 
 -- ---------------------------------------------------------------- formulas on sorted values
 
--- the p-th percentile, inclusive method: linear interpolation between closest ranks (type 7)
-local function quantile(v, p)
-  local n = #v
-  if n == 0 then return nil end
-  if n == 1 then return v[1] end
-  local h = (n - 1) * p / 100
-  local lo = math.floor(h)
-  if lo >= n - 1 then return v[n] end
-  local frac = h - lo
-  if frac == 0 or v[lo + 1] == v[lo + 2] then return v[lo + 1] end
-  return v[lo + 1] + frac * (v[lo + 2] - v[lo + 1])
-end
-
--- Neumaier's compensated sum of (x - shift) or (x - shift)²
-local function csum(v, shift, square)
-  local s, c = 0.0, 0.0
-  for i = 1, #v do
-    local x = v[i] - shift
-    if square then x = x * x end
-    local t = s + x
-    if math.abs(s) >= math.abs(x) then c = c + ((s - t) + x) else c = c + ((x - t) + s) end
-    s = t
-  end
-  return s + c
-end
-
-local function mean(v)
-  local n = #v
-  if n == 0 then return nil end
-  local s = csum(v, 0, false)
-  if s == s and s ~= math.huge and s ~= -math.huge then return s / n end
-  local h = 0.0
-  for i = 1, n do h = h + v[i] / n end
-  return h
-end
-
--- sample variance (n - 1), corrected two-pass; nil below 2 values or with infinite values
-local function variance(v, m)
-  local n = #v
-  if n < 2 or m == nil or m ~= m or m == math.huge or m == -math.huge then return nil end
-  local ss, d = csum(v, m, true), csum(v, m, false)
-  local var = (ss - d * d / n) / (n - 1)
-  return var < 0 and 0.0 or var
-end
-
--- the modes of sorted values, ascending, and how often each occurs
-local function modes(v)
-  local out, top, i, n = {}, 0, 1, #v
-  while i <= n do
-    local j = i
-    while j < n and v[j + 1] == v[i] do j = j + 1 end
-    local len = j - i + 1
-    if len > top then top, out = len, { v[i] }
-    elseif len == top then out[#out + 1] = v[i] end
-    i = j + 1
-  end
-  return out, top
-end
-
--- one mode by the tie rule; nil and a reason when the modes tie under "flag"
-local function pick_mode(ms, ties)
-  if #ms == 0 then return nil end
-  if ties == "lowest" then return ms[1] end
-  if ties == "highest" then return ms[#ms] end
-  if ties == "flag" then
-    if #ms > 1 then return nil, "the modes tie (ties = flag)" end
-    return ms[1]
-  end
-  return quantile(ms, 50)   -- "median": the middle of the tied modes
-end
-
-local function within(v, center, k)
-  local tol = 1e-9 * math.max(1, math.abs(center))
-  local inside = 0
-  for i = 1, #v do if math.abs(v[i] - center) <= k + tol then inside = inside + 1 end end
-  return inside
-end
-
--- rwg in scale steps; nil and the reason when it is undefined
-local function rwg(n, var, A, step)
-  if A == nil then return nil, "the scale has no countable set of answer options" end
-  if n < 2 then return nil, "fewer than 2 scores" end
-  if var == nil then return nil, "undefined: a score is infinite" end
-  local r = 1 - (var / (step * step)) / ((A * A - 1) / 12)
-  return r < 0 and 0.0 or r
-end
+-- Each formula is written once, in engine/stats.c, and shared with the SQL functions; these
+-- take the checked, sorted values (docs/statistics.md names the conventions)
+local F = require "qm.stats.formulas"
+local quantile, mean, variance, modes, within, rwg = F.quantile, F.mean, F.variance, F.modes, F.within, F.rwg
 
 -- an infinite score is no sign of a wrong A or step: the statistics it reaches are nil with
 -- the reason
@@ -239,7 +157,7 @@ function M.modes(xs) return modes(sorted_numbers("modes", xs)) end
 --- "lowest", "highest" or "flag" (nil and a reason when the modes tie)
 function M.mode(xs, ties)
   local t = check_ties("mode", ties)
-  return pick_mode((modes(sorted_numbers("mode", xs))), t)
+  return F.mode(sorted_numbers("mode", xs), t)
 end
 
 --- stats.within_k(xs, k) -> the share (0-1) of scores within ±k of the median
@@ -301,7 +219,7 @@ function M.summary(xs, opts)
   s.range = v[n] - v[1]
   local ms, top = modes(v)
   s.modes, s.mode_outside = ms, n - top
-  s.mode, s.reasons.mode = pick_mode(ms, ties)
+  s.mode, s.reasons.mode = F.mode(v, ties)
   for _, x in ipairs(ms) do
     if not finite(x) then s.reasons.modes = "a mode is infinite: null in JSON" end
   end

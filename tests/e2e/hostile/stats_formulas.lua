@@ -1,0 +1,2 @@
+local f = require "qm.stats.formulas"
+print(f)
