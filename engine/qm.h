@@ -32,8 +32,12 @@ int qm_isnull(lua_State *L, int idx);
 ** the engine's own (a stdlib chunk), the innermost model line above it instead, or no
 ** position: a user never sees an engine file. Never returns. */
 int qm_raise(lua_State *L, int exit_class, int level, const char *fmt, ...);
-/* Push the position qm_raise gives an error at `level` ("model.lua:12: ", or ""). */
+/* Push the position qm_raise gives an error at `level` ("model.lua:12: ", or ""). A frame of
+** qm_guard_call is looked through: the position is its caller's. */
 void qm_where(lua_State *L, int level);
+/* The sandbox's guard around a stdlib function a model calls (sandbox.c): it passes the call on
+** and gives an error at an engine position the model's position instead. */
+int qm_guard_call(lua_State *L);
 /* Push a new error of class `cls` with message `msg`. */
 void qm_pusherror(lua_State *L, const char *cls, const char *msg);
 /* The class name for an exit code ("io" for QM_EXIT_IO, ...). */

@@ -12,6 +12,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include "qm.h"
+#include "qm_limits.h"
 #include "sandbox.h"
 
 /* ---- the allow-lists: the documentation and the tests read these too (docs/sandbox.md) */
@@ -82,11 +83,103 @@ static int wants_freeze(lua_State *L, int idx) {
   return yes;
 }
 
-/* __index of a proxy: upvalue 1 is the original table. Nested tables come back frozen. */
+/* ---------------------------------------------------------------- guarded stdlib functions */
+
+/* A function of the stdlib a model calls (time.after, json.decode, ...) may fail deep inside the
+** engine's Lua, its error then starting with the engine's position ("stdlib/qm/eval/time.lua:
+** 739: ..."), which a model would see under pcall and print. A model gets each such function
+** through a guard that calls it and gives such an error the model's position instead (the
+** class stays: an I/O error stays one). A guard is made once per function (a weak memo), so
+** time.after == time.after still holds. */
+static const char GUARD_MEMO[] = "qm.sandbox.guarded";  /* weak: stdlib function -> guard */
+
+/* the length of the "stdlib/...:N: " an engine error starts with, or 0 */
+static size_t engine_position(const char *msg) {
+  if (strncmp(msg, "stdlib/", 7) != 0) return 0;
+  const char *p = msg + 7;
+  while (*p != '\0' && *p != ':' && *p != '\n') p++;
+  if (p[0] != ':' || p[1] < '0' || p[1] > '9') return 0;
+  p++;
+  while (*p >= '0' && *p <= '9') p++;
+  return p[0] == ':' && p[1] == ' ' ? (size_t)(p + 2 - msg) : 0;
+}
+
+/* does the message start with a position ("m.lua:3: ", "/a b/m.lua:3: ", "stdin:1: ")? */
+static int has_position(const char *msg) {
+  const char *colon = msg;
+  for (;;) {
+    colon = strchr(colon, ':');
+    if (colon == NULL) return 0;
+    if (colon[1] >= '0' && colon[1] <= '9') break;
+    colon++;
+  }
+  const char *p = colon + 1;
+  while (*p >= '0' && *p <= '9') p++;
+  if (*p != ':' || memchr(msg, '\n', (size_t)(colon - msg)) != NULL) return 0;
+  /* a file name: a .lua file (its path may have spaces), or one word */
+  return (colon - msg >= 4 && strncmp(colon - 4, ".lua", 4) == 0) || memchr(msg, ' ', (size_t)(colon - msg)) == NULL;
+}
+
+/* after the guarded call (also the continuation when it yielded): results pass through. An
+** error at an engine position gets the position of the model line that called the guard; one
+** without a position gets it too (error(msg, 2) in the function meant its caller, and its
+** caller is now the guard) */
+static int guard_done(lua_State *L, int status, lua_KContext ctx) {
+  (void)ctx;
+  if (status != LUA_OK && status != LUA_YIELD) {
+    /* a limit's error (memory, time, Ctrl-C) passes as it is: it is no mistake of the call */
+    QmLimits *lim = qmL_of(L);
+    int limit = (lim != NULL && lim->tripped != QM_TRIP_NONE) || strcmp(qm_errclassname(L, -1), "limit") == 0;
+    const char *msg = status == LUA_ERRRUN && !limit ? qm_errmsg(L, -1) : NULL;
+    if (msg != NULL) {
+      size_t skip = engine_position(msg);
+      if (skip > 0 || !has_position(msg)) {
+        qm_where(L, 1);
+        lua_pushstring(L, msg + skip);
+        lua_concat(L, 2);
+        qm_errreplace(L, -2, lua_tostring(L, -1));
+        lua_pop(L, 1);
+      }
+    }
+    return lua_error(L);
+  }
+  return lua_gettop(L);
+}
+
+/* upvalue 1 is the function called (a stdlib function, or a proxied table's metamethod) */
+int qm_guard_call(lua_State *L) {
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  return guard_done(L, lua_pcallk(L, n, LUA_MULTRET, 0, 0, guard_done), 0);
+}
+
+/* replace the value at the top by its guard when it is a Lua function of the stdlib */
+static void guard_top(lua_State *L) {
+  if (lua_type(L, -1) != LUA_TFUNCTION || lua_iscfunction(L, -1)) return;
+  qm_weaktable(L, GUARD_MEMO);           /* fn memo */
+  lua_pushvalue(L, -2);
+  if (lua_rawget(L, -2) == LUA_TFUNCTION) { lua_replace(L, -3); lua_pop(L, 1); return; }
+  lua_pop(L, 1);
+  lua_Debug ar;
+  lua_pushvalue(L, -2);
+  if (!lua_getinfo(L, ">S", &ar) || strncmp(ar.source, "@stdlib/", 8) != 0) { lua_pop(L, 1); return; }
+  lua_pushvalue(L, -2);
+  lua_pushcclosure(L, qm_guard_call, 1); /* fn memo guard */
+  lua_pushvalue(L, -3);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, -4);                     /* memo[fn] = guard */
+  lua_replace(L, -3);                    /* the guard where the function was */
+  lua_pop(L, 1);                         /* the memo */
+}
+
+/* __index of a proxy: upvalue 1 is the original table. Nested tables come back frozen, the
+** stdlib's functions guarded. */
 static int frozen_index(lua_State *L) {
   lua_pushvalue(L, 2);
   lua_gettable(L, lua_upvalueindex(1));
   if (wants_freeze(L, -1)) qmS_freeze(L, -1);
+  else guard_top(L);
   return 1;
 }
 
@@ -94,25 +187,43 @@ static int frozen_newindex(lua_State *L) {
   lua_getfield(L, lua_upvalueindex(1), "__qm_name");
   const char *name = lua_tostring(L, -1);
   const char *key = luaL_tolstring(L, 2, NULL);
-  return luaL_error(L, "cannot change %s%s%s: shared library tables are read-only in a model",
-                    name ? name : "", name ? "." : "", key);
+  if (name == NULL)  /* a module, or a value made for the model (a callback's view, params) */
+    return luaL_error(L, "cannot change %s: the tables qm gives a model are read-only", key);
+  return luaL_error(L, "cannot change %s.%s: shared library tables are read-only in a model", name, key);
 }
 
 static int frozen_next(lua_State *L) {
   lua_settop(L, 2);
   if (!lua_next(L, lua_upvalueindex(1))) { lua_pushnil(L); return 1; }
   if (wants_freeze(L, -1)) { qmS_freeze(L, -1); lua_replace(L, -2); }
+  else guard_top(L);
+  return 2;
+}
+
+/* the original's own iterator (upvalue 1), its values frozen and guarded as __index gives them */
+static int frozen_custom_next(lua_State *L) {
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 2);
+  if (lua_isnil(L, 1)) return 1;
+  if (wants_freeze(L, 2)) { qmS_freeze(L, 2); lua_replace(L, 2); }
+  else guard_top(L);
   return 2;
 }
 
 /* pairs over a proxy: the original's own __pairs when it has one (a rule library lists its
-** rules that way: the REPL completes `consensus.` from it), else its fields, frozen */
+** rules that way: the REPL completes `consensus.` from it), else its fields; either way the
+** values frozen and guarded */
 static int frozen_pairs(lua_State *L) {
   lua_getmetatable(L, 1);
   lua_getfield(L, -1, "__qm_original");
   if (luaL_getmetafield(L, -1, "__pairs") != LUA_TNIL) {
     lua_insert(L, -2);
     lua_call(L, 1, 3);
+    lua_pushvalue(L, -3);
+    lua_pushcclosure(L, frozen_custom_next, 1);
+    lua_replace(L, -4);
     return 3;
   }
   lua_pushcclosure(L, frozen_next, 1);
@@ -126,15 +237,6 @@ static int frozen_len(lua_State *L) {
   lua_getfield(L, -1, "__qm_original");
   lua_pushinteger(L, (lua_Integer)luaL_len(L, -1));
   return 1;
-}
-
-/* forward a metamethod of the original (a callable module table stays callable) */
-static int frozen_forward(lua_State *L) {
-  int n = lua_gettop(L);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, n, LUA_MULTRET);
-  return lua_gettop(L);
 }
 
 void qmS_freeze(lua_State *L, int idx) {
@@ -167,7 +269,7 @@ void qmS_freeze(lua_State *L, int idx) {
     static const char *const forwarded[] = { "__call", "__tostring", NULL };
     for (int i = 0; forwarded[i]; i++) {
       if (lua_getfield(L, -1, forwarded[i]) != LUA_TNIL) {
-        lua_pushcclosure(L, frozen_forward, 1);
+        lua_pushcclosure(L, qm_guard_call, 1);  /* forwarded (a callable module stays callable) */
         lua_setfield(L, -3, forwarded[i]);
       } else {
         lua_pop(L, 1);

@@ -51,7 +51,8 @@ static const Action actions[] = {
   { SQLITE_SELECT, R_ALLOW, NULL },
   { SQLITE_TRANSACTION, R_ALLOW, NULL },
   { SQLITE_UPDATE, R_WRITE, NULL },
-  { SQLITE_ATTACH, R_DENY, "ATTACH and DETACH are not allowed: qm works on the database it was given" },
+  /* VACUUM attaches a copy (SQLite prepares an ATTACH for it): the same rule, named */
+  { SQLITE_ATTACH, R_DENY, "ATTACH and DETACH are not allowed (nor VACUUM, which attaches a copy of the database): qm works on the database it was given" },
   { SQLITE_DETACH, R_DENY, "ATTACH and DETACH are not allowed: qm works on the database it was given" },
   { SQLITE_ALTER_TABLE, R_ALTER, NULL },
   { SQLITE_REINDEX, R_SCHEMA, NULL },

@@ -122,7 +122,10 @@ void qm_pusherror(lua_State *L, const char *cls, const char *msg) {
 ** model's own code above it instead (the model line that led there), or no position. */
 void qm_where(lua_State *L, int level) {
   lua_Debug ar;
-  if (level <= 0 || !lua_getstack(L, level, &ar) || !lua_getinfo(L, "Sl", &ar)) { lua_pushliteral(L, ""); return; }
+  if (level <= 0 || !lua_getstack(L, level, &ar) || !lua_getinfo(L, "Slf", &ar)) { lua_pushliteral(L, ""); return; }
+  int guard = lua_tocfunction(L, -1) == qm_guard_call;
+  lua_pop(L, 1);
+  if (guard) { qm_where(L, level + 1); return; }   /* the guard passes the call on: its caller */
   if (strncmp(ar.source, "@stdlib/", 8) != 0) { luaL_where(L, level); return; }
   for (int up = level + 1; lua_getstack(L, up, &ar); up++) {
     if (lua_getinfo(L, "Sl", &ar) && ar.source[0] == '@' && strncmp(ar.source, "@stdlib/", 8) != 0 && ar.currentline > 0) {

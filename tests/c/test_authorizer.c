@@ -53,6 +53,13 @@ TEST(attach_denied) {
   CHECK(strstr(err, "ATTACH") != NULL);
   CHECK(access(other, F_OK) != 0);
   CHECK(!with_db(QM_DB_WRITE, "h:exec('DETACH main')", err, sizeof err));
+  /* VACUUM is refused by the same rule, and the message says so (it named only ATTACH) */
+  CHECK(!with_db(QM_DB_WRITE, "h:exec('VACUUM')", err, sizeof err));
+  CHECK(strstr(err, "nor VACUUM") != NULL);
+  snprintf(code, sizeof code, "h:exec(\"VACUUM INTO '%s'\")", other);
+  CHECK(!with_db(QM_DB_WRITE, code, err, sizeof err));
+  CHECK(strstr(err, "nor VACUUM") != NULL);
+  CHECK(access(other, F_OK) != 0);
 }
 
 TEST(load_extension_denied) {

@@ -171,8 +171,10 @@ expect_stderr_has 'survey.lua:1: survey_sql, column "element", row 1: expected t
 sed -i 's/FROM mine/FROM mine WHERE unit_id = :enhed/' "$T_TMP/survey.lua"
 t_run run "$T_TMP/survey.lua" --db "$T_TMP/egen/egen.db" --report prioriteter
 expect_exit 1
-expect_stderr_has "qm: parameter :enhed not given"
+expect_stderr_has "survey.lua:1: survey_sql uses :enhed, which is not given: give --param enhed=VALUE"
 expect_stderr_lacks "stdlib/"
+t_run run "$T_TMP/survey.lua" --db "$T_TMP/egen/egen.db" --report prioriteter --param enhed=zz
+expect_exit 0
 
 t_case a_parameter_the_user_wrote_but_did_not_give_is_named_with_how_to_give_it
 cat >"$T_TMP/param.lua" <<'EOF'
@@ -188,6 +190,66 @@ expect_stdout_has "3 meets the target ≥ 1"
 t_run run "$T_TMP/param.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --param enhed=a
 expect_stdout_has "3 når målet ≥ 1"
 
+t_case a_query_that_cannot_run_on_the_data_is_not_evaluable_at_its_line_and_the_rest_runs
+# it compiles (qm check --db passes) but fails while it runs: malformed JSON, an integer overflow
+cat >"$T_TMP/runerr.lua" <<'EOF'
+model "re" { title = "R", theme "t" { title = "T",
+  indicator "j" { type = "target", min = 1, sql = [[SELECT json_extract('{x', '$.a') AS value]] },
+  indicator "o" { type = "target", min = 1, sql = [[SELECT abs(-9223372036854775807 - 1) AS value]] },
+  indicator "ok" { type = "target", min = 1, sql = [[SELECT 2 AS value]] } } }
+EOF
+t_run check "$T_TMP/runerr.lua" --db "$T_TMP/egen/egen.db"
+expect_exit 0
+t_run run "$T_TMP/runerr.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --format json
+expect_exit 0
+expect_stderr_has 'runerr.lua:2: warning: indicator "j" is not evaluable: the query cannot run: malformed JSON'
+expect_stderr_has 'runerr.lua:3: warning: indicator "o" is not evaluable: the query cannot run: integer overflow'
+python3 - "$T_OUT" <<'PY' || t_fail "statuses"
+import json, sys
+s = {i["id"]: i for i in json.load(open(sys.argv[1]))["indicators"]}
+assert s["j"]["status"] == "not evaluable" and s["j"]["problem"]["where"].endswith("runerr.lua:2"), s["j"]
+assert s["o"]["reason"] == "the query cannot run: integer overflow", s["o"]
+assert s["ok"]["status"] == "achieved", s["ok"]
+PY
+t_run run "$T_TMP/runerr.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --strict
+expect_exit 1
+# a limit reached inside such a query still stops the run
+sed -i "s/SELECT 2 AS value/WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) AS value FROM c/" "$T_TMP/runerr.lua"
+t_run run "$T_TMP/runerr.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --timeout 1
+expect_exit 4
+expect_stderr_has "time limit of 1 s reached"
+
+t_case a_column_named_like_one_the_kind_reads_is_a_warning_not_silently_left_out
+# unitid for unit_id: left out, the target would be judged for the whole organisation on
+# the latest row (achieved, 2) though unit A's value 0 misses it
+python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/near.db'); c.executescript(\"CREATE TABLE v(unitid, value, dato); INSERT INTO v VALUES ('A', 0, '2016-01-01'), ('B', 2, '2016-02-01')\")"
+cat >"$T_TMP/near.lua" <<'EOF'
+model "near" { title = "N", theme "t" { title = "T",
+  indicator "a" { type = "target", min = 1, sql = [[SELECT unitid, value FROM v]] },
+  indicator "f" { type = "frequency", count = 1, per = "year", window = "2016", sql = [[SELECT dato FROM v]] },
+  indicator "n" { type = "target", min = 1, sql = [[SELECT value, 'x' AS note, dato AS date FROM v]] } } }
+EOF
+t_run run "$T_TMP/near.lua" --db "$T_TMP/near.db" --as-of 2016-12-31
+expect_exit 0
+expect_stderr_has 'near.lua:2: warning: indicator "a": the query gives column unitid, which a target indicator does not read (did you mean unit_id?)'
+expect_stderr_lacks 'indicator "n"'
+t_run run "$T_TMP/near.lua" --db "$T_TMP/near.db" --as-of 2016-12-31 --strict
+expect_exit 1
+expect_stderr_has "1 indicator is not evaluable because of the data (--strict)"
+expect_stderr_has "1 column an indicator does not read, named like one it reads (--strict)"
+t_run check "$T_TMP/near.lua" --db "$T_TMP/near.db" --format json
+expect_exit 1
+python3 - "$T_OUT" <<'PY' || t_fail "findings"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+w = [x for x in f if x["severity"] == "warning"]
+assert len(w) == 2 and w[0]["line"] == 2 and w[0]["suggestion"] == "unit_id" and "unitid" in w[0]["message"], f
+# dato is the frequency's missing date: the error says so, and the warning points at it
+assert w[1]["line"] == 3 and w[1]["suggestion"] == "date", f
+e = [x for x in f if x["severity"] == "error"]
+assert len(e) == 1 and e[0]["line"] == 3 and "no column date" in e[0]["message"], f
+PY
+
 t_case check_knows_thresholds_inclusive_time_phrases_baselines_and_settings
 cat >"$T_TMP/bad.lua" <<'EOF'
 model "bad" { title = "Bad", coverage_of = "ingen",
@@ -198,6 +260,7 @@ model "bad" { title = "Bad", coverage_of = "ingen",
     indicator "d" { type = "direction", baseline = "hvert år", sql = "SELECT period, value FROM x" },
     indicator "g" { type = "max_gap", max_gap = "2 gange årligt", window = "2016", sql = "SELECT date FROM x" },
     indicator "v" { type = "target", min = 5, max = 3, sql = "SELECT value FROM x" },
+    indicator "c" { type = "checklist", items = { "plan", "mål", "plan" }, sql = "SELECT item, done FROM x" },
     indicator "p" { type = "target", min = 1, params = { enheder = { "a", "b" }, aar = 2016 },
       sql = "SELECT value FROM x WHERE unit_id = :enheder AND year = :aar" },
   },
@@ -210,6 +273,8 @@ expect_stdout_has 'indicator "f": inclusive has no meaning for a frequency indic
 expect_stdout_has 'indicator "d": baseline: the baseline "hvert år" is a recurrence, not a period or a date'
 expect_stdout_has 'indicator "g": max_gap: "2 gange årligt" is a count per period, not a longest gap'
 expect_stdout_has 'indicator "v": min 5 is above max 3'
+# an item listed twice would count twice ("0 of 3", "open: plan; mål; plan")
+expect_stdout_has 'indicator "c": items must list each text once, not "plan" twice'
 # a list where one value belongs passes no more (a run would make it not evaluable)
 expect_stdout_has 'indicator "p": params.enheder is a table: a query parameter is one value'
 expect_stdout_lacks 'params.aar'
@@ -287,6 +352,11 @@ python3 -c "
 import json; d = json.load(open('$T_OUT'))
 assert d['eligible'] == 2 and d['covered'] == 1, d
 " || t_fail "coverage over a list of target groups"
+expect_stderr_lacks "target group"
+# a target group no citizen has (misspelt) is said, with the groups the table has
+t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report coverage --as-of 2011-01-01 --param target_group=Sygedagpenge
+expect_exit 0
+expect_stderr_has 'warning: --param target_group "Sygedagpenge": no citizen in jc_citizens has this target group — did you mean "sygedagpenge"? (the table'"'"'s target groups: '
 # values outside their domains, put there with SQL (not through the import), stop the
 # report naming the table, column, row and value, instead of counting in its figures
 jc_sql() { python3 -c "import sqlite3, sys; c = sqlite3.connect('$T_TMP/jc.db'); c.executescript(sys.argv[1]); c.commit()" "$1"; }

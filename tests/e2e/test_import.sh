@@ -178,12 +178,15 @@ expect_stderr_has 'conv.csv:4:2: citizen_id: "B9" is not in jc_citizens.id'
 head -3 "$T_TMP/conv.csv" >"$T_TMP/conv2.csv"
 t_run import --db "$jc" --write --model "$VEJLE" --what conversations "$T_TMP/conv2.csv"
 expect_exit 0
-printf 'conversation_id,indicator,score,hidden\nS1,motivation,0,\nS1,tillid,6,nej\nS1,helbred,3,ja\nS1,kaffe,3,\nS2,motivation,5,\nS1,helbred,2,\n' >"$T_TMP/scores.csv"
+printf 'conversation_id,indicator,score,hidden\nS1,motivation,0,\nS1,tillid,6,nej\nS1,helbred,3,ja\nS1,kaffe,3,\nS2,motivation,5,\nS1,helbred,2,\nS2,traeningsaktiviteter,2,\nS2,Tillid,2,\n' >"$T_TMP/scores.csv"
 t_run import --db "$jc" --write --model "$VEJLE" --what scores "$T_TMP/scores.csv"
 expect_exit 1
 expect_stderr_has 'scores.csv:2:3: score: 0 is outside the scale 1-5'
 expect_stderr_has 'scores.csv:3:3: score: 6 is outside the scale 1-5'
-expect_stderr_has 'scores.csv:5:2: indicator: "kaffe" is not a question of model vejle'
+expect_stderr_has 'scores.csv:5:2: indicator: "kaffe" is not a question of model vejle (its questions: moedestabilitet, arbejdsidentitet, motivation, tillid, helbred, traening)'
+# the one meant: the catalogue's title written out, a capital letter
+expect_stderr_has 'scores.csv:8:2: indicator: "traeningsaktiviteter" is not a question of model vejle (did you mean "traening"?)'
+expect_stderr_has 'scores.csv:9:2: indicator: "Tillid" is not a question of model vejle (did you mean "tillid"?)'
 expect_stderr_has 'scores.csv:7:1: conversation_id: the key (conversation_id, indicator) = (S1, helbred) is given twice (also at'
 [ "$(sql "$jc" "select count(*) from sqlite_master where name = 'jc_scores'")" = "0" ] || t_fail "scores (or their table) were written"
 printf 'conversation_id,indicator,score,hidden\nS1,motivation,1,\nS1,helbred,3,ja\nS2,motivation,5,\n' >"$T_TMP/scores2.csv"
@@ -233,8 +236,14 @@ Y
 t_run import --db "$caf" --write --model "$CAF" --param scoring=fine --round c1 "$T_TMP/a2.yaml"
 expect_exit 1
 expect_stderr_has 'a2.yaml:3:19: scroe: not one of responses'"'"'s columns'
-expect_stderr_has 'question "1.2": the ACT score is missing (PLAN, DO, CHECK, ACT)'
-expect_stderr_has 'question "6.1": TARGETS: 160 is outside the scale'
+# each at the part it is about (the first part given, when one is missing)
+expect_stderr_has 'a2.yaml:4:18: PLAN: question "1.2": the ACT score is missing (PLAN, DO, CHECK, ACT)'
+expect_stderr_has 'a2.yaml:5:33: TARGETS: question "6.1": TARGETS: 160 is outside the scale'
+printf 'participant;question;plan;do;check;act;trends\r\nA4;1.1;60;50;40;130;\r\nA4;1.2;60;50;40;30;20\r\n' >"$T_TMP/a4.csv"
+t_run import --db "$caf" --write --model "$CAF" --param scoring=fine --round c1 "$T_TMP/a4.csv"
+expect_exit 1
+expect_stderr_has 'a4.csv:2:6: act: question "1.1": ACT: 130 is outside the scale'
+expect_stderr_has 'a4.csv:3:7: trends: question "1.2": TRENDS is not a part of the score (the parts are PLAN, DO, CHECK, ACT)'
 [ "$(sql "$caf" "select count(*) from qm_responses where participant = 'A2'")" = "0" ] || t_fail "A2 was stored (as ved ikke?)"
 printf 'participant;question;plan;do;check;act;trends;targets\r\nA3;1.1;55,5;50;45;40;;\r\nA3;6.1;;;;;70;65\r\n' >"$T_TMP/a3.csv"
 t_run import --db "$caf" --write --model "$CAF" --param scoring=fine --round c1 "$T_TMP/a3.csv"

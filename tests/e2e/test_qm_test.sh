@@ -242,4 +242,31 @@ expect_exit 3
 t_run test "$D" --format xml
 expect_exit 2
 
+t_case the_issues_example_c05_pending_for_unit_a_as_of_a_date
+# "as of 2016-11-15, indicator c05 is pending for unit A": a conditional per unit
+mkdir -p "$T_TMP/c05"
+cat >"$T_TMP/c05/aftale.lua" <<'LUA'
+model "aftale" { title = "Aftale", theme "t" { title = "T",
+  indicator "c05" { type = "conditional", condition = "direktionens beslutning", deadline = "ultimo 2016",
+    sql = [[SELECT unit_id, decided, done FROM beslutninger]] } } }
+LUA
+cat >"$T_TMP/c05/aftale.test.lua" <<'LUA'
+test "c05 venter for A" {
+  as_of = "2016-11-15",
+  data = { beslutninger = { { unit_id = "A", decided = null, done = null },
+                            { unit_id = "B", decided = "2016-09-01", done = null } } },
+  indicator "c05" { unit = "A", status = "pending" },
+  indicator "c05" { unit = "B", status = "on track" },
+}
+LUA
+t_run test "$T_TMP/c05"
+expect_exit 0
+expect_stdout_has "1 test: 1 passed, 0 failed"
+sed -i 's/unit = "A", status = "pending"/unit = "A", status = "on track"/' "$T_TMP/c05/aftale.test.lua"
+t_run test "$T_TMP/c05"
+expect_exit 1
+expect_stdout_has 'aftale.test.lua:5: indicator "c05" (unit A): status'
+expect_stdout_has 'expected: "on track"'
+expect_stdout_has 'got:      "pending"'
+
 t_done

@@ -179,6 +179,20 @@ t.test("conditional: pending until decided, then on track to its deadline day, n
   t.eq(eval(ind, "2018-02-01", { { decided = "2017-03-01", done = "2017-12-31" } }).status, "achieved")
 end)
 
+t.test("conditional per unit: each unit pending until its own decision (a unit_id column was ignored)", function()
+  local ind = { type = "conditional", condition = "aftale", deadline = "ultimo 2016" }
+  local rows = { { unit_id = "A", decided = null, done = null }, { unit_id = "B", decided = "2016-09-01", done = null } }
+  local r = eval(ind, "2016-11-15", rows)
+  t.eq(#r.units, 2)
+  t.eq(r.units[1].unit, "A")
+  t.eq(r.units[1].status, "pending")
+  t.eq(r.units[2].status, "on track")
+  t.eq(r.status, "on track")
+  t.eq(r.value, "0 of 2 units")
+  r = eval(ind, "2017-01-01", rows)
+  t.eq({ r.units[1].status, r.units[2].status, r.status }, { "pending", "not achieved", "not achieved" })
+end)
+
 -- ---------------------------------------------------------------- value, share, direction
 
 t.test("target: inclusive = false makes the bound itself miss", function()

@@ -76,10 +76,15 @@ function M.main(opts, args)
   end })
   ctx:dofile(path, table.unpack(args, 2))
   local result = report_model(ctx) or host.exit.ok
-  if result == host.exit.ok and opts.strict and ctx.data_problems and #ctx.data_problems > 0 then
-    local n = #ctx.data_problems
-    io.stderr:write(("%d indicator%s not evaluable because of the data (--strict)\n"):format(n, n == 1 and " is" or "s are"))
-    result = host.exit.model
+  if result == host.exit.ok and opts.strict then
+    local n, w = #(ctx.data_problems or {}), #(ctx.data_warnings or {})
+    if n > 0 then
+      io.stderr:write(("%d indicator%s not evaluable because of the data (--strict)\n"):format(n, n == 1 and " is" or "s are"))
+    end
+    if w > 0 then
+      io.stderr:write(("%d column%s an indicator does not read, named like one it reads (--strict)\n"):format(w, w == 1 and "" or "s"))
+    end
+    if n + w > 0 then result = host.exit.model end
   end
   if result ~= host.exit.ok then
     if ctx.out and ctx.out.abandon then ctx.out.abandon() end

@@ -67,6 +67,19 @@ function Context:data_problem(ind, p)
   if not self.opts.quiet then io.stderr:write(("%s: warning: %s\n"):format(ind.where or "?", msg)) end
 end
 
+-- A column an indicator's query gives that its kind does not read, named like one it reads
+-- (qm.lang.inputs.near_misses): once per indicator and run, "file:line: warning: indicator
+-- "id": the query gives column unitid, ..." on stderr; `qm run --strict` ends with exit 1.
+function Context:data_warning(ind, msg)
+  self.data_warnings = self.data_warnings or {}
+  self.data_warning_seen = self.data_warning_seen or {}
+  local key = tostring(ind) .. "\0" .. msg
+  if self.data_warning_seen[key] then return end
+  self.data_warning_seen[key] = true
+  self.data_warnings[#self.data_warnings + 1] = { where = ind.where, id = ind.id, msg = msg }
+  if not self.opts.quiet then io.stderr:write(("%s: warning: indicator \"%s\": %s\n"):format(ind.where or "?", ind.id, msg)) end
+end
+
 -- Globals a model file sees besides the sandbox's allow-list. Other stdlib modules add to
 -- them through qm.lang.dsl.globals(ctx) (the model language).
 function Context:globals(scope)

@@ -172,7 +172,18 @@ local function read_score(imp, q, row, env)
       clean[k] = n
     end
     local values, err = sc:parts_of(clean)
-    if not values then imp:fail(at, ("question \"%s\": %s"):format(q.id, err)) return nil end
+    if not values then
+      -- at the part the message names (TRENDS on an enabler, ACT 130), else at the first
+      -- part given in the scale's order (PLAN before DO)
+      local named = (err:match("^(%u+) is not a part") or err:match("^(%u+) is given twice") or err:match("^(%u+): ") or ""):lower()
+      if row[named] ~= nil then
+        at = named
+      else
+        for _, p in ipairs(sc.parts) do if row[p] ~= nil then at = p break end end
+      end
+      imp:fail(at, ("question \"%s\": %s"):format(q.id, err))
+      return nil
+    end
     local v = sc:check(values)
     return v, values
   end

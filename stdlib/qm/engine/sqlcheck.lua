@@ -85,6 +85,14 @@ local function check_columns(ctx, st, where, about, what, kind_name, decl)
     problem(ctx, "error", where, ("%s: the query gives no column %s: %s reads %s (the query gives %s)"):format(what,
       table.concat(missing, ", "), kind_name, names_of(decl.columns), #have > 0 and table.concat(have, ", ") or "no columns"), about)
   end
+  -- a column the kind does not read, named like one it reads that the query does not give
+  for _, miss in ipairs(inputs.near_misses(have, decl.columns)) do
+    local a = {}
+    for k, v in pairs(about) do a[k] = v end
+    a.suggestion = miss.meant
+    problem(ctx, "warning", where, ("%s: the query gives column %s, which %s does not read (did you mean %s?)")
+      :format(what, miss.given, kind_name, miss.meant), a)
+  end
   for _, group in ipairs(decl.any_of or {}) do
     local any = false
     for _, n in ipairs(group) do if lower[n] then any = true end end

@@ -309,9 +309,22 @@ end
 
 function M.api(engine_db, resolve)
   local api = {}
+  -- a store function's argument is checked here, before the engine's SQL sees it: a missing
+  -- field reads as the model's mistake ("store.area: text is required"), never as the
+  -- engine's statement or one of its parameters
+  local function need(x, what, example, fields)
+    if type(x) ~= "table" then fail(("%s needs a table %s"):format(what, example)) end
+    for _, f in ipairs(fields) do
+      local v = x[f]
+      if v == nil or v == NULL or v == "" then fail(("%s: %s is required, like %s %s"):format(what, f, what, example)) end
+    end
+  end
+  local function existing_round(db, id, what)
+    if not M.round(db, id) then fail(("%s: round \"%s\" does not exist"):format(what, tostring(id))) end
+  end
   -- the round and its model, which must be loaded so scores can be checked against it
   local function round_and_model(x, what)
-    if type(x) ~= "table" then fail(what .. " needs a table { round = ..., question = ..., ... }") end
+    need(x, what, "{ round = ..., question = ..., ... }", { "round", "question" })
     local r = M.round(engine_db, x.round)
     if not r then fail(("%s: round \"%s\" does not exist"):format(what, tostring(x.round))) end
     local m = resolve and resolve(r.model_id)
@@ -321,24 +334,39 @@ function M.api(engine_db, resolve)
     end
     return r, m
   end
-  -- errors point at the model's line, without the stdlib's own position
+  -- errors point at the model's line once: without the stdlib's own position, and without
+  -- the model's position an inner error already has (it is added again at the model's call)
   local function wrap(fn)
     return function(...)
       local res = table.pack(pcall(function(...) M.ensure(engine_db) return fn(engine_db, ...) end, ...))
-      if not res[1] then require("qm.host").rethrow(res[2], (tostring(res[2]):gsub("^stdlib/[^:]+:%d+: ", "")), 2) end
+      if not res[1] then
+        local msg = tostring(res[2])
+        repeat local n; msg, n = msg:gsub("^[^:\n\"]+:%d+: ", "", 1) until n == 0
+        require("qm.host").rethrow(res[2], msg, 2)
+      end
       return table.unpack(res, 2, res.n)
     end
   end
-  api.unit = wrap(M.add_unit)
+  api.unit = wrap(function(db, u)
+    need(u, "store.unit", "{ id = ..., name = ..., kind = ... }", {})
+    return M.add_unit(db, u)
+  end)
   api.round = wrap(function(db, r)
-    if type(r) ~= "table" then fail("store.round needs a table { id = ..., model = ..., unit = ... }") end
+    need(r, "store.round", "{ id = ..., model = ..., unit = ... }", { "id", "model", "unit" })
     local m = resolve and r.model and resolve(r.model)
     local x = {}
     for k, v in pairs(r) do x[k] = v end
     if m and x.scoring == nil then x.scoring = M.scoring_of(m) end
     return M.add_round(db, x)
   end)
-  api.participant = wrap(function(db, round, p, max) return M.add_participant(db, round, p, max) end)
+  api.participant = wrap(function(db, round, p, max)
+    if (type(round) ~= "string" and type(round) ~= "number") or round == "" then
+      fail("store.participant needs a round id and a table, like store.participant(\"2025-1\", { code = \"P1\", name = ... })")
+    end
+    need(p, "store.participant", "{ code = ..., name = ..., role = ... } after the round id", { "code" })
+    existing_round(db, round, "store.participant")
+    return M.add_participant(db, round, p, max)
+  end)
   api.response = wrap(function(db, x)
     local r, m = round_and_model(x, "store.response")
     if r.status ~= "open" then
@@ -367,14 +395,38 @@ function M.api(engine_db, resolve)
     end
     M.record_consensus(db, y)
   end)
-  api.area = wrap(M.add_area)
-  api.group = wrap(M.add_group)
-  api.action = wrap(M.add_action)
-  api.update_action = wrap(M.update_action)
+  api.area = wrap(function(db, a)
+    need(a, "store.area", "{ round = ..., text = ..., question = ..., group = ... }", { "round", "text" })
+    existing_round(db, a.round, "store.area")
+    return M.add_area(db, a)
+  end)
+  api.group = wrap(function(db, g)
+    need(g, "store.group", "{ round = ..., name = ... }", { "round", "name" })
+    existing_round(db, g.round, "store.group")
+    return M.add_group(db, g)
+  end)
+  api.action = wrap(function(db, a)
+    need(a, "store.action", "{ round = ..., title = ..., owner = ..., deadline = ... }", { "round", "title" })
+    existing_round(db, a.round, "store.action")
+    return M.add_action(db, a)
+  end)
+  api.update_action = wrap(function(db, id, changes, ...)
+    id = math.tointeger(id)
+    if not id then
+      fail("store.update_action needs an action's id (a whole number) and a table of changes, like store.update_action(3, { status = \"done\" })")
+    end
+    if type(changes) ~= "table" then fail(("store.update_action(%d, ...) needs a table of changes, like { status = \"done\" }"):format(id)) end
+    return M.update_action(db, id, changes, ...)
+  end)
   api.measurement = wrap(function(db, m)
+    need(m, "store.measurement", "{ indicator = ..., unit = ..., date = ..., value = ... }", { "indicator" })
     exec(db, "INSERT INTO qm_measurements(indicator, unit_id, period, date, value, note) VALUES (:indicator, :unit, :period, :date, :value, :note)", m)
   end)
-  api.transaction = function(fn) M.ensure(engine_db) return engine_db:transaction(fn) end
+  api.transaction = function(fn)
+    if type(fn) ~= "function" then fail("store.transaction needs a function, like store.transaction(function() ... end)") end
+    M.ensure(engine_db)
+    return engine_db:transaction(fn)
+  end
   api.version = M.version
   return api
 end

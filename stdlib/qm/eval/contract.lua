@@ -104,8 +104,20 @@ local function from_sql(run, ind, params)
   local cols = st:columns()
   local bind = {}
   for _, name in ipairs(st:parameters()) do bind[name:sub(2)] = params[name:sub(2)] end
-  local rows = st:rows(bind)
+  local ok, rows = pcall(st.rows, st, bind)
   st:close()
+  if not ok then
+    -- the query compiled but cannot run on this data (malformed JSON, an integer overflow, a
+    -- function refusing its argument): this indicator is not evaluable, the rest of the run
+    -- goes on. A database that fails (I/O, corrupt, locked, full) and a limit still stop it.
+    local msg = type(rows) == "string" and rows or tostring(rows)
+    local why = msg:match("SQL error: (.-) %(in: .*%)$") or msg:match("SQL error: (.*)$")
+    if host.errclass(rows) ~= "io" or not why or why:find("disk", 1, true) or why:find("database", 1, true)
+        or why:find("unable to open", 1, true) or why:find("locked", 1, true) then
+      error(rows, 0)
+    end
+    return nil, query_problem(why)
+  end
   return rows, nil, cols
 end
 
@@ -159,6 +171,12 @@ function M.rows(run, ind, as_of)
         :format(col.name, kind_of(ind), names(kind.columns), from_lua and "data function" or "query",
           #cols > 0 and table.concat(cols, ", ") or "no columns"), { column = col.name, expected = names(kind.columns),
           got = table.concat(cols, ", ") })
+    end
+  end
+  if run and run.data_warning then
+    for _, miss in ipairs(inputs.near_misses(cols, kind.columns)) do
+      run:data_warning(ind, ("the %s gives column %s, which a %s indicator does not read (did you mean %s?)")
+        :format(from_lua and "data function" or "query", miss.given, kind_of(ind), miss.meant))
     end
   end
   for _, group in ipairs(kind.any_of or {}) do
@@ -312,6 +330,17 @@ function M.check_query(db, m, report, role, sql, params)
     host.raise(host.exit.model, ("%s%s: %s"):format(where, q.setting, p.message), 0)
   end
   local have = st:columns()
+  for _, name in ipairs(st:parameters()) do
+    local key = name:sub(2)
+    local v = (params or {})[key]
+    local why = name:sub(1, 1) == "?" and ("has a positional parameter %s: name it (:name) and give it with --param"):format(name)
+      or v == nil and ("uses %s, which is not given: give --param %s=VALUE"):format(name, key)
+      or not bindable(v) and ("uses %s, which is a %s: a query parameter is one value (a number or a text)"):format(name, type(v))
+    if why then
+      st:close()
+      host.raise(host.exit.model, ("%s%s %s"):format(where, q.setting, why), 0)
+    end
+  end
   st:close()
   local lower = {}
   for _, c in ipairs(have) do lower[c:lower()] = c end

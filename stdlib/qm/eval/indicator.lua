@@ -622,7 +622,7 @@ function M.evaluate(run, ind, as_of)
   local kind = ind.type or "value"
   local eval = kinds[kind]
   local has_units = false
-  if kind ~= "completion" and kind ~= "conditional" then
+  if kind ~= "completion" then
     for _, r in ipairs(rows) do if present(r.unit_id) then has_units = true break end end
   end
   if ind.scope or has_units then return with_severity(ind, per_unit(ind, rows, as_of, eval)) end

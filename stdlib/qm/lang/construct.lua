@@ -16,10 +16,23 @@ function M.problem(run, level, where, msg, about)
 end
 local problem = M.problem
 
+-- the frame `level` counts to (from the caller of the function asking), looking through C
+-- frames: a model calls a library's function through the sandbox's guard (a C function)
+local function frame(level, what)
+  local l = level + 2
+  local info = debug.getinfo(l, what .. "S")
+  while info and info.what == "C" do
+    l = l + 1
+    info = debug.getinfo(l, what .. "S")
+  end
+  return info
+end
+M.frame = frame
+
 -- "file:line" of the model code that called the construct (level counts from the caller),
 -- with the file as the user named it (Lua's short_src cuts long paths to "...")
 function M.where_of(level)
-  local info = debug.getinfo(level + 1, "Sl")
+  local info = frame(level, "l")
   if not info or info.currentline <= 0 then return "?" end
   local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
   return file .. ":" .. info.currentline
@@ -42,7 +55,7 @@ end
 -- the full path of the model file that called the construct: short_src above is cut to
 -- 60 characters for messages, so paths are resolved from the chunk's source instead
 function M.file_of(level)
-  local info = debug.getinfo(level + 1, "S")
+  local info = frame(level, "")
   if not info or info.source:sub(1, 1) ~= "@" then return nil end
   return info.source:sub(2)
 end

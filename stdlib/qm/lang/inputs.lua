@@ -136,6 +136,7 @@ M.kinds = {
     columns = {
       { name = "decided", type = "date", doc = "when the condition was recorded", null = "not (yet)" },
       { name = "done", type = "date", optional = true, doc = "when it was done", null = "not done" },
+      unit_id,
     },
   },
 }
@@ -302,6 +303,34 @@ function M.markdown(which)
     error("inputs.markdown(\"kinds\" or \"reports\")", 2)
   end
   return table.concat(out, "\n") .. "\n"
+end
+
+-- near_misses(have, columns) -> { { given, meant }, ... }: the columns a query gives (names,
+-- any case) that the kind does not read but that are named like one it reads and the query
+-- does not give — one letter off (dato, unitid, don) or one the other's beginning (unit,
+-- done_at). Left out silently, they would make an indicator one for the whole organisation,
+-- or its rows undated.
+function M.near_misses(have, columns)
+  local distance = require("qm.lang.schema").distance
+  local given, absent, declared = {}, {}, {}
+  for _, c in ipairs(have) do given[c:lower()] = true end
+  for _, col in ipairs(columns or {}) do
+    declared[col.name] = true
+    if not given[col.name] then absent[#absent + 1] = col.name end
+  end
+  local out = {}
+  for _, c in ipairs(have) do
+    local lc = c:lower()
+    if not declared[lc] then
+      for _, k in ipairs(absent) do
+        if distance(lc, k) <= 1 or (#lc >= 4 and #k >= 4 and (k:sub(1, #lc) == lc or lc:sub(1, #k) == k)) then
+          out[#out + 1] = { given = c, meant = k }
+          break
+        end
+      end
+    end
+  end
+  return out
 end
 
 return M

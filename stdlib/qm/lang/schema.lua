@@ -403,7 +403,12 @@ function M.check_type(f, v)
   if t == "strings" then
     if type(v) == "string" then return true end
     if type(v) ~= "table" then return false, "must be a list of texts" end
-    for _, x in ipairs(v) do if type(x) ~= "string" then return false, "must be a list of texts" end end
+    local seen = {}
+    for _, x in ipairs(v) do
+      if type(x) ~= "string" then return false, "must be a list of texts" end
+      if seen[x] then return false, ("must list each text once, not \"%s\" twice"):format(x) end
+      seen[x] = true
+    end
     return true
   end
   if t == "enum" then

@@ -125,7 +125,21 @@ local function element_of(col, v, env)
   if not m then return v end
   local e = m:find(v)
   if not e or (col.of and e.kind ~= col.of) then
-    return nil, ("\"%s\" is not %s of model %s"):format(v, col.of and ("a " .. col.of) or "an element", m.id)
+    -- the one meant (traeningsaktiviteter: traening), and the questions when they are few
+    local ids = {}
+    if col.of == "question" and m.questions then
+      for _, q in ipairs(m:questions()) do ids[#ids + 1] = q.id end
+    end
+    local hint = #ids > 0 and require("qm.lang.construct").did_you_mean(tostring(v), ids)
+    if not hint then
+      for _, id in ipairs(ids) do
+        local a, b = tostring(v):lower(), id:lower()
+        if #b >= 4 and (a:sub(1, #b) == b or b:sub(1, #a) == a) then hint = id break end
+      end
+    end
+    return nil, ("\"%s\" is not %s of model %s%s%s"):format(v, col.of and ("a " .. col.of) or "an element", m.id,
+      hint and (" (did you mean \"" .. hint .. "\"?)") or "",
+      #ids > 0 and #ids <= 12 and (" (its questions: " .. table.concat(ids, ", ") .. ")") or "")
   end
   return e.id
 end

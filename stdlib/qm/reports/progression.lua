@@ -139,10 +139,32 @@ local function level_expr(ctx)
 end
 
 -- the target group (--param target_group, else progression.target_group): one, or a list
+-- A target group no citizen has (a misspelt --param target_group=sygedagpenge) is said on
+-- stderr with the groups the table has, once per run: the report would only show (none).
+local function warn_unknown_groups(ctx, st, tg, from_param)
+  local db = ctx:model_database()
+  if not db or ctx.target_groups_checked then return end
+  ctx.target_groups_checked = true
+  local t = '"' .. st.tables.citizens .. '"'
+  local groups = {}
+  for r in db:query("SELECT DISTINCT target_group AS g FROM " .. t .. " WHERE target_group IS NOT NULL ORDER BY 1 LIMIT 50") do
+    groups[#groups + 1] = tostring(r.g)
+  end
+  for _, v in ipairs(tg) do
+    if not db:first("SELECT 1 AS x FROM " .. t .. " WHERE target_group = ? LIMIT 1", { v }) then
+      local hint = require("qm.lang.construct").did_you_mean(tostring(v), groups)
+      ctx:warn(("%s \"%s\": no citizen in %s has this target group%s (the table's target groups: %s)")
+        :format(from_param and "--param target_group" or "progression.target_group", tostring(v), st.tables.citizens,
+          hint and (" — did you mean \"" .. hint .. "\"?") or "", #groups > 0 and table.concat(groups, ", ") or "none"))
+    end
+  end
+end
+
 local function target_filter(st, ctx)
   local tg = ctx.params.target_group or st.target_group
   if tg == nil then return "1", {} end
   if type(tg) ~= "table" then tg = { tg } end
+  warn_unknown_groups(ctx, st, tg, ctx.params.target_group ~= nil)
   local marks, p = {}, {}
   for i, v in ipairs(tg) do marks[i] = ":tg" .. i; p["tg" .. i] = v end
   return "c.target_group IN (" .. table.concat(marks, ", ") .. ")", p

@@ -30,7 +30,12 @@ local made = setmetatable({}, { __mode = "k" })
 
 -- "file:line" of the model code that made the rule (level counts from the constructor's caller)
 local function where_of(level)
-  local info = debug.getinfo(level + 1, "Sl")
+  local l = level + 1
+  local info = debug.getinfo(l, "Sl")
+  while info and info.what == "C" do   -- the sandbox's guard a model calls through
+    l = l + 1
+    info = debug.getinfo(l, "Sl")
+  end
   if not info or info.currentline <= 0 then return nil end
   local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
   return file .. ":" .. info.currentline

@@ -56,6 +56,21 @@ SPECS = {
             "SELECT * FROM kik_procedurer ORDER BY 1, 2",
         ],
     },
+    "efqm2020": {
+        "demo": ("efqm2020/demo_data.lua", []), "model": ("efqm2020/efqm2020.lua", []),
+        "steps": [
+            ("units", "excel", "SELECT id, parent_id, kind, name FROM qm_units ORDER BY rowid"),
+            ("rounds", "yaml", "SELECT id, unit_id, started, previous_id FROM qm_rounds ORDER BY id"),
+            ("responses", "excel", "SELECT round_id AS round, participant, question, score, dontknow, strengths, improvements, "
+                                   "suggestions FROM qm_responses ORDER BY round_id, participant, question"),
+            ("consensus", "yaml", "SELECT round_id AS round, question, score, comment, decided_by AS by, decided_at AS at FROM qm_consensus ORDER BY 1, 2"),
+        ],
+        "compare": [
+            "SELECT id, model_id, unit_id, started, status, scoring FROM qm_rounds ORDER BY id",
+            "SELECT * FROM qm_responses ORDER BY 1, 2, 3",
+            "SELECT round_id, question, score, dontknow, comment, decided_by, decided_at FROM qm_consensus ORDER BY 1, 2",
+        ],
+    },
     "caf2020": {
         "demo": ("caf2020/demo_data.lua", ["--param", "scoring=fine"]), "model": ("caf2020/caf2020.lua", ["--param", "scoring=fine"]),
         "steps": [
