@@ -342,9 +342,9 @@ static int stmt_exec(lua_State *L) {
   return 1;
 }
 
-/* A table keyed by column names keeps no order, so db:rows remembers the query's column
-** order of each result it gives (a weak side table: result -> { names }); the REPL prints
-** the columns in SELECT order from it (qmDb_columns_of). */
+/* A table keyed by column names keeps no order, so db:rows (and db:first, for its one row)
+** remembers the query's column order of each result it gives (a weak side table: result ->
+** { names }); the REPL prints the columns in SELECT order from it (qmDb_columns_of). */
 static const char COLUMNS_OF[] = "qm.db.columns";
 
 static void remember_columns(lua_State *L, sqlite3_stmt *st, int result) {
@@ -416,7 +416,12 @@ static int stmt_rows(lua_State *L) {
 static int stmt_first(lua_State *L) {
   Stmt *s = check_stmt(L, 1);
   bind_params(L, s, 2);
-  if (step(L, s)) push_row(L, s->st, 0); else lua_pushnil(L);
+  if (step(L, s)) {
+    push_row(L, s->st, 0);
+    remember_columns(L, s->st, -1);  /* the REPL shows db:first's record in SELECT order */
+  } else {
+    lua_pushnil(L);
+  }
   sqlite3_reset(s->st);
   return 1;
 }

@@ -347,13 +347,22 @@ static int read_line(const char *p, char **out) {
       if (!qmL_interrupted()) continue;
       if (qmL_terminating()) { rl_callback_handler_remove(); return LINE_EOF; }  /* SIGTERM, SIGHUP */
       qmL_clear_interrupt();
+      /* ^C after the typed text, as a shell shows it, before the line editor lets go of the
+      ** terminal: GNU readline then ends bracketed paste with a carriage return, and a ^C
+      ** written after that landed on the prompt ("^C> half typed") */
+#if !QM_USE_LIBEDIT
+      rl_point = rl_end;
+      rl_redisplay();
+#endif
+      fputs("^C", stdout);
+      fflush(stdout);
 #if !QM_USE_LIBEDIT
       rl_free_line_state();
       rl_callback_sigcleanup();
       rl_replace_line("", 0);
 #endif
       rl_callback_handler_remove();
-      fputs("^C\n", stdout);
+      fputs("\n", stdout);
       fflush(stdout);
       return LINE_CANCELLED;
     }

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Runs every command shown in README.md, docs/*.md and docs/models/*.md, and the commands
-scripts/demo.sh suggests at its end, against the bundled demo data (test_docs_commands.sh).
+scripts/demo.sh suggests at its end, against the bundled demo data (test_docs_commands.sh);
+the man page's examples (docs/qm.1, EXAMPLES) have each option checked against `qm help
+COMMAND`, and the ones on the demo data (KIK, the goal agreement) are run.
 
 The conventions a document follows (docs/architecture.md, "Tests"):
   ```sh             a block of commands: each line (a trailing \\ continues it) runs with bash
                     in the document's own work folder and must exit 0, and nothing it prints
                     may name an engine file (stdlib/...)
-  ```sh no-test     shown, not run: installing packages, building, a browser (say why nearby)
+  ```sh no-test     shown, not run: installing packages, building, a browser (say why nearby);
+                    a qm command in one still has its options checked against qm help
+  `qm ...` inline   a command in the text: its options are checked the same way
   ```sh needs-xlsx  run only when qm was built with libxlsxwriter
   ```               (untagged) output or text; a line starting with `qm ` or `build/qm ` in
                     one is an error, so a command cannot be shown where it is never run
@@ -30,6 +34,7 @@ SRC = os.environ.get("QM_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path
 FENCE = re.compile(r"^```(.*)$")
 FILE_MARK = re.compile(r"^<!--\s*file:\s*(\S+)\s*-->\s*$")
 UNTAGGED_COMMAND = re.compile(r"^\s*(build/)?qm\s+[a-z-]")
+INLINE_COMMAND = re.compile(r"`((?:build/)?qm [a-z][^`]*)`")
 
 
 def blocks(path):
@@ -74,6 +79,75 @@ def demo_suggestions():
     return "\n".join(cmds) + "\n"
 
 
+def man_examples():
+    """The command lines of qm.1's EXAMPLES section, as a user types them (\\- is -)."""
+    text = open(os.path.join(SRC, "docs", "qm.1"), encoding="utf-8").read()
+    part = text.split("\n.SH EXAMPLES", 1)[1].split("\n.SH ", 1)[0]
+    return [l.replace("\\-", "-") for l in part.split("\n") if l.startswith("qm ")]
+
+
+def help_options(command):
+    """The options `qm help COMMAND` lists."""
+    r = subprocess.run([QM, "help", command], capture_output=True, text=True)
+    return set(re.findall(r"^  (--[a-z][a-z-]*)", r.stdout, re.M)) if r.returncode == 0 else None
+
+
+# qm.1's examples that run in the man page's work folder (the demo's databases and the KIK and
+# goal-agreement models beside them); the others use a user's own model (trivsel.lua,
+# mymodel/...), the tutorial's, and have their command and every option checked against
+# `qm help COMMAND` instead
+MAN_RUN = ("kik.lua", "kik/kik.lua", "kik/demo_data.lua", "maalaftale.lua", "repl --db kik.db kik.lua")
+
+
+def option_problems(cmd):
+    """What is wrong with a qm command line's command and options (by `qm help COMMAND`)."""
+    words = cmd.split("#", 1)[0].split()
+    if words and words[0] in ("qm", "build/qm") and len(words) > 1:
+        opts = help_options(words[1])
+        if opts is None:
+            return [f"qm help {words[1]}: no such command"]
+        return [f"{w.split('=')[0]} is not an option of qm {words[1]}" for w in words[2:]
+                if w.startswith("--") and w.split("=")[0] not in opts | {"--help"}]
+    return []
+
+
+def check_man(work, env):
+    """(passed, failed): qm.1's examples — each option one its command takes, the runnable ones run."""
+    passed = failed = 0
+    examples = man_examples()
+    if len(examples) < 8:
+        print(f"FAIL docs/qm.1: only {len(examples)} example commands found: the extraction is broken")
+        return 0, 1
+    shutil.copy(os.path.join(SRC, "models", "kik", "kik.lua"), work)
+    shutil.copy(os.path.join(SRC, "models", "maalaftale", "maalaftale.lua"), work)
+    os.remove(os.path.join(work, "kik.db"))   # the first example makes it
+    subprocess.run([QM, "run", os.path.join(SRC, "models", "maalaftale", "demo_data.lua"), "--db",
+                    os.path.join(work, "cpp.db"), "--write"], capture_output=True, check=True)
+    ran = 0
+    for cmd in examples:
+        cmd = cmd.replace("/usr/share/qm/models/", "models/")
+        problems = option_problems(cmd)
+        runs = any(f" {m} " in f" {cmd} " or f"/{m} " in f"{cmd} " for m in MAN_RUN) and "<" not in cmd
+        if runs and not problems:
+            ran += 1
+            r = subprocess.run(["bash", "-c", cmd], cwd=work, env=env, capture_output=True, text=True,
+                               stdin=subprocess.DEVNULL, timeout=240)
+            if r.returncode != 0:
+                problems.append(f"exit code {r.returncode}: {r.stderr[-500:]}")
+            if "stdlib/" in r.stderr or "stdlib/" in r.stdout:
+                problems.append("the output names an engine file (stdlib/...)")
+        if problems:
+            failed += 1
+            print(f"FAIL docs/qm.1: {cmd}: {'; '.join(problems)}")
+        else:
+            passed += 1
+            print(f"ok   docs/qm.1: {cmd}" + ("" if runs else "   (options checked)"))
+    if ran < 5:
+        print(f"FAIL docs/qm.1: only {ran} examples ran")
+        failed += 1
+    return passed, failed
+
+
 def has_xlsx(work):
     probe = os.path.join(work, "probe.lua")
     open(probe, "w").write('model "p" { title = "P", theme "t" { title = "T", question "1" { text = "?" } } }\n')
@@ -97,9 +171,10 @@ def main():
         docs += sorted(os.path.join(SRC, "docs", f) for f in os.listdir(os.path.join(SRC, "docs")) if f.endswith(".md"))
         docs += sorted(os.path.join(SRC, "docs", "models", f) for f in os.listdir(os.path.join(SRC, "docs", "models")) if f.endswith(".md"))
         docs.append("scripts/demo.sh")
+        docs.append("docs/qm.1")
         total_run = 0
         for doc in docs:
-            rel = os.path.relpath(doc, SRC) if doc != "scripts/demo.sh" else doc
+            rel = os.path.relpath(doc, SRC) if doc not in ("scripts/demo.sh", "docs/qm.1") else doc
             work = os.path.join(tmp, re.sub(r"[^\w]", "_", rel))
             os.makedirs(os.path.join(work, "build", "demo"))
             os.makedirs(os.path.join(work, "bin"))
@@ -109,6 +184,18 @@ def main():
             shutil.copy(demo, os.path.join(work, "build", "demo", "kik.db"))
             shutil.copy(demo, os.path.join(work, "kik.db"))
             env = dict(os.environ, PATH=os.path.join(work, "bin") + os.pathsep + os.environ.get("PATH", ""))
+            if doc == "docs/qm.1":
+                p, f = check_man(work, env)
+                passed, failed = passed + p, failed + f
+                continue
+            if doc != "scripts/demo.sh":
+                # a qm command inline in the text (`qm run FILE --report list`): its options
+                for n, text in enumerate(open(doc, encoding="utf-8").read().split("\n"), 1):
+                    for cmd in INLINE_COMMAND.findall(text):
+                        problems = option_problems(cmd)
+                        if problems:
+                            failed += 1
+                            print(f"FAIL {rel}:{n}: `{cmd}`: {'; '.join(problems)} (inline)")
             items = [("sh", demo_suggestions(), None, 1)] if doc == "scripts/demo.sh" else blocks(doc)
             for info, body, mark, line in items:
                 if mark:
@@ -123,7 +210,15 @@ def main():
                     continue
                 if not words or words[0] != "sh":
                     continue
-                if "no-test" in words or ("needs-xlsx" in words and not xlsx):
+                if "no-test" in words:
+                    # shown, not run: its qm commands' options must still be qm's
+                    for cmd in commands(body):
+                        problems = option_problems(cmd)
+                        if problems:
+                            failed += 1
+                            print(f"FAIL {rel}:{line}: {cmd}: {'; '.join(problems)} (a no-test block)")
+                    continue
+                if "needs-xlsx" in words and not xlsx:
                     continue
                 for cmd in commands(body):
                     total_run += 1

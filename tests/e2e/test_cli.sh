@@ -35,6 +35,27 @@ t_run run --frob x.lua
 expect_exit 2
 expect_stderr_has "qm: unknown option --frob"
 
+t_case a_misspelt_command_or_option_gets_the_one_meant
+t_run runn x.lua
+expect_exit 2
+expect_stderr_has 'qm: unknown command "runn" (did you mean run?) (commands: run, check,'
+t_run run x.lua --rpeort list
+expect_exit 2
+expect_stderr_has "qm: unknown option --rpeort (did you mean --report?) (see qm --help)"
+t_run import --db x.db --tabel t x.csv
+expect_exit 2
+expect_stderr_has "qm: unknown option --tabel (did you mean --table?)"
+t_run run x.lua --max-memroy 64M
+expect_stderr_has "qm: unknown option --max-memroy (did you mean --max-memory?)"
+t_run run --frob x.lua
+expect_stderr_lacks "did you mean"
+t_run help chek
+expect_exit 2
+expect_stderr_has 'qm: no command "chek" (did you mean check?) (see qm --help)'
+t_run help help
+expect_exit 0
+expect_stdout_has "commands:"
+
 t_case run_without_file_is_a_usage_error
 t_run run
 expect_exit 2

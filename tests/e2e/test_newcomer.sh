@@ -36,6 +36,13 @@ expect_stdout_is ""
 t_run run "$T_TMP/hello.lua"
 expect_stdout_is $'hej\t42\nanden linje'
 
+t_case out_in_a_folder_that_is_not_there_names_the_folder_not_a_tmp_file
+t_run run "$T_TMP/hello.lua" --out "$T_TMP/nope/hello.txt"
+expect_exit 3
+expect_stderr_has "qm: cannot write $T_TMP/nope/hello.txt: no folder $T_TMP/nope"
+expect_stderr_lacks ".tmp"
+[ ! -e "$T_TMP/nope" ] || t_fail "the folder was made"
+
 t_case print_in_a_model_run_comes_before_its_report_in_the_same_file
 printf 'print("note from the model")\nmodel "m" { title = "M", scale = scale.points { 0, 100 }, theme "t" { title = "T", question "1" { text = "?" } } }\n' >"$T_TMP/pm.lua"
 t_run run "$T_TMP/pm.lua" --out "$T_TMP/pm.txt"
@@ -53,6 +60,9 @@ expect_stderr_lacks "stdlib/"
 t_run check "$M/kik/kik.lua" --db "$T_TMP/notdb.db"
 expect_exit 3
 expect_stderr_has "cannot open database $T_TMP/notdb.db: file is not a database"
+t_run run "$T_TMP/hello.lua" --db "$T_TMP"
+expect_exit 3
+expect_stderr_has "cannot open database $T_TMP: is a folder (--db must be an SQLite database file)"
 t_run check "$M/kik/kik.lua" --db "$T_TMP/missing.db"
 expect_exit 3
 expect_stderr_has "cannot open database $T_TMP/missing.db: no such file"
@@ -69,6 +79,61 @@ expect_exit 0
 expect_stdout_has "<model kik: 8 themes, 20 questions, 5 indicators>"
 expect_stdout_has "20"
 expect_stdout_has '"caf2020"'
+
+t_case bundled_models_are_named_on_the_command_line_too
+# qm run/check NAME and --model NAME find a bundled model when there is no such file, as
+# qm repl NAME and use "NAME" do; a name that is neither lists the bundled ones
+cd "$T_TMP" || t_fail "no temporary folder"
+t_run check kik
+expect_exit 0
+expect_stdout_has "ok: "
+expect_stdout_has "kik/kik.lua"
+t_run run kik --report list
+expect_exit 0
+expect_stdout_has "konsensusrapport"
+t_run run "$M/kik/demo_data.lua" --db "$T_TMP/kik.db" --write
+expect_exit 0
+t_run consensus --db "$T_TMP/kik.db" --write --model kik --round 2025-aeblet --question 1.1 --score 60 --comment "Enige efter mødet" --by Teamet
+expect_exit 0
+t_run run kik --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet --format csv
+expect_exit 0
+expect_stdout_has "ledelse,1.1,60,"
+expect_stdout_has "Enige efter mødet"
+t_run test kik
+expect_exit 0
+expect_stdout_has "tests: "
+expect_stdout_has " passed, 0 failed"
+t_run check kiik
+expect_exit 3
+expect_stderr_has "cannot open kiik: no such file, and no bundled model of that name (did you mean kik?) (bundled: caf2020,"
+t_run run kiik
+expect_exit 3
+expect_stderr_has "cannot open kiik: no such file, and no bundled model of that name (did you mean kik?)"
+t_run consensus --db "$T_TMP/kik.db" --write --model kiik --round 2025-aeblet --question 1.1 --score 55
+expect_exit 3
+expect_stderr_has "cannot open kiik: no such file, and no bundled model of that name (did you mean kik?)"
+t_run run nope.lua
+expect_exit 3
+expect_stderr_has "cannot open nope.lua: no such file"
+expect_stderr_lacks "bundled"
+# a model's folder means the model in it (models/kik: models/kik/kik.lua); another folder is
+# named as one (it was 'cannot read folder ' with no name)
+t_run check "$M/kik"
+expect_exit 0
+expect_stdout_has "ok: $M/kik/kik.lua"
+mkdir -p "$T_TMP/tom"
+t_run run "$T_TMP/tom"
+expect_exit 3
+expect_stderr_has "cannot open $T_TMP/tom: is a folder (give a model file, like kik.lua, or a bundled model's name)"
+t_run_stdin ".load '$T_TMP/tom'" repl
+expect_exit 1
+expect_stderr_has "stdin:1: cannot open $T_TMP/tom: is a folder"
+expect_stderr_lacks "cannot read folder"
+printf 'print("my own kik")\n' >"$T_TMP/kik"   # a file of that name comes first
+t_run run kik
+expect_exit 0
+expect_stdout_is "my own kik"
+cd - >/dev/null || true
 
 t_case misspelt_rules_and_options_are_named_at_the_models_line_in_check_and_run
 cat >"$T_TMP/rules.lua" <<'LUA'
@@ -91,6 +156,13 @@ expect_exit 1
 expect_stdout_has "$T_TMP/rules.lua:4: consensus.percentagreement: no such consensus rule (did you mean consensus.percent_agreement?)"
 expect_stdout_lacks "attempt to call a nil value"
 
+
+t_case an_indicators_kind_written_as_kind_points_to_type
+# the guides speak of an indicator's kind; spelling alone suggested "min"
+printf 'model "m" { title = "M",\n  theme "t" { title = "T",\n    indicator "i" { title = "I", kind = "value", sql = "SELECT 1 AS value" } } }\n' >"$T_TMP/kind.lua"
+t_run check "$T_TMP/kind.lua"
+expect_exit 1
+expect_stdout_has "$T_TMP/kind.lua:3: error: indicator \"i\": unknown field \"kind\" (did you mean \"type\"?)"
 
 t_case rule_errors_in_check_json_point_at_the_misspelt_word_and_carry_the_word_meant
 printf 'model "r" { title = "R",\n  consensus = consensus.percentagreement { k = 10 } }\n' >"$T_TMP/name.lua"

@@ -107,6 +107,9 @@ $'score  navn       id
  72.5  Æblet      a
        Solsikken  b'
 
+golden db_first_prints_its_record_in_select_order $'db:first("SELECT score, navn, id FROM enheder WHERE id = \'a\'")\nlocal r = db:first("SELECT 2 AS zeta, 1 AS alpha")\nr.extra = 0\nr\n{ zeta = 2, alpha = 1 }' \
+$'{ score = 72.5, navn = "Æblet", id = "a" }\n{ zeta = 2, alpha = 1, extra = 0 }\n{ alpha = 1, zeta = 2 }'
+
 golden indexes_of_the_database_and_of_a_table $'.indexes\n.indexes tekst\n.indexes enheder' \
 $'enheder_navn\nsqlite_autoindex_enheder_1\nenheder_navn\nsqlite_autoindex_enheder_1'
 
@@ -128,6 +131,24 @@ printf '.read %s\n.mode csv\nSELECT * FROM enheder ORDER BY id;\nSELECT k, v, le
 "$QM" repl <"$T_TMP/load.txt" >"$T_OUT" 2>"$T_ERR"; T_RC=$?
 expect_exit 0
 expect_stdout_is $'id,navn,score\na,Æblet,72.5\nb,Solsikken,\nc,Tab\ther,60\nk,v,length(k)\n漢字,1,2\ne\xcc\x81,2,2\næøå,3,3\na|b,4,3\nname\nsqlite_autoindex_enheder_1\nenheder_navn'
+
+t_case dump_of_a_qm_database_restores_to_the_same_reports
+# the schema version (PRAGMA user_version) is part of the dump: without it the restored
+# database read as 'no qm data yet'
+"$QM" run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/kik.db" --write >/dev/null || t_fail "demo data"
+t_run_stdin $'.dump' repl --db "$T_TMP/kik.db"
+expect_exit 0
+v=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$T_TMP/kik.db")
+[ "${v:-0}" -gt 0 ] || t_fail "the demo database has no schema version"
+expect_stdout_has $'BEGIN TRANSACTION;\nPRAGMA user_version='"$v"$';\n'
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2], encoding="utf-8").read())' \
+  "$T_TMP/restored.db" "$T_OUT" || t_fail "the dump does not restore"
+"$QM" run kik --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet >"$T_TMP/a.txt" 2>&1
+t_run run kik --db "$T_TMP/restored.db" --report konsensusrapport --round 2025-aeblet
+expect_exit 0
+[ -s "$T_TMP/a.txt" ] && cmp -s "$T_TMP/a.txt" "$T_OUT" || t_fail "the restored database reports differently: $(head -3 "$T_ERR")"
+t_run_stdin $'.dump enheder' repl --db "$db"
+expect_stdout_lacks "user_version"
 
 golden parameters_are_set_listed_used_and_cleared $'.parameter set min 65\n.parameter set navn \'42\'\n.parameter list\nSELECT id FROM enheder WHERE score > :min;\nSELECT typeof(:navn) AS t, typeof(@min) AS u;\n.parameter clear navn\n.parameter list' \
 $':min = 65\n:navn = \'42\'\nid\n--\na\nt     u\n----  -------\ntext  integer\n:min = 65'
@@ -288,6 +309,19 @@ expect_stderr_has "$T_TMP/dots.sql:2: unknown mode foo"
 expect_stderr_has "$T_TMP/dots.sql:4: usage: .import FILE TABLE"
 expect_stderr_has "stdin:7: cannot open $T_TMP/nope.db: no such file"
 expect_stderr_lacks "qm: "
+
+t_case read_output_and_once_name_the_file_and_why_in_qms_words
+mkdir -p "$T_TMP/mappe"
+t_run_stdin ".read '$T_TMP/nofile.sql'"$'\n'".output '$T_TMP/nope/x.txt'"$'\n'".once '$T_TMP/nope/y.txt'"$'\n'".read '$T_TMP/mappe'"$'\n'".output '$T_TMP/mappe'"$'\n1 + 1' repl
+expect_exit 1
+expect_stdout_is "2"
+expect_stderr_has "stdin:1: cannot read $T_TMP/nofile.sql: no such file"
+expect_stderr_has "stdin:2: cannot write $T_TMP/nope/x.txt: no folder $T_TMP/nope"
+expect_stderr_has "stdin:3: cannot write $T_TMP/nope/y.txt: no folder $T_TMP/nope"
+expect_stderr_has "stdin:4: cannot read $T_TMP/mappe: is a folder"
+expect_stderr_has "stdin:5: cannot write $T_TMP/mappe: is a folder"
+expect_stderr_lacks "stdlib/"
+expect_stderr_lacks "No such file or directory"
 
 t_case import_refuses_a_row_with_fewer_fields_than_the_header_as_qm_import_does
 printf 'a;b;c\n1;2;3\n4;5\n' >"$T_TMP/short.csv"

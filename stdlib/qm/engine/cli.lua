@@ -30,6 +30,13 @@ local function usage_error(msg)
 end
 M.usage_error = usage_error
 
+-- " (did you mean X?)" for a misspelt NAME among KNOWN, or "" (loaded only on this error path)
+local function meant(name, known)
+  local m = require("qm.lang.construct").did_you_mean(name, known)
+  return m and (" (did you mean %s?)"):format(m) or ""
+end
+M.meant = meant
+
 local function find_option(specs, name)
   for _, list in ipairs(specs) do
     for _, o in ipairs(list) do
@@ -79,7 +86,13 @@ function M.parse(argv, command_options)
       local name, value = a:match("^%-%-([^=]+)=(.*)$")
       name = name or a:sub(3)
       local o = find_option(specs, name)
-      if not o or o.kind == "host" then usage_error(("unknown option --%s (see qm --help)"):format(name)) end
+      if not o or o.kind == "host" then
+        local known = {}
+        for _, list in ipairs(specs) do
+          for _, k in ipairs(list) do known[#known + 1] = "--" .. k.name end
+        end
+        usage_error(("unknown option --%s%s (see qm --help)"):format(name, meant("--" .. name, known)))
+      end
       if o.kind == "flag" then
         if value then usage_error(("--%s takes no value"):format(name)) end
         opts[name] = true

@@ -88,10 +88,9 @@ function M.main(opts, args)
   end
   local found = findings.new()
   local nomodel = 0
-  for _, path in ipairs(args) do
-    local f = io.open(path, "rb")
-    if not f then host.raise(host.exit.io, ("cannot open %s: no such file"):format(path), 0) end
-    f:close()
+  for i, path in ipairs(args) do
+    path = require("qm.lang.dsl").model_file(path)   -- a file, else a bundled model (qm check kik)
+    args[i] = path
     local _, ok, declared = M.check(opts, path, nil, found)
     if ok and declared == 0 then nomodel = nomodel + 1 end
   end

@@ -8,7 +8,8 @@ local reports = require "qm.engine.reports"
 local M = {
   usage = "run FILE [ARGS...]",
   summary = "run a model or script in the sandbox and print its report",
-  help = "FILE is a Lua model or script. ARGS are passed to it as `...`.\n" ..
+  help = "FILE is a Lua model or script, or a bundled model by name (qm run kik) when there is\n" ..
+    "no such file. ARGS are passed to it as `...`.\n" ..
     "With --db the database is opened read-only unless --write is given.\n" ..
     "Data that does not fit what an indicator reads (a missing table or column, a value of the\n" ..
     "wrong type or outside its domain) makes it not evaluable, with a warning on stderr at the\n" ..
@@ -56,9 +57,7 @@ end
 function M.main(opts, args)
   local path = args[1]
   if not path then cli.usage_error("qm run needs a FILE (see qm run --help)") end
-  local f = io.open(path, "rb")
-  if not f then host.raise(host.exit.io, ("cannot open %s: no such file"):format(path), 0) end
-  f:close()
+  path = require("qm.lang.dsl").model_file(path)   -- a file, else a bundled model (qm run kik)
   if opts.format == "xlsx" and not opts.out and not context.stdout and host.isatty(1) then
     cli.usage_error("--format xlsx writes a binary file: give --out FILE.xlsx (or send it to a pipe)")
   end

@@ -8,7 +8,8 @@ local Context = {}
 Context.__index = Context
 
 local function dirname(path)
-  return path:match("^(.*)/[^/]*$") or "."
+  local dir = path:match("^(.*)/[^/]*$")
+  return dir == "" and "/" or dir or "."
 end
 M.dirname = dirname
 
@@ -27,7 +28,13 @@ function Context:database()
   if not f and not self.opts.write then
     host.raise(host.exit.io, ("cannot open database %s: no such file (give --write to create one)"):format(path), 0)
   end
-  if f then f:close() end
+  if f then
+    local _, rerr = f:read(0)   -- a folder opens, and cannot be read (SQLite: "disk I/O error")
+    f:close()
+    if rerr and rerr:match("[Ii]s a directory") then
+      host.raise(host.exit.io, ("cannot open database %s: is a folder (--db must be an SQLite database file)"):format(path), 0)
+    end
+  end
   -- the binding's error names the engine's line: the user's --db is the news
   local ok, db = pcall(host.opendb, path, { write = self.opts.write, create = self.opts.write })
   if not ok then
@@ -188,9 +195,9 @@ function Context:declared_models()
   return require("qm.lang.dsl").models(self)
 end
 
--- Load a model file and return its (last) model.
+-- Load a model file (or a bundled model by name: --model kik) and return its (last) model.
 function Context:load_model(path)
-  self:dofile(path)
+  self:dofile(require("qm.lang.dsl").model_file(path))
   local ms = self:declared_models()
   return ms[#ms]
 end
@@ -304,7 +311,14 @@ function Context:output()
   if host.stat(tmp) then os.remove(tmp) end   -- a leftover (or a planted symlink): the name, not its target
   -- the guard is armed by create_new itself: a signal between the two would leave FILE.tmp
   local f, err = host.create_new(tmp, self.tmp_guard)
-  if not f then host.raise("io", ("cannot write %s: %s"):format(path, err), 0) end
+  if not f then
+    -- the user's FILE and why, not qm's FILE.tmp: "cannot write out/r.txt: no folder out"
+    local why = tostring(err)
+    if why:sub(1, #tmp + 2) == tmp .. ": " then why = why:sub(#tmp + 3) end
+    local dir = path:match("^(.+)/[^/]*$")
+    if dir and not host.stat(dir) then why = "no folder " .. dir end
+    host.raise("io", ("cannot write %s: %s"):format(path, why), 0)
+  end
   self.out = {
     write = function(_, ...)
       local ok, werr = f:write(...)

@@ -201,7 +201,14 @@ end
 -- below it. Raises (usage) for a path that is none of these.
 function M.find(path)
   if is_dir(path) then return test_files_in((path:gsub("(.)/+$", "%1")), nil) end
-  if not exists(path) then host.raise(host.exit.io, ("cannot open %s: no such file or folder"):format(path), 0) end
+  if not exists(path) then
+    -- a bundled model by name (qm test kik), as qm run kik finds it; else its error
+    if not path:find("/", 1, true) and not path:match("%.lua$") then
+      path = require("qm.lang.dsl").model_file(path)
+    else
+      host.raise(host.exit.io, ("cannot open %s: no such file or folder"):format(path), 0)
+    end
+  end
   if path:match("%.test%.lua$") then return { path } end
   if path:match("%.lua$") then
     local stem = basename(path):gsub("%.lua$", "")

@@ -94,7 +94,13 @@ local function show(v, depth, seen)
   for k in pairs(v) do
     if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
   end
+  -- a record from db:first: its columns in SELECT order (host.columns_of), else keys sorted
+  local ordered = host.columns_of and host.columns_of(v)
+  local rank = {}
+  for i, c in ipairs(ordered or {}) do rank[c] = i end
   table.sort(keys, function(a, b)
+    local ra, rb = rank[a], rank[b]
+    if ra or rb then return (ra or math.huge) < (rb or math.huge) end
     if type(a) == type(b) and (type(a) == "string" or type(a) == "number") then return a < b end
     return type(a) < type(b)
   end)

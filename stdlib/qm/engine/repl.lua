@@ -339,7 +339,7 @@ dot { name = "indexes", args = "[TABLE]", complete = { "table" }, short = "list 
 end }
 
 dot { name = "dump", args = "[TABLE...]", rest = "table", short = "the database (or tables) as SQL text",
-  long = "CREATE and INSERT statements in one transaction, as sqlite3's .dump: .output backup.sql, then .dump, then .read backup.sql into another database. sqlite_sequence is left out.",
+  long = "CREATE and INSERT statements in one transaction, as sqlite3's .dump, and the database's user_version (qm's schema version): .output backup.sql, then .dump, then .read backup.sql into another database. A database with qm's own tables (qm_*) is restored outside qm (sqlite3 copy.db < backup.sql): qm's tables are written only by qm's commands. sqlite_sequence is left out.",
   fn = function(args)
   local db = database()
   local wanted
@@ -351,6 +351,10 @@ dot { name = "dump", args = "[TABLE...]", rest = "table", short = "the database 
     end
   end
   out("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n")
+  -- the whole database keeps its schema version (qm's is PRAGMA user_version): without it
+  -- a restored qm database reads as one with no qm data
+  local version = not wanted and db:scalar("PRAGMA user_version") or 0
+  if version ~= 0 then out(("PRAGMA user_version=%d;\n"):format(version)) end
   local tables = db:rows("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
   for _, t in ipairs(tables) do
     if not wanted or wanted[t.name] then
@@ -475,14 +479,27 @@ dot { name = "run", args = "MODEL [ARGS]", complete = { "file" }, rest = "file",
   if code ~= 0 then error(("the run ended with exit code %d"):format(code), 0) end
 end }
 
+-- why FILE cannot be opened, in qm's words: "no such file", "no folder out" (io.open's
+-- message repeats the name: "FILE: No such file or directory")
+local function open_error(path, err)
+  local why = tostring(err)
+  if why:sub(1, #path + 2) == path .. ": " then why = why:sub(#path + 3) end
+  local dir = path:match("^(.+)/[^/]*$")
+  if dir and not host.stat(dir) then return "no folder " .. dir end
+  if why == "No such file or directory" then return "no such file" end
+  if why == "Is a directory" then return "is a folder" end
+  return why
+end
+
 dot { name = "read", args = "FILE", complete = { "file" }, short = "run the commands in FILE",
   long = "Each line as if typed (Lua, SQL or dot-commands); an error names FILE:LINE, and the rest still runs unless .bail is on.",
   fn = function(args)
   if not args[1] then error("usage: .read FILE", 0) end
   local f, err = io.open(args[1], "r")
-  if not f then error("cannot read " .. args[1] .. ": " .. tostring(err), 0) end
-  local text = f:read("a")
+  if not f then error("cannot read " .. args[1] .. ": " .. open_error(args[1], err), 0) end
+  local text, rerr = f:read("a")
   f:close()
+  if not text then error("cannot read " .. args[1] .. ": " .. open_error(args[1], rerr or "is a folder"), 0) end
   return M.run_script(text, args[1])
 end }
 
@@ -569,7 +586,7 @@ dot { name = "output", args = "[FILE]", complete = { "file" }, short = "send out
   if args[1] then
     S.ctx:check_not_precious(args[1], ".output")
     local f, err = io.open(args[1], "w")
-    if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
+    if not f then error("cannot write " .. args[1] .. ": " .. open_error(args[1], err), 0) end
     S.output = f
   end
 end }
@@ -578,7 +595,7 @@ dot { name = "once", args = "FILE", complete = { "file" }, short = "send the nex
   if not args[1] then error("usage: .once FILE", 0) end
   S.ctx:check_not_precious(args[1], ".once")
   local f, err = io.open(args[1], "w")
-  if not f then error("cannot write " .. args[1] .. ": " .. tostring(err), 0) end
+  if not f then error("cannot write " .. args[1] .. ": " .. open_error(args[1], err), 0) end
   S.once = f
 end }
 
@@ -655,23 +672,7 @@ end
 
 -- a model by file name, or a bundled model by name (.load kik)
 local function model_path(p)
-  local f = io.open(p, "rb")
-  if f then f:close() return p end
-  local dsl = require "qm.lang.dsl"
-  local found = dsl.find_used(S.ctx.scopes and S.ctx.scopes["."] or { dir = ".", named = "." }, p)
-  if found then return found end
-  -- neither a file nor a bundled model: say which bundled models there are
-  local names, seen = {}, {}
-  for _, d in ipairs(dsl.bundled_dirs()) do
-    for _, n in ipairs(host.listdir(d) or {}) do
-      if not seen[n] and host.stat(d .. "/" .. n .. "/" .. n .. ".lua") then seen[n] = true; names[#names + 1] = n end
-    end
-  end
-  table.sort(names)
-  local meant = require("qm.lang.construct").did_you_mean(p, names)
-  host.raise(host.exit.io, ("cannot open %s: no such file, and no bundled model of that name%s%s"):format(p,
-    meant and (" (did you mean " .. meant .. "?)") or "",
-    #names > 0 and (" (bundled: " .. table.concat(names, ", ") .. ")") or ""), 0)
+  return require("qm.lang.dsl").model_file(p)
 end
 
 function M.load_models(paths)

@@ -52,8 +52,9 @@ function M.main(argv)
   end
   if first == "--help" or first == "-h" or first == "help" then
     local topic = argv[2]
+    if topic == "help" then topic = nil end   -- qm help help: the general text
     if topic and not commands[topic] then
-      cli.usage_error(("no command %q (see qm --help)"):format(topic))
+      cli.usage_error(("no command %q%s (see qm --help)"):format(topic, cli.meant(topic, names)))
     end
     io.stdout:write(cli.help(commands, names, exit_codes, topic))
     return host.exit.ok
@@ -66,7 +67,7 @@ function M.main(argv)
   end
   local cmd = commands[name]
   if not cmd then
-    cli.usage_error(("unknown command %q (commands: %s; see qm --help)"):format(name, table.concat(names, ", ")))
+    cli.usage_error(("unknown command %q%s (commands: %s; see qm --help)"):format(name, cli.meant(name, names), table.concat(names, ", ")))
   end
   for _, a in ipairs(rest) do
     if a == "--help" or a == "-h" then

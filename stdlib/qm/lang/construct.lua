@@ -101,7 +101,7 @@ function M.build(run, kind, id, spec, where)
     else
       local f = decl.by_name[k]
       if not f then
-        local hint = did_you_mean(k, decl.names)
+        local hint = (schema.field_aliases[kind] or {})[k] or did_you_mean(k, decl.names)
         problem(run, "error", where, ("%s: unknown field \"%s\"%s"):format(label(kind, id), k,
           hint and (" (did you mean \"" .. hint .. "\"?)") or (" (fields: " .. table.concat(decl.names, ", ") .. ")")),
           { kind = kind, id = id, field = k, suggestion = hint })

@@ -156,6 +156,44 @@ function M.find_used(scope, path)
   return nil, ("use \"%s\": no such file in the model's folder (%s) and no bundled model of that name"):format(path, scope.named)
 end
 
+-- The file a model named on the command line is in: the file itself, else a bundled model by
+-- name (`qm run kik`, `--model kik`, `.load kik`); neither raises an I/O error (exit 3) that
+-- lists the bundled models, with the one meant.
+function M.model_file(p)
+  local host = require "qm.host"
+  local f = io.open(p, "rb")
+  if f then
+    local _, err = f:read(0)   -- a folder opens, and cannot be read
+    f:close()
+    if err and err:match("[Ii]s a directory") then
+      -- a model's folder (models/kik, or kik where the folder is) means its NAME/NAME.lua
+      local inner = p:gsub("/+$", "") .. "/" .. (p:gsub("/+$", ""):match("[^/]+$") or "") .. ".lua"
+      local g = io.open(inner, "rb")
+      if g then g:close() return inner end
+      host.raise(host.exit.io, ("cannot open %s: is a folder (give a model file, like kik.lua, or a bundled model's name)"):format(p), 0)
+    elseif err then
+      host.raise(host.exit.io, ("cannot open %s: %s"):format(p, err), 0)
+    end
+    return p
+  end
+  local found = M.find_used({ dir = ".", named = "." }, p)
+  if found then return found end
+  if p:find("/", 1, true) or p:match("%.lua$") then   -- a file name, not a model's name
+    host.raise(host.exit.io, ("cannot open %s: no such file"):format(p), 0)
+  end
+  local names, seen = {}, {}
+  for _, d in ipairs(M.bundled_dirs()) do
+    for _, n in ipairs(host.listdir(d) or {}) do
+      if not seen[n] and host.stat(d .. "/" .. n .. "/" .. n .. ".lua") then seen[n] = true; names[#names + 1] = n end
+    end
+  end
+  table.sort(names)
+  local meant = require("qm.lang.construct").did_you_mean(p, names)
+  host.raise(host.exit.io, ("cannot open %s: no such file, and no bundled model of that name%s%s"):format(p,
+    meant and (" (did you mean " .. meant .. "?)") or "",
+    #names > 0 and (" (bundled: " .. table.concat(names, ", ") .. ")") or ""), 0)
+end
+
 -- The constructors and rule libraries a model file in `scope` sees (sandbox.scope, with
 -- `named`: the folder as the user named it).
 function M.globals(ctx, scope)

@@ -164,6 +164,12 @@ M.constructs.column = {
   },
 }
 
+-- Words a newcomer writes for a field of another name, where spelling alone points elsewhere
+-- (the guides speak of an indicator's kind; the field is type: "kind" is 2 edits from "min")
+M.field_aliases = {
+  indicator = { kind = "type" },
+}
+
 -- What a report needs of a model (and, with --db, of its database) before it applies: the
 -- bundled reports declare it when they register (qm.engine.reports), a model's own reports
 -- with `needs = { ... }`. `--report list` shows only the reports whose needs the model meets;
