@@ -464,7 +464,7 @@ local function parse_recurrence(s, phrase)
   -- hver 4.-6. uge, med 4-6 ugers mellemrum: between the two gaps
   local lo, hi, u = body:match("^hver (%d+)%.? ?%- ?(%d+)%.? ([%a\128-\255]+)$")
   if not lo then lo, hi, u = body:match("^med (%d+) ?%- ?(%d+) ([%a\128-\255]+) mellemrum$") end
-  if lo and units[u] and tonumber(lo) <= tonumber(hi) then
+  if lo and units[u] and tonumber(lo) >= 1 and tonumber(lo) <= tonumber(hi) then
     return rec(phrase, { min_gap = { tonumber(lo), units[u] }, max_gap = { tonumber(hi), units[u] } }, hard)
   end
   -- hver anden måned, hvert andet år, hver 3. uge, med 6 ugers mellemrum
