@@ -23,6 +23,7 @@
 #include "sqlite_lua.h"
 #include "yaml_lua.h"
 #include "csv_lua.h"
+#include "rows.h"
 #include "stats_lua.h"
 #include "xlsx_lua.h"
 
@@ -401,6 +402,7 @@ static int init_state(lua_State *L) {
   preload(L, "qm.db", qmDb_open_lib);
   preload(L, "qm.yaml", qmY_open_lib);
   preload(L, "qm.csv", qmCsv_open_lib);
+  preload(L, "qm.rows", qmRows_open_lib);
   preload(L, "qm.stats.formulas", qmStat_open_lib);
   preload(L, "qm.xlsx", qmX_open_lib);
   return 0;

@@ -159,10 +159,41 @@ static const char *arg_name(ArgKind k) {
   }
 }
 
+/* whether argument v repeats what the group's first row gave (checked then): the common
+** case of every later row, decided without checking the value again */
+static int repeats(const Acc *a, ArgKind kind, sqlite3_value *v) {
+  double d, slot;
+  switch (kind) {
+  case ARG_A: slot = a->A; break;
+  case ARG_K: slot = a->k; break;
+  case ARG_STEP: slot = a->step; break;
+  case ARG_TIES: {
+    static const unsigned char tie_len[] = { 6, 6, 7, 4 };  /* median, lowest, highest, flag */
+    if (sqlite3_value_type(v) != SQLITE_TEXT) return 0;
+    size_t len = tie_len[a->ties];
+    if ((size_t)sqlite3_value_bytes(v) != len) return 0;
+    const char *t = (const char *)sqlite3_value_text(v);
+    return t != NULL && memcmp(t, qmStat_ties_name(a->ties), len) == 0;
+  }
+  default: return 0;  /* p: text or a number, checked in full every row */
+  }
+  /* a number stored as one: compared without applying affinity (the common case) */
+  switch (sqlite3_value_type(v)) {
+  case SQLITE_INTEGER: return (double)sqlite3_value_int64(v) == slot;
+  case SQLITE_FLOAT: return sqlite3_value_double(v) == slot;
+  case SQLITE_NULL: return kind == ARG_A && isnan(slot);  /* NULL A: no countable set, as before */
+  default: break;
+  }
+  int r = number_of(v, &d);
+  if (r == 1) return d == slot;
+  return 0;
+}
+
 /* reads the arguments after x; the first row sets them, later rows must repeat them */
 static int read_args(sqlite3_context *ctx, Acc *a, const Aggregate *f, int argc, sqlite3_value **argv) {
   for (int i = 1; i < argc; i++) {
     ArgKind kind = f->args[i - 1];
+    if (a->started && repeats(a, kind, argv[i])) continue;
     double d = 0, *slot = NULL;
     QmTies t = QM_TIES_MEDIAN;
     int rc = 0;
@@ -224,7 +255,13 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (read_args(ctx, a, f, argc, argv) != 0) return;
   a->started = 1;
   double x;
-  int r = number_of(argv[0], &x);
+  int r;
+  switch (sqlite3_value_type(argv[0])) {  /* a stored number as it is; text through affinity */
+  case SQLITE_INTEGER: x = (double)sqlite3_value_int64(argv[0]); r = 1; break;
+  case SQLITE_FLOAT: x = sqlite3_value_double(argv[0]); r = 1; break;
+  case SQLITE_NULL: x = 0; r = 0; break;
+  default: r = number_of(argv[0], &x);
+  }
   if (r < 0) {
     fail(ctx, a, "%s(): value '%.40s' is not a number", f->name, text_of(argv[0]));
     return;
@@ -502,11 +539,15 @@ static void final_consensus_blob(sqlite3_context *ctx) {
     memcpy(v, src, sizeof v);
   }
   unsigned char out[sizeof v];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(out, v, sizeof out);  /* the host's doubles are the blob's */
+#else
   for (int i = 0; i < BLOB_DOUBLES; i++) {
     uint64_t bits;
     memcpy(&bits, &v[i], sizeof bits);
     for (int b = 0; b < 8; b++) out[i * 8 + b] = (unsigned char)(bits >> (8 * b));
   }
+#endif
   sqlite3_result_blob(ctx, out, (int)sizeof out, SQLITE_TRANSIENT);
   acc_free(a);
 }

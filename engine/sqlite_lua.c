@@ -993,6 +993,23 @@ static void ensure_metatables(lua_State *L) {
   lua_pop(L, 1);
 }
 
+/* ---------------------------------------------------------------- for other C modules */
+
+/* the statement of the qm.stmt at idx (raises when it or its database is closed) */
+sqlite3_stmt *qmDb_tostmt(lua_State *L, int idx) {
+  return check_stmt(L, idx)->st;
+}
+
+/* steps the qm.stmt at idx: its sqlite3_stmt standing on a row, or NULL when it is done
+** (the statement reset); raises SQLite's error (or the limit that interrupted it) as
+** db:query would */
+sqlite3_stmt *qmDb_stepstmt(lua_State *L, int idx) {
+  Stmt *s = check_stmt(L, idx);
+  if (step(L, s)) return s->st;
+  sqlite3_reset(s->st);
+  return NULL;
+}
+
 /* db.split(sql): the statements of a text, each up to and including its ";" as SQLite's own
 ** sqlite3_complete sees it (so a ";" inside a string or comment does not split), and an
 ** unfinished rest, if any; blank pieces are left out. The REPL runs typed SQL this way. */

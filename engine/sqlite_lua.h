@@ -32,4 +32,10 @@ sqlite3 *qmDb_check(lua_State *L, int idx);
 ** result table db:rows gave; nil for any other value. */
 int qmDb_columns_of(lua_State *L);
 
+/* The sqlite3_stmt of the "qm.stmt" userdata at idx (raises when it is closed), and one step
+** of it: the statement on its next row, or NULL when done; raises SQLite's error or the
+** limit that stopped it. For C modules that read rows without Lua values (rows.c). */
+sqlite3_stmt *qmDb_tostmt(lua_State *L, int idx);
+sqlite3_stmt *qmDb_stepstmt(lua_State *L, int idx);
+
 #endif

@@ -77,10 +77,22 @@ double qmStat_mean(const double *v, int64_t n) {
   return h;
 }
 
+/* Neumaier's step: adds x to the sum s with compensation c */
+#define NEUMAIER(s, c, x) do { double t_ = (s) + (x); \
+    if (fabs(s) >= fabs(x)) (c) += ((s) - t_) + (x); else (c) += ((x) - t_) + (s); (s) = t_; } while (0)
+
 double qmStat_variance(const double *v, int64_t n, double mean) {
   if (n < 2 || !isfinite(mean)) return NAN;
-  double ss = sum_minus(v, n, mean, 1);
-  double d = sum_minus(v, n, mean, 0);  /* zero but for rounding: the correction term */
+  /* the squares and the deviations summed in one walk over v: two compensated sums, each
+  ** the same sequence of operations as a pass of its own (the same result) */
+  double ss = 0, ssc = 0, d = 0, dc = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double x = v[i] - mean, x2 = x * x;
+    NEUMAIER(ss, ssc, x2);
+    NEUMAIER(d, dc, x);
+  }
+  ss += ssc;
+  d += dc;  /* zero but for rounding: the correction term */
   double var = (ss - d * d / (double)n) / (double)(n - 1);
   return var < 0 ? 0 : var;
 }

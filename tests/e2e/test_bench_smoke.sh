@@ -24,4 +24,22 @@ python3 "$QM_SOURCE_DIR/bench/import.py" "${base[@]}" >"$T_OUT" 2>"$T_ERR"; T_RC
 expect_exit 0
 expect_stdout_has "bench=import case=qm rows=4000 seconds="
 command -v sqlite3 >/dev/null && expect_stdout_has "bench=import case=ratio rows=4000"
+t_case the_one_benchmark_command_runs_every_target_at_small_scale
+# bench/run.py on tiny data: each target measured against its floor or peers, the table printed
+args=(--repeat 1 --national-scale 0.004 --citizens 300 --answers 4000 --startup-runs 2 --data "$T_TMP/run"
+      --qm "$QM" --qm-bench "$QM_BUILD_DIR/qm_bench")
+command -v sqlite3 >/dev/null || args+=(--only national,startup,jobcentre)
+python3 "$QM_SOURCE_DIR/bench/run.py" "${args[@]}" >"$T_OUT" 2>"$T_ERR"; T_RC=$?
+expect_exit 0
+expect_stdout_has "bench=statistik result ratio="
+expect_stdout_has "bench=national result ratio="
+expect_stdout_has "bench=startup-check result seconds="
+expect_stdout_has "bench=startup-konsensusrapport result seconds="
+for r in progression-csv stagnation-csv completeness-csv coverage-csv indsatser-csv fokus-csv borger-citizen=B0007-text \
+         borger-caseworker=sb03-csv borger-csv borger-text; do
+  expect_stdout_has "bench=jobcentre-$r result ratio="
+done
+command -v sqlite3 >/dev/null && expect_stdout_has "bench=import result ratio="
+expect_stdout_has "statistik report, CSV to a file"
+expect_stdout_has "qm peak"
 t_done

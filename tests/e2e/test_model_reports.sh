@@ -174,10 +174,11 @@ t_run run "$M/kik/kik.lua" --db "$T_TMP/kik.db" --report list
 expect_exit 0
 expect_stdout_has "konsensusrapport"
 expect_stdout_has "svarrapport"
+expect_stdout_has "landsoversigt"
 for r in audit audit_prioritering progression stagnation completeness fokus indsatser borger coverage plan daekning prioriteter forbedring; do
   grep -q "^$r " "$T_OUT" && t_fail "KIK lists $r, which does not apply to it"
 done
-[ "$(wc -l <"$T_OUT")" -eq 12 ] || t_fail "KIK lists $(wc -l <"$T_OUT") reports: $(cat "$T_OUT")"
+[ "$(wc -l <"$T_OUT")" -eq 13 ] || t_fail "KIK lists $(wc -l <"$T_OUT") reports: $(cat "$T_OUT")"
 
 t_case report_list_without_db_says_which_reports_need_one
 t_run run "$M/kik/kik.lua" --report list

@@ -42,6 +42,8 @@ json "assert (d['eligible'],d['covered'],d['status'])==(2,2,'achieved'), d"
 t_case esbjerg_allows_two_open_focus_points
 t_run run "$E" --db "$db" --as-of 2025-12-31 --report fokus --format json
 json "assert d['max_open']==2 and [x['citizen_id'] for x in d['over_max']]==['A'], d; assert d['closed_by_reason'][0]['reason']=='nået' and d['renewed']==1, d"
+# the citizens with open focus points are counted in SQLite, only those over the maximum listed
+json "assert d['citizens_with_focus']==2 and d['over_max'][0]['open']==3 and d['over_max'][0]['indicators']=='misbrug, netvaerk, privatoekonomi', d"
 
 t_case interventions_with_progression
 t_run run "$V" --db "$db" --as-of 2025-12-31 --report indsatser --format json

@@ -6,14 +6,17 @@
 -- xlsx; CSV leaves it out, JSON has its rows (docs/reports.md).
 --
 -- A table's rows are an array, or a function returning an iterator (for example
--- `function() return db:query(sql) end`): such a table is streamed, row by row, so a list
--- of a million rows is written without holding it. Tables are written by the one table
+-- `function() return db:query(sql) end`) or a C-level source (qm.rows: a statement whose
+-- columns are the row's keys): such a table is streamed, row by row, so a list of a million
+-- rows is written without holding it. CSV rows are formatted by the engine's C row writer
+-- (qm.rows), cell by cell without a Lua string per cell, the same text as below. Tables are written by the one table
 -- renderer (qm.reports.tables), the REPL's too: aligned text takes its column widths from
 -- the first rows (all of an array), a longer value later widens only its own row.
 -- report.write renders straight to a file; report.render returns a string.
 local json = require "qm.reports.json"
 local charts = require "qm.reports.charts"
 local i18n = require "qm.reports.i18n"
+local rows = require "qm.rows"
 
 local M = {}
 local Doc = {}
@@ -58,7 +61,8 @@ end
 --       columns = { {key=, title=, align="right"|"left", format=fn, numfmt=<xlsx number format>,
 --                    text=fn(v, row) -> the words people read (text, Markdown, HTML, xlsx, in
 --                    place of format; CSV keeps the value)}, ... },
---       rows = { {key = value, ...}, ... } or function() return <iterator of rows> end }
+--       rows = { {key = value, ...}, ... } or function() return <iterator of rows, or a
+--              C-level source (qm.rows)> end }
 function Doc:table(t)
   assert(t.columns and t.rows, "report table needs columns and rows")
   assert(type(t.rows) == "table" or type(t.rows) == "function", "report table rows must be an array or a function")
@@ -88,13 +92,19 @@ end
 
 
 -- for row in each_row(t): an array's rows or a streamed table's iterator (a generic-for
--- iterator with its closing value, so a query's statement is finalized even on error)
-local function each_row(t)
-  if type(t.rows) == "function" then return t.rows() end
-  local i, rows = 0, t.rows
+-- iterator with its closing value, so a query's statement is finalized even on error); a
+-- C-level source gives its rows as tables. raw = true keeps a source as it is (the first
+-- value), for the C row writer.
+local function each_row(t, raw)
+  if type(t.rows) == "function" then
+    local it, s, ctl, closing = t.rows()
+    if type(it) == "userdata" and not raw then return it:each() end
+    return it, s, ctl, closing
+  end
+  local i, list = 0, t.rows
   return function()
     i = i + 1
-    return rows[i]
+    return list[i]
   end
 end
 M.each_row = each_row
@@ -117,6 +127,13 @@ local function line_writer(sink, sep, last)
   function w.finish()
     if last and not first then buf[#buf + 1] = last end
     if #buf > 0 then sink(table.concat(buf)) end
+  end
+  -- lines written elsewhere (the C row writer): what is held goes to the sink first, then
+  -- write(sink, sep, first) writes its lines, each after `sep` but the output's first, and
+  -- returns how many
+  function w.lines_from(write)
+    if #buf > 0 then sink(table.concat(buf)); buf, size = {}, 0 end
+    if write(sink, sep, first) > 0 then first = false end
   end
   return w
 end
@@ -176,10 +193,13 @@ M.words = words
 
 -- cell(col, row) as people read it in one document (its language's numbers and words), and
 -- the language
+local LANG_OF = setmetatable({}, { __mode = "k" })   -- cell_for's functions -> their language (or true)
 local function cell_for(doc)
   local L = words(doc)
   local people = L or true
-  return function(col, row) return cell(col, row, people) end, L
+  local f = function(col, row) return cell(col, row, people) end
+  LANG_OF[f] = people
+  return f, L
 end
 M.cell_for = cell_for
 
@@ -223,10 +243,75 @@ end
 M.table_writer = table_writer
 M.ALIGN_ROWS = tables.ALIGN_ROWS
 
--- write table t in `format` with the table renderer: rows as they come
+-- CSV through the C row writer (qm.rows): the header as the table renderer writes it, then
+-- every row formatted in C as cell() and csv_field() would (a column's format function is
+-- called from C); a C-level source's cells never become Lua values
+local function write_csv_rows(t, out)
+  local head, cols = {}, {}
+  for i, c in ipairs(t.columns) do
+    head[i] = tables.csv_field(tostring(c.key))
+    cols[i] = { key = c.key, format = c.format, number = "csv" }   -- cell(): numbers unrounded
+  end
+  out.line(table.concat(head, ","))
+  local it, s, ctl, closing = each_row(t, true)
+  if type(it) == "userdata" then closing = it end  -- a source closes its statement
+  local _ <close> = closing
+  out.lines_from(function(sink, sep, first)
+    local w = rows.writer { format = "csv", columns = cols, sink = sink, pre = sep, first = first }
+    if type(it) == "userdata" then return w:drain(it) end
+    return w:drain(it, s, ctl)
+  end)
+end
+
+-- the C writer takes columns keyed by text (a keyvalues block's { key = 2 } is not a table's)
+local function c_writable(t)
+  for _, c in ipairs(t.columns) do
+    if type(c.key) ~= "string" or #c.key >= 64 then return false end
+  end
+  return #t.columns <= 256
+end
+
+-- write table t in `format` with the table renderer: rows as they come. In aligned text
+-- (format "column"), the rows after the ones the renderer holds to choose the widths are
+-- written by the C row writer at those widths, cells escaped and padded as the renderer does
 local function write_table(format, t, out, opts, cellf)
+  if format == "csv" and opts and opts.guard and out.lines_from and c_writable(t) then
+    return write_csv_rows(t, out)
+  end
   local w = table_writer(format, t, out, opts, cellf)
-  for row in each_row(t) do w.row(row) end
+  local it, s, ctl, closing = each_row(t, true)
+  local source
+  if type(it) == "userdata" then
+    source, closing = it, it
+    it, s, ctl = it:each()
+  end
+  local _ <close> = closing
+  -- the C writer writes cells as cell() does for people, in a document's language too
+  local lang = cellf ~= nil and LANG_OF[cellf] or nil
+  local fast = format == "column" and (cellf == nil or lang ~= nil) and out.lines_from and w.streaming_layout and c_writable(t)
+  while true do
+    local row = it(s, ctl)
+    if row == nil then break end
+    ctl = row
+    w.row(row)
+    local widths, right, prose
+    if fast then widths, right, prose = w.streaming_layout() end
+    if widths and (prose == nil or prose == " ") then
+      local cols = {}
+      for i, c in ipairs(t.columns) do
+        cols[i] = { key = c.key, format = c.text or c.format, width = widths[i], right = right[i] }
+      end
+      out.lines_from(function(sink, sep, first)
+        local L = type(lang) == "table" and lang or nil
+        local cw = rows.writer { format = "column", columns = cols, sink = sink, pre = sep, first = first,
+          prose = prose ~= nil, width = width, decimal = L and L.cat.number.decimal, group = L and L.cat.number.group,
+          yes = L and L("word.yes"), no = L and L("word.no") }
+        if source then return cw:drain(source) end
+        return cw:drain(it, s, ctl)
+      end)
+      break
+    end
+  end
   w.finish()
 end
 M.write_table = write_table
@@ -327,7 +412,7 @@ local function table_rows_json(b)
   end
   if type(b.rows) == "function" then
     return json.stream(function()
-      local it, s, ctl, closing = b.rows()
+      local it, s, ctl, closing = each_row(b)
       return function()
         local row = it(s, ctl)
         ctl = row

@@ -406,11 +406,17 @@ function M.focus(ctx, m, out)
   local db, st = open(ctx, m, { "focus" })
   local t = as_of(ctx, m)
   local max = st.focus_max
-  local open = db:rows(sql([[SELECT citizen_id, count(*) AS open, group_concat(indicator, ', ') AS indicators
-    FROM (SELECT * FROM {focus} WHERE opened <= :as_of AND (closed IS NULL OR closed > :as_of) ORDER BY indicator)
-    GROUP BY citizen_id ORDER BY citizen_id]], st.tables), { as_of = t })
+  -- the citizens with open focus points counted in SQLite; only those over the maximum
+  -- become Lua rows (memory flat however many citizens have focus points)
+  local n_open = db:scalar(sql([[SELECT count(DISTINCT citizen_id) FROM {focus}
+    WHERE opened <= :as_of AND (closed IS NULL OR closed > :as_of)]], st.tables), { as_of = t })
   local over = {}
-  for _, r in ipairs(open) do if max and r.open > max then over[#over + 1] = r end end
+  if max then
+    over = db:rows(sql([[SELECT citizen_id, count(*) AS open, group_concat(indicator, ', ') AS indicators
+      FROM (SELECT * FROM {focus} WHERE opened <= :as_of AND (closed IS NULL OR closed > :as_of) ORDER BY indicator)
+      GROUP BY citizen_id HAVING count(*) > :max ORDER BY citizen_id]], st.tables), { as_of = t, max = max })
+  end
+  -- a focus point closed without a reason: null in JSON and CSV, words for people
   local reasons = db:rows(sql([[SELECT reason, count(*) AS closed FROM {focus}
     WHERE closed IS NOT NULL AND closed <= :as_of GROUP BY 1 ORDER BY 2 DESC, reason IS NULL, 1]], st.tables), { as_of = t })
   -- renewed: opened on or after one of the citizen's focus points closed (the first closing
@@ -421,10 +427,10 @@ function M.focus(ctx, m, out)
     WHERE f.opened <= :as_of AND g.closed <= f.opened]], st.tables), { as_of = t })
   local doc = report.document { lang = L.lang, title = L("fokus.title", { model = m.title or m.id }),
     subtitle = L("progression.as_of", { date = t }),
-    data = json.object({ model = m.id, as_of = t, max_open = max, citizens_with_focus = #open, over_max = json.array(over),
+    data = json.object({ model = m.id, as_of = t, max_open = max, citizens_with_focus = n_open, over_max = json.array(over),
       closed_by_reason = json.array(reasons), renewed = renewed },
       { "model", "as_of", "max_open", "citizens_with_focus", "over_max", "closed_by_reason", "renewed" }) }
-  doc:keyvalues { { L("fokus.citizens_open"), #open }, { L("fokus.max_open"), max or L("fokus.no_limit") },
+  doc:keyvalues { { L("fokus.citizens_open"), n_open }, { L("fokus.max_open"), max or L("fokus.no_limit") },
     { L("fokus.over"), #over }, { L("fokus.renewed"), renewed } }
   doc:heading(L("fokus.by_reason"), 3)
   doc:table { name = "reasons", columns = { { key = "reason", title = L("fokus.col.reason"),

@@ -14,6 +14,7 @@ local cli = require "qm.engine.cli"
 local host = require "qm.host"
 local charts = require "qm.reports.charts"
 local i18n = require "qm.reports.i18n"
+local rows = require "qm.rows"
 
 local M = {}
 
@@ -908,99 +909,122 @@ end
 
 -- ---------------------------------------------------------------- every question of every round
 
--- Streams the consensus statistics of every question of every round: one pass of SQLite
--- (consensus_blob packs each question's statistics), the rule's decision per question,
--- fn(round, question, q, flagged) called as rows arrive — memory does not grow with the data.
--- With a model m, each question is taken on its own scale (M.question_params) and only the
--- model's rounds count; without (the national benchmark, bench/qm_bench.c), `spec`
+-- One per-question parameter (A, k, step, ties) as SQL: a named parameter when every question
+-- has the model's value, else CASE WHEN r.question IN (...) THEN ... ELSE <the model's> END:
+-- an IN list is one lookup, where a join to a table of parameters was a scan of it for every
+-- response. Values keep their Lua type through SQLite (5 stays an integer, 2.5 a real), as
+-- the report shows them. `p` collects the parameters.
+local function param_sql(ids, by_id, key, default, p)
+  local function name(v)
+    -- a tie rule is one of four words: written into the SQL, since a bound text is copied
+    -- for every row the aggregate reads it from
+    if key == "ties" and type(v) == "string" and v:match("^%a+$") then return "'" .. v .. "'" end
+    p.n = p.n + 1
+    local k = "qm_p" .. p.n
+    p.args[k] = v == nil and host.null or v
+    return ":" .. k
+  end
+  local function tag(v) return v == nil and "nil" or (math.type(v) or type(v)) .. ":" .. tostring(v) end
+  local groups, order, dtag = {}, {}, tag(default)
+  for _, id in ipairs(ids) do
+    local v = by_id[id][key]
+    local t = tag(v)
+    if t ~= dtag then
+      if not groups[t] then groups[t] = { value = v, ids = {} }; order[#order + 1] = t end
+      table.insert(groups[t].ids, id)
+    end
+  end
+  if #order == 0 then return name(default) end
+  local parts = { "CASE" }
+  for _, t in ipairs(order) do
+    local g, marks = groups[t], {}
+    for i, id in ipairs(g.ids) do marks[i] = name(id) end
+    parts[#parts + 1] = (" WHEN r.question IN (%s) THEN %s"):format(table.concat(marks, ", "), name(g.value))
+  end
+  parts[#parts + 1] = " ELSE " .. name(default) .. " END"
+  return table.concat(parts)
+end
+
+-- The consensus statistics of every question of every round as a C-level source
+-- (qm.rows.consensus): one pass of SQLite, consensus_blob packing each question's
+-- statistics, read in C without a Lua value per question; each question's flag decided in C
+-- for a built-in rule (rule.decide) or by the rule in Lua. With a model m, each question is
+-- taken on its own scale (M.question_params; a question the model no longer has on the
+-- model's own) and only the model's rounds count; without (the national benchmark), `spec`
 -- { A =, step =, k =, ties = } applies to every question.
-local BLOB = "<" .. ("d"):rep(17)
-function M.each_question(db, m, spec, rule, fn)
-  local unpack = string.unpack
+function M.question_source(db, m, spec, rule, q)
+  local p = { n = 0, args = {} }
+  local ids, by_id, d = {}, {}, nil
+  if m then
+    by_id, ids = M.question_params(m)
+    local rule0 = m.consensus or consensus.median {}
+    d = { A = m.scale and m.scale.options or nil, step = m.scale and m.scale.step or 1,
+          k = consensus.k_of(rule0, m.scale), ties = consensus.ties_of(rule0) }
+  else
+    d = { A = spec.A, step = spec.step or 1, k = spec.k, ties = spec.ties or "median" }
+  end
+  local A, k = param_sql(ids, by_id, "A", d.A, p), param_sql(ids, by_id, "k", d.k, p)
+  local step, ties = param_sql(ids, by_id, "step", d.step, p), param_sql(ids, by_id, "ties", d.ties, p)
+  -- ties = 'median' is the aggregate's own default: left out, it is not read for every answer
+  local blob_args = ties == "'median'" and ("%s, %s, %s"):format(A, k, step) or ("%s, %s, %s, %s"):format(A, k, step, ties)
+  local where = ""
+  if m then
+    p.args.qm_model = m.id
+    -- the model's rounds as a list SQLite walks (a lookup per round, not per response)
+    where = " WHERE r.round_id IN (SELECT id FROM qm_rounds WHERE model_id = :qm_model)"
+  end
+  local sql = ("SELECT r.round_id, r.question, %s, %s, %s, consensus_blob(r.score, %s) FROM qm_responses r%s "
+    .. "GROUP BY r.round_id, r.question ORDER BY r.round_id, r.question"):format(A, k, step, blob_args, where)
+  local stmt = db:prepare(sql)
+  stmt:bind(p.args)
   local scale_of = {}
   if m then for _, qq in ipairs(m:questions()) do scale_of[qq.id] = qq:scale_of() end end
-  local flags = rule.flags or function(x, question) return consensus.apply(rule, x, scale_of[question] or spec.scale).flag end
-  local q = { reasons = {} }   -- reused for every question: fn must copy what it keeps
-  local sql, params
-  if m then
-    local cte, args = params_cte(m)
-    if not cte then return 0, 0 end
-    -- a question the model no longer has is taken on the model's own scale
-    local rule0 = m.consensus or consensus.median {}
-    local d = { A = m.scale and m.scale.options or host.null, step = m.scale and m.scale.step or 1,
-                k = consensus.k_of(rule0, m.scale), ties = consensus.ties_of(rule0) }
-    for _, v in ipairs { d.A, d.k, d.step, d.ties, m.id } do args[#args + 1] = v end
-    sql = cte .. "SELECT " .. (fn and "r.round_id, r.question, " or "") ..
-          [[consensus_blob(r.score, CASE WHEN qp.question IS NULL THEN ? ELSE qp.A END, coalesce(qp.k, ?),
-                           coalesce(qp.step, ?), coalesce(qp.ties, ?))
-            FROM qm_responses r LEFT JOIN qp ON qp.question = r.question
-            JOIN qm_rounds o ON o.id = r.round_id AND o.model_id = ? GROUP BY r.round_id, r.question]]
-    params = args
-    spec = { A = d.A ~= host.null and d.A or nil, step = d.step, k = d.k, ties = d.ties, scale = m.scale }
-  else
-    -- one aggregate per question; without fn only the decisions are counted, so the keys
-    -- are not even fetched
-    sql = "SELECT " .. (fn and "r.round_id, r.question, " or "") ..
-          [[consensus_blob(r.score, :A, :k, :step, :ties) FROM qm_responses r GROUP BY r.round_id, r.question]]
-    params = { A = spec.A or host.null, k = spec.k, step = spec.step or 1, ties = spec.ties or "median" }
+  local default_scale = (m and m.scale) or (spec and spec.scale)
+  -- a rule object has its fast path; a plain function (docs/language.md) is applied
+  local object = type(rule) == "table"
+  local flags = object and rule.flags
+    or function(x, question) return consensus.apply(rule, x, scale_of[question] or default_scale).flag end
+  return rows.consensus(stmt, { decide = object and rule.decide or nil, flags = flags, q = q or { reasons = {} },
+    fill = q ~= nil })
+end
+
+-- Streams every question of every round: fn(round, question, q, flagged) as rows arrive (q,
+-- the question's statistics, is one table reused: fn must copy what it keeps). Without fn
+-- only the questions and the flagged ones are counted, all in C for a built-in rule.
+-- Returns both counts.
+function M.each_question(db, m, spec, rule, fn)
+  if m and #m:questions() == 0 then return 0, 0 end
+  local q = fn and { reasons = {} } or nil
+  local src <close> = M.question_source(db, m, spec, rule, q)
+  if not fn then return src:count() end
+  local n, flagged = 0, 0
+  for round, question, flag in src.next, src do
+    n = n + 1
+    if flag then flagged = flagged + 1 end
+    fn(round, question, q, flag)
   end
-  local n_questions, n_flagged = 0, 0
-  local function fill(b)
-    local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within, mode, n_modes, var, q1, q3 = unpack(BLOB, b)
-    local reasons = {}
-    if n == 0 then
-      mean, median, iqr, mn, mx, range, outside, within, mode, n_modes, q1, q3 = nil
-      reasons.n = "nobody scored it"
-    end
-    if sd ~= sd then sd, var = nil, nil; if n > 0 then reasons.sd = n < 2 and "fewer than 2 scores" or "undefined: a score is infinite"; reasons.variance = reasons.sd end end
-    if rwg ~= rwg then
-      rwg = nil
-      reasons.rwg = n < 2 and "fewer than 2 scores" or (q.A == nil and "the scale has no countable set of answer options") or "undefined"
-    end
-    if mode ~= mode then mode = nil; if n > 0 then reasons.mode = "the modes tie (ties = flag)" end end
-    q.n, q.dontknow, q.mean, q.median, q.sd, q.rwg, q.iqr, q.min, q.max, q.range, q.mode_outside, q.within_k =
-      math.tointeger(n), math.tointeger(dk), mean, median, sd, rwg, iqr, mn, mx, range, outside, within
-    q.mode, q.n_modes, q.variance, q.q1, q.q3, q.reasons = mode, n_modes, var, q1, q3, reasons
-  end
-  if fn then
-    local by_id = m and M.question_params(m) or nil
-    for round, question, b in db:query(sql, params, "values") do
-      n_questions = n_questions + 1
-      local p = by_id and by_id[question] or spec
-      q.A, q.step, q.k = p.A, p.step or 1, p.k
-      fill(b)
-      local flagged = flags(q, question)
-      if flagged then n_flagged = n_flagged + 1 end
-      fn(round, question, q, flagged)
-    end
-  else
-    -- the hot path of a national pass: no keys, no callback, only the rule's decision
-    for b in db:query(sql, params, "values") do
-      n_questions = n_questions + 1
-      local n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within, mode, n_modes = unpack(BLOB, b)
-      q.n, q.dontknow, q.mean, q.median, q.sd, q.rwg, q.iqr, q.min, q.max, q.range, q.mode_outside, q.within_k =
-        n, dk, mean, median, sd, rwg, iqr, mn, mx, range, outside, within
-      q.mode, q.n_modes = mode, n_modes
-      if flags(q) then n_flagged = n_flagged + 1 end
-    end
-  end
-  return n_questions, n_flagged
+  return n, flagged
 end
 
 local stat_cols = { "round", "question", "n", "dontknow", "mean", "median", "mode", "sd", "variance", "q1", "q3", "iqr",
                     "min", "max", "range", "k", "within_k", "A", "rwg", "flag" }
+-- the text format's columns: printf-like widths in bytes (a negative width is left-aligned)
+local stat_widths = { -12, -8, 4, 3, 7, 7, 5, 7, 8, 5, 5, 5, 5, 5, 5, 3, 6, 3, 6, 0 }
 
--- a number for machine output (CSV): unrounded, the shortest text that reads back the same
-local function exact(v)
-  if v == nil or v ~= v then return "" end
-  if math.type(v) == "integer" then return tostring(v) end
-  if v == math.floor(v) and math.abs(v) < 1e15 then return tostring(math.tointeger(v)) end
-  for prec = 15, 17 do
-    local t = ("%." .. prec .. "g"):format(v)
-    if tonumber(t) == v then return t end
+-- the writer's columns: numbers for machines exact (CSV; JSON as qm.json writes them), for
+-- people rounded to 4 significant digits
+local function stat_columns(fmt)
+  local cols = {}
+  for i, c in ipairs(stat_cols) do
+    cols[i] = { key = c, number = fmt == "csv" and "exact" or "people", width = math.abs(stat_widths[i]), right = stat_widths[i] > 0 }
   end
+  if fmt == "json" then cols[#cols + 1] = { key = "reasons" } end
+  return cols
 end
 
+-- Every question of every round of the model, streamed from C: the rows are formatted by the
+-- engine's row writer (qm.rows) straight from the statement, no Lua value per question or
+-- cell (docs/selfassessment.md; bench/README.md for the figures)
 function M.statistik(ctx, m, out)
   local L = i18n.of(ctx, m)
   local db = need_db(ctx)
@@ -1010,16 +1034,10 @@ function M.statistik(ctx, m, out)
   end
   local fmt = ctx.opts.format
   local rule = m.consensus or consensus.median {}
-  -- for people: rounded, with the language's decimal mark
-  local function num(v)
-    if v == nil or v ~= v then return "" end
-    if v == math.floor(v) and math.abs(v) < 1e15 then return tostring(math.tointeger(v)) end
-    return (("%.4g"):format(v):gsub("%.", L.decimal))
-  end
+  local layout = ({ csv = "csv", json = "json", markdown = "markdown" })[fmt] or "fixed"
   -- the columns' titles for people (CSV and JSON keep the keys)
   local heads = {}
   for i, c in ipairs(stat_cols) do heads[i] = L("statistik.col." .. c) end
-  local first = true
   if fmt == "csv" then out:write(table.concat(stat_cols, ","), "\r\n")
   elseif fmt == "json" then
     out:write('{"model":', json.encode(m.id), ',"conventions":', json.encode(M.conventions(m)), ',"questions":[')
@@ -1030,43 +1048,97 @@ function M.statistik(ctx, m, out)
     out:write(M.conventions_text(m, L), "\n")
     out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(heads)))
   end
-  local n, flagged = M.each_question(db, m, nil, rule,
-    function(round, question, q, flag)
-      if fmt == "json" then
-        local o = { round = round, question = question, flag = flag }
-        for i = 3, #stat_cols - 1 do
-          local c = stat_cols[i]
-          local x = q[c]
-          if x == nil or x ~= x then x = host.null end
-          if (c == "n" or c == "dontknow") and x ~= host.null then x = math.tointeger(x) or x end
-          o[c] = x
-        end
-        local reasons = {}
-        for k2, why in pairs(q.reasons) do reasons[k2] = why end
-        o.reasons = json.object(reasons, {})
-        local keys = {}
-        for i, c in ipairs(stat_cols) do keys[i] = c end
-        keys[#keys + 1] = "reasons"
-        out:write(first and "\n" or ",\n", json.encode(json.object(o, keys)))
-      else
-        local f = fmt == "csv" and exact or num
-        local v = { round, question }
-        for i = 3, #stat_cols - 1 do v[i] = f(q[stat_cols[i]]) end
-        v[#stat_cols] = fmt == "csv" and (flag and "1" or "0") or (flag and L("word.yes") or L("word.no"))
-        if fmt == "csv" then
-          out:write(report.csv_field(v[1]), ",", report.csv_field(v[2]), ",", table.concat(v, ",", 3), "\r\n")
-        elseif fmt == "markdown" then
-          out:write("| ", table.concat(v, " | "), " |\n")
-        else
-          out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(v)))
-        end
-      end
-      first = false
-    end)
-  if fmt == "json" then out:write(first and "]}\n" or "\n]}\n") end
+  local n, flagged = 0, 0
+  if #m:questions() > 0 then
+    local src <close> = M.question_source(db, m, nil, rule)
+    local w = rows.writer { format = layout, columns = stat_columns(fmt), sink = function(s) out:write(s) end,
+      lead = layout == "json" and "\n" or "", pre = layout == "json" and ",\n" or "",
+      post = (layout == "csv" and "\r\n") or (layout == "json" and "" or "\n"),
+      -- for people: the language's decimal mark (no grouping: the columns are narrow) and words
+      decimal = (layout == "fixed" or layout == "markdown") and L.decimal or nil,
+      yes = (layout == "csv" or layout == "json") and "1" or L("word.yes"),
+      no = (layout == "csv" or layout == "json") and "0" or L("word.no") }
+    n = w:drain(src)
+    -- the flagged questions, for the summary line: counted from the same rows
+    flagged = src:flagged()
+  end
+  if fmt == "json" then out:write(n == 0 and "]}\n" or "\n]}\n") end
   if fmt ~= "json" and fmt ~= "csv" and not ctx.opts.quiet then
     io.stderr:write(L("statistik.summary", { n = n, flagged = flagged }), "\n")
   end
+end
+
+-- The national summary: the statistik report's pass without writing a row per question —
+-- every question's statistics and flag decided in C, counted per round, the rounds gathered
+-- by the unit above them (the municipality: the round's unit's parent, or with --param
+-- kind=K the nearest unit of that kind above it or the unit itself). Memory grows with the
+-- rounds, never with the answers.
+function M.landsoversigt(ctx, m, out)
+  local L = i18n.of(ctx, m)
+  local db = need_db(ctx)
+  for r in db:query("SELECT id, scoring FROM qm_rounds WHERE model_id = ? AND scoring IS NOT NULL GROUP BY scoring", { m.id }) do
+    local why = store.scoring_mismatch(r, m)
+    if why then host.raise(host.exit.model, why, 0) end
+  end
+  local kind = ctx.params.kind and tostring(ctx.params.kind) or nil
+  -- each round's group: the nearest unit of the kind at or above the round's unit, else the
+  -- unit's parent (or the unit itself when it has none)
+  local group_of = {}
+  local sql = kind and [[
+    WITH RECURSIVE up(round, unit, kind, parent) AS (
+      SELECT r.id, u.id, u.kind, u.parent_id FROM qm_rounds r JOIN qm_units u ON u.id = r.unit_id WHERE r.model_id = :m
+      UNION ALL
+      SELECT up.round, p.id, p.kind, p.parent_id FROM up JOIN qm_units p ON p.id = up.parent WHERE up.kind IS NOT :kind)
+    SELECT round, unit AS grp FROM up WHERE kind = :kind]]
+    or [[SELECT r.id AS round, coalesce(u.parent_id, r.unit_id) AS grp FROM qm_rounds r
+         LEFT JOIN qm_units u ON u.id = r.unit_id WHERE r.model_id = :m]]
+  for r in db:query(sql, { m = m.id, kind = kind }) do group_of[r.round] = r.grp end
+  local groups, order = {}, {}
+  local n_rounds, n, flagged = 0, 0, 0
+  if #m:questions() > 0 then
+    local src <close> = M.question_source(db, m, nil, m.consensus or consensus.median {})
+    n, flagged = src:count_rounds(function(round, questions, flags)
+      n_rounds = n_rounds + 1
+      local g = group_of[round] or false
+      local e = groups[g]
+      if not e then e = { rounds = 0, questions = 0, flagged = 0 }; groups[g] = e; order[#order + 1] = g end
+      e.rounds, e.questions, e.flagged = e.rounds + 1, e.questions + questions, e.flagged + flags
+    end)
+  end
+  table.sort(order, function(a, b)
+    if a == false or b == false then return b == false and a ~= false end
+    return tostring(a) < tostring(b)
+  end)
+  local names = {}
+  for u in db:query("SELECT id, name FROM qm_units") do names[u.id] = u.name end
+  -- rounds whose unit has no group: no unit in CSV and JSON, words for people
+  local outside = kind and L("landsoversigt.outside_kind", { kind = kind }) or L("landsoversigt.outside")
+  local list, data = {}, json.array({})
+  for i, g in ipairs(order) do
+    local e = groups[g]
+    local share = e.questions > 0 and e.flagged / e.questions or nil
+    list[i] = { unit = g or nil, name = g and names[g] or "", rounds = e.rounds, questions = e.questions,
+                flagged = e.flagged, share = share }
+    data[i] = json.object({ unit = g or host.null, name = g and names[g] or host.null, rounds = e.rounds,
+      questions = e.questions, flagged = e.flagged, share = share or host.null },
+      { "unit", "name", "rounds", "questions", "flagged", "share" })
+  end
+  local doc = report.document { lang = L.lang, title = L("landsoversigt.title", { model = m.title or m.id }),
+    subtitle = L("landsoversigt.subtitle", { by = kind or L("landsoversigt.by_parent") }),
+    data = json.object({ model = m.id, by = kind or host.null, rounds = n_rounds, questions = n, flagged = flagged,
+      units = data }, { "model", "by", "rounds", "questions", "flagged", "units" }) }
+  doc:keyvalues { { L("landsoversigt.rounds"), n_rounds }, { L("landsoversigt.questions"), n },
+    { L("landsoversigt.flagged"), flagged }, { L("landsoversigt.share"), n > 0 and L:pct(flagged / n, 1) or "–" } }
+  -- the share: a percent with one decimal in CSV ("40.0%", as the machine reads it in every
+  -- language), in the language's way for people
+  doc:table { name = "units", columns = { { key = "unit", title = kind or L("col.unit"), text = function(v) return v or outside end },
+    { key = "name", title = L("landsoversigt.col.name") },
+    { key = "rounds", title = L("landsoversigt.col.rounds") }, { key = "questions", title = L("landsoversigt.col.questions") },
+    { key = "flagged", title = L("landsoversigt.flagged") },
+    { key = "share", title = L("landsoversigt.col.share"), align = "right",
+      format = function(v) return v and ("%.1f%%"):format(v * 100) or "" end,
+      text = function(v) return v and L:pct(v, 1) or "" end } }, rows = list }
+  report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- demo
@@ -1146,6 +1218,7 @@ end
 
 registry.register("skema", M.skema, "the per-participant YAML form to hand out (fill in, then qm import)", { "questions" })
 registry.register("statistik", M.statistik, "consensus statistics of every question of every round, streamed (national scale)", { "questions", "rounds" })
+registry.register("landsoversigt", M.landsoversigt, "the national summary: questions flagged for discussion per municipality (--param kind=K), the statistik pass without its rows", { "questions", "rounds" })
 registry.register("demo", M.demo, "konsensusrapport, prioritised action plan and roll-up (the README's demo)", { "questions", "rounds" })
 
 return M

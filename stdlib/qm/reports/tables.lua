@@ -372,6 +372,13 @@ function M.new(format, cols, opts)
       finish = function()
         if not started then flush() end
         finish_rows()
+      end,
+      -- once the held rows are written: the widths and alignment the rest is written at, for
+      -- a caller that writes those rows itself (the C row writer, qm.rows: the same text);
+      -- nil while rows are held, and for wrapped columns or a terminal's width (cut values)
+      streaming_layout = function()
+        if not started or wrapped or fit or format ~= "column" then return nil end
+        return w, right, prose
       end }
   end
 

@@ -80,7 +80,11 @@ end
 M.as_date = as_date
 
 local function rows_of(t)
-  if type(t.rows) == "function" then return t.rows() end
+  if type(t.rows) == "function" then
+    local it, s, ctl, closing = t.rows()
+    if type(it) == "userdata" then return it:each() end  -- a C-level source (qm.rows)
+    return it, s, ctl, closing
+  end
   local i, rows = 0, t.rows
   return function() i = i + 1; return rows[i] end
 end

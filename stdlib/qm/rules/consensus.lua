@@ -40,8 +40,11 @@ end
 
 -- a built-in rule from three parts: propose(q) -> score, test(q) -> needs discussion,
 -- why(q) -> the reason. `flags(q)` is the fast path for national-scale passes: only the
--- decision, no table and no text per question.
-local function builtin(name, opts, propose, test, why)
+-- decision, no table and no text per question. `decide` states the same test as data
+-- ({ rule = name, limit =, ties = }) so the engine's C source (qm.rows.consensus) decides
+-- a national pass without calling Lua per question; a rule with a `flag` function of the
+-- model's own has none (its function must be called).
+local function builtin(name, opts, propose, test, why, limit)
   local r = rule(name, function(q, s)
     if q.n == 0 then
       -- "all don't know" only when somebody said so; a question nobody answered is not that
@@ -60,6 +63,7 @@ local function builtin(name, opts, propose, test, why)
     if q.n == 0 or test(q) then return true end
     return (extra_flag(opts, q))
   end
+  if opts.flag == nil then r.decide = { rule = name, limit = limit, ties = opts.ties } end
   return r
 end
 
@@ -70,7 +74,7 @@ function M.median(opts)
   local max_range = opts.max_range
   return builtin("median", opts, function(q) return q.median end,
     function(q) return max_range ~= nil and q.range ~= nil and q.range > max_range end,
-    function(q) return ("range %g is wider than %g"):format(q.range, max_range) end)
+    function(q) return ("range %g is wider than %g"):format(q.range, max_range) end, max_range)
 end
 
 --- consensus.mean { max_sd = 15 }: the mean; flagged when the standard deviation is larger.
@@ -79,7 +83,7 @@ function M.mean(opts)
   local max_sd = opts.max_sd
   return builtin("mean", opts, function(q) return q.mean end,
     function(q) return max_sd ~= nil and q.sd ~= nil and q.sd == q.sd and q.sd > max_sd end,
-    function(q) return ("standard deviation %.1f is above %g"):format(q.sd, max_sd) end)
+    function(q) return ("standard deviation %.1f is above %g"):format(q.sd, max_sd) end, max_sd)
 end
 
 --- consensus.mode_rule { ties = "median" }: the mode; flagged unless at most 2 (8-10 raters)
@@ -93,7 +97,12 @@ function M.mode_rule(opts)
     error(("consensus.mode_rule: ties must be \"median\", \"lowest\", \"highest\" or \"flag\", not %s"):format(tostring(ties)), 2)
   end
   local allows = require("qm.eval.stats").mode_rule_allows
-  local function tied(q) return ties == "flag" and q.modes ~= nil and #q.modes > 1 end
+  -- tied: the modes listed (a round's statistics) or counted (a national pass's)
+  local function tied(q)
+    if ties ~= "flag" then return false end
+    if q.modes ~= nil then return #q.modes > 1 end
+    return q.n_modes ~= nil and q.n_modes > 1
+  end
   local r = builtin("mode_rule", opts, function(q)
       if q.mode ~= nil then return q.mode end
       return q.median
@@ -124,7 +133,7 @@ function M.rwg(opts)
         return ("rwg cannot be computed (%s), so agreement above %.2f is not shown"):format(q.reasons and q.reasons.rwg or "undefined", cutoff)
       end
       return ("rwg %.2f is below %.2f"):format(q.rwg, cutoff)
-    end)
+    end, cutoff)
 end
 
 --- consensus.percent_agreement { k = 10, threshold = 0.75 }: the median; flagged when fewer
@@ -144,7 +153,7 @@ function M.percent_agreement(opts)
     function(q)
       if q.within_k == nil then return "the share within ±k cannot be computed (" .. (q.reasons and q.reasons.within_k or "undefined") .. ")" end
       return ("%.0f%% within ±%g of the median, below %.0f%%"):format(q.within_k * 100, q.k or opts.k or 0, threshold * 100)
-    end)
+    end, threshold)
 end
 
 -- k for "within ±k of the median": the rule's own, else one step of the question's scale,
