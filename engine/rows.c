@@ -15,7 +15,10 @@
 ** qm.reports.json writes numbers) and "csv" (the document's CSV cell: unrounded, the shortest
 ** text that reads back the same, nothing for NaN or an infinity). Every style is the Lua renderer's, byte for byte; numbers
 ** already formatted are remembered by their bits (a panel's statistics repeat a lot), so the
-** slow exact search runs once per distinct value.
+** slow exact search runs once per distinct value. A writer given a report language's number
+** words (decimal =, group =) writes the "cell" style as that language does (qm.reports.i18n:
+** 64,9; 12.345 from five digits up; ∞), and the "people" style with its decimal mark, so a
+** Danish table streams from C too.
 */
 #include <math.h>
 #include <stdint.h>
@@ -225,7 +228,11 @@ typedef struct Writer {
   int first;            /* the next line is the output's first: no `pre` before it */
   char pre[8], post[8], lead[8], yes[32], no[32];
   size_t pre_len, post_len, lead_len, yes_len, no_len;
+  char decimal[8], group[8];  /* the language's decimal mark and thousands separator (cell style) */
+  size_t decimal_len, group_len;
+  int localized;        /* a language's numbers (decimal given) */
   char numbuf[512];     /* a number too long to remember */
+  char locbuf[1024];    /* a number in the language's way */
   const void *src_resolved;  /* the source whose fields the columns were resolved against */
   CacheSlot *cache;
 } Writer;
@@ -282,6 +289,43 @@ static const char *int_text(lua_Integer i, char *out, size_t size, size_t *len) 
   (void)size;
   *len = itoa_((long long)i, out);
   return out;
+}
+
+/* a "cell" or "people" number as the report's language writes it (qm.reports.i18n's
+** number()): "-0" is "0", infinities are ∞ and -∞, the integer part grouped by threes from
+** five digits up, the language's decimal mark; text that is no plain number is kept */
+static const char *localize(Writer *w, const char *s, size_t n, size_t *len) {
+  if (n == 3 && memcmp(s, "inf", 3) == 0) { *len = 3; return "\xe2\x88\x9e"; }
+  if (n == 4 && memcmp(s, "-inf", 4) == 0) { *len = 4; return "-\xe2\x88\x9e"; }
+  if (n == 2 && memcmp(s, "-0", 2) == 0) { *len = 1; return "0"; }
+  size_t i = s[0] == '-' ? 1 : 0, d = i;
+  while (d < n && s[d] >= '0' && s[d] <= '9') d++;
+  size_t ndig = d - i;
+  if (ndig == 0 || (d < n && s[d] != '.')) { *len = n; return s; }
+  size_t frac = d < n ? d + 1 : n;
+  for (size_t k = frac; k < n; k++) if (s[k] < '0' || s[k] > '9') { *len = n; return s; }
+  if ((ndig <= 4 || w->group_len == 0) && (d == n || (w->decimal_len == 1 && w->decimal[0] == '.'))) {
+    *len = n;  /* nothing to change */
+    return s;
+  }
+  size_t need = n + (ndig / 3) * w->group_len + w->decimal_len + 1;
+  if (need > sizeof w->locbuf) { *len = n; return s; }
+  char *o = w->locbuf;
+  size_t m = 0;
+  if (i) o[m++] = '-';
+  for (size_t k = 0; k < ndig; k++) {
+    if (k > 0 && ndig > 4 && (ndig - k) % 3 == 0) { memcpy(o + m, w->group, w->group_len); m += w->group_len; }
+    o[m++] = s[i + k];
+  }
+  if (d < n) {
+    memcpy(o + m, w->decimal, w->decimal_len);
+    m += w->decimal_len;
+    memcpy(o + m, s + frac, n - frac);
+    m += n - frac;
+  }
+  o[m] = '\0';
+  *len = m;
+  return o;
 }
 
 /* ---------------------------------------------------------------- encodings */
@@ -429,8 +473,16 @@ static const char *cell_text(lua_State *L, Writer *w, const Col *c, const Cell *
                              size_t *len, int *is_number) {
   *is_number = 0;
   switch (v->kind) {
-  case CELL_INT: *is_number = 1; return int_text(v->i, tmp, tmpsize, len);
-  case CELL_FLOAT: *is_number = isfinite(v->d); return number_text(L, w, c->num, v->d, len);
+  case CELL_INT: {
+    *is_number = 1;
+    const char *t = int_text(v->i, tmp, tmpsize, len);
+    return w->localized && (c->num == NUM_CELL || c->num == NUM_PEOPLE) ? localize(w, t, *len, len) : t;
+  }
+  case CELL_FLOAT: {
+    *is_number = isfinite(v->d);
+    const char *t = number_text(L, w, c->num, v->d, len);
+    return w->localized && (c->num == NUM_CELL || c->num == NUM_PEOPLE) && *len > 0 ? localize(w, t, *len, len) : t;
+  }
   case CELL_TEXT: case CELL_JSON: *len = v->len; return v->s;
   case CELL_BOOL:
     if (v->i) { *len = w->yes_len; return w->yes; }
@@ -946,8 +998,9 @@ static void copy_opt(lua_State *L, int t, const char *key, char *out, size_t siz
 /* rows.writer{ format =, columns = { {key =, number =, width =, right =, format = fn}, ... },
 **   sink = fn(text), pre = <before every line but the output's first>, lead = <before the
 **   first>, post = <after every line>, first = <the next line is the output's first>, yes =,
-**   no = <booleans>, prose = <column: line breaks as spaces>, width = fn(text) <column: the
-**   display width of text with bytes >= 0x80> } */
+**   no = <booleans>, decimal =, group = <the "cell" and "people" styles' decimal mark and
+**   thousands separator: a report language's (qm.reports.i18n)>, prose = <column: line
+**   breaks as spaces>, width = fn(text) <column: the display width of text with bytes >= 0x80> } */
 static int l_writer(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   Writer *w = lua_newuserdatauv(L, sizeof *w, 3);
@@ -1003,6 +1056,11 @@ static int l_writer(lua_State *L) {
   copy_opt(L, 1, "lead", w->lead, sizeof w->lead, &w->lead_len, "");
   copy_opt(L, 1, "yes", w->yes, sizeof w->yes, &w->yes_len, "yes");
   copy_opt(L, 1, "no", w->no, sizeof w->no, &w->no_len, "no");
+  copy_opt(L, 1, "decimal", w->decimal, sizeof w->decimal, &w->decimal_len, ".");
+  copy_opt(L, 1, "group", w->group, sizeof w->group, &w->group_len, "");
+  lua_getfield(L, 1, "decimal");
+  w->localized = !lua_isnil(L, -1);  /* a report language: its way with -0 and infinities too */
+  lua_pop(L, 1);
   lua_getfield(L, 1, "first");
   w->first = lua_isnil(L, -1) ? 1 : lua_toboolean(L, -1);
   lua_pop(L, 1);

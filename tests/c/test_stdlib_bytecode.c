@@ -40,7 +40,7 @@ TEST(every_module_is_embedded_as_bytecode_of_its_embedded_source_without_local_n
     CHECK(lua_dump(L, collect, &b, 0) == 0);
     unsigned char *no_locals = malloc(b.len);
     size_t n = qmE_strip_locals((const unsigned char *)b.data, b.len, no_locals);
-    CHECK(n > 0 && n < b.len);
+    CHECK(n > 0 && n <= b.len);   /* equal for a module with no local names (a data table: a catalogue) */
     CHECK(n == m->bytecode_size && memcmp(no_locals, m->bytecode, n) == 0);
     free(no_locals);
     free(b.data);

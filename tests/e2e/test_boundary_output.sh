@@ -70,7 +70,7 @@ cmp -s "$R/data.yaml" "$T_TMP/before" || t_fail "data.yaml was replaced"
 expect_no_file "$R/data.yaml.tmp"
 t_run run "$R/m.lua" --report summary --out "$R/report.txt"
 expect_exit 0
-grep -q "Themes" "$R/report.txt" || t_fail "a new file next to them was not written"
+grep -q "Temaer" "$R/report.txt" || t_fail "a new file next to them was not written"   # the summary, in Danish
 
 t_case out_refuses_a_symlink
 printf 'keep\n' >"$T_TMP/target.txt"
@@ -95,7 +95,7 @@ t_case out_writes_a_regular_file_and_replaces_an_old_report
 printf 'old report\n' >"$T_TMP/report.txt"
 t_run run "$M/x.lua" --out "$T_TMP/report.txt"
 expect_exit 0
-grep -q "Themes" "$T_TMP/report.txt" || t_fail "the report was not written"
+grep -q "Temaer" "$T_TMP/report.txt" || t_fail "the report was not written"
 
 t_case a_planted_tmp_symlink_is_not_written_through
 printf 'victim\n' >"$T_TMP/victim.txt"
@@ -103,7 +103,7 @@ ln -s "$T_TMP/victim.txt" "$T_TMP/new.txt.tmp"
 t_run run "$M/x.lua" --out "$T_TMP/new.txt"
 expect_exit 0
 [ "$(cat "$T_TMP/victim.txt")" = "victim" ] || t_fail "the symlink's target was overwritten"
-grep -q "Themes" "$T_TMP/new.txt" || t_fail "the report was not written"
+grep -q "Temaer" "$T_TMP/new.txt" || t_fail "the report was not written"
 
 t_case repl_output_and_once_refuse_the_database
 before=$(sum_db)

@@ -181,11 +181,14 @@ cat >"$T_TMP/param.lua" <<'EOF'
 model "p" { title = "P", theme "t" { title = "T",
   indicator "x" { type = "target", min = 1, sql = [[SELECT value FROM mine WHERE unit_id = :enhed]] } } }
 EOF
-t_run run "$T_TMP/param.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01
+# (Markdown: the text report wraps a long reason in its column; English: the rule's words)
+t_run run "$T_TMP/param.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --format markdown
 expect_exit 0
 expect_stdout_has "the query uses :enhed, which is not given: give --param enhed=VALUE"
-t_run run "$T_TMP/param.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --param enhed=a
+t_run run "$T_TMP/param.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --param enhed=a --lang en
 expect_stdout_has "3 meets the target ≥ 1"
+t_run run "$T_TMP/param.lua" --db "$T_TMP/egen/egen.db" --as-of 2025-10-01 --param enhed=a
+expect_stdout_has "3 når målet ≥ 1"
 
 t_case a_query_that_cannot_run_on_the_data_is_not_evaluable_at_its_line_and_the_rest_runs
 # it compiles (qm check --db passes) but fails while it runs: malformed JSON, an integer overflow
@@ -325,7 +328,7 @@ assert a['change'] == {'from': 'foer', 'to': 'med', 'share': 0.6}, a['change']
 assert b['change'] == {'from': 'foer', 'to': 'med', 'share': 0.375}, b['change']
 assert b['criteria'][1]['change'] == {'from': 'foer', 'to': 'med', 'share': 0.75}, b['criteria'][1]
 " || t_fail "audit shares"
-t_run run "$C/audit.lua" --db "$T_TMP/audit.db" --report audit
+t_run run "$C/audit.lua" --db "$T_TMP/audit.db" --report audit --lang en
 expect_stdout_has "62% (mean)"
 python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/audit.db'); c.execute(\"UPDATE svar SET answer = 'måske' WHERE rowid = 3\"); c.commit()"
 t_run run "$C/audit.lua" --db "$T_TMP/audit.db" --report audit

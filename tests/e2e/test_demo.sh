@@ -19,7 +19,7 @@ t_run run "$QM_SOURCE_DIR/models/kik/kik.lua" --db "$T_TMP/a.db" --report demo -
 expect_exit 0
 expect_stdout_has "Konsensusrapport"
 expect_stdout_has "Prioriterede forbedringsområder"
-expect_stdout_has "Handleplan (pr. 2025-10-01)"
+expect_stdout_has "Handleplan (pr. 1. oktober 2025)"
 expect_stdout_has "Samlet billede for alle enheder"
 "$QM" run "$QM_SOURCE_DIR/models/kik/kik.lua" --db "$T_TMP/b.db" --report demo --as-of 2025-10-01 --format json >"$T_TMP/1.json"
 "$QM" run "$QM_SOURCE_DIR/models/kik/kik.lua" --db "$T_TMP/a.db" --report demo --as-of 2025-10-01 --format json >"$T_TMP/2.json"

@@ -271,6 +271,9 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); a=[x for t in d['th
 t_run run "$CAF" --param scoring=fine --db "$caf" --report konsensus --round c1
 expect_exit 0
 expect_stdout_has "Delscorer (median)"
+expect_stdout_has "PLAN 57,8 · DO 50 · CHECK 42,5 · ACT 35"
+t_run run "$CAF" --param scoring=fine --db "$caf" --report konsensus --round c1 --lang en
+expect_stdout_has "Part scores (median)"
 expect_stdout_has "PLAN 57.8 · DO 50 · CHECK 42.5 · ACT 35"
 
 t_case a_round_scored_fine_is_not_reported_as_classical

@@ -79,21 +79,23 @@ expect_exit 0
 t_case kik_has_8_themes_on_two_sides_and_20_questions
 t_run run "$QM_SOURCE_DIR/models/kik/kik.lua"
 expect_exit 0
-expect_stdout_has "Themes:           8"
-expect_stdout_has "Questions:        20"
-expect_stdout_has "Max participants: 10"
-[ "$(grep -cE '^theme .* indsats *$' "$T_OUT")" -eq 4 ] || t_fail "expected 4 indsats themes"
-[ "$(grep -cE '^theme .* resultater *$' "$T_OUT")" -eq 4 ] || t_fail "expected 4 resultater themes"
+expect_stdout_has "Temaer:          8"
+expect_stdout_has "Spørgsmål:       20"
+expect_stdout_has "Højst deltagere: 10"
+[ "$(grep -cE '^tema .* indsats *$' "$T_OUT")" -eq 4 ] || t_fail "expected 4 indsats themes"
+[ "$(grep -cE '^tema .* resultater *$' "$T_OUT")" -eq 4 ] || t_fail "expected 4 resultater themes"
 
 t_case caf2020_has_9_criteria_and_28_subcriteria_in_both_scorings
-t_run run "$QM_SOURCE_DIR/models/caf2020/caf2020.lua"
+t_run run "$QM_SOURCE_DIR/models/caf2020/caf2020.lua" --lang en
 expect_exit 0
 expect_stdout_has "Themes:           9"
 expect_stdout_has "Questions:        28"
-expect_stdout_has "CAF classical enablers 0-5"
+expect_stdout_has "CAF classical (enablers) 0-5"
+t_run run "$QM_SOURCE_DIR/models/caf2020/caf2020.lua" --param scoring=fine --lang en
+expect_stdout_has "CAF fine-tuned (enablers): plan, do, check, act each 0-100, averaged"
+expect_stdout_has "CAF fine-tuned (results): trends, targets each 0-100, averaged"
 t_run run "$QM_SOURCE_DIR/models/caf2020/caf2020.lua" --param scoring=fine
-expect_stdout_has "CAF fine-tuned enablers (plan, do, check, act each 0-100, averaged)"
-expect_stdout_has "CAF fine-tuned results (trends, targets each 0-100, averaged)"
+expect_stdout_has "CAF finjusteret (indsats): plan, do, check, act hver 0-100, gennemsnit"
 
 t_case extends_adapts_a_model_without_copying
 mkdir -p "$T_TMP/ext/tests/e2e/lang" "$T_TMP/ext/models"
@@ -110,7 +112,7 @@ expect_stdout_lacks '"id": "1.3"'
 
 t_case summary_in_markdown_and_csv
 t_run run "$QM_SOURCE_DIR/models/kik/kik.lua" --format markdown
-expect_stdout_has "| Kind | Id | Title | Side | Scale |"
+expect_stdout_has "| Slags | Id | Titel | Side | Skala |"
 t_run run "$QM_SOURCE_DIR/models/kik/kik.lua" --format csv
 expect_stdout_has "kind,id,title,side,scale"
 
@@ -151,7 +153,11 @@ assert s['inden'] == 'on track', s['inden']
 t_case status_report_as_text
 t_run run "$L/indicators.lua" --db "$T_TMP/ind.db" --as-of 2016-10-01
 expect_exit 0
-expect_stdout_has "Status as of 2016-10-01"
+expect_stdout_has "Status pr. 1. oktober 2016"
+expect_stdout_has "ikke opfyldt (advarsel)"
+t_run run "$L/indicators.lua" --db "$T_TMP/ind.db" --as-of 2016-10-01 --lang en
+expect_exit 0
+expect_stdout_has "Status as of 1 October 2016"
 expect_stdout_has "not achieved (warning)"
 
 t_case bad_as_of_is_a_usage_error

@@ -53,8 +53,8 @@ t_case due_next_and_parties_for_the_counterparty
 t_run run "$M" --db "$db" --as-of 2016-10-01 --format json
 python3 -c "import json; d=json.load(open('$T_OUT')); n=d['due_next']; assert n[0]['date']=='2016-12-31' and d['parties']['counterparty']=='Direktionen', d['due_next']" || t_fail "due next"
 t_run run "$M" --db "$db" --as-of 2016-10-01
-expect_stdout_has "Center for Politik & Personale ↔ Direktionen, aftalt 2016-06-09"
-expect_stdout_has "Due next"
+expect_stdout_has "Center for Politik & Personale ↔ Direktionen, aftalt 9. juni 2016"
+expect_stdout_has "Næste frister"
 
 t_case dependencies_and_contributions_in_the_status_report
 t_run run "$M" --db "$db" --as-of 2016-10-01 --format json
@@ -69,7 +69,7 @@ c = d['contributions']
 assert [x['to'] for x in c] == ['Center for Borger & Branding', 'Center for Borger & Branding', 'Center for Arbejdsmarked'], c
 PY
 t_run run "$M" --db "$db" --as-of 2016-10-01
-expect_stdout_has "Contributions to other agreements"
+expect_stdout_has "Bidrag til andre aftaler"
 expect_stdout_has "Rammevilkår for uddannelse"
 
 t_case check_finds_unknown_self_and_circular_dependencies

@@ -20,7 +20,8 @@ model "m" {
   report "tabel" { section "s" { sql = [[$sql]] } },
 }
 QM
-report() { "$QM" run "$T_TMP/m.lua" --db "$db" --report tabel --format "$1" >"$T_TMP/report.$1" 2>"$T_ERR" || t_fail "report --format $1: $(cat "$T_ERR")"; }
+# (--lang en: a Danish report writes 72,5 and 12.345 — docs/reports.md, "Language")
+report() { "$QM" run "$T_TMP/m.lua" --db "$db" --report tabel --format "$1" --lang en >"$T_TMP/report.$1" 2>"$T_ERR" || t_fail "report --format $1: $(cat "$T_ERR")"; }
 repl() { printf '.mode %s\n%s;\n' "$1" "$sql" | "$QM" repl --db "$db" >"$T_TMP/repl.$1" 2>"$T_ERR" || t_fail "repl .mode $1: $(cat "$T_ERR")"; }
 
 t_case text_and_column_mode_are_the_same_table
@@ -58,7 +59,7 @@ model "b" {
   report "lang" { section "s" { sql = [[$big]] } },
 }
 QM
-"$QM" --max-memory 48M run "$T_TMP/big.lua" --db "$db" --report lang >"$T_TMP/big.txt" 2>"$T_ERR" || t_fail "report: $(cat "$T_ERR")"
+"$QM" --max-memory 48M run "$T_TMP/big.lua" --db "$db" --report lang --lang en >"$T_TMP/big.txt" 2>"$T_ERR" || t_fail "report: $(cat "$T_ERR")"
 [ "$(grep -c '^ *[0-9]* *rad ' "$T_TMP/big.txt")" -eq 200000 ] || t_fail "report rows: $(grep -c 'rad ' "$T_TMP/big.txt")"
 printf '%s;\n' "$big" | "$QM" --max-memory 48M repl --db "$db" >"$T_TMP/big.repl" 2>"$T_ERR" || t_fail "repl: $(cat "$T_ERR")"
 [ "$(grep -c 'rad ' "$T_TMP/big.repl")" -eq 200000 ] || t_fail "repl rows: $(grep -c 'rad ' "$T_TMP/big.repl")"

@@ -26,14 +26,15 @@ assert by["5"]["score"] == 53.333333333333336, by["5"]["score"]     # not rounde
 PY
 t_run run "$E/efqm2020.lua" --db "$T_TMP/efqm.db" --report konsensusrapport
 expect_exit 0
-expect_stdout_has "Samlet score: 563.3 af 1000 point"
+expect_stdout_has "Samlet score: 563,3 af 1000 point"
 grep -qE '^4 .*execution +60 +120 +200$' "$T_OUT" || t_fail "criterion 4 shows percent, points and maximum"
 expect_stdout_has "Score (%)"
 
 t_case rollup_and_follow_up_of_a_points_model_show_points_and_the_maximum
 # two units: a's latest round assesses criteria 1, 4 and 6 only (300 of 500 points), its
 # previous round all seven (563 1/3 of 1000), b all seven; the follow-up states each total out
-# of its own maximum, and the roll-up's median of totals out of different maxima says so
+# of its own maximum, and the roll-up's median of totals out of different maxima says so (one
+# respondent a unit: --min-group 1 shows them, reports.md "Small groups")
 cp "$E/efqm2020.lua" "$T_TMP/efqm2020.lua"
 cat >"$T_TMP/efqm_units.lua" <<'LUA'
 local efqm = use "efqm2020.lua"
@@ -63,21 +64,28 @@ LUA
 "$QM" run "$T_TMP/efqm_units.lua" --db "$T_TMP/units.db" --write >"$T_TMP/d.txt" 2>&1 || t_fail "data: $(cat "$T_TMP/d.txt")"
 t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --round a2 --report opfoelgning
 expect_exit 0
-expect_stdout_has "Samlet score før:             563.3 af 1000 point"
+expect_stdout_has "Samlet score før:             563,3 af 1000 point"
 expect_stdout_has "Samlet score nu:              300 af 500 point"
 t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --round a2 --report opfoelgning --format json
 python3 -c "
 import json; d = json.load(open('$T_OUT'))
 assert d['max_before'] == 1000 and d['max_now'] == 500 and d['score_now'] == 300, d
 " || t_fail "follow-up JSON: each total's maximum"
-t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --report rollup
+t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --report rollup --min-group 1
 expect_exit 0
 expect_stdout_has "(enhedernes maksimum er forskelligt: 500, 1000 point)"
-t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --report rollup --unit b
+expect_stdout_has "Point (median)"
+t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --report rollup --min-group 1 --lang en
+expect_stdout_has "(the units' maxima differ: 500, 1000 points)"
+expect_stdout_has "Points (median)"
+expect_stdout_has "Median (%)"
+t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --round a2 --report opfoelgning --lang en
+expect_stdout_has "563.3 of 1000 points"
+t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --report rollup --unit b --min-group 1
 expect_exit 0
-expect_stdout_has "Median af samlet score: 563.3 af 1000 point"
+expect_stdout_has "Median af samlet score: 563,3 af 1000 point"
 grep -qE '^4 .* 120 +200$' "$T_OUT" || t_fail "criterion 4 in the roll-up: points 120 of 200"
-t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --report rollup --format json
+t_run run "$T_TMP/efqm2020.lua" --db "$T_TMP/units.db" --report rollup --format json --min-group 1
 python3 -c "
 import json; d = json.load(open('$T_OUT'))
 assert d['total_max'] is None, d['total_max']      # the units' maxima differ
@@ -200,6 +208,6 @@ assert got == want, got
 assert d["score"] == 497.5 / 9 == 55.27777777777778, d["score"]
 PY
 t_run run "$C/caf2020.lua" --param scoring=fine --db "$T_TMP/caf.db" --report konsensusrapport
-expect_stdout_has "Samlet score: 55.3"
+expect_stdout_has "Samlet score: 55,3"
 
 t_done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The statistik report (every question of every round, written by the C row writer) and the
 # landsoversigt (the same pass without rows): the output in every format is the one the Lua
-# writer gave before (golden files made with it; Markdown now escapes a round id's | _ *),
+# writer gave before (golden files made with it; Markdown now escapes a round id's | _ *; text
+# and Markdown in Danish, the default language, checked against the English ones cell by cell),
 # per-question scales, answers to a question the model no longer has, other models' rounds
 # left out, don't-know-only questions, and rules decided in C and in Lua alike.
 source "$(dirname "$0")/lib.sh"
@@ -20,10 +21,19 @@ for f in csv json markdown text; do
 done
 
 t_case statistik_counts_on_stderr_for_people_only
-t_run run "$S/report.lua" --db "$db" --report statistik --format text
+t_run run "$S/report.lua" --db "$db" --report statistik --format text --lang en
 expect_stderr_has "30 questions, 12 flagged for discussion"
+t_run run "$S/report.lua" --db "$db" --report statistik --format text
+expect_stderr_has "30 spørgsmål, 12 markeret til drøftelse"
 t_run run "$S/report.lua" --db "$db" --report statistik --format text --quiet
-expect_stderr_lacks "flagged"
+expect_stderr_lacks "markeret"
+
+t_case statistik_in_english_has_its_decimal_point_and_words
+t_run run "$S/report.lua" --db "$db" --report statistik --format markdown --lang en
+expect_exit 0
+expect_stdout_has "| round | question | n | dk | mean |"
+expect_stdout_has "| =r3 | q1 | 6 | 0 | 56.67 | 57.5 | 57.5 | 6.831 | 46.67 | 55 | 60 | 5 | 45 | 65 | 20 | 5 | 0.6667 | 21 | 0.9491 | no |"
+expect_stdout_has "| =r3 | q2 | 0 | 6 |  |  |  |  |  |  |  |  |  |  |  | 5 |  | 21 |  | yes |"
 
 t_case statistik_to_a_file_is_the_same
 t_run run "$S/report.lua" --db "$db" --report statistik --format csv --out "$T_TMP/s.csv"
@@ -41,7 +51,7 @@ t_case a_flag_function_of_the_model_adds_to_the_built_in_test
 t_run run "$S/flag_rule.lua" --db "$db" --report statistik --format text
 expect_exit 0
 # the range test flags q2 (nobody) and q4 (wide); the function adds q5 (5 don't know)
-expect_stderr_has "30 questions, 18 flagged for discussion"
+expect_stderr_has "30 spørgsmål, 18 markeret til drøftelse"
 
 t_case a_model_without_a_scale_of_its_own_takes_each_question_on_its_scale
 t_run run "$S/own_scales.lua" --db "$db" --report statistik --format csv
@@ -61,6 +71,15 @@ expect_exit 0
 expect_stdout_has '"by": "land"'
 expect_stdout_has '"unit": null'
 expect_stdout_has '"flagged": 12'
+
+t_case landsoversigt_for_people_in_both_languages
+t_run run "$S/report.lua" --db "$db" --report landsoversigt
+expect_exit 0
+expect_stdout_has "Andel til drøftelse:           40 %"
+grep -qE '^u +Enheden +6 +30 +12 +40 %$' "$T_OUT" || t_fail "the unit's row in Danish"
+t_run run "$S/report.lua" --db "$db" --report landsoversigt --param kind=land --format markdown --lang en
+expect_stdout_has "| (no unit of kind land) |  | 6 | 30 | 12 | 40% |"
+expect_stdout_has "- **Share for discussion:** 40%"
 
 t_case landsoversigt_uses_the_model_rule
 t_run run "$S/flag_rule.lua" --db "$db" --report landsoversigt --format csv

@@ -37,6 +37,6 @@ expect_exit 0
 expect_stdout_has "ledelse,1.1,55,25,90,17.646214576755234,10,"
 t_run run "$K/kik.lua" --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet
 expect_exit 0
-expect_stdout_has "25-90 (sd 17.6, n 10)"
+expect_stdout_has "25-90 (sd 17,6, n 10)"   # Danish, the default language
 
 t_done

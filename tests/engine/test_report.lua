@@ -201,4 +201,41 @@ t.test("html escapes markup", function()
   t.truthy(out:find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;", 1, true))
 end)
 
+-- ---------------------------------------------------------------- a document's language
+
+local function lang_doc(lang)
+  local doc = report.document { title = "T", lang = lang }
+  doc:table { name = "t", columns = { { key = "q", title = "Q", wrap = 20 }, { key = "v", title = "V" },
+    { key = "s", title = "S", text = function(v) return v == "achieved" and "opfyldt" or v end } },
+    rows = { { q = "1.1 I hvilken grad formidler ledelsen tydelige mål?", v = 12345.6, s = "achieved" },
+             { q = "  indrykket kriterium med en lang tekst", v = 64.94, s = true } } }
+  return doc
+end
+
+t.test("a document in Danish writes numbers with a decimal comma and thousands dot, and yes/no in Danish", function()
+  local out = report.render(lang_doc("da"), "text")
+  t.truthy(out:find("12.345,6", 1, true), out)
+  t.truthy(out:find("64,94", 1, true), out)
+  t.truthy(out:find("opfyldt", 1, true), "a column's text function for people")
+  t.truthy(out:find("  ja\n", 1, true) or out:find("  ja$"), "true is ja: " .. out)
+  local md = report.render(lang_doc("en"), "markdown")
+  t.truthy(md:find("12345.6", 1, true), md)
+end)
+
+t.test("CSV and JSON do not depend on the document's language, nor on a column's text function", function()
+  t.eq(report.render(lang_doc("da"), "csv"), report.render(lang_doc("en"), "csv"))
+  local csv = report.render(lang_doc("da"), "csv")
+  t.truthy(csv:find("12345.6,achieved", 1, true), csv)
+  t.eq(report.render(lang_doc("da"), "json"), report.render(lang_doc("en"), "json"))
+end)
+
+t.test("a wrapped text column breaks between words, indents what follows and keeps a cell's own indentation", function()
+  local out = report.render(lang_doc("da"), "text")
+  t.truthy(out:find("\n1.1 I hvilken grad   ", 1, true), out)
+  t.truthy(out:find("\n  formidler ledelsen\n", 1, true), out)
+  t.truthy(out:find("\n  indrykket          ", 1, true), out)
+  t.truthy(out:find("\n    kriterium med en\n", 1, true), out)
+  t.eq(report.wrap_text("a bb ccc dddd", 6, 2), { "a bb", "  ccc", "  dddd" })
+end)
+
 t.done()

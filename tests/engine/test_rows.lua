@@ -158,6 +158,36 @@ t.test("aligned text: the rows after the held ones are written by C as the table
   t.eq(got, table.concat(lines, "\n") .. "\n")   -- the blank line after a block
 end)
 
+t.test("aligned text in a report's language: C writes numbers and yes/no as the language does", function()
+  local i18n = require "qm.reports.i18n"
+  local values = { 1 / 3, 12345.678, 123456, -98765.4321, -0.0, 1 / 0, -1 / 0, 0 / 0, 1e20, 4500, 64.9, -7, 2 ^ 53 }
+  local list = {}
+  for i = 1, tables.ALIGN_ROWS + 100 do
+    list[i] = { a = "r" .. i, v = values[i % #values + 1], b = i % 3 == 0, s = i % 4 == 0 and "tekst" or i * 1001 }
+  end
+  for _, lang in ipairs { "da", "en" } do
+    local function doc_of()
+      local doc = document.document { lang = lang }
+      doc:table { columns = { { key = "a", title = "A" }, { key = "v", title = "V" }, { key = "b", title = "B" },
+        { key = "s", title = "S", text = function(v) return type(v) == "number" and v / 10 or v end } },
+        rows = function() local i = 0; return function() i = i + 1; return list[i] end end }
+      return doc
+    end
+    -- the C writer is used for the rows after the held ones (counted), and writes what Lua does
+    local made, writer = 0, rows.writer
+    rows.writer = function(o) if o.format == "column" then made = made + 1 end return writer(o) end
+    local ok, got = pcall(document.render, doc_of(), "text")
+    rows.writer = writer
+    assert(ok, got)
+    t.eq(made, 1, lang .. ": the C writer wrote the streamed rows")
+    local L = i18n.new(lang)
+    local lines = {}
+    document.write_table("column", doc_of().blocks[1], { line = function(l) lines[#lines + 1] = l end },
+      { newlines = " ", empty = "(none)" }, function(c, row) return document.cell(c, row, L) end)
+    t.eq(got, table.concat(lines, "\n") .. "\n", lang)
+  end
+end)
+
 -- ---------------------------------------------------------------- sources
 
 local function memory_db(name)

@@ -40,6 +40,11 @@ function M.check(opts, path, text, found)
   if ok and declared > 0 then
     local sok, serr = pcall(require("qm.engine.sqlcheck").check, ctx, opts.db and ctx:model_database() or nil)
     if not sok then found:add_error(serr, path) end
+    -- the report words a model changes (`wording`) against the report catalogue (loaded
+    -- only then: qm check loads no report module otherwise)
+    for _, m in ipairs(ctx:declared_models()) do
+      if m.wording ~= nil then require("qm.reports.i18n").check_model(ctx, m) end
+    end
   end
   found:add_problems(ctx.problems)
   if not ok then

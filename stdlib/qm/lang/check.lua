@@ -460,6 +460,9 @@ function M.model(ctx, m)
   if m.max_participants ~= nil and m.max_participants < 1 then
     problem(ctx, "error", m.where, ("model \"%s\": max_participants must be at least 1"):format(m.id), { kind = "model", id = m.id, field = "max_participants" })
   end
+  if m.min_group ~= nil and m.min_group < 1 then
+    problem(ctx, "error", m.where, ("model \"%s\": min_group must be at least 1"):format(m.id))
+  end
   check_indicators(ctx, m)
   check_settings(ctx, m)
   check_agreements(ctx, m)

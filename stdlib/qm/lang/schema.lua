@@ -65,6 +65,9 @@ M.constructs = {
           { name = "scores", type = "name", doc = "default jc_scores" },
           { name = "focus", type = "name", doc = "default jc_focus" },
           { name = "interventions", type = "name", doc = "default jc_interventions" } } } } },
+      { name = "min_group", type = "integer", doc = "the smallest group whose figures a report that leaves the unit may show (roll-ups, benchmarks; default 5; --min-group overrides)" },
+      { name = "stable_labels", type = "boolean", doc = "svarrapport: give each participant the same P-label in every question (a reader can then follow one person; docs/reports.md)" },
+      { name = "wording", type = "table", doc = "report words this model changes: { da = { [\"key\"] = \"text\" }, en = { ... } } (keys from the report catalogue, docs/reports.md)" },
     },
   },
   theme = {

@@ -9,8 +9,8 @@ local registry = require "qm.engine.reports"
 local report = require "qm.reports.document"
 local json = require "qm.reports.json"
 local host = require "qm.host"
-local charts = require "qm.reports.charts"
 local cli = require "qm.engine.cli"
+local i18n = require "qm.reports.i18n"
 local scoring = require "qm.rules.scoring"
 local contract = require "qm.eval.contract"
 
@@ -76,14 +76,25 @@ local function theme_share(th, shares)
   return n > 0 and yes / n or nil, yes, n
 end
 
+-- a share for people: "55 % (11/20)", or "55 % (median)" when a theme's scoring rule gives
+-- it; the raw text (CSV) keeps "55% (11/20)"
+local function share_text(L, key)
+  return function(v, row)
+    local x = row["_" .. key]
+    if not x then return v end
+    if x.rule then return L("audit.share_rule", { share = L:pct(x.share) or "–", rule = x.rule }) end
+    return L("audit.share", { share = L:pct(x.share) or "–", yes = x.yes, n = x.n })
+  end
+end
 
 function M.audit(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db, tbl, a = setup(ctx, m)
   local shares, found = M.shares(db, tbl)
   local rounds = a.rounds or found
-  local cols = { { key = "element", title = "Tema/kriterium" } }
-  for _, r in ipairs(rounds) do cols[#cols + 1] = { key = r, title = r, align = "right" } end
-  if #rounds >= 2 then cols[#cols + 1] = { key = "change", title = "Ændring", align = "right" } end
+  local cols = { { key = "element", title = L("audit.col.element"), wrap = 60 } }
+  for _, r in ipairs(rounds) do cols[#cols + 1] = { key = r, title = r, align = "right", text = share_text(L, r) } end
+  if #rounds >= 2 then cols[#cols + 1] = { key = "change", title = L("col.change"), align = "right" } end
   local rows, data = {}, json.array({})
   local first, last = rounds[1], rounds[#rounds]
   local cats = {}   -- the themes' shares per round, for the before/after bars
@@ -102,6 +113,7 @@ function M.audit(ctx, m, out)
       local rule = declared_rule(th)
       row[r] = n > 0 and (rule ~= nil and ("%s (%s)"):format(pct(s), rule_name(rule)) or ("%s (%d/%d)"):format(pct(s), yes, n)) or "-"
       td.rounds[r] = json.object({ share = (s), yes = yes, applicable = n }, { "share", "yes", "applicable" })
+      row["_" .. r] = n > 0 and { share = s, yes = yes, n = n, rule = rule ~= nil and rule_name(rule) or nil } or nil
     end
     local s1, s2 = theme_share(th, shares[first]), theme_share(th, shares[last])
     if #rounds >= 2 and s1 and s2 then
@@ -116,6 +128,7 @@ function M.audit(ctx, m, out)
         for _, r in ipairs(rounds) do
           local s = shares[r] and shares[r][q.id]
           qr[r] = s and ("%s (%d/%d)"):format(pct(s.share), s.yes, s.applicable) or "-"
+          qr["_" .. r] = s and { share = s.share, yes = s.yes, n = s.applicable } or nil
           qd.rounds[r] = s and json.object({ share = s.share, yes = s.yes, applicable = s.applicable,
             not_applicable = s.cases - s.applicable }, { "share", "yes", "applicable", "not_applicable" }) or nil
         end
@@ -132,12 +145,13 @@ function M.audit(ctx, m, out)
     data[#data + 1] = td
     ::next_theme::
   end
-  local doc = report.document { title = (m.title or m.id) .. " — sagsaudit",
-    subtitle = "Andel af de relevante sager, der opfylder kriteriet (ikke relevant tæller ikke med); et tema med scoring samler kriteriernes andele efter sin regel",
+  local doc = report.document { lang = L.lang, title = L("audit.title", { model = m.title or m.id }),
+    subtitle = L("audit.subtitle"),
     data = json.object({ model = m.id, rounds = json.array(rounds), themes = data }, { "model", "rounds", "themes" }) }
   if #rounds >= 1 and #cats > 0 then
-    doc:chart { type = "bars", title = "Andel opfyldt pr. tema og runde", min = 0, max = 1, series = rounds, change = #rounds >= 2,
-      format = charts.number { decimals = 0, percent = true }, numfmt = "0%", change_numfmt = "+0%;-0%;0%", labels = { category = "Tema", change = "Ændring" }, categories = cats,
+    doc:chart { type = "bars", title = L("audit.chart"), min = 0, max = 1, series = rounds, change = #rounds >= 2,
+      format = function(v) return L:pct(v) or "–" end, numfmt = "0%", change_numfmt = "+0%;-0%;0%",
+      labels = { category = L("col.theme"), change = L("col.change") }, categories = cats,
       change_format = function(v) if v == nil then return nil end return ("%+.0f"):format(v * 100) end }
   end
   doc:table { name = "audit", columns = cols, rows = rows }
@@ -146,6 +160,7 @@ end
 
 -- themes ordered by the baseline: the lowest share is the most important to work on
 function M.prioritering(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db, tbl, a = setup(ctx, m)
   local shares, found = M.shares(db, tbl)
   local base = a.baseline or (a.rounds and a.rounds[1]) or found[1]
@@ -161,14 +176,15 @@ function M.prioritering(ctx, m, out)
   local rows, data = {}, json.array({})
   for i, t in ipairs(list) do
     rows[i] = { rank = i, theme = t.title or t.id, share = t.rule ~= nil and ("%s (%s)"):format(pct(t.share), rule_name(t.rule))
-      or ("%s (%d/%d)"):format(pct(t.share), t.yes, t.n) }
+      or ("%s (%d/%d)"):format(pct(t.share), t.yes, t.n),
+      _share = { share = t.share, yes = t.yes, n = t.n, rule = t.rule ~= nil and rule_name(t.rule) or nil } }
     data[i] = json.object({ rank = i, id = t.id, share = (t.share), scoring = rule_name(t.rule) }, { "rank", "id", "share", "scoring" })
   end
-  local doc = report.document { title = (m.title or m.id) .. " — prioritering af indsatsområder",
-    subtitle = "Efter baseline-auditten (" .. base .. "): laveste andel først",
+  local doc = report.document { lang = L.lang, title = L("audit_prioritering.title", { model = m.title or m.id }),
+    subtitle = L("audit_prioritering.subtitle", { baseline = base }),
     data = json.object({ model = m.id, baseline = base, themes = data }, { "model", "baseline", "themes" }) }
-  doc:table { name = "priority", columns = { { key = "rank", title = "#" }, { key = "theme", title = "Tema" },
-    { key = "share", title = "Andel opfyldt", align = "right" } }, rows = rows }
+  doc:table { name = "priority", columns = { { key = "rank", title = "#" }, { key = "theme", title = L("col.theme") },
+    { key = "share", title = L("audit.col.share"), align = "right", text = share_text(L, "share") } }, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end
 

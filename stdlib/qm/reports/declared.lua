@@ -158,7 +158,9 @@ local function run(ctx, m, rep, out, at)
   local sections = json.array({})
   local given = {}   -- the report's own parameters, as this run gives them
   for k in pairs(rep.params or {}) do given[k] = params[k] end
-  local doc = report.document { title = rep.title or rep.id, subtitle = rep.subtitle,
+  -- the report's language (--lang): the model's words as written, numbers as the language
+  -- writes them (docs/reports.md, "Language")
+  local doc = report.document { lang = require("qm.reports.i18n").of(ctx, m).lang, title = rep.title or rep.id, subtitle = rep.subtitle,
     data = json.object({ model = m.id, report = rep.id, title = rep.title or rep.id, as_of = tostring(as_of),
       params = given, sections = sections },
       { "model", "report", "title", "as_of", "params", "sections" }) }

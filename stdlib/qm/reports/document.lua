@@ -15,6 +15,7 @@
 -- report.write renders straight to a file; report.render returns a string.
 local json = require "qm.reports.json"
 local charts = require "qm.reports.charts"
+local i18n = require "qm.reports.i18n"
 local rows = require "qm.rows"
 
 local M = {}
@@ -24,9 +25,13 @@ Doc.__index = Doc
 M.formats = { "text", "markdown", "csv", "json", "html", "xlsx" }
 
 -- report.document{ title = ..., subtitle = ..., data = <value for JSON> }
+-- With a lang (qm.reports.i18n), the formats for people (text, Markdown, HTML, xlsx) write
+-- numbers as that language does (64,9; 12.345) and its words for yes/no and "none"; CSV and
+-- JSON never depend on it. A document without one writes numbers as Lua does.
 function M.document(opts)
   opts = opts or {}
-  return setmetatable({ title = opts.title, subtitle = opts.subtitle, data = opts.data, blocks = {} }, Doc)
+  return setmetatable({ title = opts.title, subtitle = opts.subtitle, data = opts.data, lang = opts.lang,
+                        blocks = {} }, Doc)
 end
 
 -- opts.break_before: a printed page starts here (HTML print); level-2 headings always do
@@ -147,15 +152,19 @@ local function exact(v)
 end
 
 -- a cell as text; `people` (text, Markdown, HTML, xlsx): the column's `text` applied, which
--- CSV leaves out (it keeps the value, and numbers unrounded)
+-- CSV leaves out (it keeps the value, and numbers unrounded); when `people` is the document's
+-- language (an i18n words object), numbers are written as that language does and yes/no in
+-- its words
 local function cell(col, row, people)
   local v = row[col.key]
   if people and col.text then v = col.text(v, row)
   elseif col.format then v = col.format(v, row) end
   if v == nil then return "" end
+  local L = type(people) == "table" and people or nil
   if type(v) == "number" then
+    if v ~= v then return "" end
+    if L then return L:num(v, 2) end
     if math.type(v) == "float" then
-      if v ~= v then return "" end
       if not people then
         if v == math.huge or v == -math.huge then return "" end
         return exact(v)
@@ -165,17 +174,40 @@ local function cell(col, row, people)
     end
     return tostring(v)
   end
-  if type(v) == "boolean" then return v and "yes" or "no" end
+  if type(v) == "boolean" then
+    if L then return L(v and "word.yes" or "word.no") end
+    return v and "yes" or "no"
+  end
   local s = tostring(v)
   if s == "null" and type(v) == "userdata" then return "" end
   return s
 end
 M.cell = cell
 
+-- the words of a document's language, or nil
+local function words(doc)
+  if doc.lang then return i18n.new(doc.lang) end
+  return nil
+end
+M.words = words
+
+-- cell(col, row) as people read it in one document (its language's numbers and words), and
+-- the language
+local LANG_OF = setmetatable({}, { __mode = "k" })   -- cell_for's functions -> their language (or true)
+local function cell_for(doc)
+  local L = words(doc)
+  local people = L or true
+  local f = function(col, row) return cell(col, row, people) end
+  LANG_OF[f] = people
+  return f, L
+end
+M.cell_for = cell_for
+
 -- control characters shown escaped (the one table renderer's, qm.reports.tables)
 local tables = require "qm.reports.tables"
 local sanitize = tables.sanitize
 M.sanitize = sanitize
+M.wrap_text = tables.wrap_text
 
 -- columns on a terminal: æøå one, CJK two, combining marks none (qm.reports.width)
 local width, pad = require("qm.reports.width").of, require("qm.reports.width").pad
@@ -254,7 +286,9 @@ local function write_table(format, t, out, opts, cellf)
     it, s, ctl = it:each()
   end
   local _ <close> = closing
-  local fast = format == "column" and cellf == nil and out.lines_from and w.streaming_layout and c_writable(t)
+  -- the C writer writes cells as cell() does for people, in a document's language too
+  local lang = cellf ~= nil and LANG_OF[cellf] or nil
+  local fast = format == "column" and (cellf == nil or lang ~= nil) and out.lines_from and w.streaming_layout and c_writable(t)
   while true do
     local row = it(s, ctl)
     if row == nil then break end
@@ -268,8 +302,10 @@ local function write_table(format, t, out, opts, cellf)
         cols[i] = { key = c.key, format = c.text or c.format, width = widths[i], right = right[i] }
       end
       out.lines_from(function(sink, sep, first)
+        local L = type(lang) == "table" and lang or nil
         local cw = rows.writer { format = "column", columns = cols, sink = sink, pre = sep, first = first,
-          prose = prose ~= nil, width = width }
+          prose = prose ~= nil, width = width, decimal = L and L.cat.number.decimal, group = L and L.cat.number.group,
+          yes = L and L("word.yes"), no = L and L("word.no") }
         if source then return cw:drain(source) end
         return cw:drain(it, s, ctl)
       end)
@@ -280,11 +316,12 @@ local function write_table(format, t, out, opts, cellf)
 end
 M.write_table = write_table
 
-local function text_table(t, out)
-  write_table("column", t, out, { newlines = " ", empty = "(none)" })
+local function text_table(t, out, cellf, L)
+  write_table("column", t, out, { newlines = " ", empty = L and L("doc.none") or "(none)" }, cellf)
 end
 
 local function render_text(doc, out)
+  local cellf, L = cell_for(doc)
   if doc.title then
     out.line(doc.title)
     out.line(string.rep("=", width(doc.title)))
@@ -301,15 +338,15 @@ local function render_text(doc, out)
       local w = 0
       for _, p in ipairs(b.pairs) do w = math.max(w, width(tostring(p[1]))) end
       for _, p in ipairs(b.pairs) do
-        out.line(pad(tostring(p[1]) .. ":", w + 1) .. " " .. sanitize(cell({ key = 2 }, p)))
+        out.line(pad(tostring(p[1]) .. ":", w + 1) .. " " .. sanitize(cellf({ key = 2 }, p)))
       end
     elseif b.kind == "list" then
       for _, item in ipairs(b.items) do out.line("  - " .. sanitize(tostring(item))) end
     elseif b.kind == "table" then
-      text_table(b, out)
+      text_table(b, out, cellf, L)
     elseif b.kind == "chart" then
       if b.spec.title then out.line(sanitize(b.spec.title) .. ":") end
-      text_table(charts.table(b.spec), out)
+      text_table(charts.table(b.spec), out, cellf, L)
     end
     out.line("")
   end
@@ -321,6 +358,7 @@ local md_escape = tables.md_escape
 M.md_escape = md_escape
 
 local function render_markdown(doc, out)
+  local cellf = cell_for(doc)
   if doc.title then
     out.line("# " .. md_escape(doc.title))
     out.line("")
@@ -333,7 +371,7 @@ local function render_markdown(doc, out)
       out.line(md_escape(b.text, true))
     elseif b.kind == "keyvalues" then
       for _, p in ipairs(b.pairs) do
-        out.line("- **" .. md_escape(tostring(p[1])) .. ":** " .. md_escape(cell({ key = 2 }, p)))
+        out.line("- **" .. md_escape(tostring(p[1])) .. ":** " .. md_escape(cellf({ key = 2 }, p)))
       end
     elseif b.kind == "list" then
       for _, item in ipairs(b.items) do out.line("- " .. md_escape(tostring(item))) end
@@ -342,7 +380,7 @@ local function render_markdown(doc, out)
         if b.spec.title then out.line("**" .. md_escape(b.spec.title) .. "**"); out.line("") end
         b = charts.table(b.spec)
       end
-      write_table("markdown", b, out)
+      write_table("markdown", b, out, nil, cellf)
     end
     out.line("")
   end
@@ -420,12 +458,14 @@ M.html_escape = tables.html_escape
 
 -- the page itself is qm.reports.html; it gets the cell values and alignment from here
 local function render_html(doc, out)
-  require("qm.reports.html").render(doc, out, { cell = function(c, r) return cell(c, r, true) end, write_table = write_table })
+  local cellf = cell_for(doc)
+  require("qm.reports.html").render(doc, out, { cell = cellf,
+    write_table = function(format, t, o, opts) return write_table(format, t, o, opts, cellf) end })
 end
 
 -- xlsx is binary: written whole by qm.reports.xlsx (libxlsxwriter), then copied to the sink
 local function render_xlsx(doc, _, sink)
-  require("qm.reports.xlsx").write(doc, sink, { cell = function(c, r) return cell(c, r, true) end, null = require("qm.host").null, chart_table = charts.table,
+  require("qm.reports.xlsx").write(doc, sink, { cell = cell_for(doc), null = require("qm.host").null, chart_table = charts.table,
     fail = function(msg)
       local host = require "qm.host"
       host.raise(host.exit.usage, msg, 0)

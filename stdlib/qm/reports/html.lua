@@ -8,14 +8,9 @@
 -- inside a chart, a table row or a heading's first lines, and table headers repeated on
 -- every page. Table rows are written as they come (streamed tables stay streamed).
 local charts = require "qm.reports.charts"
+local i18n = require "qm.reports.i18n"
 
 local M = {}
-
--- the page's few words of its own, per language (the report's words are the producer's)
-M.words = {
-  da = { contents = "Indhold", figures = "Tal bag figuren", page = "Side" },
-  en = { contents = "Contents", figures = "The figures behind the chart", page = "Page" },
-}
 
 M.CSS = [[
 :root{--ink:#1d1d1f;--muted:#5b5b60;--rule:#d0d0d6;--head:#eef0f4;--zebra:#f7f8fa;--accent:#0b5cad}
@@ -110,8 +105,9 @@ end
 
 -- render(doc, out, h): out.line(s) writes a line; h = { cell, write_table }
 function M.render(doc, out, h)
-  local lang = doc.lang or "da"
-  local words = M.words[lang] or M.words.da
+  local lang = doc.lang or i18n.default
+  local L = i18n.new(lang)   -- the page's few words of its own (contents, page, ...)
+  local words = { contents = L("html.contents"), figures = L("html.figures"), page = L("html.page") }
   local levels = M.levels(doc.blocks)
   -- ids and the table of contents, from the headings (known before any row is written)
   local ids, toc, nheadings = {}, {}, 0

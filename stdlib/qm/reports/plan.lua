@@ -9,6 +9,7 @@
 local registry = require "qm.engine.reports"
 local report = require "qm.reports.document"
 local json = require "qm.reports.json"
+local i18n = require "qm.reports.i18n"
 local evalplan = require "qm.eval.plan"
 local time_of, status_of = evalplan.time_of, evalplan.status_of
 
@@ -17,6 +18,7 @@ local M = {}
 local function list(v) if type(v) == "string" then return { v } end return v or {} end
 
 function M.plan(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local as_of = ctx:as_of(m)
   local rows, data = {}, json.array({})
   for i, a in ipairs(m.plan or {}) do
@@ -28,15 +30,20 @@ function M.plan(ctx, m, out)
       status = st, reason = why, links = json.array(list(a.links)), goals = json.array(list(a.goals)) },
       { "id", "title", "owner", "group", "time", "time_kind", "status", "reason", "links", "goals" })
   end
-  local doc = report.document { title = (m.title or m.id) .. " — handlingsplan", subtitle = "Pr. " .. tostring(as_of),
+  local doc = report.document { lang = L.lang, title = L("plan.title", { model = m.title or m.id }),
+    subtitle = L("plan.subtitle", { date = tostring(as_of) }),
     data = json.object({ model = m.id, as_of = tostring(as_of), actions = data }, { "model", "as_of", "actions" }) }
-  doc:table { name = "plan", columns = { { key = "id", title = "#" }, { key = "title", title = "Handling" }, { key = "owner", title = "Ansvarlig" },
-    { key = "time", title = "Tidspunkt" }, { key = "kind", title = "Slags tid" }, { key = "status", title = "Status" },
-    { key = "why", title = "" }, { key = "links", title = "Karakteristika" }, { key = "goals", title = "Strategimål" } }, rows = rows }
+  doc:table { name = "plan", columns = { { key = "id", title = "#" }, { key = "title", title = L("col.action"), wrap = 40 },
+    { key = "owner", title = L("col.owner"), wrap = 24 }, { key = "time", title = L("plan.col.time"), wrap = 24 },
+    { key = "kind", title = L("plan.col.kind"), text = function(v) return L("plan.kind." .. v:gsub(" ", "_")) end },
+    { key = "status", title = L("col.status"), text = function(v) return L:status(v) end },
+    { key = "why", title = "", text = function(v) return L:reason(v) end }, { key = "links", title = L("plan.col.links") },
+    { key = "goals", title = L("plan.col.goals") } }, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end
 
 function M.coverage(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local counts, actions = {}, {}
   for _, a in ipairs(m.plan or {}) do
     for _, l in ipairs(list(a.links)) do
@@ -59,26 +66,29 @@ function M.coverage(ctx, m, out)
         { "id", "title", "actions", "action_ids" })
     end
   end
-  local doc = report.document { title = (m.title or m.id) .. " — dækning", subtitle = "Hvilke elementer har handlinger",
+  local doc = report.document { lang = L.lang, title = L("daekning.title", { model = m.title or m.id }),
+    subtitle = L("daekning.subtitle"),
     data = json.object({ model = m.id, uncovered = uncovered, elements = data }, { "model", "uncovered", "elements" }) }
-  doc:keyvalues { { "Uden handlinger", uncovered } }
-  doc:table { name = "coverage", columns = { { key = "id", title = "#" }, { key = "title", title = "Element" },
-    { key = "actions", title = "Handlinger" }, { key = "which", title = "Hvilke" } }, rows = rows }
+  doc:keyvalues { { L("daekning.uncovered"), uncovered } }
+  doc:table { name = "coverage", columns = { { key = "id", title = "#" }, { key = "title", title = L("col.element") },
+    { key = "actions", title = L("daekning.col.actions") }, { key = "which", title = L("daekning.col.which") } }, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end
 
 -- the recorded prioritisation, with reasons; with a survey (survey_sql giving element and
 -- score) and a database, the score-based order beside it: the lowest mean score first
 function M.priorities(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local rows, data = {}, json.array({})
   for i, p in ipairs(m.priorities or {}) do
     local e = m:find(p.id)
     rows[#rows + 1] = { rank = i, id = p.id, title = e and e.title or "", reason = p.reason or "" }
     data[#data + 1] = json.object({ rank = i, id = p.id, title = e and e.title, reason = p.reason }, { "rank", "id", "title", "reason" })
   end
-  local doc = report.document { title = (m.title or m.id) .. " — prioritering", subtitle = "Valgt med begrundelser" }
-  doc:table { name = "recorded", columns = { { key = "rank", title = "#" }, { key = "id", title = "Id" }, { key = "title", title = "Element" },
-    { key = "reason", title = "Begrundelse" } }, rows = rows }
+  local doc = report.document { lang = L.lang, title = L("prioriteter.title", { model = m.title or m.id }),
+    subtitle = L("prioriteter.subtitle") }
+  doc:table { name = "recorded", columns = { { key = "rank", title = "#" }, { key = "id", title = "Id" }, { key = "title", title = L("col.element") },
+    { key = "reason", title = L("col.reason"), wrap = 60 } }, rows = rows }
   local scored = json.array({})
   local db = ctx:model_database()
   if m.survey_sql and db then
@@ -86,15 +96,16 @@ function M.priorities(ctx, m, out)
     local srows = {}
     for r in db:query("SELECT element, avg(score) AS mean, count(*) AS n FROM (" .. m.survey_sql .. ") GROUP BY element ORDER BY mean, element", ctx.params) do
       local e = m:find(tostring(r.element))
-      srows[#srows + 1] = { rank = #srows + 1, id = tostring(r.element), title = e and e.title or "", mean = ("%.2f"):format(r.mean), n = r.n }
+      srows[#srows + 1] = { rank = #srows + 1, id = tostring(r.element), title = e and e.title or "", mean = r.mean, n = r.n }
       scored[#scored + 1] = json.object({ rank = #srows, id = tostring(r.element), mean = r.mean, n = r.n },
         { "rank", "id", "mean", "n" })
     end
-    doc:heading("Alternativ: efter temperaturmålingen (laveste først)", 3)
-    doc:table { name = "scored", columns = { { key = "rank", title = "#" }, { key = "id", title = "Id" }, { key = "title", title = "Element" },
-      { key = "mean", title = "Gns.", align = "right" }, { key = "n", title = "Svar" } }, rows = srows }
+    doc:heading(L("prioriteter.by_survey"), 3)
+    doc:table { name = "scored", columns = { { key = "rank", title = "#" }, { key = "id", title = "Id" }, { key = "title", title = L("col.element") },
+      { key = "mean", title = L("col.mean"), align = "right", format = function(v) return ("%.2f"):format(v) end,
+        text = function(v) return L:num(v, 2, true) end }, { key = "n", title = L("prioriteter.col.answers") } }, rows = srows }
   elseif m.survey_sql then
-    doc:paragraph("(Med --db vises også en rækkefølge efter temperaturmålingen.)")
+    doc:paragraph(L("prioriteter.with_db"))
   end
   doc.data = json.object({ model = m.id, recorded = data, by_survey = scored }, { "model", "recorded", "by_survey" })
   report.write(doc, ctx.opts.format, out)

@@ -19,6 +19,8 @@ local charts = require "qm.reports.charts"
 local cli = require "qm.engine.cli"
 local contract = require "qm.eval.contract"
 local time = require "qm.eval.time"
+local i18n = require "qm.reports.i18n"
+local groups = require "qm.reports.groups"
 
 local M = {}
 
@@ -168,6 +170,10 @@ local function target_filter(st, ctx)
   return "c.target_group IN (" .. table.concat(marks, ", ") .. ")", p
 end
 
+local function has_table(db, name)
+  return db:scalar("SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", { name }) > 0
+end
+
 local function params(base, extra) for k, v in pairs(extra) do base[k] = v end return base end
 
 -- per citizen and indicator, as of the date: how many scored conversations, the first, the
@@ -200,6 +206,7 @@ end
 -- the lines chart of the progression report: mean score per indicator per month (the
 -- conversations' months up to --as-of), of the citizens the report covers
 function M.monthly_chart(ctx, m, db, st, tf, tp)
+  local L = i18n.of(ctx, m)
   local q = sql([[
     SELECT substr(cv.date, 1, 7) AS month, s.indicator, avg(s.score) AS mean
     FROM {scores} s JOIN {conversations} cv ON cv.id = s.conversation_id JOIN {citizens} c ON c.id = cv.citizen_id
@@ -217,12 +224,16 @@ function M.monthly_chart(ctx, m, db, st, tf, tp)
     if by[e.id] then series[#series + 1] = { label = e.title or e.text or e.id, values = by[e.id] } end
   end
   local sc = m.scale
-  return { type = "lines", title = "Gennemsnitlig score pr. måned og indikator", x = months, series = series,
-    min = (sc and sc.min) or 1, max = (sc and sc.max) or 5, labels = { x = "Måned" },
-    format = charts.number { decimals = 2, decimal = ctx.opts.lang == "en" and "." or "," } }
+  return { type = "lines", title = L("progression.chart"), x = months, series = series,
+    min = (sc and sc.min) or 1, max = (sc and sc.max) or 5, labels = { x = L("progression.col.month") },
+    format = charts.number { decimals = 2, decimal = L.decimal } }
 end
 
+-- a mean change for people: two decimals, the language's decimal mark
+local function change_text(L) return function(v) return v ~= nil and L:num(v, 2, true) or nil end end
+
 function M.progression(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   local group, level = level_expr(ctx)
   local tf, tp = target_filter(st, ctx)
@@ -244,32 +255,69 @@ function M.progression(ctx, m, out)
     if a.grp ~= b.grp then return tostring(a.grp) < tostring(b.grp) end
     return (order[a.indicator] or 1e9) < (order[b.indicator] or 1e9)
   end)
+  -- small groups (docs/reports.md): a caseworker's or team's figures over fewer than
+  -- min_group citizens are not shown, nor those of the smallest others under the same team
+  -- (or job centre) until the hidden ones hold min_group citizens together: the level above
+  -- has the totals, so one hidden group alone could be worked out from them
+  local min = groups.min_group(ctx, m)
+  local team_of = {}
+  if level == "caseworker" and has_table(db, "qm_units") then
+    for u in db:query("SELECT id, parent_id FROM qm_units") do team_of[tostring(u.id)] = tostring(u.parent_id) end
+  end
+  -- (the job centre's own figures, level=jobcentre, are the unit's and stay complete)
+  local n_suppressed = level == "jobcentre" and 0 or groups.suppress(rows, min, function(r) return r.citizens end,
+    function(r) return (level == "caseworker" and (team_of[tostring(r.grp)] or "") or "") .. "\0" .. r.indicator end)
+  local why = { primary = ("fewer than %d citizens"):format(min),
+                secondary = ("hidden with a smaller group, so that it cannot be worked out from the totals (secondary suppression)") }
   local data, trows = json.array({}), {}
   for _, r in ipairs(rows) do
     local e = m:find(r.indicator)
     local mc = r.mean_change_prev ~= host.null and r.mean_change_prev or nil
     local mf = r.mean_change_first ~= host.null and r.mean_change_first or nil
-    trows[#trows + 1] = { grp = r.grp, indicator = e and (e.title or e.text) or r.indicator, citizens = r.citizens,
-      fwd = r.forward_prev, bwd = r.backward_prev, same = r.same_prev, change = mc and ("%.2f"):format(mc) or "",
-      fwd1 = r.forward_first, bwd1 = r.backward_first, change1 = mf and ("%.2f"):format(mf) or "",
-      dist = ("%d/%d/%d/%d/%d"):format(r.s1, r.s2, r.s3, r.s4, r.s5), hidden = r.hidden }
-    data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens,
-      since_previous = json.object({ forward = r.forward_prev, backward = r.backward_prev, unchanged = r.same_prev,
-        mean_change = mc }, { "forward", "backward", "unchanged", "mean_change" }),
-      since_first = json.object({ forward = r.forward_first, backward = r.backward_first, unchanged = r.same_first,
-        mean_change = mf }, { "forward", "backward", "unchanged", "mean_change" }),
-      distribution = json.array({ r.s1, r.s2, r.s3, r.s4, r.s5 }), hidden = r.hidden },
-      { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden" })
+    if r.suppressed then
+      trows[#trows + 1] = { grp = r.grp, indicator = e and (e.title or e.text) or r.indicator, citizens = r.citizens,
+        suppressed = r.suppressed }
+      data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens, since_previous = host.null,
+        since_first = host.null, distribution = host.null, hidden = host.null, suppressed = r.suppressed, reason = why[r.suppressed] },
+        { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden", "suppressed", "reason" })
+    else
+      trows[#trows + 1] = { grp = r.grp, indicator = e and (e.title or e.text) or r.indicator, citizens = r.citizens,
+        fwd = r.forward_prev, bwd = r.backward_prev, same = r.same_prev, change = mc,
+        fwd1 = r.forward_first, bwd1 = r.backward_first, change1 = mf,
+        dist = ("%d/%d/%d/%d/%d"):format(r.s1, r.s2, r.s3, r.s4, r.s5), hidden = r.hidden }
+      data[#data + 1] = json.object({ group = r.grp, indicator = r.indicator, citizens = r.citizens,
+        since_previous = json.object({ forward = r.forward_prev, backward = r.backward_prev, unchanged = r.same_prev,
+          mean_change = mc }, { "forward", "backward", "unchanged", "mean_change" }),
+        since_first = json.object({ forward = r.forward_first, backward = r.backward_first, unchanged = r.same_first,
+          mean_change = mf }, { "forward", "backward", "unchanged", "mean_change" }),
+        distribution = json.array({ r.s1, r.s2, r.s3, r.s4, r.s5 }), hidden = r.hidden },
+        { "group", "indicator", "citizens", "since_previous", "since_first", "distribution", "hidden" })
+    end
   end
-  local doc = report.document { title = (m.title or m.id) .. " — progression",
-    subtitle = ("Pr. %s, pr. %s (skjulte scorer tæller med)"):format(as_of(ctx, m), level),
-    data = json.object({ model = m.id, as_of = as_of(ctx, m), level = level, rows = data }, { "model", "as_of", "level", "rows" }) }
+  local doc = report.document { lang = L.lang, title = L("progression.title", { model = m.title or m.id }),
+    subtitle = L("progression.subtitle", { date = as_of(ctx, m), level = L("progression.level." .. level) }),
+    data = json.object({ model = m.id, as_of = as_of(ctx, m), level = level, min_group = min, suppressed = n_suppressed, rows = data },
+      { "model", "as_of", "level", "min_group", "suppressed", "rows" }) }
+  -- a suppressed row: its figures "–", its group marked for the footnote
+  local function hide(f) return function(v, row) if row.suppressed then return "–" end if f then return f(v, row) end return v end end
   doc:table { name = "progression", columns = {
-    { key = "grp", title = level }, { key = "indicator", title = "Indikator" }, { key = "citizens", title = "Borgere" },
-    { key = "fwd", title = "Frem" }, { key = "bwd", title = "Tilbage" }, { key = "same", title = "Uændret" },
-    { key = "change", title = "Gns. ændring", align = "right" }, { key = "fwd1", title = "Frem siden første" },
-    { key = "bwd1", title = "Tilbage siden første" }, { key = "change1", title = "Ændring siden første", align = "right" },
-    { key = "dist", title = "Fordeling 1-5", align = "right" }, { key = "hidden", title = "Skjulte" } }, rows = trows }
+    { key = "grp", title = L("progression.col." .. level),
+      text = function(v, row)
+        if v == "jobcentre" then v = L("progression.level.jobcentre") end
+        return row.suppressed and (tostring(v) .. " ¹") or v
+      end },
+    { key = "indicator", title = L("col.indicator") }, { key = "citizens", title = L("progression.col.citizens") },
+    { key = "fwd", title = L("progression.col.forward"), align = "right", text = hide() },
+    { key = "bwd", title = L("progression.col.backward"), align = "right", text = hide() },
+    { key = "same", title = L("progression.col.unchanged"), align = "right", text = hide() },
+    { key = "change", title = L("progression.col.mean_change"), align = "right", text = hide(change_text(L)) },
+    { key = "fwd1", title = L("progression.col.forward_first"), align = "right", text = hide() },
+    { key = "bwd1", title = L("progression.col.backward_first"), align = "right", text = hide() },
+    { key = "change1", title = L("progression.col.change_first"), align = "right", text = hide(change_text(L)) },
+    { key = "dist", title = L("progression.col.distribution"), align = "right", text = hide() },
+    { key = "hidden", title = L("progression.col.hidden"), align = "right", text = hide() } },
+    rows = trows }
+  if n_suppressed > 0 then doc:paragraph(L("progression.suppressed_note", { n = n_suppressed, min = min })) end
   -- progression over time: the mean score per indicator and month, one line per indicator.
   -- For people's formats only (another pass over the scores); JSON and CSV keep their shape.
   if ctx.opts.format ~= "json" and ctx.opts.format ~= "csv" then
@@ -284,6 +332,7 @@ end
 -- citizens whose latest score on an indicator is no higher than it was `window`
 -- conversations earlier: the signal to reconsider the intervention
 function M.stagnation(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   local w = math.tointeger(ctx.params.window or st.window)
   if not w or w < 1 then cli.usage_error("the window must be a whole number of conversations") end
@@ -307,19 +356,21 @@ function M.stagnation(ctx, m, out)
     return db:query([[SELECT citizen_id, caseworker_id, indicator, since, score_then, score_now
                       FROM temp.qm_stagnation ORDER BY rowid]])
   end
-  local doc = report.document { title = (m.title or m.id) .. " — manglende progression",
-    subtitle = ("Ingen fremgang over de seneste %d samtaler, pr. %s"):format(w, as_of(ctx, m)),
+  local doc = report.document { lang = L.lang, title = L("stagnation.title", { model = m.title or m.id }),
+    subtitle = L("stagnation.subtitle", { n = w, date = as_of(ctx, m) }),
     data = json.object({ model = m.id, window = w, citizens = json.stream(rows) }, { "model", "window", "citizens" }) }
-  doc:keyvalues { { "Borger-indikatorer uden fremgang", n } }
-  doc:table { name = "stagnation", columns = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "citizen_id", title = "Borger" },
-    { key = "indicator", title = "Indikator" }, { key = "since", title = "Siden" }, { key = "score_then", title = "Da" },
-    { key = "score_now", title = "Nu" } }, rows = rows }
+  doc:keyvalues { { L("stagnation.count"), n } }
+  doc:table { name = "stagnation", columns = { { key = "caseworker_id", title = L("progression.col.caseworker") },
+    { key = "citizen_id", title = L("progression.col.citizen") },
+    { key = "indicator", title = L("col.indicator") }, { key = "since", title = L("stagnation.col.since") },
+    { key = "score_then", title = L("stagnation.col.then") }, { key = "score_now", title = L("col.now") } }, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- completeness
 
 function M.completeness(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   local n = #m:questions()
   local q = sql([[SELECT c.caseworker_id, count(*) AS conversations, sum(k.scored = :n) AS complete,
@@ -334,21 +385,24 @@ function M.completeness(ctx, m, out)
     total = total + r.conversations
     complete = complete + c
     shown[i] = { caseworker_id = r.caseworker_id, conversations = r.conversations, complete = c,
-                 incomplete = r.conversations - c, share = ("%.0f%%"):format(100 * c / r.conversations) }
+                 incomplete = r.conversations - c, share = c / r.conversations }
   end
-  local doc = report.document { title = (m.title or m.id) .. " — komplette samtaler",
-    subtitle = ("En samtale er komplet, når alle %d indikatorer er scoret"):format(n),
+  local doc = report.document { lang = L.lang, title = L("completeness.title", { model = m.title or m.id }),
+    subtitle = L("completeness.subtitle", { n = n }),
     data = json.object({ model = m.id, indicators = n, conversations = total, complete = complete, caseworkers = json.array(rows) },
       { "model", "indicators", "conversations", "complete", "caseworkers" }) }
-  doc:keyvalues { { "Samtaler", total }, { "Komplette", complete } }
-  doc:table { name = "completeness", columns = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "conversations", title = "Samtaler" },
-    { key = "complete", title = "Komplette" }, { key = "incomplete", title = "Ufuldstændige" }, { key = "share", title = "Andel", align = "right" } }, rows = shown }
+  doc:keyvalues { { L("progression.col.conversations"), total }, { L("completeness.col.complete"), complete } }
+  doc:table { name = "completeness", columns = { { key = "caseworker_id", title = L("progression.col.caseworker") },
+    { key = "conversations", title = L("progression.col.conversations") },
+    { key = "complete", title = L("completeness.col.complete") }, { key = "incomplete", title = L("completeness.col.incomplete") },
+    { key = "share", title = L("col.share"), align = "right", text = function(v) return L:pct(v) end } }, rows = shown }
   report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- focus points
 
 function M.focus(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db, st = open(ctx, m, { "focus" })
   local t = as_of(ctx, m)
   local max = st.focus_max
@@ -362,25 +416,29 @@ function M.focus(ctx, m, out)
       FROM (SELECT * FROM {focus} WHERE opened <= :as_of AND (closed IS NULL OR closed > :as_of) ORDER BY indicator)
       GROUP BY citizen_id HAVING count(*) > :max ORDER BY citizen_id]], st.tables), { as_of = t, max = max })
   end
-  local reasons = db:rows(sql([[SELECT coalesce(reason, '(ingen grund)') AS reason, count(*) AS closed FROM {focus}
-    WHERE closed IS NOT NULL AND closed <= :as_of GROUP BY 1 ORDER BY 2 DESC, 1]], st.tables), { as_of = t })
+  -- a focus point closed without a reason: null in JSON and CSV, words for people
+  local reasons = db:rows(sql([[SELECT reason, count(*) AS closed FROM {focus}
+    WHERE closed IS NOT NULL AND closed <= :as_of GROUP BY 1 ORDER BY 2 DESC, reason IS NULL, 1]], st.tables), { as_of = t })
   -- renewed: opened on or after one of the citizen's focus points closed (the first closing
   -- per citizen, joined once, not a subquery per row)
   local renewed = db:scalar(sql([[WITH first_closed AS MATERIALIZED (
       SELECT citizen_id, min(closed) AS closed FROM {focus} WHERE closed IS NOT NULL GROUP BY citizen_id)
     SELECT count(*) FROM {focus} f JOIN first_closed g ON g.citizen_id = f.citizen_id
     WHERE f.opened <= :as_of AND g.closed <= f.opened]], st.tables), { as_of = t })
-  local doc = report.document { title = (m.title or m.id) .. " — fokuspunkter", subtitle = "Pr. " .. t,
+  local doc = report.document { lang = L.lang, title = L("fokus.title", { model = m.title or m.id }),
+    subtitle = L("progression.as_of", { date = t }),
     data = json.object({ model = m.id, as_of = t, max_open = max, citizens_with_focus = n_open, over_max = json.array(over),
       closed_by_reason = json.array(reasons), renewed = renewed },
       { "model", "as_of", "max_open", "citizens_with_focus", "over_max", "closed_by_reason", "renewed" }) }
-  doc:keyvalues { { "Borgere med åbne fokuspunkter", n_open }, { "Højst åbne ad gangen", max or "(ingen grænse)" },
-    { "Borgere over grænsen", #over }, { "Fornyede fokuspunkter", renewed } }
-  doc:heading("Lukkede fokuspunkter efter grund", 3)
-  doc:table { name = "reasons", columns = { { key = "reason", title = "Grund" }, { key = "closed", title = "Lukket" } }, rows = reasons }
-  doc:section(("Borgere med mere end %s åbne fokuspunkter"):format(tostring(max)), { name = "over",
-    columns = { { key = "citizen_id", title = "Borger" }, { key = "open", title = "Åbne" },
-      { key = "indicators", title = "Fokuspunkter" } }, rows = over })
+  doc:keyvalues { { L("fokus.citizens_open"), n_open }, { L("fokus.max_open"), max or L("fokus.no_limit") },
+    { L("fokus.over"), #over }, { L("fokus.renewed"), renewed } }
+  doc:heading(L("fokus.by_reason"), 3)
+  doc:table { name = "reasons", columns = { { key = "reason", title = L("fokus.col.reason"),
+      text = function(v) if v == nil or v == host.null then return L("fokus.no_reason") end return v end },
+    { key = "closed", title = L("fokus.col.closed") } }, rows = reasons }
+  doc:section(max and L("fokus.over_heading", { max = max }) or L("fokus.over"), { name = "over",
+    columns = { { key = "citizen_id", title = L("progression.col.citizen") }, { key = "open", title = L("fokus.col.open") },
+      { key = "indicators", title = L("fokus.col.focus_points") } }, rows = over })
   report.write(doc, ctx.opts.format, out)
 end
 
@@ -388,6 +446,7 @@ end
 
 -- mean change since the first score for citizens in each intervention (while enrolled)
 function M.interventions(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db, st = open(ctx, m, { "citizens", "conversations", "scores", "interventions" })
   local q = per_pair(st.tables) .. sql([[
     SELECT i.intervention, count(DISTINCT s.citizen_id) AS citizens, count(*) AS scores,
@@ -401,21 +460,20 @@ function M.interventions(ctx, m, out)
   local shown = {}
   for i, r in ipairs(rows) do
     shown[i] = { intervention = r.intervention, citizens = r.citizens, forward = r.forward, backward = r.backward,
-                 change = r.mean_change ~= host.null and ("%.2f"):format(r.mean_change) or "" }
+                 change = r.mean_change ~= host.null and r.mean_change or nil }
   end
-  local doc = report.document { title = (m.title or m.id) .. " — indsatser og progression",
-    subtitle = "Gennemsnitlig ændring siden første samtale, for borgere i indsatsen",
+  local doc = report.document { lang = L.lang, title = L("indsatser.title", { model = m.title or m.id }),
+    subtitle = L("indsatser.subtitle"),
     data = json.object({ model = m.id, interventions = json.array(rows) }, { "model", "interventions" }) }
-  doc:table { name = "interventions", columns = { { key = "intervention", title = "Indsats" }, { key = "citizens", title = "Borgere" },
-    { key = "change", title = "Gns. ændring", align = "right" }, { key = "forward", title = "Frem" }, { key = "backward", title = "Tilbage" } }, rows = shown }
+  doc:table { name = "interventions", columns = { { key = "intervention", title = L("indsatser.col.intervention") },
+    { key = "citizens", title = L("progression.col.citizens") },
+    { key = "change", title = L("progression.col.mean_change"), align = "right", text = change_text(L) },
+    { key = "forward", title = L("progression.col.forward") }, { key = "backward", title = L("progression.col.backward") } }, rows = shown }
   report.write(doc, ctx.opts.format, out)
 end
 
 -- ---------------------------------------------------------------- one citizen, a caseload
 
-local function has_table(db, name)
-  return db:scalar("SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", { name }) > 0
-end
 
 local function num(v) if v == host.null then return nil end return v end
 local function change(a, b) if a == nil or b == nil then return nil end return a - b end
@@ -478,16 +536,20 @@ local function per_citizen_rows(db, st, m, where, p, inner)
   return json.stream(source(per_citizen_json)), source(function(r) return per_citizen_shown(m, r) end)
 end
 
-local PER_CITIZEN_COLUMNS = {
-  { key = "indicator", title = "Indikator" }, { key = "conversations", title = "Samtaler" },
-  { key = "first", title = "Første" }, { key = "previous", title = "Forrige" }, { key = "latest", title = "Seneste" },
-  { key = "since_previous", title = "Siden forrige", align = "right" },
-  { key = "since_first", title = "Siden første", align = "right" }, { key = "hidden", title = "Skjulte" } }
+local function per_citizen_columns(L)
+  return {
+    { key = "indicator", title = L("col.indicator") }, { key = "conversations", title = L("progression.col.conversations") },
+    { key = "first", title = L("borger.col.first") }, { key = "previous", title = L("borger.col.previous") },
+    { key = "latest", title = L("borger.col.latest") },
+    { key = "since_previous", title = L("borger.col.since_previous"), align = "right" },
+    { key = "since_first", title = L("borger.col.since_first"), align = "right" }, { key = "hidden", title = L("progression.col.hidden") } }
+end
 
 -- one citizen: every conversation with its scores (a row per conversation, a column per
 -- indicator; * = hidden from the citizen, - = not scored), progression per indicator, and the
 -- focus points and interventions when those tables exist
 local function one_citizen(ctx, m, out, db, st, id)
+  local L = i18n.of(ctx, m)
   local t = as_of(ctx, m)
   local c = db:first(sql("SELECT * FROM {citizens} WHERE id = :id", st.tables), { id = id })
   if not c then error(("--param citizen=%s: no such citizen in %s"):format(id, st.tables.citizens), 0) end
@@ -512,7 +574,7 @@ local function one_citizen(ctx, m, out, db, st, id)
       trows[#trows][r.indicator] = r.score .. (r.hidden == 1 and "*" or "")
     end
   end
-  local cols = { { key = "date", title = "Dato" }, { key = "conversation", title = "Samtale" } }
+  local cols = { { key = "date", title = L("col.date") }, { key = "conversation", title = L("borger.col.conversation") } }
   for _, q in ipairs(qs) do
     cols[#cols + 1] = { key = q.id, title = q.title or q.id, align = "right" }
     for _, row in ipairs(trows) do row[q.id] = row[q.id] or "-" end
@@ -530,30 +592,32 @@ local function one_citizen(ctx, m, out, db, st, id)
     interventions = json.array(db:rows(sql([[SELECT intervention, start_date, end_date FROM {interventions}
       WHERE citizen_id = :id AND start_date <= :as_of ORDER BY start_date, intervention]], st.tables), { id = id, as_of = t }))
   end
-  local doc = report.document { title = ("%s — borger %s"):format(m.title or m.id, id),
-    subtitle = ("Pr. %s (* = skjult for borgeren, - = ikke scoret)"):format(t),
+  local doc = report.document { lang = L.lang, title = L("borger.title", { model = m.title or m.id, id = id }),
+    subtitle = L("borger.subtitle", { date = t }),
     data = json.object({ model = m.id, as_of = t, citizen = id, caseworker_id = num(c.caseworker_id),
       target_group = num(c.target_group), start_date = num(c.start_date), end_date = num(c.end_date),
       conversations = timeline, indicators = data, focus = focus, interventions = interventions },
       { "model", "as_of", "citizen", "caseworker_id", "target_group", "start_date", "end_date", "conversations",
         "indicators", "focus", "interventions" }) }
   doc.csv_table = "conversations"
-  doc:keyvalues { { "Sagsbehandler", num(c.caseworker_id) or "-" }, { "Målgruppe", num(c.target_group) or "-" },
-    { "Start", num(c.start_date) or "-" }, { "Slut", num(c.end_date) or "-" }, { "Samtaler", #timeline } }
-  doc:heading("Samtaler", 3)
+  doc:keyvalues { { L("progression.col.caseworker"), num(c.caseworker_id) or "–" }, { L("borger.target_group"), num(c.target_group) or "–" },
+    { L("col.start"), num(c.start_date) or "–" }, { L("col.end"), num(c.end_date) or "–" }, { L("progression.col.conversations"), #timeline } }
+  doc:heading(L("progression.col.conversations"), 3)
   doc:table { name = "conversations", columns = cols, rows = trows }
-  doc:heading("Progression pr. indikator", 3)
-  doc:table { name = "indicators", columns = PER_CITIZEN_COLUMNS, rows = shown }
-  doc:section("Fokuspunkter", { name = "focus", columns = { { key = "indicator", title = "Fokuspunkt" },
-    { key = "opened", title = "Valgt" }, { key = "closed", title = "Lukket" }, { key = "reason", title = "Grund" } }, rows = focus })
-  doc:section("Indsatser", { name = "interventions", columns = { { key = "intervention", title = "Indsats" },
-    { key = "start_date", title = "Start" }, { key = "end_date", title = "Slut" } }, rows = interventions })
+  doc:heading(L("borger.per_indicator"), 3)
+  doc:table { name = "indicators", columns = per_citizen_columns(L), rows = shown }
+  doc:section(L("fokus.col.focus_points"), { name = "focus", columns = { { key = "indicator", title = L("borger.col.focus_point") },
+    { key = "opened", title = L("borger.col.opened") }, { key = "closed", title = L("fokus.col.closed") },
+    { key = "reason", title = L("fokus.col.reason") } }, rows = focus })
+  doc:section(L("borger.interventions"), { name = "interventions", columns = { { key = "intervention", title = L("indsatser.col.intervention") },
+    { key = "start_date", title = L("col.start") }, { key = "end_date", title = L("col.end") } }, rows = interventions })
   report.write(doc, ctx.opts.format, out)
 end
 
 -- --param citizen=ID: that citizen; otherwise a caseload (--param caseworker=ID) or every
 -- citizen, one row per citizen and indicator
 function M.citizen(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   if ctx.params.citizen then return one_citizen(ctx, m, out, db, st, tostring(ctx.params.citizen)) end
   local t = as_of(ctx, m)
@@ -566,12 +630,12 @@ function M.citizen(ctx, m, out)
     inner = sql(" AND cv.citizen_id IN (SELECT id FROM {citizens} WHERE caseworker_id = :cw)", st.tables)
   end
   local data, shown = per_citizen_rows(db, st, m, where, p, inner)
-  local doc = report.document { title = (m.title or m.id) .. " — borgere",
-    subtitle = ("Pr. %s%s (skjulte scorer tæller med)"):format(t, cw and (", sagsbehandler " .. tostring(cw)) or ""),
+  local doc = report.document { lang = L.lang, title = L("borger.list_title", { model = m.title or m.id }),
+    subtitle = cw and L("borger.list_subtitle_caseworker", { date = t, caseworker = tostring(cw) }) or L("borger.list_subtitle", { date = t }),
     data = json.object({ model = m.id, as_of = t, caseworker = cw and tostring(cw), rows = data },
       { "model", "as_of", "caseworker", "rows" }) }
-  local cols = { { key = "caseworker_id", title = "Sagsbehandler" }, { key = "citizen_id", title = "Borger" } }
-  for _, c in ipairs(PER_CITIZEN_COLUMNS) do cols[#cols + 1] = c end
+  local cols = { { key = "caseworker_id", title = L("progression.col.caseworker") }, { key = "citizen_id", title = L("progression.col.citizen") } }
+  for _, c in ipairs(per_citizen_columns(L)) do cols[#cols + 1] = c end
   doc:table { name = "citizens", columns = cols, rows = shown }
   report.write(doc, ctx.opts.format, out)
 end
@@ -581,6 +645,7 @@ end
 -- the coverage goal: every citizen in the job centre MORE than half a year (strictly) should
 -- be scored; coverage = those with at least one scored conversation
 function M.coverage(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
   local t = as_of(ctx, m)
   local tf, tp = target_filter(st, ctx)
@@ -595,14 +660,15 @@ function M.coverage(ctx, m, out)
   local share = r.eligible > 0 and covered / r.eligible or nil
   local goal = m.progression and m.progression.coverage_goal or 1.0
   local status = share == nil and "not evaluable" or (share >= goal and "achieved" or "not achieved")
-  local doc = report.document { title = (m.title or m.id) .. " — dækning",
-    subtitle = st.coverage and ("Borgere i jobcentret mere end %s (strengt: startet før %s) pr. %s"):format(st.coverage.phrase, before, t)
-      or ("Borgere i jobcentret mere end %d dage (strengt) pr. %s"):format(st.coverage_days, t),
-    data = json.object({ model = m.id, as_of = t, more_than = st.coverage and st.coverage.phrase or (st.coverage_days .. " dage"),
-      started_before = before, eligible = r.eligible, covered = covered, share = share,
-      goal = goal, status = status }, { "model", "as_of", "more_than", "started_before", "eligible", "covered", "share", "goal", "status" }) }
-  doc:keyvalues { { "Borgere omfattet af målet", r.eligible }, { "Heraf scoret", covered },
-    { "Dækning", share and ("%.1f%%"):format(share * 100) or "-" }, { "Mål", ("%.0f%%"):format(goal * 100) }, { "Status", status } }
+  local doc = report.document { lang = L.lang, title = L("coverage.title", { model = m.title or m.id }),
+    subtitle = st.coverage and L("coverage.subtitle", { phrase = st.coverage.phrase, before = before, date = t })
+      or L("coverage.subtitle_days", { n = st.coverage_days, date = t }),
+    data = json.object({ model = m.id, as_of = t, more_than = st.coverage and st.coverage.phrase or nil,
+      more_than_days = st.coverage_days, started_before = before, eligible = r.eligible, covered = covered, share = share,
+      goal = goal, status = status }, { "model", "as_of", "more_than", "more_than_days", "started_before", "eligible", "covered",
+      "share", "goal", "status" }) }
+  doc:keyvalues { { L("coverage.eligible"), r.eligible }, { L("coverage.covered"), covered },
+    { L("coverage.share"), share and L:pct(share, 1) or "–" }, { L("coverage.goal"), L:pct(goal) }, { L("col.status"), L:status(status) } }
   report.write(doc, ctx.opts.format, out)
 end
 

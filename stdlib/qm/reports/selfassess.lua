@@ -13,6 +13,7 @@ local time = require "qm.eval.time"
 local cli = require "qm.engine.cli"
 local host = require "qm.host"
 local charts = require "qm.reports.charts"
+local i18n = require "qm.reports.i18n"
 local rows = require "qm.rows"
 
 local M = {}
@@ -136,8 +137,14 @@ function M.round_stats(db, m, round_id)
   return out
 end
 
-local function state_conventions(doc, m)
-  doc:paragraph(stats.conventions_text { ties = consensus.ties_of(m.consensus) })
+local function state_conventions(doc, m, L)
+  doc:paragraph(M.conventions_text(m, L))
+end
+
+-- the conventions of the statistics as one sentence for people, in the report's language
+function M.conventions_text(m, L)
+  local ties = consensus.ties_of(m.consensus)
+  return L("conventions.text", { ties = L("ties." .. ties) })
 end
 
 local function fmtnum(v, d)
@@ -147,16 +154,29 @@ local function fmtnum(v, d)
   return tonumber(("%." .. (d or 1) .. "f"):format(v))
 end
 
--- charts: numbers with the report language's decimal mark (Danish comma unless --lang en),
--- and the model's scale as their axis
-local function chart_format(ctx, decimals)
-  return charts.number { decimals = decimals or 1, decimal = ctx.opts.lang == "en" and "." or "," }
+-- a number for people, or "–" when there is none
+local function shown(L, v, d)
+  if v == nil or v == host.null or v ~= v then return "–" end
+  return L:num(v, d or 1)
+end
+
+-- charts: numbers with the report language's decimal mark, and the model's scale as their axis
+local function chart_format(L, decimals)
+  return charts.number { decimals = decimals or 1, decimal = L.decimal }
 end
 
 local function scale_bounds(m)
   local s = m.scale
   return (s and s.min) or 0, (s and s.max) or 100
 end
+
+-- a question as people read it: its id and its words (the model's text, as written)
+local function question_words(m, id)
+  local q = id and m:find(id)
+  if q and q.text then return id .. " " .. q.text end
+  return id
+end
+M.question_words = question_words
 
 -- every participant's score per question of a round (not "ved ikke"), for the spread charts
 local function individual_scores(db, round_id)
@@ -171,18 +191,18 @@ local function individual_scores(db, round_id)
 end
 
 -- the themes' scores: a radar with the target ring (bars when a model has under three themes)
-local function themes_chart(ctx, m, title, values)
+local function themes_chart(L, m, title, values)
   local lo, hi = scale_bounds(m)
   local axes = {}
   for _, th in ipairs(m:themes()) do axes[#axes + 1] = { label = th.title or th.id, value = values[th.id] } end
   if #axes >= 3 then
-    return { type = "radar", title = title, min = lo, max = hi, target = m.target, format = chart_format(ctx),
-      labels = { axis = "Tema", value = "Aftalt score", target = "Mål" }, axes = axes }
+    return { type = "radar", title = title, min = lo, max = hi, target = m.target, format = chart_format(L),
+      labels = { axis = L("col.theme"), value = L("chart.agreed_score"), target = L("chart.target") }, axes = axes }
   end
   local cats = {}
   for i, a in ipairs(axes) do cats[i] = { label = a.label, values = { a.value } } end
-  return { type = "bars", title = title, min = lo, max = hi, target = m.target, format = chart_format(ctx),
-    series = { "Aftalt score" }, labels = { category = "Tema" }, categories = cats }
+  return { type = "bars", title = title, min = lo, max = hi, target = m.target, format = chart_format(L),
+    series = { L("chart.agreed_score") }, labels = { category = L("col.theme") }, categories = cats }
 end
 
 local function proposal(m, q, qs)
@@ -193,18 +213,52 @@ end
 
 -- ---------------------------------------------------------------- svarrapport
 
-local function participants(db, round_id, anonymise)
-  local codes, label = {}, {}
+-- the participants' labels: "names" (anonymise=false) their names, "stable" (the model's
+-- stable_labels = true) P1..Pn by participant code, the same in every question; "none" (the
+-- default when anonymised) no label at all
+local function participants(db, round_id, mode)
+  local label = {}
   for i, p in ipairs(db:rows("SELECT code, name, role FROM qm_participants WHERE round_id = ? ORDER BY code", { round_id })) do
-    codes[i] = p.code
-    label[p.code] = anonymise and ("P" .. i) or (null_to_nil(p.name) or p.code)
+    label[p.code] = mode == "stable" and ("P" .. i) or mode == "names" and (null_to_nil(p.name) or p.code) or nil
   end
-  return codes, label
+  return label
 end
 
 local function anonymise_of(ctx)
   local v = ctx.params.anonymise
   return not (v == false or v == "false" or v == 0 or v == "nej" or v == "no")
+end
+
+-- how the svarrapport labels participants (docs/reports.md, "Small groups")
+function M.label_mode(ctx, m)
+  if not anonymise_of(ctx) then return "names" end
+  if m.stable_labels == true then return "stable" end
+  return "none"
+end
+
+-- value order: the scores from lowest to highest, then "ved ikke", then no score; equal
+-- scores by their texts, so the order says nothing about who answered
+local function value_order(a, b)
+  local function rank(x)
+    if x.dontknow == 1 then return 2 end
+    if x.score == nil or x.score == host.null then return 3 end
+    return 1
+  end
+  local ra, rb = rank(a), rank(b)
+  if ra ~= rb then return ra < rb end
+  if ra == 1 and a.score ~= b.score then return a.score < b.score end
+  for _, k in ipairs { "strengths", "improvements", "suggestions" } do
+    local x, y = tostring(null_to_nil(a[k]) or ""), tostring(null_to_nil(b[k]) or "")
+    if x ~= y then return x < y end
+  end
+  return false
+end
+
+local function score_text(L)
+  return function(v)
+    if v == "dontknow" then return L("word.dontknow") end
+    return v
+  end
 end
 
 -- the parts of composite scores (CAF fine-tuned) of a round: question -> participant ->
@@ -241,16 +295,19 @@ local function parts_json(sc, values, each)
 end
 
 function M.svarrapport(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = M.rounds(ctx, db, m, true)[1]
-  local anon = anonymise_of(ctx)
-  local _, label = participants(db, r.id, anon)
+  local mode = M.label_mode(ctx, m)
+  local label = participants(db, r.id, mode)
   local st = M.round_stats(db, m, r.id)
-  local doc = report.document { title = "Svarrapport — " .. (m.title or m.id),
-    subtitle = ("Runde %s, %s%s"):format(r.id, unit_name(db, r.unit_id), anon and " (anonymiseret)" or "") }
-  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, anonymised = anon, conventions = M.conventions(m),
-    themes = json.array({}) }, { "model", "round", "unit", "anonymised", "conventions", "themes" })
-  state_conventions(doc, m)
+  local doc = report.document { lang = L.lang, title = L("svarrapport.title", { model = m.title or m.id }),
+    subtitle = L("svarrapport.subtitle." .. mode, { round = r.id, unit = unit_name(db, r.unit_id) }) }
+  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, anonymised = mode ~= "names", labels = mode,
+    conventions = M.conventions(m), themes = json.array({}) },
+    { "model", "round", "unit", "anonymised", "labels", "conventions", "themes" })
+  state_conventions(doc, m, L)
+  if mode == "none" then doc:paragraph(L("svarrapport.value_order")) end
   local responses = {}
   for x in db:query("SELECT * FROM qm_responses WHERE round_id = ? ORDER BY question, participant", { r.id }) do
     responses[x.question] = responses[x.question] or {}
@@ -258,6 +315,11 @@ function M.svarrapport(ctx, m, out)
   end
   local parts = M.parts(db, r.id)
   local csv_rows = {}
+  local cols = {}
+  if mode ~= "none" then cols[#cols + 1] = { key = "participant", title = L("col.participant") } end
+  cols[#cols + 1] = { key = "score", title = L("col.points"), align = "right", text = score_text(L) }
+  cols[#cols + 1] = { key = "strengths", title = L("col.strengths"), wrap = 40 }
+  cols[#cols + 1] = { key = "improvements", title = L("col.improvements"), wrap = 40 }
   for _, th in ipairs(m:themes()) do
     local tdata = json.object({ id = th.id, title = th.title, questions = json.array({}) }, { "id", "title", "questions" })
     doc:heading(("%s %s"):format(th.id, th.title or ""))
@@ -268,31 +330,38 @@ function M.svarrapport(ctx, m, out)
         local rows = {}
         local answers = json.array({})
         local list = responses[q.id] or {}
-        table.sort(list, function(a, b) return label[a.participant] < label[b.participant] end)
+        if mode == "none" then table.sort(list, value_order)
+        else table.sort(list, function(a, b) return label[a.participant] < label[b.participant] end) end
         local sc = q:scale_of()
         local qparts = sc and sc.parts and parts[q.id] or nil
         for _, x in ipairs(list) do
-          local score = x.dontknow == 1 and "ved ikke" or fmtnum(null_to_nil(x.score))
+          local score = x.dontknow == 1 and "dontknow" or fmtnum(null_to_nil(x.score))
+          local who = label[x.participant]
           local pv = qparts and qparts[x.participant]
-          local row = { participant = label[x.participant], score = score, parts = parts_text(sc, pv, fmtnum),
+          local row = { participant = who, score = score, parts = parts_text(sc, pv, fmtnum), pv = pv,
                         strengths = null_to_nil(x.strengths),
                         improvements = null_to_nil(x.improvements), suggestions = null_to_nil(x.suggestions) }
           rows[#rows + 1] = row
-          answers[#answers + 1] = json.object({ participant = row.participant, score = x.dontknow == 1 and "dontknow" or row.score,
+          answers[#answers + 1] = json.object({ participant = who or host.null, score = score,
             parts = parts_json(sc, pv), strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions },
             { "participant", "score", "parts", "strengths", "improvements", "suggestions" })
-          csv_rows[#csv_rows + 1] = { theme = th.id, question = q.id, participant = row.participant, score = score,
+          csv_rows[#csv_rows + 1] = { theme = th.id, question = q.id, participant = who, score = score,
             parts = row.parts, strengths = row.strengths, improvements = row.improvements, suggestions = row.suggestions }
         end
-        local columns = { { key = "participant", title = "Deltager" }, { key = "score", title = "Point", align = "right" } }
-        if qparts then columns[#columns + 1] = { key = "parts", title = "Delscorer" } end
-        columns[#columns + 1] = { key = "strengths", title = "Styrker" }
-        columns[#columns + 1] = { key = "improvements", title = "Forbedringsområder" }
+        local columns = {}
+        for _, c in ipairs(cols) do
+          columns[#columns + 1] = c
+          if c.key == "score" and qparts then
+            columns[#columns + 1] = { key = "parts", title = L("col.parts"),
+              text = function(_, row) return parts_text(sc, row.pv, function(v) return L:num(v, 1) end) end }
+          end
+        end
         doc:table { name = "q" .. q.id, columns = columns, rows = rows }
-        doc:paragraph(("n %d, ved ikke %d, gennemsnit %s, median %s, typetal %s, spredning %s-%s, standardafvigelse %s")
-          :format(qs.n, qs.dontknow or 0, tostring(fmtnum(qs.mean) or "-"), tostring(fmtnum(qs.median) or "-"),
-            qs.modes and table.concat(qs.modes, "/") or "-", tostring(fmtnum(qs.min) or "-"), tostring(fmtnum(qs.max) or "-"),
-            tostring(fmtnum(qs.sd) or "-")))
+        local modes = {}
+        for i, v in ipairs(qs.modes or {}) do modes[i] = L:num(v, 1) end
+        doc:paragraph(L("svarrapport.stats", { n = qs.n, dontknow = qs.dontknow or 0, mean = shown(L, qs.mean),
+          median = shown(L, qs.median), modes = #modes > 0 and table.concat(modes, "/") or "–",
+          min = shown(L, qs.min), max = shown(L, qs.max), sd = shown(L, qs.sd) }))
         tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text, answers = answers,
           stats = M.stats_data(qs) }, { "id", "text", "answers", "stats" })
       end
@@ -301,7 +370,7 @@ function M.svarrapport(ctx, m, out)
   end
   doc.data = data
   if ctx.opts.format == "csv" then
-    local d2 = report.document {}
+    local d2 = report.document { lang = L.lang }
     local columns = { { key = "theme" }, { key = "question" }, { key = "participant" }, { key = "score" } }
     if next(parts) then columns[#columns + 1] = { key = "parts" } end
     for _, k in ipairs({ "strengths", "improvements", "suggestions" }) do columns[#columns + 1] = { key = k } end
@@ -362,6 +431,7 @@ function M.part_stats(db, round_id)
 end
 
 function M.konsensus(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = M.rounds(ctx, db, m, true)[1]
   local items = consensus.agenda(M.agenda_items(db, m, r.id))
@@ -369,6 +439,8 @@ function M.konsensus(ctx, m, out)
   local rows, data = {}, json.array({})
   for i, it in ipairs(items) do
     local qs = it.stats
+    local ms = {}
+    for k, v in ipairs(qs.modes or {}) do ms[k] = ("%g"):format(v) end
     local sc = it.question:scale_of()
     local ps = pstats[it.question.id]
     local medians
@@ -377,25 +449,36 @@ function M.konsensus(ctx, m, out)
       for k, v in pairs(ps) do medians[k] = v.median end
     end
     rows[#rows + 1] = { rank = i, question = it.question.id, n = qs.n, dk = qs.dontknow, mean = fmtnum(qs.mean), median = fmtnum(qs.median),
-      modes = qs.modes and table.concat(qs.modes, "/") or "", range = fmtnum(qs.range), sd = fmtnum(qs.sd), iqr = fmtnum(qs.iqr),
-      within = qs.within_k and ("%.0f%% (±%g)"):format(qs.within_k * 100, qs.k) or "", rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
-      parts = parts_text(sc, medians, fmtnum) or "", flag = it.flag and ("! " .. (it.reason or "")) or "" }
+      modes = #ms > 0 and table.concat(ms, "/") or nil, range = fmtnum(qs.range), sd = fmtnum(qs.sd), iqr = fmtnum(qs.iqr),
+      within = fmtnum(qs.within_k, 2), k = qs.k, rwg = fmtnum(qs.rwg, 2), proposal = it.proposal,
+      parts = parts_text(sc, medians, fmtnum), sc = sc, medians = medians, flag = it.flag and (it.reason or "") or nil }
     data[#data + 1] = json.object({ rank = i, question = it.question.id, text = it.question.text, stats = M.stats_data(qs),
       parts = parts_json(sc, ps, function(v)
         return json.object({ median = v.median, min = v.min, max = v.max }, { "median", "min", "max" })   -- unrounded
       end),
       proposal = it.proposal, flag = it.flag, reason = it.reason }, { "rank", "question", "text", "stats", "parts", "proposal", "flag", "reason" })
   end
-  local doc = report.document { title = "Konsensusseminar — dagsorden", subtitle = ("Runde %s, %s: flest uenigheder først"):format(r.id, unit_name(db, r.unit_id)),
+  local doc = report.document { lang = L.lang, title = L("konsensus.title"),
+    subtitle = L("konsensus.subtitle", { round = r.id, unit = unit_name(db, r.unit_id) }),
     data = json.object({ model = m.id, round = r.id, unit = r.unit_id, conventions = M.conventions(m), agenda = data },
       { "model", "round", "unit", "conventions", "agenda" }) }
-  state_conventions(doc, m)
-  local columns = { { key = "rank", title = "#" }, { key = "question", title = "Spørgsmål" }, { key = "n", title = "n" },
-    { key = "dk", title = "VI" }, { key = "mean", title = "Gns." }, { key = "median", title = "Median" }, { key = "modes", title = "Typetal", align = "right" },
-    { key = "range", title = "Spænd" }, { key = "sd", title = "Sd" }, { key = "iqr", title = "IQR" }, { key = "within", title = "Inden for ±k", align = "right" },
-    { key = "rwg", title = "rwg" }, { key = "proposal", title = "Forslag" } }
-  if next(pstats) then columns[#columns + 1] = { key = "parts", title = "Delscorer (median)" } end
-  columns[#columns + 1] = { key = "flag", title = "Drøftes" }
+  state_conventions(doc, m, L)
+  local columns = { { key = "rank", title = "#" },
+    { key = "question", title = L("col.question"), text = function(v) return question_words(m, v) end, wrap = 44 },
+    { key = "n", title = "n" }, { key = "dk", title = L("konsensus.col.dontknow") }, { key = "mean", title = L("col.mean") },
+    { key = "median", title = L("col.median") },
+    { key = "modes", title = L("col.modes"), align = "right",
+      text = function(v) return v and (v:gsub("%.", L.decimal)) end },
+    { key = "range", title = L("col.range") }, { key = "sd", title = L("col.sd") }, { key = "iqr", title = "IQR" },
+    { key = "within", title = L("konsensus.col.within"), align = "right",
+      text = function(v, row) if v == nil then return nil end return L("konsensus.within", { share = v, k = row.k }) end },
+    { key = "rwg", title = "rwg" }, { key = "proposal", title = L("konsensus.col.proposal") } }
+  if next(pstats) then
+    columns[#columns + 1] = { key = "parts", title = L("konsensus.col.parts"),
+      text = function(_, row) return parts_text(row.sc, row.medians, function(v) return L:num(v, 1) end) end }
+  end
+  columns[#columns + 1] = { key = "flag", title = L("konsensus.col.discuss"), wrap = 36,
+    text = function(v) if v == nil then return nil end return "! " .. L:reason(v) end }
   doc:table { name = "agenda", columns = columns, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end
@@ -435,6 +518,7 @@ function M.agreed(db, m, round_id)
 end
 
 function M.konsensusrapport(ctx, m, out, doc_in)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
   local st = M.round_stats(db, m, r.id)
@@ -442,8 +526,8 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   local pts = breakdown[m]   -- a points-based model: points, percent and maximum per theme
   local pts_of = {}
   if pts then for _, c in ipairs(pts.criteria) do pts_of[c.id] = c end end
-  local doc = doc_in and doc_in.doc or report.document { title = "Konsensusrapport — " .. (m.title or m.id),
-    subtitle = ("Runde %s, %s"):format(r.id, unit_name(db, r.unit_id)) }
+  local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("konsensusrapport.title", { model = m.title or m.id }),
+    subtitle = L("sa.round_unit", { round = r.id, unit = unit_name(db, r.unit_id) }) }
   local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
     max = pts and pts.max or nil, conventions = M.conventions(m), themes = json.array({}) },
     { "model", "round", "unit", "score", "max", "conventions", "themes" })
@@ -454,21 +538,26 @@ function M.konsensusrapport(ctx, m, out, doc_in)
     summary[#summary + 1] = { theme = th.id, title = th.title, side = th.side, score = fmtnum(tscores[th.id], 1),
       points = c and fmtnum(c.points, 1), max = c and fmtnum(c.max, 1) }
   end
-  if doc_in then doc:heading("Konsensusrapport", 2) end
-  state_conventions(doc, m)
-  local total_text = fmtnum(total, 1) and tostring(fmtnum(total, 1)) or "-"
-  if pts then total_text = ("%s af %s point"):format(total_text, tostring(fmtnum(pts.max, 1))) end
-  doc:keyvalues { { "Samlet score", total_text }, { "Enhed", unit_name(db, r.unit_id) }, { "Runde", r.id } }
-  local cols = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" },
-    { key = "side", title = "Side" }, { key = "score", title = pts and "Score (%)" or "Score" } }
+  if doc_in then doc:heading(L("konsensusrapport.heading"), 2) end
+  state_conventions(doc, m, L)
+  local total_text = shown(L, total, 1)
+  if pts then total_text = L("konsensusrapport.points_of", { score = total_text, max = shown(L, pts.max, 1) }) end
+  doc:keyvalues { { L("konsensusrapport.total"), total_text }, { L("col.unit"), unit_name(db, r.unit_id) }, { L("col.round"), r.id } }
+  local cols = { { key = "theme", title = L("col.theme") }, { key = "title", title = L("col.title") },
+    { key = "side", title = L("col.side") }, { key = "score", title = pts and L("konsensusrapport.col.score_pct") or L("col.score") } }
   if pts then
-    cols[#cols + 1] = { key = "points", title = "Point" }
-    cols[#cols + 1] = { key = "max", title = "Maks" }
+    cols[#cols + 1] = { key = "points", title = L("col.points") }
+    cols[#cols + 1] = { key = "max", title = L("col.max") }
   end
-  doc:table { name = "themes", sheet = "Temaer", columns = cols, rows = summary }
-  doc:chart(themes_chart(ctx, m, "Temaernes aftalte score", tscores))
+  doc:table { name = "themes", sheet = L("konsensusrapport.sheet.themes"), columns = cols, rows = summary }
+  doc:chart(themes_chart(L, m, L("konsensusrapport.chart.themes"), tscores))
   local individual = individual_scores(db, r.id)
   local lo, hi = scale_bounds(m)
+  local qcols = { { key = "question", title = L("col.question"), text = function(v) return question_words(m, v) end, wrap = 40 },
+    { key = "agreed", title = L("col.agreed"), align = "right",
+      text = function(v) if v == nil then return L("konsensusrapport.not_agreed") end return score_text(L)(v) end },
+    { key = "spread", title = L("konsensusrapport.col.spread") }, { key = "strengths", title = L("col.strengths"), wrap = 28 },
+    { key = "improvements", title = L("col.improvements"), wrap = 28 }, { key = "comment", title = L("col.comment"), wrap = 28 } }
   for _, th in ipairs(m:themes()) do
     local dots = {}
     local c = pts_of[th.id]
@@ -479,8 +568,9 @@ function M.konsensusrapport(ctx, m, out, doc_in)
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
         local c, qs = agreed[q.id], st[q.id] or { n = 0 }
-        local score = c and (c.dontknow == 1 and "ved ikke" or fmtnum(null_to_nil(c.score))) or "(ikke aftalt)"
-        local spread = qs.n > 0 and ("%s-%s (sd %s, n %d)"):format(fmtnum(qs.min), fmtnum(qs.max), tostring(fmtnum(qs.sd) or "-"), qs.n) or "-"
+        local score = c and (c.dontknow == 1 and "dontknow" or fmtnum(null_to_nil(c.score))) or nil
+        local spread = qs.n > 0 and L("konsensusrapport.spread", { min = shown(L, qs.min), max = shown(L, qs.max),
+          sd = shown(L, qs.sd), n = qs.n }) or "–"
         local row = { question = q.id, agreed = score, spread = spread, strengths = c and null_to_nil(c.strengths),
                       improvements = c and null_to_nil(c.improvements), comment = c and null_to_nil(c.comment) }
         rows[#rows + 1] = row
@@ -495,21 +585,19 @@ function M.konsensusrapport(ctx, m, out, doc_in)
           { "id", "text", "agreed", "comment", "strengths", "improvements", "spread" })
       end
     end
-    doc:heading(("%s %s — %s"):format(th.id, th.title or "", tostring(fmtnum(tscores[th.id], 1) or "-")), 3, { break_before = true })
-    doc:table { name = "theme_" .. th.id, columns = { { key = "question", title = "Spørgsmål" }, { key = "agreed", title = "Aftalt", align = "right" },
-      { key = "spread", title = "Spredning (individuelt)" }, { key = "strengths", title = "Styrker" },
-      { key = "improvements", title = "Forbedringsområder" }, { key = "comment", title = "Kommentar" } }, rows = rows }
+    doc:heading(("%s %s — %s"):format(th.id, th.title or "", shown(L, tscores[th.id], 1)), 3, { break_before = true })
+    doc:table { name = "theme_" .. th.id, columns = qcols, rows = rows }
     if #dots > 0 then
-      doc:chart { type = "dots", title = (th.title or th.id) .. " — individuelle og aftalte point", min = lo, max = hi,
-        target = m.target, format = chart_format(ctx), rows = dots,
-        labels = { item = "Spørgsmål", scores = "Individuelle point", agreed = "Aftalt", target = "Mål" } }
+      doc:chart { type = "dots", title = L("konsensusrapport.chart.dots", { theme = th.title or th.id }), min = lo, max = hi,
+        target = m.target, format = chart_format(L), rows = dots,
+        labels = { item = L("col.question"), scores = L("chart.individual_scores"), agreed = L("col.agreed"), target = L("chart.target") } }
     end
     data.themes[#data.themes + 1] = tdata
   end
   if doc_in then return data end
   doc.data = data
   if ctx.opts.format == "csv" then
-    doc = report.document {}
+    doc = report.document { lang = L.lang }
     doc:table { columns = { { key = "theme" }, { key = "question" }, { key = "agreed" }, { key = "min" }, { key = "max" }, { key = "sd" },
       { key = "n" }, { key = "strengths" }, { key = "improvements" }, { key = "comment" } }, rows = csv }
   end
@@ -548,6 +636,7 @@ function M.areas(db, m, round_id)
 end
 
 function M.prioritering(ctx, m, out, doc_in)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
   local areas = M.areas(db, m, r.id)
@@ -558,11 +647,13 @@ function M.prioritering(ctx, m, out, doc_in)
     data[#data + 1] = json.object({ rank = a.rank, in_focus = a.in_focus, question = a.question, text = a.text, group = a.group,
       score = a.score, quadrant = a.quadrant, reason = a.reason }, { "rank", "in_focus", "question", "text", "group", "score", "quadrant", "reason" })
   end
-  local doc = doc_in and doc_in.doc or report.document { title = "Prioritering af forbedringsområder",
-    subtitle = ("Runde %s, %s"):format(r.id, unit_name(db, r.unit_id)) }
-  if doc_in then doc:heading("Prioriterede forbedringsområder", 2) end
-  doc:table { name = "areas", columns = { { key = "rank", title = "#" }, { key = "focus", title = "Fokus" }, { key = "question", title = "Spørgsmål" },
-    { key = "area", title = "Forbedringsområde" }, { key = "group", title = "Gruppe" }, { key = "score", title = "Score" }, { key = "reason", title = "Begrundelse" } }, rows = rows }
+  local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("prioritering.title"),
+    subtitle = L("sa.round_unit", { round = r.id, unit = unit_name(db, r.unit_id) }) }
+  if doc_in then doc:heading(L("prioritering.heading"), 2) end
+  doc:table { name = "areas", columns = { { key = "rank", title = "#" }, { key = "focus", title = L("prioritering.col.focus") },
+    { key = "question", title = L("col.question"), text = function(v) return question_words(m, v) end, wrap = 36 },
+    { key = "area", title = L("col.area"), wrap = 36 }, { key = "group", title = L("col.group") }, { key = "score", title = L("col.score") },
+    { key = "reason", title = L("col.reason"), text = function(v) return L:reason(v) end, wrap = 36 } }, rows = rows }
   if doc_in then return data end
   doc.data = json.object({ model = m.id, round = r.id, areas = data }, { "model", "round", "areas" })
   report.write(doc, ctx.opts.format, out)
@@ -587,6 +678,7 @@ function M.actions(db, round_id, as_of)
 end
 
 function M.handleplan(ctx, m, out, doc_in)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
   local as_of = ctx:as_of(m)
@@ -595,14 +687,18 @@ function M.handleplan(ctx, m, out, doc_in)
   for _, a in ipairs(list) do
     if a.overdue then overdue = overdue + 1 end
     rows[#rows + 1] = { id = a.id, title = a.title, owner = a.owner, start = a.start, deadline = a.deadline,
-      status = a.status .. (a.overdue and " (OVERSKREDET)" or ""), themes = a.themes }
+      status = a.status, overdue = a.overdue, themes = a.themes }
     data[#data + 1] = json.object(a, { "id", "title", "owner", "start", "deadline", "status", "overdue", "resources", "themes" })
   end
-  local doc = doc_in and doc_in.doc or report.document { title = "Handleplan", subtitle = ("Runde %s, %s — status pr. %s"):format(r.id, unit_name(db, r.unit_id), tostring(as_of)) }
-  if doc_in then doc:heading(("Handleplan (pr. %s)"):format(tostring(as_of)), 2) end
-  doc:keyvalues { { "Handlinger", #list }, { "Overskredne", overdue } }
-  doc:table { name = "actions", columns = { { key = "id", title = "#" }, { key = "title", title = "Handling" }, { key = "owner", title = "Ansvarlig" },
-    { key = "start", title = "Start" }, { key = "deadline", title = "Frist" }, { key = "status", title = "Status" }, { key = "themes", title = "Temaer" } }, rows = rows }
+  local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("handleplan.title"),
+    subtitle = L("handleplan.subtitle", { round = r.id, unit = unit_name(db, r.unit_id), date = tostring(as_of) }) }
+  if doc_in then doc:heading(L("handleplan.heading", { date = tostring(as_of) }), 2) end
+  doc:keyvalues { { L("handleplan.actions"), #list }, { L("handleplan.overdue"), overdue } }
+  doc:table { name = "actions", columns = { { key = "id", title = "#" }, { key = "title", title = L("col.action"), wrap = 40 },
+    { key = "owner", title = L("col.owner") }, { key = "start", title = L("col.start") }, { key = "deadline", title = L("col.deadline") },
+    { key = "status", title = L("col.status"), text = function(v) return L:status(v) end },
+    { key = "overdue", title = L("handleplan.col.overdue"), text = function(v) return v and L("word.yes") or "" end },
+    { key = "themes", title = L("col.themes") } }, rows = rows }
   if doc_in then return data end
   doc.data = json.object({ model = m.id, round = r.id, as_of = tostring(as_of), overdue = overdue, actions = data },
     { "model", "round", "as_of", "overdue", "actions" })
@@ -612,6 +708,7 @@ end
 -- ---------------------------------------------------------------- opfølgning
 
 function M.opfoelgning(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = M.rounds(ctx, db, m, true)[1]
   local prev_id = null_to_nil(r.previous_id)
@@ -627,8 +724,8 @@ function M.opfoelgning(ctx, m, out)
   local max_before, max_now = before_pts[m] and before_pts[m].max, now_pts[m] and now_pts[m].max
   local function total_text(v, max)
     local t = fmtnum(fmtnum(v))   -- 67.99 -> 68.0 -> 68
-    if t == nil then return "-" end
-    if max then return ("%s af %s point"):format(tostring(t), tostring(fmtnum(max, 1))) end
+    if t == nil then return "–" end
+    if max then return L("konsensusrapport.points_of", { score = shown(L, t, 1), max = shown(L, fmtnum(max, 1), 1) }) end
     return t
   end
   local function v(c) return c and c.dontknow == 0 and null_to_nil(c.score) or nil end
@@ -639,24 +736,29 @@ function M.opfoelgning(ctx, m, out)
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
         local qa, qb = v(before_agreed[q.id]), v(now_agreed[q.id])
-        rows[#rows + 1] = { element = "  " .. q.id, title = "", before = fmtnum(qa), now = fmtnum(qb), change = qa and qb and fmtnum(qb - qa) or nil }
+        rows[#rows + 1] = { element = "  " .. q.id, title = q.text or "", before = fmtnum(qa), now = fmtnum(qb),
+                            change = qa and qb and fmtnum(qb - qa) or nil }
         data[#data + 1] = json.object({ question = q.id, theme = th.id, before = qa, now = qb, change = qa and qb and (qb - qa) or nil },
           { "question", "theme", "before", "now", "change" })
       end
     end
   end
   local acts = db:first([[SELECT count(*) AS n, sum(status = 'done') AS done FROM qm_actions WHERE round_id = ?]], { prev_id })
-  local doc = report.document { title = "Opfølgning", subtitle = ("Runde %s sammenlignet med %s, %s"):format(r.id, prev_id, unit_name(db, r.unit_id)) }
-  doc:keyvalues { { "Samlet score før", total_text(before_total, max_before) }, { "Samlet score nu", total_text(now_total, max_now) },
-    { "Handlinger fra forrige runde", ("%d, heraf gennemført %d"):format(acts.n, null_to_nil(acts.done) or 0) } }
+  local doc = report.document { lang = L.lang, title = L("opfoelgning.title"),
+    subtitle = L("opfoelgning.subtitle", { round = r.id, previous = prev_id, unit = unit_name(db, r.unit_id) }) }
+  doc:keyvalues { { L("opfoelgning.total_before"), total_text(before_total, max_before) }, { L("opfoelgning.total_now"), total_text(now_total, max_now) },
+    { L("opfoelgning.actions_before"), L("opfoelgning.actions_done", { n = acts.n, done = null_to_nil(acts.done) or 0 }) } }
   local cats = {}
   for _, th in ipairs(m:themes()) do cats[#cats + 1] = { label = th.title or th.id, values = { before_t[th.id], now_t[th.id] } } end
   local lo, hi = scale_bounds(m)
-  doc:chart { type = "bars", title = ("Temaernes score: runde %s og %s"):format(prev_id, r.id), min = lo, max = hi,
-    target = m.target, format = chart_format(ctx), series = { "Før (" .. prev_id .. ")", "Nu (" .. r.id .. ")" }, change = true,
-    labels = { category = "Tema", change = "Ændring" }, categories = cats }
-  doc:table { name = "changes", columns = { { key = "element", title = "Tema/spørgsmål" }, { key = "title", title = "Titel" },
-    { key = "before", title = "Før" }, { key = "now", title = "Nu" }, { key = "change", title = "Ændring" } }, rows = rows }
+  doc:chart { type = "bars", title = L("opfoelgning.chart", { previous = prev_id, round = r.id }), min = lo, max = hi,
+    target = m.target, format = chart_format(L), series = { L("opfoelgning.series.before", { round = prev_id }),
+      L("opfoelgning.series.now", { round = r.id }) }, change = true,
+    labels = { category = L("col.theme"), change = L("col.change") }, categories = cats }
+  doc:table { name = "changes", columns = { { key = "element", title = L("opfoelgning.col.element") },
+    { key = "title", title = L("opfoelgning.col.title"), wrap = 60 },
+    { key = "before", title = L("col.before") }, { key = "now", title = L("col.now") },
+    { key = "change", title = L("col.change"), text = function(v) return v and ((v > 0 and "+" or "") .. L:num(v, 1)) end } }, rows = rows }
   doc.data = json.object({ model = m.id, round = r.id, previous = prev_id, score_before = before_total, score_now = now_total,
     max_before = max_before, max_now = max_now,
     actions_before = acts.n, actions_done = null_to_nil(acts.done) or 0, questions = data },
@@ -666,14 +768,22 @@ end
 
 -- ---------------------------------------------------------------- roll-up
 
+-- the smallest group whose figures a report that leaves the unit may show (qm.reports.groups)
+M.min_group = function(ctx, m) return require("qm.reports.groups").min_group(ctx, m) end
+
 -- unit results rolled up to a centre or the municipality: no participant data, only agreed
--- scores of each unit's latest round
+-- scores of each unit's latest round. A unit whose round has fewer respondents than
+-- min_group is suppressed: it is listed, but none of its scores is shown, and it is left out
+-- of every figure of the roll-up (so no total, median or count can be combined with the
+-- others to compute it back)
 function M.rollup_data(ctx, db, m)
   local top = ctx.opts.unit and ctx.opts.unit[1]
+  local min_group = M.min_group(ctx, m)
   local units = db:rows([[WITH RECURSIVE sub(id) AS (
         SELECT id FROM qm_units WHERE (:top IS NULL AND parent_id IS NULL) OR id = :top
         UNION ALL SELECT u.id FROM qm_units u JOIN sub ON u.parent_id = sub.id)
-      SELECT unit_id, id AS round_id FROM (
+      SELECT unit_id, id AS round_id,
+             (SELECT count(DISTINCT participant) FROM qm_responses x WHERE x.round_id = id) AS respondents FROM (
         SELECT r.unit_id, r.id, row_number() OVER (PARTITION BY r.unit_id
                  ORDER BY coalesce(r.started, '') DESC, r.id DESC) AS latest
         FROM qm_rounds r JOIN sub ON sub.id = r.unit_id WHERE r.model_id = :m)
@@ -684,38 +794,45 @@ function M.rollup_data(ctx, db, m)
   local points = { criteria = {}, max = {}, maxima = {} }
   for _, u in ipairs(units) do
     local agreed, t, total, breakdown = M.agreed(db, m, u.round_id)
-    if total then totals[#totals + 1] = total end
-    local pts = breakdown[m]
-    if pts then
-      points.based = true
-      if total then points.maxima[pts.max] = true end
-      for _, c in ipairs(pts.criteria) do
-        points.criteria[c.id] = points.criteria[c.id] or {}
-        if c.points then table.insert(points.criteria[c.id], c.points) end
-        points.max[c.id] = c.max
+    u.suppressed = u.respondents < min_group
+    u.score = total
+    if not u.suppressed then
+      if total then totals[#totals + 1] = total end
+      local pts = breakdown[m]
+      if pts then
+        points.based = true
+        if total then points.maxima[pts.max] = true end
+        for _, c in ipairs(pts.criteria) do
+          points.criteria[c.id] = points.criteria[c.id] or {}
+          if c.points then table.insert(points.criteria[c.id], c.points) end
+          points.max[c.id] = c.max
+        end
+      end
+      for id, v in pairs(t) do
+        if v then per_theme[id] = per_theme[id] or {}; table.insert(per_theme[id], v) end
+      end
+      for q, c in pairs(agreed) do
+        if c.dontknow == 0 and c.score ~= host.null and m.target and c.score < m.target then weak[q] = (weak[q] or 0) + 1 end
       end
     end
-    for id, v in pairs(t) do
-      if v then per_theme[id] = per_theme[id] or {}; table.insert(per_theme[id], v) end
-    end
-    for q, c in pairs(agreed) do
-      if c.dontknow == 0 and c.score ~= host.null and m.target and c.score < m.target then weak[q] = (weak[q] or 0) + 1 end
-    end
   end
-  return units, per_theme, totals, weak, points.based and points or nil
+  return units, per_theme, totals, weak, min_group, points.based and points or nil
 end
 
 function M.rollup(ctx, m, out, doc_in)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
-  local units, per_theme, totals, weak, points = M.rollup_data(ctx, db, m)
+  local units, per_theme, totals, weak, min_group, points = M.rollup_data(ctx, db, m)
   -- the total's maximum, when every unit's total has the same one (the same criteria assessed)
   local total_max, n_maxima = nil, 0
   if points then for mx in pairs(points.maxima) do total_max, n_maxima = mx, n_maxima + 1 end end
   if n_maxima > 1 then total_max = nil end
   local top = ctx.opts.unit and ctx.opts.unit[1]
-  local doc = doc_in and doc_in.doc or report.document { title = "Samlet billede — " .. (m.title or m.id),
-    subtitle = top and ("Under " .. unit_name(db, top)) or "Hele organisationen" }
-  if doc_in then doc:heading("Samlet billede for alle enheder", 2) end
+  local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("rollup.title", { model = m.title or m.id }),
+    subtitle = top and L("rollup.under", { unit = unit_name(db, top) }) or L("rollup.everything") }
+  if doc_in then doc:heading(L("rollup.heading"), 2) end
+  local suppressed = 0
+  for _, u in ipairs(units) do if u.suppressed then suppressed = suppressed + 1 end end
   local rows, tdata = {}, json.array({})
   for _, th in ipairs(m:themes()) do
     local v = per_theme[th.id] or {}
@@ -729,41 +846,64 @@ function M.rollup(ctx, m, out, doc_in)
     if points then keys[#keys + 1] = "points_median"; keys[#keys + 1] = "points_max" end
     tdata[#tdata + 1] = json.object({ theme = th.id, units = #v, min = raw.min or host.null, median = raw.median or host.null,
       mean = raw.mean or host.null, max = raw.max or host.null,
-      points_median = pm or host.null, points_max = pmax or host.null }, keys)
+      points_median = points and (pm or host.null) or nil, points_max = points and (pmax or host.null) or nil }, keys)
   end
-  local median_text = fmtnum(fmtnum(stats.median(totals))) or "-"
-  if total_max and median_text ~= "-" then
-    median_text = ("%s af %s point"):format(tostring(median_text), tostring(fmtnum(total_max, 1)))
+  local median_total = stats.median(totals)
+  local median_text = fmtnum(fmtnum(median_total))
+  if median_text == nil then median_text = "–"
+  elseif total_max then
+    median_text = L("konsensusrapport.points_of", { score = shown(L, median_text, 1), max = shown(L, fmtnum(total_max, 1), 1) })
   elseif n_maxima > 1 then
     local ms = {}
     for mx in pairs(points.maxima) do ms[#ms + 1] = mx end
     table.sort(ms)
-    for i, mx in ipairs(ms) do ms[i] = tostring(fmtnum(mx, 1)) end
-    median_text = ("%s (enhedernes maksimum er forskelligt: %s point)"):format(median_text, table.concat(ms, ", "))
+    for i, mx in ipairs(ms) do ms[i] = shown(L, fmtnum(mx, 1), 1) end
+    median_text = L("rollup.maxima_differ", { median = shown(L, median_text, 1), maxima = table.concat(ms, ", ") })
   end
-  doc:keyvalues { { "Enheder med en runde", #units }, { "Median af samlet score", median_text } }
-  local cols = { { key = "theme", title = "Tema" }, { key = "title", title = "Titel" }, { key = "units", title = "Enheder" },
-    { key = "min", title = points and "Min (%)" or "Min" }, { key = "median", title = points and "Median (%)" or "Median" },
-    { key = "mean", title = points and "Gns. (%)" or "Gns." }, { key = "max", title = points and "Maks (%)" or "Maks" } }
+  doc:keyvalues { { L("rollup.units"), #units }, { L("rollup.median_total"), median_text } }
+  local urows, udata = {}, json.array({})
+  for _, u in ipairs(units) do
+    urows[#urows + 1] = { unit = unit_name(db, u.unit_id), round = u.round_id, respondents = u.respondents,
+      score = not u.suppressed and fmtnum(u.score, 1) or nil, suppressed = u.suppressed }
+    udata[#udata + 1] = json.object({ unit = u.unit_id, round = u.round_id, respondents = u.respondents,
+      score = (not u.suppressed and u.score) or host.null, suppressed = u.suppressed,
+      reason = u.suppressed and ("fewer than %d respondents"):format(min_group) or nil },
+      { "unit", "round", "respondents", "score", "suppressed", "reason" })
+  end
+  doc:heading(L("rollup.units_heading"), 3)
+  doc:table { name = "units", columns = { { key = "unit", title = L("col.unit") }, { key = "round", title = L("col.round") },
+    { key = "respondents", title = L("rollup.col.respondents") },
+    { key = "score", title = L("rollup.col.total"), align = "right",
+      text = function(v, row) if row.suppressed then return "–¹" end return v or "–" end } }, rows = urows }
+  if suppressed > 0 then
+    doc:paragraph(L("rollup.suppressed_note", { n = suppressed, min = min_group }))
+  end
+  doc:heading(L("rollup.themes_heading"), 3)
+  -- a points-based model's theme scores are percentages of their maximum
+  local function pct(title) return points and L("rollup.col.percent", { col = title }) or title end
+  local cols = { { key = "theme", title = L("col.theme") }, { key = "title", title = L("col.title") },
+    { key = "units", title = L("rollup.col.units") }, { key = "min", title = pct(L("col.min")) }, { key = "median", title = pct(L("col.median")) },
+    { key = "mean", title = pct(L("col.mean")) }, { key = "max", title = pct(L("col.max")) } }
   if points then
-    cols[#cols + 1] = { key = "points_median", title = "Point (median)" }
-    cols[#cols + 1] = { key = "points_max", title = "Maks point" }
+    cols[#cols + 1] = { key = "points_median", title = L("rollup.col.points_median") }
+    cols[#cols + 1] = { key = "points_max", title = L("rollup.col.points_max") }
   end
   doc:table { name = "themes", columns = cols, rows = rows }
   local common = {}
   for q, n in pairs(weak) do common[#common + 1] = { question = q, units = n, text = (m:find(q) or {}).text } end
   table.sort(common, function(a, b) if a.units ~= b.units then return a.units > b.units end return a.question < b.question end)
   while #common > 10 do table.remove(common) end
-  doc:heading("Fælles forbedringsområder (under målet " .. tostring(m.target or "-") .. ")", 3)
-  doc:table { name = "common_areas", columns = { { key = "question", title = "Spørgsmål" }, { key = "units", title = "Enheder" },
-    { key = "text", title = "Tekst" } }, rows = common }
-  local keys = { "model", "under", "units", "median_total", "conventions", "themes", "common_areas" }
-  if points then table.insert(keys, 5, "total_max") end
-  local data = json.object({ model = m.id, under = top, units = #units, median_total = stats.median(totals) or host.null,
-    total_max = total_max or host.null, conventions = M.conventions(m), themes = tdata, common_areas = json.array(common) },
-    keys)
+  doc:heading(m.target and L("rollup.common", { target = m.target }) or L("rollup.common_no_target"), 3)
+  doc:table { name = "common_areas", columns = { { key = "question", title = L("col.question") }, { key = "units", title = L("rollup.col.units") },
+    { key = "text", title = L("col.text"), wrap = 60 } }, rows = common }
+  local keys = { "model", "under", "min_group", "units", "suppressed_units", "median_total", "conventions", "unit_scores", "themes", "common_areas" }
+  if points then table.insert(keys, 7, "total_max") end
+  local data = json.object({ model = m.id, under = top, min_group = min_group, units = #units, suppressed_units = suppressed,
+    median_total = median_total or host.null, total_max = points and (total_max or host.null) or nil, conventions = M.conventions(m),
+    unit_scores = udata, themes = tdata, common_areas = json.array(common) }, keys)
   if doc_in then return data end
   doc.data = data
+  doc.csv_table = "themes"
   report.write(doc, ctx.opts.format, out)
 end
 
@@ -886,6 +1026,7 @@ end
 -- engine's row writer (qm.rows) straight from the statement, no Lua value per question or
 -- cell (docs/selfassessment.md; bench/README.md for the figures)
 function M.statistik(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   for r in db:query("SELECT id, scoring FROM qm_rounds WHERE model_id = ? AND scoring IS NOT NULL GROUP BY scoring", { m.id }) do
     local why = store.scoring_mismatch(r, m)
@@ -894,29 +1035,36 @@ function M.statistik(ctx, m, out)
   local fmt = ctx.opts.format
   local rule = m.consensus or consensus.median {}
   local layout = ({ csv = "csv", json = "json", markdown = "markdown" })[fmt] or "fixed"
+  -- the columns' titles for people (CSV and JSON keep the keys)
+  local heads = {}
+  for i, c in ipairs(stat_cols) do heads[i] = L("statistik.col." .. c) end
   if fmt == "csv" then out:write(table.concat(stat_cols, ","), "\r\n")
   elseif fmt == "json" then
     out:write('{"model":', json.encode(m.id), ',"conventions":', json.encode(M.conventions(m)), ',"questions":[')
   elseif fmt == "markdown" then
-    out:write(stats.conventions_text { ties = consensus.ties_of(rule) }, "\n\n")
-    out:write("| ", table.concat(stat_cols, " | "), " |\n|", string.rep(" ---: |", #stat_cols), "\n")
+    out:write(M.conventions_text(m, L), "\n\n")
+    out:write("| ", table.concat(heads, " | "), " |\n|", string.rep(" ---: |", #stat_cols), "\n")
   else
-    out:write(stats.conventions_text { ties = consensus.ties_of(rule) }, "\n")
-    out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(stat_cols)))
+    out:write(M.conventions_text(m, L), "\n")
+    out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(heads)))
   end
   local n, flagged = 0, 0
   if #m:questions() > 0 then
     local src <close> = M.question_source(db, m, nil, rule)
     local w = rows.writer { format = layout, columns = stat_columns(fmt), sink = function(s) out:write(s) end,
       lead = layout == "json" and "\n" or "", pre = layout == "json" and ",\n" or "",
-      post = (layout == "csv" and "\r\n") or (layout == "json" and "" or "\n"), yes = "1", no = "0" }
+      post = (layout == "csv" and "\r\n") or (layout == "json" and "" or "\n"),
+      -- for people: the language's decimal mark (no grouping: the columns are narrow) and words
+      decimal = (layout == "fixed" or layout == "markdown") and L.decimal or nil,
+      yes = (layout == "csv" or layout == "json") and "1" or L("word.yes"),
+      no = (layout == "csv" or layout == "json") and "0" or L("word.no") }
     n = w:drain(src)
     -- the flagged questions, for the summary line: counted from the same rows
     flagged = src:flagged()
   end
   if fmt == "json" then out:write(n == 0 and "]}\n" or "\n]}\n") end
   if fmt ~= "json" and fmt ~= "csv" and not ctx.opts.quiet then
-    io.stderr:write(("%d questions, %d flagged for discussion\n"):format(n, flagged))
+    io.stderr:write(L("statistik.summary", { n = n, flagged = flagged }), "\n")
   end
 end
 
@@ -926,6 +1074,7 @@ end
 -- kind=K the nearest unit of that kind above it or the unit itself). Memory grows with the
 -- rounds, never with the answers.
 function M.landsoversigt(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   for r in db:query("SELECT id, scoring FROM qm_rounds WHERE model_id = ? AND scoring IS NOT NULL GROUP BY scoring", { m.id }) do
     local why = store.scoring_mismatch(r, m)
@@ -962,26 +1111,33 @@ function M.landsoversigt(ctx, m, out)
   end)
   local names = {}
   for u in db:query("SELECT id, name FROM qm_units") do names[u.id] = u.name end
-  local outside = kind and ("(ingen enhed af typen " .. kind .. ")") or "(ingen enhed)"
+  -- rounds whose unit has no group: no unit in CSV and JSON, words for people
+  local outside = kind and L("landsoversigt.outside_kind", { kind = kind }) or L("landsoversigt.outside")
   local list, data = {}, json.array({})
   for i, g in ipairs(order) do
     local e = groups[g]
     local share = e.questions > 0 and e.flagged / e.questions or nil
-    list[i] = { unit = g or outside, name = g and names[g] or "", rounds = e.rounds, questions = e.questions,
-                flagged = e.flagged, share = share and ("%.1f%%"):format(share * 100) or "" }
+    list[i] = { unit = g or nil, name = g and names[g] or "", rounds = e.rounds, questions = e.questions,
+                flagged = e.flagged, share = share }
     data[i] = json.object({ unit = g or host.null, name = g and names[g] or host.null, rounds = e.rounds,
       questions = e.questions, flagged = e.flagged, share = share or host.null },
       { "unit", "name", "rounds", "questions", "flagged", "share" })
   end
-  local doc = report.document { title = "Landsoversigt — " .. (m.title or m.id),
-    subtitle = "Spørgsmål til drøftelse efter modellens konsensusregel, pr. " .. (kind or "overordnet enhed"),
+  local doc = report.document { lang = L.lang, title = L("landsoversigt.title", { model = m.title or m.id }),
+    subtitle = L("landsoversigt.subtitle", { by = kind or L("landsoversigt.by_parent") }),
     data = json.object({ model = m.id, by = kind or host.null, rounds = n_rounds, questions = n, flagged = flagged,
       units = data }, { "model", "by", "rounds", "questions", "flagged", "units" }) }
-  doc:keyvalues { { "Runder", n_rounds }, { "Spørgsmål (runde × spørgsmål)", n }, { "Til drøftelse", flagged },
-    { "Andel til drøftelse", n > 0 and ("%.1f%%"):format(100 * flagged / n) or "-" } }
-  doc:table { name = "units", columns = { { key = "unit", title = kind or "Enhed" }, { key = "name", title = "Navn" },
-    { key = "rounds", title = "Runder" }, { key = "questions", title = "Spørgsmål" }, { key = "flagged", title = "Til drøftelse" },
-    { key = "share", title = "Andel", align = "right" } }, rows = list }
+  doc:keyvalues { { L("landsoversigt.rounds"), n_rounds }, { L("landsoversigt.questions"), n },
+    { L("landsoversigt.flagged"), flagged }, { L("landsoversigt.share"), n > 0 and L:pct(flagged / n, 1) or "–" } }
+  -- the share: a percent with one decimal in CSV ("40.0%", as the machine reads it in every
+  -- language), in the language's way for people
+  doc:table { name = "units", columns = { { key = "unit", title = kind or L("col.unit"), text = function(v) return v or outside end },
+    { key = "name", title = L("landsoversigt.col.name") },
+    { key = "rounds", title = L("landsoversigt.col.rounds") }, { key = "questions", title = L("landsoversigt.col.questions") },
+    { key = "flagged", title = L("landsoversigt.flagged") },
+    { key = "share", title = L("landsoversigt.col.share"), align = "right",
+      format = function(v) return v and ("%.1f%%"):format(v * 100) or "" end,
+      text = function(v) return v and L:pct(v, 1) or "" end } }, rows = list }
   report.write(doc, ctx.opts.format, out)
 end
 
@@ -997,7 +1153,9 @@ function M.demo(ctx, m, out)
     r = db:first("SELECT * FROM qm_rounds WHERE model_id = ? ORDER BY unit_id, coalesce(started, '') DESC, id DESC LIMIT 1", { m.id })
     if not r then host.raise(host.exit.model, "the database has no rounds: generate the demo data first", 0) end
   end
-  local doc = report.document { title = (m.title or m.id) .. " — " .. unit_name(db, r.unit_id), subtitle = "Runde " .. r.id }
+  local L = i18n.of(ctx, m)
+  local doc = report.document { lang = L.lang, title = L("demo.title", { model = m.title or m.id, unit = unit_name(db, r.unit_id) }),
+    subtitle = L("demo.subtitle", { round = r.id }) }
   local parts = { round = r, doc = doc }
   local data = json.object({}, { "konsensusrapport", "prioritering", "handleplan", "rollup" })
   data.konsensusrapport = M.konsensusrapport(ctx, m, out, parts)
@@ -1020,11 +1178,24 @@ registry.register("opfoelgning", M.opfoelgning, "a round compared with the previ
 registry.register("rollup", function(ctx, m, out) return M.rollup(ctx, m, out) end, "units rolled up to a centre or the municipality", { "questions", "rounds" })
 -- the per-participant form a consultant hands out: fill in, then `qm import`
 function M.skema(ctx, m, out)
-  local lines = { ("# %s — individuel selvevaluering"):format(m.title or m.id),
-    "# Skriv dit deltagernummer, giv point til hvert spørgsmål (" .. (m.scale and m.scale:describe() or store.scoring_of(m)) .. "),",
-    "# eller skriv vi (ved ikke). Styrker og forbedringsområder er frivillige.",
-    "# Aflever filen til tovholderen: qm import --db ... --write --model ... --round ... FIL.yaml",
-    "participant: P?", "answers:" }
+  local L = i18n.of(ctx, m)
+  -- the scale(s) the form is filled in on: the model's, else each distinct question scale's
+  local scales = m.scale and L:scale(m.scale) or nil
+  if not scales then
+    local seen, list = {}, {}
+    for _, q in ipairs(m:questions()) do
+      local d = q:scale_of() and L:scale(q:scale_of())
+      if d and not seen[d] then seen[d] = true; list[#list + 1] = d end
+    end
+    table.sort(list)
+    scales = #list > 0 and table.concat(list, "; ") or L("skema.scale_per_question")
+  end
+  local lines = { "# " .. L("skema.title", { model = m.title or m.id }) }
+  for _, l in ipairs { L("skema.how", { scale = scales }), L("skema.dontknow"), L("skema.hand_in") } do
+    for _, part in ipairs(report.wrap_text(l, 88)) do lines[#lines + 1] = "# " .. part end
+  end
+  lines[#lines + 1] = "participant: P?"
+  lines[#lines + 1] = "answers:"
   for _, th in ipairs(m:themes()) do
     lines[#lines + 1] = ("  # %s %s"):format(th.id, th.title or "")
     for _, q in ipairs(th.children) do

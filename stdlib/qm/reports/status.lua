@@ -5,6 +5,7 @@ local registry = require "qm.engine.reports"
 local indicator = require "qm.eval.indicator"
 local report = require "qm.reports.document"
 local json = require "qm.reports.json"
+local i18n = require "qm.reports.i18n"
 
 local function id_list(v) if v == nil then return {} end return type(v) == "table" and v or { v } end
 
@@ -61,21 +62,27 @@ local function kind_of(m, ind)
 end
 
 registry.register("status", function(ctx, m, out)
+  local L = i18n.of(ctx, m)
   local as_of = ctx:as_of(m)
+  -- a status for people: the word, and "(warning)" for a soft target missed
+  local function status_words(_, row)
+    return L:status(row.status_key) .. (row.warning and (" (" .. L("status.warning") .. ")") or "")
+  end
   local rows, data = {}, json.array({})
   local counts = {}
   local lights = {}   -- the traffic lights: one per indicator (and milestone), with its word
   for _, ind in ipairs(m:indicators()) do
     local r = indicator.evaluate(ctx, ind, as_of)
     counts[r.status] = (counts[r.status] or 0) + 1
-    lights[#lights + 1] = { label = ind.title or ind.id, word = status_text(r),
-      status = (r.severity == "soft" and r.status == "not achieved") and "warning" or r.status }
+    local warning = r.severity == "soft"
+    lights[#lights + 1] = { label = ind.title or ind.id, word = status_words(nil, { status_key = r.status, warning = warning }),
+      status = (warning and r.status == "not achieved") and "warning" or r.status }
     rows[#rows + 1] = { theme = theme_path(ind), id = ind.id, title = ind.title or ind.id, kind = kind_of(m, ind),
-                        value = shown(r.value), status = status_text(r),
+                        value = shown(r.value), status = status_text(r), status_key = r.status, warning = warning,
                         reason = r.reason or "" }
     for _, u in ipairs(r.units or {}) do
       rows[#rows + 1] = { theme = "", id = "  " .. u.unit, title = "", kind = "", value = shown(u.value),
-                          status = status_text(u), reason = u.reason or "" }
+                          status = status_text(u), status_key = u.status, warning = u.severity == "soft", reason = u.reason or "" }
     end
     local o = result_json(r)
     o.id, o.title, o.theme, o.kind, o.source, o.quote = ind.id, ind.title, theme_path(ind), kind_of(m, ind), ind.source, ind.quote
@@ -85,7 +92,7 @@ registry.register("status", function(ctx, m, out)
     data[#data + 1] = json.object(o, keys)
   end
   local summary = {}
-  for _, s in ipairs(indicator.statuses) do summary[#summary + 1] = { s, counts[s] or 0 } end
+  for _, s in ipairs(indicator.statuses) do summary[#summary + 1] = { L:status(s), counts[s] or 0 } end
   -- what is due next: the next deadline of every indicator that has one still ahead
   local due = {}
   for _, ind in ipairs(m:indicators()) do
@@ -117,8 +124,8 @@ registry.register("status", function(ctx, m, out)
         local other = m:find(id)
         if other then
           local st = worst_of[other]
-          deps[#deps + 1] = { effort = e.title or e.id, relation = field == "depends_on" and "depends on" or "hangs together with",
-                              other = other.title or other.id, status = st or "(no indicators)" }
+          deps[#deps + 1] = { effort = e.title or e.id, relation = field,
+                              other = other.title or other.id, status = st }
           deps_data[#deps_data + 1] = json.object({ id = e.id, relation = field, other = other.id, status = st },
             { "id", "relation", "other", "status" })
         end
@@ -133,29 +140,35 @@ registry.register("status", function(ctx, m, out)
     contrib_data[#contrib_data + 1] = json.object({ to = c.to, goal = c.goal, efforts = json.array(id_list(c.efforts)) },
       { "to", "goal", "efforts" })
   end
-  local parties = m.parties and ("; %s ↔ %s, aftalt %s"):format(m.parties.center or "?", m.parties.counterparty or "?", m.parties.agreed or "?") or ""
-  local doc = report.document { title = (m.title or m.id) .. " — status", subtitle = "Status as of " .. tostring(as_of) .. parties,
+  local parties = m.parties and L("status.parties", { center = m.parties.center or "?", counterparty = m.parties.counterparty or "?",
+    agreed = m.parties.agreed or "?" }) or ""
+  local doc = report.document { lang = L.lang, title = L("status.title", { model = m.title or m.id }),
+    subtitle = L("status.subtitle", { date = tostring(as_of) }) .. parties,
     data = json.object({ model = m.id, as_of = tostring(as_of), parties = m.parties, indicators = data, due_next = json.array(due),
       dependencies = deps_data, contributions = contrib_data },
       { "model", "as_of", "parties", "indicators", "due_next", "dependencies", "contributions" }) }
   doc.csv_table = "indicators"
   doc:keyvalues(summary)
   if #lights > 0 then
-    doc:chart { type = "lights", title = "Status of every indicator", labels = { item = "Indicator", status = "Status" }, items = lights }
+    doc:chart { type = "lights", title = L("status.chart"), labels = { item = L("col.indicator"), status = L("col.status") }, items = lights }
   end
   if #due > 0 then
-    doc:heading("Due next", 3)
-    doc:table { name = "due", columns = { { key = "date", title = "Date" }, { key = "id", title = "Id" },
-      { key = "title", title = "Indicator" }, { key = "phrase", title = "As written" } }, rows = due }
+    doc:heading(L("status.due_next"), 3)
+    doc:table { name = "due", columns = { { key = "date", title = L("col.date") }, { key = "id", title = "Id" },
+      { key = "title", title = L("col.indicator") }, { key = "phrase", title = L("status.col.as_written") } }, rows = due }
   end
+  doc:heading(L("status.indicators"), 3)
   doc:table { name = "indicators", columns = {
-    { key = "theme", title = "Theme" }, { key = "id", title = "Id" }, { key = "title", title = "Indicator" },
-    { key = "value", title = "Value", align = "left" }, { key = "status", title = "Status" }, { key = "reason", title = "Why" } }, rows = rows }
-  doc:section("Dependencies", { name = "dependencies", columns = { { key = "effort", title = "Effort" },
-    { key = "relation", title = "" }, { key = "other", title = "Other" },
-    { key = "status", title = "Its status (worst indicator)" } }, rows = deps })
-  doc:section("Contributions to other agreements", { name = "contributions", columns = { { key = "to", title = "To" },
-    { key = "goal", title = "Goal" }, { key = "efforts", title = "Through" } }, rows = contributions })
+    { key = "theme", title = L("col.theme") }, { key = "id", title = "Id" }, { key = "title", title = L("col.indicator"), wrap = 40 },
+    { key = "value", title = L("col.value"), align = "left", text = function(v) return L:reason(v) end },
+    { key = "status", title = L("col.status"), text = status_words },
+    { key = "reason", title = L("status.col.why"), text = function(v) return L:reason(v) end, wrap = 50 } }, rows = rows }
+  doc:section(L("status.dependencies"), { name = "dependencies", columns = { { key = "effort", title = L("status.col.effort") },
+    { key = "relation", title = "", text = function(v) return L("status.relation." .. v) end }, { key = "other", title = L("status.col.other") },
+    { key = "status", title = L("status.col.its_status"), text = function(v) return v and L:status(v) or L("status.no_indicators") end } },
+    rows = deps })
+  doc:section(L("status.contributions"), { name = "contributions", columns = { { key = "to", title = L("status.col.to") },
+    { key = "goal", title = L("status.col.goal") }, { key = "efforts", title = L("status.col.through") } }, rows = contributions })
   report.write(doc, ctx.opts.format, out)
 end, "every indicator's status as of --as-of, with reasons", { "indicators" })
 
