@@ -24,6 +24,7 @@
 #include "yaml_lua.h"
 #include "csv_lua.h"
 #include "rows.h"
+#include "width.h"
 #include "stats_lua.h"
 #include "xlsx_lua.h"
 
@@ -403,6 +404,7 @@ static int init_state(lua_State *L) {
   preload(L, "qm.yaml", qmY_open_lib);
   preload(L, "qm.csv", qmCsv_open_lib);
   preload(L, "qm.rows", qmRows_open_lib);
+  preload(L, "qm.width", qmW_open_lib);
   preload(L, "qm.stats.formulas", qmStat_open_lib);
   preload(L, "qm.xlsx", qmX_open_lib);
   return 0;

@@ -57,14 +57,10 @@ function M.char(c)
 end
 local char = M.char
 
---- width.of(s): columns the text s takes (no control characters expected).
-function M.of(s)
-  if not s:find("[\128-\255]") then return #s end
-  if not utf8.len(s) then return #s end
-  local n = 0
-  for _, c in utf8.codes(s) do n = n + char(c) end
-  return n
-end
+--- width.of(s): columns the text s takes (no control characters expected). In C (qm.width,
+--- engine/width.c) over the ranges above, as the loop `for _, c in utf8.codes(s) do n = n +
+--- char(c) end` would count (text that is not UTF-8: #s); the text reports measure every cell.
+M.of = require("qm.width").measurer(zero, wide)
 local of = M.of
 
 --- width.shorten(s, w): s cut to at most w columns, ending in "…" when cut.

@@ -1,0 +1,128 @@
+/*
+** width.c — the "qm.width" module (engine only): how many terminal columns text takes, in C.
+** qm.reports.width (stdlib/qm/reports/width.lua) holds the one definition: its tables of
+** zero-width and wide code point ranges. It hands them to width.measurer(zero, wide), which
+** copies them into a userdata and returns of(s), a C function counting as width.lua's Lua
+** loop did: text without bytes >= 0x80 is its length; text that is not UTF-8 by utf8.len's
+** rules (strict: no surrogates, nothing above U+10FFFF, no overlong forms) counts one column
+** per byte; otherwise each code point counts 0 (a zero range), 2 (a wide range, from U+1100)
+** or 1. The text reports measure every cell, so this loop ran a quarter of a konsensusrapport.
+*/
+#include <stdint.h>
+#include <string.h>
+#include <lauxlib.h>
+#include "width.h"
+
+typedef struct { uint32_t lo, hi; } Range;
+
+typedef struct {
+  int nzero, nwide;
+  Range r[];  /* the zero ranges, then the wide ones; each list sorted */
+} Ranges;
+
+/* one UTF-8 sequence at s (n bytes left), as Lua 5.4's utf8_decode with strict = 1: the
+** code point in *cp and the sequence's length, or 0 when it is not valid UTF-8 */
+static size_t decode(const unsigned char *s, size_t n, uint32_t *cp) {
+  static const uint32_t limits[] = { ~(uint32_t)0, 0x80, 0x800, 0x10000u, 0x200000u, 0x4000000u };
+  unsigned int c = s[0];
+  uint32_t res = 0;
+  size_t count = 0;
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  for (; c & 0x40; c <<= 1) {
+    if (++count >= n) return 0;
+    unsigned int cc = s[count];
+    if ((cc & 0xC0) != 0x80) return 0;
+    res = (res << 6) | (cc & 0x3F);
+  }
+  if (count > 5) return 0;
+  res |= (uint32_t)(c & 0x7F) << (count * 5);
+  if (res > 0x7FFFFFFFu || res < limits[count]) return 0;
+  if (res > 0x10FFFFu || (res >= 0xD800u && res <= 0xDFFFu)) return 0;
+  *cp = res;
+  return count + 1;
+}
+
+static int within(const Range *r, int n, uint32_t c) {
+  int lo = 0, hi = n - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    if (c < r[mid].lo) hi = mid - 1;
+    else if (c > r[mid].hi) lo = mid + 1;
+    else return 1;
+  }
+  return 0;
+}
+
+static int char_width(const Ranges *rs, uint32_t c) {
+  if (c < 0x300) return 1;
+  if (within(rs->r, rs->nzero, c)) return 0;
+  if (c >= 0x1100 && within(rs->r + rs->nzero, rs->nwide, c)) return 2;
+  return 1;
+}
+
+/* of(s): the columns s takes (the measurer's upvalue holds the ranges) */
+static int l_of(lua_State *L) {
+  size_t len;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
+  const Ranges *rs = lua_touserdata(L, lua_upvalueindex(1));
+  size_t i = 0;
+  while (i < len && s[i] < 0x80) i++;
+  if (i == len) {
+    lua_pushinteger(L, (lua_Integer)len);
+    return 1;
+  }
+  lua_Integer cols = (lua_Integer)i;
+  while (i < len) {
+    uint32_t cp;
+    size_t k = decode(s + i, len - i, &cp);
+    if (k == 0) {  /* not UTF-8: a column per byte, as width.lua */
+      lua_pushinteger(L, (lua_Integer)len);
+      return 1;
+    }
+    cols += char_width(rs, cp);
+    i += k;
+  }
+  lua_pushinteger(L, cols);
+  return 1;
+}
+
+/* copy the list of {lo, hi} pairs at index t into r; returns its length */
+static int copy_ranges(lua_State *L, int t, Range *r, const char *what) {
+  int n = (int)luaL_len(L, t);
+  uint32_t prev = 0;
+  for (int i = 0; i < n; i++) {
+    lua_rawgeti(L, t, i + 1);
+    if (!lua_istable(L, -1)) return luaL_error(L, "width.measurer: %s range %d is not a {lo, hi} pair", what, i + 1);
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    lua_Integer lo = luaL_checkinteger(L, -2), hi = luaL_checkinteger(L, -1);
+    if (lo < 0 || hi < lo || hi > 0x7FFFFFFF || (i > 0 && (uint32_t)lo <= prev))
+      return luaL_error(L, "width.measurer: %s range %d is out of order", what, i + 1);
+    r[i].lo = (uint32_t)lo;
+    r[i].hi = prev = (uint32_t)hi;
+    lua_pop(L, 3);
+  }
+  return n;
+}
+
+/* width.measurer(zero, wide) -> of: zero and wide are sorted lists of {lo, hi} code points */
+static int l_measurer(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_Integer nz = luaL_len(L, 1), nw = luaL_len(L, 2);
+  if (nz > 4096 || nw > 4096) return luaL_error(L, "width.measurer: too many ranges");
+  Ranges *rs = lua_newuserdatauv(L, sizeof *rs + (size_t)(nz + nw) * sizeof(Range), 0);
+  rs->nzero = copy_ranges(L, 1, rs->r, "zero-width");
+  rs->nwide = copy_ranges(L, 2, rs->r + rs->nzero, "wide");
+  lua_pushcclosure(L, l_of, 1);
+  return 1;
+}
+
+int qmW_open_lib(lua_State *L) {
+  static const luaL_Reg fns[] = { { "measurer", l_measurer }, { NULL, NULL } };
+  luaL_newlib(L, fns);
+  return 1;
+}
