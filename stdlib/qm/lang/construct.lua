@@ -131,7 +131,7 @@ function M.build(run, kind, id, spec, where)
     if f.required and node[f.name] == nil then
       problem(run, "error", where, ("%s: %s is required (%s)"):format(label(kind, id), f.name, f.doc), { kind = kind, id = id })
     end
-    if node[f.name] == nil and f.default ~= nil then node[f.name] = f.default end
+    if f.default ~= nil and node[f.name] == nil then node[f.name] = f.default end
   end
   if type(node.aliases) == "string" then node.aliases = { node.aliases } end
   return node

@@ -37,10 +37,11 @@ M.coord = c
 function M.number(opts)
   opts = opts or {}
   local d, mark, pct = opts.decimals or 1, opts.decimal or ".", opts.percent
+  local fixed = "%." .. d .. "f"
   return function(v)
     if v == nil or type(v) ~= "number" or v ~= v then return "–" end
     if pct then v = v * 100 end
-    local s = ("%." .. d .. "f"):format(v)
+    local s = fixed:format(v)
     if d > 0 then s = s:gsub("0+$", ""):gsub("%.$", "") end
     if s == "-0" then s = "0" end
     if mark ~= "." then s = s:gsub("%.", mark) end

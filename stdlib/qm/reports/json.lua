@@ -175,6 +175,8 @@ end
 local decode_value
 
 local function skip(s, pos)
+  local b = s:byte(pos)   -- most values follow their ',' or ':' at once (and nil: the end)
+  if b ~= 32 and b ~= 9 and b ~= 13 and b ~= 10 then return b and pos or #s + 1 end
   return s:find("[^ \t\r\n]", pos) or #s + 1
 end
 
