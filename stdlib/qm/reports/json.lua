@@ -264,12 +264,25 @@ function decode_value(s, pos, null)
   end
 end
 
--- json.decode(text [, null]) -> value; JSON null becomes `null` (default nil)
-function M.decode(s, null)
+-- the decoder in Lua: what the C one (qm.json_decode, engine/json_decode.c) declines (broken
+-- text, whose error this raises; \u escapes; deep nesting), and the reference it is tested against
+function M.decode_lua(s, null)
   local v, pos = decode_value(s, 1, null)
   pos = skip(s, pos)
   if pos <= #s then decode_error(s, pos, "trailing characters") end
   return v
+end
+local decode_lua = M.decode_lua
+local decode_c = require("qm.json_decode").decode
+
+-- json.decode(text [, null]) -> value; JSON null becomes `null` (default nil). Read in C when
+-- it can be (the same values as decode_lua), else by decode_lua.
+function M.decode(s, null)
+  if type(s) == "string" then
+    local ok, v = decode_c(s, null, M.object, M.array)
+    if ok then return v end
+  end
+  return decode_lua(s, null)
 end
 
 return M
