@@ -11,7 +11,6 @@
 -- from qm.eval.contract, checked against the kind's declared inputs (qm.lang.inputs).
 -- Every result carries in fields what its reason says in words (docs/language.md lists them).
 local time = require "qm.eval.time"
-local contract = require "qm.eval.contract"
 local inputs = require "qm.lang.inputs"
 local host = require "qm.host"
 
@@ -612,7 +611,7 @@ function M.evaluate(run, ind, as_of)
   if not times then return { status = "not evaluable", reason = terr } end
   local ny = M.no_year(times)
   if ny then return { status = "not evaluable", reason = ny } end
-  local rows, p = contract.rows(run, ind, as_of)
+  local rows, p = require("qm.eval.contract").rows(run, ind, as_of)  -- loaded at the first evaluation: qm check reads times only
   if not rows then
     local data_problem = p.kind ~= "none" and p.kind ~= "database"
     if data_problem then report_problem(run, ind, p) end

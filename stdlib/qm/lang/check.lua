@@ -6,7 +6,6 @@
 -- datasets and the model's own reports (qm.lang.reports). Problems are collected on the run.
 local scoring = require "qm.rules.scoring"
 local time = require "qm.eval.time"
-local evalplan = require "qm.eval.plan"
 local construct = require "qm.lang.construct"
 local inputs = require "qm.lang.inputs"
 local indicator = require "qm.eval.indicator"
@@ -224,7 +223,7 @@ local function check_plan(ctx, m)
     if type(a) ~= "table" or not a.title then
       problem(ctx, "error", where, ("plan item %d: needs a title"):format(i), { kind = "model", id = m.id, field = "plan" })
     else
-      local t = evalplan.time_of(a.time)
+      local t = require("qm.eval.plan").time_of(a.time)  -- loaded only for a model with a plan
       if t.kind == "unreadable" then problem(ctx, "error", where, ("plan \"%s\": time: %s"):format(a.id or a.title, t.error), { kind = "model", id = m.id, field = "plan" }) end
       if t.kind == "no year" then problem(ctx, "warning", where, ("plan \"%s\": time \"%s\" has no year"):format(a.id or a.title, a.time), { kind = "model", id = m.id, field = "plan" }) end
       for _, l in ipairs(list(a.links)) do
