@@ -1043,7 +1043,11 @@ function M.statistik(ctx, m, out)
     out:write('{"model":', json.encode(m.id), ',"conventions":', json.encode(M.conventions(m)), ',"questions":[')
   elseif fmt == "markdown" then
     out:write(M.conventions_text(m, L), "\n\n")
-    out:write("| ", table.concat(heads, " | "), " |\n|", string.rep(" ---: |", #stat_cols), "\n")
+    -- numbers right-aligned, the text columns (round, question, the yes/no flag) not: the
+    -- text format's widths say which is which (as the table renderer aligns them)
+    local align = {}
+    for i = 1, #stat_cols do align[i] = stat_widths[i] > 0 and " ---: |" or " --- |" end
+    out:write("| ", table.concat(heads, " | "), " |\n|", table.concat(align), "\n")
   else
     out:write(M.conventions_text(m, L), "\n")
     out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(heads)))
