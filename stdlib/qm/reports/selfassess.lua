@@ -1173,7 +1173,7 @@ function M.demo(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-registry.register("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question", { "questions", "rounds" })
+registry.register("svarrapport", M.svarrapport, "every answer per question in order of score, without participant labels (stable_labels: P1..Pn), and the statistics", { "questions", "rounds" })
 registry.register("konsensus", M.konsensus, "the consensus meeting's agenda: statistics, proposals, most disagreement first", { "questions", "rounds" })
 registry.register("konsensusrapport", function(ctx, m, out) return M.konsensusrapport(ctx, m, out) end, "agreed scores, strengths and improvement areas per theme, with the spread", { "questions", "rounds" })
 registry.register("prioritering", function(ctx, m, out) return M.prioritering(ctx, m, out) end, "improvement areas ordered by the model's rule", { "questions", "rounds" })
