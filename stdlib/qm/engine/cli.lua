@@ -17,7 +17,7 @@ M.global_options = {
   { name = "out", kind = "string", arg = "FILE", doc = "write the output to FILE (written only when the run succeeds)" },
   { name = "report", kind = "string", arg = "NAME", doc = "which report to produce; --report list shows the reports that apply to the model" },
   { name = "lang", kind = "string", arg = "LANG", doc = "the reports' language: da (Danish, the default) or en (English); JSON and CSV are the same in both" },
-  { name = "min-group", kind = "number", arg = "N", doc = "smallest group whose figures a roll-up may show (default: the model's min_group, else 5)" },
+  { name = "min-group", kind = "number", arg = "N", doc = "smallest group whose figures a roll-up or a benchmark (progression per team) may show (default: the model's min_group, else 5)" },
   { name = "quiet", kind = "flag", doc = "no warnings on stderr" },
   { name = "max-memory", kind = "host", arg = "SIZE", doc = "one memory budget for Lua and SQLite, 1M to 1T, e.g. 256M (default 512M)" },
   { name = "timeout", kind = "host", arg = "SECONDS", doc = "time limit per command, 0 = none, at most 1000000 (default 300)" },
