@@ -677,6 +677,22 @@ function M.actions(db, round_id, as_of)
   return list
 end
 
+-- an action's linked themes ("ledelse,ressourcer", as qm action --themes stores them) in
+-- words for people: each theme's title (a question: its id and text); an id the model does not
+-- have is shown as it is (JSON and CSV keep the ids)
+local function element_titles(m, ids)
+  if type(ids) ~= "string" then return ids end
+  local out = {}
+  for id in ids:gmatch("[^,;]+") do
+    id = id:match("^%s*(.-)%s*$")
+    local e = id ~= "" and m:find(id) or nil
+    if e and e.kind == "question" then out[#out + 1] = id .. " " .. (e.text or e.title or "")
+    elseif e then out[#out + 1] = e.title or id
+    elseif id ~= "" then out[#out + 1] = id end
+  end
+  return table.concat(out, ", ")
+end
+
 function M.handleplan(ctx, m, out, doc_in)
   local L = i18n.of(ctx, m)
   local db = need_db(ctx)
@@ -698,7 +714,7 @@ function M.handleplan(ctx, m, out, doc_in)
     { key = "owner", title = L("col.owner") }, { key = "start", title = L("col.start") }, { key = "deadline", title = L("col.deadline") },
     { key = "status", title = L("col.status"), text = function(v) return L:status(v) end },
     { key = "overdue", title = L("handleplan.col.overdue"), text = function(v) return v and L("word.yes") or "" end },
-    { key = "themes", title = L("col.themes") } }, rows = rows }
+    { key = "themes", title = L("col.themes"), text = function(v) return element_titles(m, v) end } }, rows = rows }
   if doc_in then return data end
   doc.data = json.object({ model = m.id, round = r.id, as_of = tostring(as_of), overdue = overdue, actions = data },
     { "model", "round", "as_of", "overdue", "actions" })
