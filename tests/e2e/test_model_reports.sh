@@ -117,6 +117,14 @@ gs
 expect_stdout_has "+76 %"
 own --format markdown
 expect_stdout_has "| Retning | 52,5 | 2 |"
+# the chart's words no column gives (the radar's target, the bars' change) in the language too
+own
+expect_stdout_has "tema        middel  Mål"
+expect_stdout_lacks "target"
+own --lang en
+expect_stdout_has "tema        middel  Target"
+gs
+sed -n '/^Før og efter:/,/^$/p' "$T_OUT" | sed -n 2p | grep -qE ' Forbedring$' || t_fail "bars' change column: $(sed -n '/^Før og efter:/,/^$/p' "$T_OUT")"
 
 t_case a_lua_rows_function_gets_the_view_and_the_parameters
 own --param min=50 --as-of 2025-03-01

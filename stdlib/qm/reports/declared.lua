@@ -92,6 +92,10 @@ function M.chart_spec(decl, rows, section_title, title_of, label_of, L)
   elseif decl.type == "dots" then labels.item, labels.scores, labels.agreed = t(decl.label), t(decl.scores), t(decl.agreed)
   elseif decl.type == "lights" then labels.item, labels.status = t(decl.label), t(decl.word or decl.status)
   elseif decl.type == "lines" then labels.x = t(decl.x) end
+  -- the words no column gives, in the report's language (the chart module's own defaults
+  -- are bare keys: "target", "change")
+  if decl.target ~= nil then labels.target = L("chart.target") end
+  if decl.type == "bars" and decl.change then labels.change = L("col.change") end
   for k, v in pairs(decl.labels or {}) do labels[k] = v end
   spec.labels = labels
   local decimals = decl.decimals or (decl.percent and 0 or 1)
