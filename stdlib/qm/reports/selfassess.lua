@@ -165,8 +165,20 @@ local function chart_format(L, decimals)
   return charts.number { decimals = decimals or 1, decimal = L.decimal }
 end
 
+-- the charts' axis: the model's scale, else the span of its questions' own scales (CAF puts
+-- its 0-5 scales on the themes: an axis of 0-100 squeezed every score into its first 5 %)
 local function scale_bounds(m)
   local s = m.scale
+  if s and type(s.min) == "number" and type(s.max) == "number" then return s.min, s.max end
+  local lo, hi
+  for _, q in ipairs(m:questions()) do
+    local qs = q.scale_of and q:scale_of()
+    if qs and type(qs.min) == "number" and type(qs.max) == "number" then
+      lo = lo and math.min(lo, qs.min) or qs.min
+      hi = hi and math.max(hi, qs.max) or qs.max
+    end
+  end
+  if lo and hi and hi > lo then return lo, hi end
   return (s and s.min) or 0, (s and s.max) or 100
 end
 
