@@ -115,6 +115,15 @@ def model_seeds():
     return seeds
 
 
+def json_seeds():
+    """the golden JSON reports and a few texts at the edges of the two readers"""
+    seeds = [read(p) for p in files("tests/golden/*.json", "tests/e2e/**/*.json")]
+    seeds += ['{"a":1,"b":[1,2.5,-0,1e999,"x\\u00e6"],"c":{"d":null,"e":true,"f":false}}',
+              '[]', '{}', '[[[[[[[[[[]]]]]]]]]]', '{"a":1,"a":2}', '"\\ud83d\\ude00"', '1.0', '-0',
+              '9223372036854775807', '9223372036854775808', '[1,]', '{"a" 1}', ' \t\n 5 ']
+    return seeds
+
+
 def write(target, seeds):
     folder = os.path.join(ROOT, "fuzz", "corpus", target)
     os.makedirs(folder, exist_ok=True)
@@ -137,6 +146,7 @@ def main():
     write("csv", csv_seeds())
     write("time", time_seeds(domain))
     write("model", model_seeds())
+    write("json", json_seeds())
 
 
 if __name__ == "__main__":
