@@ -35,6 +35,24 @@ t_run run --frob x.lua
 expect_exit 2
 expect_stderr_has "qm: unknown option --frob"
 
+t_case format_and_language_names_are_taken_in_any_case
+t_run run kik --format csv
+expect_exit 0
+cp "$T_OUT" "$T_TMP/lower.csv"
+t_run run kik --format CSV
+expect_exit 0
+cmp -s "$T_OUT" "$T_TMP/lower.csv" || t_fail "--format CSV wrote other output than --format csv"
+t_run run kik --lang EN
+expect_exit 0
+expect_stdout_has "Model kik"
+t_run run kik --lang en
+cp "$T_OUT" "$T_TMP/en.txt"
+t_run run kik --lang En
+cmp -s "$T_OUT" "$T_TMP/en.txt" || t_fail "--lang En wrote other output than --lang en"
+t_run run kik --lang XX
+expect_exit 2
+expect_stderr_has "--lang xx: no such report language"
+
 t_case a_misspelt_command_or_option_gets_the_one_meant
 t_run runn x.lua
 expect_exit 2

@@ -22,8 +22,9 @@ t_case forbedring_ranks_the_criteria_by_improvement_with_their_words
 gs
 expect_exit 0
 expect_stdout_has "Kriterier efter forbedring mellem auditrunderne"
-# the brochure's figures: citizen involvement 15% -> 91%, the largest improvement, first
-sed -n '/^Kriterium  /,/^$/p' "$T_OUT" | sed -n 3p | grep -qE '^Borgerinddragelse +15% +91% +76% +100 +100$' \
+# the brochure's figures: citizen involvement 15% -> 91%, the largest improvement, first (in
+# Danish as Danish writes a percent: "15 %")
+sed -n '/^Kriterium  /,/^$/p' "$T_OUT" | sed -n 3p | grep -qE '^Borgerinddragelse +15 % +91 % +76 % +100 +100$' \
   || t_fail "first row: $(sed -n '/^Kriterium  /,/^$/p' "$T_OUT" | sed -n 3p)"
 sed -n '/^Kriterium  /,/^$/p' "$T_OUT" | grep -v '^$' | tail -1 | grep -q '^Dokumenteret henvendelse/ansøgning' \
   || t_fail "the least improved criterion is not last"
@@ -32,7 +33,7 @@ expect_stdout_lacks "borger_inddraget"
 t_case forbedring_takes_its_rounds_from_params_and_the_command_line
 gs --param fra=med --param til=foer
 expect_exit 0
-sed -n '/^Kriterium  /,/^$/p' "$T_OUT" | sed -n 3p | grep -qE '^Dokumenteret henvendelse/ansøgning +100% +96% +-4%' \
+sed -n '/^Kriterium  /,/^$/p' "$T_OUT" | sed -n 3p | grep -qE '^Dokumenteret henvendelse/ansøgning +100 % +96 % +-4 %' \
   || t_fail "reversed rounds: $(sed -n '/^Kriterium  /,/^$/p' "$T_OUT" | sed -n 3p)"
 
 t_case forbedring_json_keeps_ids_and_unrounded_shares
@@ -55,13 +56,13 @@ expect_exit 0
 [ "$(head -1 "$T_OUT")" = $'kriterium,foer,efter,forbedring,sager_foer,sager_efter\r' ] || t_fail "csv header: $(head -1 "$T_OUT")"
 expect_stdout_has "borger_inddraget,0.15,0.91,0.76,100,100"
 gs --format markdown
-expect_stdout_has "| Borgerinddragelse | 15% | 91% | 76% | 100 | 100 |"
+expect_stdout_has "| Borgerinddragelse | 15 % | 91 % | 76 % | 100 | 100 |"
 expect_stdout_has "**Før og efter**"
 gs --format html --out "$T_TMP/gs.html"
 expect_exit 0
 grep -q '<figure class="chart"' "$T_TMP/gs.html" || t_fail "no chart in the HTML"
 grep -q '<svg' "$T_TMP/gs.html" || t_fail "no SVG in the HTML"
-grep -q '<td>Borgerinddragelse</td><td class="n">15%</td>' "$T_TMP/gs.html" || t_fail "the table's row in HTML"
+grep -q '<td>Borgerinddragelse</td><td class="n">15 %</td>' "$T_TMP/gs.html" || t_fail "the table's row in HTML"
 
 if ! grep -q '^QM_HAVE_XLSX_BUILT:INTERNAL=0' "${QM_BUILD_DIR:-/nonexistent}/CMakeCache.txt" 2>/dev/null; then
   t_case forbedring_xlsx_has_the_shares_as_numbers_formatted_as_percent
@@ -97,10 +98,33 @@ own
 expect_exit 0
 expect_stdout_has "Scorer pr. spørgsmål"
 expect_stdout_has "Fra tabellen scores"
-sed -n '/^Spørgsmål     Middel/,/^$/p' "$T_OUT" | grep -qE '^Retning +52\.5 +2$' || t_fail "Retning's mean: $(cat "$T_OUT")"
+sed -n '/^Spørgsmål     Middel/,/^$/p' "$T_OUT" | grep -qE '^Retning +52,5 +2$' || t_fail "Retning's mean: $(cat "$T_OUT")"
 expect_stdout_has "Ingen scorer over 1000."
 # the chart's data table takes the section's column titles
 expect_stdout_has "Spørgsmål         alle  Middel"
+
+t_case a_model_report_writes_numbers_in_the_report_language
+# Danish (the default) above: 52,5 and "15 %"; English: 52.5 and "15%", the chart's table too
+own --lang en
+expect_exit 0
+sed -n '/^Spørgsmål     Middel/,/^$/p' "$T_OUT" | grep -qE '^Retning +52\.5 +2$' || t_fail "English mean: $(cat "$T_OUT")"
+gs --lang en
+expect_exit 0
+sed -n '/^Kriterium  /,/^$/p' "$T_OUT" | sed -n 3p | grep -qE '^Borgerinddragelse +15% +91% +76% +100 +100$' \
+  || t_fail "English shares: $(sed -n '/^Kriterium  /,/^$/p' "$T_OUT" | sed -n 3p)"
+expect_stdout_has "+76%"
+gs
+expect_stdout_has "+76 %"
+own --format markdown
+expect_stdout_has "| Retning | 52,5 | 2 |"
+# the chart's words no column gives (the radar's target, the bars' change) in the language too
+own
+expect_stdout_has "tema        middel  Mål"
+expect_stdout_lacks "target"
+own --lang en
+expect_stdout_has "tema        middel  Target"
+gs
+sed -n '/^Før og efter:/,/^$/p' "$T_OUT" | sed -n 2p | grep -qE ' Forbedring$' || t_fail "bars' change column: $(sed -n '/^Før og efter:/,/^$/p' "$T_OUT")"
 
 t_case a_lua_rows_function_gets_the_view_and_the_parameters
 own --param min=50 --as-of 2025-03-01

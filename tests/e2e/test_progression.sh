@@ -35,6 +35,24 @@ json "assert (d['eligible'],d['covered'],d['status'])==(3,2,'not achieved'), d"
 t_run run "$V" --db "$db" --as-of 2025-12-30 --report coverage --format json
 json "assert d['eligible']==3, d"
 
+t_case coverage_subtitle_reads_in_prose_and_a_recurrence_is_refused
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report coverage
+expect_exit 0
+expect_stdout_has "Borgere i jobcentret mere end et halvt år (strengt: startet før 1. juli 2025) pr. 31. december 2025"
+t_run run "$V" --db "$db" --as-of 2025-12-31 --report coverage --lang en
+expect_stdout_has "(strictly: started before 1 July 2025) as of 31 December 2025"
+# "hvert kvartal" is a recurrence, not a length of time: "mere end hvert kvartal" means nothing
+mkdir -p "$T_TMP/kv"
+cp "$V" "$T_TMP/kv/vejle.lua"
+sed 's/coverage = "et halvt år"/coverage = "hvert kvartal"/' "$V" >"$T_TMP/kv/kvartal.lua"
+grep -q 'coverage = "hvert kvartal"' "$T_TMP/kv/kvartal.lua" || t_fail "the test's model did not get its coverage"
+t_run check "$T_TMP/kv/kvartal.lua"
+expect_exit 1
+cat "$T_OUT" "$T_ERR" | grep -qF 'kvartal.lua:17: error: model "vejle": progression.coverage: "hvert kvartal" is not a length of time' || t_fail "check: $(cat "$T_OUT" "$T_ERR")"
+t_run run "$T_TMP/kv/kvartal.lua" --db "$db" --as-of 2025-12-31 --report coverage
+[ "$T_RC" -ne 0 ] || t_fail "a recurrence as coverage ran"
+expect_stdout_lacks "hvert kvartal"
+
 t_case target_group_predicate
 t_run run "$V" --db "$db" --as-of 2025-12-31 --param target_group=sdp --report coverage --format json
 json "assert (d['eligible'],d['covered'],d['status'])==(2,2,'achieved'), d"

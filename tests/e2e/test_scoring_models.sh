@@ -210,4 +210,22 @@ PY
 t_run run "$C/caf2020.lua" --param scoring=fine --db "$T_TMP/caf.db" --report konsensusrapport
 expect_stdout_has "Samlet score: 55,3"
 
+t_case caf_charts_take_the_axis_from_the_questions_scales
+# CAF has no model scale: its questions are on 0-5 (classic). The radar's rings and the spread
+# charts' axes run 0-5, not 0-100 (where every score sat in the first 5 % of the axis)
+"$QM" run "$C/demo_data.lua" --db "$T_TMP/caf.db" --write >/dev/null || t_fail "caf demo data"
+t_run run "$C/caf2020.lua" --db "$T_TMP/caf.db" --report demo --as-of 2025-10-01 --format html --out "$T_TMP/caf.html"
+expect_exit 0
+python3 - "$T_TMP/caf.html" <<'PY' || t_fail "caf chart axes"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+svgs = re.findall(r'<svg .*?</svg>', h, re.S)
+assert svgs, "no charts"
+for s in svgs:
+    if 'qm-chart-radar' in s or 'qm-chart-dots' in s:
+        ticks = re.findall(r'font-size="10">([0-9,.]+)<', s)
+        top = max(float(t.replace(",", ".")) for t in ticks) if ticks else None
+        assert top is not None and 4 <= top <= 5, (s[:120], ticks)
+PY
+
 t_done

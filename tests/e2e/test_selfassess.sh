@@ -122,6 +122,14 @@ grep -qE '^1 +Opfølgningsmøder +Leder +2025-06-30 +planlagt +ja' "$T_OUT" || t
 grep -qE '^2 +Måltavle +P2 +2025-12-31 +i gang *$' "$T_OUT" || t_fail "the started action is i gang, not overdue"
 t_run run "$M" --db "$db" --report handleplan --round r1 --as-of 2025-09-01 --format csv
 expect_stdout_has "1,Opfølgningsmøder,Leder,,2025-06-30,planned,yes,"
+# an action's themes: their titles for people (a question: its id and text), the ids in CSV
+t_run action --db "$db" --write --id 1 --themes "a,1" --comment "temaer" --by Leder
+expect_exit 0
+t_run run "$M" --db "$db" --report handleplan --round r1 --as-of 2025-09-01
+grep -qE '^1 +Opfølgningsmøder .* Tema A, 1 ' "$T_OUT" || t_fail "themes in words: $(grep Opfølgningsmøder "$T_OUT")"
+expect_stdout_lacks " a,1"
+t_run run "$M" --db "$db" --report handleplan --round r1 --as-of 2025-09-01 --format csv
+expect_stdout_has "1,Opfølgningsmøder,Leder,,2025-06-30,planned,yes,\"a,1\""
 
 t_case follow_up_compares_with_the_previous_round
 python3 -c "import sqlite3; c=sqlite3.connect('$db'); c.execute(\"update qm_rounds set started='2024-03-01' where id='r1'\"); c.commit()"

@@ -16,8 +16,8 @@ M.global_options = {
     choices = { "text", "json", "csv", "markdown", "html", "xlsx" } },
   { name = "out", kind = "string", arg = "FILE", doc = "write the output to FILE (written only when the run succeeds)" },
   { name = "report", kind = "string", arg = "NAME", doc = "which report to produce; --report list shows the reports that apply to the model" },
-  { name = "lang", kind = "string", arg = "LANG", doc = "the reports' language: da (Danish, the default) or en (English); JSON and CSV are the same in both" },
-  { name = "min-group", kind = "number", arg = "N", doc = "smallest group whose figures a roll-up may show (default: the model's min_group, else 5)" },
+  { name = "lang", kind = "string", arg = "LANG", fold = true, doc = "the reports' language: da (Danish, the default) or en (English); JSON and CSV are the same in both" },
+  { name = "min-group", kind = "number", arg = "N", doc = "smallest group whose figures a roll-up or a benchmark (progression per team) may show (default: the model's min_group, else 5)" },
   { name = "quiet", kind = "flag", doc = "no warnings on stderr" },
   { name = "max-memory", kind = "host", arg = "SIZE", doc = "one memory budget for Lua and SQLite, 1M to 1T, e.g. 256M (default 512M)" },
   { name = "timeout", kind = "host", arg = "SECONDS", doc = "time limit per command, 0 = none, at most 1000000 (default 300)" },
@@ -60,9 +60,11 @@ local function convert(o, value, opts)
     opts.params = opts.params or {}
     opts.params[name] = math.tointeger(tonumber(v)) or tonumber(v) or v
   else
+    -- names of formats and languages are matched in any case (--format HTML, --lang EN)
+    if o.fold then value = value:lower() end
     if o.choices then
       local ok = false
-      for _, c in ipairs(o.choices) do if c == value then ok = true end end
+      for _, c in ipairs(o.choices) do if c == value:lower() then ok, value = true, c end end
       if not ok then
         usage_error(("--%s %s: expected one of %s"):format(key, value, table.concat(o.choices, ", ")))
       end

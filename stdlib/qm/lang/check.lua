@@ -147,9 +147,11 @@ local function check_settings(ctx, m)
   local p = m.progression
   if type(p) == "table" and type(p.coverage) == "string" then
     local r, err = time.read(p.coverage, "gap")
-    if not r or r.year_missing or not r.max_gap or r.min_gap then
+    -- a length of time, not a recurrence ("hvert kvartal": "more than every quarter")
+    if not r or r.year_missing or not r.max_gap or r.min_gap or not r.duration then
       problem(ctx, "error", m.where, ("model \"%s\": progression.coverage: %s"):format(m.id,
-        err or ("\"" .. p.coverage .. "\" is not a length of time like \"et halvt år\"")), { kind = "model", id = m.id, field = "progression" })
+        err or ("\"" .. p.coverage .. "\" is not a length of time like \"et halvt år\", \"et år\" or \"6 måneder\"")),
+        { kind = "model", id = m.id, field = "progression" })
     end
   end
   local a = m.audit

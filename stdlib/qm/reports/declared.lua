@@ -38,16 +38,9 @@ local function params_of(ctx, rep, as_of)
   return p
 end
 
--- a number as text: `decimals` (default 2) with trailing zeros dropped
-local function fixed(v, decimals)
-  local s = ("%." .. decimals .. "f"):format(v)
-  if decimals > 0 then s = s:gsub("0+$", ""):gsub("%.$", "") end
-  if s == "-0" then s = "0" end
-  return s
-end
-
--- a section's column as a report table's column
-local function table_column(m, c)
+-- a section's column as a report table's column; numbers and percents written as the
+-- report's language writes them (L: qm.reports.i18n's words: 64,9 and "15 %" in Danish)
+local function table_column(m, c, L)
   local col = { key = c.key, title = c.title or c.key }
   local fmt, d = c.format, c.decimals
   if c.element then
@@ -58,14 +51,14 @@ local function table_column(m, c)
     end
   elseif fmt == "percent" then
     col.align, col.numfmt = "right", (d and d > 0) and ("0." .. string.rep("0", d) .. "%") or "0%"
-    col.text = function(v) if type(v) ~= "number" then return v end return fixed(v * 100, d or 0) .. "%" end
+    col.text = function(v) if type(v) ~= "number" then return v end return L:pct(v, d or 0) end
   elseif fmt == "integer" then
     col.align, col.numfmt = "right", "0"
-    col.text = function(v) if type(v) ~= "number" then return v end return ("%d"):format(math.floor(v + 0.5)) end
+    col.text = function(v) if type(v) ~= "number" then return v end return L:num(math.floor(v + 0.5)) end
   elseif fmt == "number" or d then
     col.align = "right"
     if d then col.numfmt = d > 0 and ("0." .. string.rep("0", d)) or "0" end
-    col.text = function(v) if type(v) ~= "number" then return v end return fixed(v, d or 2) end
+    col.text = function(v) if type(v) ~= "number" then return v end return L:num(v, d or 2) end
   elseif fmt == "text" then
     col.align = "left"
   end
@@ -85,8 +78,10 @@ local function keys_of(rows)
 end
 
 -- the chart spec (the chart vocabulary) of a section's chart declaration over its rows
--- (title_of(key): a column's title; label_of(key, v): the text of a label, an element's title)
-function M.chart_spec(decl, rows, section_title, title_of, label_of)
+-- (title_of(key): a column's title; label_of(key, v): the text of a label, an element's title;
+-- L: the report's words, for its numbers: 64,9 and "15 %" in Danish; English without it)
+function M.chart_spec(decl, rows, section_title, title_of, label_of, L)
+  L = L or require("qm.reports.i18n").new("en")
   local spec = { type = decl.type, title = decl.title or section_title, desc = decl.desc, min = decl.min, max = decl.max,
                  target = decl.target }
   -- the data table's column titles: the section's column titles, unless labels says otherwise
@@ -97,9 +92,18 @@ function M.chart_spec(decl, rows, section_title, title_of, label_of)
   elseif decl.type == "dots" then labels.item, labels.scores, labels.agreed = t(decl.label), t(decl.scores), t(decl.agreed)
   elseif decl.type == "lights" then labels.item, labels.status = t(decl.label), t(decl.word or decl.status)
   elseif decl.type == "lines" then labels.x = t(decl.x) end
+  -- the words no column gives, in the report's language (the chart module's own defaults
+  -- are bare keys: "target", "change")
+  if decl.target ~= nil then labels.target = L("chart.target") end
+  if decl.type == "bars" and decl.change then labels.change = L("col.change") end
   for k, v in pairs(decl.labels or {}) do labels[k] = v end
   spec.labels = labels
-  spec.format = charts.number { decimals = decl.decimals or (decl.percent and 0 or 1), percent = decl.percent }
+  local decimals = decl.decimals or (decl.percent and 0 or 1)
+  if decl.percent then
+    spec.format = function(v) return type(v) == "number" and v == v and L:pct(v, decimals) or "–" end
+  else
+    spec.format = charts.number { decimals = decimals, decimal = L.decimal }
+  end
   if decl.percent then spec.numfmt = "0%"; spec.change_numfmt = "0%" end
   local function num(v) return type(v) == "number" and v or tonumber(v ~= host.null and v or nil) end
   local function label(r)
@@ -160,7 +164,8 @@ local function run(ctx, m, rep, out, at)
   for k in pairs(rep.params or {}) do given[k] = params[k] end
   -- the report's language (--lang): the model's words as written, numbers as the language
   -- writes them (docs/reports.md, "Language")
-  local doc = report.document { lang = require("qm.reports.i18n").of(ctx, m).lang, title = rep.title or rep.id, subtitle = rep.subtitle,
+  local L = require("qm.reports.i18n").of(ctx, m)
+  local doc = report.document { lang = L.lang, title = rep.title or rep.id, subtitle = rep.subtitle,
     data = json.object({ model = m.id, report = rep.id, title = rep.title or rep.id, as_of = tostring(as_of),
       params = given, sections = sections },
       { "model", "report", "title", "as_of", "params", "sections" }) }
@@ -200,7 +205,7 @@ local function run(ctx, m, rep, out, at)
       local decl = lang.columns(s) or {}
       local cols = {}
       if #decl > 0 then
-        for _, c in ipairs(decl) do cols[#cols + 1] = table_column(m, c) end
+        for _, c in ipairs(decl) do cols[#cols + 1] = table_column(m, c, L) end
       else
         for _, k in ipairs(keys) do cols[#cols + 1] = { key = k, title = k } end
       end
@@ -236,7 +241,7 @@ local function run(ctx, m, rep, out, at)
         doc:table { name = s.id, sheet = s.title, columns = cols, rows = rows or open }
       end
       if s.chart and rows and #rows > 0 then
-        local ok, err = pcall(doc.chart, doc, M.chart_spec(s.chart, rows, s.title, function(k) return titles[k] or k end, label_of))
+        local ok, err = pcall(doc.chart, doc, M.chart_spec(s.chart, rows, s.title, function(k) return titles[k] or k end, label_of, L))
         if not ok then
           -- the rows do not fit the chart (a radar of two axes): the data's error, at the section
           local why = tostring(err):gsub("^[^\n]-%.lua:%d+: ", "")

@@ -37,7 +37,7 @@ function M.plan(ctx, m, out)
     { key = "owner", title = L("col.owner"), wrap = 24 }, { key = "time", title = L("plan.col.time"), wrap = 24 },
     { key = "kind", title = L("plan.col.kind"), text = function(v) return L("plan.kind." .. v:gsub(" ", "_")) end },
     { key = "status", title = L("col.status"), text = function(v) return L:status(v) end },
-    { key = "why", title = "", text = function(v) return L:reason(v) end }, { key = "links", title = L("plan.col.links") },
+    { key = "why", title = L("col.reason"), text = function(v) return L:reason(v) end }, { key = "links", title = L("plan.col.links") },
     { key = "goals", title = L("plan.col.goals") } }, rows = rows }
   report.write(doc, ctx.opts.format, out)
 end

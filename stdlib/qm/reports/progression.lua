@@ -99,8 +99,11 @@ local function settings(m)
   if p.coverage_days == nil then
     local phrase = p.coverage or "et halvt år"
     cov, cov_err = time.read(phrase, "gap")
-    if not cov or cov.year_missing or not cov.max_gap or cov.min_gap then
-      error(("progression.coverage: %s"):format(cov_err or ("\"" .. phrase .. "\" is not a length of time like \"et halvt år\"")), 0)
+    -- a length of time ("et halvt år", "6 måneder"), not a recurrence ("hvert kvartal" read
+    -- as one would print "mere end hvert kvartal")
+    if not cov or cov.year_missing or not cov.max_gap or cov.min_gap or not cov.duration then
+      error(("progression.coverage: %s"):format(cov_err or ("\"" .. phrase
+        .. "\" is not a length of time like \"et halvt år\", \"et år\" or \"6 måneder\"")), 0)
     end
     cov = { phrase = phrase, gap = cov.max_gap }
   end

@@ -165,8 +165,20 @@ local function chart_format(L, decimals)
   return charts.number { decimals = decimals or 1, decimal = L.decimal }
 end
 
+-- the charts' axis: the model's scale, else the span of its questions' own scales (CAF puts
+-- its 0-5 scales on the themes: an axis of 0-100 squeezed every score into its first 5 %)
 local function scale_bounds(m)
   local s = m.scale
+  if s and type(s.min) == "number" and type(s.max) == "number" then return s.min, s.max end
+  local lo, hi
+  for _, q in ipairs(m:questions()) do
+    local qs = q.scale_of and q:scale_of()
+    if qs and type(qs.min) == "number" and type(qs.max) == "number" then
+      lo = lo and math.min(lo, qs.min) or qs.min
+      hi = hi and math.max(hi, qs.max) or qs.max
+    end
+  end
+  if lo and hi and hi > lo then return lo, hi end
   return (s and s.min) or 0, (s and s.max) or 100
 end
 
@@ -677,6 +689,22 @@ function M.actions(db, round_id, as_of)
   return list
 end
 
+-- an action's linked themes ("ledelse,ressourcer", as qm action --themes stores them) in
+-- words for people: each theme's title (a question: its id and text); an id the model does not
+-- have is shown as it is (JSON and CSV keep the ids)
+local function element_titles(m, ids)
+  if type(ids) ~= "string" then return ids end
+  local out = {}
+  for id in ids:gmatch("[^,;]+") do
+    id = id:match("^%s*(.-)%s*$")
+    local e = id ~= "" and m:find(id) or nil
+    if e and e.kind == "question" then out[#out + 1] = id .. " " .. (e.text or e.title or "")
+    elseif e then out[#out + 1] = e.title or id
+    elseif id ~= "" then out[#out + 1] = id end
+  end
+  return table.concat(out, ", ")
+end
+
 function M.handleplan(ctx, m, out, doc_in)
   local L = i18n.of(ctx, m)
   local db = need_db(ctx)
@@ -698,7 +726,7 @@ function M.handleplan(ctx, m, out, doc_in)
     { key = "owner", title = L("col.owner") }, { key = "start", title = L("col.start") }, { key = "deadline", title = L("col.deadline") },
     { key = "status", title = L("col.status"), text = function(v) return L:status(v) end },
     { key = "overdue", title = L("handleplan.col.overdue"), text = function(v) return v and L("word.yes") or "" end },
-    { key = "themes", title = L("col.themes") } }, rows = rows }
+    { key = "themes", title = L("col.themes"), text = function(v) return element_titles(m, v) end } }, rows = rows }
   if doc_in then return data end
   doc.data = json.object({ model = m.id, round = r.id, as_of = tostring(as_of), overdue = overdue, actions = data },
     { "model", "round", "as_of", "overdue", "actions" })
@@ -1043,7 +1071,11 @@ function M.statistik(ctx, m, out)
     out:write('{"model":', json.encode(m.id), ',"conventions":', json.encode(M.conventions(m)), ',"questions":[')
   elseif fmt == "markdown" then
     out:write(M.conventions_text(m, L), "\n\n")
-    out:write("| ", table.concat(heads, " | "), " |\n|", string.rep(" ---: |", #stat_cols), "\n")
+    -- numbers right-aligned, the text columns (round, question, the yes/no flag) not: the
+    -- text format's widths say which is which (as the table renderer aligns them)
+    local align = {}
+    for i = 1, #stat_cols do align[i] = stat_widths[i] > 0 and " ---: |" or " --- |" end
+    out:write("| ", table.concat(heads, " | "), " |\n|", table.concat(align), "\n")
   else
     out:write(M.conventions_text(m, L), "\n")
     out:write(("%-12s %-8s %4s %3s %7s %7s %5s %7s %8s %5s %5s %5s %5s %5s %5s %3s %6s %3s %6s %s\n"):format(table.unpack(heads)))
@@ -1169,7 +1201,7 @@ function M.demo(ctx, m, out)
   report.write(doc, ctx.opts.format, out)
 end
 
-registry.register("svarrapport", M.svarrapport, "every participant's answers (anonymised P1..Pn) and the statistics per question", { "questions", "rounds" })
+registry.register("svarrapport", M.svarrapport, "every answer per question in order of score, without participant labels (stable_labels: P1..Pn), and the statistics", { "questions", "rounds" })
 registry.register("konsensus", M.konsensus, "the consensus meeting's agenda: statistics, proposals, most disagreement first", { "questions", "rounds" })
 registry.register("konsensusrapport", function(ctx, m, out) return M.konsensusrapport(ctx, m, out) end, "agreed scores, strengths and improvement areas per theme, with the spread", { "questions", "rounds" })
 registry.register("prioritering", function(ctx, m, out) return M.prioritering(ctx, m, out) end, "improvement areas ordered by the model's rule", { "questions", "rounds" })

@@ -334,7 +334,7 @@ return {
     ["borger.list_subtitle"] = "Pr. {date:date} (skjulte scorer tæller med)",
     ["borger.list_subtitle_caseworker"] = "Pr. {date:date}, sagsbehandler {caseworker} (skjulte scorer tæller med)",
     ["coverage.title"] = "{model} — dækning",
-    ["coverage.subtitle"] = "Borgere i jobcentret mere end {phrase} (strengt: startet før {before}) pr. {date:date}",
+    ["coverage.subtitle"] = "Borgere i jobcentret mere end {phrase} (strengt: startet før {before:date}) pr. {date:date}",
     ["coverage.subtitle_days"] = { one = "Borgere i jobcentret mere end {n} dag (strengt) pr. {date:date}", other = "Borgere i jobcentret mere end {n} dage (strengt) pr. {date:date}" },
     ["coverage.eligible"] = "Borgere omfattet af målet",
     ["coverage.covered"] = "Heraf scoret",

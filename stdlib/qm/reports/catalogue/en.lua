@@ -336,7 +336,7 @@ return {
     ["borger.list_subtitle"] = "As of {date:date} (hidden scores count)",
     ["borger.list_subtitle_caseworker"] = "As of {date:date}, caseworker {caseworker} (hidden scores count)",
     ["coverage.title"] = "{model} — coverage",
-    ["coverage.subtitle"] = "Citizens in the job centre for more than {phrase} (strictly: started before {before}) as of {date:date}",
+    ["coverage.subtitle"] = "Citizens in the job centre for more than {phrase} (strictly: started before {before:date}) as of {date:date}",
     ["coverage.subtitle_days"] = { one = "Citizens in the job centre for more than {n} day (strictly) as of {date:date}", other = "Citizens in the job centre for more than {n} days (strictly) as of {date:date}" },
     ["coverage.eligible"] = "Citizens the goal covers",
     ["coverage.covered"] = "Of these scored",
