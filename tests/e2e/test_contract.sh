@@ -397,3 +397,74 @@ t_run run "$T_TMP/vt.lua" --db "$T_TMP/jc.db" --report progression --as-of 2011-
 expect_exit 1
 expect_stderr_has 'table "jc_scores" (progression.tables.scores) has no column hidden'
 t_done
+
+t_case one_citizens_report_checks_that_citizens_rows_and_a_bad_value_elsewhere_does_not_stop_it
+# borger for one citizen checks the rows it reads (the citizen, the citizen's conversations and
+# their scores); a value outside its domain in another citizen's rows does not stop it, one in
+# the citizen's own rows does, named with its row in the table. Every other report, and
+# borger for every citizen, still checks every row.
+python3 -c "import sqlite3; c = sqlite3.connect('$T_TMP/one.db'); c.executescript(open('$C/jobcentre.sql').read()); c.commit()"
+one_sql() { python3 -c "import sqlite3, sys; c = sqlite3.connect('$T_TMP/one.db'); c.executescript(sys.argv[1]); c.commit()" "$1"; }
+printf 'local vejle = use "%s/models/resultatbaseret_styring/vejle.lua"\nmodel "vo" { extends = vejle }\n' \
+  "$QM_SOURCE_DIR" >"$T_TMP/vo.lua"
+t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report borger --param citizen=c1 --as-of 2011-01-01 --format csv
+expect_exit 0
+good_c1=$(cat "$T_OUT")
+expect_stdout_has "2010-06-01,v1,-,-,3,-,-,-"
+# a score off the scale in c3's conversation: c1's report is the same, c3's stops at that row
+one_sql "INSERT INTO jc_scores VALUES ('v3', 'tillid', 6, 0)"
+t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report borger --param citizen=c1 --as-of 2011-01-01 --format csv
+expect_exit 0
+[ "$(cat "$T_OUT")" = "$good_c1" ] || t_fail "c1's report changed by a bad value in c3's rows"
+t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report borger --param citizen=c3 --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'vo.lua:2: table "jc_scores" (progression.tables.scores), column "score", row 3: expected a score on the scale 1-5, got the whole number 6'
+expect_stdout_lacks "v3"
+for r in "borger" "borger --param caseworker=cw" "progression"; do
+  t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report $r --as-of 2011-01-01
+  expect_exit 1
+  expect_stderr_has 'table "jc_scores" (progression.tables.scores), column "score", row 3: expected a score on the scale 1-5'
+done
+# the row named is the citizen's own: the same bad indicator in c3's row first, then in c1's
+one_sql "UPDATE jc_scores SET score = 2, indicator = 'trivsel' WHERE rowid = 3; INSERT INTO jc_scores VALUES ('v1', 'trivsel', 2, 0)"
+t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report borger --param citizen=c1 --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'table "jc_scores" (progression.tables.scores), column "indicator", row 4: expected the id of a question of the model, got the text "trivsel"'
+t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report borger --param citizen=c3 --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'column "indicator", row 3: expected the id of a question of the model, got the text "trivsel"'
+one_sql "DELETE FROM jc_scores WHERE rowid = 4; UPDATE jc_scores SET indicator = 'tillid' WHERE rowid = 3"
+# a date that does not exist in c3's conversation, a start date that is no date in c3's row
+one_sql "UPDATE jc_conversations SET date = '2010-02-30' WHERE id = 'v3'; UPDATE jc_citizens SET start_date = 'snart' WHERE id = 'c3'"
+t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report borger --param citizen=c1 --as-of 2011-01-01 --format csv
+expect_exit 0
+[ "$(cat "$T_OUT")" = "$good_c1" ] || t_fail "c1's report changed by bad dates in c3's rows"
+t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report borger --param citizen=c3 --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'table "jc_citizens" (progression.tables.citizens), column "start_date", row 3: expected a date, got the text "snart"'
+one_sql "UPDATE jc_citizens SET start_date = '2010-01-01' WHERE id = 'c3'"
+t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report borger --param citizen=c3 --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'table "jc_conversations" (progression.tables.conversations), column "date", row 2: expected a date, got the text "2010-02-30"'
+t_run run "$T_TMP/vo.lua" --db "$T_TMP/one.db" --report borger --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'column "date", row 2: expected a date, got the text "2010-02-30"'
+# the tables named in upper case are the same tables: still only c1's rows checked
+printf 'local vejle = use "%s/models/resultatbaseret_styring/vejle.lua"\nmodel "vu" { extends = vejle, change = { progression = { tables = { conversations = "JC_CONVERSATIONS", scores = "JC_Scores" } } } }\n' \
+  "$QM_SOURCE_DIR" >"$T_TMP/vu.lua"
+t_run run "$T_TMP/vu.lua" --db "$T_TMP/one.db" --report borger --param citizen=c1 --as-of 2011-01-01 --format csv
+expect_exit 0
+[ "$(cat "$T_OUT")" = "$good_c1" ] || t_fail "c1's report through upper-case table names"
+# a view has no rows to keep: the whole view is checked, as before
+one_sql "CREATE VIEW jc_conversations_v AS SELECT * FROM jc_conversations"
+printf 'local vejle = use "%s/models/resultatbaseret_styring/vejle.lua"\nmodel "vv" { extends = vejle, change = { progression = { tables = { conversations = "jc_conversations_v" } } } }\n' \
+  "$QM_SOURCE_DIR" >"$T_TMP/vv.lua"
+t_run run "$T_TMP/vv.lua" --db "$T_TMP/one.db" --report borger --param citizen=c1 --as-of 2011-01-01
+expect_exit 1
+expect_stderr_has 'table "jc_conversations_v" (progression.tables.conversations), column "date", row'
+one_sql "UPDATE jc_conversations SET date = '2010-06-01' WHERE id = 'v3'"
+t_run run "$T_TMP/vv.lua" --db "$T_TMP/one.db" --report borger --param citizen=c1 --as-of 2011-01-01 --format csv
+expect_exit 0
+[ "$(cat "$T_OUT")" = "$good_c1" ] || t_fail "c1's report through a view"
+expect_stderr_lacks "stdlib/"
+t_done

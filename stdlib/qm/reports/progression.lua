@@ -121,13 +121,15 @@ local function sql(template, t)
 end
 
 -- the database and settings, with the tables this report reads checked against their
--- declaration (qm.lang.inputs): a missing table or column is named with its setting
-local function open(ctx, m, roles)
+-- declaration (qm.lang.inputs): a missing table or column is named with its setting. subset
+-- (optional): the rows the report reads, when it reads only some (contract.check_report);
+-- the third value is then what to read each checked role from (a table name, or the kept rows)
+local function open(ctx, m, roles, subset)
   local db = ctx:model_database()
   if not db then cli.usage_error("this report needs the job centre's data: give --db FILE") end
   local st = settings(m)
-  contract.check_report(db, m, "progression", st.tables, roles)
-  return db, st
+  local sources = contract.check_report(db, m, "progression", st.tables, roles, subset)
+  return db, st, sources
 end
 
 local function as_of(ctx, m) return tostring(ctx:as_of(m)) end
@@ -551,18 +553,22 @@ end
 -- one citizen: every conversation with its scores (a row per conversation, a column per
 -- indicator; * = hidden from the citizen, - = not scored), progression per indicator, and the
 -- focus points and interventions when those tables exist
-local function one_citizen(ctx, m, out, db, st, id)
+-- The citizen's rows of citizens, conversations and scores were kept when they were checked
+-- (open's subset: one pass over the scores, no index needed); src reads them from there.
+local function one_citizen(ctx, m, out, db, st, id, src)
   local L = i18n.of(ctx, m)
   local t = as_of(ctx, m)
-  local c = db:first(sql("SELECT * FROM {citizens} WHERE id = :id", st.tables), { id = id })
+  local tables = {}
+  for k, v in pairs(st.tables) do tables[k] = src[k] or v end
+  local c = db:first(sql("SELECT * FROM {citizens} WHERE id = :id", tables), { id = id })
   if not c then error(("--param citizen=%s: no such citizen in %s"):format(id, st.tables.citizens), 0) end
   local qs = m:questions()
-  -- the citizen's scores picked by conversation id (one pass over the scores, no index needed)
-  local mine = sql(" AND s.conversation_id IN (SELECT id FROM {conversations} WHERE citizen_id = :id)", st.tables)
+  -- the citizen's scores picked by conversation id
+  local mine = sql(" AND s.conversation_id IN (SELECT id FROM {conversations} WHERE citizen_id = :id)", tables)
   local convs = db:rows(sql([[WITH mine AS MATERIALIZED (SELECT * FROM {scores} s WHERE 1]] .. mine .. [[)
     SELECT cv.id, cv.date, s.indicator, s.score, s.hidden FROM {conversations} cv
     LEFT JOIN mine s ON s.conversation_id = cv.id
-    WHERE cv.citizen_id = :id AND cv.date <= :as_of ORDER BY cv.date, cv.id]], st.tables), { id = id, as_of = t })
+    WHERE cv.citizen_id = :id AND cv.date <= :as_of ORDER BY cv.date, cv.id]], tables), { id = id, as_of = t })
   local timeline, trows, by_id = json.array({}), {}, {}
   for _, r in ipairs(convs) do
     local conv = by_id[r.id]
@@ -585,7 +591,8 @@ local function one_citizen(ctx, m, out, db, st, id)
   for i, conv in ipairs(timeline) do
     timeline[i] = json.object({ id = conv.id, date = conv.date, scores = json.object(conv.scores) }, { "id", "date", "scores" })
   end
-  local data, shown = per_citizen_rows(db, st, m, "s.citizen_id = :id", { id = id, as_of = t }, " AND cv.citizen_id = :id" .. mine)
+  local data, shown = per_citizen_rows(db, setmetatable({ tables = tables }, { __index = st }), m, "s.citizen_id = :id",
+    { id = id, as_of = t }, " AND cv.citizen_id = :id" .. mine)
   local focus, interventions = json.array({}), json.array({})
   if has_table(db, st.tables.focus) then
     focus = json.array(db:rows(sql([[SELECT indicator, opened, closed, reason FROM {focus}
@@ -621,8 +628,14 @@ end
 -- citizen, one row per citizen and indicator
 function M.citizen(ctx, m, out)
   local L = i18n.of(ctx, m)
-  local db, st = open(ctx, m, { "citizens", "conversations", "scores" })
-  if ctx.params.citizen then return one_citizen(ctx, m, out, db, st, tostring(ctx.params.citizen)) end
+  local id = ctx.params.citizen ~= nil and tostring(ctx.params.citizen) or nil
+  -- one citizen: only that citizen's rows are checked (and kept for the report to read); a
+  -- bad value in another citizen's rows does not stop it. Every citizen: every row.
+  local subset = id and { citizens = { where = "id = :id", params = { id = id } },
+    conversations = { where = "citizen_id = :id", params = { id = id } },
+    scores = { where = "conversation_id IN (SELECT id FROM {conversations})" } }
+  local db, st, src = open(ctx, m, { "citizens", "conversations", "scores" }, subset)
+  if id then return one_citizen(ctx, m, out, db, st, id, src) end
   local t = as_of(ctx, m)
   local tf, tp = target_filter(st, ctx)
   local where, p = tf, params({ as_of = t }, tp)
