@@ -7,6 +7,7 @@
 ** rules (strict: no surrogates, nothing above U+10FFFF, no overlong forms) counts one column
 ** per byte; otherwise each code point counts 0 (a zero range), 2 (a wide range, from U+1100)
 ** or 1. The text reports measure every cell, so this loop ran a quarter of a konsensusrapport.
+** plain(s) says whether text needs no escaping on a terminal (no control characters, UTF-8).
 */
 #include <stdint.h>
 #include <string.h>
@@ -89,6 +90,29 @@ static int l_of(lua_State *L) {
   return 1;
 }
 
+/* plain(s): true when s shows on a terminal as it is: no control character (bytes 0-31
+** and 127) and valid UTF-8 by utf8.len's rules; qm.reports.tables' escape() and term() and
+** its sanitize() then have nothing to do, and return s without running their patterns */
+static int l_plain(lua_State *L) {
+  size_t len;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      if (c < 32 || c == 127) break;
+      i++;
+      continue;
+    }
+    uint32_t cp;
+    size_t k = decode(s + i, len - i, &cp);
+    if (k == 0) break;
+    i += k;
+  }
+  lua_pushboolean(L, i == len);
+  return 1;
+}
+
 /* copy the list of {lo, hi} pairs at index t into r; returns its length */
 static int copy_ranges(lua_State *L, int t, Range *r, const char *what) {
   int n = (int)luaL_len(L, t);
@@ -122,7 +146,7 @@ static int l_measurer(lua_State *L) {
 }
 
 int qmW_open_lib(lua_State *L) {
-  static const luaL_Reg fns[] = { { "measurer", l_measurer }, { NULL, NULL } };
+  static const luaL_Reg fns[] = { { "measurer", l_measurer }, { "plain", l_plain }, { NULL, NULL } };
   luaL_newlib(L, fns);
   return 1;
 }

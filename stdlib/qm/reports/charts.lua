@@ -34,17 +34,16 @@ M.coord = c
 -- charts.number{ decimals = 1, decimal = ".", percent = false } -> function(v) -> string
 -- Fixed formatting: rounded to `decimals`, trailing zeros dropped, `decimal` as the mark;
 -- percent multiplies by 100 and appends "%". nil (missing) is written "–".
+-- (The text is qm.numtext's fixed(), engine/numtext.c: %.<decimals>f, trimmed, "-0" as "0",
+-- the mark for the point; a number as a float, as the format above made it.)
+local fixed_text = require("qm.numtext").fixed
 function M.number(opts)
   opts = opts or {}
   local d, mark, pct = opts.decimals or 1, opts.decimal or ".", opts.percent
-  local fixed = "%." .. d .. "f"
   return function(v)
     if v == nil or type(v) ~= "number" or v ~= v then return "–" end
     if pct then v = v * 100 end
-    local s = fixed:format(v)
-    if d > 0 then s = s:gsub("0+$", ""):gsub("%.$", "") end
-    if s == "-0" then s = "0" end
-    if mark ~= "." then s = s:gsub("%.", mark) end
+    local s = fixed_text(v + 0.0, d, d > 0, mark)
     return pct and (s .. "%") or s
   end
 end

@@ -37,35 +37,19 @@ end
 
 -- ---------------------------------------------------------------- numbers
 
--- digits grouped by threes from five digits up (4500, 12.345): a four-digit number, a year
--- above all, is written without a separator; a language without a separator (English)
--- writes none
-local function group(int, sep)
-  if #int <= 4 or sep == "" then return int end
-  local out = int:reverse():gsub("(%d%d%d)", "%1" .. sep):reverse()
-  if out:sub(1, #sep) == sep then out = out:sub(#sep + 1) end
-  return out
-end
-
 -- a number as text: at most `decimals` decimals (default 2), trailing zeros dropped, the
--- language's decimal mark and thousands separator; fixed = true keeps the zeros
+-- language's decimal mark and its thousands separator, digits grouped by threes from five
+-- digits up (4500, 12.345: a four-digit number, a year above all, is written without one; a
+-- language without a separator, English, writes none); "-0" is "0"; fixed = true keeps the
+-- zeros. The formatting is qm.numtext's (engine/numtext.c): the steps it documents are this
+-- function's old Lua (format, gsubs, a match and the grouping), done without a string per step.
+local fixed_text = require("qm.numtext").fixed
 local function number(cat, v, decimals, fixed)
   if v == nil or v ~= v then return nil end
   -- the common case, a small whole number, without any work (a streamed table writes many)
   if math.type(v) == "integer" and v > -10000 and v < 10000 then return tostring(v) end
   if v == math.huge then return "∞" elseif v == -math.huge then return "-∞" end
-  local s
-  if math.type(v) == "integer" then s = tostring(v)
-  else
-    s = ("%." .. (decimals or 2) .. "f"):format(v)
-    if not fixed and s:find("%.") then s = s:gsub("0+$", ""):gsub("%.$", "") end
-    if s == "-0" then s = "0" end
-  end
-  local sign, int, frac = s:match("^(%-?)(%d+)%.?(%d*)$")
-  if not int then return s end
-  s = sign .. group(int, cat.number.group)
-  if frac ~= "" then s = s .. cat.number.decimal .. frac end
-  return s
+  return fixed_text(v, decimals or 2, not fixed, cat.number.decimal, cat.number.group)
 end
 
 -- ---------------------------------------------------------------- messages

@@ -26,6 +26,9 @@
 -- stays flat however many rows a query gives. csv and json write each row as it comes.
 local width = require "qm.reports.width"
 local json = require "qm.reports.json"
+-- plain(s): no control characters and valid UTF-8, text a terminal shows as it is (qm.width,
+-- engine/width.c): most cells, which escape() and sanitize() then return without a pattern
+local plain = require("qm.width").plain
 
 local M = {}
 
@@ -44,7 +47,7 @@ end
 -- text for a terminal: a line break as \n, other control characters and bytes that are not
 -- UTF-8 as \xNN, so data never moves the cursor or breaks a table's lines
 local function escape(s)
-  if not s:find("[%z\1-\31\127-\255]") then return s end
+  if plain(s) then return s end
   s = s:gsub("\n", "\\n"):gsub("[%z\1-\31\127]", function(c) return ("\\x%02x"):format(c:byte()) end)
   if utf8.len(s) then return s end
   local parts, i = {}, 1
@@ -61,6 +64,7 @@ M.escape = escape
 
 -- control characters shown escaped, line breaks and tabs kept (prose)
 local function sanitize(s)
+  if plain(s) then return s end
   return (s:gsub("[%z\1-\8\11-\31\127]", function(c) return ("\\x%02x"):format(c:byte()) end))
 end
 M.sanitize = sanitize
@@ -144,6 +148,7 @@ function M.new(format, cols, opts)
   -- a terminal's text of a cell or title
   local prose = opts.newlines
   local function term(s)
+    if plain(s) then return s end
     if prose then s = s:gsub("[\n\t]", prose) end
     return escape(s)
   end
@@ -269,8 +274,10 @@ function M.new(format, cols, opts)
       if (fit or not streaming) and not (right[i] and is_value) then return width.shorten(s, w[i]) end
       return s
     end
+    -- a column line ends without spaces: cut after its last other character (a match that
+    -- backs up over the trailing spaces once; "%s+$" tried every space of a padded line)
     local function join(parts)
-      if format == "column" then return (table.concat(parts, "  "):gsub("%s+$", "")) end
+      if format == "column" then return table.concat(parts, "  "):match("^.*%S") or "" end
       local v = format == "table" and "|" or "│"
       return v .. " " .. table.concat(parts, " " .. v .. " ") .. " " .. v
     end
@@ -282,10 +289,16 @@ function M.new(format, cols, opts)
     end
     local corners = format == "table" and { top = { "+", "+", "+" }, mid = { "+", "+", "+" }, bottom = { "+", "+", "+" } }
       or { top = { "┌", "┬", "┐" }, mid = { "├", "┼", "┤" }, bottom = { "└", "┴", "┘" } }
+    -- a column line's last cell, when left-aligned, is not padded: join cuts the spaces
+    local pad_last = true
+    local function pad(s, i)
+      if i == n and not pad_last then return s end
+      return width.pad(s, w[i], right[i])
+    end
     local parts = {}
     local function emit(cells)
       if not wrapped then
-        for i = 1, n do parts[i] = width.pad(fitted(cells[i], i, true), w[i], right[i]) end
+        for i = 1, n do parts[i] = pad(fitted(cells[i], i, true), i) end
         line(join(parts))
         return
       end
@@ -296,12 +309,13 @@ function M.new(format, cols, opts)
         if #pieces[i] > height then height = #pieces[i] end
       end
       for k = 1, height do
-        for i = 1, n do parts[i] = width.pad(pieces[i][k] or "", w[i], right[i]) end
+        for i = 1, n do parts[i] = pad(pieces[i][k] or "", i) end
         line(join(parts))
       end
     end
     start = function()
       for i = 1, n do right[i] = right_aligned(i) end
+      pad_last = format ~= "column" or right[n] == true
       -- a wrapped column is at most its width (and at least its longest word, indented)
       for i, c in ipairs(cols) do
         if c.wrap and w[i] > c.wrap then
@@ -325,7 +339,7 @@ function M.new(format, cols, opts)
       if format ~= "column" then line(rule(corners.top[1], corners.top[2], corners.top[3])) end
       if headers then
         local hs = {}
-        for i = 1, n do hs[i] = width.pad(width.shorten(names[i], w[i]), w[i], right[i]) end
+        for i = 1, n do hs[i] = pad(width.shorten(names[i], w[i]), i) end
         line(join(hs))
         if format == "column" then
           local d = {}

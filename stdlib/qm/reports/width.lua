@@ -78,11 +78,19 @@ function M.shorten(s, w)
   return s:sub(1, cut) .. "…"
 end
 
+-- runs of spaces up to 80 long, each made once (a table's padding is mostly short gaps)
+local spaces = {}
+
 --- width.pad(s, w, right): s padded with spaces to w columns (on the left when right).
 function M.pad(s, w, right)
   local gap = w - of(s)
   if gap <= 0 then return s end
-  return right and (string.rep(" ", gap) .. s) or (s .. string.rep(" ", gap))
+  local fill = spaces[gap]
+  if not fill then
+    fill = string.rep(" ", gap)
+    if gap <= 80 then spaces[gap] = fill end
+  end
+  return right and (fill .. s) or (s .. fill)
 end
 
 return M

@@ -1,0 +1,173 @@
+-- The reports' text helpers in C against the Lua they replaced: qm.numtext's fixed()
+-- (engine/numtext.c) behind qm.reports.i18n's numbers and charts.number, and qm.width's
+-- plain() (engine/width.c) behind qm.reports.tables' escape(), sanitize() and term().
+local t = require "testing"
+local numtext = require "qm.numtext"
+local plain = require("qm.width").plain
+local i18n = require "qm.reports.i18n"
+local charts = require "qm.reports.charts"
+local tables = require "qm.reports.tables"
+
+-- qm.reports.i18n's number(), as it was in Lua (before engine/numtext.c)
+local function lua_group(int, sep)
+  if #int <= 4 or sep == "" then return int end
+  local out = int:reverse():gsub("(%d%d%d)", "%1" .. sep):reverse()
+  if out:sub(1, #sep) == sep then out = out:sub(#sep + 1) end
+  return out
+end
+local function lua_i18n_number(cat, v, decimals, fixed)
+  if v == nil or v ~= v then return nil end
+  if math.type(v) == "integer" and v > -10000 and v < 10000 then return tostring(v) end
+  if v == math.huge then return "∞" elseif v == -math.huge then return "-∞" end
+  local s
+  if math.type(v) == "integer" then s = tostring(v)
+  else
+    s = ("%." .. (decimals or 2) .. "f"):format(v)
+    if not fixed and s:find("%.") then s = s:gsub("0+$", ""):gsub("%.$", "") end
+    if s == "-0" then s = "0" end
+  end
+  local sign, int, frac = s:match("^(%-?)(%d+)%.?(%d*)$")
+  if not int then return s end
+  s = sign .. lua_group(int, cat.number.group)
+  if frac ~= "" then s = s .. cat.number.decimal .. frac end
+  return s
+end
+
+-- charts.number(), as it was in Lua
+local function lua_chart_number(opts)
+  local d, mark, pct = opts.decimals or 1, opts.decimal or ".", opts.percent
+  local fixed = "%." .. d .. "f"
+  return function(v)
+    if v == nil or type(v) ~= "number" or v ~= v then return "–" end
+    if pct then v = v * 100 end
+    local s = fixed:format(v)
+    if d > 0 then s = s:gsub("0+$", ""):gsub("%.$", "") end
+    if s == "-0" then s = "0" end
+    if mark ~= "." then s = s:gsub("%.", mark) end
+    return pct and (s .. "%") or s
+  end
+end
+
+-- the numbers: rounding edges (0.05, 2.675, 0.125 are not what they look like in binary),
+-- negative zero and values that round to it, grouping edges (4 and 5 digits), integers and
+-- floats, huge and tiny values, infinities and NaN
+local VALUES = { 0, 0.0, -0.0, 1, -1, 0.05, -0.05, 0.049, 2.675, -2.675, 1.005, 0.125, 0.5, 1.5,
+  2.5, -0.5, -0.004, -0.04, 0.004, 9.995, 99.95, 55, 55.0, 71.666666, 42.5, 100, 9999, 9999.5,
+  10000, -10000, 10000.0, 12345, -12345, 12345.678, 999999.999, 1234567, -1234567.5, 1e15,
+  1e20, -1e20, 1.5e300, 2^53, 2^63 - 1, math.mininteger, 1e-300, -1e-300, 0.1 + 0.2,
+  math.huge, -math.huge, 0 / 0 }
+
+t.test("the C number text is the Lua number text: i18n's numbers in Danish and English", function()
+  local checked = 0
+  for _, lang in ipairs { "da", "en" } do
+    local L = i18n.new(lang)
+    for _, v in ipairs(VALUES) do
+      for _, d in ipairs { 0, 1, 2, 3 } do
+        for _, fixed in ipairs { false, true } do
+          local what = ("%s %s decimals %d%s"):format(lang, tostring(v), d, fixed and " fixed" or "")
+          t.eq(L:num(v, d, fixed), lua_i18n_number(L.cat, v, d, fixed), what)
+          checked = checked + 1
+        end
+      end
+      t.eq(L:num(v), lua_i18n_number(L.cat, v), lang .. " default decimals " .. tostring(v))
+    end
+  end
+  t.truthy(checked > 700, "many numbers checked")
+  local da = i18n.new("da")
+  t.eq(da:num(12345.678), "12.345,68", "grouped from five digits, decimal comma")
+  t.eq(da:num(4500.5), "4500,5", "four digits are not grouped")
+  t.eq(da:num(-0.004), "0", "a value that rounds to -0 is 0")
+  t.eq(da:num(-0.004, 2, true), "-0,00", "fixed keeps the sign and the zeros, as before")
+  t.eq(da:num(2.675), "2,67", "2.675 is 2.67499... in binary")
+  t.eq(da:num(-1234567), "-1.234.567", "an integer is grouped after its sign")
+  t.eq(da:num(0 / 0), nil, "NaN is no number")
+end)
+
+t.test("the C number text is the Lua number text: charts.number, with percent and marks", function()
+  for _, opts in ipairs { {}, { decimals = 0 }, { decimals = 1, decimal = "," }, { decimals = 2, decimal = "," },
+                          { decimals = 1, percent = true }, { decimals = 0, percent = true, decimal = "," },
+                          { decimals = 3, decimal = "·" } } do
+    local c, l = charts.number(opts), lua_chart_number(opts)
+    for _, v in ipairs(VALUES) do
+      t.eq(c(v), l(v), ("%s decimals %s mark %s%s"):format(tostring(v), tostring(opts.decimals),
+        tostring(opts.decimal), opts.percent and " percent" or ""))
+    end
+    t.eq(c(nil), "–", "nil")
+    t.eq(c("12"), "–", "text is no number")
+  end
+  t.eq(charts.number { decimals = 1, decimal = "," }(0 / 0), "–", "NaN is a dash")
+  t.eq(charts.number { decimals = 1 }(-0.0), "0", "negative zero")
+  t.eq(charts.number { decimals = 1, decimal = "," }(0.05), "0,1", "0.05 rounds up at one decimal")
+  t.eq(charts.number { decimals = 1, decimal = "," }(55), "55", "an integer, trimmed")
+  t.eq(charts.number { decimals = 1, decimal = "," }(1e20), "100000000000000000000", "charts do not group")
+end)
+
+t.test("numtext.fixed: its arguments", function()
+  t.eq(numtext.fixed(12345.5, 1, true, ",", "."), "12.345,5")
+  t.eq(numtext.fixed(12345.5, 1, true, ",", "\u{a0}"), "12\u{a0}345,5", "a separator of two bytes")
+  t.eq(numtext.fixed(1.5), "1.50", "defaults: two decimals, not trimmed, a point, no groups")
+  t.eq(numtext.fixed(12345), "12345", "an integer as tostring writes it")
+  t.eq(numtext.fixed(-math.huge, 1, true, ","), "-inf", "what is no plain number is kept")
+  t.raises(function() numtext.fixed(1, 100) end, "decimals")
+  t.raises(function() numtext.fixed(1, -1) end, "decimals")
+  t.raises(function() numtext.fixed("x") end, "number expected")
+end)
+
+-- tables' escape() before plain(): the pattern steps, which plain() lets it skip
+local function lua_escape(s)
+  if not s:find("[%z\1-\31\127-\255]") then return s end
+  s = s:gsub("\n", "\\n"):gsub("[%z\1-\31\127]", function(c) return ("\\x%02x"):format(c:byte()) end)
+  if utf8.len(s) then return s end
+  local parts, i = {}, 1
+  while i <= #s do
+    local ok, bad = utf8.len(s, i)
+    if ok then parts[#parts + 1] = s:sub(i) break end
+    parts[#parts + 1] = s:sub(i, bad - 1)
+    parts[#parts + 1] = ("\\x%02x"):format(s:byte(bad))
+    i = bad + 1
+  end
+  return table.concat(parts)
+end
+
+t.test("plain() is true exactly for text without control characters that utf8.len reads", function()
+  local texts = { "", "abc", "Spørgsmål æøå ÆØÅ", "漢字 e\u{301} 👍", "a b  ", "~!@#$%^&*()_+{}|:\"<>?",
+    "a\nb", "tab\there", "\r", "\0", "x\127", "\27[31mred", "\xe6ble", "ab\x80", "\xc3", "\xc0\xaf",
+    "\xed\xa0\x80x", "\xf4\x90\x80\x80", "\xff\xfe", "æ\0ø", "\u{10FFFF}", "\u{FEFF}bom", "\u{85}" }
+  for _, s in ipairs(texts) do
+    local want = not s:find("[%z\1-\31\127]") and utf8.len(s) ~= nil
+    t.eq(plain(s), want, ("%q"):format(s))
+    if want then t.eq(lua_escape(s), s, "the Lua escape keeps plain text as it is") end
+    t.eq(tables.escape(s), lua_escape(s), ("escape %q"):format(s))
+  end
+  t.eq(tables.sanitize("a\tb\nc\1"), "a\tb\nc\\x01", "sanitize keeps line breaks and tabs")
+  t.eq(tables.sanitize("Æblet"), "Æblet")
+end)
+
+-- the column format pads every cell but a left-aligned last one, and cuts a line's trailing
+-- spaces once (the old gsub("%s+$") tried every space of a padded line: quadratic)
+t.test("column lines end without spaces, whatever the last cells hold", function()
+  local lines = {}
+  local w = tables.new("column", { { title = "a" }, { title = "bb" }, { title = "c" } },
+    { line = function(l) lines[#lines + 1] = l end })
+  w.row { "x", "y", "z" }
+  w.row { "longer", "", "" }
+  w.row { "x", "text with trailing   ", "" }
+  w.row { "x", "yy", "last   " }
+  w.finish()
+  t.eq(lines, { "a       bb                     c", "------  ---------------------  -------",
+    "x       y                      z", "longer", "x       text with trailing", "x       yy                     last" })
+  lines = {}
+  w = tables.new("column", { { title = "n" }, { title = "v" } }, { line = function(l) lines[#lines + 1] = l end })
+  w.row { "a", 5 }
+  w.row { "", 12 }
+  w.finish()
+  t.eq(lines, { "n   v", "-  --", "a   5", "   12" }, "a right-aligned last column keeps its padding")
+  local long = string.rep(" ", 5000)
+  lines = {}
+  w = tables.new("column", { { title = "x" } }, { line = function(l) lines[#lines + 1] = l end })
+  w.row { "a" .. long .. "b" .. long }
+  w.finish()
+  t.eq(lines[3], "a" .. long .. "b", "inner spaces kept, trailing ones cut")
+end)
+
+t.done()
