@@ -540,9 +540,13 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   if pts then for _, c in ipairs(pts.criteria) do pts_of[c.id] = c end end
   local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("konsensusrapport.title", { model = m.title or m.id }),
     subtitle = L("sa.round_unit", { round = r.id, unit = unit_name(db, r.unit_id) }) }
-  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
+  -- the JSON data is written only as JSON (or handed to the demo report); the CSV table only
+  -- as CSV: the formats for people skip building them (a JSON object per question)
+  local format = ctx.opts.format or "text"
+  local want_data, want_csv = doc_in ~= nil or format == "json", doc_in == nil and format == "csv"
+  local data = want_data and json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
     max = pts and pts.max or nil, conventions = M.conventions(m), themes = json.array({}) },
-    { "model", "round", "unit", "score", "max", "conventions", "themes" })
+    { "model", "round", "unit", "score", "max", "conventions", "themes" }) or nil
   local csv = {}
   local summary = {}
   for _, th in ipairs(m:themes()) do
@@ -573,9 +577,9 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   for _, th in ipairs(m:themes()) do
     local dots = {}
     local c = pts_of[th.id]
-    local tdata = json.object({ id = th.id, title = th.title, side = th.side, score = tscores[th.id],
+    local tdata = want_data and json.object({ id = th.id, title = th.title, side = th.side, score = tscores[th.id],
       points = c and c.points or nil, max = c and c.max or nil, questions = json.array({}) },
-      { "id", "title", "side", "score", "points", "max", "questions" })
+      { "id", "title", "side", "score", "points", "max", "questions" }) or nil
     local rows = {}
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
@@ -589,12 +593,16 @@ function M.konsensusrapport(ctx, m, out, doc_in)
         dots[#dots + 1] = { label = q.id .. " " .. (q.text or ""), scores = individual[q.id] or {},
           agreed = c and c.dontknow == 0 and null_to_nil(c.score) or nil }
         -- the CSV table is for programs: numbers unrounded, as in JSON
-        csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = qs.min, max = qs.max,
-          sd = qs.sd, n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
-        tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text,
-          agreed = c and (c.dontknow == 1 and "dontknow" or null_to_nil(c.score)) or nil, comment = row.comment,
-          strengths = row.strengths, improvements = row.improvements, spread = M.stats_data(qs) },
-          { "id", "text", "agreed", "comment", "strengths", "improvements", "spread" })
+        if want_csv then
+          csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = qs.min, max = qs.max,
+            sd = qs.sd, n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
+        end
+        if tdata then
+          tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text,
+            agreed = c and (c.dontknow == 1 and "dontknow" or null_to_nil(c.score)) or nil, comment = row.comment,
+            strengths = row.strengths, improvements = row.improvements, spread = M.stats_data(qs) },
+            { "id", "text", "agreed", "comment", "strengths", "improvements", "spread" })
+        end
       end
     end
     doc:heading(("%s %s — %s"):format(th.id, th.title or "", shown(L, tscores[th.id], 1)), 3, { break_before = true })
@@ -604,11 +612,11 @@ function M.konsensusrapport(ctx, m, out, doc_in)
         target = m.target, format = chart_format(L), rows = dots,
         labels = { item = L("col.question"), scores = L("chart.individual_scores"), agreed = L("col.agreed"), target = L("chart.target") } }
     end
-    data.themes[#data.themes + 1] = tdata
+    if data then data.themes[#data.themes + 1] = tdata end
   end
   if doc_in then return data end
   doc.data = data
-  if ctx.opts.format == "csv" then
+  if want_csv then
     doc = report.document { lang = L.lang }
     doc:table { columns = { { key = "theme" }, { key = "question" }, { key = "agreed" }, { key = "min" }, { key = "max" }, { key = "sd" },
       { key = "n" }, { key = "strengths" }, { key = "improvements" }, { key = "comment" } }, rows = csv }

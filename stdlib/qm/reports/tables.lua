@@ -111,15 +111,27 @@ M.html_escape = html_escape
 -- than w stands on its own line); with `hang`, the lines after the first are indented by
 -- that many spaces (and are that much shorter), so a wrapped table cell reads as one; a
 -- cell's own indentation (a criterion under its theme) stays
+-- (In UTF-8 text a line's width is the sum of its words' and spaces' widths, so it is kept as
+-- words are added; text that is not UTF-8 counts a column per byte, measured whole.)
 function M.wrap_text(s, w, hang)
-  local lines, cur = {}, nil
+  local of = width.of
+  local lines, cur, cur_w = {}, nil, 0
   local lead = s:match("^ *")
-  local indent = lead .. string.rep(" ", hang or 0)
-  local function room() return (#lines == 0 and w - #lead) or w - #indent end
+  local indent = hang and hang > 0 and lead .. string.rep(" ", hang) or lead
+  local first_room, room = w - #lead, w - #indent
+  local additive = utf8.len(s) ~= nil
   for word in s:gmatch("%S+") do
-    if cur == nil then cur = word
-    elseif width.of(cur) + 1 + width.of(word) <= room() then cur = cur .. " " .. word
-    else lines[#lines + 1] = (#lines == 0 and lead or indent) .. cur; cur = word end
+    local word_w = of(word)
+    if cur == nil then cur, cur_w = word, word_w
+    else
+      if not additive then cur_w = of(cur) end
+      if cur_w + 1 + word_w <= (#lines == 0 and first_room or room) then
+        cur, cur_w = cur .. " " .. word, cur_w + 1 + word_w
+      else
+        lines[#lines + 1] = (#lines == 0 and lead or indent) .. cur
+        cur, cur_w = word, word_w
+      end
+    end
   end
   lines[#lines + 1] = (#lines == 0 and lead or indent) .. (cur or "")
   return lines
