@@ -111,9 +111,16 @@ M.html_escape = html_escape
 -- than w stands on its own line); with `hang`, the lines after the first are indented by
 -- that many spaces (and are that much shorter), so a wrapped table cell reads as one; a
 -- cell's own indentation (a criterion under its theme) stays
--- (In UTF-8 text a line's width is the sum of its words' and spaces' widths, so it is kept as
--- words are added; text that is not UTF-8 counts a column per byte, measured whole.)
+-- (In C, width.wrap, for a whole width; M.wrap_lua is the same in Lua, which the tests
+-- compare it with. In UTF-8 text a line's width is the sum of its words' and spaces' widths,
+-- so it is kept as words are added; text that is not UTF-8 counts a column per byte.)
+local wrap_c = width.wrap
 function M.wrap_text(s, w, hang)
+  if math.type(w) == "integer" and (hang == nil or math.type(hang) == "integer") then return wrap_c(s, w, hang) end
+  return M.wrap_lua(s, w, hang)
+end
+
+function M.wrap_lua(s, w, hang)
   local of = width.of
   local lines, cur, cur_w = {}, nil, 0
   local lead = s:match("^ *")
@@ -333,7 +340,8 @@ function M.new(format, cols, opts)
         if c.wrap and w[i] > c.wrap then
           local longest = width.of(names[i])
           for _, cells in ipairs(held) do
-            for word in cells[i]:gmatch("%S+") do longest = math.max(longest, width.of(word) + 2) end
+            local widest = width.longest(cells[i])
+            if widest then longest = math.max(longest, widest + 2) end
           end
           w[i] = math.max(c.wrap, longest)
         end

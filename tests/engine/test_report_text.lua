@@ -1,6 +1,7 @@
 -- The reports' text helpers in C against the Lua they replaced: qm.numtext's fixed()
--- (engine/numtext.c) behind qm.reports.i18n's numbers and charts.number, and qm.width's
--- plain() (engine/width.c) behind qm.reports.tables' escape(), sanitize() and term().
+-- (engine/numtext.c) behind qm.reports.i18n's numbers and charts.number; qm.width's plain()
+-- (engine/width.c) behind qm.reports.tables' escape(), sanitize() and term(), and its wrap()
+-- and longest() behind tables.wrap_text and a wrapped column's width.
 local t = require "testing"
 local numtext = require "qm.numtext"
 local plain = require("qm.width").plain
@@ -141,6 +142,49 @@ t.test("plain() is true exactly for text without control characters that utf8.le
   end
   t.eq(tables.sanitize("a\tb\nc\1"), "a\tb\nc\\x01", "sanitize keeps line breaks and tabs")
   t.eq(tables.sanitize("Æblet"), "Æblet")
+end)
+
+-- tables.wrap_text as it was in Lua (before width.wrap), word by word
+local width = require "qm.reports.width"
+local function lua_wrap(s, w, hang)
+  local lines, cur = {}, nil
+  local lead = s:match("^ *")
+  local indent = lead .. string.rep(" ", hang or 0)
+  local function room() return (#lines == 0 and w - #lead) or w - #indent end
+  for word in s:gmatch("%S+") do
+    if cur == nil then cur = word
+    elseif width.of(cur) + 1 + width.of(word) <= room() then cur = cur .. " " .. word
+    else lines[#lines + 1] = (#lines == 0 and lead or indent) .. cur; cur = word end
+  end
+  lines[#lines + 1] = (#lines == 0 and lead or indent) .. (cur or "")
+  return lines
+end
+
+t.test("the C word wrap is the Lua word wrap: Danish, wide characters, bytes that are not UTF-8", function()
+  local texts = { "", "   ", "one", "I hvilken grad formidler ledelsen tydelige mål og retning for enhedens arbejde?",
+    "  indented criterion text that goes on and on", "Æblet ærgrer øen; Ål og å. Sø, æg, øl!",
+    "漢字 漢字漢字 漢字 e\u{301}e\u{301} 👍 👍👍 ok", "averyveryverylongwordthatdoesnotfit and more",
+    "tabs\tand\nnewlines\r\nand\vfeeds\fhere", "\xe6ble \xe6ble æble æble \xe6ble", "mixed æ\xc3 ø \x80ø end",
+    "  lead  and   runs    of spaces  ", "a b c d e f g h i j k l m n o p q r s t u v w x y z" }
+  local checked = 0
+  for _, s in ipairs(texts) do
+    for _, w in ipairs { 1, 3, 5, 8, 10, 14, 20, 28, 40, 200 } do
+      for _, hang in ipairs { false, 0, 2, 5 } do
+        hang = hang or nil
+        local what = ("%q at %d, hang %s"):format(s, w, tostring(hang))
+        t.eq(width.wrap(s, w, hang), lua_wrap(s, w, hang), what)
+        t.eq(tables.wrap_text(s, w, hang), lua_wrap(s, w, hang), what)
+        t.eq(tables.wrap_lua(s, w, hang), lua_wrap(s, w, hang), "the Lua fallback " .. what)
+        checked = checked + 1
+      end
+    end
+    local widest
+    for word in s:gmatch("%S+") do widest = math.max(widest or 0, width.of(word)) end
+    t.eq(width.longest(s), widest, ("longest word of %q"):format(s))
+  end
+  t.truthy(checked > 400, "many wraps checked")
+  t.eq(tables.wrap_text("aaa bbb ccc", 7.5, 2), lua_wrap("aaa bbb ccc", 7.5, 2), "a width that is no integer: the Lua wrap")
+  t.eq(width.wrap("Spørgsmål om æbler", 10, 2), { "Spørgsmål", "  om æbler" }, "æøå take one column")
 end)
 
 -- the column format pads every cell but a left-aligned last one, and cuts a line's trailing
