@@ -137,6 +137,34 @@ function M.round_stats(db, m, round_id)
   return out
 end
 
+-- the spread of every question of a round as the formats for people show it: n, and min, max
+-- and sd (nil where undefined). The same statistics as round_stats, computed by the same C
+-- (consensus_blob packs consensus_stats' numbers as doubles): without the JSON text per
+-- question and its decoding, which JSON output needs whole, with its numbers' types
+local function finite(x)
+  if x ~= x or x == math.huge or x == -math.huge then return nil end
+  return x
+end
+function M.round_spread(db, m, round_id)
+  local out = {}
+  local cte, args = params_cte(m)
+  if not cte then return out end
+  args[#args + 1] = round_id
+  for r in db:query(cte .. [[SELECT r.question, count(r.score) AS n,
+                             consensus_blob(r.score, qp.A, qp.k, qp.step, qp.ties) AS b
+                      FROM qm_responses r JOIN qp ON qp.question = r.question
+                      WHERE r.round_id = ? GROUP BY r.question]], args) do
+    local q = { n = r.n }
+    if r.n > 0 and r.b ~= host.null then
+      -- n, nulls, mean, median, sd, rwg, iqr, min, max, ... (docs/db.md, consensus_blob)
+      local _, _, _, _, sd, _, _, min, max = string.unpack("<ddddddddd", r.b)
+      q.sd, q.min, q.max = finite(sd), finite(min), finite(max)
+    end
+    out[r.question] = q
+  end
+  return out
+end
+
 local function state_conventions(doc, m, L)
   doc:paragraph(M.conventions_text(m, L))
 end
@@ -533,17 +561,18 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
-  local st = M.round_stats(db, m, r.id)
+  -- the JSON data is written only as JSON (or handed to the demo report); the CSV table only
+  -- as CSV: the formats for people skip building them (a JSON object per question), and read
+  -- only the spread of each question's scores
+  local format = ctx.opts.format or "text"
+  local want_data, want_csv = doc_in ~= nil or format == "json", doc_in == nil and format == "csv"
+  local st = (want_data or want_csv) and M.round_stats(db, m, r.id) or M.round_spread(db, m, r.id)
   local agreed, tscores, total, breakdown = M.agreed(db, m, r.id)
   local pts = breakdown[m]   -- a points-based model: points, percent and maximum per theme
   local pts_of = {}
   if pts then for _, c in ipairs(pts.criteria) do pts_of[c.id] = c end end
   local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("konsensusrapport.title", { model = m.title or m.id }),
     subtitle = L("sa.round_unit", { round = r.id, unit = unit_name(db, r.unit_id) }) }
-  -- the JSON data is written only as JSON (or handed to the demo report); the CSV table only
-  -- as CSV: the formats for people skip building them (a JSON object per question)
-  local format = ctx.opts.format or "text"
-  local want_data, want_csv = doc_in ~= nil or format == "json", doc_in == nil and format == "csv"
   local data = want_data and json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
     max = pts and pts.max or nil, conventions = M.conventions(m), themes = json.array({}) },
     { "model", "round", "unit", "score", "max", "conventions", "themes" }) or nil
