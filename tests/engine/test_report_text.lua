@@ -187,6 +187,37 @@ t.test("the C word wrap is the Lua word wrap: Danish, wide characters, bytes tha
   t.eq(width.wrap("Spørgsmål om æbler", 10, 2), { "Spørgsmål", "  om æbler" }, "æøå take one column")
 end)
 
+-- i18n's messages: each text parsed once into literal pieces and placeholders, then filled
+-- as the gsub over "{name:spec}" filled it
+local function lua_fill(L, text, args)
+  return (text:gsub("{([%w_]+):?([%w%%]*)}", function(name, spec)
+    local v = args[name]
+    if spec == "%" then return L:pct(v) end
+    if spec == "date" then return L:date(v) end
+    if type(v) == "number" then return L:num(v, tonumber(spec)) end
+    return tostring(v)
+  end))
+end
+
+t.test("messages are filled as the pattern filled them, parsed once", function()
+  local da = i18n.new("da")
+  local args = { a = 12345.678, b = 0.625, c = "2025-03-01", d = "tekst {x}", e = 0 / 0, n = 3 }
+  for _, text in ipairs { "", "plain", "{a}", "{a:1} og {b:%} den {c:date}", "{d}{a:0}", "x {e} y {e:%} z",
+                          "{{a}}", "{a", "a}", "{ a }", "{a:}", "end {a}" } do
+    local want = lua_fill(da, text, args)
+    t.eq(i18n.fill(da, text, args, "k"), want, text)
+    t.eq(i18n.fill(da, text, args, "k"), want, text .. " (parsed before)")
+  end
+  t.eq(i18n.fill(da, "{e:%}", args, "k"), "{e:%}", "a value that gives no text leaves the placeholder")
+  t.raises(function() i18n.fill(da, "x {missing}", args, "key.name") end, 'message "key.name" (da) has no value for {missing}')
+  local langs = i18n.languages()
+  t.eq(langs, { "da", "en" })
+  langs[1] = "xx"
+  t.eq(i18n.languages(), { "da", "en" }, "the list is a copy")
+  t.eq(i18n.catalogue("xx"), nil)
+  t.truthy(i18n.catalogue("en"), "en")
+end)
+
 -- the column format pads every cell but a left-aligned last one, and cuts a line's trailing
 -- spaces once (the old gsub("%s+$") tried every space of a padded line: quadratic)
 t.test("column lines end without spaces, whatever the last cells hold", function()

@@ -294,9 +294,15 @@ function M.new(format, cols, opts)
       return s
     end
     -- a column line ends without spaces: cut after its last other character (a match that
-    -- backs up over the trailing spaces once; "%s+$" tried every space of a padded line)
+    -- backs up over the trailing spaces once; "%s+$" tried every space of a padded line), when
+    -- it ends in one (%s: space, \t, \n, \v, \f, \r)
     local function join(parts)
-      if format == "column" then return table.concat(parts, "  "):match("^.*%S") or "" end
+      if format == "column" then
+        local s = table.concat(parts, "  ")
+        local last = s:byte(-1)
+        if last ~= nil and last ~= 32 and (last < 9 or last > 13) then return s end
+        return s:match("^.*%S") or ""
+      end
       local v = format == "table" and "|" or "│"
       return v .. " " .. table.concat(parts, " " .. v .. " ") .. " " .. v
     end
