@@ -40,11 +40,17 @@ local fixed_text = require("qm.numtext").fixed
 function M.number(opts)
   opts = opts or {}
   local d, mark, pct = opts.decimals or 1, opts.decimal or ".", opts.percent
+  -- the texts of the numbers seen, up to 512 of them (a chart's scores repeat: 0-100 in 5s)
+  local memo, size = {}, 0
   return function(v)
     if v == nil or type(v) ~= "number" or v ~= v then return "–" end
-    if pct then v = v * 100 end
-    local s = fixed_text(v + 0.0, d, d > 0, mark)
-    return pct and (s .. "%") or s
+    local s = memo[v]
+    if s then return s end
+    local x = pct and v * 100 or v
+    s = fixed_text(x + 0.0, d, d > 0, mark)
+    if pct then s = s .. "%" end
+    if size < 512 then memo[v] = s; size = size + 1 end
+    return s
   end
 end
 
@@ -595,8 +601,10 @@ function M.table(spec)
       { key = "scores", title = label_of(spec, "scores", "scores"), align = "right" },
       { key = "agreed", title = label_of(spec, "agreed", "agreed"), format = f, align = "right", numfmt = spec.numfmt } }
     for i, r in ipairs(spec.rows or {}) do
-      local ss = {}
-      for _, s in ipairs(r.scores or {}) do if isnum(s) then ss[#ss + 1] = s end end
+      local ss, n = {}, 0
+      for _, s in ipairs(r.scores or {}) do
+        if type(s) == "number" and s == s then n = n + 1; ss[n] = s end
+      end
       table.sort(ss)
       for j, s in ipairs(ss) do ss[j] = fmt(s) end
       rows[i] = { label = r.label, scores = table.concat(ss, " "), agreed = isnum(r.agreed) and r.agreed or nil }

@@ -161,6 +161,7 @@ function M.new(format, cols, opts)
   local n = #cols
   local function str(i, row)
     local s = text(i, row)
+    if type(s) == "string" then return s end
     if s == nil then return "" end
     return tostring(s)
   end
