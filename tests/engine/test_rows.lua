@@ -304,6 +304,19 @@ t.test("round_spread gives round_stats' n, min, max and sd without the JSON", fu
   t.eq(spread.none.n, 0, "nobody scored it")
   t.eq(spread.none.min, nil)
   t.near(spread.f.sd, full.f.sd, 0, "a fractional sd, the same double")
+  -- one scale for every question binds its parameters once; questions on different scales
+  -- (here a k of 2.5 as a float on one question) join them per question: the same statistics
+  local mixed = {}
+  for i, id in ipairs(ids) do
+    local sc = i == 1 and { step = 2.5, min = 0, max = 100, options = 41.0 } or scale
+    mixed[i] = { id = id, scale_of = function() return sc end }
+  end
+  local m2 = { questions = function() return mixed end }
+  local full2, spread2 = selfassess.round_stats(db, m2, "r1"), selfassess.round_spread(db, m2, "r1")
+  for _, id in ipairs(ids) do
+    t.eq(full2[id], full[id], "round_stats, parameters joined per question: " .. id)
+    t.eq(spread2[id], spread[id], "round_spread, parameters joined per question: " .. id)
+  end
   db:close()
 end)
 

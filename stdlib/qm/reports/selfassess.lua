@@ -118,18 +118,46 @@ local function params_cte(m)
   return "WITH qp(question, A, step, k, ties) AS (VALUES " .. table.concat(rows, ", ") .. ") ", args
 end
 
+-- one row per question of a round with its responses: question, n = count(score), dontknow, and
+-- s = agg(score, A, k, step, ties), an aggregate over the scores with the question's
+-- parameters; nil when the model has no questions. When every question has the same
+-- parameters (one scale: the common case), they are bound once and the questions listed: a
+-- shorter statement, without a VALUES table joined to every response.
+local function per_question_sql(m, round_id, agg)
+  local by_id, ids = M.question_params(m)
+  if #ids == 0 then return nil end
+  local first, same, seen = by_id[ids[1]], true, {}
+  for _, id in ipairs(ids) do
+    local p = by_id[id]
+    if seen[id] or p.A ~= first.A or p.step ~= first.step or p.k ~= first.k or p.ties ~= first.ties
+       or math.type(p.A) ~= math.type(first.A) or math.type(p.step) ~= math.type(first.step)
+       or math.type(p.k) ~= math.type(first.k) then
+      same = false
+      break
+    end
+    seen[id] = true
+  end
+  local select = "SELECT r.question, count(r.score) AS n, sum(r.dontknow) AS dontknow, " .. agg
+  if not same then
+    local cte, args = params_cte(m)
+    args[#args + 1] = round_id
+    return cte .. select .. [[(r.score, qp.A, qp.k, qp.step, qp.ties) AS s
+      FROM qm_responses r JOIN qp ON qp.question = r.question WHERE r.round_id = ? GROUP BY r.question]], args
+  end
+  local args, marks = { first.A or host.null, first.k, first.step, first.ties, round_id }, {}
+  for i, id in ipairs(ids) do marks[i] = "?"; args[#args + 1] = id end
+  return select .. "(r.score, ?, ?, ?, ?) AS s FROM qm_responses r WHERE r.round_id = ? AND r.question IN (" ..
+    table.concat(marks, ", ") .. ") GROUP BY r.question", args
+end
+
 -- statistics of every question of a round, from one SQL pass over its responses, each
 -- question on its own scale
 function M.round_stats(db, m, round_id)
   local out = {}
-  local cte, args = params_cte(m)
-  if not cte then return out end
-  args[#args + 1] = round_id
-  for r in db:query(cte .. [[SELECT r.question, count(r.score) AS n, sum(r.dontknow) AS dontknow,
-                             consensus_stats(r.score, qp.A, qp.k, qp.step, qp.ties) AS js
-                      FROM qm_responses r JOIN qp ON qp.question = r.question
-                      WHERE r.round_id = ? GROUP BY r.question]], args) do
-    local q = r.js ~= host.null and json.decode(r.js, nil) or { n = 0, reasons = { n = "nobody scored it" } }
+  local sql, args = per_question_sql(m, round_id, "consensus_stats")
+  if not sql then return out end
+  for r in db:query(sql, args) do
+    local q = r.s ~= host.null and json.decode(r.s, nil) or { n = 0, reasons = { n = "nobody scored it" } }
     q.n, q.dontknow = r.n, r.dontknow
     q.mode_rule_ok = q.n > 0 and q.mode_outside <= stats.mode_rule_allows(q.n)
     out[r.question] = q
@@ -147,17 +175,13 @@ local function finite(x)
 end
 function M.round_spread(db, m, round_id)
   local out = {}
-  local cte, args = params_cte(m)
-  if not cte then return out end
-  args[#args + 1] = round_id
-  for r in db:query(cte .. [[SELECT r.question, count(r.score) AS n,
-                             consensus_blob(r.score, qp.A, qp.k, qp.step, qp.ties) AS b
-                      FROM qm_responses r JOIN qp ON qp.question = r.question
-                      WHERE r.round_id = ? GROUP BY r.question]], args) do
+  local sql, args = per_question_sql(m, round_id, "consensus_blob")
+  if not sql then return out end
+  for r in db:query(sql, args) do
     local q = { n = r.n }
-    if r.n > 0 and r.b ~= host.null then
+    if r.n > 0 and r.s ~= host.null then
       -- n, nulls, mean, median, sd, rwg, iqr, min, max, ... (docs/db.md, consensus_blob)
-      local _, _, _, _, sd, _, _, min, max = string.unpack("<ddddddddd", r.b)
+      local _, _, _, _, sd, _, _, min, max = string.unpack("<ddddddddd", r.s)
       q.sd, q.min, q.max = finite(sd), finite(min), finite(max)
     end
     out[r.question] = q
