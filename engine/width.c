@@ -8,7 +8,8 @@
 ** per byte; otherwise each code point counts 0 (a zero range), 2 (a wide range, from U+1100)
 ** or 1. The text reports measure every cell, so this loop ran a quarter of a konsensusrapport.
 ** The measurer also gives wrap(s, w, hang), qm.reports.tables' word wrap over the same
-** widths, and longest(s), the widest word's columns (a wrapped column's least width).
+** widths, longest(s), the widest word's columns (a wrapped column's least width), and
+** columns(cells, n, widths, right, pad_last), a "column" table line padded and joined.
 ** plain(s) says whether text needs no escaping on a terminal (no control characters, UTF-8).
 */
 #include <ctype.h>
@@ -202,6 +203,64 @@ static int l_plain(lua_State *L) {
   return 1;
 }
 
+/* columns(cells, n, widths, right, pad_last) -> the line of an aligned text table in the
+** "column" format (qm.reports.tables): the text cells 1..n each padded with spaces to its
+** width (on the left when right[i]), the last only when pad_last, joined by two spaces, the
+** line's trailing white space (isspace, as Lua's %s) cut. The same text as the Lua join of
+** width.pad's cells, in one call per line. */
+typedef struct { const char *s; size_t len; lua_Integer before, after; } Piece;
+
+static int l_columns(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  luaL_checktype(L, 4, LUA_TTABLE);
+  int pad_last = lua_toboolean(L, 5);
+  const Ranges *rs = lua_touserdata(L, lua_upvalueindex(1));
+  if (n < 0 || n > 65536) return luaL_argerror(L, 2, "0 to 65536 cells");
+  Piece *p = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *p, 0);
+  size_t total = n > 1 ? 2 * (size_t)(n - 1) : 0;
+  for (lua_Integer i = 0; i < n; i++) {
+    /* the cells table holds the strings, so their text stays put after the pop */
+    if (lua_geti(L, 1, i + 1) != LUA_TSTRING) return luaL_error(L, "width.columns: cell %d is not text", (int)(i + 1));
+    p[i].s = lua_tolstring(L, -1, &p[i].len);
+    lua_pop(L, 1);
+    lua_Integer gap = 0;
+    if (i < n - 1 || pad_last) {
+      lua_geti(L, 3, i + 1);
+      int whole;
+      lua_Integer w = lua_tointegerx(L, -1, &whole);
+      lua_pop(L, 1);
+      if (!whole) return luaL_error(L, "width.columns: the width of column %d is not a whole number", (int)(i + 1));
+      int valid;
+      gap = w - columns(rs, (const unsigned char *)p[i].s, p[i].len, &valid);
+      if (gap < 0) gap = 0;
+      if (gap > 1 << 20) return luaL_error(L, "width.columns: column %d is too wide", (int)(i + 1));
+    }
+    lua_geti(L, 4, i + 1);
+    int right = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    p[i].before = right ? gap : 0;
+    p[i].after = right ? 0 : gap;
+    total += p[i].len + (size_t)gap;
+  }
+  luaL_Buffer b;
+  char *out = luaL_buffinitsize(L, &b, total);
+  size_t k = 0;
+  for (lua_Integer i = 0; i < n; i++) {
+    if (i > 0) { out[k++] = ' '; out[k++] = ' '; }
+    memset(out + k, ' ', (size_t)p[i].before);
+    k += (size_t)p[i].before;
+    memcpy(out + k, p[i].s, p[i].len);
+    k += p[i].len;
+    memset(out + k, ' ', (size_t)p[i].after);
+    k += (size_t)p[i].after;
+  }
+  while (k > 0 && isspace((unsigned char)out[k - 1])) k--;
+  luaL_pushresultsize(&b, k);
+  return 1;
+}
+
 /* copy the list of {lo, hi} pairs at index t into r; returns its length */
 static int copy_ranges(lua_State *L, int t, Range *r, const char *what) {
   int n = (int)luaL_len(L, t);
@@ -221,8 +280,8 @@ static int copy_ranges(lua_State *L, int t, Range *r, const char *what) {
   return n;
 }
 
-/* width.measurer(zero, wide) -> of, wrap, longest: zero and wide are sorted lists of {lo, hi}
-** code points; the three functions share them */
+/* width.measurer(zero, wide) -> of, wrap, longest, columns: zero and wide are sorted lists of
+** {lo, hi} code points; the four functions share them */
 static int l_measurer(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -238,7 +297,9 @@ static int l_measurer(lua_State *L) {
   lua_pushcclosure(L, l_wrap, 1);
   lua_pushvalue(L, ud);
   lua_pushcclosure(L, l_longest, 1);
-  return 3;
+  lua_pushvalue(L, ud);
+  lua_pushcclosure(L, l_columns, 1);
+  return 4;
 }
 
 int qmW_open_lib(lua_State *L) {

@@ -1,7 +1,8 @@
 -- The reports' text helpers in C against the Lua they replaced: qm.numtext's fixed()
 -- (engine/numtext.c) behind qm.reports.i18n's numbers and charts.number; qm.width's plain()
 -- (engine/width.c) behind qm.reports.tables' escape(), sanitize() and term(), and its wrap()
--- and longest() behind tables.wrap_text and a wrapped column's width.
+-- and longest() behind tables.wrap_text and a wrapped column's width, and its columns()
+-- behind the column format's lines.
 local t = require "testing"
 local numtext = require "qm.numtext"
 local plain = require("qm.width").plain
@@ -218,6 +219,40 @@ t.test("messages are filled as the pattern filled them, parsed once", function()
   t.eq(i18n.languages(), { "da", "en" }, "the list is a copy")
   t.eq(i18n.catalogue("xx"), nil)
   t.truthy(i18n.catalogue("en"), "en")
+end)
+
+-- an aligned line in C (width.columns) against the Lua: each cell padded by width.pad (the
+-- last only when asked), joined by two spaces, trailing white space cut as gsub("%s+$") did
+t.test("the C column line is the Lua join of padded cells", function()
+  local function lua_line(cells, n, w, right, pad_last)
+    local parts = {}
+    for i = 1, n do
+      parts[i] = (i < n or pad_last) and width.pad(cells[i], w[i], right[i]) or cells[i]
+    end
+    return (table.concat(parts, "  "):gsub("%s+$", ""))
+  end
+  local texts = { "", "a", "Æblet", "漢字", "e\u{301}", "trailing  ", "  lead", "\xe6ble", "12,5", "–", "tab\t" }
+  local checked = 0
+  for _, a in ipairs(texts) do
+    for _, b in ipairs(texts) do
+      for _, c in ipairs(texts) do
+        local cells = { a, b, c }
+        for _, w in ipairs { { 0, 0, 0 }, { 6, 3, 8 }, { 10, 10, 10 } } do
+          for _, right in ipairs { { false, false, false }, { true, false, true } } do
+            for _, pad_last in ipairs { false, true } do
+              t.eq(width.columns(cells, 3, w, right, pad_last), lua_line(cells, 3, w, right, pad_last),
+                ("%q %q %q"):format(a, b, c))
+              checked = checked + 1
+            end
+          end
+        end
+      end
+    end
+  end
+  t.truthy(checked > 10000, "many lines checked")
+  t.eq(width.columns({}, 0, {}, {}, true), "")
+  t.raises(function() width.columns({ 5 }, 1, { 3 }, {}, true) end, "not text")
+  t.raises(function() width.columns({ "x" }, 1, { 3.5 }, {}, true) end, "not a whole number")
 end)
 
 -- the column format pads every cell but a left-aligned last one, and cuts a line's trailing

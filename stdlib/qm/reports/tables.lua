@@ -322,10 +322,22 @@ function M.new(format, cols, opts)
       return width.pad(s, w[i], right[i])
     end
     local parts = {}
+    -- a line of text cells, padded and joined: the column format's in C (width.columns),
+    -- the same text as join() of the padded cells
+    local columns = width.columns
+    local function padded_line(cells)
+      if format == "column" then return columns(cells, n, w, right, pad_last) end
+      for i = 1, n do parts[i] = pad(cells[i], i) end
+      return join(parts)
+    end
     local function emit(cells)
       if not wrapped then
-        for i = 1, n do parts[i] = pad(fitted(cells[i], i, true), i) end
-        line(join(parts))
+        if fit then
+          for i = 1, n do parts[i] = fitted(cells[i], i, true) end
+          line(padded_line(parts))
+        else
+          line(padded_line(cells))
+        end
         return
       end
       -- a wrapped column continues on the next lines, the other columns blank there
@@ -334,9 +346,10 @@ function M.new(format, cols, opts)
         pieces[i] = c.wrap and M.wrap_text(cells[i], w[i], 2) or { cells[i] }
         if #pieces[i] > height then height = #pieces[i] end
       end
+      local row = {}
       for k = 1, height do
-        for i = 1, n do parts[i] = pad(pieces[i][k] or "", i) end
-        line(join(parts))
+        for i = 1, n do row[i] = pieces[i][k] or "" end
+        line(padded_line(row))
       end
     end
     start = function()

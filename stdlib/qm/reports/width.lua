@@ -60,9 +60,10 @@ local char = M.char
 --- width.of(s): columns the text s takes (no control characters expected). In C (qm.width,
 --- engine/width.c) over the ranges above, as the loop `for _, c in utf8.codes(s) do n = n +
 --- char(c) end` would count (text that is not UTF-8: #s); the text reports measure every cell.
---- width.wrap(s, w, hang) and width.longest(s): qm.reports.tables' wrap_text and a text's
---- widest word, in C over the same ranges (engine/width.c).
-M.of, M.wrap, M.longest = require("qm.width").measurer(zero, wide)
+--- width.wrap(s, w, hang), width.longest(s) and width.columns(cells, n, widths, right,
+--- pad_last): qm.reports.tables' wrap_text, a text's widest word and an aligned line, in C
+--- over the same ranges (engine/width.c).
+M.of, M.wrap, M.longest, M.columns = require("qm.width").measurer(zero, wide)
 local of = M.of
 
 --- width.shorten(s, w): s cut to at most w columns, ending in "…" when cut.
