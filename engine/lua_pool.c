@@ -6,10 +6,15 @@
 ** are given back only when the state closes (qmP_release): a class keeps its peak. Under
 ** AddressSanitizer a free block is poisoned, so a use after free in the Lua heap is still
 ** caught, as with malloc.
+** Chunks are mapped with MAP_POPULATE: the kernel fills a chunk's 16 pages in one call
+** instead of one page fault each (a fault costs about 1.4 µs here; `qm check` took 355 of
+** them, 214 with this). Under ASan they come from malloc, whose blocks LeakSanitizer scans
+** for pointers (it does not scan mappings of our own), since the state is not closed at exit.
 */
 #include "lua_pool.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define QM_POOL_ASAN 1
@@ -27,7 +32,18 @@
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-#define CHUNK_BYTES ((size_t)64 * 1024)
+#define CHUNK_BYTES ((size_t)64 * 1024)   /* a chunk with its header: whole pages */
+
+#ifdef QM_POOL_ASAN
+static void *chunk_new(size_t bytes) { return malloc(bytes); }
+static void chunk_free(void *c, size_t bytes) { (void)bytes; free(c); }
+#else
+static void *chunk_new(size_t bytes) {
+  void *c = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  return c == MAP_FAILED ? NULL : c;
+}
+static void chunk_free(void *c, size_t bytes) { (void)munmap(c, bytes); }
+#endif
 
 struct QmPoolChunk {
   QmPoolChunk *prev;
@@ -49,14 +65,14 @@ static int grow(QmPool *pool) {
     qmP_free(pool, pool->next, take);
     pool->next += take;
   }
-  QmPoolChunk *c = malloc(sizeof *c + CHUNK_BYTES);
+  QmPoolChunk *c = chunk_new(CHUNK_BYTES);
   if (c == NULL) return 0;
   c->prev = pool->chunks;
   pool->chunks = c;
   pool->chunk_bytes += CHUNK_BYTES;
   pool->next = (char *)c->data;
-  pool->end = pool->next + CHUNK_BYTES;
-  POISON(pool->next, CHUNK_BYTES);
+  pool->end = (char *)c + CHUNK_BYTES;
+  POISON(pool->next, (size_t)(pool->end - pool->next));
   return 1;
 }
 
@@ -88,8 +104,8 @@ void qmP_release(QmPool *pool) {
   QmPoolChunk *c = pool->chunks;
   while (c != NULL) {
     QmPoolChunk *prev = c->prev;
-    UNPOISON(c, sizeof *c + CHUNK_BYTES);
-    free(c);
+    UNPOISON(c, CHUNK_BYTES);
+    chunk_free(c, CHUNK_BYTES);
     c = prev;
   }
   *pool = (QmPool){ 0 };
