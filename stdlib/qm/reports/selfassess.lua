@@ -245,11 +245,12 @@ M.question_words = question_words
 -- every participant's score per question of a round (not "ved ikke"), for the spread charts
 local function individual_scores(db, round_id)
   local out = {}
-  for x in db:query([[SELECT question, score FROM qm_responses WHERE round_id = ? AND coalesce(dontknow, 0) = 0
-                      AND score IS NOT NULL ORDER BY question, score]], { round_id }) do
-    local l = out[x.question] or {}
-    l[#l + 1] = x.score
-    out[x.question] = l
+  -- the columns as the loop's values, no table per row (question is never NULL: a key)
+  for question, score in db:query([[SELECT question, score FROM qm_responses WHERE round_id = ? AND coalesce(dontknow, 0) = 0
+                      AND score IS NOT NULL ORDER BY question, score]], { round_id }, "values") do
+    local l = out[question] or {}
+    l[#l + 1] = score
+    out[question] = l
   end
   return out
 end
@@ -595,8 +596,9 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   local pts = breakdown[m]   -- a points-based model: points, percent and maximum per theme
   local pts_of = {}
   if pts then for _, c in ipairs(pts.criteria) do pts_of[c.id] = c end end
+  local unit = unit_name(db, r.unit_id)
   local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("konsensusrapport.title", { model = m.title or m.id }),
-    subtitle = L("sa.round_unit", { round = r.id, unit = unit_name(db, r.unit_id) }) }
+    subtitle = L("sa.round_unit", { round = r.id, unit = unit }) }
   local data = want_data and json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
     max = pts and pts.max or nil, conventions = M.conventions(m), themes = json.array({}) },
     { "model", "round", "unit", "score", "max", "conventions", "themes" }) or nil
@@ -611,7 +613,7 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   state_conventions(doc, m, L)
   local total_text = shown(L, total, 1)
   if pts then total_text = L("konsensusrapport.points_of", { score = total_text, max = shown(L, pts.max, 1) }) end
-  doc:keyvalues { { L("konsensusrapport.total"), total_text }, { L("col.unit"), unit_name(db, r.unit_id) }, { L("col.round"), r.id } }
+  doc:keyvalues { { L("konsensusrapport.total"), total_text }, { L("col.unit"), unit }, { L("col.round"), r.id } }
   local cols = { { key = "theme", title = L("col.theme") }, { key = "title", title = L("col.title") },
     { key = "side", title = L("col.side") }, { key = "score", title = pts and L("konsensusrapport.col.score_pct") or L("col.score") } }
   if pts then
