@@ -1,5 +1,6 @@
 -- The reports' text helpers in C against the Lua they replaced: qm.numtext's fixed()
--- (engine/numtext.c) behind qm.reports.i18n's numbers and charts.number; qm.width's plain()
+-- (engine/numtext.c) behind qm.reports.i18n's numbers and charts.number, and its sorted()
+-- behind a dot chart's scores; qm.width's plain()
 -- (engine/width.c) behind qm.reports.tables' escape(), sanitize() and term(), and its wrap()
 -- and longest() behind tables.wrap_text and a wrapped column's width, and its columns()
 -- behind the column format's lines.
@@ -115,6 +116,38 @@ t.test("numtext.fixed: its arguments", function()
   t.raises(function() numtext.fixed(1, 100) end, "decimals")
   t.raises(function() numtext.fixed(1, -1) end, "decimals")
   t.raises(function() numtext.fixed("x") end, "number expected")
+end)
+
+-- a dot chart's scores: sorted and written in one C call (numtext.sorted) when the chart's
+-- format is a charts.number; the Lua loop it stands in for otherwise, and in the test
+t.test("the C sorted scores are the Lua sort, format and join", function()
+  local function lua_sorted(list, fmt)
+    local ss = {}
+    for _, s in ipairs(list) do if type(s) == "number" and s == s then ss[#ss + 1] = s end end
+    table.sort(ss)
+    for j, s in ipairs(ss) do ss[j] = fmt(s) end
+    return table.concat(ss, " ")
+  end
+  local lists = { {}, { 55 }, { 90, 25, 55.5, 55, 10, 100, 0, -0.0, 0.0 }, { 0 / 0, 5, "7", true, 2.675, 0.05 },
+    { math.huge, -math.huge, 1e20, -1e-300, 12345.678 }, { 3, 1, nil, 2 }, { 70, 65, 65, 65.0, 80, 40, 45 } }
+  for _, opts in ipairs { {}, { decimals = 0 }, { decimals = 1, decimal = "," }, { decimals = 2, decimal = "·" } } do
+    local f = charts.number(opts)
+    for k, list in ipairs(lists) do
+      t.eq(numtext.sorted(list, opts.decimals or 1, opts.decimal or ".", " "), lua_sorted(list, f),
+        ("list %d, decimals %s, mark %s"):format(k, tostring(opts.decimals), tostring(opts.decimal)))
+    end
+  end
+  -- the dots chart's table: the same with a charts.number format (C) and a format of the
+  -- producer's own that writes the same (Lua)
+  local own = charts.number { decimals = 1, decimal = "," }
+  local function spec(format)
+    return { type = "dots", min = 0, max = 100, format = format,
+      rows = { { label = "a", scores = lists[3], agreed = 55 }, { label = "b", scores = lists[7] }, { label = "c" } } }
+  end
+  local via_c = charts.table(spec(own))
+  local via_lua = charts.table(spec(function(v) return own(v) end))
+  t.eq(via_c.rows, via_lua.rows)
+  t.eq(via_c.rows[1].scores, "0 0 0 10 25 55 55,5 90 100", "sorted, with a decimal comma; -0 as 0")
 end)
 
 -- tables' escape() before plain(): the pattern steps, which plain() lets it skip

@@ -36,13 +36,15 @@ M.coord = c
 -- percent multiplies by 100 and appends "%". nil (missing) is written "–".
 -- (The text is qm.numtext's fixed(), engine/numtext.c: %.<decimals>f, trimmed, "-0" as "0",
 -- the mark for the point; a number as a float, as the format above made it.)
-local fixed_text = require("qm.numtext").fixed
+local numtext = require "qm.numtext"
+local fixed_text, sorted_text = numtext.fixed, numtext.sorted
+local NUMBER = setmetatable({}, { __mode = "k" })   -- charts.number's formatters -> { decimals, mark }
 function M.number(opts)
   opts = opts or {}
   local d, mark, pct = opts.decimals or 1, opts.decimal or ".", opts.percent
   -- the texts of the numbers seen, up to 512 of them (a chart's scores repeat: 0-100 in 5s)
   local memo, size = {}, 0
-  return function(v)
+  local f = function(v)
     if v == nil or type(v) ~= "number" or v ~= v then return "–" end
     local s = memo[v]
     if s then return s end
@@ -52,6 +54,8 @@ function M.number(opts)
     if size < 512 then memo[v] = s; size = size + 1 end
     return s
   end
+  if not pct then NUMBER[f] = { d, mark } end
+  return f
 end
 
 local function fmt_of(spec) return spec.format or M.number() end
@@ -600,14 +604,23 @@ function M.table(spec)
     cols = { { key = "label", title = label_of(spec, "item", "item") },
       { key = "scores", title = label_of(spec, "scores", "scores"), align = "right" },
       { key = "agreed", title = label_of(spec, "agreed", "agreed"), format = f, align = "right", numfmt = spec.numfmt } }
+    -- each row's scores sorted and written with the chart's format, " " between them; with a
+    -- charts.number format in one call (qm.numtext.sorted: the same text)
+    local number = NUMBER[fmt]
     for i, r in ipairs(spec.rows or {}) do
-      local ss, n = {}, 0
-      for _, s in ipairs(r.scores or {}) do
-        if type(s) == "number" and s == s then n = n + 1; ss[n] = s end
+      local scores
+      if number and type(r.scores) == "table" then
+        scores = sorted_text(r.scores, number[1], number[2], " ")
+      else
+        local ss, n = {}, 0
+        for _, s in ipairs(r.scores or {}) do
+          if type(s) == "number" and s == s then n = n + 1; ss[n] = s end
+        end
+        table.sort(ss)
+        for j, s in ipairs(ss) do ss[j] = fmt(s) end
+        scores = table.concat(ss, " ")
       end
-      table.sort(ss)
-      for j, s in ipairs(ss) do ss[j] = fmt(s) end
-      rows[i] = { label = r.label, scores = table.concat(ss, " "), agreed = isnum(r.agreed) and r.agreed or nil }
+      rows[i] = { label = r.label, scores = scores, agreed = isnum(r.agreed) and r.agreed or nil }
     end
   elseif spec.type == "bars" then
     cols = { { key = "label", title = label_of(spec, "category", "category") } }
