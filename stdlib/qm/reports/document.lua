@@ -161,8 +161,10 @@ local function cell(col, row, people)
   if people and col.text then v = col.text(v, row)
   elseif col.format then v = col.format(v, row) end
   if v == nil then return "" end
+  local tv = type(v)
+  if tv == "string" then return v end   -- most cells: text, as tostring would give it
   local L = type(people) == "table" and people or nil
-  if type(v) == "number" then
+  if tv == "number" then
     if v ~= v then return "" end
     if L then return L:num(v, 2) end
     if math.type(v) == "float" then
