@@ -12,6 +12,7 @@
 ** dot chart's scores, sorted and written so, in one call. tests/engine/test_report_text.lua
 ** checks both against the Lua.
 */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,18 @@ static void put_number(luaL_Buffer *b, char *num, size_t len, int trim, const ch
   }
 }
 
+/* %.*f of v into num (NUMTEXT_MAX bytes); with trim, a whole number below 1e15 in size is
+** written as an integer at once: what %.*f and trimming its zeros and point give ("-0" as
+** "-0", which put_number makes "0"), without printf's decimal conversion */
+static int format_fixed(char *num, double v, int decimals, int trim) {
+  if ((trim || decimals == 0) && v == floor(v) && fabs(v) < 1e15) {
+    long long i = (long long)v;
+    if (i == 0 && signbit(v)) return snprintf(num, NUMTEXT_MAX, "-0");
+    return snprintf(num, NUMTEXT_MAX, "%lld", i);
+  }
+  return snprintf(num, NUMTEXT_MAX, "%.*f", decimals, v);
+}
+
 static int check_decimals(lua_State *L, int arg) {
   lua_Integer d = luaL_optinteger(L, arg, 2);
   if (d < 0 || d > 99) return luaL_argerror(L, arg, "decimals must be 0 to 99");
@@ -79,7 +92,7 @@ static int l_fixed(lua_State *L) {
   const char *mark = luaL_optlstring(L, 4, ".", &mark_len);
   const char *group = luaL_optlstring(L, 5, "", &group_len);
   if (lua_isinteger(L, 1)) len = snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, 1));
-  else len = snprintf(num, sizeof num, "%.*f", decimals, (double)luaL_checknumber(L, 1));
+  else len = format_fixed(num, (double)luaL_checknumber(L, 1), decimals, trim);
   if (len < 0 || (size_t)len >= sizeof num) return luaL_error(L, "numtext.fixed: number too long");
   luaL_Buffer b;
   luaL_buffinit(L, &b);
@@ -124,7 +137,7 @@ static int l_sorted(lua_State *L) {
   luaL_buffinit(L, &b);
   for (size_t i = 0; i < n; i++) {
     char num[NUMTEXT_MAX];
-    int len = snprintf(num, sizeof num, "%.*f", decimals, v[i]);
+    int len = format_fixed(num, v[i], decimals, decimals > 0);
     if (len < 0 || (size_t)len >= sizeof num) return luaL_error(L, "numtext.sorted: number too long");
     if (i > 0) luaL_addlstring(&b, sep, sep_len);
     put_number(&b, num, (size_t)len, decimals > 0, mark, mark_len, "", 0);
