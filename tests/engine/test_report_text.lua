@@ -107,6 +107,25 @@ t.test("the C number text is the Lua number text: charts.number, with percent an
   t.eq(charts.number { decimals = 1, decimal = "," }(1e20), "100000000000000000000", "charts do not group")
 end)
 
+t.test("a chart's coordinates: %.1f without its zero decimal, as the Lua wrote them", function()
+  local function lua_coord(v)
+    local s = ("%.1f"):format(v)
+    if s == "-0.0" then s = "0.0" end
+    return (s:gsub("%.0$", ""))
+  end
+  local checked = 0
+  for _, v in ipairs(VALUES) do
+    for _, d in ipairs { 0, 0.04, -0.04, 0.05, -0.05, 0.95, 0.25, 1 / 3, 123.45, -99.95 } do
+      t.eq(charts.coord(v + d), lua_coord(v + d), tostring(v + d))
+      checked = checked + 1
+    end
+  end
+  t.eq(charts.coord(-0.04), "0", "no -0")
+  t.eq(charts.coord(12), "12")
+  t.eq(charts.coord(12.25), "12.2", "%.1f rounds as printf does")
+  t.truthy(checked > 400)
+end)
+
 t.test("numtext.fixed: its arguments", function()
   t.eq(numtext.fixed(12345.5, 1, true, ",", "."), "12.345,5")
   t.eq(numtext.fixed(12345.5, 1, true, ",", "\u{a0}"), "12\u{a0}345,5", "a separator of two bytes")

@@ -23,11 +23,13 @@ local function esc(s)
 end
 M.escape = esc
 
--- a coordinate: one decimal, "." always (SVG syntax), no "-0", no trailing ".0"
+local numtext = require "qm.numtext"
+local fixed_text, sorted_text = numtext.fixed, numtext.sorted
+
+-- a coordinate: one decimal, "." always (SVG syntax), no "-0", no trailing ".0": %.1f with its
+-- zero decimal dropped (qm.numtext; a chart writes hundreds of coordinates)
 local function c(v)
-  local s = ("%.1f"):format(v)
-  if s == "-0.0" then s = "0.0" end
-  return (s:gsub("%.0$", ""))
+  return fixed_text(v + 0.0, 1, true, ".")
 end
 M.coord = c
 
@@ -36,8 +38,6 @@ M.coord = c
 -- percent multiplies by 100 and appends "%". nil (missing) is written "–".
 -- (The text is qm.numtext's fixed(), engine/numtext.c: %.<decimals>f, trimmed, "-0" as "0",
 -- the mark for the point; a number as a float, as the format above made it.)
-local numtext = require "qm.numtext"
-local fixed_text, sorted_text = numtext.fixed, numtext.sorted
 local NUMBER = setmetatable({}, { __mode = "k" })   -- charts.number's formatters -> { decimals, mark }
 function M.number(opts)
   opts = opts or {}
