@@ -126,6 +126,20 @@ t.test("a chart's coordinates: %.1f without its zero decimal, as the Lua wrote t
   t.truthy(checked > 400)
 end)
 
+t.test("HTML and SVG text escaped as the gsubs escaped it, plain text returned at once", function()
+  local E = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
+  local function lua_html(s) return (tostring(s):gsub("[&<>\"']", E)) end
+  local function lua_svg(s)
+    s = tostring(s):gsub("[%z\1-\8\11\12\14-\31]", "")
+    return (s:gsub("[&<>\"']", E))
+  end
+  for _, s in ipairs { "", "Æblet", "a & b", "<script>", "it's \"x\"", "tab\there\nline\r", "bell\7 nul\0 esc\27",
+                       "\xe6ble <b>", "漢字 & 👍", 42, 2.5 } do
+    t.eq(tables.html_escape(s), lua_html(s), ("html %q"):format(tostring(s)))
+    t.eq(charts.escape(s), lua_svg(s), ("svg %q"):format(tostring(s)))
+  end
+end)
+
 t.test("numtext.fixed: its arguments", function()
   t.eq(numtext.fixed(12345.5, 1, true, ",", "."), "12.345,5")
   t.eq(numtext.fixed(12345.5, 1, true, ",", "\u{a0}"), "12\u{a0}345,5", "a separator of two bytes")

@@ -17,9 +17,13 @@ M.kinds = { "radar", "dots", "bars", "lights", "lines" }
 
 -- ---------------------------------------------------------------- helpers
 
+local ENTITIES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
+local plain = require("qm.width").plain   -- no control characters (and UTF-8): nothing to drop
 local function esc(s)
-  s = tostring(s):gsub("[%z\1-\8\11\12\14-\31]", "")
-  return (s:gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }))
+  s = tostring(s)
+  if not plain(s) then s = s:gsub("[%z\1-\8\11\12\14-\31]", "") end
+  if not s:find("[&<>\"']") then return s end
+  return (s:gsub("[&<>\"']", ENTITIES))
 end
 M.escape = esc
 

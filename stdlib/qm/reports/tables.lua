@@ -102,8 +102,11 @@ end
 -- the report's CSV cell: guarded, then quoted
 function M.csv_field(s) return csv_quote(csv_guard(s)) end
 
+local html_entities = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
 local function html_escape(s)
-  return (tostring(s):gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }))
+  s = tostring(s)
+  if not s:find("[&<>\"']") then return s end   -- most cells: nothing to escape
+  return (s:gsub("[&<>\"']", html_entities))
 end
 M.html_escape = html_escape
 
