@@ -140,6 +140,22 @@ t.test("HTML and SVG text escaped as the gsubs escaped it, plain text returned a
   end
 end)
 
+t.test("Markdown text escaped as the gsubs escaped it, plain text returned at once", function()
+  local ent = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;" }
+  local function lua_md(s, start)
+    s = s:gsub("[%z\1-\8\11-\31\127]", function(c) return ("\\x%02x"):format(c:byte()) end)
+    s = s:gsub("[&<>]", ent):gsub("([|\\`*_%[%]~])", "\\%1")
+    if start then s = s:gsub("^([#+-])", "\\%1"):gsub("^(%d+)([.)])", "%1\\%2") end
+    return (s:gsub("\n", "<br>"))
+  end
+  for _, s in ipairs { "", "Æblet", "a | b", "*bold* _it_ `code` [x](y) ~s~ \\", "# heading", "- item", "+ item",
+                       "12. point", "3) x", "1.5 og 2", "line\nbreak", "tab\there", "ctl\1", "\xe6ble", "<b> & </b>", "a-b" } do
+    for _, start in ipairs { false, true } do
+      t.eq(tables.md_escape(s, start), lua_md(s, start), ("%q start %s"):format(s, tostring(start)))
+    end
+  end
+end)
+
 t.test("numtext.fixed: its arguments", function()
   t.eq(numtext.fixed(12345.5, 1, true, ",", "."), "12.345,5")
   t.eq(numtext.fixed(12345.5, 1, true, ",", "\u{a0}"), "12\u{a0}345,5", "a separator of two bytes")

@@ -74,6 +74,11 @@ M.sanitize = sanitize
 -- at the start of a block (`start`) so are headings, lists and quotes.
 local md_entities = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;" }
 local function md_escape(s, start)
+  -- most text has nothing to escape: returned after one look (no control character, line
+  -- break or markup character; at a block's start no heading, list or quote mark)
+  if plain(s) and not s:find("[&<>|\\`*_%[%]~]") and not (start and (s:find("^[#+-]") or s:find("^%d+[.)]"))) then
+    return s
+  end
   s = sanitize(s):gsub("[&<>]", md_entities):gsub("([|\\`*_%[%]~])", "\\%1")
   if start then s = s:gsub("^([#+-])", "\\%1"):gsub("^(%d+)([.)])", "%1\\%2") end
   return (s:gsub("\n", "<br>"))
