@@ -20,6 +20,52 @@ expect_stderr_lacks "qm: stdlib qm.reports."
 expect_stderr_lacks "qm: stdlib qm.engine.store:"
 expect_stderr_lacks "qm: stdlib qm.engine.reports:"
 
+t_case check_of_a_model_without_times_loads_no_time_code_and_no_tokenizer
+# KIK has no deadline, window or baseline: qm.eval.time and qm.eval.indicator (the time
+# readers) stay unloaded, and so does the tokenizer that places findings (there are none)
+QM_STDLIB_TRACE=1 t_run check "$kik"
+expect_exit 0
+expect_stdout_is "ok: $kik"
+for m in qm.eval.time qm.eval.indicator qm.engine.source; do expect_stderr_lacks "qm: stdlib $m:"; done
+
+t_case time_loads_at_its_first_use_and_is_the_same_table_everywhere
+cat >"$T_TMP/t.lua" <<'LUA'
+local t2 = require "qm.time"
+print(t2 == time, time.parse_date("2016-10-01") ~= nil, type(time.today))
+local names = {}
+for k in pairs(time) do names[#names + 1] = k end
+table.sort(names)
+print(#names > 10, table.concat(names, " "):find("parse_date", 1, true) ~= nil, #time)
+print(pcall(function() time.today = nil end))
+LUA
+QM_STDLIB_TRACE=1 t_run run "$T_TMP/t.lua"
+expect_exit 0
+expect_stdout_has "true	true	function"
+expect_stdout_has "true	true	0"
+expect_stdout_has "false	"
+expect_stdout_has "cannot change"
+expect_stderr_has "qm: stdlib qm.eval.time:"
+
+t_case a_model_with_times_loads_the_readers_and_checks_them
+cat >"$T_TMP/times.lua" <<'LUA'
+model "m" { scale = scale.points { 0, 100 },
+  theme "t" { question "q" { text = "Q?" },
+    indicator "i" { type = "completion", units = "enhed", deadline = "ultimo maj", sql = "SELECT 1 AS unit_id, 1 AS done" } } }
+LUA
+QM_STDLIB_TRACE=1 t_run check "$T_TMP/times.lua"
+expect_stderr_has "qm: stdlib qm.eval.indicator:"
+expect_stderr_has "qm: stdlib qm.eval.time:"
+t_run check "$T_TMP/times.lua"
+expect_stdout_has "times.lua:3: warning: indicator \"i\": deadline \"ultimo maj\" has no year"
+
+t_case a_finding_is_still_placed_on_its_word
+printf 'model "m" {\n  titel = "x",\n}\n' >"$T_TMP/bad.lua"
+t_run check "$T_TMP/bad.lua" --format json
+expect_exit 1
+expect_stdout_has '"line": 2'
+expect_stdout_has '"column": 3'
+expect_stdout_has '"suggestion": "title"'
+
 t_case one_report_loads_its_module_and_no_other_report
 "$QM" run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/kik.db" --write >/dev/null
 QM_STDLIB_TRACE=1 t_run run "$kik" --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet

@@ -5,11 +5,28 @@
 -- to elements the model does not have, cycles, and the plan's times, declared
 -- datasets and the model's own reports (qm.lang.reports). Problems are collected on the run.
 local scoring = require "qm.rules.scoring"
-local time = require "qm.eval.time"
 local construct = require "qm.lang.construct"
 local inputs = require "qm.lang.inputs"
-local indicator = require "qm.eval.indicator"
 local schema = require "qm.lang.schema"
+
+-- qm.eval.time and qm.eval.indicator are loaded when a model has a time to read (a
+-- deadline, window, baseline, ...): a model without one does not load them
+local function lazy(name)
+  return setmetatable({}, { __index = function(t, k)
+    local mod = require(name)
+    setmetatable(t, { __index = mod })
+    return mod[k]
+  end })
+end
+local time = lazy "qm.eval.time"
+local indicator = lazy "qm.eval.indicator"
+
+-- the indicator fields read_times reads: without any of them it has nothing to read
+local TIME_FIELDS = { "deadline", "window", "max_gap", "every" }
+local function has_times(ind)
+  for _, f in ipairs(TIME_FIELDS) do if ind[f] ~= nil then return true end end
+  return false
+end
 
 -- the indicator's fields in their declared order (messages come out in a stable order)
 local construct_fields = {}
@@ -42,7 +59,8 @@ local function check_indicators(ctx, m)
       end
     end
     -- every time field, read by the same reader the run uses (eval/indicator.read_times)
-    local times, err = indicator.read_times(ind)
+    local times, err
+    if has_times(ind) then times, err = indicator.read_times(ind) else times = {} end
     if not times then
       problem(ctx, "error", ind.where, ("%s: %s"):format(what, err), { kind = "indicator", id = ind.id })
     else

@@ -79,6 +79,21 @@ M.lists = { dataset = "datasets", column = "columns", report = "reports", sectio
 function M.label(kind, id) return ("%s \"%s\""):format(kind, id) end
 local label = M.label
 
+-- a declaration's fields that are required or have a default (the rest need no look after
+-- the spec's own fields are checked), made once per declaration
+local finishing_of = setmetatable({}, { __mode = "k" })
+local function finishing(decl)
+  local list = finishing_of[decl]
+  if not list then
+    list = {}
+    for _, f in ipairs(decl.fields) do
+      if f.required or f.default ~= nil then list[#list + 1] = f end
+    end
+    finishing_of[decl] = list
+  end
+  return list
+end
+
 -- check spec's fields against the construct's declaration; returns the node
 function M.build(run, kind, id, spec, where)
   local decl = schema.constructs[kind]
@@ -127,11 +142,14 @@ function M.build(run, kind, id, spec, where)
       node[list][#node[list] + 1] = c
     end
   end
-  for _, f in ipairs(decl.fields) do
-    if f.required and node[f.name] == nil then
+  -- only the fields that are required or have a default, in their declared order; a node's
+  -- own fields are read raw (no field is named like an element's method or collection:
+  -- tests/engine/test_construct_fast.lua)
+  for _, f in ipairs(finishing(decl)) do
+    if f.required and rawget(node, f.name) == nil then
       problem(run, "error", where, ("%s: %s is required (%s)"):format(label(kind, id), f.name, f.doc), { kind = kind, id = id })
     end
-    if f.default ~= nil and node[f.name] == nil then node[f.name] = f.default end
+    if f.default ~= nil and rawget(node, f.name) == nil then node[f.name] = f.default end
   end
   if type(node.aliases) == "string" then node.aliases = { node.aliases } end
   return node
