@@ -38,4 +38,45 @@ t.test("defaults are set and required fields are reported, in the declared order
   t.eq(c.required, false)
   t.eq(run.problems[2].msg, 'column "c": type is required (the type of the column\'s values (the types are listed in docs/import.md))')
 end)
+
+-- construct.where_of as it was written in Lua (debug.getinfo per call): sandbox.where must
+-- give the same "file:line" at every level, through C frames and for every kind of chunk name
+local function frame(level, what)
+  local l = level + 2
+  local info = debug.getinfo(l, what .. "S")
+  while info and info.what == "C" do
+    l = l + 1
+    info = debug.getinfo(l, what .. "S")
+  end
+  return info
+end
+local function where_of_lua(level)
+  local info = frame(level, "l")
+  if not info or info.currentline <= 0 then return "?" end
+  local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+  return file .. ":" .. info.currentline
+end
+
+t.test("where_of gives the position debug.getinfo gives, through C frames too", function()
+  local function both(level) return { construct.where_of(level), where_of_lua(level) } end
+  local seen = {}
+  local function check(pair, what)
+    t.eq(pair[1], pair[2], what)
+    seen[#seen + 1] = pair[1]
+  end
+  for _, name in ipairs({ "@/some/long/path/with spaces/a model file that is named at length.lua", "=stdin", "a chunk of text" }) do
+    local chunk = assert(load("local both = ...\n\nreturn both(1), both(2), both(3), both(50)", name))
+    local r = { chunk(both) }
+    for i, pair in ipairs(r) do check(pair, name .. " level " .. i) end
+    -- through C frames: pcall, and a comparator table.sort calls
+    local through = assert(load("local both = ...\nlocal ok, a = pcall(both, 1)\nlocal out\n"
+      .. "table.sort({ 2, 1 }, function(x, y) out = out or both(1) return x < y end)\nreturn a, out", name))
+    local a, b = through(both)
+    check(a, name .. " through pcall")
+    check(b, name .. " through sort")
+  end
+  t.eq(seen[2], "/some/long/path/with spaces/a model file that is named at length.lua:3")
+  t.eq(construct.where_of(500), "?")
+end)
+
 t.done()

@@ -30,12 +30,12 @@ end
 M.frame = frame
 
 -- "file:line" of the model code that called the construct (level counts from the caller),
--- with the file as the user named it (Lua's short_src cuts long paths to "...")
+-- with the file as the user named it (Lua's short_src cuts long paths to "..."), C frames
+-- skipped as frame() skips them; taken in C (sandbox.where), without a table of debug
+-- information per construct. (Not a tail call: where_of's own frame is level 1 there.)
+local where = require("qm.sandbox").where
 function M.where_of(level)
-  local info = frame(level, "l")
-  if not info or info.currentline <= 0 then return "?" end
-  local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
-  return file .. ":" .. info.currentline
+  return (where(level + 1))
 end
 
 -- "file:line" of the nearest model code up the stack, from `level` (counted as where_of
@@ -103,16 +103,18 @@ function M.build(run, kind, id, spec, where)
     return node
   end
   for k, v in pairs(spec) do
-    if math.type(k) == "integer" then
-      if model.is_element(v) then
-        if not decl.children or not decl.children[v.kind] then
-          problem(run, "error", v.where, ("%s cannot contain %s"):format(label(kind, id), label(v.kind, v.id)), { kind = v.kind, id = v.id })
+    if type(k) ~= "string" then
+      if math.type(k) == "integer" then
+        if model.is_element(v) then
+          if not decl.children or not decl.children[v.kind] then
+            problem(run, "error", v.where, ("%s cannot contain %s"):format(label(kind, id), label(v.kind, v.id)), { kind = v.kind, id = v.id })
+          end
+        else
+          problem(run, "error", where, ("%s: item %d is not a theme, question, indicator, dataset or column (did you forget a field name?)"):format(label(kind, id), k), { kind = kind, id = id })
         end
       else
-        problem(run, "error", where, ("%s: item %d is not a theme, question, indicator, dataset or column (did you forget a field name?)"):format(label(kind, id), k), { kind = kind, id = id })
+        problem(run, "error", where, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)), { kind = kind, id = id })
       end
-    elseif type(k) ~= "string" then
-      problem(run, "error", where, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)), { kind = kind, id = id })
     else
       local f = decl.by_name[k]
       if not f then
@@ -125,7 +127,9 @@ function M.build(run, kind, id, spec, where)
         if not ok then
           problem(run, "error", where, ("%s: %s %s"):format(label(kind, id), k, msg), { kind = kind, id = id, field = k, value = true })
         else
-          for _, m in ipairs(schema.check_nested(f, v)) do problem(run, "error", where, ("%s: %s"):format(label(kind, id), m)) end
+          if f.fields then   -- a table field with declared sub-fields (check_nested has nothing to say otherwise)
+            for _, m in ipairs(schema.check_nested(f, v)) do problem(run, "error", where, ("%s: %s"):format(label(kind, id), m)) end
+          end
           node[k] = v
         end
       end
