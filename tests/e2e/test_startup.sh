@@ -26,7 +26,10 @@ t_case check_of_a_model_without_times_loads_no_time_code_and_no_tokenizer
 QM_STDLIB_TRACE=1 t_run check "$kik"
 expect_exit 0
 expect_stdout_is "ok: $kik"
-for m in qm.eval.time qm.eval.indicator qm.engine.source; do expect_stderr_lacks "qm: stdlib $m:"; done
+# nor the code for what KIK does not have: extends, reports of its own
+for m in qm.eval.time qm.eval.indicator qm.engine.source qm.lang.extends qm.lang.reports; do
+  expect_stderr_lacks "qm: stdlib $m:"
+done
 
 t_case time_loads_at_its_first_use_and_is_the_same_table_everywhere
 cat >"$T_TMP/t.lua" <<'LUA'
@@ -75,6 +78,23 @@ expect_stderr_has "qm: stdlib qm.reports.selfassess: "
 for other in progression audit status summary plan; do
   expect_stderr_lacks "qm: stdlib qm.reports.$other:"
 done
+# a model without problems loads no findings code, and evaluates no indicator for this report
+expect_stderr_lacks "qm: stdlib qm.engine.findings:"
+expect_stderr_lacks "qm: stdlib qm.eval.indicator:"
+
+t_case a_model_that_extends_and_declares_reports_loads_that_code
+mkdir -p "$T_TMP/ext"
+cp "$kik" "$T_TMP/ext/kik.lua"
+cat >"$T_TMP/ext/x.lua" <<'LUA'
+model "kik_x" { extends = use "kik.lua", change = { ["1.1"] = { text = "Ny tekst?" } },
+  report "mine" { title = "Mine", section "s" { sql = "SELECT 1 AS a", columns = { { "b" } } } },
+}
+LUA
+QM_STDLIB_TRACE=1 t_run check "$T_TMP/ext/x.lua"
+expect_exit 1
+expect_stderr_has "qm: stdlib qm.lang.extends:"
+expect_stderr_has "qm: stdlib qm.lang.reports:"
+expect_stdout_has 'x.lua:2: error: report "mine": section "s": columns names column "b", which the query does not give'
 
 t_case report_list_still_finds_every_report
 t_run run "$kik" --db "$T_TMP/kik.db" --report list

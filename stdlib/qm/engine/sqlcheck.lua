@@ -15,7 +15,12 @@
 local host = require "qm.host"
 local construct = require "qm.lang.construct"
 local inputs = require "qm.lang.inputs"
-local lang_reports = require "qm.lang.reports"
+-- qm.lang.reports: only for a model with reports of its own (check_reports)
+local lang_reports = setmetatable({}, { __index = function(t, k)
+  local mod = require "qm.lang.reports"
+  setmetatable(t, { __index = mod })
+  return mod[k]
+end })
 
 local problem = construct.problem
 

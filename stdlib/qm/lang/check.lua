@@ -488,7 +488,8 @@ function M.model(ctx, m)
   check_plan(ctx, m)
   check_scoring(ctx, m)
   check_datasets(ctx, m)
-  require("qm.lang.reports").check(ctx, m)
+  -- a model's own reports (qm.lang.reports is loaded only for a model that declares one)
+  if m.reports ~= nil then require("qm.lang.reports").check(ctx, m) end
 end
 
 return M

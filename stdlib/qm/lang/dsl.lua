@@ -5,7 +5,6 @@
 local construct = require "qm.lang.construct"
 local model = require "qm.lang.model"
 local check = require "qm.lang.check"
-local extends = require "qm.lang.extends"
 
 local M = {}
 
@@ -114,7 +113,7 @@ local function finish_model(ctx, m, file, scope)
     if not model.is_model(m.extends) then
       problem(ctx, "error", m.where, ("model \"%s\": extends must be a model (from use \"file.lua\")"):format(m.id))
     else
-      extends.apply(ctx, m)
+      require("qm.lang.extends").apply(ctx, m)   -- loaded only for a model that extends one
     end
   end
   if m.structure then require("qm.lang.structure").add(ctx, m, scope) end
