@@ -79,4 +79,13 @@ t.test("where_of gives the position debug.getinfo gives, through C frames too", 
   t.eq(construct.where_of(500), "?")
 end)
 
+t.test("a scoring rule made in a model's file knows the file:line it was made at", function()
+  local scoring = require "qm.rules.scoring"
+  local env = setmetatable({ scoring = require("qm.sandbox").freeze(scoring) }, { __index = _G })
+  local chunk = assert(load("local a = scoring.mean()\n\nlocal b = scoring.efqm { points = { x = 1 } }\nreturn a, b", "@dir with space/m.lua", "t", env))
+  local a, b = chunk()
+  t.eq(a.where, "dir with space/m.lua:1", "through the frozen library's guard")
+  t.eq(b.where, "dir with space/m.lua:3")
+end)
+
 t.done()
