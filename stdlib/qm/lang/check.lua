@@ -52,8 +52,10 @@ local function check_indicators(ctx, m)
     if decl and not ind.uses then
       local reads = {}
       for _, f in ipairs(decl.fields) do reads[f] = true end
+      -- (the indicator's own fields, read raw: no field is named like an element's method)
       for _, f in ipairs(construct_fields) do
-        if ind[f] ~= nil and inputs.kind_fields[f] and not reads[f] and not (f == "inclusive" and ind[f] == true) then
+        local v = rawget(ind, f)
+        if v ~= nil and inputs.kind_fields[f] and not reads[f] and not (f == "inclusive" and v == true) then
           problem(ctx, "warning", ind.where, ("%s: %s has no meaning for a %s indicator (%s)"):format(what, f, kind, kinds_text(f)), { kind = "indicator", id = ind.id, field = f })
         end
       end
