@@ -299,7 +299,9 @@ function M.check(ctx, db)
   local with_db = db ~= nil
   local own
   if not db then
-    own = host.opendb(":memory:", { engine = false })   -- read-only, as a model's connection is
+    -- read-only, as a model's connection is; opened at the first statement (a model without
+    -- SQL opens no database)
+    own = host.opendb(":memory:", { engine = false, defer = true })
     db = own
   end
   local seen = {}
