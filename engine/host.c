@@ -464,6 +464,7 @@ int qmH_close(QmHost *h) {
     lua_close(h->L);  /* __gc closes statements before their connections */
     qmL_unwatch();
   }
+  qmL_free_pool(&h->limits);
   qmB_detach(&h->limits);
   int failed = h->finalizer_errors > 0;
   free(h);

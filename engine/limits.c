@@ -136,11 +136,31 @@ void qmL_release(QmLimits *lim, size_t n) {
   lim->reserved -= n < lim->reserved ? n : lim->reserved;
 }
 
+void qmL_free_pool(QmLimits *lim) { qmP_release(&lim->pool); }
+
+/* a block of the Lua heap given back: small ones to the pool (Lua always says a block's size) */
+static void give_back(QmLimits *lim, void *ptr, size_t size) {
+  if (ptr == NULL) return;
+  if (size <= QM_POOL_MAX) qmP_free(&lim->pool, ptr, size);
+  else free(ptr);
+}
+
+/* realloc for the Lua heap: small blocks from the pool, the rest from malloc */
+static void *resize(QmLimits *lim, void *ptr, size_t old, size_t nsize) {
+  if (ptr != NULL && qmP_same_class(old, nsize)) return ptr;
+  if (nsize > QM_POOL_MAX && (ptr == NULL || old > QM_POOL_MAX)) return realloc(ptr, nsize);
+  void *p = nsize <= QM_POOL_MAX ? qmP_alloc(&lim->pool, nsize) : malloc(nsize);
+  if (p == NULL || ptr == NULL) return p;
+  memcpy(p, ptr, old < nsize ? old : nsize);
+  give_back(lim, ptr, old);
+  return p;
+}
+
 void *qmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   QmLimits *lim = ud;
   size_t old = ptr ? osize : 0;
   if (nsize == 0) {
-    free(ptr);
+    give_back(lim, ptr, old);
     lim->used -= old;
     return NULL;
   }
@@ -160,7 +180,7 @@ void *qmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
       return NULL;  /* Lua collects and asks again, or raises "not enough memory" */
     }
   }
-  void *p = realloc(ptr, nsize);
+  void *p = resize(lim, ptr, old, nsize);
   if (p == NULL) return NULL;
   if (same) lim->refused = 0;
   lim->used = lim->used - old + nsize;

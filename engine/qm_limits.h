@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <lua.h>
+#include "lua_pool.h"
 
 typedef enum { QM_TRIP_NONE = 0, QM_TRIP_MEMORY, QM_TRIP_TIME, QM_TRIP_INTERRUPT } QmTrip;
 /* which part of the memory budget ran out */
@@ -34,6 +35,7 @@ typedef struct QmLimits {
   lua_State *main;                /* the state's main thread (qmL_arm) */
   lua_State *volatile running;    /* the thread running Lua code now (coroutines tracked) */
   volatile sig_atomic_t expired;  /* the timer saw the deadline pass */
+  QmPool pool;                    /* the Lua heap's small blocks (lua_pool.c) */
 } QmLimits;
 
 #define QM_DEFAULT_MAX_MEMORY ((size_t)512 * 1024 * 1024)
@@ -46,6 +48,8 @@ typedef struct QmLimits {
 #define QM_MAX_TIMEOUT 1000000.0                                /* seconds, about 11.5 days */
 
 void qmL_init(QmLimits *lim, size_t max_memory, double timeout);
+/* gives back the small-block pool's memory: after lua_close of the state using lim */
+void qmL_free_pool(QmLimits *lim);
 /* lua_Alloc that refuses to grow the Lua heap past what --max-memory leaves after SQLite's
 ** share; ud is the QmLimits. */
 void *qmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize);

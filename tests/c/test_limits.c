@@ -30,6 +30,7 @@ TEST(allocator_refuses_to_grow_past_the_cap) {
   qmL_alloc(&lim, a, 512 * 1024, 0);
   CHECK(lim.used == 0);
   CHECK(lim.peak == 512 * 1024);
+  qmL_free_pool(&lim);   /* the small blocks' chunks */
 }
 
 TEST(allocator_does_not_trip_when_the_retry_after_collection_succeeds) {
@@ -43,6 +44,7 @@ TEST(allocator_does_not_trip_when_the_retry_after_collection_succeeds) {
   CHECK(lim.tripped == QM_TRIP_NONE);
   CHECK(!qmL_poll(&lim));
   qmL_alloc(&lim, b, 600 * 1024, 0);
+  qmL_free_pool(&lim);   /* the small blocks' chunks */
 }
 
 TEST(allocator_refusal_nobody_retries_trips_at_the_next_poll) {
@@ -54,6 +56,7 @@ TEST(allocator_refusal_nobody_retries_trips_at_the_next_poll) {
   CHECK(qmL_poll(&lim));
   CHECK(lim.tripped == QM_TRIP_MEMORY);
   qmL_alloc(&lim, small, 100, 0);
+  qmL_free_pool(&lim);   /* the small blocks' chunks */
 }
 
 TEST(garbage_heavy_script_passes_under_a_cap_its_live_data_fits) {
@@ -87,6 +90,7 @@ TEST(allocator_allows_shrinking_at_the_cap) {
   CHECK(b != NULL);
   CHECK(lim.used == 10);
   qmL_alloc(&lim, b, 10, 0);
+  qmL_free_pool(&lim);   /* the small blocks' chunks */
 }
 
 TEST(memory_bomb_ends_with_limit_exit_code) {

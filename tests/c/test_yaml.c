@@ -160,6 +160,8 @@ TEST(test_memory_cap_during_load_unwinds_without_leak) {
   int st = call_load(L, "load", text, len);
   CHECK(st == LUA_ERRMEM);
   lua_close(L);
+  CHECK(lim.used == 0);   /* every block the load took was given back */
+  qmL_free_pool(&lim);
 }
 
 TEST(test_parse_error_then_gc_leaves_state_usable) {

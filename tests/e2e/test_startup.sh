@@ -127,6 +127,24 @@ expect_stdout_has "NEEDED"
 expect_stdout_lacks "libxlsxwriter"
 expect_stdout_lacks "libcrypto"
 
+t_case lua_and_sqlite_are_linked_in_not_loaded_at_start
+# with QM_STATIC_DEPS (the default) Lua, SQLite, libyaml and the line editor come from their
+# Debian archives: the dynamic loader then has only the C library to map and resolve
+if grep -q '^QM_STATIC_LINKED_BUILT:INTERNAL=.*LUA' "${QM_BUILD_DIR:-/nonexistent}/CMakeCache.txt" 2>/dev/null; then
+  objdump -p "$QM" >"$T_OUT" 2>&1 || t_fail "objdump failed"
+  expect_stdout_has "NEEDED"
+  expect_stdout_lacks "liblua"
+  expect_stdout_lacks "libsqlite3"
+  expect_stdout_lacks "libyaml"
+  expect_stdout_lacks "libreadline"
+  expect_stdout_lacks "libedit"
+  # and the Lua inside is the one the embedded bytecode was compiled for
+  t_run --version
+  expect_exit 0
+  expect_stdout_has "Lua 5.4"
+  expect_stdout_has "stdlib: bytecode"
+fi
+
 t_case exit_closes_every_database_connection
 # a written database in WAL mode keeps its -wal and -shm files only while a connection is open
 cat >"$T_TMP/dangling.lua" <<'LUA'
