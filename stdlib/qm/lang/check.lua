@@ -450,9 +450,11 @@ function M.model(ctx, m)
     if not q:scale_of() then
       problem(ctx, "error", q.where, ("question \"%s\" has no scale: give the model, its theme or the question a scale"):format(q.id), { kind = "question", id = q.id })
     end
-    local where_label = ("question \"%s\""):format(q.id)
-    if q.parent and q.parent.kind == "theme" then where_label = ("theme \"%s\": %s"):format(q.parent.id, where_label) end
-    check_target(ctx, q, q:scale_of(), where_label)
+    if q.target ~= nil then   -- (the label is made only for a question with a target to check)
+      local where_label = ("question \"%s\""):format(q.id)
+      if q.parent and q.parent.kind == "theme" then where_label = ("theme \"%s\": %s"):format(q.parent.id, where_label) end
+      check_target(ctx, q, q:scale_of(), where_label)
+    end
   end
   check_target(ctx, m, m.scale, ("model \"%s\""):format(m.id))
   for _, e in ipairs(m:walk()) do
