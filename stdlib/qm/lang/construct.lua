@@ -33,9 +33,9 @@ M.frame = frame
 -- with the file as the user named it (Lua's short_src cuts long paths to "..."), C frames
 -- skipped as frame() skips them; taken in C (sandbox.where), without a table of debug
 -- information per construct. (Not a tail call: where_of's own frame is level 1 there.)
-local where = require("qm.sandbox").where
+local position_of = require("qm.sandbox").where
 function M.where_of(level)
-  return (where(level + 1))
+  return (position_of(level + 1))
 end
 
 -- "file:line" of the nearest model code up the stack, from `level` (counted as where_of

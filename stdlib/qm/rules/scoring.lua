@@ -32,9 +32,9 @@ local made = setmetatable({}, { __mode = "k" })
 -- caller), or nil; C frames (the sandbox's guard a model calls through) are skipped. Taken
 -- in C (sandbox.where, whose level 1 is this function as debug.getinfo's is), without a table of
 -- debug information: every element's default rule (scoring.mean()) asks for it.
-local where = require("qm.sandbox").where
+local position_of = require("qm.sandbox").where
 local function where_of(level)
-  local w = where(level + 1)
+  local w = position_of(level + 1)
   if w == "?" then return nil end
   return w
 end
