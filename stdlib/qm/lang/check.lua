@@ -371,8 +371,9 @@ local function check_scoring(ctx, m)
   for _, e in ipairs(m:walk()) do elements[#elements + 1] = e end
   local receives = {}   -- rule -> { ids = {id -> true}, list = {ids}, at = element }
   for _, e in ipairs(elements) do
-    local r = e:scoring_of()
-    if scoring.is_rule(r) and r.points_based and e.children and #e.children > 0 then
+    -- (an element without children scores nothing: its rule is not asked for)
+    local r = e.children and #e.children > 0 and e:scoring_of()
+    if r and scoring.is_rule(r) and r.points_based then
       local rec = receives[r] or { ids = {}, list = {}, at = e }
       receives[r] = rec
       for _, ch in ipairs(e.children) do
