@@ -49,6 +49,13 @@ expect_stdout_has "false	"
 expect_stdout_has "cannot change"
 expect_stderr_has "qm: stdlib qm.eval.time:"
 
+t_case an_error_in_time_loaded_late_is_still_at_the_models_line
+printf 'local x = 1\nlocal d = time.parse_date("nope")\n' >"$T_TMP/terr.lua"
+t_run run "$T_TMP/terr.lua"
+expect_exit 1
+expect_stderr_has 'terr.lua:2: "nope" is not a date (write it as YYYY-MM-DD)'
+expect_stderr_lacks "stdlib/"
+
 t_case a_model_with_times_loads_the_readers_and_checks_them
 cat >"$T_TMP/times.lua" <<'LUA'
 model "m" { scale = scale.points { 0, 100 },
