@@ -751,6 +751,26 @@ static int l_inside(lua_State *L) {
   return 1;
 }
 
+/* sandbox.where(level) -> "file:line" of the Lua code `level` frames up from the caller of
+** where (1: the caller's caller), C frames skipped (a model calls a library's function
+** through a guard); the file as the chunk names it (the full path, not short_src's cut), or
+** "?". What qm.lang.construct.where_of says for every construct a model declares: one call,
+** no table of debug information. */
+static int l_where(lua_State *L) {
+  int level = (int)luaL_checkinteger(L, 1);
+  lua_Debug ar;
+  if (level < 1) { lua_pushliteral(L, "?"); return 1; }
+  for (;;) {
+    if (!lua_getstack(L, level, &ar) || !lua_getinfo(L, "Sl", &ar)) { lua_pushliteral(L, "?"); return 1; }
+    if (strcmp(ar.what, "C") != 0) break;
+    level++;
+  }
+  if (ar.currentline <= 0) { lua_pushliteral(L, "?"); return 1; }
+  if (ar.source[0] == '@') lua_pushfstring(L, "%s:%d", ar.source + 1, ar.currentline);
+  else lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+  return 1;
+}
+
 /* the allow-lists as data, for docs and tests */
 static int l_lists(lua_State *L) {
   lua_newtable(L);
@@ -787,7 +807,7 @@ static int open_sandbox(lua_State *L) {
   static const luaL_Reg fns[] = {
     { "newenv", l_newenv }, { "loadfile", l_loadfile }, { "freeze", l_freeze },
     { "scope", l_scope }, { "inside", l_inside }, { "view", l_view }, { "lists", l_lists },
-    { NULL, NULL } };
+    { "where", l_where }, { NULL, NULL } };
   luaL_newlib(L, fns);
   return 1;
 }

@@ -96,6 +96,11 @@ static const char *stdlib_dir(void) {
 /* bytecode or source, decided once per process; a fallback is noted once on stderr */
 static QmStdlibMode decide(lua_State *L) {
   if (decided) return mode;
+  if (QM_LUA_STATIC && reference == NULL) {
+    /* liblua linked in, the same archive the build tool compiled the bytecode with (CMake) */
+    decided = 1;
+    return mode = QM_STDLIB_BYTECODE;
+  }
   const char *ref = reference ? reference : qmE_probe_dump;
   size_t len = reference ? reference_len : qmE_probe_dump_size;
   if (qmE_bytecode_matches(L, ref, len, reason, sizeof reason)) {

@@ -20,6 +20,62 @@ expect_stderr_lacks "qm: stdlib qm.reports."
 expect_stderr_lacks "qm: stdlib qm.engine.store:"
 expect_stderr_lacks "qm: stdlib qm.engine.reports:"
 
+t_case check_of_a_model_without_times_loads_no_time_code_and_no_tokenizer
+# KIK has no deadline, window or baseline: qm.eval.time and qm.eval.indicator (the time
+# readers) stay unloaded, and so does the tokenizer that places findings (there are none)
+QM_STDLIB_TRACE=1 t_run check "$kik"
+expect_exit 0
+expect_stdout_is "ok: $kik"
+# nor the code for what KIK does not have: extends, reports of its own
+for m in qm.eval.time qm.eval.indicator qm.engine.source qm.lang.extends qm.lang.reports; do
+  expect_stderr_lacks "qm: stdlib $m:"
+done
+
+t_case time_loads_at_its_first_use_and_is_the_same_table_everywhere
+cat >"$T_TMP/t.lua" <<'LUA'
+local t2 = require "qm.time"
+print(t2 == time, time.parse_date("2016-10-01") ~= nil, type(time.today))
+local names = {}
+for k in pairs(time) do names[#names + 1] = k end
+table.sort(names)
+print(#names > 10, table.concat(names, " "):find("parse_date", 1, true) ~= nil, #time)
+print(pcall(function() time.today = nil end))
+LUA
+QM_STDLIB_TRACE=1 t_run run "$T_TMP/t.lua"
+expect_exit 0
+expect_stdout_has "true	true	function"
+expect_stdout_has "true	true	0"
+expect_stdout_has "false	"
+expect_stdout_has "cannot change"
+expect_stderr_has "qm: stdlib qm.eval.time:"
+
+t_case an_error_in_time_loaded_late_is_still_at_the_models_line
+printf 'local x = 1\nlocal d = time.parse_date("nope")\n' >"$T_TMP/terr.lua"
+t_run run "$T_TMP/terr.lua"
+expect_exit 1
+expect_stderr_has 'terr.lua:2: "nope" is not a date (write it as YYYY-MM-DD)'
+expect_stderr_lacks "stdlib/"
+
+t_case a_model_with_times_loads_the_readers_and_checks_them
+cat >"$T_TMP/times.lua" <<'LUA'
+model "m" { scale = scale.points { 0, 100 },
+  theme "t" { question "q" { text = "Q?" },
+    indicator "i" { type = "completion", units = "enhed", deadline = "ultimo maj", sql = "SELECT 1 AS unit_id, 1 AS done" } } }
+LUA
+QM_STDLIB_TRACE=1 t_run check "$T_TMP/times.lua"
+expect_stderr_has "qm: stdlib qm.eval.indicator:"
+expect_stderr_has "qm: stdlib qm.eval.time:"
+t_run check "$T_TMP/times.lua"
+expect_stdout_has "times.lua:3: warning: indicator \"i\": deadline \"ultimo maj\" has no year"
+
+t_case a_finding_is_still_placed_on_its_word
+printf 'model "m" {\n  titel = "x",\n}\n' >"$T_TMP/bad.lua"
+t_run check "$T_TMP/bad.lua" --format json
+expect_exit 1
+expect_stdout_has '"line": 2'
+expect_stdout_has '"column": 3'
+expect_stdout_has '"suggestion": "title"'
+
 t_case one_report_loads_its_module_and_no_other_report
 "$QM" run "$QM_SOURCE_DIR/models/kik/demo_data.lua" --db "$T_TMP/kik.db" --write >/dev/null
 QM_STDLIB_TRACE=1 t_run run "$kik" --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet
@@ -29,6 +85,23 @@ expect_stderr_has "qm: stdlib qm.reports.selfassess: "
 for other in progression audit status summary plan; do
   expect_stderr_lacks "qm: stdlib qm.reports.$other:"
 done
+# a model without problems loads no findings code, and evaluates no indicator for this report
+expect_stderr_lacks "qm: stdlib qm.engine.findings:"
+expect_stderr_lacks "qm: stdlib qm.eval.indicator:"
+
+t_case a_model_that_extends_and_declares_reports_loads_that_code
+mkdir -p "$T_TMP/ext"
+cp "$kik" "$T_TMP/ext/kik.lua"
+cat >"$T_TMP/ext/x.lua" <<'LUA'
+model "kik_x" { extends = use "kik.lua", change = { ["1.1"] = { text = "Ny tekst?" } },
+  report "mine" { title = "Mine", section "s" { sql = "SELECT 1 AS a", columns = { { "b" } } } },
+}
+LUA
+QM_STDLIB_TRACE=1 t_run check "$T_TMP/ext/x.lua"
+expect_exit 1
+expect_stderr_has "qm: stdlib qm.lang.extends:"
+expect_stderr_has "qm: stdlib qm.lang.reports:"
+expect_stdout_has 'x.lua:2: error: report "mine": section "s": columns names column "b", which the query does not give'
 
 t_case report_list_still_finds_every_report
 t_run run "$kik" --db "$T_TMP/kik.db" --report list

@@ -206,6 +206,7 @@ end
 -- message", at the line the problem concerns and in qm check's order (qm.engine.findings);
 -- returns the number of errors.
 function Context:print_problems(stream, show_warnings)
+  if self.problems == nil or #self.problems == 0 then return 0 end   -- (qm.engine.findings not loaded)
   local found = require("qm.engine.findings").new()
   found:add_problems(self.problems)
   stream:write(found:text(show_warnings))

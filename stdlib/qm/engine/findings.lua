@@ -4,7 +4,13 @@
 -- puts each on the word it concerns in the file's text (qm.engine.source), and turns an error
 -- that stopped the file (a Lua syntax error, an error in the model's own code) into a finding
 -- too. The JSON shape is documented in docs/cli.md ("qm check --format json").
-local source = require "qm.engine.source"
+-- qm.engine.source (the tokenizer) is loaded at the first finding placed in a file's text: a
+-- clean check never needs it
+local source = setmetatable({}, { __index = function(t, k)
+  local mod = require "qm.engine.source"
+  setmetatable(t, { __index = mod })
+  return mod[k]
+end })
 
 local M = {}
 

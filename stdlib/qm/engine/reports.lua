@@ -55,9 +55,12 @@ end
 -- module (with QM_STDLIB_PATH the index may be stale: that only costs loading a module)
 function M.get(name)
   if reports[name] then return reports[name] end
-  local have = {}
-  for _, mod in ipairs(M.modules()) do have[mod] = true end
   local indexed, own = host.report_index()[name], "qm.reports." .. tostring(name)
+  -- which of the two is an embedded report module (what M.modules() lists)
+  local have = {}
+  for _, mod in ipairs(host.modules()) do
+    if (mod == indexed or mod == own) and mod:match("^qm%.reports%.[%w_]+$") then have[mod] = true end
+  end
   if have[indexed] then require(indexed) end
   if not reports[name] and have[own] then require(own) end
   if not reports[name] then load_all() end

@@ -15,7 +15,12 @@
 local host = require "qm.host"
 local construct = require "qm.lang.construct"
 local inputs = require "qm.lang.inputs"
-local lang_reports = require "qm.lang.reports"
+-- qm.lang.reports: only for a model with reports of its own (check_reports)
+local lang_reports = setmetatable({}, { __index = function(t, k)
+  local mod = require "qm.lang.reports"
+  setmetatable(t, { __index = mod })
+  return mod[k]
+end })
 
 local problem = construct.problem
 
@@ -228,10 +233,16 @@ local function check_dataset_types(ctx, m)
     if ok and st then
       local names, dts = st:columns(), st:decltypes()
       st:close()
+      -- the result columns taken unchanged from a dataset's column, read once per statement
+      local from = {}
+      for i, n in ipairs(names) do
+        local t, di, ci = tostring(dts[i] or ""):match("^qm_(%a+)_(%d+)_(%d+)$")
+        if t then from[#from + 1] = { name = n:lower(), t = t, di = di, ci = ci } end
+      end
       for _, col in ipairs(decl.columns or {}) do
-        for i, n in ipairs(names) do
-          local t, di, ci = tostring(dts[i] or ""):match("^qm_(%a+)_(%d+)_(%d+)$")
-          if n:lower() == col.name and t and REFUSED[col.type] and REFUSED[col.type][t] then
+        for _, r in ipairs(from) do
+          local t, di, ci = r.t, r.di, r.ci
+          if r.name == col.name and REFUSED[col.type] and REFUSED[col.type][t] then
             local d = datasets[tonumber(di)]
             local c = d.columns[tonumber(ci)]
             problem(ctx, "warning", ind.where, ("indicator \"%s\": column \"%s\" comes from dataset %s, whose column %s is type = \"%s\" (%s), "
@@ -294,7 +305,9 @@ function M.check(ctx, db)
   local with_db = db ~= nil
   local own
   if not db then
-    own = host.opendb(":memory:", { engine = false })   -- read-only, as a model's connection is
+    -- read-only, as a model's connection is; opened at the first statement (a model without
+    -- SQL opens no database)
+    own = host.opendb(":memory:", { engine = false, defer = true })
     db = own
   end
   local seen = {}

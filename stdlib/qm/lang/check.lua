@@ -5,11 +5,28 @@
 -- to elements the model does not have, cycles, and the plan's times, declared
 -- datasets and the model's own reports (qm.lang.reports). Problems are collected on the run.
 local scoring = require "qm.rules.scoring"
-local time = require "qm.eval.time"
 local construct = require "qm.lang.construct"
 local inputs = require "qm.lang.inputs"
-local indicator = require "qm.eval.indicator"
 local schema = require "qm.lang.schema"
+
+-- qm.eval.time and qm.eval.indicator are loaded when a model has a time to read (a
+-- deadline, window, baseline, ...): a model without one does not load them
+local function lazy(name)
+  return setmetatable({}, { __index = function(t, k)
+    local mod = require(name)
+    setmetatable(t, { __index = mod })
+    return mod[k]
+  end })
+end
+local time = lazy "qm.eval.time"
+local indicator = lazy "qm.eval.indicator"
+
+-- the indicator fields read_times reads: without any of them it has nothing to read
+local TIME_FIELDS = { "deadline", "window", "max_gap", "every" }
+local function has_times(ind)
+  for _, f in ipairs(TIME_FIELDS) do if ind[f] ~= nil then return true end end
+  return false
+end
 
 -- the indicator's fields in their declared order (messages come out in a stable order)
 local construct_fields = {}
@@ -35,14 +52,17 @@ local function check_indicators(ctx, m)
     if decl and not ind.uses then
       local reads = {}
       for _, f in ipairs(decl.fields) do reads[f] = true end
+      -- (the indicator's own fields, read raw: no field is named like an element's method)
       for _, f in ipairs(construct_fields) do
-        if ind[f] ~= nil and inputs.kind_fields[f] and not reads[f] and not (f == "inclusive" and ind[f] == true) then
+        local v = rawget(ind, f)
+        if v ~= nil and inputs.kind_fields[f] and not reads[f] and not (f == "inclusive" and v == true) then
           problem(ctx, "warning", ind.where, ("%s: %s has no meaning for a %s indicator (%s)"):format(what, f, kind, kinds_text(f)), { kind = "indicator", id = ind.id, field = f })
         end
       end
     end
     -- every time field, read by the same reader the run uses (eval/indicator.read_times)
-    local times, err = indicator.read_times(ind)
+    local times, err
+    if has_times(ind) then times, err = indicator.read_times(ind) else times = {} end
     if not times then
       problem(ctx, "error", ind.where, ("%s: %s"):format(what, err), { kind = "indicator", id = ind.id })
     else
@@ -351,8 +371,9 @@ local function check_scoring(ctx, m)
   for _, e in ipairs(m:walk()) do elements[#elements + 1] = e end
   local receives = {}   -- rule -> { ids = {id -> true}, list = {ids}, at = element }
   for _, e in ipairs(elements) do
-    local r = e:scoring_of()
-    if scoring.is_rule(r) and r.points_based and e.children and #e.children > 0 then
+    -- (an element without children scores nothing: its rule is not asked for)
+    local r = e.children and #e.children > 0 and e:scoring_of()
+    if r and scoring.is_rule(r) and r.points_based then
       local rec = receives[r] or { ids = {}, list = {}, at = e }
       receives[r] = rec
       for _, ch in ipairs(e.children) do
@@ -430,9 +451,11 @@ function M.model(ctx, m)
     if not q:scale_of() then
       problem(ctx, "error", q.where, ("question \"%s\" has no scale: give the model, its theme or the question a scale"):format(q.id), { kind = "question", id = q.id })
     end
-    local where_label = ("question \"%s\""):format(q.id)
-    if q.parent and q.parent.kind == "theme" then where_label = ("theme \"%s\": %s"):format(q.parent.id, where_label) end
-    check_target(ctx, q, q:scale_of(), where_label)
+    if q.target ~= nil then   -- (the label is made only for a question with a target to check)
+      local where_label = ("question \"%s\""):format(q.id)
+      if q.parent and q.parent.kind == "theme" then where_label = ("theme \"%s\": %s"):format(q.parent.id, where_label) end
+      check_target(ctx, q, q:scale_of(), where_label)
+    end
   end
   check_target(ctx, m, m.scale, ("model \"%s\""):format(m.id))
   for _, e in ipairs(m:walk()) do
@@ -470,7 +493,8 @@ function M.model(ctx, m)
   check_plan(ctx, m)
   check_scoring(ctx, m)
   check_datasets(ctx, m)
-  require("qm.lang.reports").check(ctx, m)
+  -- a model's own reports (qm.lang.reports is loaded only for a model that declares one)
+  if m.reports ~= nil then require("qm.lang.reports").check(ctx, m) end
 end
 
 return M

@@ -30,12 +30,12 @@ end
 M.frame = frame
 
 -- "file:line" of the model code that called the construct (level counts from the caller),
--- with the file as the user named it (Lua's short_src cuts long paths to "...")
+-- with the file as the user named it (Lua's short_src cuts long paths to "..."), C frames
+-- skipped as frame() skips them; taken in C (sandbox.where), without a table of debug
+-- information per construct. (Not a tail call: where_of's own frame is level 1 there.)
+local position_of = require("qm.sandbox").where
 function M.where_of(level)
-  local info = frame(level, "l")
-  if not info or info.currentline <= 0 then return "?" end
-  local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
-  return file .. ":" .. info.currentline
+  return (position_of(level + 1))
 end
 
 -- "file:line" of the nearest model code up the stack, from `level` (counted as where_of
@@ -79,6 +79,21 @@ M.lists = { dataset = "datasets", column = "columns", report = "reports", sectio
 function M.label(kind, id) return ("%s \"%s\""):format(kind, id) end
 local label = M.label
 
+-- a declaration's fields that are required or have a default (the rest need no look after
+-- the spec's own fields are checked), made once per declaration
+local finishing_of = setmetatable({}, { __mode = "k" })
+local function finishing(decl)
+  local list = finishing_of[decl]
+  if not list then
+    list = {}
+    for _, f in ipairs(decl.fields) do
+      if f.required or f.default ~= nil then list[#list + 1] = f end
+    end
+    finishing_of[decl] = list
+  end
+  return list
+end
+
 -- check spec's fields against the construct's declaration; returns the node
 function M.build(run, kind, id, spec, where)
   local decl = schema.constructs[kind]
@@ -88,16 +103,18 @@ function M.build(run, kind, id, spec, where)
     return node
   end
   for k, v in pairs(spec) do
-    if math.type(k) == "integer" then
-      if model.is_element(v) then
-        if not decl.children or not decl.children[v.kind] then
-          problem(run, "error", v.where, ("%s cannot contain %s"):format(label(kind, id), label(v.kind, v.id)), { kind = v.kind, id = v.id })
+    if type(k) ~= "string" then
+      if math.type(k) == "integer" then
+        if model.is_element(v) then
+          if not decl.children or not decl.children[v.kind] then
+            problem(run, "error", v.where, ("%s cannot contain %s"):format(label(kind, id), label(v.kind, v.id)), { kind = v.kind, id = v.id })
+          end
+        else
+          problem(run, "error", where, ("%s: item %d is not a theme, question, indicator, dataset or column (did you forget a field name?)"):format(label(kind, id), k), { kind = kind, id = id })
         end
       else
-        problem(run, "error", where, ("%s: item %d is not a theme, question, indicator, dataset or column (did you forget a field name?)"):format(label(kind, id), k), { kind = kind, id = id })
+        problem(run, "error", where, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)), { kind = kind, id = id })
       end
-    elseif type(k) ~= "string" then
-      problem(run, "error", where, ("%s: field names must be words, got %s"):format(label(kind, id), tostring(k)), { kind = kind, id = id })
     else
       local f = decl.by_name[k]
       if not f then
@@ -110,7 +127,9 @@ function M.build(run, kind, id, spec, where)
         if not ok then
           problem(run, "error", where, ("%s: %s %s"):format(label(kind, id), k, msg), { kind = kind, id = id, field = k, value = true })
         else
-          for _, m in ipairs(schema.check_nested(f, v)) do problem(run, "error", where, ("%s: %s"):format(label(kind, id), m)) end
+          if f.fields then   -- a table field with declared sub-fields (check_nested has nothing to say otherwise)
+            for _, m in ipairs(schema.check_nested(f, v)) do problem(run, "error", where, ("%s: %s"):format(label(kind, id), m)) end
+          end
           node[k] = v
         end
       end
@@ -127,11 +146,14 @@ function M.build(run, kind, id, spec, where)
       node[list][#node[list] + 1] = c
     end
   end
-  for _, f in ipairs(decl.fields) do
-    if f.required and node[f.name] == nil then
+  -- only the fields that are required or have a default, in their declared order; a node's
+  -- own fields are read raw (no field is named like an element's method or collection:
+  -- tests/engine/test_construct_fast.lua)
+  for _, f in ipairs(finishing(decl)) do
+    if f.required and rawget(node, f.name) == nil then
       problem(run, "error", where, ("%s: %s is required (%s)"):format(label(kind, id), f.name, f.doc), { kind = kind, id = id })
     end
-    if f.default ~= nil and node[f.name] == nil then node[f.name] = f.default end
+    if f.default ~= nil and rawget(node, f.name) == nil then node[f.name] = f.default end
   end
   if type(node.aliases) == "string" then node.aliases = { node.aliases } end
   return node

@@ -5,11 +5,11 @@
 local construct = require "qm.lang.construct"
 local model = require "qm.lang.model"
 local check = require "qm.lang.check"
-local extends = require "qm.lang.extends"
 
 local M = {}
 
 local problem, where_of, file_of = construct.problem, construct.where_of, construct.file_of
+local lazy_time
 local schema = require "qm.lang.schema"
 
 -- A rule library as a model sees it (`consensus`, `prioritise`, `scoring`, `scale`): the
@@ -113,7 +113,7 @@ local function finish_model(ctx, m, file, scope)
     if not model.is_model(m.extends) then
       problem(ctx, "error", m.where, ("model \"%s\": extends must be a model (from use \"file.lua\")"):format(m.id))
     else
-      extends.apply(ctx, m)
+      require("qm.lang.extends").apply(ctx, m)   -- loaded only for a model that extends one
     end
   end
   if m.structure then require("qm.lang.structure").add(ctx, m, scope) end
@@ -194,6 +194,23 @@ function M.model_file(p)
     #names > 0 and (" (bundled: " .. table.concat(names, ", ") .. ")") or ""), 0)
 end
 
+-- The `time` a model sees (and require "qm.time" gives): qm.eval.time, loaded when a model
+-- first reads a field of it. The sandbox freezes this table as it froze the module (it reads
+-- fields, pairs and # through it), so a model cannot tell the two apart; one table for every
+-- environment, so `time` is the same in all of them.
+local function time_module()
+  local mod = require "qm.eval.time"
+  -- loaded: read its fields straight from the module from now on
+  getmetatable(lazy_time).__index = mod
+  return mod
+end
+lazy_time = setmetatable({}, {
+  __qm_freeze = true,   -- a plain table to the sandbox: frozen on the way to a model
+  __index = function(_, k) return time_module()[k] end,
+  __pairs = function() return next, time_module(), nil end,
+  __len = function() return #time_module() end,
+})
+
 -- The constructors and rule libraries a model file in `scope` sees (sandbox.scope, with
 -- `named`: the folder as the user named it).
 function M.globals(ctx, scope)
@@ -238,7 +255,9 @@ function M.globals(ctx, scope)
       scope.modules["qm." .. name] = g[name]
     end
   end
-  g.time = require "qm.eval.time"
+  -- time (qm.eval.time, the largest module of the language) is loaded at its first use
+  g.time = lazy_time
+  if scope and scope.modules then scope.modules["qm.time"] = lazy_time end
   return g
 end
 

@@ -58,9 +58,13 @@ function Element:scoring_of()
 end
 
 local function walk(e, out, kind)
-  for _, c in ipairs(e.children or {}) do
-    if kind == nil or c.kind == kind then out[#out + 1] = c end
-    walk(c, out, kind)
+  local children = e.children   -- a list (a numeric loop: the model's checks walk it often)
+  if children then
+    for i = 1, #children do
+      local c = children[i]
+      if kind == nil or c.kind == kind then out[#out + 1] = c end
+      walk(c, out, kind)
+    end
   end
   return out
 end

@@ -28,17 +28,15 @@ end
 Rule.__tostring = function(self) return "<scoring " .. self.name .. ">" end
 local made = setmetatable({}, { __mode = "k" })
 
--- "file:line" of the model code that made the rule (level counts from the constructor's caller)
+-- "file:line" of the model code that made the rule (level counts from the constructor's
+-- caller), or nil; C frames (the sandbox's guard a model calls through) are skipped. Taken
+-- in C (sandbox.where, whose level 1 is this function as debug.getinfo's is), without a table of
+-- debug information: every element's default rule (scoring.mean()) asks for it.
+local position_of = require("qm.sandbox").where
 local function where_of(level)
-  local l = level + 1
-  local info = debug.getinfo(l, "Sl")
-  while info and info.what == "C" do   -- the sandbox's guard a model calls through
-    l = l + 1
-    info = debug.getinfo(l, "Sl")
-  end
-  if not info or info.currentline <= 0 then return nil end
-  local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
-  return file .. ":" .. info.currentline
+  local w = position_of(level + 1)
+  if w == "?" then return nil end
+  return w
 end
 
 -- the options table of a rule, with every key checked: an unknown one is an error at the
