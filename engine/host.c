@@ -25,6 +25,7 @@
 #include "csv_lua.h"
 #include "rows.h"
 #include "width.h"
+#include "numtext.h"
 #include "json_decode.h"
 #include "stats_lua.h"
 #include "xlsx_lua.h"
@@ -406,6 +407,7 @@ static int init_state(lua_State *L) {
   preload(L, "qm.csv", qmCsv_open_lib);
   preload(L, "qm.rows", qmRows_open_lib);
   preload(L, "qm.width", qmW_open_lib);
+  preload(L, "qm.numtext", qmN_open_lib);
   preload(L, "qm.json_decode", qmJ_open_lib);
   preload(L, "qm.stats.formulas", qmStat_open_lib);
   preload(L, "qm.xlsx", qmX_open_lib);

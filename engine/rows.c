@@ -29,6 +29,7 @@
 #include "qm.h"
 #include "sqlite_lua.h"
 #include "rows.h"
+#include "qm_limits.h"
 
 #define WRITER_MT "qm.rows.writer"
 #define SOURCE_MT "qm.rows.source"
@@ -45,6 +46,19 @@ typedef struct Buf {
   size_t n, cap;
 } Buf;
 
+/* the allocator refused: when that is the memory limit (--max-memory), the limit's own error
+** (the command then stops as any code that reaches the limit does: exit 4, "raise it with
+** --max-memory"), as the limits' hook raises it; else "not enough memory" */
+static void refused(lua_State *L) {
+  QmLimits *lim = qmL_of(L);
+  if (lim != NULL && qmL_poll(lim)) {
+    char why[320];
+    qmL_stop(L);
+    luaL_error(L, "%s", qmL_describe(lim, why, sizeof why));
+  }
+  luaL_error(L, "not enough memory for a report row");
+}
+
 /* grows b to hold `more` bytes beyond its length, with the state's (capped) allocator */
 static void buf_need(lua_State *L, Buf *b, size_t more) {
   if (b->n + more <= b->cap) return;
@@ -53,7 +67,7 @@ static void buf_need(lua_State *L, Buf *b, size_t more) {
   void *ud;
   lua_Alloc alloc = lua_getallocf(L, &ud);
   char *p = alloc(ud, b->p, b->p ? b->cap : 0, cap);
-  if (p == NULL) luaL_error(L, "not enough memory for a report row");
+  if (p == NULL) refused(L);
   b->p = p;
   b->cap = cap;
 }
@@ -258,7 +272,7 @@ static const char *number_text(lua_State *L, Writer *w, int style, double v, siz
     void *ud;
     lua_Alloc alloc = lua_getallocf(L, &ud);
     w->cache = alloc(ud, NULL, 0, sizeof(CacheSlot) * CACHE_SETS * CACHE_WAYS);
-    if (w->cache == NULL) luaL_error(L, "not enough memory for a report row");
+    if (w->cache == NULL) refused(L);
     memset(w->cache, 0, sizeof(CacheSlot) * CACHE_SETS * CACHE_WAYS);
   }
   uint64_t h = (bits ^ (bits >> 29) ^ ((uint64_t)style * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;

@@ -147,10 +147,11 @@ for k in $(seq 1200 200 12000); do   # SQLite's memory counts too (docs/sandbox.
   [ "$T_RC" -eq 0 ] && { ok_at=$k; break; }
 done
 # the window between "stops before the first row" and "runs to the end" can be narrower than
-# the 200K steps above (and the collector's timing makes it ragged): look just below the
-# first limit that ran the whole report, in 10K steps
+# the 200K steps above (and the collector's timing makes it ragged: a limit that stops after
+# some rows can lie just above one that ran whole): look just below the first limit that ran
+# the whole report, then just above it, in 10K steps
 if [ -z "$limit" ] && [ -n "$ok_at" ]; then
-  for k in $(seq $((ok_at - 10)) -10 $((ok_at - 600))); do
+  for k in $(seq $((ok_at - 10)) -10 $((ok_at - 600))) $(seq $((ok_at + 10)) 10 $((ok_at + 1500))); do
     t_run run "$V" --db "$T_TMP/demo.db" --as-of 2025-12-31 --report borger --format text --max-memory "${k}K"
     if [ "$T_RC" -eq 4 ] && [ "$(grep -c . "$T_OUT")" -gt 100 ]; then limit="${k}K"; break; fi
   done

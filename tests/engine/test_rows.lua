@@ -274,6 +274,52 @@ t.test("the consensus source decides each built-in rule's flag as the rule does 
   db:close()
 end)
 
+-- konsensusrapport's formats for people read each question's spread from consensus_blob
+-- (selfassess.round_spread), JSON and CSV the whole statistics from consensus_stats' JSON
+-- (round_stats): the same n, min, max and sd, nil alike where undefined
+t.test("round_spread gives round_stats' n, min, max and sd without the JSON", function()
+  local db = panels_db("rows_spread")
+  db:exec("INSERT INTO qm_participants(round_id, code) VALUES ('r1', 'X1'), ('r1', 'X2'), ('r1', 'X3')")
+  -- fractions (sd and mean not whole), one score, everybody "don't know"
+  db:exec([[INSERT INTO qm_responses(round_id, participant, question, score, dontknow) VALUES
+    ('r1', 'X1', 'f', 62.5, 0), ('r1', 'X2', 'f', 12.5, 0), ('r1', 'X3', 'f', 100, 0),
+    ('r1', 'X1', 'one', 35, 0), ('r1', 'X1', 'none', NULL, 1), ('r1', 'X2', 'none', NULL, 1)]])
+  local ids = { "f", "one", "none" }
+  for q = 1, 400 do ids[#ids + 1] = ("q%03d"):format(q) end
+  local scale = { step = 2.5, min = 0, max = 100, options = 41 }
+  local questions = {}
+  for i, id in ipairs(ids) do questions[i] = { id = id, scale_of = function() return scale end } end
+  local m = { questions = function() return questions end }
+  local full, spread = selfassess.round_stats(db, m, "r1"), selfassess.round_spread(db, m, "r1")
+  local checked = 0
+  for _, id in ipairs(ids) do
+    t.truthy(full[id] and spread[id], id)
+    for _, key in ipairs { "n", "min", "max", "sd" } do
+      t.eq(spread[id][key], full[id][key] ~= nil and full[id][key] + 0.0 or nil, id .. " " .. key)
+    end
+    checked = checked + 1
+  end
+  t.eq(checked, 403)
+  t.eq(spread.one.sd, nil, "one score: no sd")
+  t.eq(spread.none.n, 0, "nobody scored it")
+  t.eq(spread.none.min, nil)
+  t.near(spread.f.sd, full.f.sd, 0, "a fractional sd, the same double")
+  -- one scale for every question binds its parameters once; questions on different scales
+  -- (here a k of 2.5 as a float on one question) join them per question: the same statistics
+  local mixed = {}
+  for i, id in ipairs(ids) do
+    local sc = i == 1 and { step = 2.5, min = 0, max = 100, options = 41.0 } or scale
+    mixed[i] = { id = id, scale_of = function() return sc end }
+  end
+  local m2 = { questions = function() return mixed end }
+  local full2, spread2 = selfassess.round_stats(db, m2, "r1"), selfassess.round_spread(db, m2, "r1")
+  for _, id in ipairs(ids) do
+    t.eq(full2[id], full[id], "round_stats, parameters joined per question: " .. id)
+    t.eq(spread2[id], spread[id], "round_spread, parameters joined per question: " .. id)
+  end
+  db:close()
+end)
+
 t.test("a rule with the model's own flag function, or a plain function, is called in Lua", function()
   local db = panels_db("rows_lua_rules")
   local spec = { A = 21, step = 5, k = 5, ties = "median", scale = { step = 5, min = 0, max = 100, options = 21 } }

@@ -17,36 +17,49 @@ M.kinds = { "radar", "dots", "bars", "lights", "lines" }
 
 -- ---------------------------------------------------------------- helpers
 
+local ENTITIES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
+local plain = require("qm.width").plain   -- no control characters (and UTF-8): nothing to drop
 local function esc(s)
-  s = tostring(s):gsub("[%z\1-\8\11\12\14-\31]", "")
-  return (s:gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }))
+  s = tostring(s)
+  if not plain(s) then s = s:gsub("[%z\1-\8\11\12\14-\31]", "") end
+  if not s:find("[&<>\"']") then return s end
+  return (s:gsub("[&<>\"']", ENTITIES))
 end
 M.escape = esc
 
--- a coordinate: one decimal, "." always (SVG syntax), no "-0", no trailing ".0"
+local numtext = require "qm.numtext"
+local fixed_text, sorted_text = numtext.fixed, numtext.sorted
+
+-- a coordinate: one decimal, "." always (SVG syntax), no "-0", no trailing ".0": %.1f with its
+-- zero decimal dropped (qm.numtext; a chart writes hundreds of coordinates)
 local function c(v)
-  local s = ("%.1f"):format(v)
-  if s == "-0.0" then s = "0.0" end
-  return (s:gsub("%.0$", ""))
+  return fixed_text(v + 0.0, 1, true, ".")
 end
 M.coord = c
 
 -- charts.number{ decimals = 1, decimal = ".", percent = false } -> function(v) -> string
 -- Fixed formatting: rounded to `decimals`, trailing zeros dropped, `decimal` as the mark;
 -- percent multiplies by 100 and appends "%". nil (missing) is written "–".
+-- (The text is qm.numtext's fixed(), engine/numtext.c: %.<decimals>f, trimmed, "-0" as "0",
+-- the mark for the point; a number as a float, as the format above made it.)
+local NUMBER = setmetatable({}, { __mode = "k" })   -- charts.number's formatters -> { decimals, mark }
 function M.number(opts)
   opts = opts or {}
   local d, mark, pct = opts.decimals or 1, opts.decimal or ".", opts.percent
-  local fixed = "%." .. d .. "f"
-  return function(v)
+  -- the texts of the numbers seen, up to 512 of them (a chart's scores repeat: 0-100 in 5s)
+  local memo, size = {}, 0
+  local f = function(v)
     if v == nil or type(v) ~= "number" or v ~= v then return "–" end
-    if pct then v = v * 100 end
-    local s = fixed:format(v)
-    if d > 0 then s = s:gsub("0+$", ""):gsub("%.$", "") end
-    if s == "-0" then s = "0" end
-    if mark ~= "." then s = s:gsub("%.", mark) end
-    return pct and (s .. "%") or s
+    local s = memo[v]
+    if s then return s end
+    local x = pct and v * 100 or v
+    s = fixed_text(x + 0.0, d, d > 0, mark)
+    if pct then s = s .. "%" end
+    if size < 512 then memo[v] = s; size = size + 1 end
+    return s
   end
+  if not pct then NUMBER[f] = { d, mark } end
+  return f
 end
 
 local function fmt_of(spec) return spec.format or M.number() end
@@ -595,12 +608,23 @@ function M.table(spec)
     cols = { { key = "label", title = label_of(spec, "item", "item") },
       { key = "scores", title = label_of(spec, "scores", "scores"), align = "right" },
       { key = "agreed", title = label_of(spec, "agreed", "agreed"), format = f, align = "right", numfmt = spec.numfmt } }
+    -- each row's scores sorted and written with the chart's format, " " between them; with a
+    -- charts.number format in one call (qm.numtext.sorted: the same text)
+    local number = NUMBER[fmt]
     for i, r in ipairs(spec.rows or {}) do
-      local ss = {}
-      for _, s in ipairs(r.scores or {}) do if isnum(s) then ss[#ss + 1] = s end end
-      table.sort(ss)
-      for j, s in ipairs(ss) do ss[j] = fmt(s) end
-      rows[i] = { label = r.label, scores = table.concat(ss, " "), agreed = isnum(r.agreed) and r.agreed or nil }
+      local scores
+      if number and type(r.scores) == "table" then
+        scores = sorted_text(r.scores, number[1], number[2], " ")
+      else
+        local ss, n = {}, 0
+        for _, s in ipairs(r.scores or {}) do
+          if type(s) == "number" and s == s then n = n + 1; ss[n] = s end
+        end
+        table.sort(ss)
+        for j, s in ipairs(ss) do ss[j] = fmt(s) end
+        scores = table.concat(ss, " ")
+      end
+      rows[i] = { label = r.label, scores = scores, agreed = isnum(r.agreed) and r.agreed or nil }
     end
   elseif spec.type == "bars" then
     cols = { { key = "label", title = label_of(spec, "category", "category") } }

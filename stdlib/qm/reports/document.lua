@@ -113,26 +113,27 @@ M.each_row = each_row
 
 -- lines joined with `sep` (and ended with `last`), handed to sink in pieces of about 64 kB
 local function line_writer(sink, sep, last)
-  local buf, size, first = {}, 0, true
+  local buf, n, size, first = {}, 0, 0, true   -- n: the pieces in buf
   local w = {}
   function w.line(s)
-    if not first then buf[#buf + 1] = sep end
-    first = false
-    buf[#buf + 1] = s
+    if first then first = false
+    else n = n + 1; buf[n] = sep end
+    n = n + 1
+    buf[n] = s
     size = size + #s + 1
     if size >= 65536 then
-      sink(table.concat(buf)); buf, size = {}, 0
+      sink(table.concat(buf, "", 1, n)); buf, n, size = {}, 0, 0
     end
   end
   function w.finish()
-    if last and not first then buf[#buf + 1] = last end
-    if #buf > 0 then sink(table.concat(buf)) end
+    if last and not first then n = n + 1; buf[n] = last end
+    if n > 0 then sink(table.concat(buf, "", 1, n)) end
   end
   -- lines written elsewhere (the C row writer): what is held goes to the sink first, then
   -- write(sink, sep, first) writes its lines, each after `sep` but the output's first, and
   -- returns how many
   function w.lines_from(write)
-    if #buf > 0 then sink(table.concat(buf)); buf, size = {}, 0 end
+    if n > 0 then sink(table.concat(buf, "", 1, n)); buf, n, size = {}, 0, 0 end
     if write(sink, sep, first) > 0 then first = false end
   end
   return w
@@ -160,8 +161,10 @@ local function cell(col, row, people)
   if people and col.text then v = col.text(v, row)
   elseif col.format then v = col.format(v, row) end
   if v == nil then return "" end
+  local tv = type(v)
+  if tv == "string" then return v end   -- most cells: text, as tostring would give it
   local L = type(people) == "table" and people or nil
-  if type(v) == "number" then
+  if tv == "number" then
     if v ~= v then return "" end
     if L then return L:num(v, 2) end
     if math.type(v) == "float" then
@@ -228,8 +231,11 @@ local function table_writer(format, t, out, opts, cellf)
   cellf = cellf or function(c, row) return cell(c, row, true) end
   opts = opts or {}
   opts.line = out.line
+  local people = LANG_OF[cellf]   -- a cell_for function: its cell() called directly
   if format == "csv" then
     opts.text = function(i, row) return cell(cols[i], row) end
+  elseif people ~= nil then
+    opts.text = function(i, row) return cell(cols[i], row, people) end
   else
     opts.text = function(i, row) return cellf(cols[i], row) end
   end

@@ -17,70 +17,94 @@ local M = {}
 
 M.default = "da"
 
--- the languages there are: one catalogue module each (qm.reports.catalogue.<lang>)
-function M.languages()
-  local out = {}
+-- the languages there are: one catalogue module each (qm.reports.catalogue.<lang>); the
+-- stdlib's modules do not change while qm runs, so they are looked for once
+local known
+local function known_languages()
+  if known then return known end
+  known = { list = {}, set = {} }
   for _, name in ipairs(host.modules()) do
     local lang = name:match("^qm%.reports%.catalogue%.([%w_]+)$")
-    if lang then out[#out + 1] = lang end
+    if lang then known.list[#known.list + 1] = lang; known.set[lang] = true end
   end
-  table.sort(out)
-  return out
+  table.sort(known.list)
+  return known
+end
+
+function M.languages()
+  return table.move(known_languages().list, 1, #known_languages().list, 1, {})
 end
 
 function M.catalogue(lang)
-  for _, l in ipairs(M.languages()) do
-    if l == lang then return require("qm.reports.catalogue." .. lang) end
-  end
+  if lang ~= nil and known_languages().set[lang] then return require("qm.reports.catalogue." .. lang) end
   return nil
 end
 
 -- ---------------------------------------------------------------- numbers
 
--- digits grouped by threes from five digits up (4500, 12.345): a four-digit number, a year
--- above all, is written without a separator; a language without a separator (English)
--- writes none
-local function group(int, sep)
-  if #int <= 4 or sep == "" then return int end
-  local out = int:reverse():gsub("(%d%d%d)", "%1" .. sep):reverse()
-  if out:sub(1, #sep) == sep then out = out:sub(#sep + 1) end
-  return out
-end
-
 -- a number as text: at most `decimals` decimals (default 2), trailing zeros dropped, the
--- language's decimal mark and thousands separator; fixed = true keeps the zeros
+-- language's decimal mark and its thousands separator, digits grouped by threes from five
+-- digits up (4500, 12.345: a four-digit number, a year above all, is written without one; a
+-- language without a separator, English, writes none); "-0" is "0"; fixed = true keeps the
+-- zeros. The formatting is qm.numtext's (engine/numtext.c): the steps it documents are this
+-- function's old Lua (format, gsubs, a match and the grouping), done without a string per step.
+local fixed_text = require("qm.numtext").fixed
 local function number(cat, v, decimals, fixed)
   if v == nil or v ~= v then return nil end
   -- the common case, a small whole number, without any work (a streamed table writes many)
   if math.type(v) == "integer" and v > -10000 and v < 10000 then return tostring(v) end
   if v == math.huge then return "∞" elseif v == -math.huge then return "-∞" end
-  local s
-  if math.type(v) == "integer" then s = tostring(v)
-  else
-    s = ("%." .. (decimals or 2) .. "f"):format(v)
-    if not fixed and s:find("%.") then s = s:gsub("0+$", ""):gsub("%.$", "") end
-    if s == "-0" then s = "0" end
-  end
-  local sign, int, frac = s:match("^(%-?)(%d+)%.?(%d*)$")
-  if not int then return s end
-  s = sign .. group(int, cat.number.group)
-  if frac ~= "" then s = s .. cat.number.decimal .. frac end
-  return s
+  return fixed_text(v, decimals or 2, not fixed, cat.number.decimal, cat.number.group)
 end
 
 -- ---------------------------------------------------------------- messages
 
+-- a message's text as its pieces, parsed once: literal text, and for each {name:spec} a
+-- { name, spec, the placeholder as written } (a message is filled many times in a report)
+local PLACEHOLDER = "{([%w_]+):?([%w%%]*)}"
+local parsed, nparsed = {}, 0
+local function pieces(text)
+  local p = parsed[text]
+  if p then return p end
+  p = {}
+  local pos = 1
+  while true do
+    local s, e, name, spec = text:find(PLACEHOLDER, pos)
+    if not s then break end
+    if s > pos then p[#p + 1] = text:sub(pos, s - 1) end
+    p[#p + 1] = { name, spec, text:sub(s, e) }
+    pos = e + 1
+  end
+  if pos <= #text then p[#p + 1] = text:sub(pos) end
+  if nparsed < 4096 then parsed[text] = p; nparsed = nparsed + 1 end   -- the catalogues' texts, bounded
+  return p
+end
+
+-- the text with its placeholders filled from args: {x} the value, {x:1} a number with at most
+-- 1 decimal, {x:%} a percent, {x:date} a date; a placeholder whose value gives no text (NaN)
+-- stays as written
 local function fill(L, text, args, key)
-  return (text:gsub("{([%w_]+):?([%w%%]*)}", function(name, spec)
-    local v = args and args[name]
-    if v == nil then
-      error(("message %q (%s) has no value for {%s}"):format(key, L.lang, name), 4)
+  local p = pieces(text)
+  if #p == 1 and type(p[1]) == "string" then return text end
+  if #p == 0 then return text end
+  local out = {}
+  for i, piece in ipairs(p) do
+    if type(piece) == "string" then out[i] = piece
+    else
+      local name, spec = piece[1], piece[2]
+      local v = args and args[name]
+      if v == nil then
+        error(("message %q (%s) has no value for {%s}"):format(key, L.lang, name), 2)
+      end
+      local r
+      if spec == "%" then r = L:pct(v)
+      elseif spec == "date" then r = L:date(v)
+      elseif type(v) == "number" then r = L:num(v, tonumber(spec))
+      else r = tostring(v) end
+      out[i] = r or piece[3]
     end
-    if spec == "%" then return L:pct(v) end
-    if spec == "date" then return L:date(v) end
-    if type(v) == "number" then return L:num(v, tonumber(spec)) end
-    return tostring(v)
-  end))
+  end
+  return table.concat(out)
 end
 M.fill = fill
 

@@ -34,10 +34,13 @@ end
 local escapes = { ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
                   ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
 
+local function escape_char(c)
+  return escapes[c] or ("\\u%04x"):format(c:byte())
+end
+
 local function quote(s)
-  return '"' .. s:gsub('[%c"\\]', function(c)
-    return escapes[c] or ("\\u%04x"):format(c:byte())
-  end) .. '"'
+  if not s:find('[%c"\\]') then return '"' .. s .. '"' end   -- most texts: nothing to escape
+  return '"' .. s:gsub('[%c"\\]', escape_char) .. '"'
 end
 M.quote = quote
 
@@ -65,6 +68,11 @@ local function number(v)
   return ("%.17g"):format(v)
 end
 
+local function key_order(a, b)
+  if type(a) == type(b) then return a < b end
+  return type(a) == "number"
+end
+
 local function sorted_keys(t)
   local keys, order, seen = {}, ORDER[t], {}
   if order then
@@ -76,10 +84,7 @@ local function sorted_keys(t)
   for k in pairs(t) do
     if not seen[k] then rest[#rest + 1] = k end
   end
-  table.sort(rest, function(a, b)
-    if type(a) == type(b) then return a < b end
-    return type(a) == "number"
-  end)
+  if #rest > 1 then table.sort(rest, key_order) end
   for _, k in ipairs(rest) do keys[#keys + 1] = k end
   return keys
 end

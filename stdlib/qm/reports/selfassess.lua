@@ -118,20 +118,72 @@ local function params_cte(m)
   return "WITH qp(question, A, step, k, ties) AS (VALUES " .. table.concat(rows, ", ") .. ") ", args
 end
 
+-- one row per question of a round with its responses: question, n = count(score), dontknow, and
+-- s = agg(score, A, k, step, ties), an aggregate over the scores with the question's
+-- parameters; nil when the model has no questions. When every question has the same
+-- parameters (one scale: the common case), they are bound once and the questions listed: a
+-- shorter statement, without a VALUES table joined to every response.
+local function per_question_sql(m, round_id, agg)
+  local by_id, ids = M.question_params(m)
+  if #ids == 0 then return nil end
+  local first, same, seen = by_id[ids[1]], true, {}
+  for _, id in ipairs(ids) do
+    local p = by_id[id]
+    if seen[id] or p.A ~= first.A or p.step ~= first.step or p.k ~= first.k or p.ties ~= first.ties
+       or math.type(p.A) ~= math.type(first.A) or math.type(p.step) ~= math.type(first.step)
+       or math.type(p.k) ~= math.type(first.k) then
+      same = false
+      break
+    end
+    seen[id] = true
+  end
+  local select = "SELECT r.question, count(r.score) AS n, sum(r.dontknow) AS dontknow, " .. agg
+  if not same then
+    local cte, args = params_cte(m)
+    args[#args + 1] = round_id
+    return cte .. select .. [[(r.score, qp.A, qp.k, qp.step, qp.ties) AS s
+      FROM qm_responses r JOIN qp ON qp.question = r.question WHERE r.round_id = ? GROUP BY r.question]], args
+  end
+  local args, marks = { first.A or host.null, first.k, first.step, first.ties, round_id }, {}
+  for i, id in ipairs(ids) do marks[i] = "?"; args[#args + 1] = id end
+  return select .. "(r.score, ?, ?, ?, ?) AS s FROM qm_responses r WHERE r.round_id = ? AND r.question IN (" ..
+    table.concat(marks, ", ") .. ") GROUP BY r.question", args
+end
+
 -- statistics of every question of a round, from one SQL pass over its responses, each
 -- question on its own scale
 function M.round_stats(db, m, round_id)
   local out = {}
-  local cte, args = params_cte(m)
-  if not cte then return out end
-  args[#args + 1] = round_id
-  for r in db:query(cte .. [[SELECT r.question, count(r.score) AS n, sum(r.dontknow) AS dontknow,
-                             consensus_stats(r.score, qp.A, qp.k, qp.step, qp.ties) AS js
-                      FROM qm_responses r JOIN qp ON qp.question = r.question
-                      WHERE r.round_id = ? GROUP BY r.question]], args) do
-    local q = r.js ~= host.null and json.decode(r.js, nil) or { n = 0, reasons = { n = "nobody scored it" } }
+  local sql, args = per_question_sql(m, round_id, "consensus_stats")
+  if not sql then return out end
+  for r in db:query(sql, args) do
+    local q = r.s ~= host.null and json.decode(r.s, nil) or { n = 0, reasons = { n = "nobody scored it" } }
     q.n, q.dontknow = r.n, r.dontknow
     q.mode_rule_ok = q.n > 0 and q.mode_outside <= stats.mode_rule_allows(q.n)
+    out[r.question] = q
+  end
+  return out
+end
+
+-- the spread of every question of a round as the formats for people show it: n, and min, max
+-- and sd (nil where undefined). The same statistics as round_stats, computed by the same C
+-- (consensus_blob packs consensus_stats' numbers as doubles): without the JSON text per
+-- question and its decoding, which JSON output needs whole, with its numbers' types
+local function finite(x)
+  if x ~= x or x == math.huge or x == -math.huge then return nil end
+  return x
+end
+function M.round_spread(db, m, round_id)
+  local out = {}
+  local sql, args = per_question_sql(m, round_id, "consensus_blob")
+  if not sql then return out end
+  for r in db:query(sql, args) do
+    local q = { n = r.n }
+    if r.n > 0 and r.s ~= host.null then
+      -- n, nulls, mean, median, sd, rwg, iqr, min, max, ... (docs/db.md, consensus_blob)
+      local _, _, _, _, sd, _, _, min, max = string.unpack("<ddddddddd", r.s)
+      q.sd, q.min, q.max = finite(sd), finite(min), finite(max)
+    end
     out[r.question] = q
   end
   return out
@@ -193,11 +245,12 @@ M.question_words = question_words
 -- every participant's score per question of a round (not "ved ikke"), for the spread charts
 local function individual_scores(db, round_id)
   local out = {}
-  for x in db:query([[SELECT question, score FROM qm_responses WHERE round_id = ? AND coalesce(dontknow, 0) = 0
-                      AND score IS NOT NULL ORDER BY question, score]], { round_id }) do
-    local l = out[x.question] or {}
-    l[#l + 1] = x.score
-    out[x.question] = l
+  -- the columns as the loop's values, no table per row (question is never NULL: a key)
+  for question, score in db:query([[SELECT question, score FROM qm_responses WHERE round_id = ? AND coalesce(dontknow, 0) = 0
+                      AND score IS NOT NULL ORDER BY question, score]], { round_id }, "values") do
+    local l = out[question] or {}
+    l[#l + 1] = score
+    out[question] = l
   end
   return out
 end
@@ -533,16 +586,22 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   local L = i18n.of(ctx, m)
   local db = need_db(ctx)
   local r = doc_in and doc_in.round or M.rounds(ctx, db, m, true)[1]
-  local st = M.round_stats(db, m, r.id)
+  -- the JSON data is written only as JSON (or handed to the demo report); the CSV table only
+  -- as CSV: the formats for people skip building them (a JSON object per question), and read
+  -- only the spread of each question's scores
+  local format = ctx.opts.format or "text"
+  local want_data, want_csv = doc_in ~= nil or format == "json", doc_in == nil and format == "csv"
+  local st = (want_data or want_csv) and M.round_stats(db, m, r.id) or M.round_spread(db, m, r.id)
   local agreed, tscores, total, breakdown = M.agreed(db, m, r.id)
   local pts = breakdown[m]   -- a points-based model: points, percent and maximum per theme
   local pts_of = {}
   if pts then for _, c in ipairs(pts.criteria) do pts_of[c.id] = c end end
+  local unit = unit_name(db, r.unit_id)
   local doc = doc_in and doc_in.doc or report.document { lang = L.lang, title = L("konsensusrapport.title", { model = m.title or m.id }),
-    subtitle = L("sa.round_unit", { round = r.id, unit = unit_name(db, r.unit_id) }) }
-  local data = json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
+    subtitle = L("sa.round_unit", { round = r.id, unit = unit }) }
+  local data = want_data and json.object({ model = m.id, round = r.id, unit = r.unit_id, score = total,
     max = pts and pts.max or nil, conventions = M.conventions(m), themes = json.array({}) },
-    { "model", "round", "unit", "score", "max", "conventions", "themes" })
+    { "model", "round", "unit", "score", "max", "conventions", "themes" }) or nil
   local csv = {}
   local summary = {}
   for _, th in ipairs(m:themes()) do
@@ -554,7 +613,7 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   state_conventions(doc, m, L)
   local total_text = shown(L, total, 1)
   if pts then total_text = L("konsensusrapport.points_of", { score = total_text, max = shown(L, pts.max, 1) }) end
-  doc:keyvalues { { L("konsensusrapport.total"), total_text }, { L("col.unit"), unit_name(db, r.unit_id) }, { L("col.round"), r.id } }
+  doc:keyvalues { { L("konsensusrapport.total"), total_text }, { L("col.unit"), unit }, { L("col.round"), r.id } }
   local cols = { { key = "theme", title = L("col.theme") }, { key = "title", title = L("col.title") },
     { key = "side", title = L("col.side") }, { key = "score", title = pts and L("konsensusrapport.col.score_pct") or L("col.score") } }
   if pts then
@@ -573,9 +632,9 @@ function M.konsensusrapport(ctx, m, out, doc_in)
   for _, th in ipairs(m:themes()) do
     local dots = {}
     local c = pts_of[th.id]
-    local tdata = json.object({ id = th.id, title = th.title, side = th.side, score = tscores[th.id],
+    local tdata = want_data and json.object({ id = th.id, title = th.title, side = th.side, score = tscores[th.id],
       points = c and c.points or nil, max = c and c.max or nil, questions = json.array({}) },
-      { "id", "title", "side", "score", "points", "max", "questions" })
+      { "id", "title", "side", "score", "points", "max", "questions" }) or nil
     local rows = {}
     for _, q in ipairs(th.children) do
       if q.kind == "question" then
@@ -589,12 +648,16 @@ function M.konsensusrapport(ctx, m, out, doc_in)
         dots[#dots + 1] = { label = q.id .. " " .. (q.text or ""), scores = individual[q.id] or {},
           agreed = c and c.dontknow == 0 and null_to_nil(c.score) or nil }
         -- the CSV table is for programs: numbers unrounded, as in JSON
-        csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = qs.min, max = qs.max,
-          sd = qs.sd, n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
-        tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text,
-          agreed = c and (c.dontknow == 1 and "dontknow" or null_to_nil(c.score)) or nil, comment = row.comment,
-          strengths = row.strengths, improvements = row.improvements, spread = M.stats_data(qs) },
-          { "id", "text", "agreed", "comment", "strengths", "improvements", "spread" })
+        if want_csv then
+          csv[#csv + 1] = { theme = th.id, question = q.id, agreed = score, min = qs.min, max = qs.max,
+            sd = qs.sd, n = qs.n, strengths = row.strengths, improvements = row.improvements, comment = row.comment }
+        end
+        if tdata then
+          tdata.questions[#tdata.questions + 1] = json.object({ id = q.id, text = q.text,
+            agreed = c and (c.dontknow == 1 and "dontknow" or null_to_nil(c.score)) or nil, comment = row.comment,
+            strengths = row.strengths, improvements = row.improvements, spread = M.stats_data(qs) },
+            { "id", "text", "agreed", "comment", "strengths", "improvements", "spread" })
+        end
       end
     end
     doc:heading(("%s %s — %s"):format(th.id, th.title or "", shown(L, tscores[th.id], 1)), 3, { break_before = true })
@@ -604,11 +667,11 @@ function M.konsensusrapport(ctx, m, out, doc_in)
         target = m.target, format = chart_format(L), rows = dots,
         labels = { item = L("col.question"), scores = L("chart.individual_scores"), agreed = L("col.agreed"), target = L("chart.target") } }
     end
-    data.themes[#data.themes + 1] = tdata
+    if data then data.themes[#data.themes + 1] = tdata end
   end
   if doc_in then return data end
   doc.data = data
-  if ctx.opts.format == "csv" then
+  if want_csv then
     doc = report.document { lang = L.lang }
     doc:table { columns = { { key = "theme" }, { key = "question" }, { key = "agreed" }, { key = "min" }, { key = "max" }, { key = "sd" },
       { key = "n" }, { key = "strengths" }, { key = "improvements" }, { key = "comment" } }, rows = csv }

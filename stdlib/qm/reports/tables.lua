@@ -26,6 +26,9 @@
 -- stays flat however many rows a query gives. csv and json write each row as it comes.
 local width = require "qm.reports.width"
 local json = require "qm.reports.json"
+-- plain(s): no control characters and valid UTF-8, text a terminal shows as it is (qm.width,
+-- engine/width.c): most cells, which escape() and sanitize() then return without a pattern
+local plain = require("qm.width").plain
 
 local M = {}
 
@@ -44,7 +47,7 @@ end
 -- text for a terminal: a line break as \n, other control characters and bytes that are not
 -- UTF-8 as \xNN, so data never moves the cursor or breaks a table's lines
 local function escape(s)
-  if not s:find("[%z\1-\31\127-\255]") then return s end
+  if plain(s) then return s end
   s = s:gsub("\n", "\\n"):gsub("[%z\1-\31\127]", function(c) return ("\\x%02x"):format(c:byte()) end)
   if utf8.len(s) then return s end
   local parts, i = {}, 1
@@ -61,6 +64,7 @@ M.escape = escape
 
 -- control characters shown escaped, line breaks and tabs kept (prose)
 local function sanitize(s)
+  if plain(s) then return s end
   return (s:gsub("[%z\1-\8\11-\31\127]", function(c) return ("\\x%02x"):format(c:byte()) end))
 end
 M.sanitize = sanitize
@@ -70,6 +74,11 @@ M.sanitize = sanitize
 -- at the start of a block (`start`) so are headings, lists and quotes.
 local md_entities = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;" }
 local function md_escape(s, start)
+  -- most text has nothing to escape: returned after one look (no control character, line
+  -- break or markup character; at a block's start no heading, list or quote mark)
+  if plain(s) and not s:find("[&<>|\\`*_%[%]~]") and not (start and (s:find("^[#+-]") or s:find("^%d+[.)]"))) then
+    return s
+  end
   s = sanitize(s):gsub("[&<>]", md_entities):gsub("([|\\`*_%[%]~])", "\\%1")
   if start then s = s:gsub("^([#+-])", "\\%1"):gsub("^(%d+)([.)])", "%1\\%2") end
   return (s:gsub("\n", "<br>"))
@@ -98,8 +107,11 @@ end
 -- the report's CSV cell: guarded, then quoted
 function M.csv_field(s) return csv_quote(csv_guard(s)) end
 
+local html_entities = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
 local function html_escape(s)
-  return (tostring(s):gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }))
+  s = tostring(s)
+  if not s:find("[&<>\"']") then return s end   -- most cells: nothing to escape
+  return (s:gsub("[&<>\"']", html_entities))
 end
 M.html_escape = html_escape
 
@@ -107,15 +119,34 @@ M.html_escape = html_escape
 -- than w stands on its own line); with `hang`, the lines after the first are indented by
 -- that many spaces (and are that much shorter), so a wrapped table cell reads as one; a
 -- cell's own indentation (a criterion under its theme) stays
+-- (In C, width.wrap, for a whole width; M.wrap_lua is the same in Lua, which the tests
+-- compare it with. In UTF-8 text a line's width is the sum of its words' and spaces' widths,
+-- so it is kept as words are added; text that is not UTF-8 counts a column per byte.)
+local wrap_c = width.wrap
 function M.wrap_text(s, w, hang)
-  local lines, cur = {}, nil
+  if math.type(w) == "integer" and (hang == nil or math.type(hang) == "integer") then return wrap_c(s, w, hang) end
+  return M.wrap_lua(s, w, hang)
+end
+
+function M.wrap_lua(s, w, hang)
+  local of = width.of
+  local lines, cur, cur_w = {}, nil, 0
   local lead = s:match("^ *")
-  local indent = lead .. string.rep(" ", hang or 0)
-  local function room() return (#lines == 0 and w - #lead) or w - #indent end
+  local indent = hang and hang > 0 and lead .. string.rep(" ", hang) or lead
+  local first_room, room = w - #lead, w - #indent
+  local additive = utf8.len(s) ~= nil
   for word in s:gmatch("%S+") do
-    if cur == nil then cur = word
-    elseif width.of(cur) + 1 + width.of(word) <= room() then cur = cur .. " " .. word
-    else lines[#lines + 1] = (#lines == 0 and lead or indent) .. cur; cur = word end
+    local word_w = of(word)
+    if cur == nil then cur, cur_w = word, word_w
+    else
+      if not additive then cur_w = of(cur) end
+      if cur_w + 1 + word_w <= (#lines == 0 and first_room or room) then
+        cur, cur_w = cur .. " " .. word, cur_w + 1 + word_w
+      else
+        lines[#lines + 1] = (#lines == 0 and lead or indent) .. cur
+        cur, cur_w = word, word_w
+      end
+    end
   end
   lines[#lines + 1] = (#lines == 0 and lead or indent) .. (cur or "")
   return lines
@@ -138,12 +169,14 @@ function M.new(format, cols, opts)
   local n = #cols
   local function str(i, row)
     local s = text(i, row)
+    if type(s) == "string" then return s end
     if s == nil then return "" end
     return tostring(s)
   end
   -- a terminal's text of a cell or title
   local prose = opts.newlines
   local function term(s)
+    if plain(s) then return s end
     if prose then s = s:gsub("[\n\t]", prose) end
     return escape(s)
   end
@@ -269,8 +302,16 @@ function M.new(format, cols, opts)
       if (fit or not streaming) and not (right[i] and is_value) then return width.shorten(s, w[i]) end
       return s
     end
+    -- a column line ends without spaces: cut after its last other character (a match that
+    -- backs up over the trailing spaces once; "%s+$" tried every space of a padded line), when
+    -- it ends in one (%s: space, \t, \n, \v, \f, \r)
     local function join(parts)
-      if format == "column" then return (table.concat(parts, "  "):gsub("%s+$", "")) end
+      if format == "column" then
+        local s = table.concat(parts, "  ")
+        local last = s:byte(-1)
+        if last ~= nil and last ~= 32 and (last < 9 or last > 13) then return s end
+        return s:match("^.*%S") or ""
+      end
       local v = format == "table" and "|" or "│"
       return v .. " " .. table.concat(parts, " " .. v .. " ") .. " " .. v
     end
@@ -282,11 +323,29 @@ function M.new(format, cols, opts)
     end
     local corners = format == "table" and { top = { "+", "+", "+" }, mid = { "+", "+", "+" }, bottom = { "+", "+", "+" } }
       or { top = { "┌", "┬", "┐" }, mid = { "├", "┼", "┤" }, bottom = { "└", "┴", "┘" } }
+    -- a column line's last cell, when left-aligned, is not padded: join cuts the spaces
+    local pad_last = true
+    local function pad(s, i)
+      if i == n and not pad_last then return s end
+      return width.pad(s, w[i], right[i])
+    end
     local parts = {}
+    -- a line of text cells, padded and joined: the column format's in C (width.columns),
+    -- the same text as join() of the padded cells
+    local columns = width.columns
+    local function padded_line(cells)
+      if format == "column" then return columns(cells, n, w, right, pad_last) end
+      for i = 1, n do parts[i] = pad(cells[i], i) end
+      return join(parts)
+    end
     local function emit(cells)
       if not wrapped then
-        for i = 1, n do parts[i] = width.pad(fitted(cells[i], i, true), w[i], right[i]) end
-        line(join(parts))
+        if fit then
+          for i = 1, n do parts[i] = fitted(cells[i], i, true) end
+          line(padded_line(parts))
+        else
+          line(padded_line(cells))
+        end
         return
       end
       -- a wrapped column continues on the next lines, the other columns blank there
@@ -295,19 +354,22 @@ function M.new(format, cols, opts)
         pieces[i] = c.wrap and M.wrap_text(cells[i], w[i], 2) or { cells[i] }
         if #pieces[i] > height then height = #pieces[i] end
       end
+      local row = {}
       for k = 1, height do
-        for i = 1, n do parts[i] = width.pad(pieces[i][k] or "", w[i], right[i]) end
-        line(join(parts))
+        for i = 1, n do row[i] = pieces[i][k] or "" end
+        line(padded_line(row))
       end
     end
     start = function()
       for i = 1, n do right[i] = right_aligned(i) end
+      pad_last = format ~= "column" or right[n] == true
       -- a wrapped column is at most its width (and at least its longest word, indented)
       for i, c in ipairs(cols) do
         if c.wrap and w[i] > c.wrap then
           local longest = width.of(names[i])
           for _, cells in ipairs(held) do
-            for word in cells[i]:gmatch("%S+") do longest = math.max(longest, width.of(word) + 2) end
+            local widest = width.longest(cells[i])
+            if widest then longest = math.max(longest, widest + 2) end
           end
           w[i] = math.max(c.wrap, longest)
         end
@@ -325,7 +387,7 @@ function M.new(format, cols, opts)
       if format ~= "column" then line(rule(corners.top[1], corners.top[2], corners.top[3])) end
       if headers then
         local hs = {}
-        for i = 1, n do hs[i] = width.pad(width.shorten(names[i], w[i]), w[i], right[i]) end
+        for i = 1, n do hs[i] = pad(width.shorten(names[i], w[i]), i) end
         line(join(hs))
         if format == "column" then
           local d = {}

@@ -60,7 +60,10 @@ local char = M.char
 --- width.of(s): columns the text s takes (no control characters expected). In C (qm.width,
 --- engine/width.c) over the ranges above, as the loop `for _, c in utf8.codes(s) do n = n +
 --- char(c) end` would count (text that is not UTF-8: #s); the text reports measure every cell.
-M.of = require("qm.width").measurer(zero, wide)
+--- width.wrap(s, w, hang), width.longest(s) and width.columns(cells, n, widths, right,
+--- pad_last): qm.reports.tables' wrap_text, a text's widest word and an aligned line, in C
+--- over the same ranges (engine/width.c).
+M.of, M.wrap, M.longest, M.columns = require("qm.width").measurer(zero, wide)
 local of = M.of
 
 --- width.shorten(s, w): s cut to at most w columns, ending in "…" when cut.
@@ -78,11 +81,19 @@ function M.shorten(s, w)
   return s:sub(1, cut) .. "…"
 end
 
+-- runs of spaces up to 80 long, each made once (a table's padding is mostly short gaps)
+local spaces = {}
+
 --- width.pad(s, w, right): s padded with spaces to w columns (on the left when right).
 function M.pad(s, w, right)
   local gap = w - of(s)
   if gap <= 0 then return s end
-  return right and (string.rep(" ", gap) .. s) or (s .. string.rep(" ", gap))
+  local fill = spaces[gap]
+  if not fill then
+    fill = string.rep(" ", gap)
+    if gap <= 80 then spaces[gap] = fill end
+  end
+  return right and (fill .. s) or (s .. fill)
 end
 
 return M
