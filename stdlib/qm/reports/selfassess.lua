@@ -5,11 +5,21 @@
 local registry = require "qm.engine.reports"
 local store = require "qm.engine.store"
 local report = require "qm.reports.document"
-local json = require "qm.reports.json"
 local consensus = require "qm.rules.consensus"
-local prioritise = require "qm.rules.prioritise"
-local stats = require "qm.eval.stats"
-local time = require "qm.eval.time"
+
+-- modules only some reports use are loaded at their first use: the konsensusrapport as
+-- text loads neither the JSON writer nor qm.eval.time (the largest), stats or prioritise
+local function lazy(name)
+  return setmetatable({}, { __index = function(t, k)
+    local mod = require(name)
+    setmetatable(t, { __index = mod })
+    return mod[k]
+  end })
+end
+local json = lazy "qm.reports.json"
+local prioritise = lazy "qm.rules.prioritise"
+local stats = lazy "qm.eval.stats"
+local time = lazy "qm.eval.time"
 local cli = require "qm.engine.cli"
 local host = require "qm.host"
 local charts = require "qm.reports.charts"
