@@ -90,7 +90,7 @@ expect_stderr_lacks "qm: stdlib qm.engine.findings:"
 expect_stderr_lacks "qm: stdlib qm.eval.indicator:"
 # as text it writes no JSON and reads no dates, statistics library or prioritisation: those
 # modules load where a report uses them (below), and the English catalogue stays unloaded
-for lazy in qm.eval.time qm.eval.stats qm.reports.json qm.reports.catalogue.en; do
+for lazy in qm.eval.time qm.eval.stats qm.reports.json qm.reports.catalogue.en qm.reports.selfassess_more; do
   expect_stderr_lacks "qm: stdlib $lazy:"
 done
 expect_stderr_has "qm: stdlib qm.reports.catalogue.da:"
@@ -107,6 +107,7 @@ expect_stderr_has "qm: stdlib qm.eval.stats:"
 QM_STDLIB_TRACE=1 t_run run "$kik" --db "$T_TMP/kik.db" --report handleplan --round 2025-aeblet --as-of 2026-06-01
 expect_exit 0
 expect_stderr_has "qm: stdlib qm.eval.time:"
+expect_stderr_has "qm: stdlib qm.reports.selfassess_more:"
 expect_stdout_has "Handleplan"
 t_run run "$kik" --db "$T_TMP/kik.db" --report prioritering --round 2025-aeblet --format json
 expect_exit 0
