@@ -64,14 +64,27 @@ static void put_number(luaL_Buffer *b, char *num, size_t len, int trim, const ch
   }
 }
 
+/* %lld of i into num (at least 21 bytes), without printf: a report's numbers are mostly
+** whole (scores, counts), and printf's parsing of its format was most of their cost */
+static int format_int(char *num, long long i) {
+  char tmp[24];
+  int n = 0, len = 0;
+  unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+  do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+  if (i < 0) num[len++] = '-';
+  while (n) num[len++] = tmp[--n];
+  num[len] = '\0';
+  return len;
+}
+
 /* %.*f of v into num (NUMTEXT_MAX bytes); with trim, a whole number below 1e15 in size is
 ** written as an integer at once: what %.*f and trimming its zeros and point give ("-0" as
 ** "-0", which put_number makes "0"), without printf's decimal conversion */
 static int format_fixed(char *num, double v, int decimals, int trim) {
   if ((trim || decimals == 0) && v == floor(v) && fabs(v) < 1e15) {
     long long i = (long long)v;
-    if (i == 0 && signbit(v)) return snprintf(num, NUMTEXT_MAX, "-0");
-    return snprintf(num, NUMTEXT_MAX, "%lld", i);
+    if (i == 0 && signbit(v)) { memcpy(num, "-0", 3); return 2; }
+    return format_int(num, i);
   }
   return snprintf(num, NUMTEXT_MAX, "%.*f", decimals, v);
 }
@@ -91,7 +104,7 @@ static int l_fixed(lua_State *L) {
   size_t mark_len, group_len;
   const char *mark = luaL_optlstring(L, 4, ".", &mark_len);
   const char *group = luaL_optlstring(L, 5, "", &group_len);
-  if (lua_isinteger(L, 1)) len = snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, 1));
+  if (lua_isinteger(L, 1)) len = format_int(num, (long long)lua_tointeger(L, 1));
   else len = format_fixed(num, (double)luaL_checknumber(L, 1), decimals, trim);
   if (len < 0 || (size_t)len >= sizeof num) return luaL_error(L, "numtext.fixed: number too long");
   luaL_Buffer b;

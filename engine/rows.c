@@ -767,9 +767,10 @@ static void consensus_read(lua_State *L, Source *s, sqlite3_stmt *st) {
   }
   if (s->b[B_RWG] != s->b[B_RWG]) {
     s->reasons |= R_RWG;
-    s->why_rwg = n < 2 ? "fewer than 2 scores"
-               : sqlite3_column_type(st, C_A) == SQLITE_NULL ? "the scale has no countable set of answer options"
-               : "undefined";
+    /* the reasons in qmStat_rwg's order (engine/stats.c), as consensus_stats gives them */
+    s->why_rwg = sqlite3_column_type(st, C_A) == SQLITE_NULL ? "the scale has no countable set of answer options"
+               : n < 2 ? "fewer than 2 scores"
+               : "undefined: a score is infinite";
   }
   if (s->b[B_MODE] != s->b[B_MODE] && n > 0) s->reasons |= R_MODE;
 }

@@ -88,6 +88,31 @@ done
 # a model without problems loads no findings code, and evaluates no indicator for this report
 expect_stderr_lacks "qm: stdlib qm.engine.findings:"
 expect_stderr_lacks "qm: stdlib qm.eval.indicator:"
+# as text it writes no JSON and reads no dates, statistics library or prioritisation: those
+# modules load where a report uses them (below), and the English catalogue stays unloaded
+for lazy in qm.eval.time qm.eval.stats qm.reports.json qm.reports.catalogue.en qm.reports.selfassess_more; do
+  expect_stderr_lacks "qm: stdlib $lazy:"
+done
+expect_stderr_has "qm: stdlib qm.reports.catalogue.da:"
+
+t_case reports_that_use_the_lazy_modules_load_them_and_work
+# JSON: the writer and the statistics (round_stats' mode rule) are loaded at their first use
+QM_STDLIB_TRACE=1 t_run run "$kik" --db "$T_TMP/kik.db" --report konsensusrapport --round 2025-aeblet --format json
+expect_exit 0
+expect_stdout_has '"round": "2025-aeblet"'
+expect_stdout_has '"mode_rule_ok": '
+expect_stderr_has "qm: stdlib qm.reports.json:"
+expect_stderr_has "qm: stdlib qm.eval.stats:"
+# the action plan reads deadlines with qm.eval.time, prioritering orders areas with the rule
+QM_STDLIB_TRACE=1 t_run run "$kik" --db "$T_TMP/kik.db" --report handleplan --round 2025-aeblet --as-of 2026-06-01
+expect_exit 0
+expect_stderr_has "qm: stdlib qm.eval.time:"
+expect_stderr_has "qm: stdlib qm.reports.selfassess_more:"
+expect_stdout_has "Handleplan"
+t_run run "$kik" --db "$T_TMP/kik.db" --report prioritering --round 2025-aeblet --format json
+expect_exit 0
+expect_stdout_has '"areas": ['
+expect_stdout_has '"rank": 1'
 
 t_case a_model_that_extends_and_declares_reports_loads_that_code
 mkdir -p "$T_TMP/ext"

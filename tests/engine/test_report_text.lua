@@ -161,6 +161,20 @@ t.test("numtext.fixed: its arguments", function()
   t.eq(numtext.fixed(12345.5, 1, true, ",", "\u{a0}"), "12\u{a0}345,5", "a separator of two bytes")
   t.eq(numtext.fixed(1.5), "1.50", "defaults: two decimals, not trimmed, a point, no groups")
   t.eq(numtext.fixed(12345), "12345", "an integer as tostring writes it")
+  -- integers (and whole floats below 1e15, trimmed) are written without printf: every digit,
+  -- the sign and the extremes as %d writes them
+  for _, i in ipairs { 0, 1, -1, 9, 10, -10, 99, 100, 4500, -4500, 12345, 1000000, math.maxinteger,
+                       math.mininteger, math.mininteger + 1, 999999999999999, -999999999999999 } do
+    t.eq(numtext.fixed(i), ("%d"):format(i), "integer " .. ("%d"):format(i))
+    local f = i + 0.0
+    if f == math.floor(f) and math.abs(f) < 1e15 then
+      t.eq(numtext.fixed(f, 2, true), ("%d"):format(i), "whole float " .. ("%d"):format(i))
+      t.eq(numtext.fixed(f, 0, false), ("%.0f"):format(f), "whole float, no decimals " .. ("%d"):format(i))
+    end
+  end
+  t.eq(numtext.fixed(-0.0, 2, true), "0", "-0 written as 0")
+  t.eq(numtext.fixed(12345678, 0, true, ",", "."), "12.345.678", "an integer grouped")
+  t.eq(numtext.sorted({ 100, -5, 0, 35.5, 20 }, 1, ",", " "), "-5 0 20 35,5 100", "sorted: whole scores without decimals")
   t.eq(numtext.fixed(-math.huge, 1, true, ","), "-inf", "what is no plain number is kept")
   t.raises(function() numtext.fixed(1, 100) end, "decimals")
   t.raises(function() numtext.fixed(1, -1) end, "decimals")

@@ -320,6 +320,36 @@ t.test("round_spread gives round_stats' n, min, max and sd without the JSON", fu
   db:close()
 end)
 
+-- a scale without a countable set of answer options (A NULL) and fewer than 2 scores: the
+-- national pass (rows.consensus) gives rwg the reason consensus_stats (SQL) gives, the
+-- scale's first, as qmStat_rwg decides it; with 2 or more scores the same too
+t.test("rows.consensus gives consensus_stats' reasons when the scale has no countable options", function()
+  local db = panels_db("rows_no_options")
+  local spec = { A = nil, step = 5, k = 5, ties = "median", scale = { step = 5, min = 0, max = 100 } }
+  local checked, few = 0, 0
+  selfassess.each_question(db, nil, spec, consensus.median {}, function(round, question, q)
+    local js = db:scalar([[SELECT consensus_stats(score, NULL, 5, 5) FROM qm_responses
+                           WHERE round_id = ? AND question = ?]], { round, question })
+    if js == host.null then
+      -- nobody scored it (every answer "don't know"): the aggregate gives NULL
+      t.eq(q.reasons.n, "nobody scored it", "nobody scored " .. question)
+    else
+      local want = json.decode(js, nil)
+      for _, key in ipairs { "n", "rwg", "sd", "variance", "mode" } do
+        t.eq(q.reasons[key], want.reasons[key], ("question %s, reason %s"):format(question, key))
+      end
+    end
+    if q.n == 1 then
+      few = few + 1
+      t.eq(q.reasons.rwg, "the scale has no countable set of answer options", "one score: " .. question)
+    end
+    checked = checked + 1
+  end)
+  t.eq(checked, 400)
+  t.truthy(few >= 1, "a question with one score was compared")
+  db:close()
+end)
+
 t.test("a rule with the model's own flag function, or a plain function, is called in Lua", function()
   local db = panels_db("rows_lua_rules")
   local spec = { A = 21, step = 5, k = 5, ties = "median", scale = { step = 5, min = 0, max = 100, options = 21 } }

@@ -147,11 +147,15 @@ end
 -- on the round with the model loaded another way (CAF 2020 without --param scoring=fine)
 -- is refused instead of printing fine-tuned numbers under the classical heading.
 function M.scoring_of(m)
-  local seen, list = {}, {}
+  -- most questions share a scale (the model's): each scale is described once
+  local seen, described, list = {}, {}, {}
   for _, q in ipairs(m:questions()) do
     local sc = q:scale_of()
-    local d = sc and sc:describe()
-    if d and not seen[d] then seen[d] = true; list[#list + 1] = d end
+    if sc and not described[sc] then
+      described[sc] = true
+      local d = sc:describe()
+      if d and not seen[d] then seen[d] = true; list[#list + 1] = d end
+    end
   end
   table.sort(list)
   return table.concat(list, "; ")

@@ -13,7 +13,12 @@
 -- renderer (qm.reports.tables), the REPL's too: aligned text takes its column widths from
 -- the first rows (all of an array), a longer value later widens only its own row.
 -- report.write renders straight to a file; report.render returns a string.
-local json = require "qm.reports.json"
+-- the JSON writer is loaded at the first JSON output: a report as text does not load it
+local json = setmetatable({}, { __index = function(t, k)
+  local mod = require "qm.reports.json"
+  setmetatable(t, { __index = mod })
+  return mod[k]
+end })
 local charts = require "qm.reports.charts"
 local i18n = require "qm.reports.i18n"
 local rows = require "qm.rows"

@@ -25,7 +25,12 @@
 -- widths (a longer value later widens only its own row, or is cut to the terminal): memory
 -- stays flat however many rows a query gives. csv and json write each row as it comes.
 local width = require "qm.reports.width"
-local json = require "qm.reports.json"
+-- the JSON writer is loaded at the first JSON output: a report as text does not load it
+local json = setmetatable({}, { __index = function(t, k)
+  local mod = require "qm.reports.json"
+  setmetatable(t, { __index = mod })
+  return mod[k]
+end })
 -- plain(s): no control characters and valid UTF-8, text a terminal shows as it is (qm.width,
 -- engine/width.c): most cells, which escape() and sanitize() then return without a pattern
 local plain = require("qm.width").plain
